@@ -1,0 +1,62 @@
+// Live updates for server-rendered pages. Any element with data-live="/…/poll" and
+// data-version="N" is kept current by long-polling: the server answers when something changed
+// (JSON with the new version and HTML fragments keyed by element id) or with 204 after a while.
+// Without JavaScript the same pages work by reloading.
+(function () {
+  "use strict";
+
+  function follow(el) {
+    var url = el.getAttribute("data-live");
+    var version = el.getAttribute("data-version") || "0";
+    var delay = 0;
+
+    function again(wait) {
+      setTimeout(poll, wait);
+    }
+
+    function apply(data) {
+      if (typeof data.version === "number") {
+        version = String(data.version);
+        el.setAttribute("data-version", version);
+      }
+      var fragments = data.fragments || {};
+      Object.keys(fragments).forEach(function (id) {
+        var target = document.getElementById(id);
+        // Fragments are rendered and escaped by the server from the same partials as the page.
+        if (target) target.innerHTML = fragments[id];
+      });
+      document.dispatchEvent(new CustomEvent("pomopomo:live", { detail: data }));
+    }
+
+    function poll() {
+      fetch(url + "?since=" + encodeURIComponent(version), {
+        headers: { Accept: "application/json" },
+        credentials: "same-origin",
+        cache: "no-store"
+      }).then(function (response) {
+        if (response.status === 200) {
+          return response.json().then(function (data) { apply(data); delay = 0; again(0); });
+        }
+        if (response.status === 204) { delay = 0; again(0); return; }
+        if (response.status === 404) { return; } // the room is gone: stop asking
+        throw new Error("poll answered " + response.status);
+      }).catch(function () {
+        // Back off while the server or network is unwell, then resume from the same version.
+        delay = Math.min(delay ? delay * 2 : 1000, 10000);
+        again(delay);
+      });
+    }
+
+    again(0);
+  }
+
+  function start() {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-live]"), follow);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();

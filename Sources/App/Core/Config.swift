@@ -1,0 +1,79 @@
+import Foundation
+import Redis
+
+/// Everything the responder reads from its environment (documented in README.md).
+public struct Config: Sendable {
+    public var databaseURL: String
+    public var redis: RedisAddress?
+    public var socket: String
+    public var templatesDirectory: String
+    public var publicDirectory: String
+    public var secret: String
+    public var baseURL: String
+    public var threads: Int
+    public var databasePoolSize: Int
+    public var pollHoldSeconds: Double
+    public var maxBodyBytes: Int
+    public var roomLifetimeHours: Int
+    public var logLevel: String
+
+    public struct Problem: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws -> Config {
+        func int(_ key: String, _ fallback: Int, _ range: ClosedRange<Int>) throws -> Int {
+            guard let text = env[key], !text.isEmpty else { return fallback }
+            guard let value = Int(text), range.contains(value) else {
+                throw Problem(description: "\(key) must be a whole number in \(range.lowerBound)...\(range.upperBound), got “\(text)”")
+            }
+            return value
+        }
+        guard let database = env["POMOPOMO_DATABASE_URL"], !database.isEmpty else {
+            throw Problem(description: "POMOPOMO_DATABASE_URL is not set (a libpq conninfo, e.g. \"host=/run/postgresql dbname=pomopomo\")")
+        }
+        var redis: RedisAddress? = nil
+        if let text = env["POMOPOMO_REDIS"], !text.isEmpty {
+            guard let address = RedisAddress(text) else {
+                throw Problem(description: "POMOPOMO_REDIS must be unix:/path/to.sock or host:port, got “\(text)”")
+            }
+            redis = address
+        }
+        let secret = env["POMOPOMO_SECRET"] ?? ""
+        guard secret.utf8.count >= 32 else {
+            throw Problem(description: "POMOPOMO_SECRET must be at least 32 characters of random text")
+        }
+        let threads = try int("POMOPOMO_THREADS", 8, 1...256)
+        let baseURL = env["POMOPOMO_BASE_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? "http://127.0.0.1:8080"
+        guard baseURL.hasPrefix("http://") || baseURL.hasPrefix("https://") else {
+            throw Problem(description: "POMOPOMO_BASE_URL must start with http:// or https://")
+        }
+        // A connect timeout keeps a dead database from holding request threads for minutes.
+        let conninfo = database.contains("connect_timeout") ? database : database + " connect_timeout=3"
+        return Config(
+            databaseURL: conninfo,
+            redis: redis,
+            socket: env["POMOPOMO_SOCKET"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp/pomopomo.sock",
+            templatesDirectory: env["POMOPOMO_TEMPLATES"].flatMap { $0.isEmpty ? nil : $0 } ?? "Templates",
+            publicDirectory: env["POMOPOMO_PUBLIC"].flatMap { $0.isEmpty ? nil : $0 } ?? "Public",
+            secret: secret,
+            baseURL: String(baseURL.reversed().drop(while: { $0 == "/" }).reversed()),
+            threads: threads,
+            databasePoolSize: try int("POMOPOMO_DB_POOL", threads + 2, 1...256),
+            pollHoldSeconds: Double(try int("POMOPOMO_POLL_HOLD", 25, 1...120)),
+            maxBodyBytes: try int("POMOPOMO_MAX_BODY", 1 << 20, 1024...(64 << 20)),
+            roomLifetimeHours: try int("POMOPOMO_ROOM_HOURS", 72, 1...(24 * 365)),
+            logLevel: env["POMOPOMO_LOG_LEVEL"] ?? "info"
+        )
+    }
+
+    public var secureCookies: Bool { baseURL.hasPrefix("https://") }
+
+    /// scheme://host[:port] of the base URL: what a same-site browser sends as Origin.
+    public var baseOrigin: String {
+        guard let schemeEnd = baseURL.range(of: "://") else { return baseURL }
+        let rest = baseURL[schemeEnd.upperBound...]
+        let host = rest.split(separator: "/", maxSplits: 1).first.map(String.init) ?? ""
+        return String(baseURL[..<schemeEnd.upperBound]) + host
+    }
+}

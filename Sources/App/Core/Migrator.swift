@@ -1,0 +1,58 @@
+import Foundation
+import Postgres
+
+/// Applies the numbered .sql files in Migrations/ in order, each in its own transaction, and
+/// records them in schema_migrations. An advisory lock makes concurrent runs wait, not race.
+public struct Migrator {
+    public struct Migration: Sendable {
+        public let version: Int
+        public let name: String
+        public let sql: String
+    }
+
+    let pool: PostgresPool
+
+    public init(pool: PostgresPool) { self.pool = pool }
+
+    public static func bundled() throws -> [Migration] {
+        guard let directory = Bundle.module.url(forResource: "Migrations", withExtension: nil) else {
+            throw Config.Problem(description: "the migrations are missing from the build")
+        }
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".sql") }
+        return try files.sorted().map { file in
+            guard let version = Int(file.prefix(while: { $0.isNumber })) else {
+                throw Config.Problem(description: "migration \(file) does not start with its number")
+            }
+            let sql = try String(contentsOf: directory.appendingPathComponent(file), encoding: .utf8)
+            return Migration(version: version, name: file, sql: sql)
+        }
+    }
+
+    /// Returns the names of the migrations it applied.
+    @discardableResult
+    public func migrate(_ migrations: [Migration]) throws -> [String] {
+        try pool.withConnection { conn in
+            try conn.query("SELECT pg_advisory_lock(727001)")
+            defer { _ = try? conn.query("SELECT pg_advisory_unlock(727001)") }
+            try conn.query("""
+                CREATE TABLE IF NOT EXISTS schema_migrations (
+                    version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())
+                """)
+            let applied = Set(try conn.query("SELECT version FROM schema_migrations").map { $0.int(0) })
+            var done: [String] = []
+            for migration in migrations where !applied.contains(migration.version) {
+                try conn.query("BEGIN")
+                do {
+                    try conn.execute(script: migration.sql)
+                    try conn.query("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", [migration.version, migration.name])
+                    try conn.query("COMMIT")
+                } catch {
+                    if conn.isHealthy { _ = try? conn.query("ROLLBACK") }
+                    throw error
+                }
+                done.append(migration.name)
+            }
+            return done
+        }
+    }
+}

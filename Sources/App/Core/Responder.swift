@@ -1,0 +1,128 @@
+import FastCGI
+import Foundation
+import Logging
+import Postgres
+import Sodium
+import Web
+
+/// Turns one FastCGI request into one response (or a parked poll). This is the only place
+/// where errors become pages, so every failure looks the same to users and to the log.
+public final class Responder: Sendable {
+    let services: Services
+    let router: Router<Handler>
+
+    public init(services: Services) {
+        self.services = services
+        router = Routes.table()
+        services.hub.register(prefix: "room", source: RoomHandlers.snapshot(services: services))
+    }
+
+    public func handle(_ fcgi: FastCGIRequest, params: [String: String]) {
+        let requestID = Base64URL.encode(Sodium.randomBytes(6))
+        let started = DispatchTime.now()
+        var ctx: RequestContext? = nil
+        var response: Response
+        do {
+            let body = try fcgi.readBody(limit: services.config.maxBodyBytes)
+            var request = try Request(cgi: params, body: body, requestID: requestID)
+            let handler: Handler
+            switch router.match(method: request.method, path: request.path) {
+            case .notFound:
+                throw ClientError.notFound("There is nothing at this address.")
+            case .methodNotAllowed(let allowed):
+                throw ClientError.methodNotAllowed(allowed: allowed)
+            case .found(let route, let parameters):
+                request.pathParameters = parameters
+                handler = route.handler
+            }
+            let session = SessionID.from(cookie: request.cookies[SessionID.cookieName])
+            let context = RequestContext(services: services, request: request, session: session)
+            ctx = context
+            if request.method != "GET" && request.method != "HEAD" { try checkCSRF(context) }
+            switch try handler(context) {
+            case .response(let r):
+                response = r
+            case .park(let channel, let since, let currentVersion):
+                services.hub.wait(request: fcgi, channel: channel, since: since, currentVersion: currentVersion)
+                return
+            }
+        } catch {
+            response = Self.errorResponse(error, ctx: ctx, services: services, requestID: requestID, path: params["REQUEST_URI"] ?? "")
+        }
+        if let ctx, ctx.session.isNew {
+            response.addHeader("Set-Cookie", Cookies.setCookie(name: SessionID.cookieName, value: ctx.session.raw,
+                                                               maxAge: SessionID.lifetimeSeconds, secure: services.config.secureCookies))
+        }
+        fcgi.respond(response.serialize(requestID: requestID))
+        if services.logger.logLevel <= .debug || response.status.code >= 500 {
+            let micros = (DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1000
+            services.logger.log(level: response.status.code >= 500 ? .error : .debug, "request", metadata: [
+                "id": "\(requestID)", "method": "\(params["REQUEST_METHOD"] ?? "")", "uri": "\(params["REQUEST_URI"] ?? "")",
+                "status": "\(response.status.code)", "us": "\(micros)",
+            ])
+        }
+    }
+
+    /// Refuses state changes that did not come from one of our own forms.
+    private func checkCSRF(_ ctx: RequestContext) throws {
+        let request = ctx.request
+        let scheme = request.isHTTPS ? "https://" : "http://"
+        // The configured origin, and the one the browser used to reach us (a victim's browser
+        // sends our Host but the attacker's Origin, so this admits no cross-site request).
+        var allowed = [services.config.baseOrigin]
+        if let host = request.host { allowed.append(scheme + host) }
+        if CSRFProtector.isCrossSite(origin: request.origin, secFetchSite: request.secFetchSite, allowedOrigins: allowed) {
+            throw ClientError.forbidden("This request came from another site, so it was refused.")
+        }
+        let token = try ctx.form().value("csrf")
+        guard !ctx.session.isNew, services.csrf.isValid(token, forSession: ctx.session.raw) else {
+            throw ClientError.forbidden("This form has expired or did not come from Pomopomo. Go back, reload the page and try again.")
+        }
+    }
+
+    static func errorResponse(_ error: Error, ctx: RequestContext?, services: Services, requestID: String? = nil, path: String? = nil) -> Response {
+        let id = requestID ?? ctx?.request.requestID ?? "-"
+        let status: HTTPStatus
+        let message: String
+        var headers: [(String, String)] = []
+        switch error {
+        case let e as HTTPError:
+            status = e.status
+            message = e.publicMessage
+            headers = e.extraHeaders
+        case FastCGIError.bodyTooLarge(let limit):
+            (status, message) = (.payloadTooLarge, ClientError.payloadTooLarge(limit: limit).publicMessage)
+        case FastCGIError.bodyIncomplete:
+            (status, message) = (.badRequest, "The request body was cut short.")
+        case PostgresError.unavailable, PostgresError.poolExhausted:
+            let e = ClientError.unavailable(retryAfter: 5)
+            (status, message, headers) = (e.status, e.publicMessage, e.extraHeaders)
+            services.logger.error("database unavailable", metadata: ["id": "\(id)", "error": "\(error)"])
+        default:
+            (status, message) = (.internalServerError, "Something went wrong on our side. It has been logged as \(id).")
+            services.logger.error("unhandled error", metadata: ["id": "\(id)", "error": "\(error)"])
+        }
+        let uri = path ?? ctx?.request.path ?? ""
+        let wantsJSON = uri.hasSuffix("/poll") || uri.contains("/poll?") || uri.hasSuffix(".json") || (ctx?.request.wantsJSON ?? false)
+        var response: Response
+        if wantsJSON {
+            response = .json(Array("{\"error\":\(JSONText.quoted(message)),\"request_id\":\(JSONText.quoted(id))}".utf8), status: status)
+        } else {
+            var context: TemplateContext = [
+                "status": .text(String(status.code)), "heading": .text(status.title),
+                "message": .text(message), "request_id": .text(id),
+            ]
+            // On an outage the user's typed text is shown back, so nothing they wrote is lost.
+            if status.code == 503, let fields = try? ctx?.form().fields {
+                let kept = fields.filter { $0.name != "csrf" && !$0.value.isEmpty }
+                if !kept.isEmpty {
+                    context["has_kept"] = .bool(true)
+                    context["kept"] = .list(kept.map { ["name": .text($0.name), "value": .text($0.value)] })
+                }
+            }
+            response = Views.page("error", title: status.title, context, for: ctx, services: services, status: status)
+        }
+        for (name, value) in headers { response.addHeader(name, value) }
+        return response
+    }
+}

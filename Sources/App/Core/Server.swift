@@ -1,0 +1,37 @@
+import FastCGI
+import Foundation
+import Logging
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `pomopomo serve`: opens the socket, starts the accept threads and the live hub, then waits
+/// for SIGTERM or SIGINT on the main thread and shuts down in order.
+public enum Server {
+    public static func run(config: Config, logger: Logger) throws {
+        // Signals are blocked before any thread starts so only sigwait below receives them.
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        sigaddset(&signals, SIGTERM)
+        sigaddset(&signals, SIGINT)
+        pthread_sigmask(SIG_BLOCK, &signals, nil)
+        signal(SIGPIPE, SIG_IGN)
+
+        let services = try Services(config: config, logger: logger)
+        let responder = Responder(services: services)
+        let server = try FastCGIServer(address: config.socket)
+        services.hub.start()
+        server.start(threads: config.threads) { request, params in
+            responder.handle(request, params: params)
+        }
+        logger.info("serving", metadata: ["socket": "\(config.socket)", "threads": "\(config.threads)"])
+
+        var received: Int32 = 0
+        sigwait(&signals, &received)
+        logger.info("shutting down", metadata: ["signal": "\(received)", "parked": "\(services.hub.parkedCount)"])
+        services.hub.releaseAll()
+        server.stop(timeout: 10)
+        if !config.socket.contains(":") { unlink(config.socket) }
+        logger.info("stopped")
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+import Logging
+import Postgres
+import Redis
+import Sodium
+import Web
+
+/// The shared, thread-safe parts every handler may use. One instance per process.
+public final class Services: Sendable {
+    public let config: Config
+    public let database: PostgresPool
+    /// nil when no Redis is configured; every use must also cope with it being down.
+    public let redis: RedisPool?
+    public let templates: TemplateLibrary
+    public let csrf: CSRFProtector
+    public let logger: Logger
+    public let assetVersion: String
+    public let hub: LiveHub
+
+    public init(config: Config, logger: Logger) throws {
+        self.config = config
+        self.logger = logger
+        database = PostgresPool(conninfo: config.databaseURL, size: config.databasePoolSize)
+        redis = config.redis.map { RedisPool(address: $0) }
+        templates = try TemplateLibrary(directory: config.templatesDirectory)
+        for page in Views.requiredTemplates where !templates.has(page) {
+            throw TemplateError(template: page, message: "missing from \(config.templatesDirectory)")
+        }
+        csrf = CSRFProtector(secret: config.secret)
+        assetVersion = Self.fingerprint(publicDirectory: config.publicDirectory)
+        hub = LiveHub(database: database, redis: redis, redisAddress: config.redis, logger: logger,
+                      holdSeconds: config.pollHoldSeconds)
+    }
+
+    /// A short hash of the static files, appended to their URLs so browsers refetch after a deploy.
+    static func fingerprint(publicDirectory: String) -> String {
+        var bytes: [UInt8] = []
+        for file in ["css/app.css", "js/live.js"] {
+            if let data = FileManager.default.contents(atPath: publicDirectory + "/" + file) { bytes += data }
+        }
+        return String(Base64URL.encode(Sodium.sha256(bytes)).prefix(10))
+    }
+}

@@ -1,0 +1,48 @@
+import Postgres
+import Sodium
+import Web
+
+/// The browser's session: a 256-bit random id in an HttpOnly cookie, known to the database
+/// only by its SHA-256.
+public struct SessionID: Sendable, Equatable {
+    public static let cookieName = "pp_sid"
+    /// Guests keep their rooms for as long as rooms live, and then some.
+    public static let lifetimeSeconds = 90 * 24 * 3600
+
+    public let raw: String
+    public let hash: [UInt8]
+    /// True when this request had no valid cookie and one must be set.
+    public let isNew: Bool
+
+    init(raw: String, isNew: Bool) {
+        self.raw = raw
+        hash = Sodium.sha256(Array(raw.utf8))
+        self.isNew = isNew
+    }
+
+    /// The session named by the cookie, or a fresh one when it is absent or malformed.
+    public static func from(cookie: String?) -> SessionID {
+        if let cookie, cookie.utf8.count == 43, let bytes = Base64URL.decode(cookie), bytes.count == 32 {
+            return SessionID(raw: cookie, isNew: false)
+        }
+        return fresh()
+    }
+
+    public static func fresh() -> SessionID {
+        SessionID(raw: Base64URL.encode(Sodium.randomBytes(32)), isNew: true)
+    }
+}
+
+/// The sessions table. Rows are written when a session first changes something (a POST), so
+/// crawlers and one-off visits cost no writes.
+struct SessionStore {
+    let database: PostgresPool
+
+    /// Creates the session row or extends its life; idempotent.
+    func touch(_ session: SessionID, on conn: PostgresConnection) throws {
+        try conn.query("""
+            INSERT INTO sessions (id_hash, expires_at) VALUES ($1, now() + make_interval(secs => $2))
+            ON CONFLICT (id_hash) DO UPDATE SET last_seen_at = now(), expires_at = EXCLUDED.expires_at
+            """, [ByteA(session.hash), SessionID.lifetimeSeconds])
+    }
+}

@@ -1,0 +1,192 @@
+import CFastCGI
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+public enum FastCGIError: Error, CustomStringConvertible {
+    case initFailed(Int32)
+    case socketInUse(String)
+    case openFailed(String)
+    case bodyTooLarge(limit: Int)
+    case bodyIncomplete
+
+    public var description: String {
+        switch self {
+        case .initFailed(let code): return "FCGX_Init failed (\(code))"
+        case .socketInUse(let path): return "another responder is already listening on \(path)"
+        case .openFailed(let path): return "cannot listen on \(path): \(String(cString: strerror(errno)))"
+        case .bodyTooLarge(let limit): return "request body larger than \(limit) bytes"
+        case .bodyIncomplete: return "request body shorter than its Content-Length"
+        }
+    }
+}
+
+/// Accepts FastCGI requests on a few threads. Each accepted request is handed to the handler on
+/// the accepting thread; the handler answers it at once or keeps it (parks it) and answers it
+/// later from any thread. No thread waits on a parked request.
+public final class FastCGIServer: @unchecked Sendable {
+    private let listenFD: Int32
+    private let lock = NSLock()
+    private var stopping = false
+    private var running = 0
+    private let finished = NSCondition()
+
+    /// Opens the listening socket: a unix socket path, or `host:port` for TCP.
+    public init(address: String, backlog: Int32 = 4096, socketMode: mode_t = 0o666) throws {
+        let status = FCGX_Init()
+        guard status == 0 else { throw FastCGIError.initFailed(status) }
+        let isUnix = !address.contains(":")
+        // FCGX_OpenSocket unlinks an existing path without asking, which would steal the socket
+        // from a live responder: refuse instead.
+        if isUnix && Self.someoneListens(on: address) { throw FastCGIError.socketInUse(address) }
+        let fd = FCGX_OpenSocket(address, backlog)
+        guard fd >= 0 else { throw FastCGIError.openFailed(address) }
+        if isUnix { chmod(address, socketMode) }
+        listenFD = fd
+    }
+
+    /// Starts `threads` accept loops and returns at once.
+    public func start(threads: Int, handler: @escaping @Sendable (FastCGIRequest, [String: String]) -> Void) {
+        for index in 0..<threads {
+            lock.lock(); running += 1; lock.unlock()
+            let thread = Thread { [self] in
+                self.acceptLoop(handler: handler)
+                self.lock.lock(); self.running -= 1; self.lock.unlock()
+                self.finished.lock(); self.finished.broadcast(); self.finished.unlock()
+            }
+            thread.name = "fcgi-accept-\(index)"
+            thread.stackSize = 1 << 20
+            thread.start()
+        }
+    }
+
+    /// Stops accepting; requests already accepted keep running. Blocks until every accept
+    /// thread has finished its current request or `timeout` passes.
+    public func stop(timeout: TimeInterval) {
+        lock.lock(); stopping = true; lock.unlock()
+        // shutdown() wakes threads blocked in accept(); close() alone does not on Linux.
+        Glibc.shutdown(listenFD, Int32(SHUT_RDWR))
+        let deadline = Date().addingTimeInterval(timeout)
+        finished.lock()
+        while activeThreads > 0 && Date() < deadline { _ = finished.wait(until: deadline) }
+        finished.unlock()
+    }
+
+    private var activeThreads: Int { lock.lock(); defer { lock.unlock() }; return running }
+    private var isStopping: Bool { lock.lock(); defer { lock.unlock() }; return stopping }
+
+    private func acceptLoop(handler: @Sendable (FastCGIRequest, [String: String]) -> Void) {
+        while !isStopping {
+            let raw = UnsafeMutablePointer<FCGX_Request>.allocate(capacity: 1)
+            FCGX_InitRequest(raw, listenFD, 0)
+            let status = FCGX_Accept_r(raw)
+            if status < 0 {
+                FCGX_Free(raw, 1)
+                raw.deallocate()
+                if isStopping { return }
+                // Out of descriptors (EMFILE) or a transient error: back off rather than die.
+                Thread.sleep(forTimeInterval: status == -EMFILE ? 0.1 : 0.01)
+                continue
+            }
+            let params = FastCGIRequest.params(of: raw)
+            let length = params["CONTENT_LENGTH"].flatMap { Int($0) } ?? 0
+            handler(FastCGIRequest(raw, contentLength: length), params)
+        }
+    }
+
+    private static func someoneListens(on path: String) -> Bool {
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var addr = sockaddr_un()
+        addr.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        guard bytes.count < MemoryLayout.size(ofValue: addr.sun_path) else { return false }
+        withUnsafeMutableBytes(of: &addr.sun_path) { raw in
+            for (i, b) in bytes.enumerated() { raw[i] = b }
+        }
+        return withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) == 0
+            }
+        }
+    }
+}
+
+/// One accepted request. It must be answered exactly once, from any thread; answering frees it.
+public final class FastCGIRequest: @unchecked Sendable {
+    private var raw: UnsafeMutablePointer<FCGX_Request>?
+    private let lock = NSLock()
+    private let contentLength: Int
+
+    init(_ raw: UnsafeMutablePointer<FCGX_Request>, contentLength: Int) {
+        self.raw = raw
+        self.contentLength = contentLength
+    }
+
+    /// The CGI parameters nginx sent (REQUEST_METHOD, REQUEST_URI, HTTP_COOKIE, …). Copied out
+    /// once and not kept, so a parked request costs only libfcgi's own buffers.
+    static func params(of raw: UnsafeMutablePointer<FCGX_Request>) -> [String: String] {
+        var params: [String: String] = [:]
+        if var env = raw.pointee.envp {
+            while let entry = env.pointee {
+                let pair = String(cString: entry)
+                if let eq = pair.firstIndex(of: "=") {
+                    params[String(pair[..<eq])] = String(pair[pair.index(after: eq)...])
+                }
+                env += 1
+            }
+        }
+        return params
+    }
+
+    deinit {
+        // A request dropped without an answer must still release its connection.
+        if raw != nil { finish(bytes: nil) }
+    }
+
+    /// Reads the whole body; blocks while nginx sends it. Throws past `limit` bytes.
+    public func readBody(limit: Int) throws -> [UInt8] {
+        lock.lock(); defer { lock.unlock() }
+        guard let raw else { return [] }
+        let declared = contentLength
+        if declared > limit { throw FastCGIError.bodyTooLarge(limit: limit) }
+        if declared <= 0 { return [] }
+        var body = [UInt8](repeating: 0, count: declared)
+        var filled = 0
+        while filled < declared {
+            let n = body.withUnsafeMutableBytes { buffer in
+                FCGX_GetStr(buffer.baseAddress!.advanced(by: filled).assumingMemoryBound(to: CChar.self), Int32(declared - filled), raw.pointee.in)
+            }
+            if n <= 0 { throw FastCGIError.bodyIncomplete }
+            filled += Int(n)
+        }
+        return body
+    }
+
+    /// Writes the response (CGI-style head, blank line, body) and releases the request.
+    /// Returns false when it had already been answered.
+    @discardableResult
+    public func respond(_ bytes: [UInt8]) -> Bool {
+        finish(bytes: bytes)
+    }
+
+    private func finish(bytes: [UInt8]?) -> Bool {
+        lock.lock()
+        guard let request = raw else { lock.unlock(); return false }
+        raw = nil
+        lock.unlock()
+        if let bytes, !bytes.isEmpty {
+            bytes.withUnsafeBufferPointer { buffer in
+                buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+                    // A write to a client that went away fails quietly (SIGPIPE is ignored).
+                    _ = FCGX_PutStr($0, Int32(buffer.count), request.pointee.out)
+                }
+            }
+        }
+        FCGX_Finish_r(request)
+        request.deallocate()
+        return true
+    }
+}

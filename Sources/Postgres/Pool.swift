@@ -1,0 +1,98 @@
+import Foundation
+
+/// A fixed number of connections shared by the responder's threads. Connections are opened
+/// lazily and replaced when broken, so the responder starts and recovers while PostgreSQL is down.
+public final class PostgresPool: @unchecked Sendable {
+    private let conninfo: String
+    private let size: Int
+    private let waitTimeout: TimeInterval
+    private let condition = NSCondition()
+    private var idle: [PostgresConnection] = []
+    private var open = 0
+
+    public init(conninfo: String, size: Int, waitTimeout: TimeInterval = 5) {
+        self.conninfo = conninfo
+        self.size = max(1, size)
+        self.waitTimeout = waitTimeout
+    }
+
+    /// Lends a connection to `body`; blocks while all are busy (up to the wait timeout).
+    public func withConnection<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
+        let connection = try checkout()
+        do {
+            let value = try body(connection)
+            checkin(connection)
+            return value
+        } catch {
+            checkin(connection)
+            throw error
+        }
+    }
+
+    /// Runs `body` inside BEGIN/COMMIT, rolling back on any error. Serialization failures and
+    /// deadlocks are retried a few times, so `body` must only touch the database.
+    public func transaction<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                return try withConnection { conn in
+                    try conn.query("BEGIN")
+                    do {
+                        let value = try body(conn)
+                        try conn.query("COMMIT")
+                        return value
+                    } catch {
+                        if conn.isHealthy { _ = try? conn.query("ROLLBACK") }
+                        throw error
+                    }
+                }
+            } catch PostgresError.retryable where attempt < 4 {
+                continue
+            }
+        }
+    }
+
+    /// One statement on any free connection.
+    @discardableResult
+    public func query(_ sql: String, _ params: [any PostgresBindable] = []) throws -> PostgresRows {
+        try withConnection { try $0.query(sql, params) }
+    }
+
+    private func checkout() throws -> PostgresConnection {
+        condition.lock()
+        let deadline = Date().addingTimeInterval(waitTimeout)
+        while idle.isEmpty && open >= size {
+            if !condition.wait(until: deadline) {
+                condition.unlock()
+                throw PostgresError.poolExhausted
+            }
+        }
+        if let connection = idle.popLast() {
+            condition.unlock()
+            return connection
+        }
+        open += 1
+        condition.unlock()
+        do {
+            return try PostgresConnection(conninfo: conninfo)
+        } catch {
+            condition.lock()
+            open -= 1
+            condition.signal()
+            condition.unlock()
+            throw error
+        }
+    }
+
+    private func checkin(_ connection: PostgresConnection) {
+        condition.lock()
+        if connection.isHealthy {
+            idle.append(connection)
+        } else {
+            open -= 1
+        }
+        condition.signal()
+        condition.unlock()
+    }
+}

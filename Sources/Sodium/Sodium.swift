@@ -1,0 +1,99 @@
+import CSodium
+
+/// The few libsodium primitives Pomopomo needs: randomness, SHA-256, HMAC-SHA-256 and
+/// constant-time comparison. None of these calls block.
+public enum Sodium {
+    /// libsodium must be initialised once before any thread uses it; repeated calls are cheap no-ops.
+    public static let ready: Bool = sodium_init() >= 0
+
+    public static func randomBytes(_ count: Int) -> [UInt8] {
+        precondition(ready, "libsodium failed to initialise")
+        var bytes = [UInt8](repeating: 0, count: count)
+        bytes.withUnsafeMutableBytes { randombytes_buf($0.baseAddress!, count) }
+        return bytes
+    }
+
+    /// A uniformly random integer in 0..<upperBound, without modulo bias.
+    public static func randomIndex(_ upperBound: UInt32) -> Int {
+        precondition(ready, "libsodium failed to initialise")
+        return Int(randombytes_uniform(upperBound))
+    }
+
+    public static func sha256<Bytes: Collection<UInt8>>(_ input: Bytes) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: Int(crypto_hash_sha256_BYTES))
+        let bytes = Array(input)
+        bytes.withUnsafeBufferPointer { inp in
+            _ = crypto_hash_sha256(&out, inp.baseAddress, UInt64(inp.count))
+        }
+        return out
+    }
+
+    public static func hmacSHA256(key: [UInt8], message: [UInt8]) -> [UInt8] {
+        var state = crypto_auth_hmacsha256_state()
+        var out = [UInt8](repeating: 0, count: Int(crypto_auth_hmacsha256_BYTES))
+        _ = crypto_auth_hmacsha256_init(&state, key, key.count)
+        _ = crypto_auth_hmacsha256_update(&state, message, UInt64(message.count))
+        _ = crypto_auth_hmacsha256_final(&state, &out)
+        return out
+    }
+
+    /// Compares two byte strings in time that depends only on their length.
+    public static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        guard a.count == b.count else { return false }
+        if a.isEmpty { return true }
+        return sodium_memcmp(a, b, a.count) == 0
+    }
+}
+
+/// URL-safe base64 without padding, as used in cookies, tokens and URLs.
+public enum Base64URL {
+    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+    private static let reverse: [UInt8] = {
+        var table = [UInt8](repeating: 0xFF, count: 256)
+        for (i, c) in alphabet.enumerated() { table[Int(c)] = UInt8(i) }
+        return table
+    }()
+
+    public static func encode(_ bytes: [UInt8]) -> String {
+        var out = [UInt8]()
+        out.reserveCapacity((bytes.count * 4 + 2) / 3)
+        var i = 0
+        while i + 2 < bytes.count {
+            let n = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2])
+            out += [alphabet[Int(n >> 18 & 63)], alphabet[Int(n >> 12 & 63)], alphabet[Int(n >> 6 & 63)], alphabet[Int(n & 63)]]
+            i += 3
+        }
+        let rest = bytes.count - i
+        if rest == 1 {
+            let n = UInt32(bytes[i]) << 16
+            out += [alphabet[Int(n >> 18 & 63)], alphabet[Int(n >> 12 & 63)]]
+        } else if rest == 2 {
+            let n = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8
+            out += [alphabet[Int(n >> 18 & 63)], alphabet[Int(n >> 12 & 63)], alphabet[Int(n >> 6 & 63)]]
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// nil for anything that is not canonical unpadded base64url.
+    public static func decode(_ text: String) -> [UInt8]? {
+        let chars = Array(text.utf8)
+        if chars.count % 4 == 1 { return nil }
+        var out = [UInt8]()
+        out.reserveCapacity(chars.count * 3 / 4)
+        var acc: UInt32 = 0
+        var bits = 0
+        for c in chars {
+            let v = reverse[Int(c)]
+            if v == 0xFF { return nil }
+            acc = acc << 6 | UInt32(v)
+            bits += 6
+            if bits >= 8 {
+                bits -= 8
+                out.append(UInt8(acc >> UInt32(bits) & 0xFF))
+            }
+        }
+        // Leftover bits must be zero, or two strings would decode to the same bytes.
+        if bits > 0 && acc & ((1 << UInt32(bits)) - 1) != 0 { return nil }
+        return out
+    }
+}

@@ -1,0 +1,68 @@
+/// An HTTP request as the handlers see it, built from nginx's FastCGI parameters.
+public struct Request: Sendable {
+    public static let maxURIBytes = 4096
+
+    public let method: String
+    /// Percent-decoded path, always starting with "/".
+    public let path: String
+    public let query: FormData
+    public let body: [UInt8]
+    public let contentType: String
+    public let cookies: [String: String]
+    public let origin: String?
+    public let secFetchSite: String?
+    public let accept: String
+    /// The address nginx saw (REMOTE_ADDR); request headers never override it.
+    public let remoteAddress: String
+    public let isHTTPS: Bool
+    public let host: String?
+    public let requestID: String
+    public var pathParameters: [String: String] = [:]
+
+    public init(cgi params: [String: String], body: [UInt8], requestID: String) throws {
+        self.requestID = requestID
+        method = (params["REQUEST_METHOD"] ?? "GET").uppercased()
+        let uri = params["REQUEST_URI"] ?? "/"
+        guard uri.utf8.count <= Self.maxURIBytes else { throw ClientError.badRequest("The address is too long.") }
+        let rawPath = uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? "/"
+        guard let decoded = PercentDecoding.decode(Array(rawPath.utf8), plusAsSpace: false), decoded.hasPrefix("/") else {
+            throw ClientError.badRequest("The address is not validly encoded.")
+        }
+        path = decoded
+        query = try FormData(query: params["QUERY_STRING"] ?? "")
+        self.body = body
+        contentType = params["CONTENT_TYPE"] ?? ""
+        cookies = Cookies.parse(params["HTTP_COOKIE"])
+        origin = params["HTTP_ORIGIN"]
+        secFetchSite = params["HTTP_SEC_FETCH_SITE"]
+        accept = params["HTTP_ACCEPT"] ?? ""
+        remoteAddress = params["REMOTE_ADDR"] ?? ""
+        host = params["HTTP_HOST"]
+        isHTTPS = params["HTTPS"].map { !$0.isEmpty && $0 != "off" } ?? false
+    }
+
+    /// The form fields of a urlencoded POST body. Other content types are refused, so a
+    /// cross-site text/plain form cannot smuggle fields in.
+    public func form() throws -> FormData {
+        let type = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: " ").lowercased() } ?? ""
+        guard type == "application/x-www-form-urlencoded" else {
+            if body.isEmpty && type.isEmpty { return FormData() }
+            throw ClientError.badRequest("Expected a form submission (application/x-www-form-urlencoded).")
+        }
+        return try FormData(urlEncoded: body)
+    }
+
+    public func parameter(_ name: String) -> String { pathParameters[name] ?? "" }
+
+    /// True when the browser says it wants JSON (the live script) rather than a page.
+    public var wantsJSON: Bool { accept.contains("application/json") }
+}
+
+extension Substring {
+    func trimmingCharacters(in set: Character) -> Substring {
+        var s = self
+        while s.first == set { s = s.dropFirst() }
+        while s.last == set { s = s.dropLast() }
+        return s
+    }
+}

@@ -1,0 +1,75 @@
+/// What a handler returns. Every response goes through `serialize`, which adds the security
+/// headers, so no handler can forget them.
+public struct Response: Sendable {
+    public var status: HTTPStatus
+    public var headers: [(String, String)]
+    public var body: [UInt8]
+
+    public init(status: HTTPStatus = .ok, headers: [(String, String)] = [], body: [UInt8] = []) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    public static func html(_ body: [UInt8], status: HTTPStatus = .ok) -> Response {
+        Response(status: status, headers: [("Content-Type", "text/html; charset=utf-8")], body: body)
+    }
+
+    public static func text(_ text: String, status: HTTPStatus = .ok) -> Response {
+        Response(status: status, headers: [("Content-Type", "text/plain; charset=utf-8")], body: Array(text.utf8))
+    }
+
+    public static func json(_ body: [UInt8], status: HTTPStatus = .ok) -> Response {
+        Response(status: status, headers: [("Content-Type", "application/json")], body: body)
+    }
+
+    /// POST/redirect/GET. `location` must be a local path built by us, never user input.
+    public static func redirect(to location: String, status: HTTPStatus = .seeOther) -> Response {
+        precondition(location.hasPrefix("/") && !location.hasPrefix("//"), "redirects stay on this site")
+        return Response(status: status, headers: [("Location", location)])
+    }
+
+    public static let noContent = Response(status: .noContent)
+
+    public mutating func addHeader(_ name: String, _ value: String) {
+        headers.append((name, value))
+    }
+
+    /// Headers every response carries. `script-src 'self'` with no 'unsafe-inline' is what
+    /// makes a stored XSS inert even if escaping were ever missed.
+    static let securityHeaders: [(String, String)] = [
+        ("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"),
+        ("X-Content-Type-Options", "nosniff"),
+        ("X-Frame-Options", "DENY"),
+        ("Referrer-Policy", "same-origin"),
+        ("Cross-Origin-Opener-Policy", "same-origin"),
+    ]
+
+    /// The CGI response head and body as bytes for FastCGI. Header values are checked for CR/LF
+    /// so nothing can split the response.
+    public func serialize(requestID: String, cacheable: Bool = false) -> [UInt8] {
+        var head = "Status: \(status.code) \(status.reason)\r\n"
+        for (name, value) in Self.securityHeaders { head += "\(name): \(value)\r\n" }
+        if !cacheable && !headers.contains(where: { $0.0 == "Cache-Control" }) {
+            // Dynamic pages carry CSRF tokens and personal state.
+            head += "Cache-Control: no-store\r\n"
+        }
+        head += "X-Request-Id: \(requestID)\r\n"
+        for (name, value) in headers {
+            head += "\(name): \(Self.headerSafe(value))\r\n"
+        }
+        if status.code != 204 && status.code != 304 {
+            head += "Content-Length: \(body.count)\r\n"
+        }
+        head += "\r\n"
+        var out = Array(head.utf8)
+        out.reserveCapacity(out.count + body.count)
+        out.append(contentsOf: body)
+        return out
+    }
+
+    static func headerSafe(_ value: String) -> String {
+        guard value.utf8.contains(where: { $0 == 13 || $0 == 10 || $0 == 0 }) else { return value }
+        return String(value.unicodeScalars.filter { $0 != "\r" && $0 != "\n" && $0 != "\0" })
+    }
+}

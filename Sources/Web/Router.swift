@@ -1,0 +1,64 @@
+/// The route table: method + path pattern → handler. Patterns are literal segments and
+/// `:name` captures, e.g. `/r/:code/poll`.
+public struct Router<Handler: Sendable>: Sendable {
+    public struct Route: Sendable {
+        public let method: String
+        public let pattern: String
+        public let handler: Handler
+        let segments: [Segment]
+
+        public init(_ method: String, _ pattern: String, _ handler: Handler) {
+            self.method = method
+            self.pattern = pattern
+            self.handler = handler
+            segments = pattern.split(separator: "/").map {
+                $0.hasPrefix(":") ? .capture(String($0.dropFirst())) : .literal(String($0))
+            }
+        }
+    }
+
+    enum Segment: Sendable, Equatable {
+        case literal(String)
+        case capture(String)
+    }
+
+    public enum Match {
+        case found(Route, parameters: [String: String])
+        case methodNotAllowed(allowed: [String])
+        case notFound
+    }
+
+    public let routes: [Route]
+
+    public init(_ routes: [Route]) {
+        self.routes = routes
+    }
+
+    public func match(method: String, path: String) -> Match {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: true)
+        // A trailing slash or doubled slash names a different resource: no match.
+        if path != "/" && (path.hasSuffix("/") || path.contains("//")) { return .notFound }
+        let effective = method == "HEAD" ? "GET" : method
+        var allowed: [String] = []
+        for route in routes {
+            guard let parameters = Self.bind(route.segments, to: parts) else { continue }
+            if route.method == effective { return .found(route, parameters: parameters) }
+            allowed.append(route.method)
+        }
+        if allowed.isEmpty { return .notFound }
+        if allowed.contains("GET") { allowed.append("HEAD") }
+        return .methodNotAllowed(allowed: allowed)
+    }
+
+    static func bind(_ segments: [Segment], to parts: [Substring]) -> [String: String]? {
+        guard segments.count == parts.count else { return nil }
+        var parameters: [String: String] = [:]
+        for (segment, part) in zip(segments, parts) {
+            switch segment {
+            case .literal(let text): if text != part { return nil }
+            case .capture(let name): parameters[name] = String(part)
+            }
+        }
+        return parameters
+    }
+}

@@ -1,0 +1,56 @@
+import App
+import ArgumentParser
+import Foundation
+import Logging
+import Postgres
+import Web
+
+struct Pomopomo: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Pomopomo: shared focus rooms. Configured by POMOPOMO_* environment variables (see README.md).",
+        subcommands: [Serve.self, Migrate.self])
+}
+
+struct Serve: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Answer FastCGI requests from nginx on POMOPOMO_SOCKET.")
+
+    func run() throws {
+        let (config, logger) = try setUp()
+        do {
+            try Server.run(config: config, logger: logger)
+        } catch {
+            logger.critical("cannot serve", metadata: ["error": "\(error)"])
+            throw ExitCode.failure
+        }
+    }
+}
+
+struct Migrate: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Apply pending database migrations, then exit.")
+
+    func run() throws {
+        let (config, logger) = try setUp()
+        do {
+            let pool = PostgresPool(conninfo: config.databaseURL, size: 1)
+            let applied = try Migrator(pool: pool).migrate(try Migrator.bundled())
+            logger.info("migrated", metadata: ["applied": "\(applied.isEmpty ? "nothing new" : applied.joined(separator: ","))"])
+        } catch {
+            logger.critical("migration failed", metadata: ["error": "\(error)"])
+            throw ExitCode.failure
+        }
+    }
+}
+
+func setUp() throws -> (Config, Logger) {
+    let level = Logger.Level(rawValue: ProcessInfo.processInfo.environment["POMOPOMO_LOG_LEVEL"] ?? "info") ?? .info
+    LoggingSystem.bootstrap { KeyValueLogHandler(label: $0, level: level) }
+    let logger = Logger(label: "pomopomo")
+    do {
+        return (try Config.fromEnvironment(), logger)
+    } catch {
+        logger.critical("bad configuration", metadata: ["error": "\(error)"])
+        throw ExitCode(2)
+    }
+}
+
+Pomopomo.main()
