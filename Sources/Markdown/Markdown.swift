@@ -4,7 +4,7 @@ import CDiscount
 /// `javascript:`, `data:`, `vbscript:`…) and images are not rendered at all, because Discount's
 /// SAFELINK check does not cover image sources. Pure CPU work: it does not block.
 public enum Markdown {
-    static let safeFlags: mkd_flag_t = mkd_flag_t(MKD_NOHTML | MKD_SAFELINK | MKD_NOIMAGE | MKD_NOPANTS | MKD_NOSTYLE | MKD_TAGTEXT)
+    static let safeFlags: mkd_flag_t = mkd_flag_t(MKD_NOHTML | MKD_SAFELINK | MKD_NOIMAGE | MKD_NOPANTS | MKD_NOSTYLE)
 
     /// Discount keeps global tables that must be built before several threads render at once.
     public static let initialized: Bool = {

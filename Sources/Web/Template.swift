@@ -63,11 +63,11 @@ public final class TemplateLibrary: Sendable {
         case escaped([String])
         case raw([String])
         case section([String], [Node], inverted: Bool)
-        case partial(String)
+        case partial(String, indent: [UInt8])
     }
 
     let templates: [String: [Node]]
-    public var names: [String] { templates.keys.sorted() }
+    public var names: [String] { templates.keys.filter { !$0.contains("\u{1}") }.sorted() }
 
     /// Loads every `.mustache` file below `directory`, named by its relative path without the
     /// extension. Throws if any is malformed or names a partial that does not exist.
@@ -94,9 +94,19 @@ public final class TemplateLibrary: Sendable {
             compiled[name] = try Self.compile(Array(source.utf8), name: name)
         }
         for (name, nodes) in compiled {
-            for partial in Self.partials(in: nodes) where compiled[partial] == nil {
+            for (partial, _) in Self.partials(in: nodes) where compiled[partial] == nil {
                 throw TemplateError(template: name, message: "names partial “\(partial)”, which does not exist")
             }
+        }
+        // A standalone partial tag indents every line of the partial: compile one indented copy
+        // per (partial, indentation) used, so rendering stays a plain walk.
+        var pending = compiled.values.flatMap { Self.partials(in: $0) }.filter { !$0.indent.isEmpty }
+        while let (name, indent) = pending.popLast() {
+            let key = Self.indentedName(name, indent)
+            guard compiled[key] == nil, indent.count <= 64, let base = compiled[name] else { continue }
+            let indented = Self.indent(base, by: indent, isLast: true)
+            compiled[key] = [.text(indent)] + indented
+            pending += Self.partials(in: indented).filter { !$0.indent.isEmpty }
         }
         templates = compiled
     }
@@ -160,9 +170,10 @@ public final class TemplateLibrary: Sendable {
                 default:
                     render(children, &stack, &out, depth: depth)
                 }
-            case .partial(let name):
+            case .partial(let name, let indent):
                 // Recursive partials are legal Mustache; the depth cap keeps a mistake finite.
-                guard depth < 32, let nodes = templates[name] else { continue }
+                let key = indent.isEmpty ? name : Self.indentedName(name, indent)
+                guard depth < 32, let nodes = templates[key] ?? templates[name] else { continue }
                 render(nodes, &stack, &out, depth: depth + 1)
             }
         }
@@ -181,12 +192,38 @@ public final class TemplateLibrary: Sendable {
         return found
     }
 
-    static func partials(in nodes: [Node]) -> [String] {
-        nodes.flatMap { node -> [String] in
+    static func partials(in nodes: [Node]) -> [(name: String, indent: [UInt8])] {
+        nodes.flatMap { node -> [(name: String, indent: [UInt8])] in
             switch node {
-            case .partial(let name): return [name]
+            case .partial(let name, let indent): return [(name, indent)]
             case .section(_, let children, _): return partials(in: children)
             default: return []
+            }
+        }
+    }
+
+    static func indentedName(_ name: String, _ indent: [UInt8]) -> String {
+        name + "\u{1}" + String(decoding: indent, as: UTF8.self)
+    }
+
+    /// Inserts `indent` after every newline of the template text except the very last one.
+    static func indent(_ nodes: [Node], by indent: [UInt8], isLast: Bool) -> [Node] {
+        nodes.enumerated().map { index, node in
+            let last = isLast && index == nodes.count - 1
+            switch node {
+            case .text(let bytes):
+                var out: [UInt8] = []
+                for (i, byte) in bytes.enumerated() {
+                    out.append(byte)
+                    if byte == 10 && !(last && i == bytes.count - 1) { out += indent }
+                }
+                return .text(out)
+            case .section(let path, let children, let inverted):
+                return .section(path, Self.indent(children, by: indent, isLast: last), inverted: inverted)
+            case .partial(let name, let inner):
+                return .partial(name, indent: inner + indent)
+            default:
+                return node
             }
         }
     }
@@ -197,7 +234,7 @@ public final class TemplateLibrary: Sendable {
 extension TemplateLibrary {
     enum Token {
         case text([UInt8])
-        case tag(kind: UInt8, name: String)
+        case tag(kind: UInt8, name: String, indent: [UInt8])
     }
 
     static let open: [UInt8] = Array("{{".utf8)
@@ -209,7 +246,7 @@ extension TemplateLibrary {
             switch token {
             case .text(let bytes):
                 if !bytes.isEmpty { stack[stack.count - 1].nodes.append(.text(bytes)) }
-            case .tag(let kind, let tagName):
+            case .tag(let kind, let tagName, let indent):
                 let path = tagName.split(separator: ".").map(String.init)
                 switch kind {
                 case UInt8(ascii: "#"), UInt8(ascii: "^"):
@@ -221,7 +258,7 @@ extension TemplateLibrary {
                     stack.removeLast()
                     stack[stack.count - 1].nodes.append(.section(top.name.split(separator: ".").map(String.init), top.nodes, inverted: top.inverted))
                 case UInt8(ascii: ">"):
-                    stack[stack.count - 1].nodes.append(.partial(tagName))
+                    stack[stack.count - 1].nodes.append(.partial(tagName, indent: indent))
                 case UInt8(ascii: "!"):
                     break
                 case UInt8(ascii: "{"), UInt8(ascii: "&"):
@@ -278,11 +315,12 @@ extension TemplateLibrary {
                 var k = next
                 while k < s.count && (s[k] == 32 || s[k] == 9) { k += 1 }
                 if k == s.count || s[k] == 10 || (s[k] == 13 && k + 1 < s.count && s[k + 1] == 10) {
+                    let indent = Array(text[start...])
                     text.removeSubrange(start...)
                     next = k == s.count ? k : (s[k] == 13 ? k + 2 : k + 1)
                     tokens.append(.text(text))
                     text = []
-                    tokens.append(.tag(kind: kind, name: inner))
+                    tokens.append(.tag(kind: kind, name: inner, indent: indent))
                     lineStart = 0
                     i = next
                     continue
@@ -290,7 +328,7 @@ extension TemplateLibrary {
             }
             tokens.append(.text(text))
             text = []
-            tokens.append(.tag(kind: kind, name: inner))
+            tokens.append(.tag(kind: kind, name: inner, indent: []))
             lineStart = nil
             i = next
         }

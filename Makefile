@@ -1,0 +1,49 @@
+# Pomopomo: a FastCGI responder in Swift behind nginx, with PostgreSQL and Redis.
+#
+#   make run      build (release) and run everything on http://127.0.0.1:8080 until Ctrl-C
+#   make test     build (debug) and run every test suite against throwaway services
+#   make bench    benchmarks (bench/run.sh)
+#   make migrate  apply database migrations to the services in POMOPOMO_DATA_DIR (starts them if needed)
+#   make stop     stop whatever runs in POMOPOMO_DATA_DIR (nginx, responders, Redis, PostgreSQL)
+#   make clean    stop, then remove .build
+#
+# POMOPOMO_DATA_DIR (environment or `make run POMOPOMO_DATA_DIR=/tmp/pp`) defaults to .data in the
+# project. As root, PostgreSQL runs as the 'postgres' user, which must be able to enter every parent
+# directory of it; if it cannot, use a directory under /tmp.
+
+SHELL := /bin/bash
+POMOPOMO_DATA_DIR ?= $(CURDIR)/.data
+RELEASE_BIN := $(CURDIR)/.build/release/pomopomo
+
+.PHONY: run test bench deps build migrate stop clean status
+
+run:
+	POMOPOMO_DATA_DIR="$(POMOPOMO_DATA_DIR)" bash scripts/run.sh
+
+test:
+	bash scripts/test.sh
+
+bench:
+	bash bench/run.sh
+
+deps:
+	bash scripts/deps.sh
+
+build: deps
+	swift build -c release
+
+migrate: build
+	bash scripts/services.sh start "$(POMOPOMO_DATA_DIR)"
+	set -a && . "$(POMOPOMO_DATA_DIR)/env" && set +a && "$(RELEASE_BIN)" migrate
+
+status:
+	bash scripts/services.sh status "$(POMOPOMO_DATA_DIR)"
+
+stop:
+	bash scripts/nginx.sh stop "$(POMOPOMO_DATA_DIR)"
+	bash scripts/responder.sh stop-all "$(POMOPOMO_DATA_DIR)"
+	bash scripts/services.sh stop "$(POMOPOMO_DATA_DIR)"
+
+clean:
+	-$(MAKE) --no-print-directory stop
+	rm -rf .build

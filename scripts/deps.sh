@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs the Debian packages that building, running and testing Pomopomo need.
+# Quick and silent-ish when everything is present; runs apt-get only when something is missing.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+PACKAGES=(
+  # C libraries the Swift package links through pkg-config
+  libfcgi-dev libhiredis-dev libmarkdown2-dev libsodium-dev libpq-dev pkg-config
+  # services
+  nginx redis-server postgresql
+  # tests and benchmarks
+  chromium chromium-driver wrk python3-selenium python3-pytest python3-requests sox
+  # the scripts themselves
+  make
+)
+
+command -v dpkg-query >/dev/null 2>&1 || die "dpkg-query not found: this script supports Debian/Ubuntu only"
+
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
+  [ "$status" = "install ok installed" ] || missing+=("$pkg")
+done
+
+if [ "${#missing[@]}" -eq 0 ]; then
+  say "all ${#PACKAGES[@]} Debian packages are installed"
+  exit 0
+fi
+
+say "installing missing Debian packages: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q
+as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
+say "done"

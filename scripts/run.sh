@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# `make run`: builds a release binary and runs the whole stack in the foreground until Ctrl-C:
+# PostgreSQL + Redis (scripts/services.sh), one responder, nginx on 127.0.0.1:8080.
+#
+# POMOPOMO_DATA_DIR  where the database, logs and sockets live (default: .data in the project)
+# POMOPOMO_LISTEN    nginx's address (default: 127.0.0.1:8080)
+# POMOPOMO_BASE_URL  the public URL the app puts in links (default: http://$POMOPOMO_LISTEN)
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+cd "$POMOPOMO_ROOT"
+
+DATA_DIR=$(abs_path "${POMOPOMO_DATA_DIR:-$POMOPOMO_ROOT/.data}")
+LISTEN=${POMOPOMO_LISTEN:-127.0.0.1:8080}
+RESPONDER=web
+export POMOPOMO_BIN=$POMOPOMO_ROOT/.build/release/pomopomo
+# The app builds absolute links (share URLs) from it.
+export POMOPOMO_BASE_URL=${POMOPOMO_BASE_URL:-http://$LISTEN}
+
+# Refuse to start a second copy on the same data dir; its cleanup would stop the first one's services.
+if pid=$(read_pid "$DATA_DIR/nginx/nginx.pid") && pid_alive "$pid"; then
+  die "nginx for $DATA_DIR is already running (pid $pid); another 'make run'? Stop it with 'make stop'"
+fi
+if pid=$(read_pid "$DATA_DIR/run/$RESPONDER.pid") && pid_alive "$pid"; then
+  die "responder $RESPONDER for $DATA_DIR is already running (pid $pid); another 'make run'? Stop it with 'make stop'"
+fi
+
+bash scripts/deps.sh
+command -v swift >/dev/null 2>&1 || die "the Swift toolchain (swift) is not on PATH"
+say "building (swift build -c release)"
+swift build -c release
+
+stopping=0
+stop_all() {
+  [ "$stopping" = 0 ] || return 0
+  stopping=1
+  trap '' INT TERM # a second Ctrl-C must not interrupt the orderly stop
+  echo
+  say "stopping nginx, responder, Redis and PostgreSQL"
+  bash scripts/nginx.sh stop "$DATA_DIR" || true
+  bash scripts/responder.sh stop "$DATA_DIR" "$RESPONDER" || true
+  bash scripts/services.sh stop "$DATA_DIR" || true
+  [ "$running" = 0 ] || say "Pomopomo stopped"
+}
+# Ctrl-C once everything runs is the normal way to stop: exit 0 then, 130/143 before.
+running=0
+trap stop_all EXIT
+trap '[ "$running" = 1 ] && exit 0 || exit 130' INT
+trap '[ "$running" = 1 ] && exit 0 || exit 143' TERM
+
+bash scripts/services.sh start "$DATA_DIR"
+set -a
+. "$DATA_DIR/env"
+set +a
+say "migrating the database"
+"$POMOPOMO_BIN" migrate
+bash scripts/responder.sh start "$DATA_DIR" "$RESPONDER"
+bash scripts/nginx.sh start "$DATA_DIR" "$LISTEN" "$DATA_DIR/run/$RESPONDER.sock"
+
+running=1
+echo
+echo "Pomopomo is running at http://$LISTEN (Ctrl-C stops it)"
+echo "  logs: $DATA_DIR/log/$RESPONDER.log, $DATA_DIR/nginx/error.log"
+echo
+
+while :; do
+  sleep 2 &
+  wait $! || true
+  if ! { pid=$(read_pid "$DATA_DIR/run/$RESPONDER.pid") && pid_alive "$pid"; }; then
+    show_log_tail "$DATA_DIR/log/$RESPONDER.log" 50
+    die "the responder exited (log: $DATA_DIR/log/$RESPONDER.log)"
+  fi
+  if ! { pid=$(read_pid "$DATA_DIR/nginx/nginx.pid") && pid_alive "$pid"; }; then
+    show_log_tail "$DATA_DIR/nginx/error.log" 50
+    die "nginx exited (log: $DATA_DIR/nginx/error.log)"
+  fi
+done
