@@ -19,14 +19,17 @@ struct RoomStoreTests {
         let guest = SessionID.fresh()
         let version = try store.join(room: room, session: guest, name: try DisplayName(validating: "<Guest>"))
         #expect(version == 2)
-        let people = try store.participants(of: room.id)
+        let view = try #require(try store.load(room.code, viewer: guest))
+        #expect(view.room.version == 2)
+        let people = view.participants
         #expect(people.map(\.name) == ["Host", "<Guest>"])
+        #expect(people.map(\.isViewer) == [false, true])
         #expect(people.map(\.role) == ["host", "guest"])
         #expect(people.allSatisfy { $0.online })
 
         // Joining again renames instead of duplicating.
         _ = try store.join(room: room, session: guest, name: try DisplayName(validating: "Guest"))
-        #expect(try store.participants(of: room.id).map(\.name) == ["Host", "Guest"])
+        #expect(try store.load(id: room.id)?.participants.map(\.name) == ["Host", "Guest"])
     }
 
     @Test func sessionsAreStoredOnlyHashed() throws {
@@ -42,18 +45,21 @@ struct RoomStoreTests {
         let room = try store.create(host: SessionID.fresh(), hostName: try DisplayName(validating: "Old"), lifetimeHours: 1)
         try TestEnvironment.pool.query("UPDATE rooms SET expires_at = now() - interval '1 second' WHERE id = $1", [room.id])
         #expect(try store.find(room.code) == nil)
+        #expect(try store.load(room.code, viewer: nil) == nil)
     }
 
     @Test func comingBackFromAwayBumpsTheVersionOnce() throws {
-        let host = SessionID(raw: SessionID.fresh().raw, isNew: false)
+        let host = SessionID.fresh()
         let room = try store.create(host: host, hostName: try DisplayName(validating: "Away"), lifetimeHours: 72)
-        // Recently seen: nothing to announce.
+        // Recently seen: nothing to write, nothing to announce.
         #expect(try store.touch(room: room, session: host) == nil)
         try TestEnvironment.pool.query("UPDATE participants SET last_seen_at = now() - interval '5 minutes' WHERE room_id = $1", [room.id])
-        #expect(try store.participants(of: room.id).first?.online == false)
+        let away = try #require(try store.load(room.code, viewer: host))
+        #expect(away.viewer?.online == false)
+        #expect((away.viewer?.idleSeconds ?? 0) >= 299)
         #expect(try store.touch(room: room, session: host) == 2)
         #expect(try store.touch(room: room, session: host) == nil)
-        #expect(try store.participants(of: room.id).first?.online == true)
+        #expect(try store.load(id: room.id)?.participants.first?.online == true)
     }
 
     @Test func codesAreUniqueUnderConcurrentCreation() throws {

@@ -28,25 +28,22 @@ enum RoomHandlers {
 
     /// GET /r/:code
     static let show: Handler = { ctx in
-        let (code, room) = try lookup(ctx)
+        let code = try parseCode(ctx)
         if ctx.request.parameter("code") != code.display {
             return .response(.redirect(to: "/r/\(code.display)", status: .movedPermanently))
         }
-        var current = room
-        if let version = try? RoomStore(database: ctx.services.database).touch(room: room, session: ctx.session) {
-            ctx.services.hub.notify(channel: room.channel, version: version)
-            current = room.with(version: version)
-        }
-        return roomPage(ctx, room: current)
+        return roomPage(ctx, view: try present(ctx, code))
     }
 
     /// POST /r/:code/join
     static let join: Handler = { ctx in
-        let (code, room) = try lookup(ctx)
+        let code = try parseCode(ctx)
+        guard let room = try RoomStore(database: ctx.services.database).find(code) else { throw notFound }
         let rawName = try ctx.field("display_name")
         let name: DisplayName
         do throws(DisplayName.Problem) { name = try DisplayName(validating: rawName) } catch {
-            return roomPage(ctx, room: room, joinError: error.description, nameInput: rawName, status: .unprocessableEntity)
+            return roomPage(ctx, view: try present(ctx, code), joinError: error.description, nameInput: rawName,
+                            status: .unprocessableEntity)
         }
         let version = try RoomStore(database: ctx.services.database).join(room: room, session: ctx.session, name: name)
         ctx.services.hub.notify(channel: room.channel, version: version)
@@ -60,58 +57,60 @@ enum RoomHandlers {
         guard !sinceText.isEmpty, sinceText.count <= 15, sinceText.allSatisfy({ $0.isASCII && $0.isNumber }), let since = Int(sinceText) else {
             throw ClientError.badRequest("since must be the last version you saw: a non-negative whole number.")
         }
-        let (_, room) = try lookup(ctx)
-        let store = RoomStore(database: ctx.services.database)
-        if let version = try? store.touch(room: room, session: ctx.session) {
-            ctx.services.hub.notify(channel: room.channel, version: version)
-            return .response(.json(RoomViews.pollBody(room: room.with(version: version),
-                                                      participants: try store.participants(of: room.id), services: ctx.services)))
+        let view = try present(ctx, try parseCode(ctx))
+        if view.room.version > since {
+            return .response(.json(RoomViews.pollBody(view, services: ctx.services)))
         }
-        return .park(channel: room.channel, since: since, currentVersion: room.version)
+        return .park(channel: view.room.channel, since: since, currentVersion: view.room.version)
     }
 
     /// GET /r/:code/state.json
     static let state: Handler = { ctx in
-        let (_, room) = try lookup(ctx)
-        let participants = try RoomStore(database: ctx.services.database).participants(of: room.id)
-        return .response(.json(RoomViews.stateJSON(room: room, participants: participants)))
+        guard let view = try RoomStore(database: ctx.services.database).load(try parseCode(ctx), viewer: nil) else { throw notFound }
+        return .response(.json(RoomViews.stateJSON(view)))
     }
 
     /// The long-poll snapshot for channel "room:<id>".
     static func snapshot(services: Services) -> LiveHub.SnapshotSource {
         { channel in
-            let id = String(channel.dropFirst("room:".count))
-            let store = RoomStore(database: services.database)
-            guard let room = try store.find(id: id) else { return nil }
-            return LiveSnapshot(version: room.version,
-                                body: RoomViews.pollBody(room: room, participants: try store.participants(of: id), services: services))
+            guard let view = try RoomStore(database: services.database).load(id: String(channel.dropFirst("room:".count))) else {
+                return nil
+            }
+            return LiveSnapshot(version: view.room.version, body: RoomViews.pollBody(view, services: services))
         }
     }
 
-    static func lookup(_ ctx: RequestContext) throws -> (RoomCode, Room) {
-        let notFound = ClientError.notFound("There is no open room with this code. Rooms close 72 hours after they are created.")
+    static let notFound = ClientError.notFound("There is no open room with this code. Rooms close 72 hours after they are created.")
+
+    static func parseCode(_ ctx: RequestContext) throws -> RoomCode {
         guard let code = RoomCode(parsing: ctx.request.parameter("code")) else { throw notFound }
-        guard let room = try RoomStore(database: ctx.services.database).find(code) else { throw notFound }
-        return (code, room)
+        return code
     }
 
-    static func roomPage(_ ctx: RequestContext, room: Room, joinError: String? = nil, nameInput: String = "",
+    /// Loads the room for this viewer and records their presence. A viewer coming back from
+    /// away changes what everyone sees, so that is announced to the room.
+    static func present(_ ctx: RequestContext, _ code: RoomCode) throws -> RoomView {
+        let store = RoomStore(database: ctx.services.database)
+        guard let view = try store.load(code, viewer: ctx.session) else { throw notFound }
+        guard let viewer = view.viewer, viewer.idleSeconds >= RoomStore.touchInterval else { return view }
+        guard let version = try store.touch(room: view.room, session: ctx.session) else { return view }
+        ctx.services.hub.notify(channel: view.room.channel, version: version)
+        return try store.load(code, viewer: ctx.session) ?? view
+    }
+
+    static func roomPage(_ ctx: RequestContext, view: RoomView, joinError: String? = nil, nameInput: String = "",
                          status: HTTPStatus = .ok) -> Outcome {
-        let participants: [Participant]
-        do { participants = try RoomStore(database: ctx.services.database).participants(of: room.id) } catch {
-            return .response(Responder.errorResponse(error, ctx: ctx, services: ctx.services))
-        }
-        let me = participants.first { $0.sessionHash == ctx.session.hash }
+        let room = view.room
         var context: TemplateContext = [
             "code": .text(room.code.display),
             "version": .text(String(room.version)),
             "theme": .text(room.theme),
-            "participants": RoomViews.participants(participants),
-            "participant_count": .text(RoomViews.countText(total: participants.count, online: participants.filter(\.online).count)),
+            "participants": RoomViews.participants(view.participants),
+            "participant_count": .text(RoomViews.countText(view.participants)),
             "name_input": .text(nameInput),
             "share_url": .text("\(ctx.services.config.baseURL)/r/\(room.code.display)"),
         ]
-        if let me { context["me"] = .object(["name": .text(me.name), "is_host": .bool(me.role == "host")]) }
+        if let me = view.viewer { context["me"] = .object(["name": .text(me.name), "is_host": .bool(me.role == "host")]) }
         if let joinError { context["join_error"] = .text(joinError) }
         return Views.page("room", title: "Room \(room.code.display)", context, ctx: ctx, status: status)
     }

@@ -22,7 +22,17 @@ struct Participant: Sendable {
     let name: String
     let role: String
     let online: Bool
-    let sessionHash: [UInt8]
+    /// True for the participant of the session that asked.
+    let isViewer: Bool
+    let idleSeconds: Int
+}
+
+/// A room with everyone in it, as one page or poll needs it.
+struct RoomView: Sendable {
+    let room: Room
+    let participants: [Participant]
+
+    var viewer: Participant? { participants.first(where: \.isViewer) }
 }
 
 /// SQL for rooms and participants. Every change bumps `rooms.version` in the same
@@ -30,9 +40,12 @@ struct Participant: Sendable {
 struct RoomStore {
     /// Seconds since last activity before a participant shows as away.
     static let onlineWindow = 60
+    /// Presence is written at most this often per participant.
+    static let touchInterval = 20
     let database: PostgresPool
 
-    static let roomColumns = "id, code, theme, status, version, to_char(expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+    /// The columns `room(_:)` reads, in its order; shared by the statements that return rooms.
+    static let roomColumns = "r.id, r.code, r.theme, r.status, r.version, to_char(r.expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 
     static func room(_ row: PostgresRow) -> Room {
         Room(id: row.string(0), code: RoomCode(parsing: row.string(1))!, theme: row.string(2), status: row.string(3),
@@ -52,7 +65,8 @@ struct RoomStore {
                     let room = Self.room(try conn.query("""
                         INSERT INTO rooms (code, host_session, expires_at)
                         VALUES ($1, $2, now() + make_interval(hours => $3))
-                        RETURNING \(Self.roomColumns)
+                        RETURNING id, code, theme, status, version,
+                                  to_char(expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
                         """, [code.value, ByteA(session.hash), lifetimeHours]).first!)
                     try conn.query("""
                         INSERT INTO participants (room_id, session_hash, display_name, role) VALUES ($1, $2, $3, 'host')
@@ -67,24 +81,40 @@ struct RoomStore {
 
     /// The live (unexpired) room with this code.
     func find(_ code: RoomCode) throws -> Room? {
-        try database.query("SELECT \(Self.roomColumns) FROM rooms WHERE code = $1 AND expires_at > now()", [code.value])
-            .first.map(Self.room)
+        try database.query(Self.selectRoom + "WHERE r.code = $1 AND r.expires_at > now()", [code.value]).first.map(Self.room)
     }
 
-    /// The room by id, for long-poll snapshots.
-    func find(id: String) throws -> Room? {
-        try database.query("SELECT \(Self.roomColumns) FROM rooms WHERE id = $1::uuid AND expires_at > now()", [id])
-            .first.map(Self.room)
+    static let selectRoom = "SELECT " + roomColumns + " FROM rooms r "
+
+    /// The live room with this code and everyone in it (host first, then by arrival), in one
+    /// round trip: this is the query behind every room page and poll.
+    func load(_ code: RoomCode, viewer: SessionID?) throws -> RoomView? {
+        try load(Self.selectView + "WHERE r.code = $1 AND r.expires_at > now()" + Self.viewOrder, code.value, viewer: viewer)
     }
 
-    /// Everyone who joined, host first, then by arrival.
-    func participants(of roomID: String) throws -> [Participant] {
-        try database.query("""
-            SELECT display_name, role, last_seen_at > now() - make_interval(secs => $2), session_hash
-            FROM participants WHERE room_id = $1 ORDER BY role = 'host' DESC, joined_at, id
-            """, [roomID, Self.onlineWindow]).map {
-            Participant(name: $0.string(0), role: $0.string(1), online: $0.bool(2), sessionHash: $0.bytes(3))
+    /// The same by id, for long-poll snapshots (no viewer).
+    func load(id: String) throws -> RoomView? {
+        try load(Self.selectView + "WHERE r.id = $1::uuid AND r.expires_at > now()" + Self.viewOrder, id, viewer: nil)
+    }
+
+    /// Room columns, then one row per participant ($2: the viewer's session hash).
+    static let selectView = "SELECT " + roomColumns + """
+        , p.display_name, p.role, p.last_seen_at > now() - make_interval(secs => $3),
+        p.session_hash = $2, extract(epoch FROM now() - p.last_seen_at)::int
+        FROM rooms r LEFT JOIN participants p ON p.room_id = r.id
+
+        """
+    static let viewOrder = " ORDER BY p.role = 'host' DESC, p.joined_at, p.id"
+
+    private func load(_ sql: String, _ key: String, viewer: SessionID?) throws -> RoomView? {
+        let rows = try database.query(sql, [key, ByteA(viewer?.hash ?? []), Self.onlineWindow])
+        guard let first = rows.first else { return nil }
+        let participants = rows.compactMap { row -> Participant? in
+            guard row[6] != nil else { return nil }
+            return Participant(name: row.string(6), role: row.string(7), online: row.bool(8), isViewer: row.bool(9),
+                               idleSeconds: row.int(10))
         }
+        return RoomView(room: Self.room(first), participants: participants)
     }
 
     /// Joins (or renames) this session in the room; returns the new room version.
@@ -99,22 +129,21 @@ struct RoomStore {
         }
     }
 
-    /// Records that this session is still here (at most every 20 s), in one statement. Returns
-    /// the new room version when the participant came back from away, so others see it.
+    /// Records that this session is still here (at most every `touchInterval`), in one
+    /// statement. Returns the new room version when the participant came back from away.
     func touch(room: Room, session: SessionID) throws -> Int? {
-        if session.isNew { return nil }
-        return try database.query("""
+        try database.query("""
             WITH old AS (
                 SELECT id, last_seen_at AS previous FROM participants
                 WHERE room_id = $1 AND session_hash = $2 FOR UPDATE),
             seen AS (
                 UPDATE participants p SET last_seen_at = now() FROM old
-                WHERE p.id = old.id AND old.previous < now() - interval '20 seconds'
+                WHERE p.id = old.id AND old.previous < now() - make_interval(secs => $4)
                 RETURNING old.previous < now() - make_interval(secs => $3) AS came_back)
             UPDATE rooms SET version = version + 1
             WHERE id = $1 AND EXISTS (SELECT 1 FROM seen WHERE came_back)
             RETURNING version
-            """, [room.id, ByteA(session.hash), Self.onlineWindow]).first?.int(0)
+            """, [room.id, ByteA(session.hash), Self.onlineWindow, Self.touchInterval]).first?.int(0)
     }
 
     static func bumpVersion(_ roomID: String, on conn: PostgresConnection) throws -> Int {

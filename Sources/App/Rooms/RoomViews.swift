@@ -1,7 +1,7 @@
 import Domain
 import Web
 
-/// Turns rooms and participants into template contexts and the long-poll JSON.
+/// Turns rooms and participants into template contexts and JSON.
 enum RoomViews {
     static func participants(_ list: [Participant]) -> TemplateValue {
         .list(list.map { p in
@@ -10,26 +10,26 @@ enum RoomViews {
         })
     }
 
-    static func participantsFragment(_ list: [Participant], services: Services) -> String {
-        String(decoding: services.templates.render("partials/participants", ["participants": participants(list)]), as: UTF8.self)
+    static func countText(_ list: [Participant]) -> String {
+        let online = list.filter(\.online).count
+        return "\(list.count) \(list.count == 1 ? "person" : "people") · \(online) online"
     }
 
-    /// The poll answer: the version and server-rendered fragments keyed by element id.
-    static func pollBody(room: Room, participants list: [Participant], services: Services) -> [UInt8] {
-        let online = list.filter(\.online).count
+    /// The poll answer: the version and server-rendered fragments keyed by element id. It is
+    /// the same for every viewer, so one rendering serves every parked poll of the room.
+    static func pollBody(_ view: RoomView, services: Services) -> [UInt8] {
+        let fragment = String(decoding: services.templates.render("partials/participants", ["participants": participants(view.participants)]),
+                              as: UTF8.self)
         let json = """
-            {"version":\(room.version),"fragments":{"participants":\(JSONText.quoted(participantsFragment(list, services: services))),\
-            "participant-count":\(JSONText.quoted(countText(total: list.count, online: online)))}}
+            {"version":\(view.room.version),"fragments":{"participants":\(JSONText.quoted(fragment)),\
+            "participant-count":\(JSONText.quoted(countText(view.participants)))}}
             """
         return Array(json.utf8)
     }
 
-    static func countText(total: Int, online: Int) -> String {
-        "\(total) \(total == 1 ? "person" : "people") · \(online) online"
-    }
-
-    static func stateJSON(room: Room, participants list: [Participant]) -> [UInt8] {
-        let people = list.map {
+    static func stateJSON(_ view: RoomView) -> [UInt8] {
+        let room = view.room
+        let people = view.participants.map {
             "{\"name\":\(JSONText.quoted($0.name)),\"role\":\(JSONText.quoted($0.role)),\"online\":\($0.online)}"
         }.joined(separator: ",")
         let json = """
