@@ -143,7 +143,7 @@ public final class FastCGIRequest: @unchecked Sendable {
 
     deinit {
         // A request dropped without an answer must still release its connection.
-        if raw != nil { finish(bytes: nil) }
+        if raw != nil { _ = finish(bytes: nil) }
     }
 
     /// Reads the whole body; blocks while nginx sends it. Throws past `limit` bytes.

@@ -43,7 +43,8 @@ public final class Responder: Sendable {
             case .response(let r):
                 response = r
             case .park(let channel, let since, let currentVersion):
-                services.hub.wait(request: fcgi, channel: channel, since: since, currentVersion: currentVersion)
+                services.hub.wait(request: fcgi, channel: channel, since: since, currentVersion: currentVersion,
+                                  owner: context.session.hash)
                 return
             }
         } catch {
@@ -56,7 +57,7 @@ public final class Responder: Sendable {
         fcgi.respond(response.serialize(requestID: requestID))
         if services.logger.logLevel <= .debug || response.status.code >= 500 {
             let micros = (DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1000
-            services.logger.log(level: response.status.code >= 500 ? .error : .debug, "request", metadata: [
+            services.logger.log(level: response.status.code == 503 ? .warning : response.status.code >= 500 ? .error : .debug, "request", metadata: [
                 "id": "\(requestID)", "method": "\(params["REQUEST_METHOD"] ?? "")", "uri": "\(params["REQUEST_URI"] ?? "")",
                 "status": "\(response.status.code)", "us": "\(micros)",
             ])

@@ -71,11 +71,14 @@ public final class LiveHub: @unchecked Sendable {
     }
 
     /// Answers now if the channel moved past `since`, else parks the request.
-    func wait(request: FastCGIRequest, channel: String, since: Int, currentVersion: Int) {
-        let waiter = ParkedPolls.Waiter(request: request, since: since, deadline: Date().addingTimeInterval(holdSeconds))
-        if currentVersion > since || !parked.park(waiter, on: channel) {
+    func wait(request: FastCGIRequest, channel: String, since: Int, currentVersion: Int, owner: [UInt8]) {
+        let ownerKey = owner.prefix(8).reduce(0) { $0 << 8 | Int($1) }
+        let waiter = ParkedPolls.Waiter(request: request, since: since, deadline: Date().addingTimeInterval(holdSeconds), owner: ownerKey)
+        var evicted: ParkedPolls.Waiter? = nil
+        if currentVersion > since || !parked.park(waiter, on: channel, evicted: &evicted) {
             deliver(channel: channel, waiters: [waiter])
         }
+        evicted?.request.respond(Response.noContent.serialize(requestID: "live"))
     }
 
     /// Announces that `channel` now has `version`: wakes local waiters, then tells the others.

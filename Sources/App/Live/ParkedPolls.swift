@@ -8,11 +8,17 @@ final class ParkedPolls: @unchecked Sendable {
         let request: FastCGIRequest
         let since: Int
         let deadline: Date
+        /// Who is waiting (a prefix of the session hash), to cap polls per browser.
+        let owner: Int
     }
+
+    /// A browser has a few tabs open, not hundreds: past this, its oldest poll is answered.
+    static let maxPerOwner = 16
 
     private let lock = NSLock()
     private var byChannel: [String: [Waiter]] = [:]
     private var total = 0
+    private var perOwner: [Int: Int] = [:]
     /// The newest version each channel was woken with, so a poll that checked the database
     /// just before a wake-up and parks just after it is answered instead of left to time out.
     private var latest: [String: (version: Int, at: Date)] = [:]
@@ -28,12 +34,40 @@ final class ParkedPolls: @unchecked Sendable {
     }
 
     /// Parks the waiter, or returns false when its channel is already known to be newer.
-    func park(_ waiter: Waiter, on channel: String) -> Bool {
+    /// `evicted` is the same owner's oldest poll when it already had too many.
+    func park(_ waiter: Waiter, on channel: String, evicted: inout Waiter?) -> Bool {
         lock.lock(); defer { lock.unlock() }
         if let known = latest[channel], known.version > waiter.since { return false }
+        if perOwner[waiter.owner, default: 0] >= Self.maxPerOwner {
+            evicted = removeOldest(of: waiter.owner)
+        }
         byChannel[channel, default: []].append(waiter)
+        perOwner[waiter.owner, default: 0] += 1
         total += 1
         return true
+    }
+
+    private func removeOldest(of owner: Int) -> Waiter? {
+        var oldest: (channel: String, index: Int, deadline: Date)? = nil
+        for (channel, waiters) in byChannel {
+            for (index, waiter) in waiters.enumerated() where waiter.owner == owner {
+                if oldest == nil || waiter.deadline < oldest!.deadline { oldest = (channel, index, waiter.deadline) }
+            }
+        }
+        guard let oldest else { return nil }
+        let waiter = byChannel[oldest.channel]!.remove(at: oldest.index)
+        if byChannel[oldest.channel]!.isEmpty { byChannel[oldest.channel] = nil }
+        forget([waiter])
+        return waiter
+    }
+
+    /// Keeps the per-owner counts and the total in step with removals.
+    private func forget(_ waiters: [Waiter]) {
+        total -= waiters.count
+        for waiter in waiters {
+            let left = perOwner[waiter.owner, default: 1] - 1
+            perOwner[waiter.owner] = left > 0 ? left : nil
+        }
     }
 
     /// Removes and returns the waiters of `channel` that have not seen `version` yet.
@@ -47,7 +81,7 @@ final class ParkedPolls: @unchecked Sendable {
             if waiter.since < version { go.append(waiter) } else { stay.append(waiter) }
         }
         byChannel[channel] = stay.isEmpty ? nil : stay
-        total -= go.count
+        forget(go)
         return go
     }
 
@@ -64,7 +98,7 @@ final class ParkedPolls: @unchecked Sendable {
             }
             byChannel[channel] = stay.isEmpty ? nil : stay
         }
-        total -= expired.count
+        forget(expired)
         return expired
     }
 
@@ -72,6 +106,7 @@ final class ParkedPolls: @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         let all = byChannel.values.flatMap { $0 }
         byChannel = [:]
+        perOwner = [:]
         total = 0
         return all
     }
