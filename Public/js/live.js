@@ -39,6 +39,12 @@
         }
         if (response.status === 204) { delay = 0; again(0); return; }
         if (response.status === 404) { return; } // the room is gone: stop asking
+        if (response.status === 429) {
+          // Too many open tabs or polls: wait as long as the server asks before trying again.
+          var seconds = parseInt(response.headers.get("Retry-After"), 10);
+          again((seconds > 0 ? seconds : 10) * 1000);
+          return;
+        }
         throw new Error("poll answered " + response.status);
       }).catch(function () {
         // Back off while the server or network is unwell, then resume from the same version.

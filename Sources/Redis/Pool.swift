@@ -10,7 +10,7 @@ public final class RedisPool: @unchecked Sendable {
     private var idle: [RedisConnection] = []
     private var downUntil: Date = .distantPast
 
-    public init(address: RedisAddress, timeout: TimeInterval = 0.25, retryAfter: TimeInterval = 1) {
+    public init(address: RedisAddress, timeout: TimeInterval = 0.25, retryAfter: TimeInterval = 0.5) {
         self.address = address
         self.timeout = timeout
         self.retryAfter = retryAfter

@@ -15,7 +15,10 @@ public struct Request: Sendable {
     /// The address nginx saw (REMOTE_ADDR); request headers never override it.
     public let remoteAddress: String
     public let isHTTPS: Bool
+    /// The host the browser asked for; nginx's stock fastcgi_params sends `$host`, without
+    /// the port, which is in `serverPort`.
     public let host: String?
+    public let serverPort: String?
     public let requestID: String
     public var pathParameters: [String: String] = [:]
 
@@ -38,6 +41,7 @@ public struct Request: Sendable {
         accept = params["HTTP_ACCEPT"] ?? ""
         remoteAddress = params["REMOTE_ADDR"] ?? ""
         host = params["HTTP_HOST"]
+        serverPort = params["SERVER_PORT"]
         isHTTPS = params["HTTPS"].map { !$0.isEmpty && $0 != "off" } ?? false
     }
 
@@ -53,6 +57,24 @@ public struct Request: Sendable {
     }
 
     public func parameter(_ name: String) -> String { pathParameters[name] ?? "" }
+
+    /// The origin (scheme://host[:port]) this request was addressed to, as a same-site
+    /// browser would send it in `Origin`.
+    public var selfOrigin: String? {
+        guard let host, !host.isEmpty else { return nil }
+        let scheme = isHTTPS ? "https" : "http"
+        if Self.hasPort(host) { return "\(scheme)://\(host)" }
+        guard let port = serverPort, !port.isEmpty, port != (isHTTPS ? "443" : "80") else { return "\(scheme)://\(host)" }
+        return "\(scheme)://\(host):\(port)"
+    }
+
+    /// "example.org:8080" and "[::1]:8080" carry a port; "example.org" and "[::1]" do not.
+    static func hasPort(_ host: String) -> Bool {
+        guard let colon = host.lastIndex(of: ":") else { return false }
+        if let bracket = host.lastIndex(of: "]"), bracket > colon { return false }
+        let port = host[host.index(after: colon)...]
+        return !port.isEmpty && port.allSatisfy { $0.isASCII && $0.isNumber }
+    }
 
     /// True when the browser says it wants JSON (the live script) rather than a page.
     public var wantsJSON: Bool { accept.contains("application/json") }

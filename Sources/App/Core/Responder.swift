@@ -14,7 +14,8 @@ public final class Responder: Sendable {
     public init(services: Services) {
         self.services = services
         router = Routes.table()
-        services.hub.register(prefix: "room", source: RoomHandlers.snapshot(services: services))
+        services.hub.register(prefix: "room", source: RoomHandlers.snapshot(services: services),
+                              versions: { ids in try RoomStore(database: services.database).versions(ids) })
     }
 
     public func handle(_ fcgi: FastCGIRequest, params: [String: String]) {
@@ -67,11 +68,10 @@ public final class Responder: Sendable {
     /// Refuses state changes that did not come from one of our own forms.
     private func checkCSRF(_ ctx: RequestContext) throws {
         let request = ctx.request
-        let scheme = request.isHTTPS ? "https://" : "http://"
         // The configured origin, and the one the browser used to reach us (a victim's browser
         // sends our Host but the attacker's Origin, so this admits no cross-site request).
         var allowed = [services.config.baseOrigin]
-        if let host = request.host { allowed.append(scheme + host) }
+        if let origin = request.selfOrigin { allowed.append(origin) }
         if CSRFProtector.isCrossSite(origin: request.origin, secFetchSite: request.secFetchSite, allowedOrigins: allowed) {
             throw ClientError.forbidden("This request came from another site, so it was refused.")
         }

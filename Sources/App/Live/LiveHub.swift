@@ -21,6 +21,8 @@ public struct LiveSnapshot: Sendable {
 /// slower, but nothing is missed because every poll names the last version it saw.
 public final class LiveHub: @unchecked Sendable {
     public typealias SnapshotSource = @Sendable (_ channel: String) throws -> LiveSnapshot?
+    /// Current versions of many channels of one prefix at once (ids without the prefix).
+    public typealias VersionSource = @Sendable (_ ids: [String]) throws -> [String: Int]
 
     static let wakeChannel = "pomopomo:wake"
 
@@ -32,8 +34,16 @@ public final class LiveHub: @unchecked Sendable {
     private let holdSeconds: Double
     private let lock = NSLock()
     private var sources: [String: SnapshotSource] = [:]
+    private var versionSources: [String: VersionSource] = [:]
     private var subscriber: RedisSubscriber?
     private var stopping = false
+    /// Wake-ups that could not be published (Redis down or its breaker open), newest version
+    /// per channel, sent again as soon as Redis answers.
+    private var unpublished: [String: Int] = [:]
+    static let maxUnpublished = 10_000
+    /// Even while subscribed, versions are re-read this often: a responder that died between
+    /// its commit and its publish must not leave others waiting for the full hold.
+    static let safetyRecheckSeconds: TimeInterval = 10
 
     init(database: PostgresPool, redis: RedisPool?, redisAddress: RedisAddress?, logger: Logger, holdSeconds: Double) {
         self.redis = redis
@@ -43,8 +53,11 @@ public final class LiveHub: @unchecked Sendable {
     }
 
     /// Registers how to snapshot channels named `prefix:…` (e.g. "room").
-    public func register(prefix: String, source: @escaping SnapshotSource) {
-        lock.lock(); sources[prefix] = source; lock.unlock()
+    public func register(prefix: String, source: @escaping SnapshotSource, versions: @escaping VersionSource) {
+        lock.lock()
+        sources[prefix] = source
+        versionSources[prefix] = versions
+        lock.unlock()
     }
 
     public var parkedCount: Int { parked.count }
@@ -78,13 +91,38 @@ public final class LiveHub: @unchecked Sendable {
         if currentVersion > since || !parked.park(waiter, on: channel, evicted: &evicted) {
             deliver(channel: channel, waiters: [waiter])
         }
-        evicted?.request.respond(Response.noContent.serialize(requestID: "live"))
+        if let evicted {
+            // 429 with Retry-After, not 204: a 204 is "ask again now", which would start a loop.
+            let e = ClientError.tooManyRequests(retryAfter: 10)
+            var response = Response.json(Array("{\"error\":\(JSONText.quoted(e.publicMessage))}".utf8), status: e.status)
+            for (name, value) in e.extraHeaders { response.addHeader(name, value) }
+            evicted.request.respond(response.serialize(requestID: "live"))
+        }
     }
 
     /// Announces that `channel` now has `version`: wakes local waiters, then tells the others.
     public func notify(channel: String, version: Int) {
         wake(channel: channel, version: version)
-        _ = redis?.bestEffort("PUBLISH", Self.wakeChannel, "\(channel) \(version)")
+        publish(channel: channel, version: version)
+    }
+
+    private func publish(channel: String, version: Int) {
+        guard let redis else { return }
+        if redis.bestEffort("PUBLISH", Self.wakeChannel, "\(channel) \(version)") != nil { return }
+        lock.lock()
+        if unpublished.count < Self.maxUnpublished || unpublished[channel] != nil {
+            unpublished[channel] = max(unpublished[channel] ?? 0, version)
+        }
+        lock.unlock()
+    }
+
+    private func retryUnpublished() {
+        guard let redis, !redis.isDown else { return }
+        lock.lock()
+        let pending = unpublished
+        unpublished = [:]
+        lock.unlock()
+        for (channel, version) in pending { publish(channel: channel, version: version) }
     }
 
     /// Answers every parked poll at once (204), for shutdown.
@@ -151,17 +189,36 @@ public final class LiveHub: @unchecked Sendable {
             if !expired.isEmpty {
                 workers.submit { for waiter in expired { waiter.request.respond(noContent) } }
             }
-            if !isSubscribed && Date().timeIntervalSince(lastRecheck) >= 2 {
+            retryUnpublished()
+            let interval = isSubscribed ? Self.safetyRecheckSeconds : 2
+            if Date().timeIntervalSince(lastRecheck) >= interval {
                 lastRecheck = Date()
                 recheckFromDatabase()
             }
         }
     }
 
+    /// Wakes every channel whose stored version moved past what its waiters saw: one query per
+    /// prefix and 500 channels, however many rooms have waiters.
     private func recheckFromDatabase() {
+        var byPrefix: [String: [(id: String, oldest: Int)]] = [:]
         for (channel, oldest) in parked.channels {
-            guard let snapshot = try? snapshot(channel) else { continue }
-            if snapshot.version > oldest { wake(channel: channel, version: snapshot.version) }
+            let parts = channel.split(separator: ":", maxSplits: 1)
+            guard parts.count == 2 else { continue }
+            byPrefix[String(parts[0]), default: []].append((String(parts[1]), oldest))
+        }
+        for (prefix, entries) in byPrefix {
+            lock.lock(); let source = versionSources[prefix]; lock.unlock()
+            guard let source else { continue }
+            for start in stride(from: 0, to: entries.count, by: 500) {
+                let batch = entries[start..<min(start + 500, entries.count)]
+                guard let versions = try? source(batch.map(\.id)) else { continue }
+                for entry in batch {
+                    // A channel that is gone (no version) is answered too: with its 404.
+                    let version = versions[entry.id] ?? Int.max
+                    if version > entry.oldest { wake(channel: "\(prefix):\(entry.id)", version: version) }
+                }
+            }
         }
     }
 }

@@ -50,7 +50,8 @@ enum RoomHandlers {
         return .response(.redirect(to: "/r/\(code.display)"))
     }
 
-    /// GET /r/:code/poll?since=N: answers when the room moves past N, or 204 after the hold.
+    /// GET /r/:code/poll?since=N: answers when the room's version differs from N, else parks
+    /// until it moves (or 204 after the hold).
     static let poll: Handler = { ctx in
         let sinceText = try ctx.request.query.value("since") ?? ""
         // At most 15 digits: well inside both Int64 and JavaScript's exact integers.
@@ -58,7 +59,9 @@ enum RoomHandlers {
             throw ClientError.badRequest("since must be the last version you saw: a non-negative whole number.")
         }
         let view = try present(ctx, try parseCode(ctx))
-        if view.room.version > since {
+        // A version from the future (a restored database, a hand-made URL) would never be
+        // reached: answer with the current state so the client starts over from it.
+        if view.room.version != since {
             return .response(.json(RoomViews.pollBody(view, services: ctx.services)))
         }
         return .park(channel: view.room.channel, since: since, currentVersion: view.room.version)

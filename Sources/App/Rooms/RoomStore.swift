@@ -117,6 +117,15 @@ struct RoomStore {
         return RoomView(room: Self.room(first), participants: participants)
     }
 
+    /// Current versions of live rooms by id; ids of rooms that are gone are absent.
+    func versions(_ ids: [String]) throws -> [String: Int] {
+        let valid = ids.filter { UUID(uuidString: $0) != nil }
+        guard !valid.isEmpty else { return [:] }
+        let rows = try database.query("SELECT id::text, version FROM rooms WHERE id = ANY($1::uuid[]) AND expires_at > now()",
+                                      ["{" + valid.joined(separator: ",") + "}"])
+        return Dictionary(rows.map { ($0.string(0), $0.int(1)) }, uniquingKeysWith: { a, _ in a })
+    }
+
     /// Joins (or renames) this session in the room; returns the new room version.
     func join(room: Room, session: SessionID, name: DisplayName) throws -> Int {
         try database.transaction { conn in

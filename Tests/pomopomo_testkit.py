@@ -1,0 +1,450 @@
+"""Helpers shared by the HTTP and browser tests (Tests/http, Tests/browser).
+
+- parse_html / Element: a tiny DOM over html.parser (Debian's python has no bs4), enough to find
+  elements by id, tag and class and to read attribute values the way a browser would.
+- User: one visitor with its own cookie jar, talking to nginx with requests.
+- fastcgi_request: one request straight to a responder's unix socket, so a test can choose which
+  responder answers (nginx round-robins and cannot be steered).
+- Stack: the running services (data dir, psql, responders, Redis) as make test / scripts/ set them up.
+"""
+
+from __future__ import annotations
+
+import html.parser
+import json
+import os
+import re
+import socket
+import struct
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+from urllib.parse import urlsplit
+
+import requests
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
+CANONICAL_ROOM_PATH = re.compile(r"^/r/([2-9A-HJKMNP-TV-Z]{3}-[2-9A-HJKMNP-TV-Z]{3})$")
+REQUEST_TIMEOUT = 10  # seconds for ordinary requests; a hung responder fails the test, not the suite
+
+
+# ----------------------------------------------------------------------------------------- HTML
+
+VOID_ELEMENTS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+                 "track", "wbr"}
+
+
+@dataclass
+class Element:
+    tag: str
+    attrs: dict
+    parent: "Element | None" = None
+    children: list = field(default_factory=list)  # Element or str
+
+    def get(self, name: str, default=None):
+        return self.attrs.get(name, default)
+
+    @property
+    def classes(self) -> list[str]:
+        return (self.attrs.get("class") or "").split()
+
+    def text(self) -> str:
+        out = []
+        for child in self.children:
+            out.append(child if isinstance(child, str) else child.text())
+        return "".join(out)
+
+    def clean_text(self) -> str:
+        return " ".join(self.text().split())
+
+    def iter(self) -> Iterable["Element"]:
+        for child in self.children:
+            if isinstance(child, Element):
+                yield child
+                yield from child.iter()
+
+    def find_all(self, tag: str | None = None, cls: str | None = None, **attrs) -> list["Element"]:
+        found = []
+        for el in self.iter():
+            if tag and el.tag != tag:
+                continue
+            if cls and cls not in el.classes:
+                continue
+            if any(el.attrs.get(k.rstrip("_").replace("_", "-")) != v for k, v in attrs.items()):
+                continue
+            found.append(el)
+        return found
+
+    def find(self, tag: str | None = None, cls: str | None = None, **attrs) -> "Element | None":
+        found = self.find_all(tag, cls, **attrs)
+        return found[0] if found else None
+
+    def by_id(self, element_id: str) -> "Element | None":
+        for el in self.iter():
+            if el.attrs.get("id") == element_id:
+                return el
+        return None
+
+
+class _TreeBuilder(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.root = Element("#document", {})
+        self.current = self.root
+
+    def handle_starttag(self, tag, attrs):
+        el = Element(tag, {k: (v if v is not None else "") for k, v in attrs}, parent=self.current)
+        self.current.children.append(el)
+        if tag not in VOID_ELEMENTS:
+            self.current = el
+
+    def handle_startendtag(self, tag, attrs):
+        el = Element(tag, {k: (v if v is not None else "") for k, v in attrs}, parent=self.current)
+        self.current.children.append(el)
+
+    def handle_endtag(self, tag):
+        node = self.current
+        while node is not None and node.tag != tag:
+            node = node.parent
+        if node is not None and node.parent is not None:
+            self.current = node.parent
+
+    def handle_data(self, data):
+        self.current.children.append(data)
+
+
+def parse_html(text: str) -> Element:
+    builder = _TreeBuilder()
+    builder.feed(text)
+    builder.close()
+    return builder.root
+
+
+def participant_names(doc: Element) -> list[str]:
+    """The names in ul#participants, as a reader sees them."""
+    ul = doc.by_id("participants") if doc.tag == "#document" else doc
+    assert ul is not None, "the page has no ul#participants"
+    return [li.find("span", cls="name").text() for li in ul.find_all("li", cls="participant")]
+
+
+def fragment_names(fragment_html: str) -> list[str]:
+    doc = parse_html(fragment_html)
+    return [li.find("span", cls="name").text() for li in doc.find_all("li", cls="participant")]
+
+
+# ----------------------------------------------------------------------------------------- users
+
+class User:
+    """One visitor: a requests.Session (its own pp_sid cookie) pointed at nginx."""
+
+    def __init__(self, base_url: str):
+        self.base_url = base_url.rstrip("/")
+        self.http = requests.Session()
+        self.http.headers["User-Agent"] = "pomopomo-http-tests"
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+    def get(self, path: str, **kw) -> requests.Response:
+        kw.setdefault("allow_redirects", False)
+        kw.setdefault("timeout", REQUEST_TIMEOUT)
+        return self.http.get(self.url(path), **kw)
+
+    def request(self, method: str, path: str, **kw) -> requests.Response:
+        kw.setdefault("allow_redirects", False)
+        kw.setdefault("timeout", REQUEST_TIMEOUT)
+        return self.http.request(method, self.url(path), **kw)
+
+    def page(self, path: str, expect: int = 200) -> Element:
+        r = self.get(path)
+        assert r.status_code == expect, f"GET {path}: {r.status_code}\n{r.text[:500]}"
+        return parse_html(r.text)
+
+    @property
+    def sid(self) -> str | None:
+        return self.http.cookies.get("pp_sid")
+
+    def csrf(self, path: str = "/") -> str:
+        """Opens a page (which sets the session cookie when new) and reads its form's csrf token."""
+        doc = self.page(path)
+        field_ = doc.find("input", name="csrf")
+        assert field_ is not None and field_.get("value"), f"no csrf field on {path}"
+        return field_.get("value")
+
+    def post_form(self, path: str, fields, headers: dict | None = None) -> requests.Response:
+        """POSTs urlencoded fields (a list of pairs, a dict, or an already encoded str/bytes body)."""
+        hdrs = {"Content-Type": "application/x-www-form-urlencoded"}
+        hdrs.update(headers or {})
+        return self.request("POST", path, data=fields, headers=hdrs)
+
+    def create_room(self, name: str = "Host") -> str:
+        token = self.csrf("/")
+        r = self.post_form("/rooms", [("csrf", token), ("display_name", name)])
+        assert r.status_code == 303, f"creating a room answered {r.status_code}\n{r.text[:500]}"
+        m = CANONICAL_ROOM_PATH.match(r.headers["Location"])
+        assert m, f"unexpected Location after create: {r.headers['Location']!r}"
+        return m.group(1)
+
+    def join(self, code: str, name: str) -> requests.Response:
+        token = self.csrf(f"/r/{code}")
+        return self.post_form(f"/r/{code}/join", [("csrf", token), ("display_name", name)])
+
+    def state(self, code: str) -> dict:
+        r = self.get(f"/r/{code}/state.json")
+        assert r.status_code == 200, f"state.json: {r.status_code} {r.text[:300]}"
+        return r.json()
+
+    def version(self, code: str) -> int:
+        return self.state(code)["version"]
+
+    def poll(self, code: str, since, timeout: float = 6) -> requests.Response:
+        return self.get(f"/r/{code}/poll", params={"since": since}, timeout=timeout,
+                        headers={"Accept": "application/json"})
+
+
+# ----------------------------------------------------------------------------------------- raw HTTP
+
+def raw_http(base_url: str, method: str, target: str, headers: dict | None = None, body: bytes = b"",
+             timeout: float = REQUEST_TIMEOUT):
+    """Sends exactly this request line (no re-quoting of the target). Returns (status, headers, body)."""
+    import http.client
+
+    parts = urlsplit(base_url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
+    try:
+        conn.putrequest(method, target, skip_accept_encoding=True)
+        for k, v in (headers or {}).items():
+            conn.putheader(k, v)
+        if body or method in ("POST", "PUT"):
+            conn.putheader("Content-Length", str(len(body)))
+        conn.endheaders(body or None)
+        resp = conn.getresponse()
+        data = resp.read()
+        return resp.status, {k.lower(): v for k, v in resp.getheaders()}, data
+    finally:
+        conn.close()
+
+
+# ----------------------------------------------------------------------------------------- FastCGI
+
+FCGI_BEGIN_REQUEST, FCGI_END_REQUEST, FCGI_PARAMS, FCGI_STDIN, FCGI_STDOUT, FCGI_STDERR = 1, 3, 4, 5, 6, 7
+
+
+def _fcgi_record(kind: int, content: bytes, request_id: int = 1) -> bytes:
+    padding = (-len(content)) % 8
+    return struct.pack(">BBHHBB", 1, kind, request_id, len(content), padding, 0) + content + b"\0" * padding
+
+
+def _fcgi_length(n: int) -> bytes:
+    return bytes([n]) if n < 128 else struct.pack(">I", n | 0x80000000)
+
+
+def _fcgi_params(params: dict) -> bytes:
+    out = b""
+    for k, v in params.items():
+        kb, vb = k.encode(), v.encode()
+        out += _fcgi_length(len(kb)) + _fcgi_length(len(vb)) + kb + vb
+    return out
+
+
+@dataclass
+class FCGIResponse:
+    status: int
+    headers: dict  # lower-case names
+    body: bytes
+
+    def json(self):
+        return json.loads(self.body)
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8", "replace")
+
+
+def fastcgi_request(socket_path: str, method: str, uri: str, headers: dict | None = None, body: bytes = b"",
+                    timeout: float = REQUEST_TIMEOUT) -> FCGIResponse:
+    """One request straight to a responder, with the parameters nginx's fastcgi_params would send."""
+    path, _, query = uri.partition("?")
+    params = {
+        "QUERY_STRING": query, "REQUEST_METHOD": method, "CONTENT_TYPE": "", "CONTENT_LENGTH": str(len(body)),
+        "SCRIPT_NAME": path, "REQUEST_URI": uri, "DOCUMENT_URI": path, "DOCUMENT_ROOT": str(PROJECT_ROOT / "Public"),
+        "SERVER_PROTOCOL": "HTTP/1.1", "REQUEST_SCHEME": "http", "GATEWAY_INTERFACE": "CGI/1.1",
+        "SERVER_SOFTWARE": "nginx", "REMOTE_ADDR": "127.0.0.1", "REMOTE_PORT": "40000",
+        "SERVER_ADDR": "127.0.0.1", "SERVER_PORT": "80", "SERVER_NAME": "_",
+    }
+    for name, value in (headers or {}).items():
+        if name.lower() == "content-type":
+            params["CONTENT_TYPE"] = value
+        else:
+            params["HTTP_" + name.upper().replace("-", "_")] = value
+    params.setdefault("HTTP_HOST", "127.0.0.1")
+    payload = _fcgi_record(FCGI_BEGIN_REQUEST, struct.pack(">HB5x", 1, 0))  # role RESPONDER, no keep-alive
+    payload += _fcgi_record(FCGI_PARAMS, _fcgi_params(params)) + _fcgi_record(FCGI_PARAMS, b"")
+    for i in range(0, len(body), 32768):
+        payload += _fcgi_record(FCGI_STDIN, body[i:i + 32768])
+    payload += _fcgi_record(FCGI_STDIN, b"")
+
+    stdout = b""
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+        s.settimeout(timeout)
+        s.connect(socket_path)
+        s.sendall(payload)
+        buf = b""
+        ended = False
+        while not ended:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            buf += chunk
+            while len(buf) >= 8:
+                _, kind, _, length, padding, _ = struct.unpack(">BBHHBB", buf[:8])
+                if len(buf) < 8 + length + padding:
+                    break
+                content = buf[8:8 + length]
+                buf = buf[8 + length + padding:]
+                if kind == FCGI_STDOUT:
+                    stdout += content
+                elif kind == FCGI_END_REQUEST:
+                    ended = True
+                    break
+    if not ended:
+        raise ConnectionError(f"the responder at {socket_path} closed the connection without answering")
+    head, _, body_out = stdout.partition(b"\r\n\r\n")
+    hdrs = {}
+    status = 200
+    for line in head.decode("latin-1").split("\r\n"):
+        if ":" not in line:
+            continue
+        k, v = line.split(":", 1)
+        if k.lower() == "status":
+            status = int(v.strip().split()[0])
+        else:
+            hdrs[k.strip().lower()] = v.strip()
+    return FCGIResponse(status, hdrs, body_out)
+
+
+# ----------------------------------------------------------------------------------------- the stack
+
+class Stack:
+    """The services make test started: nginx at base_url, responders and Redis under data_dir."""
+
+    def __init__(self, base_url: str, data_dir: str, responders: list[str]):
+        self.base_url = base_url.rstrip("/")
+        self.data_dir = data_dir
+        self.responders = responders
+        self.env = read_env_file(os.path.join(data_dir, "env"))
+
+    # --- database
+    def psql(self, sql: str, *args: str) -> str:
+        """Runs one statement; args are bound as :'v1', :'v2'… psql variables (quoted by psql)."""
+        cmd = ["psql", self.env["POMOPOMO_DATABASE_URL"], "-X", "-At", "-v", "ON_ERROR_STOP=1"]
+        for i, a in enumerate(args, 1):
+            cmd += ["-v", f"v{i}={a}"]
+        out = subprocess.run(cmd, input=sql, capture_output=True, text=True, timeout=20)
+        assert out.returncode == 0, f"psql failed: {out.stderr}"
+        return out.stdout.strip()
+
+    def rooms_count(self) -> int:
+        return int(self.psql("select count(*) from rooms"))
+
+    def participants_count(self) -> int:
+        return int(self.psql("select count(*) from participants"))
+
+    def room_exists(self, code: str) -> bool:
+        return self.psql("select count(*) from rooms where code = :'v1'", code.replace("-", "")) == "1"
+
+    # --- responders
+    def socket(self, name: str) -> str:
+        return os.path.join(self.data_dir, "run", f"{name}.sock")
+
+    def fcgi(self, name: str, method: str, uri: str, **kw) -> FCGIResponse:
+        return fastcgi_request(self.socket(name), method, uri, **kw)
+
+    def readyz(self, name: str) -> dict:
+        return self.fcgi(name, "GET", "/readyz", timeout=5).json()
+
+    def parked(self) -> dict:
+        return {name: self.readyz(name)["parked_polls"] for name in self.responders}
+
+    def wait_parked(self, baseline: dict, at_least: dict | int, timeout: float = 3) -> bool:
+        """Waits until each responder holds `at_least` more parked polls than in `baseline`
+        (an int means that many in total). True when reached."""
+        deadline = time.monotonic() + timeout
+        base = dict(baseline)
+        while True:
+            now = self.parked()
+            # Polls left parked by earlier tests may time out meanwhile; ours only arrive.
+            base = {n: min(base.get(n, 0), now[n]) for n in now}
+            if isinstance(at_least, int):
+                ok = sum(now.values()) - sum(base.values()) >= at_least
+            else:
+                ok = all(now[n] - base.get(n, 0) >= k for n, k in at_least.items())
+            if ok:
+                return True
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.05)
+
+    def run_script(self, *args: str, timeout: float = 60):
+        out = subprocess.run(["bash", *args], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=timeout)
+        assert out.returncode == 0, f"{' '.join(args)} failed:\n{out.stdout}\n{out.stderr}"
+
+    def responder_pid(self, name: str) -> int:
+        return int(Path(self.data_dir, "run", f"{name}.pid").read_text().strip())
+
+    def responder_start(self, name: str):
+        self.run_script("scripts/responder.sh", "start", self.data_dir, name)
+        self.wait_responder_ready(name)
+
+    def wait_responder_ready(self, name: str, timeout: float = 15):
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                if self.fcgi(name, "GET", "/healthz", timeout=2).status == 200:
+                    return
+            except OSError:
+                pass
+            assert time.monotonic() < deadline, f"responder {name} does not answer after {timeout}s"
+            time.sleep(0.1)
+
+    # --- Redis
+    def redis_pid(self) -> int | None:
+        try:
+            return int(Path(self.data_dir, "run", "redis.pid").read_text().strip())
+        except (OSError, ValueError):
+            return None
+
+    def redis_stop(self):
+        self.run_script("scripts/services.sh", "redis-stop", self.data_dir)
+
+    def redis_start(self):
+        self.run_script("scripts/services.sh", "redis-start", self.data_dir)
+
+    def wait_live_subscribed(self, timeout: float = 10):
+        """Waits until every responder is subscribed to Redis again (wake-ups are live)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            states = {}
+            for name in self.responders:
+                try:
+                    states[name] = self.readyz(name).get("live_subscribed")
+                except OSError as e:
+                    states[name] = repr(e)
+            if all(v is True for v in states.values()):
+                return
+            assert time.monotonic() < deadline, f"responders not subscribed to Redis after {timeout}s: {states}"
+            time.sleep(0.1)
+
+
+def read_env_file(path: str) -> dict:
+    """DATA/env as written by scripts/services.sh: `export NAME='value'` lines."""
+    env = {}
+    with open(path) as f:
+        for line in f:
+            m = re.match(r"^export (\w+)='(.*)'$", line.strip())
+            if m:
+                env[m.group(1)] = m.group(2)
+    return env
