@@ -99,6 +99,21 @@ def redis_outage(stack):
 
 
 @pytest.fixture
+def postgres_outage(stack):
+    """A context manager that stops PostgreSQL and, whatever happens, starts it again."""
+
+    @contextlib.contextmanager
+    def outage():
+        stack.postgres_stop()
+        try:
+            yield
+        finally:
+            stack.postgres_start()
+
+    return outage
+
+
+@pytest.fixture
 def redis_hang(stack):
     """A context manager that freezes Redis with SIGSTOP (it accepts connections but never
     answers) and always resumes it."""

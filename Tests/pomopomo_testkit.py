@@ -366,6 +366,9 @@ class Stack:
     def readyz(self, name: str) -> dict:
         return self.fcgi(name, "GET", "/readyz", timeout=5).json()
 
+    def readyz_status(self, name: str) -> int:
+        return self.fcgi(name, "GET", "/readyz", timeout=5).status
+
     def parked(self) -> dict:
         return {name: self.readyz(name)["parked_polls"] for name in self.responders}
 
@@ -422,6 +425,12 @@ class Stack:
 
     def redis_start(self):
         self.run_script("scripts/services.sh", "redis-start", self.data_dir)
+
+    def postgres_stop(self):
+        self.run_script("scripts/services.sh", "pg-stop", self.data_dir)
+
+    def postgres_start(self):
+        self.run_script("scripts/services.sh", "pg-start", self.data_dir)
 
     def wait_live_subscribed(self, timeout: float = 10):
         """Waits until every responder is subscribed to Redis again (wake-ups are live)."""

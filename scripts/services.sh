@@ -7,6 +7,8 @@
 #   scripts/services.sh status DATA_DIR       print what runs under DATA_DIR
 #   scripts/services.sh redis-stop DATA_DIR   stop Redis only (fault drills)
 #   scripts/services.sh redis-start DATA_DIR  start Redis only, empty (fault drills)
+#   scripts/services.sh pg-stop DATA_DIR      stop PostgreSQL only (fault drills)
+#   scripts/services.sh pg-start DATA_DIR     start PostgreSQL again (fault drills)
 #
 # Layout:  DATA_DIR/pg (cluster)  DATA_DIR/redis (Redis dir and config)  DATA_DIR/run (sockets, pids)
 #          DATA_DIR/log (logs)    DATA_DIR/secret (session secret, kept across restarts)  DATA_DIR/env
@@ -18,7 +20,7 @@ set -euo pipefail
 umask 022
 
 usage() {
-  echo "usage: $0 start|stop|status|redis-start|redis-stop DATA_DIR" >&2
+  echo "usage: $0 start|stop|status|redis-start|redis-stop|pg-start|pg-stop DATA_DIR" >&2
   exit 2
 }
 
@@ -370,6 +372,12 @@ case $command in
     ;;
   redis-stop)
     redis_stop
+    ;;
+  pg-start)
+    pg_start
+    ;;
+  pg-stop)
+    pg_stop
     ;;
   *)
     usage

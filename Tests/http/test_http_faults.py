@@ -152,3 +152,33 @@ def test_responder_killed_with_sigkill_loses_nothing_and_the_other_keeps_serving
     for code in codes + [late]:
         assert stack.room_exists(code), f"room {code} committed before the kill is gone"
     assert [p["name"] for p in watcher.state(codes[0])["participants"]] == ["Keeper 0", "Joined While Down"]
+
+
+def test_postgres_down_is_a_clear_503_that_keeps_the_typed_text_and_recovers(stack, host, room, new_user, postgres_outage):
+    guest = new_user()
+    token = guest.csrf(f"/r/{room}")
+    typed = "Nadia <Never Lost>"
+    with postgres_outage():
+        # Pages that need no database keep working.
+        assert guest.get("/").status_code == 200
+        page = guest.get(f"/r/{room}")
+        assert page.status_code == 503
+        assert int(page.headers["Retry-After"]) > 0
+        assert "Nothing you sent was lost" in page.text
+        r = guest.post_form(f"/r/{room}/join", [("csrf", token), ("display_name", typed)])
+        assert r.status_code == 503
+        assert r.headers.get("Retry-After")
+        # The user's text comes back on the page, escaped, so it can be copied.
+        assert "Nadia &lt;Never Lost&gt;" in r.text and typed not in r.text
+        poll = host.get(f"/r/{room}/poll?since=1", headers={"Accept": "application/json"})
+        assert poll.status_code == 503 and "error" in poll.json()
+        assert any(stack.readyz_status(name) == 503 for name in stack.responders)
+    # Back without restarting anything: the same form goes through and nothing was half-written.
+    deadline = time.monotonic() + 10
+    while True:
+        r = guest.post_form(f"/r/{room}/join", [("csrf", token), ("display_name", typed)])
+        if r.status_code == 303 or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    assert r.status_code == 303
+    assert participant_names(guest.page(f"/r/{room}")).count(typed) == 1
