@@ -1,0 +1,387 @@
+#!/usr/bin/env bash
+# `make bench`: throughput of the room page against two baselines behind the same nginx, and the cost
+# of parked long-polls. See bench/README.md for what the numbers mean.
+#
+# Everything runs in a throwaway data dir (/tmp/pomopomo-bench.XXXXXX) on its own port and is stopped
+# and removed on exit, whatever happens. Results: bench/out/results-<timestamp>.txt (also printed).
+#
+# Knobs (environment):
+#   BENCH_LISTEN     nginx address                     (default 127.0.0.1:18180)
+#   BENCH_DURATION   wrk duration per measured run     (default 10s)
+#   BENCH_WARMUP     wrk warm-up before each run       (default 3s)
+#   BENCH_WRK        wrk flags                         (default "-t2 -c64")
+#   BENCH_POLLS      parked-poll counts to try, paced  (default "2000 10000")
+#   BENCH_REPOLL     counts to try with re-polls after the wake, as browsers do (default "10000")
+#   BENCH_BURST      counts to open as one unpaced burst (default: none)
+#   BENCH_SKIP_BUILD=1  use the existing .build/release/pomopomo as it is
+#   BENCH_KEEP=1     keep the data dir (for looking at logs afterwards; services are still stopped)
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+SCRIPT_NAME=bench/run.sh
+say() { printf '%s: %s\n' "$SCRIPT_NAME" "$*" >&2; }
+die() { printf '%s: error: %s\n' "$SCRIPT_NAME" "$*" >&2; exit 1; }
+
+LISTEN=${BENCH_LISTEN:-127.0.0.1:18180}
+DURATION=${BENCH_DURATION:-10s}
+WARMUP=${BENCH_WARMUP:-3s}
+read -r -a WRK_FLAGS <<<"${BENCH_WRK:--t2 -c64}"
+POLL_COUNTS=${BENCH_POLLS:-2000 10000}
+REPOLL_COUNTS=${BENCH_REPOLL-10000}
+BURST_COUNTS=${BENCH_BURST-}
+BASE=http://$LISTEN
+RESPONDER=web
+PY=/usr/bin/python3
+
+for tool in wrk curl cc nginx /usr/bin/time "$PY"; do
+  command -v "$tool" >/dev/null 2>&1 || [ -x "$tool" ] || [ -x "/usr/sbin/$tool" ] || die "$tool is not installed"
+done
+[ -f /usr/include/fcgiapp.h ] || die "libfcgi headers missing (apt-get install libfcgi-dev)"
+if (exec 3<>"/dev/tcp/${LISTEN%:*}/${LISTEN##*:}") 2>/dev/null; then
+  die "something already listens on $LISTEN; set BENCH_LISTEN to a free address"
+fi
+
+# ------------------------------------------------------------------ throwaway dir, cleanup
+
+DIR=$(mktemp -d /tmp/pomopomo-bench.XXXXXX)
+chmod 755 "$DIR"
+C_PID=
+cleanup() {
+  local rc=$?
+  trap '' INT TERM
+  set +e
+  say "cleaning up $DIR"
+  if [ -n "$C_PID" ] && kill -0 "$C_PID" 2>/dev/null; then
+    kill -TERM "$C_PID" 2>/dev/null
+    for _ in $(seq 50); do kill -0 "$C_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$C_PID" 2>/dev/null
+  fi
+  bash scripts/nginx.sh stop "$DIR" >/dev/null 2>&1
+  bash scripts/responder.sh stop "$DIR" "$RESPONDER" >/dev/null 2>&1
+  bash scripts/services.sh stop "$DIR" >/dev/null 2>&1
+  if [ "${BENCH_KEEP:-0}" = 1 ]; then
+    say "kept $DIR (BENCH_KEEP=1)"
+  else
+    rm -rf "$DIR"
+  fi
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+mkdir -p bench/out
+STAMP=$(date +%Y%m%d-%H%M%S)
+RESULTS=bench/out/results-$STAMP.txt
+# Everything worth keeping goes to the results file as well as to the terminal.
+exec > >(tee "$RESULTS") 2>&1
+
+say "data dir $DIR, nginx on $LISTEN"
+
+# ------------------------------------------------------------------ 1. build, services, responder, nginx
+
+if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
+  say "swift build -c release (no-op when up to date)"
+  if ! swift build -c release >"$DIR/build.log" 2>&1; then
+    grep -E 'error:' "$DIR/build.log" | head -n 20
+    die "swift build -c release failed (someone may be mid-edit in Sources/; BENCH_SKIP_BUILD=1 uses the existing binary)"
+  fi
+  tail -n 1 "$DIR/build.log"
+fi
+export POMOPOMO_BIN=$ROOT/.build/release/pomopomo
+[ -x "$POMOPOMO_BIN" ] || die "no release binary at $POMOPOMO_BIN"
+
+bash scripts/services.sh start "$DIR" >/dev/null
+set -a
+. "$DIR/env"
+set +a
+"$POMOPOMO_BIN" migrate >"$DIR/migrate.log" 2>&1 || { cat "$DIR/migrate.log"; die "migrate failed"; }
+
+export POMOPOMO_POLL_HOLD=60
+export POMOPOMO_BASE_URL=$BASE
+export LIBFCGI_OS_CLOSE_POLL_TIMEOUT=0
+bash scripts/responder.sh start "$DIR" "$RESPONDER" >/dev/null
+RESPONDER_PID=$(cat "$DIR/run/$RESPONDER.pid")
+bash scripts/nginx.sh start "$DIR" "$LISTEN" "$DIR/run/$RESPONDER.sock" >/dev/null
+NGINX_PID=$(cat "$DIR/nginx/nginx.pid")
+
+# ------------------------------------------------------------------ 2. a room with participants
+
+field() { # the value of the hidden csrf input in an HTML file
+  sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$1" | head -n 1
+}
+cookie_of() { # pp_sid from a curl cookie jar
+  awk '$6 == "pp_sid" { print $7 }' "$1" | tail -n 1
+}
+
+curl -sf -c "$DIR/host.jar" -o "$DIR/home.html" "$BASE/" || die "GET / failed"
+CSRF=$(field "$DIR/home.html")
+[ -n "$CSRF" ] || die "no csrf token on the home page"
+location=$(curl -s -b "$DIR/host.jar" -c "$DIR/host.jar" -o /dev/null -w '%{http_code} %{redirect_url}' \
+  --data-urlencode "csrf=$CSRF" --data-urlencode "display_name=Bench Host" "$BASE/rooms")
+case $location in 303\ */r/*) ;; *) die "POST /rooms answered '$location'" ;; esac
+CODE=${location##*/r/}
+HOST_COOKIE=$(cookie_of "$DIR/host.jar")
+[ -n "$HOST_COOKIE" ] || die "no pp_sid cookie for the host"
+
+for i in 1 2 3 4; do
+  jar=$DIR/guest$i.jar
+  curl -sf -c "$jar" -o "$DIR/guest.html" "$BASE/r/$CODE" || die "GET /r/$CODE failed"
+  status=$(curl -s -b "$jar" -c "$jar" -o /dev/null -w '%{http_code}' \
+    --data-urlencode "csrf=$(field "$DIR/guest.html")" --data-urlencode "display_name=Guest $i" "$BASE/r/$CODE/join")
+  [ "$status" = 303 ] || die "join $i answered $status"
+done
+
+mkdir -p "$DIR/static"
+curl -sf -b "pp_sid=$HOST_COOKIE" -o "$DIR/static/room.html" "$BASE/r/$CODE" || die "GET /r/$CODE (host) failed"
+PAGE_BYTES=$(stat -c %s "$DIR/static/room.html")
+curl -sf -o "$DIR/guest-view.html" "$BASE/r/$CODE"
+GUEST_BYTES=$(stat -c %s "$DIR/guest-view.html")
+grep -q 'Guest 4' "$DIR/static/room.html" || die "the room page does not list the participants"
+say "room $CODE with 5 participants; host's page $PAGE_BYTES bytes, visitor's page $GUEST_BYTES bytes"
+
+# ------------------------------------------------------------------ 3. C baseline and the static copy
+
+cc -O2 -Wall -o "$DIR/c-responder" bench/c-responder.c -lfcgi -lpthread || die "cannot compile bench/c-responder.c"
+C_SOCK=$DIR/run/c.sock
+setsid "$DIR/c-responder" "$C_SOCK" "$DIR/static/room.html" 8 </dev/null >>"$DIR/c-responder.log" 2>&1 &
+C_PID=$!
+for _ in $(seq 50); do [ -S "$C_SOCK" ] && break; sleep 0.1; done
+[ -S "$C_SOCK" ] || { cat "$DIR/c-responder.log"; die "the C responder did not start"; }
+
+# Two exact locations in the same server block of the same nginx, then a reload. The C location uses
+# the same FastCGI settings as the app's `location /` (fastcgi_params, keep_conn off).
+CONF=$DIR/nginx/nginx.conf
+$PY - "$CONF" "$DIR/static/room.html" "$C_SOCK" <<'PYCONF'
+import re, sys
+conf, page, sock = sys.argv[1:4]
+text = open(conf).read()
+block = f"""
+        # Added by bench/run.sh: the two baselines.
+        location = /bench/room.html {{
+            alias {page};
+            default_type text/html;
+            access_log off;
+        }}
+        location = /bench/c {{
+            include fastcgi_params;
+            fastcgi_param HTTP_PROXY "";
+            fastcgi_keep_conn off;
+            fastcgi_connect_timeout 5s;
+            fastcgi_pass unix:{sock};
+        }}
+"""
+new, n = re.subn(r"(\n[ \t]*include [^\n]*/pomopomo\.conf;)", lambda m: m.group(1) + block, text, count=1)
+if n != 1:
+    sys.exit("cannot find the pomopomo.conf include in " + conf)
+open(conf, "w").write(new)
+PYCONF
+nginx -t -q -p "$DIR/nginx/" -e "$DIR/nginx/error.log" -c "$CONF" || die "nginx rejects the bench config"
+old_workers=$(ps -o pid= --ppid "$NGINX_PID" | tr -d ' ')
+kill -HUP "$NGINX_PID"
+# Wait until every old worker (which does not know the new locations) is gone.
+for _ in $(seq 100); do
+  alive=0
+  for w in $old_workers; do kill -0 "$w" 2>/dev/null && alive=1; done
+  [ "$alive" = 0 ] && break
+  sleep 0.1
+done
+[ "$alive" = 0 ] || die "nginx's old workers did not exit after the reload"
+for path in /bench/room.html /bench/c; do
+  size=$(curl -sf -o /dev/null -w '%{size_download}' "$BASE$path") || die "GET $path failed"
+  [ "$size" = "$PAGE_BYTES" ] || die "GET $path gave $size bytes, expected $PAGE_BYTES"
+done
+
+# ------------------------------------------------------------------ 4. wrk
+
+declare -A RPS P99 ERRS CPU
+PG_PID=$(head -n 1 "$DIR/pg/postmaster.pid")
+REDIS_PID=$(cat "$DIR/run/redis.pid")
+# CPU seconds (user+system) used so far by each process group: the responders, nginx's workers,
+# PostgreSQL's processes, Redis. Children are looked up at each call (a reload replaces nginx's workers).
+cpu_snapshot() {
+  $PY - "$RESPONDER_PID" "$C_PID" "$NGINX_PID" "$PG_PID" "$REDIS_PID" <<'PYCPU'
+import os, sys
+tck = os.sysconf("SC_CLK_TCK")
+resp, c, nginx, pg, redis = (int(x) for x in sys.argv[1:6])
+kids = {}
+for e in os.listdir("/proc"):
+    if e.isdigit():
+        try:
+            f = open(f"/proc/{e}/stat").read().rsplit(")", 1)[1].split()
+            kids.setdefault(int(f[1]), []).append((int(e), (int(f[11]) + int(f[12])) / tck))
+        except (OSError, IndexError):
+            pass
+def own(pid):
+    try:
+        f = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+        return (int(f[11]) + int(f[12])) / tck
+    except OSError:
+        return 0.0
+tree = lambda pid: own(pid) + sum(t for _, t in kids.get(pid, []))
+# all CPU time the machine spent (user, nice, system, irq, softirq, steal), to see what others used
+f = open("/proc/stat").readline().split()[1:]
+busy = sum(int(f[i]) for i in (0, 1, 2, 5, 6, 7)) / tck
+print(f"app={own(resp):.2f} c={own(c):.2f} nginx={tree(nginx):.2f} pg={tree(pg):.2f} redis={own(redis):.2f} busy={busy:.2f} t={__import__('time').time():.3f}")
+PYCPU
+}
+cpu_delta() { # "before" "after" requests wrk-cpu-seconds -> "app=123 c=0 nginx=45 pg=300 redis=1 wrk=50 other=3"
+  # (ms of CPU per 1000 requests; other = everything else on the machine: other jobs disturb the run)
+  $PY - "$1" "$2" "$3" "$4" <<'PYDELTA'
+import sys
+a = dict(kv.split("=") for kv in sys.argv[1].split())
+b = dict(kv.split("=") for kv in sys.argv[2].split())
+n = max(1, int(sys.argv[3]))
+d = {k: float(b[k]) - float(a[k]) for k in a}
+wall = d.pop("t")
+d["wrk"] = float(sys.argv[4])
+d["other"] = max(0.0, d.pop("busy") - sum(d.values()))
+share = 100 * d["other"] / (wall * __import__("os").cpu_count())
+print(" ".join(f"{k}={v * 1e6 / n:.0f}" for k, v in d.items()) + f" (other = {share:.0f}% of the machine)")
+PYDELTA
+}
+to_ms() { # wrk latency (123.45us | 1.23ms | 1.20s | 2.00m) -> milliseconds
+  awk -v v="$1" 'BEGIN {
+    n = v; sub(/[a-z]+$/, "", n); u = v; sub(/^[0-9.]+/, "", u)
+    if (u == "us") n /= 1000; else if (u == "s") n *= 1000; else if (u == "m") n *= 60000
+    printf "%.2f", n }'
+}
+run_wrk() { # name url [extra wrk args...]
+  local name=$1 url=$2 out=$DIR/wrk-$1.txt
+  shift 2
+  wrk "${WRK_FLAGS[@]}" -d"$WARMUP" "$@" "$url" >/dev/null 2>&1 || true
+  say "wrk ${WRK_FLAGS[*]} -d$DURATION --latency $* $url"
+  local before after requests
+  before=$(cpu_snapshot)
+  /usr/bin/time -f '%U %S' -o "$out.cpu" wrk "${WRK_FLAGS[@]}" -d"$DURATION" --latency "$@" "$url" >"$out" 2>&1 ||
+    { cat "$out"; die "wrk failed for $name"; }
+  after=$(cpu_snapshot)
+  sed 's/^/    /' "$out"
+  requests=$(awk '/requests in/ { print $1 }' "$out")
+  CPU[$name]=$(cpu_delta "$before" "$after" "$requests" "$(awk '{ print $1 + $2 }' "$out.cpu")")
+  say "CPU ms per 1000 requests: ${CPU[$name]}"
+  RPS[$name]=$(awk '/^Requests\/sec:/ { print $2 }' "$out")
+  P99[$name]=$(to_ms "$(awk '$1 == "99%" { print $2 }' "$out")")
+  local non2xx sock
+  non2xx=$(awk '/Non-2xx or 3xx responses:/ { print $NF }' "$out")
+  sock=$(sed -n 's/.*Socket errors: //p' "$out")
+  ERRS[$name]=${non2xx:-0}${sock:+; $sock}
+}
+
+run_wrk static "$BASE/bench/room.html"
+run_wrk c "$BASE/bench/c"
+run_wrk room "$BASE/r/$CODE" -H "Cookie: pp_sid=$HOST_COOKIE"
+run_wrk room_guest "$BASE/r/$CODE"
+
+# ------------------------------------------------------------------ 5. parked polls
+
+declare -a POLL_JSON=()
+ulimit -n "$(ulimit -Hn)"
+for spec in $POLL_COUNTS $(for b in $REPOLL_COUNTS; do echo "$b:repoll"; done) \
+    $(for b in $BURST_COUNTS; do echo "$b:burst"; done); do
+  n=${spec%%:*}
+  pacing=()
+  case $spec in
+    *:repoll) pacing=(--repoll) ;;
+    *:burst) pacing=(--max-pending 0) ;;
+  esac
+  # A fresh responder for each round: glibc keeps the heap a previous round grew, which would hide
+  # the cost of the next one. A short warm-up opens its database connections first.
+  bash scripts/responder.sh stop "$DIR" "$RESPONDER" >/dev/null
+  bash scripts/responder.sh start "$DIR" "$RESPONDER" >/dev/null
+  RESPONDER_PID=$(cat "$DIR/run/$RESPONDER.pid")
+  # nginx too (same rendered config), so its workers' memory also starts from scratch
+  bash scripts/nginx.sh stop "$DIR" >/dev/null
+  nginx -p "$DIR/nginx/" -e "$DIR/nginx/error.log" -c "$CONF" || die "nginx did not restart"
+  for _ in $(seq 100); do curl -s -o /dev/null "$BASE/healthz" && break; sleep 0.1; done
+  NGINX_PID=$(cat "$DIR/nginx/nginx.pid")
+  wrk -t2 -c16 -d1s "$BASE/r/$CODE/state.json" >/dev/null 2>&1 || true
+  sleep 1
+  say "parked polls: N=$n ${pacing[*]:-(paced)}"
+  json=$DIR/polls-${spec/:/-}.json
+  if timeout 60 "$PY" bench/parked_polls.py --base "$BASE" --code "$CODE" --n "$n" --pid "$RESPONDER_PID" \
+      --nginx-pid "$NGINX_PID" --json "$json" --time-limit 38 "${pacing[@]}" >/dev/null; then
+    POLL_JSON+=("$json")
+  else
+    say "parked_polls.py failed for N=$n (exit $?)"
+  fi
+  kill -0 "$RESPONDER_PID" 2>/dev/null || { tail -n 40 "$DIR/log/$RESPONDER.log"; die "the responder died during N=$n"; }
+done
+say "nginx error log, by kind:"
+grep -E '\[(emerg|alert|crit|error)\]' "$DIR/nginx/error.log" |
+  sed -E 's/^[0-9/: ]+\[([a-z]+)\] [0-9#]+: (\*[0-9]+ )?/[\1] /; s/, client: .*//; s#/tmp/pomopomo-bench\.[A-Za-z0-9]+#DIR#g' |
+  sort | uniq -c | sort -rn | head -n 10 || true
+
+# ------------------------------------------------------------------ 6. report
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+{
+  echo
+  echo "===== Pomopomo benchmark $STAMP ====="
+  echo "machine: $(nproc) cores, $(uname -r); $(nginx -v 2>&1); $(wrk --version 2>&1 | head -n 1 | cut -c1-40)"
+  echo "git: $(git rev-parse --short HEAD 2>/dev/null)$(git diff --quiet 2>/dev/null || echo ' (work tree has changes)')"
+  echo "wrk ${WRK_FLAGS[*]} -d$DURATION --latency (after a $WARMUP warm-up), one nginx (2 workers), room $CODE with 5 participants"
+  echo "body: $PAGE_BYTES bytes (the host's room page; the visitor's page is $GUEST_BYTES bytes)"
+  echo
+  printf '%-44s %12s %10s  %s\n' "what" "req/s" "p99 ms" "non-2xx; socket errors"
+  printf '%-44s %12s %10s  %s\n' "(a) nginx static file, same bytes" "${RPS[static]}" "${P99[static]}" "${ERRS[static]}"
+  printf '%-44s %12s %10s  %s\n' "(b) C libfcgi responder, 8 threads" "${RPS[c]}" "${P99[c]}" "${ERRS[c]}"
+  printf '%-44s %12s %10s  %s\n' "(c) Pomopomo GET /r/CODE, host's cookie" "${RPS[room]}" "${P99[room]}" "${ERRS[room]}"
+  printf '%-44s %12s %10s  %s\n' "(c') Pomopomo GET /r/CODE, no cookie" "${RPS[room_guest]}" "${P99[room_guest]}" "${ERRS[room_guest]}"
+  echo
+  echo "CPU per 1000 requests, in ms (app = Pomopomo responder, c = C responder, pg = all PostgreSQL processes,"
+  echo "other = every other process on the machine; more than a few % means other jobs disturbed that row):"
+  printf '  %-5s %s\n' "(a)" "${CPU[static]}" "(b)" "${CPU[c]}" "(c)" "${CPU[room]}" "(c')" "${CPU[room_guest]}"
+  echo
+  c_b=$(ratio "${RPS[room]}" "${RPS[c]}")
+  verdict=$(awk -v r="$c_b" 'BEGIN { print (r + 0 >= 0.5) ? "meets" : "MISSES" }')
+  echo "c/b  = $c_b   (target >= 0.5: $verdict)"
+  echo "c/a  = $(ratio "${RPS[room]}" "${RPS[static]}")"
+  echo "c'/b = $(ratio "${RPS[room_guest]}" "${RPS[c]}")"
+  echo
+  echo "Parked long-polls (one responder; it and nginx restarted before each round; POMOPOMO_POLL_HOLD=60,"
+  echo "LIBFCGI_OS_CLOSE_POLL_TIMEOUT=0; one join wakes all; times from sending the join):"
+  if [ "${#POLL_JSON[@]}" -gt 0 ]; then
+    "$PY" - "${POLL_JSON[@]}" <<'PYREPORT'
+import json, sys
+rows = [json.load(open(p)) for p in sys.argv[1:]]
+def lab(r):
+    return f"{r['n']} burst" if r.get("max_pending") == 0 else f"{r['n']} re-poll" if r.get("repoll") else str(r["n"])
+def g(r, k, fmt="{}"):
+    v = r.get(k)
+    return "-" if v is None else fmt.format(v)
+head = f"{'N':>12} {'parked':>7} {'RSS before':>11} {'RSS parked':>11} {'kB/poll':>8} {'nginx kB/poll':>13} " \
+       f"{'threads':>11} {'join ms':>8} {'200s':>6} {'p50 ms':>7} {'p99 ms':>7} {'last ms':>8}"
+print(head)
+for r in rows:
+    threads = f"{g(r,'threads_before')}->{g(r,'threads_parked')}->{g(r,'threads_after')}"
+    label = lab(r)
+    print(f"{label:>12} {g(r,'parked_reported'):>7} {g(r,'rss_before_kb'):>8} kB {g(r,'rss_parked_kb'):>8} kB "
+          f"{g(r,'kb_per_poll'):>8} {g(r,'nginx_kb_per_poll'):>13} {threads:>11} {g(r,'join_ms'):>8} "
+          f"{g(r,'answered_200'):>6} {g(r,'wake_p50_ms'):>7} {g(r,'wake_p99_ms'):>7} {g(r,'wake_last_ms'):>8}")
+print()
+for r in rows:
+    t = [f"kB/poll {r.get('kb_per_poll')} (target <= 16): {'meets' if (r.get('kb_per_poll') or 1e9) <= 16 else 'MISSES'}",
+         f"threads constant: {'yes' if r.get('threads_before') == r.get('threads_parked') else 'NO'}",
+         f"all {r['n']} answered 200 within 1 s{' (while the re-polls arrive)' if r.get('repoll') else ''}: "
+         f"{'yes' if r.get('answered_200') == r['n'] and (r.get('wake_last_ms') or 1e9) <= 1000 else 'NO'}"]
+    label = lab(r)
+    print(f"N={label}: " + "; ".join(t))
+    pacing = "sent as one burst" if r.get("max_pending") == 0 else f"at most {r.get('max_pending')} un-parked at a time"
+    print(f"       {pacing}: sent in {r.get('open_seconds')} s, all parked {r.get('parked_seconds')} s later "
+          f"({r.get('park_rate_per_s')} parked/s); "
+          f"answers carry version {r.get('answer_version')} (was {r.get('version_before')}); statuses {r.get('statuses')}; "
+          f"open-files limit {r.get('nofile')}")
+    if r.get("repoll"):
+        print(f"       re-polls (sent at once on each 200, like live.js): {r.get('repoll_sent')} sent, "
+              f"{r.get('repoll_parked')} parked again ({r.get('repoll_parked_ms')} ms after the change), "
+              f"answered at once instead: {r.get('repoll_statuses') or 'none'}")
+    for p in r.get("problems", []):
+        print(f"       problem: {p}")
+PYREPORT
+  else
+    echo "  (no parked-poll run produced results)"
+  fi
+  echo
+  echo "results: $RESULTS"
+}
