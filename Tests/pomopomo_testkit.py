@@ -426,6 +426,16 @@ class Stack:
     def redis_start(self):
         self.run_script("scripts/services.sh", "redis-start", self.data_dir)
 
+    def announce(self, code: str):
+        """What every writer outside the responders must do after changing a room: bump its
+        version and publish the wake-up, so caches and parked polls learn of it."""
+        row = self.psql("update rooms set version = version + 1 where code = :'v1' returning id || ' ' || version",
+                        code.replace("-", "")).splitlines()[0]  # psql adds the "UPDATE 1" tag
+        socket_path = self.env["POMOPOMO_REDIS"].removeprefix("unix:")
+        out = subprocess.run(["redis-cli", "-s", socket_path, "PUBLISH", "pomopomo:wake", "room:" + row],
+                             capture_output=True, text=True, timeout=10)
+        assert out.returncode == 0, out.stderr
+
     def postgres_stop(self):
         self.run_script("scripts/services.sh", "pg-stop", self.data_dir)
 

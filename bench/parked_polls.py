@@ -19,7 +19,9 @@ library is used: one epoll loop, non-blocking sockets, no per-connection objects
 
 import argparse
 import errno
+import heapq
 import json
+import random
 import os
 import re
 import resource
@@ -153,6 +155,8 @@ def main():
     ap.add_argument("--repoll", action="store_true",
                     help="after its 200, each connection polls again at once with the new version (as live.js "
                          "does); reports how many of these re-polls get parked and how many fail")
+    ap.add_argument("--repoll-jitter", type=float, default=1.0,
+                    help="re-polls are sent after a random delay of up to this many seconds (live.js: 1)")
     ap.add_argument("--max-pending", type=int, default=1000,
                     help="open no more while this many sent polls are not parked yet (0: no pacing, one burst)")
     args = ap.parse_args()
@@ -254,16 +258,12 @@ def main():
             c.buf += data
             if response_complete(c):
                 if c.done_at is None and c.status == 200 and repoll["request"] is not None:
-                    # like live.js: on 200, poll again at once on the same (kept-alive) connection
+                    # like live.js: on 200, poll again on the same (kept-alive) connection after a
+                    # random delay of up to --repoll-jitter seconds (live.js spreads them over 1 s)
                     c.done_at = now
                     c.body = c.buf
                     c.buf, c.need, c.status = b"", None, 200
-                    try:
-                        c.sock.send(repoll["request"])
-                        repoll["sent"] += 1
-                    except OSError as e:
-                        c.status2, c.done2_at, c.state = f"send:{type(e).__name__}", now, "failed"
-                        ep.unregister(fd)
+                    heapq.heappush(repoll["due"], (now + random.random() * args.repoll_jitter, fd))
                     return
                 if c.done_at is None:
                     c.state = "done"
@@ -275,11 +275,25 @@ def main():
                     c.done2_at = now
                 ep.unregister(fd)
 
+    def send_due_repolls(now):
+        while repoll["due"] and repoll["due"][0][0] <= now:
+            _, fd = heapq.heappop(repoll["due"])
+            c = conns[fd]
+            try:
+                c.sock.send(repoll["request"])
+                repoll["sent"] += 1
+            except OSError as e:
+                c.status2, c.done2_at, c.state = f"send:{type(e).__name__}", now, "failed"
+                ep.unregister(fd)
+
     def pump(timeout):
+        if repoll["due"]:
+            timeout = max(0.0, min(timeout, repoll["due"][0][0] - time.monotonic()))
         events = ep.poll(timeout, 4096)
         now = time.monotonic()  # after the wait: when these events were seen
         for fd, ev in events:
             handle(fd, ev, now)
+        send_due_repolls(time.monotonic())
 
     def parked_now():
         try:
@@ -290,7 +304,7 @@ def main():
             return None
 
     counts = {"connecting": 0}
-    repoll = {"request": None, "sent": 0}
+    repoll = {"request": None, "sent": 0, "due": []}
     stop_opening = False
     paced = 0.0
     while opened < args.n and not stop_opening:
@@ -432,7 +446,7 @@ def main():
                 if rp_parked is None or p > rp_parked:
                     rp_last_increase = now
             rp_parked = p
-            if p >= repoll["sent"] or now - rp_stable > 3:
+            if (p >= repoll["sent"] and not repoll["due"]) or now - rp_stable > 3:
                 break
         rp_statuses = {}
         for c in waiting:

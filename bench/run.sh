@@ -373,7 +373,7 @@ for r in rows:
           f"answers carry version {r.get('answer_version')} (was {r.get('version_before')}); statuses {r.get('statuses')}; "
           f"open-files limit {r.get('nofile')}")
     if r.get("repoll"):
-        print(f"       re-polls (sent at once on each 200, like live.js): {r.get('repoll_sent')} sent, "
+        print(f"       re-polls (sent within 1 s of each 200, as live.js spreads them): {r.get('repoll_sent')} sent, "
               f"{r.get('repoll_parked')} parked again ({r.get('repoll_parked_ms')} ms after the change), "
               f"answered at once instead: {r.get('repoll_statuses') or 'none'}")
     for p in r.get("problems", []):

@@ -35,7 +35,10 @@
         cache: "no-store"
       }).then(function (response) {
         if (response.status === 200) {
-          return response.json().then(function (data) { apply(data); delay = 0; again(0); });
+          // One change answers every waiting browser at once; spreading the next polls over a
+          // second keeps them from arriving as one burst. Nothing is missed meanwhile: the next
+          // poll carries the version just received.
+          return response.json().then(function (data) { apply(data); delay = 0; again(Math.random() * 1000); });
         }
         if (response.status === 204) { delay = 0; again(0); return; }
         if (response.status === 404) { return; } // the room is gone: stop asking
@@ -47,9 +50,10 @@
         }
         throw new Error("poll answered " + response.status);
       }).catch(function () {
-        // Back off while the server or network is unwell, then resume from the same version.
+        // Back off while the server or network is unwell (with jitter, so browsers do not return
+        // in step), then resume from the same version.
         delay = Math.min(delay ? delay * 2 : 1000, 10000);
-        again(delay);
+        again(delay / 2 + Math.random() * delay / 2);
       });
     }
 

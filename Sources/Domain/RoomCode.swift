@@ -10,16 +10,24 @@ public struct RoomCode: Hashable, Sendable, CustomStringConvertible {
     /// Accepts what people type: any case, with or without the hyphen, stray spaces around.
     public init?(parsing text: String) {
         guard text.utf8.count <= 32 else { return nil }
-        var chars: [Character] = []
-        for ch in text {
-            if ch == "-" || ch == " " { continue }
-            let upper = Character(ch.uppercased())
-            guard Self.alphabet.contains(upper) else { return nil }
-            chars.append(upper)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(Self.length)
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: "-") || byte == UInt8(ascii: " ") { continue }
+            // ASCII lower case to upper case; anything outside the alphabet is refused.
+            let upper = (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) ? byte - 32 : byte
+            guard Self.allowed[Int(upper)], bytes.count < Self.length else { return nil }
+            bytes.append(upper)
         }
-        guard chars.count == Self.length else { return nil }
-        value = String(chars)
+        guard bytes.count == Self.length else { return nil }
+        value = String(decoding: bytes, as: UTF8.self)
     }
+
+    private static let allowed: [Bool] = {
+        var table = [Bool](repeating: false, count: 256)
+        for ch in alphabet { table[Int(ch.asciiValue!)] = true }
+        return table
+    }()
 
     /// A fresh random code; `randomIndex` supplies uniform indexes (the caller's CSPRNG).
     public static func random(using randomIndex: (UInt32) -> Int) -> RoomCode {

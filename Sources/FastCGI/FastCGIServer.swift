@@ -46,12 +46,14 @@ public final class FastCGIServer: @unchecked Sendable {
         listenFD = fd
     }
 
-    /// Starts `threads` accept loops and returns at once.
-    public func start(threads: Int, handler: @escaping @Sendable (FastCGIRequest, [String: String]) -> Void) {
+    /// Starts `threads` accept loops and returns at once. The handler gets the parameters
+    /// named in `parameters` (plus CONTENT_LENGTH, which the body reader needs).
+    public func start(threads: Int, parameters: [String], handler: @escaping @Sendable (FastCGIRequest, [String: String]) -> Void) {
+        let wanted = Set(parameters + ["CONTENT_LENGTH"]).map { Array($0.utf8CString) }
         for index in 0..<threads {
             lock.lock(); running += 1; lock.unlock()
             let thread = Thread { [self] in
-                self.acceptLoop(handler: handler)
+                self.acceptLoop(wanted: wanted, handler: handler)
                 self.lock.lock(); self.running -= 1; self.lock.unlock()
                 self.finished.lock(); self.finished.broadcast(); self.finished.unlock()
             }
@@ -76,7 +78,7 @@ public final class FastCGIServer: @unchecked Sendable {
     private var activeThreads: Int { lock.lock(); defer { lock.unlock() }; return running }
     private var isStopping: Bool { lock.lock(); defer { lock.unlock() }; return stopping }
 
-    private func acceptLoop(handler: @Sendable (FastCGIRequest, [String: String]) -> Void) {
+    private func acceptLoop(wanted: [[CChar]], handler: @Sendable (FastCGIRequest, [String: String]) -> Void) {
         while !isStopping {
             let raw = UnsafeMutablePointer<FCGX_Request>.allocate(capacity: 1)
             FCGX_InitRequest(raw, listenFD, 0)
@@ -89,7 +91,7 @@ public final class FastCGIServer: @unchecked Sendable {
                 Thread.sleep(forTimeInterval: status == -EMFILE ? 0.1 : 0.01)
                 continue
             }
-            let params = FastCGIRequest.params(of: raw)
+            let params = FastCGIRequest.params(of: raw, wanted: wanted)
             let length = params["CONTENT_LENGTH"].flatMap { Int($0) } ?? 0
             handler(FastCGIRequest(raw, contentLength: length), params)
         }
@@ -125,15 +127,20 @@ public final class FastCGIRequest: @unchecked Sendable {
         self.contentLength = contentLength
     }
 
-    /// The CGI parameters nginx sent (REQUEST_METHOD, REQUEST_URI, HTTP_COOKIE, …). Copied out
-    /// once and not kept, so a parked request costs only libfcgi's own buffers.
-    static func params(of raw: UnsafeMutablePointer<FCGX_Request>) -> [String: String] {
-        var params: [String: String] = [:]
+    /// The CGI parameters nginx sent that are named in `wanted` (REQUEST_METHOD, REQUEST_URI,
+    /// HTTP_COOKIE, …). Copied out once and not kept, so a parked request costs only libfcgi's
+    /// own buffers; parameters nobody reads are never turned into Swift strings.
+    static func params(of raw: UnsafeMutablePointer<FCGX_Request>, wanted: [[CChar]]) -> [String: String] {
+        var params: [String: String] = Dictionary(minimumCapacity: wanted.count)
         if var env = raw.pointee.envp {
             while let entry = env.pointee {
-                let pair = String(cString: entry)
-                if let eq = pair.firstIndex(of: "=") {
-                    params[String(pair[..<eq])] = String(pair[pair.index(after: eq)...])
+                // Split at the first '=' on the C string: no Character-by-Character scanning.
+                if let eq = strchr(entry, 61) {
+                    let keyLength = entry.distance(to: eq)
+                    for name in wanted where name.count - 1 == keyLength && strncmp(name, entry, keyLength) == 0 {
+                        params[String(cString: name)] = String(cString: eq + 1)
+                        break
+                    }
                 }
                 env += 1
             }

@@ -50,6 +50,17 @@ public final class PostgresConnection {
     /// False once the connection has broken; the pool then replaces it.
     public var isHealthy: Bool { conn.map { PQstatus($0) == CONNECTION_OK } ?? false }
 
+    /// Checks an idle connection without a round trip: a server that restarted or ended the
+    /// session has sent its goodbye (or closed the socket), so the socket reads as ready. Such
+    /// a connection is dropped before a statement is sent on it, rather than failing a request.
+    public var stillOpenWhileIdle: Bool {
+        guard let conn, PQstatus(conn) == CONNECTION_OK else { return false }
+        // Nothing is due on an idle session (we use no LISTEN): anything readable is the
+        // server's goodbye or the socket's end.
+        var fds = pollfd(fd: PQsocket(conn), events: Int16(POLLIN), revents: 0)
+        return poll(&fds, 1, 0) == 0
+    }
+
     /// Runs one statement with bound parameters as an unnamed statement, which keeps it
     /// compatible with PgBouncer's transaction pooling.
     @discardableResult

@@ -68,9 +68,12 @@ public final class PostgresPool: @unchecked Sendable {
                 throw PostgresError.poolExhausted
             }
         }
-        if let connection = idle.popLast() {
-            condition.unlock()
-            return connection
+        while let connection = idle.popLast() {
+            if connection.stillOpenWhileIdle {
+                condition.unlock()
+                return connection
+            }
+            open -= 1
         }
         open += 1
         condition.unlock()

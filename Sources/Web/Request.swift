@@ -22,6 +22,12 @@ public struct Request: Sendable {
     public let requestID: String
     public var pathParameters: [String: String] = [:]
 
+    /// The CGI parameters `init(cgi:)` reads; the FastCGI layer copies out only these.
+    public static let cgiParameters = [
+        "REQUEST_METHOD", "REQUEST_URI", "QUERY_STRING", "CONTENT_TYPE", "CONTENT_LENGTH", "HTTP_COOKIE",
+        "HTTP_ORIGIN", "HTTP_SEC_FETCH_SITE", "HTTP_ACCEPT", "REMOTE_ADDR", "HTTPS", "HTTP_HOST", "SERVER_PORT",
+    ]
+
     public init(cgi params: [String: String], body: [UInt8], requestID: String) throws {
         self.requestID = requestID
         method = (params["REQUEST_METHOD"] ?? "GET").uppercased()

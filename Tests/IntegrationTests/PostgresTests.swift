@@ -54,15 +54,27 @@ struct PostgresTests {
         #expect(try pool.query("SELECT count(*) FROM it_tx").first!.int(0) == 0)
     }
 
-    @Test func aKilledConnectionIsReplacedByTheNextRequest() throws {
+    @Test func aConnectionKilledWhileIdleIsReplacedBeforeAnyRequestFails() throws {
         let small = PostgresPool(conninfo: TestEnvironment.databaseURL, size: 1)
         let pid = try small.query("SELECT pg_backend_pid()").first!.int(0)
-        try pool.query("SELECT pg_terminate_backend($1)", [pid])
-        // The request that finds the broken connection fails as "unavailable" (a 503)…
-        #expect(throws: PostgresError.self) { try small.query("SELECT 1") }
-        // …and the next one gets a fresh connection.
+        try pool.query("SELECT pg_terminate_backend($1, 5000)", [pid])
+        // The idle connection is found dead at checkout, so the request itself succeeds.
         let newPid = try small.query("SELECT pg_backend_pid()").first!.int(0)
         #expect(newPid != pid)
+    }
+
+    @Test func aConnectionKilledMidRequestFailsAsUnavailableThenRecovers() throws {
+        let small = PostgresPool(conninfo: TestEnvironment.databaseURL, size: 1)
+        let pid = try small.query("SELECT pg_backend_pid()").first!.int(0)
+        let killer = Thread { _ = try? TestEnvironment.pool.query("SELECT pg_sleep(0.2), pg_terminate_backend($1)", [pid]) }
+        killer.start()
+        #expect {
+            try small.query("SELECT pg_sleep(3)")
+        } throws: { error in
+            if case PostgresError.unavailable = error { return true }
+            return false
+        }
+        #expect(try small.query("SELECT pg_backend_pid()").first!.int(0) != pid)
     }
 
     @Test func anUnreachableServerIsUnavailableNotACrash() {

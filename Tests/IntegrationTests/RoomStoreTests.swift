@@ -19,7 +19,7 @@ struct RoomStoreTests {
         let guest = SessionID.fresh()
         let version = try store.join(room: room, session: guest, name: try DisplayName(validating: "<Guest>"))
         #expect(version == 2)
-        let view = try #require(try store.load(room.code, viewer: guest))
+        let view = try #require(try store.snapshot(room.code)).view(for: guest)
         #expect(view.room.version == 2)
         let people = view.participants
         #expect(people.map(\.name) == ["Host", "<Guest>"])
@@ -29,7 +29,7 @@ struct RoomStoreTests {
 
         // Joining again renames instead of duplicating.
         _ = try store.join(room: room, session: guest, name: try DisplayName(validating: "Guest"))
-        #expect(try store.load(id: room.id)?.participants.map(\.name) == ["Host", "Guest"])
+        #expect(try store.snapshot(id: room.id)?.view(for: nil).participants.map(\.name) == ["Host", "Guest"])
     }
 
     @Test func sessionsAreStoredOnlyHashed() throws {
@@ -45,7 +45,7 @@ struct RoomStoreTests {
         let room = try store.create(host: SessionID.fresh(), hostName: try DisplayName(validating: "Old"), lifetimeHours: 1)
         try TestEnvironment.pool.query("UPDATE rooms SET expires_at = now() - interval '1 second' WHERE id = $1", [room.id])
         #expect(try store.find(room.code) == nil)
-        #expect(try store.load(room.code, viewer: nil) == nil)
+        #expect(try store.snapshot(room.code) == nil)
     }
 
     @Test func comingBackFromAwayBumpsTheVersionOnce() throws {
@@ -54,12 +54,12 @@ struct RoomStoreTests {
         // Recently seen: nothing to write, nothing to announce.
         #expect(try store.touch(room: room, session: host) == nil)
         try TestEnvironment.pool.query("UPDATE participants SET last_seen_at = now() - interval '5 minutes' WHERE room_id = $1", [room.id])
-        let away = try #require(try store.load(room.code, viewer: host))
+        let away = try #require(try store.snapshot(room.code)).view(for: host)
         #expect(away.viewer?.online == false)
         #expect((away.viewer?.idleSeconds ?? 0) >= 299)
         #expect(try store.touch(room: room, session: host) == 2)
         #expect(try store.touch(room: room, session: host) == nil)
-        #expect(try store.load(id: room.id)?.participants.first?.online == true)
+        #expect(try store.snapshot(id: room.id)?.view(for: nil).participants.first?.online == true)
     }
 
     @Test func codesAreUniqueUnderConcurrentCreation() throws {

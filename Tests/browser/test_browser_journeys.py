@@ -7,7 +7,7 @@ import time
 
 import pytest
 from selenium import webdriver
-from selenium.common.exceptions import WebDriverException
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
@@ -48,7 +48,8 @@ def browser():
 
 
 def wait(driver, seconds):
-    return WebDriverWait(driver, seconds, poll_frequency=0.05)
+    # The live script replaces the list while we read it: a stale element just means "look again".
+    return WebDriverWait(driver, seconds, poll_frequency=0.05, ignored_exceptions=[StaleElementReferenceException])
 
 
 def names_on_page(driver):

@@ -209,6 +209,7 @@ def test_expired_room_is_gone_everywhere(stack, host, room, new_user):
     guest = new_user()
     token = guest.csrf(f"/r/{room}")
     stack.psql("update rooms set expires_at = now() - interval '1 second' where code = :'v1'", room.replace("-", ""))
+    stack.announce(room)
     assert_friendly_404(host.get(f"/r/{room}"))
     assert_friendly_404(host.get(f"/r/{room.lower()}", allow_redirects=True))
     assert host.get("/join", params={"code": room}).status_code == 404

@@ -5,6 +5,22 @@ import Postgres
 import Sodium
 import Web
 
+/// Request ids: a random prefix per process and a counter, unique across responders without a
+/// system call per request.
+enum RequestIDs {
+    private static let prefix = Base64URL.encode(Sodium.randomBytes(3))
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var counter = 0
+
+    static func next() -> String {
+        lock.lock()
+        counter += 1
+        let n = counter
+        lock.unlock()
+        return prefix + "-" + String(n, radix: 36)
+    }
+}
+
 /// Turns one FastCGI request into one response (or a parked poll). This is the only place
 /// where errors become pages, so every failure looks the same to users and to the log.
 public final class Responder: Sendable {
@@ -19,7 +35,7 @@ public final class Responder: Sendable {
     }
 
     public func handle(_ fcgi: FastCGIRequest, params: [String: String]) {
-        let requestID = Base64URL.encode(Sodium.randomBytes(6))
+        let requestID = RequestIDs.next()
         let started = DispatchTime.now()
         var ctx: RequestContext? = nil
         var response: Response

@@ -1,6 +1,7 @@
 import FastCGI
 import Foundation
 import Logging
+import Web
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -21,7 +22,7 @@ public enum Server {
         let responder = Responder(services: services)
         let server = try FastCGIServer(address: config.socket)
         services.hub.start()
-        server.start(threads: config.threads) { request, params in
+        server.start(threads: config.threads, parameters: Request.cgiParameters) { request, params in
             responder.handle(request, params: params)
         }
         logger.info("serving", metadata: ["socket": "\(config.socket)", "threads": "\(config.threads)"])

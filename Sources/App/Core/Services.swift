@@ -16,6 +16,7 @@ public final class Services: Sendable {
     public let logger: Logger
     public let assetVersion: String
     public let hub: LiveHub
+    let roomCache: RoomCache
 
     public init(config: Config, logger: Logger) throws {
         self.config = config
@@ -30,6 +31,7 @@ public final class Services: Sendable {
         assetVersion = Self.fingerprint(publicDirectory: config.publicDirectory)
         hub = LiveHub(database: database, redis: redis, redisAddress: config.redis, logger: logger,
                       holdSeconds: config.pollHoldSeconds)
+        roomCache = RoomCache(hub: hub)
     }
 
     /// A short hash of the static files, appended to their URLs so browsers refetch after a deploy.

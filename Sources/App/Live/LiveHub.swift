@@ -37,6 +37,7 @@ public final class LiveHub: @unchecked Sendable {
     private var versionSources: [String: VersionSource] = [:]
     private var subscriber: RedisSubscriber?
     private var stopping = false
+    private var epoch = 0
     /// Wake-ups that could not be published (Redis down or its breaker open), newest version
     /// per channel, sent again as soon as Redis answers.
     private var unpublished: [String: Int] = [:]
@@ -63,6 +64,18 @@ public final class LiveHub: @unchecked Sendable {
     public var parkedCount: Int { parked.count }
     public var isSubscribed: Bool { subscriber?.isConnected ?? false }
 
+    /// Changes whenever the subscription drops or returns; nil while not subscribed. Caches keep
+    /// an entry only while the epoch it was loaded in lasts, because only then has every
+    /// wake-up since the load been seen.
+    var cacheEpoch: Int? {
+        guard isSubscribed else { return nil }
+        lock.lock(); defer { lock.unlock() }
+        return epoch
+    }
+
+    /// The newest version a wake-up (local or from Redis) announced for `channel` lately.
+    func latestVersion(of channel: String) -> Int? { parked.latestVersion(of: channel) }
+
     /// Starts the Redis subscription and the housekeeping thread.
     public func start() {
         if let redisAddress {
@@ -71,6 +84,7 @@ public final class LiveHub: @unchecked Sendable {
                 onMessage: { [weak self] _, message in self?.handleWakeMessage(message) },
                 onState: { [weak self] connected in
                     guard let self else { return }
+                    self.lock.lock(); self.epoch += 1; self.lock.unlock()
                     self.logger.info("live wake-ups via redis", metadata: ["connected": "\(connected)"])
                     // Wake-ups sent while we were not subscribed are lost: look for them now.
                     if connected { self.workers.submit { self.recheckFromDatabase() } }

@@ -33,6 +33,11 @@ final class ParkedPolls: @unchecked Sendable {
         }
     }
 
+    func latestVersion(of channel: String) -> Int? {
+        lock.lock(); defer { lock.unlock() }
+        return latest[channel]?.version
+    }
+
     /// Parks the waiter, or returns false when its channel is already known to be newer.
     /// `evicted` is the same owner's oldest poll when it already had too many.
     func park(_ waiter: Waiter, on channel: String, evicted: inout Waiter?) -> Bool {

@@ -69,17 +69,17 @@ enum RoomHandlers {
 
     /// GET /r/:code/state.json
     static let state: Handler = { ctx in
-        guard let view = try RoomStore(database: ctx.services.database).load(try parseCode(ctx), viewer: nil) else { throw notFound }
-        return .response(.json(RoomViews.stateJSON(view)))
+        guard let snapshot = try RoomReader(services: ctx.services).snapshot(try parseCode(ctx), viewer: nil) else { throw notFound }
+        return .response(.json(RoomViews.stateJSON(snapshot.view(for: nil))))
     }
 
     /// The long-poll snapshot for channel "room:<id>".
     static func snapshot(services: Services) -> LiveHub.SnapshotSource {
         { channel in
-            guard let view = try RoomStore(database: services.database).load(id: String(channel.dropFirst("room:".count))) else {
+            guard let snapshot = try RoomReader(services: services).snapshot(id: String(channel.dropFirst("room:".count))) else {
                 return nil
             }
-            return LiveSnapshot(version: view.room.version, body: RoomViews.pollBody(view, services: services))
+            return LiveSnapshot(version: snapshot.room.version, body: RoomViews.pollBody(snapshot.view(for: nil), services: services))
         }
     }
 
@@ -93,12 +93,16 @@ enum RoomHandlers {
     /// Loads the room for this viewer and records their presence. A viewer coming back from
     /// away changes what everyone sees, so that is announced to the room.
     static func present(_ ctx: RequestContext, _ code: RoomCode) throws -> RoomView {
-        let store = RoomStore(database: ctx.services.database)
-        guard let view = try store.load(code, viewer: ctx.session) else { throw notFound }
+        let reader = RoomReader(services: ctx.services)
+        guard let snapshot = try reader.snapshot(code, viewer: ctx.session) else { throw notFound }
+        let view = snapshot.view(for: ctx.session)
         guard let viewer = view.viewer, viewer.idleSeconds >= RoomStore.touchInterval else { return view }
-        guard let version = try store.touch(room: view.room, session: ctx.session) else { return view }
+        guard let version = try reader.store.touch(room: view.room, session: ctx.session) else {
+            ctx.services.roomCache.markSeen(code, session: ctx.session)
+            return snapshot.seen(ctx.session).view(for: ctx.session)
+        }
         ctx.services.hub.notify(channel: view.room.channel, version: version)
-        return try store.load(code, viewer: ctx.session) ?? view
+        return try reader.snapshot(id: view.room.id)?.view(for: ctx.session) ?? view
     }
 
     static func roomPage(_ ctx: RequestContext, view: RoomView, joinError: String? = nil, nameInput: String = "",

@@ -18,6 +18,7 @@ struct Room: Sendable {
     }
 }
 
+/// A participant as shown to one viewer at one moment.
 struct Participant: Sendable {
     let name: String
     let role: String
@@ -27,12 +28,55 @@ struct Participant: Sendable {
     let idleSeconds: Int
 }
 
-/// A room with everyone in it, as one page or poll needs it.
+/// A room with everyone in it, as one page or poll shows it to one viewer.
 struct RoomView: Sendable {
     let room: Room
     let participants: [Participant]
 
     var viewer: Participant? { participants.first(where: \.isViewer) }
+}
+
+/// A room and its participants as loaded, independent of who looks at it, so one load can
+/// serve every viewer (RoomCache). Idle times are kept relative to the load, which makes them
+/// immune to clock differences between this host and the database's.
+struct RoomSnapshot: Sendable {
+    struct Member: Sendable {
+        let name: String
+        let role: String
+        let sessionHash: [UInt8]
+        let idleAtLoad: Double
+    }
+
+    let room: Room
+    let members: [Member]
+    let loadedAt: UInt64
+    /// Measured by the database at load time, like the idle times.
+    let secondsToExpiry: Double
+
+    var isExpired: Bool { age >= secondsToExpiry }
+
+    var age: Double { Double(DispatchTime.now().uptimeNanoseconds - loadedAt) / 1e9 }
+
+    func contains(_ session: SessionID) -> Bool {
+        members.contains { $0.sessionHash == session.hash }
+    }
+
+    func view(for session: SessionID?) -> RoomView {
+        let elapsed = age
+        return RoomView(room: room, participants: members.map { member in
+            let idle = max(0, member.idleAtLoad + elapsed)
+            return Participant(name: member.name, role: member.role, online: idle < Double(RoomStore.onlineWindow),
+                               isViewer: session.map { $0.hash == member.sessionHash } ?? false, idleSeconds: Int(idle))
+        })
+    }
+
+    /// The same snapshot with this session seen just now.
+    func seen(_ session: SessionID) -> RoomSnapshot {
+        let elapsed = age
+        return RoomSnapshot(room: room, members: members.map {
+            $0.sessionHash == session.hash ? Member(name: $0.name, role: $0.role, sessionHash: $0.sessionHash, idleAtLoad: -elapsed) : $0
+        }, loadedAt: loadedAt, secondsToExpiry: secondsToExpiry)
+    }
 }
 
 /// SQL for rooms and participants. Every change bumps `rooms.version` in the same
@@ -87,34 +131,37 @@ struct RoomStore {
     static let selectRoom = "SELECT " + roomColumns + " FROM rooms r "
 
     /// The live room with this code and everyone in it (host first, then by arrival), in one
-    /// round trip: this is the query behind every room page and poll.
-    func load(_ code: RoomCode, viewer: SessionID?) throws -> RoomView? {
-        try load(Self.selectView + "WHERE r.code = $1 AND r.expires_at > now()" + Self.viewOrder, code.value, viewer: viewer)
+    /// round trip: the query behind every room page and poll that the cache cannot answer.
+    func snapshot(_ code: RoomCode) throws -> RoomSnapshot? {
+        try snapshot(Self.selectSnapshot + "WHERE r.code = $1 AND r.expires_at > now()" + Self.snapshotOrder, code.value)
     }
 
-    /// The same by id, for long-poll snapshots (no viewer).
-    func load(id: String) throws -> RoomView? {
-        try load(Self.selectView + "WHERE r.id = $1::uuid AND r.expires_at > now()" + Self.viewOrder, id, viewer: nil)
+    /// The same by id, for long-poll wake-ups.
+    func snapshot(id: String) throws -> RoomSnapshot? {
+        guard UUID(uuidString: id) != nil else { return nil }
+        return try snapshot(Self.selectSnapshot + "WHERE r.id = $1::uuid AND r.expires_at > now()" + Self.snapshotOrder, id)
     }
 
-    /// Room columns, then one row per participant ($2: the viewer's session hash).
-    static let selectView = "SELECT " + roomColumns + """
-        , p.display_name, p.role, p.last_seen_at > now() - make_interval(secs => $3),
-        p.session_hash = $2, extract(epoch FROM now() - p.last_seen_at)::int
+    /// Room columns, then one row per participant (none for an empty room).
+    static let selectSnapshot = "SELECT " + roomColumns + """
+        , p.display_name, p.role, p.session_hash, extract(epoch FROM now() - p.last_seen_at)::float8,
+        extract(epoch FROM r.expires_at - now())::float8
         FROM rooms r LEFT JOIN participants p ON p.room_id = r.id
 
         """
-    static let viewOrder = " ORDER BY p.role = 'host' DESC, p.joined_at, p.id"
+    static let snapshotOrder = " ORDER BY p.role = 'host' DESC, p.joined_at, p.id"
 
-    private func load(_ sql: String, _ key: String, viewer: SessionID?) throws -> RoomView? {
-        let rows = try database.query(sql, [key, ByteA(viewer?.hash ?? []), Self.onlineWindow])
+    private func snapshot(_ sql: String, _ key: String) throws -> RoomSnapshot? {
+        let rows = try database.query(sql, [key])
+        let loadedAt = DispatchTime.now().uptimeNanoseconds
         guard let first = rows.first else { return nil }
-        let participants = rows.compactMap { row -> Participant? in
+        let members = rows.compactMap { row -> RoomSnapshot.Member? in
             guard row[6] != nil else { return nil }
-            return Participant(name: row.string(6), role: row.string(7), online: row.bool(8), isViewer: row.bool(9),
-                               idleSeconds: row.int(10))
+            return RoomSnapshot.Member(name: row.string(6), role: row.string(7), sessionHash: row.bytes(8),
+                                       idleAtLoad: Double(row.string(9)) ?? 0)
         }
-        return RoomView(room: Self.room(first), participants: participants)
+        return RoomSnapshot(room: Self.room(first), members: members, loadedAt: loadedAt,
+                            secondsToExpiry: Double(first.string(10)) ?? 0)
     }
 
     /// Current versions of live rooms by id; ids of rooms that are gone are absent.

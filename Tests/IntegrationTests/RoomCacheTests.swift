@@ -1,0 +1,63 @@
+import Domain
+import Foundation
+import Logging
+import Redis
+import Testing
+@testable import App
+
+@Suite("Room cache")
+struct RoomCacheTests {
+    let store = RoomStore(database: TestEnvironment.pool)
+
+    func subscribedHub() throws -> LiveHub {
+        let hub = LiveHub(database: TestEnvironment.pool, redis: RedisPool(address: TestEnvironment.redisAddress),
+                          redisAddress: TestEnvironment.redisAddress, logger: Logger(label: "test"), holdSeconds: 5)
+        hub.start()
+        let deadline = Date().addingTimeInterval(5)
+        while hub.cacheEpoch == nil && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        try #require(hub.cacheEpoch != nil, "the hub never subscribed to Redis")
+        return hub
+    }
+
+    @Test func servesUntilANewerVersionIsAnnouncedAnywhere() throws {
+        let hub = try subscribedHub()
+        defer { hub.releaseAll() }
+        let cache = RoomCache(hub: hub)
+        let room = try store.create(host: SessionID.fresh(), hostName: try DisplayName(validating: "Cached"), lifetimeHours: 72)
+        let epoch = hub.cacheEpoch
+        cache.store(try #require(try store.snapshot(room.code)), epoch: epoch)
+        #expect(cache.lookup(room.code)?.room.version == 1)
+
+        // Another responder's write arrives as a Redis message: the entry is no longer trusted.
+        try RedisPool(address: TestEnvironment.redisAddress).command("PUBLISH", LiveHub.wakeChannel, "\(room.channel) 2")
+        let deadline = Date().addingTimeInterval(2)
+        while cache.lookup(room.code) != nil && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        #expect(cache.lookup(room.code) == nil)
+
+        // A snapshot at the announced version is trusted again.
+        _ = try store.join(room: room, session: SessionID.fresh(), name: try DisplayName(validating: "Second"))
+        cache.store(try #require(try store.snapshot(room.code)), epoch: hub.cacheEpoch)
+        #expect(cache.lookup(room.code)?.members.count == 2)
+
+        // A local write announces itself the same way.
+        hub.notify(channel: room.channel, version: 3)
+        #expect(cache.lookup(room.code) == nil)
+    }
+
+    @Test func nothingIsCachedWithoutASubscription() throws {
+        let hub = LiveHub(database: TestEnvironment.pool, redis: nil, redisAddress: nil, logger: Logger(label: "test"), holdSeconds: 5)
+        let cache = RoomCache(hub: hub)
+        let room = try store.create(host: SessionID.fresh(), hostName: try DisplayName(validating: "NoRedis"), lifetimeHours: 72)
+        cache.store(try #require(try store.snapshot(room.code)), epoch: hub.cacheEpoch)
+        #expect(cache.lookup(room.code) == nil)
+    }
+
+    @Test func expiryIsMeasuredByTheDatabaseAndHonoured() throws {
+        let room = try store.create(host: SessionID.fresh(), hostName: try DisplayName(validating: "Soon"), lifetimeHours: 72)
+        try TestEnvironment.pool.query("UPDATE rooms SET expires_at = now() + interval '300 milliseconds' WHERE id = $1", [room.id])
+        let snapshot = try #require(try store.snapshot(room.code))
+        #expect(!snapshot.isExpired)
+        Thread.sleep(forTimeInterval: 0.4)
+        #expect(snapshot.isExpired)
+    }
+}
