@@ -398,9 +398,24 @@ class Stack:
     def responder_pid(self, name: str) -> int:
         return int(Path(self.data_dir, "run", f"{name}.pid").read_text().strip())
 
-    def responder_start(self, name: str):
-        self.run_script("scripts/responder.sh", "start", self.data_dir, name)
+    def responder_start(self, name: str, env: dict | None = None):
+        """Starts responder `name` (extra environment in `env`, e.g. a short poll hold)."""
+        if env:
+            saved = {k: os.environ.get(k) for k in env}
+            os.environ.update(env)
+        try:
+            self.run_script("scripts/responder.sh", "start", self.data_dir, name)
+        finally:
+            if env:
+                for k, v in saved.items():
+                    if v is None:
+                        os.environ.pop(k, None)
+                    else:
+                        os.environ[k] = v
         self.wait_responder_ready(name)
+
+    def responder_stop(self, name: str):
+        self.run_script("scripts/responder.sh", "stop", self.data_dir, name)
 
     def wait_responder_ready(self, name: str, timeout: float = 15):
         deadline = time.monotonic() + timeout

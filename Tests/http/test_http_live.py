@@ -184,3 +184,20 @@ def test_many_tabs_of_one_browser_do_not_turn_into_a_request_storm(stack, host, 
     for t in threads:
         t.join(timeout=10)
     assert woken, "no tab was woken by the join"
+
+
+def test_a_poll_with_nothing_new_is_answered_204_after_the_hold(stack, host, room):
+    """A third responder with a 2 s hold (the real ones hold 25 s): the waiting browser gets
+    "nothing new, ask again" on time, and asking again with the same version parks again."""
+    stack.responder_start("hold", env={"POMOPOMO_POLL_HOLD": "2"})
+    try:
+        since = host.version(room)
+        headers = {"Cookie": f"pp_sid={host.sid}", "Accept": "application/json"}
+        started = time.monotonic()
+        r = stack.fcgi("hold", "GET", f"/r/{room}/poll?since={since}", headers=headers, timeout=10)
+        waited = time.monotonic() - started
+        assert r.status == 204
+        assert 1.5 <= waited <= 4, f"answered after {waited:.2f}s, expected about 2 s"
+        assert stack.readyz("hold")["parked_polls"] == 0
+    finally:
+        stack.responder_stop("hold")
