@@ -1,6 +1,7 @@
 """Faults (QUALITY.md, "Faults"): Redis stopped or hung, a responder killed with SIGKILL. Each test
 restores what it broke (fixtures in Tests/conftest.py), even when it fails."""
 
+import os
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -188,3 +189,34 @@ def test_postgres_down_is_a_clear_503_that_keeps_the_typed_text_and_recovers(sta
         time.sleep(0.2)
     assert r.status_code == 303
     assert participant_names(guest.page(f"/r/{room}")).count(typed) == 1
+
+
+def test_sigterm_answers_parked_polls_at_once_and_exits(stack, host, room):
+    """A responder asked to stop (SIGTERM, as a deploy does) answers every parked poll with 204
+    straight away, so browsers re-poll another responder instead of waiting out the hold."""
+    stack.responder_start("drain")
+    since = host.version(room)
+    headers = {"Cookie": f"pp_sid={host.sid}", "Accept": "application/json"}
+    with ThreadPoolExecutor(3) as pool:
+        futures = [pool.submit(lambda: (stack.fcgi("drain", "GET", f"/r/{room}/poll?since={since}",
+                                                   headers=headers, timeout=20), time.monotonic()))
+                   for _ in range(3)]
+        deadline = time.monotonic() + 5
+        while stack.readyz("drain")["parked_polls"] < 3:
+            assert time.monotonic() < deadline, "the polls were not parked"
+            time.sleep(0.05)
+        pid = stack.responder_pid("drain")
+        stopped_at = time.monotonic()
+        stack.responder_stop("drain")
+        for f in futures:
+            r, answered_at = f.result(timeout=10)
+            assert r.status == 204
+            assert answered_at - stopped_at < 2, "a parked poll waited for its hold instead of the shutdown"
+    # The process has exited (a zombie until its parent reaps it counts as exited) and its
+    # socket is removed, so nginx moves on at once.
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            assert stat.read().split(")")[-1].split()[0] == "Z", "the responder is still running"
+    except FileNotFoundError:
+        pass
+    assert not os.path.exists(stack.socket("drain"))
