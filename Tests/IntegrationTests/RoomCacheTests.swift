@@ -10,7 +10,7 @@ struct RoomCacheTests {
     let store = RoomStore(database: TestEnvironment.pool)
 
     func subscribedHub() throws -> LiveHub {
-        let hub = LiveHub(database: TestEnvironment.pool, redis: RedisPool(address: TestEnvironment.redisAddress),
+        let hub = LiveHub(redis: RedisPool(address: TestEnvironment.redisAddress),
                           redisAddress: TestEnvironment.redisAddress, logger: Logger(label: "test"), holdSeconds: 5)
         hub.start()
         let deadline = Date().addingTimeInterval(5)
@@ -45,7 +45,7 @@ struct RoomCacheTests {
     }
 
     @Test func nothingIsCachedWithoutASubscription() throws {
-        let hub = LiveHub(database: TestEnvironment.pool, redis: nil, redisAddress: nil, logger: Logger(label: "test"), holdSeconds: 5)
+        let hub = LiveHub(redis: nil, redisAddress: nil, logger: Logger(label: "test"), holdSeconds: 5)
         let cache = RoomCache(hub: hub)
         let room = try store.create(host: SessionID.fresh(), hostName: try DisplayName(validating: "NoRedis"), lifetimeHours: 72)
         cache.store(try #require(try store.snapshot(room.code)), epoch: hub.cacheEpoch)

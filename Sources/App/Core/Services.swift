@@ -29,7 +29,7 @@ public final class Services: Sendable {
         }
         csrf = CSRFProtector(secret: config.secret)
         assetVersion = Self.fingerprint(publicDirectory: config.publicDirectory)
-        hub = LiveHub(database: database, redis: redis, redisAddress: config.redis, logger: logger,
+        hub = LiveHub(redis: redis, redisAddress: config.redis, logger: logger,
                       holdSeconds: config.pollHoldSeconds)
         roomCache = RoomCache(hub: hub)
     }

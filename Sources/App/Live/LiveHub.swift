@@ -1,7 +1,6 @@
 import FastCGI
 import Foundation
 import Logging
-import Postgres
 import Redis
 import Web
 
@@ -46,7 +45,7 @@ public final class LiveHub: @unchecked Sendable {
     /// its commit and its publish must not leave others waiting for the full hold.
     static let safetyRecheckSeconds: TimeInterval = 10
 
-    init(database: PostgresPool, redis: RedisPool?, redisAddress: RedisAddress?, logger: Logger, holdSeconds: Double) {
+    init(redis: RedisPool?, redisAddress: RedisAddress?, logger: Logger, holdSeconds: Double) {
         self.redis = redis
         self.redisAddress = redisAddress
         self.logger = logger

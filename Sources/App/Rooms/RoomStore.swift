@@ -104,7 +104,7 @@ struct RoomStore {
             let code = RoomCode.random(using: Sodium.randomIndex)
             do {
                 return try database.transaction { conn in
-                    try SessionStore(database: database).touch(session, on: conn)
+                    try SessionStore.touch(session, on: conn)
                     // Creates the room; its host is the creating session.
                     let room = Self.room(try conn.query("""
                         INSERT INTO rooms (code, host_session, expires_at)
@@ -176,7 +176,7 @@ struct RoomStore {
     /// Joins (or renames) this session in the room; returns the new room version.
     func join(room: Room, session: SessionID, name: DisplayName) throws -> Int {
         try database.transaction { conn in
-            try SessionStore(database: database).touch(session, on: conn)
+            try SessionStore.touch(session, on: conn)
             try conn.query("""
                 INSERT INTO participants (room_id, session_hash, display_name, role) VALUES ($1, $2, $3, 'guest')
                 ON CONFLICT (room_id, session_hash) DO UPDATE SET display_name = EXCLUDED.display_name, last_seen_at = now()
