@@ -66,7 +66,8 @@ struct RoomReader {
         if let hit = services.roomCache.lookup(code) {
             // A returning browser missing from the list may have joined a moment ago through
             // another responder whose wake-up is still on its way: ask the database.
-            if let viewer, !viewer.isNew, !hit.contains(viewer) {} else { return hit }
+            let mayHaveJustJoined = viewer.map { !$0.isNew && !hit.contains($0) } ?? false
+            if !mayHaveJustJoined { return hit }
         }
         let epoch = services.hub.cacheEpoch
         guard let loaded = try store.snapshot(code) else { return nil }
