@@ -31,6 +31,15 @@ public struct Response: Sendable {
 
     public static let noContent = Response(status: .noContent)
 
+    /// `{"error": …}` with the error's status and headers (Retry-After, Allow), for JSON routes.
+    public static func jsonError(_ error: any HTTPError, requestID: String? = nil) -> Response {
+        var body = "{\"error\":\(JSONText.quoted(error.publicMessage))"
+        if let requestID { body += ",\"request_id\":\(JSONText.quoted(requestID))" }
+        var response = Response.json(Array((body + "}").utf8), status: error.status)
+        for (name, value) in error.extraHeaders { response.addHeader(name, value) }
+        return response
+    }
+
     public mutating func addHeader(_ name: String, _ value: String) {
         headers.append((name, value))
     }

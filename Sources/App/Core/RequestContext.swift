@@ -3,7 +3,8 @@ import Web
 /// What a handler answers: a response now, or "park this poll until the channel moves".
 public enum Outcome: Sendable {
     case response(Response)
-    case park(channel: String, since: Int, currentVersion: Int)
+    /// Only for a poll whose `since` is the channel's current version.
+    case park(channel: String, since: Int)
 }
 
 public typealias Handler = @Sendable (RequestContext) throws -> Outcome

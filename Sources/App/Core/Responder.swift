@@ -59,9 +59,8 @@ public final class Responder: Sendable {
             switch try handler(context) {
             case .response(let r):
                 response = r
-            case .park(let channel, let since, let currentVersion):
-                services.hub.wait(request: fcgi, channel: channel, since: since, currentVersion: currentVersion,
-                                  owner: context.session.hash)
+            case .park(let channel, let since):
+                services.hub.wait(request: fcgi, channel: channel, since: since, owner: context.session.hash)
                 return
             }
         } catch {
@@ -97,49 +96,52 @@ public final class Responder: Sendable {
         }
     }
 
-    static func errorResponse(_ error: Error, ctx: RequestContext?, services: Services, requestID: String? = nil, path: String? = nil) -> Response {
-        let id = requestID ?? ctx?.request.requestID ?? "-"
-        let status: HTTPStatus
-        let message: String
-        var headers: [(String, String)] = []
+    /// A failure on our side: the page names only the request id; details go to the log.
+    struct ServerFault: HTTPError {
+        let requestID: String
+        var status: HTTPStatus { .internalServerError }
+        var publicMessage: String { "Something went wrong on our side. It has been logged as \(requestID)." }
+    }
+
+    /// What the user is told about `error`; anything unexpected is logged here.
+    static func publicError(_ error: Error, requestID id: String, logger: Logger) -> any HTTPError {
         switch error {
         case let e as HTTPError:
-            status = e.status
-            message = e.publicMessage
-            headers = e.extraHeaders
+            return e
         case FastCGIError.bodyTooLarge(let limit):
-            (status, message) = (.payloadTooLarge, ClientError.payloadTooLarge(limit: limit).publicMessage)
+            return ClientError.payloadTooLarge(limit: limit)
         case FastCGIError.bodyIncomplete:
-            (status, message) = (.badRequest, "The request body was cut short.")
+            return ClientError.badRequest("The request body was cut short.")
         case PostgresError.unavailable, PostgresError.poolExhausted:
-            let e = ClientError.unavailable(retryAfter: 5)
-            (status, message, headers) = (e.status, e.publicMessage, e.extraHeaders)
-            services.logger.error("database unavailable", metadata: ["id": "\(id)", "error": "\(error)"])
+            logger.error("database unavailable", metadata: ["id": "\(id)", "error": "\(error)"])
+            return ClientError.unavailable(retryAfter: 5)
         default:
-            (status, message) = (.internalServerError, "Something went wrong on our side. It has been logged as \(id).")
-            services.logger.error("unhandled error", metadata: ["id": "\(id)", "error": "\(error)"])
+            logger.error("unhandled error", metadata: ["id": "\(id)", "error": "\(error)"])
+            return ServerFault(requestID: id)
         }
+    }
+
+    static func errorResponse(_ error: Error, ctx: RequestContext?, services: Services, requestID: String? = nil, path: String? = nil) -> Response {
+        let id = requestID ?? ctx?.request.requestID ?? "-"
+        let shown = publicError(error, requestID: id, logger: services.logger)
+        let status = shown.status
         let uri = path ?? ctx?.request.path ?? ""
         let wantsJSON = uri.hasSuffix("/poll") || uri.contains("/poll?") || uri.hasSuffix(".json") || (ctx?.request.wantsJSON ?? false)
-        var response: Response
-        if wantsJSON {
-            response = .json(Array("{\"error\":\(JSONText.quoted(message)),\"request_id\":\(JSONText.quoted(id))}".utf8), status: status)
-        } else {
-            var context: TemplateContext = [
-                "status": .text(String(status.code)), "heading": .text(status.title),
-                "message": .text(message), "request_id": .text(id),
-            ]
-            // On an outage the user's typed text is shown back, so nothing they wrote is lost.
-            if status.code == 503, let fields = try? ctx?.form().fields {
-                let kept = fields.filter { $0.name != "csrf" && !$0.value.isEmpty }
-                if !kept.isEmpty {
-                    context["has_kept"] = .bool(true)
-                    context["kept"] = .list(kept.map { ["name": .text($0.name), "value": .text($0.value)] })
-                }
+        if wantsJSON { return .jsonError(shown, requestID: id) }
+        var context: TemplateContext = [
+            "status": .text(String(status.code)), "heading": .text(status.title),
+            "message": .text(shown.publicMessage), "request_id": .text(id),
+        ]
+        // On an outage the user's typed text is shown back, so nothing they wrote is lost.
+        if status.code == 503, let fields = try? ctx?.form().fields {
+            let kept = fields.filter { $0.name != "csrf" && !$0.value.isEmpty }
+            if !kept.isEmpty {
+                context["has_kept"] = .bool(true)
+                context["kept"] = .list(kept.map { ["name": .text($0.name), "value": .text($0.value)] })
             }
-            response = Views.page("error", title: status.title, context, for: ctx, services: services, status: status)
         }
-        for (name, value) in headers { response.addHeader(name, value) }
+        var response = Views.page("error", title: status.title, context, for: ctx, services: services, status: status)
+        for (name, value) in shown.extraHeaders { response.addHeader(name, value) }
         return response
     }
 }

@@ -96,20 +96,18 @@ public final class LiveHub: @unchecked Sendable {
         thread.start()
     }
 
-    /// Answers now if the channel moved past `since`, else parks the request.
-    func wait(request: FastCGIRequest, channel: String, since: Int, currentVersion: Int, owner: [UInt8]) {
+    /// Parks the request until `channel` moves past `since`, or answers at once when a wake-up
+    /// for a newer version arrived while the request was being handled.
+    func wait(request: FastCGIRequest, channel: String, since: Int, owner: [UInt8]) {
         let ownerKey = owner.prefix(8).reduce(0) { $0 << 8 | Int($1) }
         let waiter = ParkedPolls.Waiter(request: request, since: since, deadline: Date().addingTimeInterval(holdSeconds), owner: ownerKey)
         var evicted: ParkedPolls.Waiter? = nil
-        if currentVersion > since || !parked.park(waiter, on: channel, evicted: &evicted) {
+        if !parked.park(waiter, on: channel, evicted: &evicted) {
             deliver(channel: channel, waiters: [waiter])
         }
         if let evicted {
             // 429 with Retry-After, not 204: a 204 is "ask again now", which would start a loop.
-            let e = ClientError.tooManyRequests(retryAfter: 10)
-            var response = Response.json(Array("{\"error\":\(JSONText.quoted(e.publicMessage))}".utf8), status: e.status)
-            for (name, value) in e.extraHeaders { response.addHeader(name, value) }
-            evicted.request.respond(response.serialize(requestID: "live"))
+            evicted.request.respond(Response.jsonError(ClientError.tooManyRequests(retryAfter: 10)).serialize(requestID: "live"))
         }
     }
 
@@ -165,13 +163,11 @@ public final class LiveHub: @unchecked Sendable {
             if let snapshot = try snapshot(channel) {
                 bytes = Response.json(snapshot.body).serialize(requestID: "live")
             } else {
-                bytes = Response.json(Array(#"{"error":"This room no longer exists."}"#.utf8), status: .notFound).serialize(requestID: "live")
+                bytes = Response.jsonError(ClientError.notFound("This no longer exists.")).serialize(requestID: "live")
             }
         } catch {
             logger.warning("live snapshot failed", metadata: ["channel": "\(channel)", "error": "\(error)"])
-            var response = Response.json(Array(#"{"error":"Temporarily unavailable."}"#.utf8), status: .serviceUnavailable)
-            response.addHeader("Retry-After", "2")
-            bytes = response.serialize(requestID: "live")
+            bytes = Response.jsonError(ClientError.unavailable(retryAfter: 2)).serialize(requestID: "live")
         }
         let chunk = 512
         if waiters.count <= chunk {

@@ -64,7 +64,7 @@ enum RoomHandlers {
         if view.room.version != since {
             return .response(.json(RoomViews.pollBody(view, services: ctx.services)))
         }
-        return .park(channel: view.room.channel, since: since, currentVersion: view.room.version)
+        return .park(channel: view.room.channel, since: since)
     }
 
     /// GET /r/:code/state.json
