@@ -482,3 +482,69 @@ def read_env_file(path: str) -> dict:
             if m:
                 env[m.group(1)] = m.group(2)
     return env
+
+
+# ----------------------------------------------------------------------------------------- rooms (issue 3)
+# Helpers for Tests/http/test_http_rooms.py: the room's id, Redis keys, and the `pomopomo` command
+# line (clean-rooms) run with the same environment as the stack's responders.
+
+def pomopomo_bin() -> str:
+    """The binary the responders run: $POMOPOMO_BIN, else .build/debug/pomopomo (as scripts/responder.sh)."""
+    return os.environ.get("POMOPOMO_BIN") or str(PROJECT_ROOT / ".build" / "debug" / "pomopomo")
+
+
+def pomopomo_env(stack: Stack) -> dict:
+    env = dict(os.environ)
+    env.update(stack.env)
+    env.setdefault("POMOPOMO_TEMPLATES", str(PROJECT_ROOT / "Templates"))
+    env.setdefault("POMOPOMO_PUBLIC", str(PROJECT_ROOT / "Public"))
+    return env
+
+
+def pomopomo_run(stack: Stack, *args: str, timeout: float = 60) -> subprocess.CompletedProcess:
+    """Runs `pomopomo ARGS…` to completion (e.g. clean-rooms); asserts it exited 0."""
+    out = subprocess.run([pomopomo_bin(), *args], cwd=PROJECT_ROOT, env=pomopomo_env(stack),
+                         capture_output=True, text=True, timeout=timeout)
+    assert out.returncode == 0, f"pomopomo {' '.join(args)} exited {out.returncode}:\n{out.stdout}\n{out.stderr}"
+    return out
+
+
+def pomopomo_start(stack: Stack, *args: str) -> subprocess.Popen:
+    """Starts `pomopomo ARGS…` without waiting (two clean-rooms at once)."""
+    return subprocess.Popen([pomopomo_bin(), *args], cwd=PROJECT_ROOT, env=pomopomo_env(stack),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def summary_line(output: str) -> dict:
+    """The last `key=value key=value…` line of a command's output, as {key: int or str}."""
+    for line in reversed(output.strip().splitlines()):
+        pairs = re.findall(r"(\w+)=(\S+)", line)
+        if pairs and "rooms" in dict(pairs):
+            return {k: int(v) if re.fullmatch(r"-?\d+", v) else v for k, v in pairs}
+    raise AssertionError(f"no key=value summary line with rooms= in the output:\n{output}")
+
+
+def room_id(stack: Stack, code: str) -> str:
+    """The uuid of the room with this code (ABC-DEF or ABCDEF)."""
+    value = stack.psql("select id from rooms where code = :'v1'", code.replace("-", ""))
+    assert value, f"no room {code} in the database"
+    return value
+
+
+def room_db_version(stack: Stack, code: str) -> int:
+    value = stack.psql("select version from rooms where code = :'v1'", code.replace("-", ""))
+    assert value, f"no room {code} in the database"
+    return int(value)
+
+
+def redis_cli(stack: Stack, *args: str) -> str:
+    """One Redis command on the stack's Redis; returns its raw output."""
+    socket_path = stack.env["POMOPOMO_REDIS"].removeprefix("unix:")
+    out = subprocess.run(["redis-cli", "-s", socket_path, "--raw", *args], capture_output=True, text=True, timeout=10)
+    assert out.returncode == 0, out.stderr
+    return out.stdout.strip()
+
+
+def publish_wake(stack: Stack, room_uuid: str, version: int):
+    """The writer rule for tools: after committing a change and its version bump, announce it."""
+    redis_cli(stack, "PUBLISH", "pomopomo:wake", f"room:{room_uuid} {version}")

@@ -1,47 +1,62 @@
-// Live updates for server-rendered pages. Any element with data-live="/…/poll" and
-// data-version="N" is kept current by long-polling: the server answers when something changed
-// (JSON with the new version and HTML fragments keyed by element id) or with 204 after a while.
-// Without JavaScript the same pages work by reloading.
+// Live room page. Everything here is an enhancement: without JavaScript the same server-rendered
+// page works by reloading (forms post and redirect back; a <noscript> refresh ends segments).
+//
+// - Long-poll: the element with data-live="/…/poll" and data-version="N" is kept current; the
+//   server answers when something changed (JSON: version, timer, theme, host and HTML fragments
+//   keyed by element id) or 204 after a while.
+// - Timer: a local countdown from the server's timer state, in #timer-clock and the tab title,
+//   with a chime when a segment runs out.
+// - Forms inside #room post with fetch and swap in the answer's #main instead of reloading.
 (function () {
   "use strict";
 
-  function follow(el) {
-    var url = el.getAttribute("data-live");
-    var version = el.getAttribute("data-version") || "0";
+  var SOUND_KEY = "pomopomo.sound";
+  var CHIME_URL = "/static/audio/chime.wav";
+
+  var polling = false; // one poll loop per page, however often #main is replaced
+  var timer = null;    // the countdown being shown (see timerState)
+  var baseTitle = document.title; // shown while no countdown runs (see titleFor)
+  var audio = null;
+  var lastButton = null;
+
+  function room() { return document.getElementById("room"); }
+
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
+
+  // ---- Long-poll -----------------------------------------------------------------------------
+
+  function startPolling() {
+    if (polling) return;
+    polling = true;
     var delay = 0;
 
-    function again(wait) {
-      setTimeout(poll, wait);
-    }
-
-    function apply(data) {
-      if (typeof data.version === "number") {
-        version = String(data.version);
-        el.setAttribute("data-version", version);
-      }
-      var fragments = data.fragments || {};
-      Object.keys(fragments).forEach(function (id) {
-        var target = document.getElementById(id);
-        // Fragments are rendered and escaped by the server from the same partials as the page.
-        if (target) target.innerHTML = fragments[id];
-      });
-      document.dispatchEvent(new CustomEvent("pomopomo:live", { detail: data }));
-    }
+    function again(wait) { setTimeout(poll, wait); }
 
     function poll() {
-      fetch(url + "?since=" + encodeURIComponent(version), {
+      // Looked up every round: a form answer may have replaced the element (and its version).
+      var el = document.querySelector("[data-live]");
+      if (!el) { polling = false; return; }
+      var since = el.getAttribute("data-version") || "0";
+      fetch(el.getAttribute("data-live") + "?since=" + encodeURIComponent(since), {
         headers: { Accept: "application/json" },
         credentials: "same-origin",
         cache: "no-store"
       }).then(function (response) {
         if (response.status === 200) {
-          // One change answers every waiting browser at once; spreading the next polls over a
-          // second keeps them from arriving as one burst. Nothing is missed meanwhile: the next
-          // poll carries the version just received.
-          return response.json().then(function (data) { apply(data); delay = 0; again(Math.random() * 1000); });
+          return response.json().then(function (data) {
+            // If a form answer replaced the page while this poll waited, the page is at least as
+            // new as this answer: drop it and ask again from the page's version.
+            var now = document.querySelector("[data-live]");
+            if (now && now.getAttribute("data-version") === since) apply(now, data);
+            delay = 0;
+            // One change answers every waiting browser at once; spreading the next polls over a
+            // second keeps them from arriving as one burst. Nothing is missed meanwhile: the
+            // next poll carries the version just received.
+            again(Math.random() * 1000);
+          });
         }
         if (response.status === 204) { delay = 0; again(0); return; }
-        if (response.status === 404) { return; } // the room is gone: stop asking
+        if (response.status === 404) { polling = false; return; } // the room is gone: stop asking
         if (response.status === 429) {
           // Too many open tabs or polls: wait as long as the server asks before trying again.
           var seconds = parseInt(response.headers.get("Retry-After"), 10);
@@ -60,8 +75,459 @@
     again(0);
   }
 
+  function apply(el, data) {
+    if (typeof data.version === "number") el.setAttribute("data-version", String(data.version));
+    var fragments = data.fragments || {};
+    Object.keys(fragments).forEach(function (id) {
+      var target = document.getElementById(id);
+      if (!target) return;
+      // Someone may be typing in a form inside the fragment (the host editing a segment while
+      // the timer moves on): keep what they typed, what they opened and where their focus is.
+      var kept = snapshot(target, null);
+      var atBottom = id === "chat-messages" && nearBottom(target);
+      // Fragments are rendered and escaped by the server from the same partials as the page.
+      if (id === "chat-messages") mergeChat(target, fragments[id]);
+      else target.innerHTML = fragments[id];
+      fillCsrf(target);
+      restore(target, kept);
+      if (atBottom) target.scrollTop = target.scrollHeight;
+    });
+    var r = room();
+    var roleChanged = false;
+    if (r && typeof data.theme === "string" && data.theme) {
+      r.setAttribute("data-theme", data.theme);
+      // The theme form is not a fragment; keep it showing the theme in use (as its default, so
+      // it does not count as something the host typed).
+      var select = document.getElementById("theme-select");
+      if (select && select !== document.activeElement) {
+        Array.prototype.forEach.call(select.options, function (o) {
+          o.selected = o.defaultSelected = o.value === data.theme;
+        });
+      }
+    }
+    if (r && typeof data.host === "string") {
+      var me = r.getAttribute("data-me") || "";
+      var role = !me ? "" : (data.host === me ? "host" : "guest");
+      roleChanged = role !== (r.getAttribute("data-viewer-role") || "");
+      r.setAttribute("data-viewer-role", role);
+    }
+    enhance();
+    if (data.timer) setTimer(timerState(data.timer));
+    else if (fragments.timer !== undefined) setTimer(timerFromPage());
+    document.dispatchEvent(new CustomEvent("pomopomo:live", { detail: data }));
+    // Parts outside the shared fragments depend on who I am (the "(host)" label, the proposal
+    // form, my own forms): when the role changes, or I am no longer listed, fetch my own page.
+    if (r && r.getAttribute("data-me") && (roleChanged || (fragments.participants !== undefined &&
+        !document.querySelector('#participants [data-participant-id="' + r.getAttribute("data-me") + '"]')))) {
+      refresh();
+    }
+  }
+
+  // Chat is merged by message id instead of replaced: my shadow-hidden messages (data-local)
+  // exist only in my page, never in the shared fragment, and must survive; and a polite live
+  // region whose whole list is rewritten would read every message aloud again.
+  // Messages never change once sent, so a message already shown is left as it is.
+  function mergeChat(list, html) {
+    var fresh = document.createElement("ol");
+    fresh.innerHTML = html;
+    var wanted = {};
+    Array.prototype.forEach.call(fresh.querySelectorAll("li[data-id]"), function (li) {
+      wanted[li.getAttribute("data-id")] = li;
+    });
+    Array.prototype.slice.call(list.children).forEach(function (li) {
+      var id = li.getAttribute("data-id");
+      if (id && (wanted[id] || li.hasAttribute("data-local"))) {
+        delete wanted[id];
+      } else {
+        list.removeChild(li);
+      }
+    });
+    Object.keys(wanted).forEach(function (id) {
+      var before = null;
+      Array.prototype.some.call(list.children, function (li) {
+        if (Number(li.getAttribute("data-id")) > Number(id)) { before = li; return true; }
+        return false;
+      });
+      list.insertBefore(wanted[id], before);
+    });
+  }
+
+  function nearBottom(el) { return el.scrollHeight - el.scrollTop - el.clientHeight < 40; }
+
+  // ---- Page setup (after load, fragments and form answers) -----------------------------------
+
+  // Fragments are shared by every viewer, so their forms carry an empty token: mine is on #room.
+  function fillCsrf(root) {
+    var r = room();
+    var token = r && r.getAttribute("data-csrf");
+    if (!token) return;
+    Array.prototype.forEach.call(root.querySelectorAll('input[name="csrf"]'), function (input) {
+      if (!input.value) input.value = token;
+    });
+  }
+
+  // The server writes UTC; people think in their own time.
+  function localTimes() {
+    Array.prototype.forEach.call(document.querySelectorAll("#timer-ends, #chat-messages time[datetime]"), function (el) {
+      var d = new Date(el.getAttribute("datetime"));
+      if (isNaN(d.getTime())) return;
+      var text = pad(d.getHours()) + ":" + pad(d.getMinutes());
+      if (el.id === "timer-ends") text += ":" + pad(d.getSeconds());
+      el.textContent = text;
+      el.title = d.toLocaleString();
+    });
+  }
+
+  function enhance() {
+    fillCsrf(document);
+    localTimes();
+    // #timer is a polite live region for phase changes; a clock ticking inside it would be read
+    // out every second.
+    var clock = document.getElementById("timer-clock");
+    if (clock) clock.setAttribute("aria-live", "off");
+    Array.prototype.forEach.call(document.querySelectorAll("[data-sound-toggle]"), function (button) {
+      button.hidden = false;
+      button.setAttribute("aria-pressed", soundOn() ? "true" : "false");
+      button.textContent = soundOn() ? "Sound on" : "Sound off";
+    });
+  }
+
+  // The server's title names the phase and time it rendered, which go stale; when no countdown
+  // runs, name the room instead.
+  function idleTitle() {
+    var r = room();
+    var code = r && r.getAttribute("data-code");
+    return code ? "Room " + code + " · Pomopomo" : baseTitle;
+  }
+
+  function setup() {
+    enhance();
+    setTimer(timerFromPage());
+    var chat = document.getElementById("chat-messages");
+    if (chat) chat.scrollTop = chat.scrollHeight;
+    startPolling();
+  }
+
+  // ---- Timer ---------------------------------------------------------------------------------
+
+  // offset: how far the server's clock is ahead of ours (plus the delivery delay), so the end
+  // time the server gives can be compared with Date.now().
+  function timerState(t) {
+    var now = Number(t.server_now_ms) || Date.now();
+    var remaining = Number(t.remaining_ms) || 0;
+    return {
+      status: t.status || "idle",
+      phase: t.phase || "",
+      index: String(t.index === undefined || t.index === null ? "" : t.index),
+      endsAt: Number(t.ends_at_ms) || now + remaining,
+      remaining: remaining,
+      offset: now - Date.now()
+    };
+  }
+
+  function timerFromPage() {
+    var el = document.querySelector("#timer .timer-state");
+    if (!el) return null;
+    return timerState({
+      status: el.getAttribute("data-status"),
+      phase: el.getAttribute("data-phase"),
+      index: el.getAttribute("data-index"),
+      ends_at_ms: el.getAttribute("data-ends-at"),
+      remaining_ms: el.getAttribute("data-remaining-ms"),
+      server_now_ms: el.getAttribute("data-server-now")
+    });
+  }
+
+  function left(t) { return t.endsAt - (Date.now() + t.offset); }
+
+  function setTimer(next) {
+    var prev = timer;
+    if (prev && prev.status === "running" && next && next.status === "running" &&
+        next.index === prev.index && next.endsAt === prev.endsAt) {
+      // The same running segment (some other part changed): keep whether it has chimed.
+      next.armed = prev.armed;
+      next.chimed = prev.chimed;
+    } else if (prev && prev.status === "running" && prev.armed && !prev.chimed && left(prev) < 2000) {
+      // The server moved on a moment before this clock reached zero (clock skew, or a background
+      // tab whose timers run once a second at best): the segment still ended on its own.
+      chime();
+    }
+    if (next && next.armed === undefined) {
+      // Only a countdown seen running chimes at zero, not a page opened just after the end.
+      next.armed = next.status === "running" && left(next) > 0;
+      next.chimed = false;
+    }
+    timer = next;
+    if (!next || (next.status !== "running" && next.status !== "paused")) document.title = idleTitle();
+    tick();
+  }
+
+  function clockText(ms) {
+    // Rounded up, so the clock shows 00:00 exactly when the segment ends.
+    var s = Math.max(0, Math.ceil(ms / 1000));
+    var h = Math.floor(s / 3600);
+    var m = Math.floor((s % 3600) / 60);
+    return (h ? h + ":" + pad(m) : pad(m)) + ":" + pad(s % 60);
+  }
+
+  function tick() {
+    var t = timer;
+    if (!t || (t.status !== "running" && t.status !== "paused")) return;
+    var text, title;
+    if (t.status === "running") {
+      var ms = left(t);
+      if (ms <= 0 && t.armed && !t.chimed) { t.chimed = true; chime(); }
+      // Never below zero: the server ends the segment and the poll brings the next one.
+      text = clockText(ms);
+      title = text + " · " + t.phase + " · Pomopomo";
+    } else {
+      text = clockText(t.remaining);
+      title = "Paused · " + t.phase + " · Pomopomo";
+    }
+    var clock = document.getElementById("timer-clock");
+    if (clock && clock.textContent !== text) clock.textContent = text;
+    if (document.title !== title) document.title = title;
+  }
+
+  // ---- Sound ---------------------------------------------------------------------------------
+
+  function soundOn() {
+    try { return localStorage.getItem(SOUND_KEY) !== "off"; } catch (e) { return true; }
+  }
+
+  function chimeAudio() {
+    if (!audio) {
+      audio = new Audio(CHIME_URL);
+      audio.preload = "auto";
+    }
+    return audio;
+  }
+
+  function chime() {
+    if (!soundOn()) return;
+    var a = chimeAudio();
+    try {
+      a.muted = false;
+      a.currentTime = 0;
+      var played = a.play();
+      // Browsers refuse sound before the person has interacted with the page; the clock and
+      // the title still say the segment ended, so a refusal is not worth an error.
+      if (played && played.catch) played.catch(function () {});
+    } catch (e) { /* no audio support */ }
+  }
+
+  // Some browsers (Safari) allow an audio element to play later only once it has been played
+  // during a user gesture: play it silently on the first one.
+  function unlockAudio() {
+    if (!document.getElementById("timer")) return; // not a room page: no sound to prepare
+    document.removeEventListener("pointerdown", unlockAudio, true);
+    document.removeEventListener("keydown", unlockAudio, true);
+    var a = chimeAudio();
+    if (!a.paused) return;
+    a.muted = true;
+    var played;
+    try { played = a.play(); } catch (e) { a.muted = false; return; }
+    if (played && played.then) {
+      played.then(function () { a.pause(); a.currentTime = 0; a.muted = false; },
+                  function () { a.muted = false; });
+    } else {
+      a.pause();
+      a.muted = false;
+    }
+  }
+
+  function toggleSound() {
+    var on = !soundOn();
+    try { localStorage.setItem(SOUND_KEY, on ? "on" : "off"); } catch (e) { /* private mode */ }
+    enhance();
+    if (on) chime(); // let them hear what they turned on (and how loud it is)
+  }
+
+  // ---- Forms ---------------------------------------------------------------------------------
+
+  // A key that finds "the same" control in freshly rendered HTML.
+  function controlKey(el) {
+    if (el.id) return "#" + el.id;
+    if (el.hasAttribute("data-sound-toggle")) return "sound";
+    if (!el.form) return null;
+    return el.form.getAttribute("action") + "|" + (el.name || "") + "|" +
+      (el.type === "submit" ? el.value : "");
+  }
+
+  function controls(root) { return root.querySelectorAll("input, select, textarea, button"); }
+
+  function isDirty(el) {
+    if (el.type === "hidden" || el.type === "submit" || el.tagName === "BUTTON") return false;
+    if (el.tagName === "SELECT") {
+      return Array.prototype.some.call(el.options, function (o) { return o.selected !== o.defaultSelected; });
+    }
+    if (el.type === "checkbox" || el.type === "radio") return el.checked !== el.defaultChecked;
+    return el.value !== el.defaultValue;
+  }
+
+  function detailsKey(d) {
+    var holder = d.parentNode && d.parentNode.closest ? d.parentNode.closest("[id]") : null;
+    return holder ? holder.id : null;
+  }
+
+  // What the person is doing inside root: typed values, open <details>, focus and selection.
+  // `skip` is the form just submitted: its answer decides what it shows.
+  function snapshot(root, skip) {
+    var s = { fields: [], open: [], focus: null };
+    Array.prototype.forEach.call(controls(root), function (el) {
+      if (skip && el.form === skip) return;
+      var key = controlKey(el);
+      if (key && isDirty(el)) s.fields.push({ key: key, value: el.value, checked: el.checked });
+    });
+    Array.prototype.forEach.call(root.querySelectorAll("details[open]"), function (d) {
+      if (skip && d.contains(skip)) return;
+      var key = detailsKey(d);
+      if (key) s.open.push(key);
+    });
+    var active = document.activeElement;
+    if (active && active !== document.body && root.contains(active)) {
+      s.focus = controlKey(active);
+      try { s.start = active.selectionStart; s.end = active.selectionEnd; } catch (e) { /* not text */ }
+    }
+    return s;
+  }
+
+  function restore(root, s) {
+    var byKey = {};
+    Array.prototype.forEach.call(controls(root), function (el) {
+      var key = controlKey(el);
+      if (key && !byKey[key]) byKey[key] = el;
+    });
+    s.fields.forEach(function (f) {
+      var el = byKey[f.key];
+      if (!el) return;
+      if (el.type === "checkbox" || el.type === "radio") el.checked = f.checked;
+      else el.value = f.value;
+    });
+    Array.prototype.forEach.call(root.querySelectorAll("details"), function (d) {
+      if (s.open.indexOf(detailsKey(d)) >= 0) d.open = true;
+    });
+    var el = s.focus && byKey[s.focus];
+    if (el && document.activeElement !== el) {
+      el.focus({ preventScroll: true });
+      try { if (s.start !== null && s.start !== undefined) el.setSelectionRange(s.start, s.end); } catch (e) { /* not text */ }
+    }
+  }
+
+  // Puts the answer's #main in place of ours, keeping what the person typed elsewhere.
+  function swapMain(doc, form, submitter) {
+    var main = document.getElementById("main");
+    var fresh = doc.getElementById("main");
+    var s = snapshot(main, form);
+    var action = form && form.getAttribute("action");
+    var submitterKey = submitter && controlKey(submitter);
+    main.innerHTML = fresh.innerHTML;
+    baseTitle = doc.title || baseTitle;
+    setup();
+    if (form) s.focus = null; // a submitted form decides focus below; a refresh keeps it
+    restore(main, s);
+
+    var target = null;
+    if (form && form.id === "chat-form") {
+      target = document.getElementById("chat-text");
+    } else if (form) {
+      // Back to the button just used (or, if it is gone, e.g. Pause became Resume, the first
+      // button of the same form), so keyboard users keep their place.
+      target = Array.prototype.filter.call(controls(main), function (el) {
+        return controlKey(el) === submitterKey;
+      })[0] || Array.prototype.filter.call(main.querySelectorAll("form"), function (f) {
+        return f.getAttribute("action") === action;
+      }).map(function (f) { return f.querySelector("button, [type=submit]"); })[0];
+    }
+    var error = document.getElementById("room-error") || document.getElementById("error-message");
+    if (target) target.focus({ preventScroll: !!error });
+    // Without JavaScript the answer opens at the top where the error is; here it must be
+    // brought into view, or a message sent at the bottom of the page would fail unseen.
+    if (error) error.scrollIntoView({ block: "center" });
+  }
+
+  function refresh() {
+    var r = room();
+    if (!r) return;
+    fetch("/r/" + encodeURIComponent(r.getAttribute("data-code")), { credentials: "same-origin", cache: "no-store" })
+      .then(function (response) { return response.text(); })
+      .then(function (html) {
+        var doc = new DOMParser().parseFromString(html, "text/html");
+        if (doc.getElementById("main")) swapMain(doc, null, null);
+      })
+      .catch(function () { /* the next poll answer tries again */ });
+  }
+
+  // The browser submits the form itself (used when fetch fails): submit() leaves out the button
+  // that was clicked, which for the timer controls is the whole point.
+  function submitNatively(form, submitter) {
+    if (submitter && submitter.name) {
+      var input = document.createElement("input");
+      input.type = "hidden";
+      input.name = submitter.name;
+      input.value = submitter.value;
+      form.appendChild(input);
+    }
+    HTMLFormElement.prototype.submit.call(form);
+  }
+
+  function onSubmit(event) {
+    var form = event.target;
+    var r = room();
+    // Only the live room page (the moderation page also has #room, but no data-code).
+    if (event.defaultPrevented || !r || !r.getAttribute("data-code") || !r.contains(form) ||
+        (form.getAttribute("method") || "").toLowerCase() !== "post") return;
+    // Leaving ends the room page; the browser's own navigation is the simplest way out.
+    if (form.id === "leave-form") return;
+    event.preventDefault();
+    if (form.getAttribute("aria-busy") === "true") return; // a double click sends once
+    var submitter = event.submitter || (lastButton && lastButton.form === form ? lastButton : null);
+    fillCsrf(form);
+    var body = new URLSearchParams(new FormData(form));
+    if (submitter && submitter.name) body.append(submitter.name, submitter.value);
+    form.setAttribute("aria-busy", "true");
+    var code = r.getAttribute("data-code");
+
+    // getAttribute: the timer form has buttons named "action", which shadow form.action.
+    fetch(form.getAttribute("action"), {
+      method: "POST",
+      body: body,
+      credentials: "same-origin",
+      headers: { Accept: "text/html" }
+    }).then(function (response) {
+      var url = new URL(response.url, location.href);
+      if (response.redirected && url.pathname !== "/r/" + code) {
+        location.assign(response.url);
+        return;
+      }
+      return response.text().then(function (html) {
+        var doc = new DOMParser().parseFromString(html, "text/html");
+        form.removeAttribute("aria-busy");
+        // The room again (after 303), or the room with #room-error, or an error page: show
+        // it in place. The address stays the room's, so a reload shows the room.
+        if (doc.getElementById("main")) swapMain(doc, form, submitter);
+        else submitNatively(form, submitter); // not our page (a proxy's error): let the browser show it
+      });
+    }).catch(function () {
+      form.removeAttribute("aria-busy");
+      submitNatively(form, submitter);
+    });
+  }
+
+  // ---- Start ---------------------------------------------------------------------------------
+
   function start() {
-    Array.prototype.forEach.call(document.querySelectorAll("[data-live]"), follow);
+    document.addEventListener("submit", onSubmit);
+    document.addEventListener("click", function (event) {
+      var el = event.target.closest ? event.target.closest("button, input[type=submit], [data-sound-toggle]") : null;
+      if (!el) return;
+      lastButton = el; // for browsers without SubmitEvent.submitter
+      if (el.hasAttribute("data-sound-toggle")) toggleSound();
+    });
+    document.addEventListener("pointerdown", unlockAudio, true);
+    document.addEventListener("keydown", unlockAudio, true);
+    setInterval(tick, 250);
+    setup();
   }
 
   if (document.readyState === "loading") {

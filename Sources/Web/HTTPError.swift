@@ -66,6 +66,7 @@ public struct HTTPStatus: Equatable, Sendable {
     public static let forbidden = HTTPStatus(code: 403, reason: "Forbidden")
     public static let notFound = HTTPStatus(code: 404, reason: "Not Found")
     public static let methodNotAllowed = HTTPStatus(code: 405, reason: "Method Not Allowed")
+    public static let conflict = HTTPStatus(code: 409, reason: "Conflict")
     public static let payloadTooLarge = HTTPStatus(code: 413, reason: "Payload Too Large")
     public static let unprocessableEntity = HTTPStatus(code: 422, reason: "Unprocessable Entity")
     public static let tooManyRequests = HTTPStatus(code: 429, reason: "Too Many Requests")
@@ -78,6 +79,7 @@ public struct HTTPStatus: Equatable, Sendable {
         case 403: return "Not allowed"
         case 404: return "Not found"
         case 405: return "Method not allowed"
+        case 409: return "That changed meanwhile"
         case 413: return "Too large"
         case 422: return "Please check your input"
         case 429: return "Slow down"

@@ -3,12 +3,13 @@ import ArgumentParser
 import Foundation
 import Logging
 import Postgres
+import Redis
 import Web
 
 struct Pomopomo: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Pomopomo: shared focus rooms. Configured by POMOPOMO_* environment variables (see README.md).",
-        subcommands: [Serve.self, Migrate.self])
+        subcommands: [Serve.self, Migrate.self, CleanRooms.self])
 }
 
 struct Serve: ParsableCommand {
@@ -36,6 +37,26 @@ struct Migrate: ParsableCommand {
             logger.info("migrated", metadata: ["applied": "\(applied.isEmpty ? "nothing new" : applied.joined(separator: ","))"])
         } catch {
             logger.critical("migration failed", metadata: ["error": "\(error)"])
+            throw ExitCode.failure
+        }
+    }
+}
+
+struct CleanRooms: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "clean-rooms",
+        abstract: "Fold expired rooms into the daily statistics, delete them and their Redis keys, then exit. Safe to run twice or concurrently.")
+
+    func run() throws {
+        let (config, logger) = try setUp()
+        do {
+            let started = Date()
+            let redis = config.redis.map { RedisPool(address: $0) }
+            let summary = try StatsStore(database: PostgresPool(conninfo: config.databaseURL, size: 2)).cleanExpiredRooms(redis: redis)
+            let elapsed = Int(Date().timeIntervalSince(started) * 1000)
+            print("rooms=\(summary.rooms) participants=\(summary.participants) sessions=\(summary.sessions) focus_seconds=\(summary.focusSeconds) elapsed_ms=\(elapsed)")
+        } catch {
+            logger.critical("clean-rooms failed", metadata: ["error": "\(error)"])
             throw ExitCode.failure
         }
     }

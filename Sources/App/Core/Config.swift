@@ -15,6 +15,8 @@ public struct Config: Sendable {
     public var pollHoldSeconds: Double
     public var maxBodyBytes: Int
     public var roomLifetimeHours: Int
+    /// How often `serve` folds expired rooms into the statistics (one responder at a time).
+    public var cleanIntervalSeconds: Int
     public var logLevel: String
 
     public struct Problem: Error, CustomStringConvertible {
@@ -63,6 +65,7 @@ public struct Config: Sendable {
             pollHoldSeconds: Double(try int("POMOPOMO_POLL_HOLD", 25, 1...120)),
             maxBodyBytes: try int("POMOPOMO_MAX_BODY", 1 << 20, 1024...(64 << 20)),
             roomLifetimeHours: try int("POMOPOMO_ROOM_HOURS", 72, 1...(24 * 365)),
+            cleanIntervalSeconds: try int("POMOPOMO_CLEAN_SECONDS", 300, 10...86_400),
             logLevel: env["POMOPOMO_LOG_LEVEL"] ?? "info"
         )
     }

@@ -22,6 +22,8 @@ public enum Server {
         let responder = Responder(services: services)
         let server = try FastCGIServer(address: config.socket)
         services.hub.start()
+        let jobs = RoomJobs(services: services, cleanInterval: TimeInterval(config.cleanIntervalSeconds))
+        jobs.start()
         server.start(threads: config.threads, parameters: Request.cgiParameters) { request, params in
             responder.handle(request, params: params)
         }
@@ -30,6 +32,7 @@ public enum Server {
         var received: Int32 = 0
         sigwait(&signals, &received)
         logger.info("shutting down", metadata: ["signal": "\(received)", "parked": "\(services.hub.parkedCount)"])
+        jobs.stop()
         services.hub.releaseAll()
         server.stop(timeout: 10)
         if !config.socket.contains(":") { unlink(config.socket) }

@@ -4,11 +4,12 @@ import Logging
 import Redis
 import Web
 
-/// What a long-poll on a channel answers: the channel's current version and the JSON body.
+/// What a long-poll on a channel answers: the channel's current version and the JSON body
+/// for a browser that saw version `since` (it may leave out what that browser already has).
 public struct LiveSnapshot: Sendable {
     public let version: Int
-    public let body: [UInt8]
-    public init(version: Int, body: [UInt8]) {
+    public let body: @Sendable (_ since: Int) -> [UInt8]
+    public init(version: Int, body: @escaping @Sendable (_ since: Int) -> [UInt8]) {
         self.version = version
         self.body = body
     }
@@ -156,19 +157,28 @@ public final class LiveHub: @unchecked Sendable {
         workers.submit { self.deliver(channel: channel, waiters: waiters) }
     }
 
-    /// Takes one snapshot and sends the same bytes to every waiter, spread over the workers.
+    /// Takes one snapshot and renders it once per distinct `since` among the waiters (usually
+    /// one: they all saw the previous version), then sends the bytes, spread over the workers.
     private func deliver(channel: String, waiters: [ParkedPolls.Waiter]) {
-        let bytes: [UInt8]
+        var bySince: [Int: [ParkedPolls.Waiter]] = [:]
+        for waiter in waiters { bySince[waiter.since, default: []].append(waiter) }
+        let snapshot: LiveSnapshot?
         do {
-            if let snapshot = try snapshot(channel) {
-                bytes = Response.json(snapshot.body).serialize(requestID: "live")
-            } else {
-                bytes = Response.jsonError(ClientError.notFound("This no longer exists.")).serialize(requestID: "live")
-            }
+            snapshot = try self.snapshot(channel)
         } catch {
             logger.warning("live snapshot failed", metadata: ["channel": "\(channel)", "error": "\(error)"])
-            bytes = Response.jsonError(ClientError.unavailable(retryAfter: 2)).serialize(requestID: "live")
+            let bytes = Response.jsonError(ClientError.unavailable(retryAfter: 2)).serialize(requestID: "live")
+            for waiter in waiters { waiter.request.respond(bytes) }
+            return
         }
+        for (since, group) in bySince {
+            let bytes = snapshot.map { Response.json($0.body(since)).serialize(requestID: "live") }
+                ?? Response.jsonError(ClientError.notFound("This no longer exists.")).serialize(requestID: "live")
+            send(bytes, to: group)
+        }
+    }
+
+    private func send(_ bytes: [UInt8], to waiters: [ParkedPolls.Waiter]) {
         let chunk = 512
         if waiters.count <= chunk {
             for waiter in waiters { waiter.request.respond(bytes) }

@@ -1,19 +1,33 @@
 import Domain
+import Foundation
 import Web
 
-/// Room pages and actions: create, find by code, show, join, long-poll, JSON state.
+/// Room pages: create, find by code, show, join, leave, long-poll, JSON state, moderation page.
 enum RoomHandlers {
-    /// POST /rooms: create a room hosted by this session.
+    /// POST /rooms: create a room hosted by this session, with a theme and a starting queue.
     static let create: Handler = { ctx in
         let rawName = try ctx.field("display_name")
-        let name: DisplayName
-        do throws(DisplayName.Problem) { name = try DisplayName(validating: rawName) } catch {
-            return HomeHandlers.homePage(ctx, createError: error.description, nameInput: rawName, status: .unprocessableEntity)
+        let rawTheme = try ctx.field("theme")
+        let preset = try ctx.field("preset")
+        func refuse(_ message: String) -> Outcome {
+            HomeHandlers.homePage(ctx, createError: message, nameInput: rawName, status: .unprocessableEntity)
         }
-        let room = try RoomStore(database: ctx.services.database)
-            .create(host: ctx.session, hostName: name, lifetimeHours: ctx.services.config.roomLifetimeHours)
-        ctx.services.logger.info("room created", metadata: ["room": "\(room.code.display)"])
-        return .response(.redirect(to: "/r/\(room.code.display)"))
+        let name: DisplayName
+        do throws(DisplayName.Problem) { name = try DisplayName(validating: rawName) } catch { return refuse(error.description) }
+        let theme: Theme
+        do throws(RoomRuleProblem) { theme = rawTheme.isEmpty ? .midnightBloom : try Theme(validating: rawTheme) } catch {
+            return refuse(error.description)
+        }
+        let queue: [SegmentSpec]
+        switch preset {
+        case "", "classic": queue = SegmentSpec.classic
+        case "empty": queue = []
+        default: return refuse("Choose how the room starts: the classic queue or an empty one.")
+        }
+        let code = try RoomStore(database: ctx.services.database)
+            .create(host: ctx.session, hostName: name, theme: theme, queue: queue, lifetimeHours: ctx.services.config.roomLifetimeHours)
+        ctx.services.logger.info("room created", metadata: ["room": "\(code.display)"])
+        return .response(.redirect(to: "/r/\(code.display)"))
     }
 
     /// GET /join?code=…: the home page's join form, answered with a redirect to the room.
@@ -32,22 +46,31 @@ enum RoomHandlers {
         if ctx.request.parameter("code") != code.display {
             return .response(.redirect(to: "/r/\(code.display)", status: .movedPermanently))
         }
-        return roomPage(ctx, view: try present(ctx, code))
+        return roomPage(ctx, try present(ctx, code))
     }
 
     /// POST /r/:code/join
     static let join: Handler = { ctx in
         let code = try parseCode(ctx)
-        guard let room = try RoomStore(database: ctx.services.database).find(code) else { throw notFound }
         let rawName = try ctx.field("display_name")
         let name: DisplayName
         do throws(DisplayName.Problem) { name = try DisplayName(validating: rawName) } catch {
-            return roomPage(ctx, view: try present(ctx, code), joinError: error.description, nameInput: rawName,
+            return roomPage(ctx, try present(ctx, code), joinError: error.description, inputs: ["name_input": rawName],
                             status: .unprocessableEntity)
         }
-        let version = try RoomStore(database: ctx.services.database).join(room: room, session: ctx.session, name: name)
-        ctx.services.hub.notify(channel: room.channel, version: version)
+        try RoomStore(database: ctx.services.database).join(code, session: ctx.session, name: name).announce(ctx.services.hub)
         return .response(.redirect(to: "/r/\(code.display)"))
+    }
+
+    /// POST /r/:code/leave
+    static let leave: Handler = { ctx in
+        let code = try parseCode(ctx)
+        do {
+            try RoomStore(database: ctx.services.database).leave(code, session: ctx.session).announce(ctx.services.hub)
+        } catch let problem as RoomProblem {
+            return try problemPage(ctx, code, problem)
+        }
+        return .response(.redirect(to: "/"))
     }
 
     /// GET /r/:code/poll?since=N: answers when the room's version differs from N, else parks
@@ -58,19 +81,45 @@ enum RoomHandlers {
         guard !sinceText.isEmpty, sinceText.count <= 15, sinceText.allSatisfy({ $0.isASCII && $0.isNumber }), let since = Int(sinceText) else {
             throw ClientError.badRequest("since must be the last version you saw: a non-negative whole number.")
         }
-        let view = try present(ctx, try parseCode(ctx))
+        let snapshot = try present(ctx, try parseCode(ctx))
         // A version from the future (a restored database, a hand-made URL) would never be
         // reached: answer with the current state so the client starts over from it.
-        if view.room.version != since {
-            return .response(.json(RoomViews.pollBody(view, services: ctx.services)))
+        if snapshot.room.version != since {
+            return .response(.json(RoomViews.pollBody(snapshot, since: since, templates: ctx.services.templates)))
         }
-        return .park(channel: view.room.channel, since: since)
+        return .park(channel: snapshot.room.channel, since: since)
     }
 
     /// GET /r/:code/state.json
     static let state: Handler = { ctx in
         guard let snapshot = try RoomReader(services: ctx.services).snapshot(try parseCode(ctx), viewer: nil) else { throw notFound }
-        return .response(.json(RoomViews.stateJSON(snapshot.view(for: nil))))
+        return .response(.json(RoomViews.stateJSON(snapshot)))
+    }
+
+    /// GET /r/:code/moderate: the host's view of people and recent messages, hidden ones included.
+    static let moderate: Handler = { ctx in
+        let code = try parseCode(ctx)
+        return try moderationPage(ctx, code)
+    }
+
+    static func moderationPage(_ ctx: RequestContext, _ code: RoomCode, error: RoomProblem? = nil) throws -> Outcome {
+        let snapshot = try present(ctx, code)
+        guard snapshot.member(for: ctx.session)?.role == "host" else {
+            return try problemPage(ctx, code, .forbidden("Only the host can moderate this room."))
+        }
+        let elapsed = snapshot.age
+        var context: TemplateContext = [
+            "code": .text(code.display), "theme": .text(snapshot.room.theme),
+            "people": .list(snapshot.members.map { m in
+                ["id": .text(m.id), "name": .text(m.name), "is_host": .bool(m.role == "host"), "muted": .bool(m.isMuted),
+                 "online": .bool(RoomViews.online(m, elapsed))]
+            }),
+            "messages": .list(snapshot.messages.reversed().map { m in
+                ["id": .text(String(m.id)), "author": .text(m.author), "html": .html(m.html), "hidden": .bool(m.isShadowHidden)]
+            }),
+        ]
+        if let error { context["error"] = .text(error.message) }
+        return Views.page("moderate", title: "Moderate room \(code.display)", context, ctx: ctx, status: error?.status ?? .ok)
     }
 
     /// The long-poll snapshot for channel "room:<id>".
@@ -79,7 +128,9 @@ enum RoomHandlers {
             guard let snapshot = try RoomReader(services: services).snapshot(id: String(channel.dropFirst("room:".count))) else {
                 return nil
             }
-            return LiveSnapshot(version: snapshot.room.version, body: RoomViews.pollBody(snapshot.view(for: nil), services: services))
+            return LiveSnapshot(version: snapshot.room.version) { since in
+                RoomViews.pollBody(snapshot, since: since, templates: services.templates)
+            }
         }
     }
 
@@ -92,33 +143,44 @@ enum RoomHandlers {
 
     /// Loads the room for this viewer and records their presence. A viewer coming back from
     /// away changes what everyone sees, so that is announced to the room.
-    static func present(_ ctx: RequestContext, _ code: RoomCode) throws -> RoomView {
+    static func present(_ ctx: RequestContext, _ code: RoomCode) throws -> RoomSnapshot {
         let reader = RoomReader(services: ctx.services)
         guard let snapshot = try reader.snapshot(code, viewer: ctx.session) else { throw notFound }
-        let view = snapshot.view(for: ctx.session)
-        guard let viewer = view.viewer, viewer.idleSeconds >= RoomStore.touchInterval else { return view }
-        guard let version = try reader.store.touch(room: view.room, session: ctx.session) else {
-            ctx.services.roomCache.markSeen(code, session: ctx.session)
-            return snapshot.seen(ctx.session).view(for: ctx.session)
+        guard let viewer = snapshot.member(for: ctx.session), viewer.idleAtLoad + snapshot.age >= Double(RoomStore.touchInterval) else {
+            return snapshot
         }
-        ctx.services.hub.notify(channel: view.room.channel, version: version)
-        return try reader.snapshot(id: view.room.id)?.view(for: ctx.session) ?? view
+        guard let version = try reader.store.touch(room: snapshot.room, session: ctx.session) else {
+            ctx.services.roomCache.markSeen(code, session: ctx.session)
+            return snapshot.seen(ctx.session)
+        }
+        ctx.services.hub.notify(channel: snapshot.room.channel, version: version)
+        return try reader.snapshot(id: snapshot.room.id) ?? snapshot
     }
 
-    static func roomPage(_ ctx: RequestContext, view: RoomView, joinError: String? = nil, nameInput: String = "",
-                         status: HTTPStatus = .ok) -> Outcome {
-        let room = view.room
-        var context: TemplateContext = [
-            "code": .text(room.code.display),
-            "version": .text(String(room.version)),
-            "theme": .text(room.theme),
-            "participants": RoomViews.participants(view.participants),
-            "participant_count": .text(RoomViews.countText(view.participants)),
-            "name_input": .text(nameInput),
-            "share_url": .text("\(ctx.services.config.baseURL)/r/\(room.code.display)"),
-        ]
-        if let me = view.viewer { context["me"] = .object(["name": .text(me.name), "is_host": .bool(me.role == "host")]) }
+    static func roomPage(_ ctx: RequestContext, _ snapshot: RoomSnapshot, error: String? = nil, joinError: String? = nil,
+                         inputs: [String: String] = [:], newSegment: TemplateValue? = nil, status: HTTPStatus = .ok,
+                         headers: [(String, String)] = []) -> Outcome {
+        var context = RoomViews.page(snapshot, viewer: ctx.session, csrf: ctx.csrfToken, baseURL: ctx.services.config.baseURL)
+        for (key, value) in inputs { context[key] = .text(value) }
+        if let newSegment { context["new_segment"] = newSegment }
+        if let error { context["error"] = .text(error) }
         if let joinError { context["join_error"] = .text(joinError) }
-        return Views.page("room", title: "Room \(room.code.display)", context, ctx: ctx, status: status)
+        let timer = snapshot.timer
+        let title = timer.status == "running" || timer.status == "paused"
+            ? "\(timer.phase) · \(RoomViews.clock(timer.remainingMs))\(timer.status == "paused" ? " (paused)" : "") · Room \(snapshot.room.code.display)"
+            : "Room \(snapshot.room.code.display)"
+        var response = Views.page("room", title: title, context, for: ctx, services: ctx.services, status: status,
+                                  refreshSeconds: RoomViews.refreshSeconds(snapshot))
+        for (name, value) in headers { response.addHeader(name, value) }
+        return .response(response)
+    }
+
+    /// The room page again, with what went wrong and what the person typed.
+    static func problemPage(_ ctx: RequestContext, _ code: RoomCode, _ problem: RoomProblem, inputs: [String: String] = [:],
+                            newSegment: TemplateValue? = nil) throws -> Outcome {
+        var headers: [(String, String)] = []
+        if case .tooMany(_, let retryAfter) = problem { headers.append(("Retry-After", String(retryAfter))) }
+        return roomPage(ctx, try present(ctx, code), error: problem.message, inputs: inputs, newSegment: newSegment,
+                        status: problem.status, headers: headers)
     }
 }

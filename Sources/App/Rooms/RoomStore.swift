@@ -2,102 +2,111 @@ import Domain
 import Foundation
 import Postgres
 import Sodium
+import Web
 
-struct Room: Sendable {
+/// A room row locked for a change, with the participant of the session making it.
+struct LockedRoom {
+    struct Me {
+        let id: String
+        let name: String
+        let role: String
+        let isMuted: Bool
+        var isHost: Bool { role == "host" }
+    }
+
     let id: String
     let code: RoomCode
-    let theme: String
     let status: String
-    let version: Int
-    let expiresAt: String
+    let currentIndex: Int
+    let segmentCount: Int
+    let msToEnd: Double?
+    let pausedRemainingMs: Int?
+    let me: Me?
 
     var channel: String { "room:\(id)" }
 
-    func with(version: Int) -> Room {
-        Room(id: id, code: code, theme: theme, status: status, version: version, expiresAt: expiresAt)
+    /// The viewer as a participant, or 403 for someone who has not joined.
+    func participant() throws -> Me {
+        guard let me else { throw RoomProblem.forbidden("Join the room first.") }
+        return me
+    }
+
+    /// The viewer as host, or 403.
+    func host() throws -> Me {
+        let me = try participant()
+        guard me.isHost else { throw RoomProblem.forbidden("Only the host can do that. Ask the host, or send a proposal.") }
+        return me
     }
 }
 
-/// A participant as shown to one viewer at one moment.
-struct Participant: Sendable {
-    let name: String
-    let role: String
-    let online: Bool
-    /// True for the participant of the session that asked.
-    let isViewer: Bool
-    let idleSeconds: Int
-}
+/// A change refused for a reason the person can act on; shown on the room page with its status.
+enum RoomProblem: Error {
+    case invalid(String)
+    case forbidden(String)
+    case notFound(String)
+    case conflict(String)
+    case tooMany(String, retryAfter: Int)
 
-/// A room with everyone in it, as one page or poll shows it to one viewer.
-struct RoomView: Sendable {
-    let room: Room
-    let participants: [Participant]
-
-    var viewer: Participant? { participants.first(where: \.isViewer) }
-}
-
-/// A room and its participants as loaded, independent of who looks at it, so one load can
-/// serve every viewer (RoomCache). Idle times are kept relative to the load, which makes them
-/// immune to clock differences between this host and the database's.
-struct RoomSnapshot: Sendable {
-    struct Member: Sendable {
-        let name: String
-        let role: String
-        let sessionHash: [UInt8]
-        let idleAtLoad: Double
+    var status: HTTPStatus {
+        switch self {
+        case .invalid: return .unprocessableEntity
+        case .forbidden: return .forbidden
+        case .notFound: return .notFound
+        case .conflict: return .conflict
+        case .tooMany: return .tooManyRequests
+        }
     }
 
-    let room: Room
-    let members: [Member]
-    let loadedAt: UInt64
-    /// Measured by the database at load time, like the idle times.
-    let secondsToExpiry: Double
-
-    var isExpired: Bool { age >= secondsToExpiry }
-
-    var age: Double { Double(DispatchTime.now().uptimeNanoseconds - loadedAt) / 1e9 }
-
-    func contains(_ session: SessionID) -> Bool {
-        members.contains { $0.sessionHash == session.hash }
-    }
-
-    func view(for session: SessionID?) -> RoomView {
-        let elapsed = age
-        return RoomView(room: room, participants: members.map { member in
-            let idle = max(0, member.idleAtLoad + elapsed)
-            return Participant(name: member.name, role: member.role, online: idle < Double(RoomStore.onlineWindow),
-                               isViewer: session.map { $0.hash == member.sessionHash } ?? false, idleSeconds: Int(idle))
-        })
-    }
-
-    /// The same snapshot with this session seen just now.
-    func seen(_ session: SessionID) -> RoomSnapshot {
-        let elapsed = age
-        return RoomSnapshot(room: room, members: members.map {
-            $0.sessionHash == session.hash ? Member(name: $0.name, role: $0.role, sessionHash: $0.sessionHash, idleAtLoad: -elapsed) : $0
-        }, loadedAt: loadedAt, secondsToExpiry: secondsToExpiry)
+    var message: String {
+        switch self {
+        case .invalid(let m), .forbidden(let m), .notFound(let m), .conflict(let m), .tooMany(let m, _): return m
+        }
     }
 }
 
-/// SQL for rooms and participants. Every change bumps `rooms.version` in the same
-/// transaction, which is what long-polls compare against.
+/// What a committed change tells its caller: the result, and the version to announce.
+struct Change<T> {
+    let result: T
+    let channel: String
+    /// nil when nothing changed.
+    let version: Int?
+
+    func announce(_ hub: LiveHub) {
+        if let version { hub.notify(channel: channel, version: version) }
+    }
+}
+
+/// SQL for rooms and participants, the snapshot every page is drawn from, and the one way to
+/// change a room (`change`), which keeps the writer rule: lock the room, change it, bump
+/// `rooms.version` and the changed parts' versions, all in one transaction.
 struct RoomStore {
     /// Seconds since last activity before a participant shows as away.
     static let onlineWindow = 60
     /// Presence is written at most this often per participant.
     static let touchInterval = 20
+    /// Chat messages a page shows (and a snapshot keeps).
+    static let messageWindow = 100
     let database: PostgresPool
 
-    /// The columns `room(_:)` reads, in its order; shared by the statements that return rooms.
-    static let roomColumns = "r.id, r.code, r.theme, r.status, r.version, to_char(r.expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+    /// The columns `room(_:)` reads, in its order.
+    static let roomColumns = """
+        r.id, r.code, r.theme, r.status, r.version, to_char(r.expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+        r.current_segment_index, (extract(epoch FROM r.segment_ends_at - now()) * 1000)::float8, r.paused_remaining_ms,
+        r.state_v, r.people_v, r.queue_v, r.tasks_v, r.proposals_v, r.chat_v
+        """
+    static let roomColumnCount = 15
 
     static func room(_ row: PostgresRow) -> Room {
-        Room(id: row.string(0), code: RoomCode(parsing: row.string(1))!, theme: row.string(2), status: row.string(3),
-             version: row.int(4), expiresAt: row.string(5))
+        var parts: [RoomPart: Int] = [:]
+        for (offset, part) in RoomPart.shared.enumerated() { parts[part] = row.int(9 + offset) }
+        return Room(id: row.string(0), code: RoomCode(parsing: row.string(1))!, theme: row.string(2), status: row.string(3),
+                    version: row.int(4), expiresAt: row.string(5), currentIndex: row.int(6),
+                    msToEndAtLoad: row[7].flatMap(Double.init), pausedRemainingMs: row[8].flatMap { Int($0) }, partVersions: parts)
     }
 
-    /// Creates a room with its host as first participant; retries on the rare code collision.
-    func create(host session: SessionID, hostName: DisplayName, lifetimeHours: Int) throws -> Room {
+    /// Creates a room with its host as first participant and the chosen starting queue;
+    /// retries on the rare code collision.
+    func create(host session: SessionID, hostName: DisplayName, theme: Theme, queue: [SegmentSpec], lifetimeHours: Int) throws -> RoomCode {
         var attempts = 0
         while true {
             attempts += 1
@@ -105,17 +114,16 @@ struct RoomStore {
             do {
                 return try database.transaction { conn in
                     try SessionStore.touch(session, on: conn)
-                    // Creates the room; its host is the creating session.
-                    let room = Self.room(try conn.query("""
-                        INSERT INTO rooms (code, host_session, expires_at)
-                        VALUES ($1, $2, now() + make_interval(hours => $3))
-                        RETURNING id, code, theme, status, version,
-                                  to_char(expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
-                        """, [code.value, ByteA(session.hash), lifetimeHours]).first!)
+                    let id = try conn.query("""
+                        INSERT INTO rooms (code, theme, expires_at) VALUES ($1, $2, now() + make_interval(hours => $3)) RETURNING id
+                        """, [code.value, theme.rawValue, lifetimeHours]).first!.string(0)
                     try conn.query("""
                         INSERT INTO participants (room_id, session_hash, display_name, role) VALUES ($1, $2, $3, 'host')
-                        """, [room.id, ByteA(session.hash), hostName.value])
-                    return room
+                        """, [id, ByteA(session.hash), hostName.value])
+                    for (position, spec) in queue.enumerated() {
+                        try QueueStore.insert(spec, roomID: id, position: position, on: conn)
+                    }
+                    return code
                 }
             } catch PostgresError.uniqueViolation(let constraint, _) where constraint == "rooms_code_key" && attempts < 5 {
                 continue
@@ -125,43 +133,52 @@ struct RoomStore {
 
     /// The live (unexpired) room with this code.
     func find(_ code: RoomCode) throws -> Room? {
-        try database.query(Self.selectRoom + "WHERE r.code = $1 AND r.expires_at > now()", [code.value]).first.map(Self.room)
+        try database.query("SELECT " + Self.roomColumns + " FROM rooms r WHERE r.code = $1 AND r.expires_at > now()", [code.value])
+            .first.map(Self.room)
     }
 
-    static let selectRoom = "SELECT " + roomColumns + " FROM rooms r "
+    // MARK: Snapshots
 
-    /// The live room with this code and everyone in it (host first, then by arrival), in one
-    /// round trip: the query behind every room page and poll that the cache cannot answer.
+    /// The live room with this code and everything in it: the reads behind every room page and
+    /// poll that the cache cannot answer (five statements on one connection).
     func snapshot(_ code: RoomCode) throws -> RoomSnapshot? {
-        try snapshot(Self.selectSnapshot + "WHERE r.code = $1 AND r.expires_at > now()" + Self.snapshotOrder, code.value)
+        try snapshot(where: "r.code = $1", code.value)
     }
 
     /// The same by id, for long-poll wake-ups.
     func snapshot(id: String) throws -> RoomSnapshot? {
         guard UUID(uuidString: id) != nil else { return nil }
-        return try snapshot(Self.selectSnapshot + "WHERE r.id = $1::uuid AND r.expires_at > now()" + Self.snapshotOrder, id)
+        return try snapshot(where: "r.id = $1::uuid", id)
     }
 
-    /// Room columns, then one row per participant (none for an empty room).
-    static let selectSnapshot = "SELECT " + roomColumns + """
-        , p.display_name, p.role, p.session_hash, extract(epoch FROM now() - p.last_seen_at)::float8,
-        extract(epoch FROM r.expires_at - now())::float8
-        FROM rooms r LEFT JOIN participants p ON p.room_id = r.id
-
-        """
-    static let snapshotOrder = " ORDER BY p.role = 'host' DESC, p.joined_at, p.id"
-
-    private func snapshot(_ sql: String, _ key: String) throws -> RoomSnapshot? {
-        let rows = try database.query(sql, [key])
-        let loadedAt = DispatchTime.now().uptimeNanoseconds
-        guard let first = rows.first else { return nil }
-        let members = rows.compactMap { row -> RoomSnapshot.Member? in
-            guard row[6] != nil else { return nil }
-            return RoomSnapshot.Member(name: row.string(6), role: row.string(7), sessionHash: row.bytes(8),
-                                       idleAtLoad: Double(row.string(9)) ?? 0)
+    private func snapshot(where condition: String, _ key: String) throws -> RoomSnapshot? {
+        try database.withConnection { conn in
+            // The room, then one row per participant (none for an empty room), host first.
+            let rows = try conn.query("SELECT " + Self.roomColumns + """
+                , extract(epoch FROM r.expires_at - now())::float8,
+                p.id, p.display_name, p.role, p.session_hash, extract(epoch FROM now() - p.last_seen_at)::float8, p.is_muted
+                FROM rooms r LEFT JOIN participants p ON p.room_id = r.id
+                WHERE \(condition) AND r.expires_at > now()
+                ORDER BY p.role = 'host' DESC, p.joined_at, p.id
+                """, [key])
+            let loadedAt = DispatchTime.now().uptimeNanoseconds
+            guard let first = rows.first else { return nil }
+            let c = Self.roomColumnCount
+            let room = Self.room(first)
+            let members = rows.compactMap { row -> RoomSnapshot.Member? in
+                guard row[c + 1] != nil else { return nil }
+                return RoomSnapshot.Member(id: row.string(c + 1), name: row.string(c + 2), role: row.string(c + 3),
+                                           sessionHash: row.bytes(c + 4), idleAtLoad: Double(row.string(c + 5)) ?? 0,
+                                           isMuted: row.bool(c + 6))
+            }
+            let segments = try QueueStore.segments(roomID: room.id, on: conn)
+            let names = Dictionary(members.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+            let tasks = try TaskStore.all(roomID: room.id, on: conn, names: names)
+            let proposals = try ProposalStore.recent(roomID: room.id, on: conn)
+            let messages = try ChatStore.recent(roomID: room.id, limit: Self.messageWindow, on: conn)
+            return RoomSnapshot(room: room, members: members, segments: segments, tasks: tasks, proposals: proposals,
+                                messages: messages, loadedAt: loadedAt, secondsToExpiry: Double(first.string(c)) ?? 0)
         }
-        return RoomSnapshot(room: Self.room(first), members: members, loadedAt: loadedAt,
-                            secondsToExpiry: Double(first.string(10)) ?? 0)
     }
 
     /// Current versions of live rooms by id; ids of rooms that are gone are absent.
@@ -173,15 +190,104 @@ struct RoomStore {
         return Dictionary(rows.map { ($0.string(0), $0.int(1)) }, uniquingKeysWith: { a, _ in a })
     }
 
-    /// Joins (or renames) this session in the room; returns the new room version.
-    func join(room: Room, session: SessionID, name: DisplayName) throws -> Int {
+    // MARK: Changes
+
+    /// Runs `body` on the locked room in one transaction: first any segment that ended
+    /// meanwhile is completed (so nobody acts on a stale timer), then the change; the parts it
+    /// reports as changed get the new version. Returns the new version (nil when nothing
+    /// changed) for the caller to announce with `LiveHub.notify` after the commit.
+    func change<T>(_ code: RoomCode, session: SessionID,
+                   _ body: (PostgresConnection, LockedRoom) throws -> (T, Set<RoomPart>)) throws -> Change<T> {
         try database.transaction { conn in
+            guard var locked = try Self.lock(code: code, session: session, on: conn) else { throw RoomHandlers.notFound }
+            var parts: Set<RoomPart> = []
+            if try TimerStore.completeDue(locked, on: conn) {
+                parts.formUnion([.state, .queue])
+                locked = try Self.lock(code: code, session: session, on: conn)!
+            }
+            let (result, changed) = try body(conn, locked)
+            parts.formUnion(changed)
+            return Change(result: result, channel: locked.channel, version: parts.isEmpty ? nil : try Self.bump(locked.id, parts: parts, on: conn))
+        }
+    }
+
+    static func lock(code: RoomCode, session: SessionID, on conn: PostgresConnection) throws -> LockedRoom? {
+        guard let row = try conn.query("""
+            SELECT r.id, r.status, r.current_segment_index, (extract(epoch FROM r.segment_ends_at - now()) * 1000)::float8,
+                   r.paused_remaining_ms, (SELECT count(*) FROM segments s WHERE s.room_id = r.id),
+                   p.id, p.display_name, p.role, p.is_muted
+            FROM rooms r LEFT JOIN participants p ON p.room_id = r.id AND p.session_hash = $2
+            WHERE r.code = $1 AND r.expires_at > now()
+            FOR UPDATE OF r
+            """, [code.value, ByteA(session.hash)]).first else { return nil }
+        let me = row[6].map { LockedRoom.Me(id: $0, name: row.string(7), role: row.string(8), isMuted: row.bool(9)) }
+        return LockedRoom(id: row.string(0), code: code, status: row.string(1), currentIndex: row.int(2), segmentCount: row.int(5),
+                          msToEnd: row[3].flatMap(Double.init), pausedRemainingMs: row[4].flatMap { Int($0) }, me: me)
+    }
+
+    /// Bumps the room's version, marking `parts` as changed at the new version.
+    static func bump(_ roomID: String, parts: Set<RoomPart>, on conn: PostgresConnection) throws -> Int {
+        let sets = (["version = version + 1"] + RoomPart.shared.filter(parts.contains).map { "\($0.column) = version + 1" })
+            .joined(separator: ", ")
+        return try conn.query("UPDATE rooms SET \(sets) WHERE id = $1 RETURNING version", [roomID]).first!.int(0)
+    }
+
+    /// Joins (or renames) this session in the room. Someone joining a room without a host
+    /// (everyone left) becomes its host.
+    func join(_ code: RoomCode, session: SessionID, name: DisplayName) throws -> Change<Void> {
+        try change(code, session: session) { conn, room in
             try SessionStore.touch(session, on: conn)
             try conn.query("""
-                INSERT INTO participants (room_id, session_hash, display_name, role) VALUES ($1, $2, $3, 'guest')
+                INSERT INTO participants (room_id, session_hash, display_name, role)
+                VALUES ($1, $2, $3, CASE WHEN EXISTS (SELECT 1 FROM participants WHERE room_id = $1 AND role = 'host') THEN 'guest' ELSE 'host' END)
                 ON CONFLICT (room_id, session_hash) DO UPDATE SET display_name = EXCLUDED.display_name, last_seen_at = now()
                 """, [room.id, ByteA(session.hash), name.value])
-            return try Self.bumpVersion(room.id, on: conn)
+            return ((), [.people, .state])
+        }
+    }
+
+    /// Leaves the room: the participant and their tasks go, their messages stay under their
+    /// name. A host who leaves hands the room to whoever has been there longest.
+    func leave(_ code: RoomCode, session: SessionID) throws -> Change<Void> {
+        try change(code, session: session) { conn, room in
+            let me = try room.participant()
+            try conn.query("DELETE FROM participants WHERE id = $1", [me.id])
+            if me.isHost { try Self.promoteSuccessor(roomID: room.id, on: conn) }
+            return ((), [.people, .state, .tasks])
+        }
+    }
+
+    /// Makes the longest-present participant (online ones first) host of a room that has none.
+    static func promoteSuccessor(roomID: String, on conn: PostgresConnection) throws {
+        try conn.query("""
+            UPDATE participants SET role = 'host' WHERE id = (
+                SELECT id FROM participants WHERE room_id = $1
+                ORDER BY last_seen_at > now() - make_interval(secs => $2) DESC, joined_at, id LIMIT 1)
+            AND NOT EXISTS (SELECT 1 FROM participants WHERE room_id = $1 AND role = 'host')
+            """, [roomID, onlineWindow])
+    }
+
+    /// Rooms whose host has been gone for `after` seconds while someone else is here: the
+    /// longest-present online participant takes over. Safe in several responders at once
+    /// (rows are locked and skipped). Returns the rooms changed with their new versions.
+    func handOverFromAbsentHosts(after seconds: Int) throws -> [(channel: String, version: Int)] {
+        try database.transaction { conn in
+            let rooms = try conn.query("""
+                SELECT r.id FROM rooms r JOIN participants h ON h.room_id = r.id AND h.role = 'host'
+                WHERE r.expires_at > now() AND h.last_seen_at < now() - make_interval(secs => $1)
+                  AND EXISTS (SELECT 1 FROM participants g WHERE g.room_id = r.id AND g.role = 'guest'
+                              AND g.last_seen_at > now() - make_interval(secs => $2))
+                ORDER BY r.id LIMIT 100
+                FOR UPDATE OF r SKIP LOCKED
+                """, [seconds, Self.onlineWindow])
+            var changed: [(String, Int)] = []
+            for row in rooms {
+                let id = row.string(0)
+                try conn.query("UPDATE participants SET role = 'guest' WHERE room_id = $1 AND role = 'host'", [id])
+                try Self.promoteSuccessor(roomID: id, on: conn)
+                changed.append(("room:\(id)", try Self.bump(id, parts: [.people, .state], on: conn)))
+            }
+            return changed
         }
     }
 
@@ -196,13 +302,9 @@ struct RoomStore {
                 UPDATE participants p SET last_seen_at = now() FROM old
                 WHERE p.id = old.id AND old.previous < now() - make_interval(secs => $4)
                 RETURNING old.previous < now() - make_interval(secs => $3) AS came_back)
-            UPDATE rooms SET version = version + 1
+            UPDATE rooms SET version = version + 1, people_v = version + 1
             WHERE id = $1 AND EXISTS (SELECT 1 FROM seen WHERE came_back)
             RETURNING version
             """, [room.id, ByteA(session.hash), Self.onlineWindow, Self.touchInterval]).first?.int(0)
-    }
-
-    static func bumpVersion(_ roomID: String, on conn: PostgresConnection) throws -> Int {
-        try conn.query("UPDATE rooms SET version = version + 1 WHERE id = $1 RETURNING version", [roomID]).first!.int(0)
     }
 }

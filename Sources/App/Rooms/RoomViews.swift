@@ -1,41 +1,243 @@
 import Domain
+import Foundation
 import Web
 
-/// Turns rooms and participants into template contexts and JSON.
+/// Turns room snapshots into template contexts and JSON. Parts shared by every viewer (the
+/// long-poll fragments) are rendered with an empty CSRF token and without viewer-specific
+/// content; the page script fills the token in.
 enum RoomViews {
-    static func participants(_ list: [Participant]) -> TemplateValue {
-        .list(list.map { p in
-            ["name": .text(p.name), "is_host": .bool(p.role == "host"), "online": .bool(p.online),
-             "initial": .text(p.name.first.map { String($0).uppercased() } ?? "?")]
+    static func themes(selected: String) -> TemplateValue {
+        .list(Theme.allCases.map { ["value": .text($0.rawValue), "label": .text($0.label), "selected": .bool($0.rawValue == selected)] })
+    }
+
+    static func kinds(selected: String) -> TemplateValue {
+        .list(SegmentKind.allCases.map { ["value": .text($0.rawValue), "label": .text($0.label), "selected": .bool($0.rawValue == selected)] })
+    }
+
+    // MARK: Shared parts
+
+    static func participants(_ snapshot: RoomSnapshot) -> TemplateValue {
+        let elapsed = snapshot.age
+        return .list(snapshot.members.map { m in
+            ["id": .text(m.id), "name": .text(m.name), "is_host": .bool(m.role == "host"), "online": .bool(online(m, elapsed)),
+             "initial": .text(m.name.first.map { String($0).uppercased() } ?? "?")]
         })
     }
 
-    static func countText(_ list: [Participant]) -> String {
-        let online = list.filter(\.online).count
-        return "\(list.count) \(list.count == 1 ? "person" : "people") · \(online) online"
+    static func online(_ member: RoomSnapshot.Member, _ elapsed: Double) -> Bool {
+        member.idleAtLoad + elapsed < Double(RoomStore.onlineWindow)
     }
 
-    /// The poll answer: the version and server-rendered fragments keyed by element id. It is
-    /// the same for every viewer, so one rendering serves every parked poll of the room.
-    static func pollBody(_ view: RoomView, services: Services) -> [UInt8] {
-        let fragment = String(decoding: services.templates.render("partials/participants", ["participants": participants(view.participants)]),
-                              as: UTF8.self)
+    static func countText(_ snapshot: RoomSnapshot) -> String {
+        let elapsed = snapshot.age
+        let count = snapshot.members.count
+        let online = snapshot.members.filter { Self.online($0, elapsed) }.count
+        return "\(count) \(count == 1 ? "person" : "people") · \(online) online"
+    }
+
+    static func clock(_ ms: Int) -> String {
+        let total = (ms + 999) / 1000
+        let h = total / 3600, m = total % 3600 / 60, s = total % 60
+        return h > 0 ? String(format: "%d:%02d:%02d", h, m, s) : String(format: "%02d:%02d", m, s)
+    }
+
+    static func utcTime(_ epochMs: Int) -> (iso: String, text: String) {
+        let date = Date(timeIntervalSince1970: Double(epochMs) / 1000)
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        let iso = String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!)
+        return (iso, String(format: "%02d:%02d:%02d UTC", c.hour!, c.minute!, c.second!))
+    }
+
+    static func timer(_ t: TimerView) -> TemplateValue {
+        let statusText: String
+        switch t.status {
+        case "running": statusText = "Running"
+        case "paused": statusText = "Paused"
+        case "ended": statusText = "The session has ended"
+        default: statusText = t.count == 0 ? "Waiting for the host to add segments" : "Not started yet"
+        }
+        var context: TemplateContext = [
+            "status": .text(t.status), "kind": .text(t.kind), "phase": .text(t.phase),
+            "ends_at_ms": .text(t.endsAtMs.map(String.init) ?? ""), "remaining_ms": .text(String(t.remainingMs)),
+            "server_now_ms": .text(String(t.serverNowMs)), "index": .text(String(t.index)),
+            "position": .text(t.count == 0 || t.status == "ended" ? "" : "\(t.index + 1) of \(t.count)"),
+            "clock": .text(clock(t.remainingMs)), "status_text": .text(statusText),
+            "can_start": .bool(t.status == "idle" && t.count > 0),
+            "can_pause": .bool(t.status == "running"), "can_resume": .bool(t.status == "paused"),
+            "can_skip": .bool(t.status == "running" || t.status == "paused"),
+            "can_restart": .bool(t.status == "running" || t.status == "paused"),
+            "can_end": .bool(t.status != "ended"),
+        ]
+        if let ends = t.endsAtMs {
+            let time = utcTime(ends)
+            context["ends_at_iso"] = .text(time.iso)
+            context["ends_at_text"] = .text(time.text)
+        }
+        return .object(context)
+    }
+
+    static func segments(_ snapshot: RoomSnapshot) -> TemplateValue {
+        .list(snapshot.segments.map { s in
+            let state = snapshot.segmentState(s.position)
+            return ["id": .text(s.id), "kind": .text(s.kind.rawValue), "kind_label": .text(s.name),
+                    "duration_text": .text(SegmentDuration.text(s.durationSec)), "state": .text(state.rawValue),
+                    "is_current": .bool(state == .current), "public_task": .text(s.publicTask ?? ""),
+                    "editable": .bool(state != .done), "kinds": kinds(selected: s.kind.rawValue),
+                    "duration_input": .text(SegmentDuration.input(s.durationSec)), "label": .text(s.label ?? "")]
+        })
+    }
+
+    static func newSegment(kind: String = "focus", duration: String = "25", label: String = "", publicTask: String = "") -> TemplateValue {
+        .object(["kinds": kinds(selected: kind), "duration_input": .text(duration), "label": .text(label), "public_task": .text(publicTask)])
+    }
+
+    static func segmentName(_ snapshot: RoomSnapshot, _ id: String?) -> String {
+        guard let id, let segment = snapshot.segments.first(where: { $0.id == id }) else { return "" }
+        return "\(segment.position + 1). \(segment.title)"
+    }
+
+    static func publicTasks(_ snapshot: RoomSnapshot) -> TemplateValue {
+        let items: [TemplateContext] = snapshot.tasks.filter(\.isPublic).map { t in
+            ["id": .text(t.id), "text": .text(t.text), "author": .text(t.author), "done": .bool(t.done),
+             "segment_name": .text(segmentName(snapshot, t.segmentID))]
+        }
+        return items.isEmpty ? .bool(false) : .object(["items": .list(items)])
+    }
+
+    static func proposals(_ snapshot: RoomSnapshot) -> (pending: TemplateValue, decided: TemplateValue) {
+        func item(_ p: RoomSnapshot.Proposal) -> TemplateContext {
+            ["id": .text(p.id), "author": .text(p.author), "summary": .text(p.summary), "status": .text(p.status),
+             "reason": .text(p.reason ?? "")]
+        }
+        let pending = snapshot.proposals.filter { $0.status == "pending" }.map(item)
+        let decided = snapshot.proposals.filter { $0.status != "pending" }.suffix(10).map(item)
+        return (pending.isEmpty ? .bool(false) : .object(["items": .list(pending)]),
+                decided.isEmpty ? .bool(false) : .object(["items": .list(Array(decided))]))
+    }
+
+    /// Visible messages, plus (for their sender only) the shadow-hidden ones.
+    static func messages(_ snapshot: RoomSnapshot, viewer: RoomSnapshot.Member?) -> TemplateValue {
+        let visible = snapshot.messages.filter { !$0.isShadowHidden }
+        let oldestShown = visible.first?.id ?? 0
+        let shown = snapshot.messages.filter { m in
+            !m.isShadowHidden || (viewer != nil && m.participantID == viewer!.id && m.id >= oldestShown)
+        }
+        return .list(shown.map { m in
+            ["id": .text(String(m.id)), "author": .text(m.author), "html": .html(m.html), "at": .text(m.at),
+             "at_text": .text(String(m.at.dropFirst(11).prefix(5))), "own_hidden": .bool(m.isShadowHidden)]
+        })
+    }
+
+    // MARK: The page
+
+    static func page(_ snapshot: RoomSnapshot, viewer session: SessionID, csrf: String, baseURL: String) -> TemplateContext {
+        let room = snapshot.room
+        let me = snapshot.member(for: session)
+        let (pending, decided) = proposals(snapshot)
+        var context: TemplateContext = [
+            "code": .text(room.code.display), "version": .text(String(room.version)), "theme": .text(room.theme),
+            "viewer_role": .text(me?.role ?? ""), "me_id": .text(me?.id ?? ""), "csrf": .text(csrf),
+            "share_url": .text("\(baseURL)/r/\(room.code.display)"), "themes": themes(selected: room.theme),
+            "timer": timer(snapshot.timer), "has_segments": .bool(!snapshot.segments.isEmpty),
+            "segments": segments(snapshot), "new_segment": newSegment(), "kinds": kinds(selected: "focus"),
+            "public_tasks": publicTasks(snapshot), "pending": pending, "decided": decided,
+            "messages": messages(snapshot, viewer: me), "participants": participants(snapshot),
+            "participant_count": .text(countText(snapshot)), "name_input": .text(""), "chat_input": .text(""), "task_input": .text(""),
+            "segment_options": .list(snapshot.segments.filter { snapshot.segmentState($0.position) != .done }.map {
+                ["id": .text($0.id), "name": .text("\($0.position + 1). \($0.title)"), "selected": .bool(false)]
+            }),
+        ]
+        if let me {
+            context["me"] = .object(["name": .text(me.name), "is_host": .bool(me.role == "host")])
+            context["my_tasks"] = .list(snapshot.tasks.filter { $0.participantID == me.id }.map { t in
+                ["id": .text(t.id), "text": .text(t.text), "visibility": .text(t.isPublic ? "public" : "private"),
+                 "is_private": .bool(!t.isPublic), "done": .bool(t.done), "segment_name": .text(segmentName(snapshot, t.segmentID))]
+            })
+        }
+        return context
+    }
+
+    /// The head's refresh for browsers without JavaScript: when the running segment ends.
+    static func refreshSeconds(_ snapshot: RoomSnapshot) -> Int? {
+        let t = snapshot.timer
+        guard t.status == "running" else { return nil }
+        return t.remainingMs / 1000 + 1
+    }
+
+    // MARK: Long-poll answer and JSON
+
+    /// The poll answer for a browser that has seen version `since`: the timer, the host and the
+    /// theme always (they are small), and the fragments of the parts changed since.
+    static func pollBody(_ snapshot: RoomSnapshot, since: Int, templates: TemplateLibrary) -> [UInt8] {
+        let room = snapshot.room
+        let since = since > room.version ? 0 : since
+        func changed(_ part: RoomPart) -> Bool { (room.partVersions[part] ?? Int.max) > since }
+        var base: TemplateContext = ["code": .text(room.code.display), "csrf": .text("")]
+        var fragments: [(String, String)] = []
+        func render(_ id: String, _ template: String, _ values: TemplateContext) {
+            base.merge(values)
+            fragments.append((id, String(decoding: templates.render(template, base), as: UTF8.self)))
+        }
+        let timerView = snapshot.timer
+        if changed(.state) { render("timer", "partials/timer", ["timer": timer(timerView)]) }
+        if changed(.queue) {
+            render("queue", "partials/queue", ["has_segments": .bool(!snapshot.segments.isEmpty), "segments": segments(snapshot),
+                                               "new_segment": newSegment()])
+        }
+        if changed(.people) {
+            render("participants", "partials/participants", ["participants": participants(snapshot)])
+            fragments.append(("participant-count", countText(snapshot)))
+        }
+        if changed(.tasks) { render("public-tasks", "partials/public_tasks", ["public_tasks": publicTasks(snapshot)]) }
+        if changed(.proposals) {
+            let (pending, decided) = proposals(snapshot)
+            render("proposals", "partials/proposals", ["pending": pending, "decided": decided])
+        }
+        if changed(.chat) { render("chat-messages", "partials/chat", ["messages": messages(snapshot, viewer: nil)]) }
+        let fragmentJSON = fragments.map { "\(JSONText.quoted($0.0)):\(JSONText.quoted($0.1))" }.joined(separator: ",")
         let json = """
-            {"version":\(view.room.version),"fragments":{"participants":\(JSONText.quoted(fragment)),\
-            "participant-count":\(JSONText.quoted(countText(view.participants)))}}
+            {"version":\(room.version),"host":\(JSONText.quoted(snapshot.host?.id ?? "")),"theme":\(JSONText.quoted(room.theme)),\
+            "timer":\(timerJSON(timerView)),"fragments":{\(fragmentJSON)}}
             """
         return Array(json.utf8)
     }
 
-    static func stateJSON(_ view: RoomView) -> [UInt8] {
-        let room = view.room
-        let people = view.participants.map {
-            "{\"name\":\(JSONText.quoted($0.name)),\"role\":\(JSONText.quoted($0.role)),\"online\":\($0.online)}"
+    static func timerJSON(_ t: TimerView) -> String {
+        """
+        {"status":\(JSONText.quoted(t.status)),"index":\(t.index),"count":\(t.count),"kind":\(JSONText.quoted(t.kind)),\
+        "phase":\(JSONText.quoted(t.phase)),"ends_at_ms":\(t.endsAtMs.map(String.init) ?? "null"),"remaining_ms":\(t.remainingMs),\
+        "duration_ms":\(t.durationMs),"server_now_ms":\(t.serverNowMs)}
+        """
+    }
+
+    static func stateJSON(_ snapshot: RoomSnapshot) -> [UInt8] {
+        let room = snapshot.room
+        let q = JSONText.quoted
+        func optional(_ s: String?) -> String { s.map(q) ?? "null" }
+        let elapsed = snapshot.age
+        let segments = snapshot.segments.map {
+            "{\"id\":\(q($0.id)),\"position\":\($0.position),\"kind\":\(q($0.kind.rawValue)),\"label\":\(optional($0.label)),\"duration_sec\":\($0.durationSec),\"public_task\":\(optional($0.publicTask))}"
         }.joined(separator: ",")
+        let people = snapshot.members.map {
+            "{\"id\":\(q($0.id)),\"name\":\(q($0.name)),\"role\":\(q($0.role)),\"online\":\(online($0, elapsed))}"
+        }.joined(separator: ",")
+        let tasks = snapshot.tasks.filter(\.isPublic).map {
+            "{\"id\":\(q($0.id)),\"text\":\(q($0.text)),\"author\":\(q($0.author)),\"segment_id\":\(optional($0.segmentID)),\"done\":\($0.done)}"
+        }.joined(separator: ",")
+        let proposals = snapshot.proposals.map {
+            "{\"id\":\(q($0.id)),\"kind\":\(q($0.kind)),\"status\":\(q($0.status)),\"author\":\(q($0.author)),\"summary\":\(q($0.summary)),\"reason\":\(optional($0.reason))}"
+        }.joined(separator: ",")
+        let messages = snapshot.messages.filter { !$0.isShadowHidden }.map {
+            "{\"id\":\($0.id),\"author\":\(q($0.author)),\"text\":\(q($0.text)),\"at\":\(q($0.at))}"
+        }.joined(separator: ",")
+        let timer = snapshot.timer
         let json = """
-            {"code":\(JSONText.quoted(room.code.display)),"status":\(JSONText.quoted(room.status)),\
-            "theme":\(JSONText.quoted(room.theme)),"version":\(room.version),\
-            "expires_at":\(JSONText.quoted(room.expiresAt)),"participants":[\(people)]}
+            {"code":\(q(room.code.display)),"status":\(q(room.status)),"theme":\(q(room.theme)),"version":\(room.version),\
+            "expires_at":\(q(room.expiresAt)),"server_now_ms":\(timer.serverNowMs),"timer":\(timerJSON(timer)),\
+            "segments":[\(segments)],"participants":[\(people)],"public_tasks":[\(tasks)],"proposals":[\(proposals)],\
+            "messages":[\(messages)]}
             """
         return Array(json.utf8)
     }

@@ -1,0 +1,94 @@
+import Domain
+import Foundation
+import Postgres
+import Web
+
+/// Chat messages, with the seed's spam protection: a per-participant rate limit, and bursts
+/// that mute the sender, whose messages are then stored shadow-hidden (shown to the sender
+/// alone, who is not told).
+enum ChatStore {
+    /// Messages per participant per minute; past it the sender is asked to wait (429).
+    static let perMinute = 30
+    /// More than this many messages within `burstSeconds` mutes the sender.
+    static let burst = 8
+    static let burstSeconds = 10
+
+    /// The latest visible messages and the latest shadow-hidden ones (each up to `limit`),
+    /// oldest first, so a muted spammer cannot push the conversation out of the window.
+    static func recent(roomID: String, limit: Int, on conn: PostgresConnection) throws -> [RoomSnapshot.Message] {
+        try conn.query("""
+            SELECT * FROM (
+                (SELECT id, participant_id, author_name, text, is_shadow_hidden, created_at FROM messages
+                 WHERE room_id = $1 AND NOT is_shadow_hidden ORDER BY id DESC LIMIT $2)
+                UNION ALL
+                (SELECT id, participant_id, author_name, text, is_shadow_hidden, created_at FROM messages
+                 WHERE room_id = $1 AND is_shadow_hidden ORDER BY id DESC LIMIT $2)) m
+            ORDER BY id
+            """.replacingOccurrences(of: "created_at FROM", with: "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM"),
+            [roomID, limit]).map { row in
+            RoomSnapshot.Message(id: row.int(0), participantID: row[1], author: row.string(2), text: row.string(3),
+                                 html: ChatFormat.html(row.string(3)), isShadowHidden: row.bool(4), at: row.string(5))
+        }
+    }
+
+    /// Posts a message. The room row is locked (`RoomStore.change`), so concurrent sends
+    /// through several responders are counted exactly.
+    static func post(_ text: ShortText, room: LockedRoom, on conn: PostgresConnection) throws -> Set<RoomPart> {
+        let me = try room.participant()
+        let counts = try conn.query("""
+            SELECT count(*) FILTER (WHERE created_at > now() - make_interval(secs => 60)),
+                   count(*) FILTER (WHERE created_at > now() - make_interval(secs => $2))
+            FROM messages WHERE participant_id = $1 AND created_at > now() - make_interval(secs => 60)
+            """, [me.id, burstSeconds]).first!
+        if counts.int(0) >= perMinute {
+            throw RoomProblem.tooMany("You are sending messages too fast. Please wait a few seconds.", retryAfter: 10)
+        }
+        var muted = me.isMuted
+        var parts: Set<RoomPart> = []
+        if !muted && counts.int(1) >= burst {
+            try conn.query("UPDATE participants SET is_muted = true WHERE id = $1", [me.id])
+            muted = true
+            parts.insert(.people)
+        }
+        try conn.query("""
+            INSERT INTO messages (room_id, participant_id, author_name, text, is_shadow_hidden) VALUES ($1, $2, $3, $4, $5)
+            """, [room.id, me.id, me.name, text.value, muted])
+        parts.insert(muted ? .personal : .chat)
+        return parts
+    }
+
+    static func delete(_ id: String, room: LockedRoom, on conn: PostgresConnection) throws -> Set<RoomPart> {
+        _ = try room.host()
+        guard id.count <= 18, let number = Int(id),
+              try conn.query("DELETE FROM messages WHERE id = $1 AND room_id = $2 RETURNING 1", [number, room.id]).first != nil else {
+            throw RoomProblem.notFound("That message is already gone.")
+        }
+        return [.chat]
+    }
+}
+
+/// What the host can do to participants: mute, unmute, remove, and hand the host role over.
+enum ModerationStore {
+    enum Action: String { case mute, unmute, remove, host }
+
+    static func apply(_ action: Action, to participantID: String, room: LockedRoom, on conn: PostgresConnection) throws -> Set<RoomPart> {
+        let me = try room.host()
+        guard UUID(uuidString: participantID) != nil, try conn.query(
+            "SELECT 1 FROM participants WHERE id = $1::uuid AND room_id = $2", [participantID, room.id]).first != nil else {
+            throw RoomProblem.notFound("That person is no longer in the room.")
+        }
+        guard participantID != me.id else { throw RoomProblem.invalid("That is you. To leave, use “Leave room”.") }
+        switch action {
+        case .mute, .unmute:
+            try conn.query("UPDATE participants SET is_muted = $2 WHERE id = $1", [participantID, action == .mute])
+            return [.people]
+        case .remove:
+            try conn.query("DELETE FROM participants WHERE id = $1", [participantID])
+            return [.people, .tasks, .proposals]
+        case .host:
+            try conn.query("UPDATE participants SET role = CASE WHEN id = $1 THEN 'host' ELSE 'guest' END WHERE room_id = $2 AND (id = $1 OR role = 'host')",
+                           [participantID, room.id])
+            return [.people, .state]
+        }
+    }
+}

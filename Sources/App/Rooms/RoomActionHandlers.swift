@@ -1,0 +1,217 @@
+import Domain
+import Foundation
+import Postgres
+import Web
+
+/// Everything that changes a room from its page: timer, queue, theme, tasks, proposals, chat,
+/// moderation. Each is a form POST that answers 303 back to the room (JavaScript off or on),
+/// or the room page again with the reason and the typed input (422, 403, 404, 409, 429).
+enum RoomActionHandlers {
+    /// Validates, then applies `body` to the locked room, announces the new version and
+    /// redirects to `anchor`; a RoomProblem anywhere shows the room page with its message.
+    static func act(_ ctx: RequestContext, anchor: String = "", back: String? = nil, inputs: [String: String] = [:],
+                    newSegment: TemplateValue? = nil,
+                    _ body: (PostgresConnection, LockedRoom) throws -> Set<RoomPart>) throws -> Outcome {
+        let code = try RoomHandlers.parseCode(ctx)
+        do {
+            try RoomStore(database: ctx.services.database).change(code, session: ctx.session) { conn, room in
+                ((), try body(conn, room))
+            }.announce(ctx.services.hub)
+        } catch let problem as RoomProblem {
+            if back == "moderate" { return try RoomHandlers.moderationPage(ctx, code, error: problem) }
+            return try RoomHandlers.problemPage(ctx, code, problem, inputs: inputs, newSegment: newSegment)
+        } catch let problem as RoomRuleProblem {
+            return try RoomHandlers.problemPage(ctx, code, .invalid(problem.description), inputs: inputs, newSegment: newSegment)
+        }
+        return .response(.redirect(to: "/r/\(code.display)" + (back.map { "/\($0)" } ?? "") + anchor))
+    }
+
+    static func id(_ ctx: RequestContext) -> String { ctx.request.parameter("id") }
+
+    // MARK: Timer and theme
+
+    /// POST /r/:code/timer (action, at)
+    static let timer: Handler = { ctx in
+        let actionText = try ctx.field("action")
+        let atText = try ctx.field("at")
+        return try act(ctx, anchor: "#timer") { conn, room in
+            guard let action = TimerStore.Action(rawValue: actionText) else {
+                throw RoomProblem.invalid("Unknown timer action “\(actionText)”. Use start, pause, resume, skip, restart or end.")
+            }
+            guard atText.count <= 3, let at = Int(atText) else {
+                throw RoomProblem.invalid("The form did not say which segment it was for. Reload the page and try again.")
+            }
+            return try TimerStore.control(action, at: at, room: room, on: conn)
+        }
+    }
+
+    /// POST /r/:code/theme
+    static let theme: Handler = { ctx in
+        let raw = try ctx.field("theme")
+        return try act(ctx) { conn, room in
+            _ = try room.host()
+            let theme = try Theme(validating: raw)
+            try conn.query("UPDATE rooms SET theme = $2 WHERE id = $1", [room.id, theme.rawValue])
+            return [.state]
+        }
+    }
+
+    // MARK: Queue
+
+    static func segmentInputs(_ ctx: RequestContext) throws -> (kind: String, duration: String, label: String, task: String) {
+        (try ctx.field("kind"), try ctx.field("duration"), try ctx.field("label"), try ctx.field("public_task"))
+    }
+
+    /// POST /r/:code/segments
+    static let addSegment: Handler = { ctx in
+        let f = try segmentInputs(ctx)
+        return try act(ctx, anchor: "#queue", newSegment: RoomViews.newSegment(kind: f.kind, duration: f.duration, label: f.label, publicTask: f.task)) { conn, room in
+            _ = try room.host()
+            let spec = try SegmentSpec(kind: f.kind, duration: f.duration, label: f.label, publicTask: f.task)
+            return try QueueStore.add(spec, to: room, on: conn)
+        }
+    }
+
+    /// POST /r/:code/segments/:id
+    static let editSegment: Handler = { ctx in
+        let f = try segmentInputs(ctx)
+        return try act(ctx, anchor: "#queue") { conn, room in
+            _ = try room.host()
+            let spec = try SegmentSpec(kind: f.kind, duration: f.duration, label: f.label, publicTask: f.task)
+            return try QueueStore.edit(id(ctx), to: spec, in: room, on: conn)
+        }
+    }
+
+    /// POST /r/:code/segments/:id/delete
+    static let deleteSegment: Handler = { ctx in
+        try act(ctx, anchor: "#queue") { conn, room in
+            _ = try room.host()
+            return try QueueStore.delete(id(ctx), in: room, on: conn)
+        }
+    }
+
+    /// POST /r/:code/segments/:id/move (direction=up|down)
+    static let moveSegment: Handler = { ctx in
+        let direction = try ctx.field("direction")
+        return try act(ctx, anchor: "#queue") { conn, room in
+            _ = try room.host()
+            guard direction == "up" || direction == "down" else { throw RoomProblem.invalid("Move a segment up or down.") }
+            return try QueueStore.move(id(ctx), up: direction == "up", in: room, on: conn)
+        }
+    }
+
+    // MARK: Tasks
+
+    static func visibility(_ raw: String) throws -> Bool {
+        switch raw {
+        case "public": return true
+        case "private", "": return false
+        default: throw RoomProblem.invalid("A task is either private (only you see it) or public (everyone here sees it).")
+        }
+    }
+
+    /// POST /r/:code/tasks
+    static let addTask: Handler = { ctx in
+        let text = try ctx.field("text")
+        let vis = try ctx.field("visibility")
+        let segment = try ctx.field("segment")
+        return try act(ctx, anchor: "#my-tasks", inputs: ["task_input": text]) { conn, room in
+            try TaskStore.add(text: try ShortText(validating: text, what: "A task", max: RoomLimits.taskLength),
+                              isPublic: try visibility(vis), segmentID: segment.isEmpty ? nil : segment, room: room, on: conn)
+        }
+    }
+
+    /// POST /r/:code/tasks/:id
+    static let editTask: Handler = { ctx in
+        let text = try ctx.field("text")
+        let vis = try ctx.field("visibility")
+        return try act(ctx, anchor: "#my-tasks") { conn, room in
+            try TaskStore.edit(id(ctx), text: try ShortText(validating: text, what: "A task", max: RoomLimits.taskLength),
+                               isPublic: try visibility(vis), room: room, on: conn)
+        }
+    }
+
+    /// POST /r/:code/tasks/:id/toggle
+    static let toggleTask: Handler = { ctx in
+        try act(ctx, anchor: "#my-tasks") { conn, room in try TaskStore.toggle(id(ctx), room: room, on: conn) }
+    }
+
+    /// POST /r/:code/tasks/:id/delete
+    static let deleteTask: Handler = { ctx in
+        try act(ctx, anchor: "#my-tasks") { conn, room in try TaskStore.delete(id(ctx), room: room, on: conn) }
+    }
+
+    // MARK: Proposals
+
+    /// POST /r/:code/proposals
+    static let propose: Handler = { ctx in
+        let kind = try ctx.field("kind")
+        let segment = try ctx.field("segment")
+        let text = try ctx.field("text")
+        let f = (kind: try ctx.field("segment_kind"), duration: try ctx.field("duration"), label: try ctx.field("label"))
+        return try act(ctx, anchor: "#proposals") { conn, room in
+            let draft: ProposalStore.Draft
+            switch ProposalStore.Kind(rawValue: kind) {
+            case .publicTask:
+                draft = .init(kind: .publicTask, segmentID: segment.isEmpty ? nil : segment, spec: nil,
+                              text: try ShortText(validating: text, what: "A task", max: RoomLimits.taskLength).value)
+            case .addSegment:
+                draft = .init(kind: .addSegment, segmentID: nil,
+                              spec: try SegmentSpec(kind: f.kind, duration: f.duration, label: f.label, publicTask: ""), text: nil)
+            case .editSegment:
+                draft = .init(kind: .editSegment, segmentID: segment.isEmpty ? nil : segment,
+                              spec: try SegmentSpec(kind: f.kind, duration: f.duration, label: f.label, publicTask: ""), text: nil)
+            case nil:
+                throw RoomProblem.invalid("Choose what to propose: a public task, a new segment or a change to one.")
+            }
+            return try ProposalStore.propose(draft, room: room, on: conn)
+        }
+    }
+
+    /// POST /r/:code/proposals/:id/accept. A proposal that no longer applies is marked
+    /// rejected with the reason (committed), and the host sees 409 with that reason.
+    static let acceptProposal: Handler = { ctx in
+        let code = try RoomHandlers.parseCode(ctx)
+        var stale: String? = nil
+        let outcome = try act(ctx, anchor: "#proposals") { conn, room in
+            let (result, parts) = try ProposalStore.accept(id(ctx), room: room, on: conn)
+            if case .stale(let reason) = result { stale = reason }
+            return parts
+        }
+        if let stale { return try RoomHandlers.problemPage(ctx, code, .conflict(stale)) }
+        return outcome
+    }
+
+    /// POST /r/:code/proposals/:id/reject
+    static let rejectProposal: Handler = { ctx in
+        let reason = try ctx.field("reason")
+        return try act(ctx, anchor: "#proposals") { conn, room in
+            try ProposalStore.reject(id(ctx), reason: try ShortText.optional(reason, what: "A reason", max: RoomLimits.reasonLength)?.value,
+                                     room: room, on: conn)
+        }
+    }
+
+    // MARK: Chat and moderation
+
+    /// POST /r/:code/messages
+    static let postMessage: Handler = { ctx in
+        let text = try ctx.field("text")
+        return try act(ctx, anchor: "#chat-form", inputs: ["chat_input": text]) { conn, room in
+            try ChatStore.post(try ShortText(validating: text, what: "A message", max: RoomLimits.messageLength), room: room, on: conn)
+        }
+    }
+
+    /// POST /r/:code/messages/:id/delete
+    static let deleteMessage: Handler = { ctx in
+        try act(ctx, back: "moderate") { conn, room in try ChatStore.delete(id(ctx), room: room, on: conn) }
+    }
+
+    /// POST /r/:code/participants/:id/(mute|unmute|remove|host)
+    static func moderation(_ action: ModerationStore.Action) -> Handler {
+        { ctx in
+            try act(ctx, back: action == .host ? nil : "moderate") { conn, room in
+                try ModerationStore.apply(action, to: id(ctx), room: room, on: conn)
+            }
+        }
+    }
+}

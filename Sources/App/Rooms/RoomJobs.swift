@@ -1,0 +1,78 @@
+import Foundation
+import Logging
+
+/// The work rooms need when nobody is looking, run by a thread in every responder: segments
+/// that ended are advanced (several times a second, so open pages move on within a second),
+/// absent hosts are replaced, and expired rooms are folded into the statistics (one responder
+/// at a time). Every step locks what it changes and skips what another responder holds.
+final class RoomJobs: @unchecked Sendable {
+    static let sweepInterval: TimeInterval = 0.25
+    static let handOverCheckInterval: TimeInterval = 5
+    /// How long a host may be gone before the longest-present participant takes over.
+    static let hostAbsenceSeconds = 180
+
+    private let services: Services
+    private let cleanInterval: TimeInterval
+    private let lock = NSLock()
+    private var stopped = false
+    private var lastFailureLog = Date.distantPast
+
+    init(services: Services, cleanInterval: TimeInterval) {
+        self.services = services
+        self.cleanInterval = cleanInterval
+    }
+
+    func start() {
+        let thread = Thread { [self] in self.run() }
+        thread.name = "room-jobs"
+        thread.start()
+    }
+
+    func stop() { lock.lock(); stopped = true; lock.unlock() }
+
+    private var isStopped: Bool { lock.lock(); defer { lock.unlock() }; return stopped }
+
+    private func run() {
+        var lastHandOver = Date()
+        // Responders started together should not all clean at the same moment.
+        var lastClean = Date().addingTimeInterval(-cleanInterval + 5 + Double.random(in: 0...5))
+        while !isStopped {
+            Thread.sleep(forTimeInterval: Self.sweepInterval)
+            attempt("sweep") {
+                for (channel, version) in try TimerStore.sweep(database: services.database) {
+                    services.hub.notify(channel: channel, version: version)
+                }
+            }
+            if Date().timeIntervalSince(lastHandOver) >= Self.handOverCheckInterval {
+                lastHandOver = Date()
+                attempt("host hand-over") {
+                    for (channel, version) in try RoomStore(database: services.database)
+                        .handOverFromAbsentHosts(after: Self.hostAbsenceSeconds) {
+                        services.hub.notify(channel: channel, version: version)
+                    }
+                }
+            }
+            if Date().timeIntervalSince(lastClean) >= cleanInterval {
+                lastClean = Date()
+                attempt("clean-rooms") {
+                    if let summary = try StatsStore(database: services.database).cleanIfNobodyElseIs(redis: services.redis), summary.rooms > 0 {
+                        services.logger.info("clean-rooms", metadata: [
+                            "rooms": "\(summary.rooms)", "participants": "\(summary.participants)",
+                            "sessions": "\(summary.sessions)", "focus_seconds": "\(summary.focusSeconds)"])
+                    }
+                }
+            }
+        }
+    }
+
+    /// Runs a step; a database outage is logged at most every 30 s and the step is tried
+    /// again on the next tick.
+    private func attempt(_ name: String, _ body: () throws -> Void) {
+        do { try body() } catch {
+            if Date().timeIntervalSince(lastFailureLog) > 30 {
+                lastFailureLog = Date()
+                services.logger.warning("room job failed", metadata: ["job": "\(name)", "error": "\(error)"])
+            }
+        }
+    }
+}

@@ -1,0 +1,175 @@
+import Domain
+import Foundation
+import Web
+
+/// The room's parts that long-polls send separately; each has the room version at which it
+/// last changed (`rooms.<part>_v`).
+enum RoomPart: String, Sendable {
+    /// Timer, status, theme and who hosts.
+    case state, people, queue, tasks, proposals, chat
+    /// Something only its owner sees (a private task, a shadow-hidden message): the version
+    /// moves, so caches reload, but no part is sent to anyone else.
+    case personal
+
+    /// The parts with their own version column, in `RoomStore.roomColumns` order.
+    static let shared: [RoomPart] = [.state, .people, .queue, .tasks, .proposals, .chat]
+
+    var column: String { rawValue + "_v" }
+}
+
+struct Room: Sendable {
+    let id: String
+    let code: RoomCode
+    let theme: String
+    let status: String
+    let version: Int
+    let expiresAt: String
+    let currentIndex: Int
+    /// Running only: milliseconds from the load to the end of the current segment, measured by
+    /// the database (negative when the sweeper is about to advance it).
+    let msToEndAtLoad: Double?
+    let pausedRemainingMs: Int?
+    /// The version at which each part last changed.
+    let partVersions: [RoomPart: Int]
+
+    var channel: String { "room:\(id)" }
+}
+
+/// A room with everything in it, as loaded, independent of who looks at it: one load serves
+/// every viewer (RoomCache), and `view(for:)` filters what one viewer may see. Durations are
+/// kept relative to the load, which makes them immune to clock differences between hosts.
+struct RoomSnapshot: Sendable {
+    struct Member: Sendable {
+        let id: String
+        let name: String
+        let role: String
+        let sessionHash: [UInt8]
+        let idleAtLoad: Double
+        let isMuted: Bool
+    }
+
+    struct Segment: Sendable {
+        let id: String
+        let position: Int
+        let kind: SegmentKind
+        let label: String?
+        let durationSec: Int
+        let publicTask: String?
+
+        var name: String { label ?? kind.label }
+        var title: String { "\(name) · \(SegmentDuration.text(durationSec))" }
+    }
+
+    struct Task: Sendable {
+        let id: String
+        let participantID: String
+        let segmentID: String?
+        let text: String
+        let isPublic: Bool
+        let done: Bool
+        let author: String
+    }
+
+    struct Proposal: Sendable {
+        let id: String
+        let participantID: String?
+        let author: String
+        let kind: String
+        let status: String
+        let reason: String?
+        let summary: String
+    }
+
+    struct Message: Sendable {
+        let id: Int
+        let participantID: String?
+        let author: String
+        let text: String
+        /// Rendered once at load: escaped, links made safe.
+        let html: SafeHTML
+        let isShadowHidden: Bool
+        let at: String
+    }
+
+    let room: Room
+    let members: [Member]
+    let segments: [Segment]
+    let tasks: [Task]
+    let proposals: [Proposal]
+    /// The latest visible messages and the latest shadow-hidden ones, oldest first.
+    let messages: [Message]
+    let loadedAt: UInt64
+    let secondsToExpiry: Double
+
+    var isExpired: Bool { age >= secondsToExpiry }
+    var age: Double { Double(DispatchTime.now().uptimeNanoseconds - loadedAt) / 1e9 }
+
+    func member(for session: SessionID?) -> Member? {
+        guard let session else { return nil }
+        return members.first { $0.sessionHash == session.hash }
+    }
+
+    func contains(_ session: SessionID) -> Bool { member(for: session) != nil }
+
+    var host: Member? { members.first { $0.role == "host" } }
+
+    /// The same snapshot with this session seen just now.
+    func seen(_ session: SessionID) -> RoomSnapshot {
+        let elapsed = age
+        return RoomSnapshot(room: room, members: members.map {
+            $0.sessionHash == session.hash
+                ? Member(id: $0.id, name: $0.name, role: $0.role, sessionHash: $0.sessionHash, idleAtLoad: -elapsed, isMuted: $0.isMuted)
+                : $0
+        }, segments: segments, tasks: tasks, proposals: proposals, messages: messages, loadedAt: loadedAt,
+           secondsToExpiry: secondsToExpiry)
+    }
+
+    /// The timer as of now.
+    var timer: TimerView {
+        let room = self.room
+        let now = Int((Date().timeIntervalSince1970 * 1000).rounded())
+        let current = room.currentIndex < segments.count ? segments[room.currentIndex] : nil
+        let durationMs = (current?.durationSec ?? 0) * 1000
+        var remaining = durationMs
+        var endsAt: Int? = nil
+        switch room.status {
+        case "running":
+            remaining = max(0, Int(((room.msToEndAtLoad ?? 0) - age * 1000).rounded()))
+            endsAt = now + remaining
+        case "paused":
+            remaining = room.pausedRemainingMs ?? 0
+        case "ended":
+            remaining = 0
+        default:
+            break
+        }
+        return TimerView(status: room.status, index: room.currentIndex, count: segments.count,
+                         kind: room.status == "ended" ? "" : current?.kind.rawValue ?? "",
+                         phase: room.status == "ended" ? "Finished" : current?.name ?? "No segments yet",
+                         remainingMs: remaining, durationMs: durationMs, endsAtMs: endsAt, serverNowMs: now)
+    }
+
+    /// Whether the segment at `position` is over (read-only), now playing, or still to come.
+    func segmentState(_ position: Int) -> SegmentState {
+        if room.status == "ended" { return position < room.currentIndex || position == room.currentIndex ? .done : .upcoming }
+        if position < room.currentIndex { return .done }
+        if position == room.currentIndex && (room.status == "running" || room.status == "paused") { return .current }
+        return .upcoming
+    }
+
+    enum SegmentState: String { case done, current, upcoming }
+}
+
+/// What the timer shows at one moment.
+struct TimerView: Sendable {
+    let status: String
+    let index: Int
+    let count: Int
+    let kind: String
+    let phase: String
+    let remainingMs: Int
+    let durationMs: Int
+    /// Epoch milliseconds on this responder's clock (running only).
+    let endsAtMs: Int?
+    let serverNowMs: Int
+}

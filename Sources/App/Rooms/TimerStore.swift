@@ -1,0 +1,139 @@
+import Domain
+import Postgres
+
+/// The shared timer. It is stored as timestamps (the current segment, when it ends while
+/// running, what remained while paused) and advanced by whoever looks after it has ended: a
+/// change to the room, or the sweeper, which runs in every responder and skips rooms another
+/// one holds.
+enum TimerStore {
+    enum Action: String, CaseIterable {
+        case start, pause, resume, skip, restart, end
+    }
+
+    /// Completes the running segment if it has ended (and any that ended after it while nobody
+    /// looked), crediting focus segments once: in the transaction that moves past them, on the
+    /// locked room row. Returns whether anything moved.
+    static func completeDue(_ room: LockedRoom, on conn: PostgresConnection) throws -> Bool {
+        guard room.status == "running", var offset = room.msToEnd, offset <= 0 else { return false }
+        let segments = try QueueStore.segments(roomID: room.id, on: conn)
+        var index = room.currentIndex
+        var ended = false
+        while true {
+            if index < segments.count, segments[index].kind == .focus {
+                // Completed when it was due, not when we noticed.
+                try conn.query("""
+                    INSERT INTO focus_completions (room_id, segment_id, seconds, completed_at)
+                    VALUES ($1, $2, $3, now() + make_interval(secs => $4::float8 / 1000))
+                    """, [room.id, segments[index].id, segments[index].durationSec, String(offset)])
+            }
+            if index + 1 >= segments.count { ended = true; break }
+            index += 1
+            // The next segment began when the previous one ended, however late we are.
+            offset += Double(segments[index].durationSec * 1000)
+            if offset > 0 { break }
+        }
+        if ended {
+            try conn.query("""
+                UPDATE rooms SET status = 'ended', segment_ends_at = NULL, paused_remaining_ms = NULL, current_segment_index = $2
+                WHERE id = $1
+                """, [room.id, index])
+        } else {
+            try conn.query("""
+                UPDATE rooms SET current_segment_index = $2, segment_ends_at = now() + make_interval(secs => $3::float8 / 1000)
+                WHERE id = $1
+                """, [room.id, index, String(offset)])
+        }
+        return true
+    }
+
+    /// Applies a host's timer control. `at` is the segment index the host saw; a different one
+    /// means the room moved on meanwhile and the click is refused rather than applied twice.
+    static func control(_ action: Action, at: Int, room: LockedRoom, on conn: PostgresConnection) throws -> Set<RoomPart> {
+        _ = try room.host()
+        guard at == room.currentIndex else {
+            throw RoomProblem.conflict("The timer has moved on since your page was drawn; nothing was changed. Here is where it is now.")
+        }
+        let status = room.status
+        func refuse(_ why: String) -> RoomProblem { .conflict(why + " Nothing was changed.") }
+        func duration(_ index: Int) throws -> Int {
+            guard let row = try conn.query("SELECT duration_sec FROM segments WHERE room_id = $1 AND position = $2",
+                                           [room.id, index]).first else {
+                throw refuse("There is no segment to run: add one to the queue first.")
+            }
+            return row.int(0)
+        }
+        func run(_ index: Int, milliseconds: Int) throws {
+            try conn.query("""
+                UPDATE rooms SET status = 'running', current_segment_index = $2, paused_remaining_ms = NULL,
+                       segment_ends_at = now() + make_interval(secs => $3::float8 / 1000)
+                WHERE id = $1
+                """, [room.id, index, milliseconds])
+        }
+        switch action {
+        case .start:
+            guard status == "idle" else { throw refuse(status == "ended" ? "This session has ended." : "The timer is already started.") }
+            try run(room.currentIndex, milliseconds: try duration(room.currentIndex) * 1000)
+            return [.state, .queue]
+        case .pause:
+            guard status == "running" else { throw refuse("The timer is not running.") }
+            try conn.query("""
+                UPDATE rooms SET status = 'paused', segment_ends_at = NULL,
+                       paused_remaining_ms = greatest(1000, (extract(epoch FROM segment_ends_at - now()) * 1000)::integer)
+                WHERE id = $1
+                """, [room.id])
+            return [.state]
+        case .resume:
+            guard status == "paused", let remaining = room.pausedRemainingMs else { throw refuse("The timer is not paused.") }
+            try run(room.currentIndex, milliseconds: remaining)
+            return [.state]
+        case .skip:
+            guard status == "running" || status == "paused" else { throw refuse("Start the timer before skipping.") }
+            let next = room.currentIndex + 1
+            if next >= room.segmentCount {
+                try finish(room, at: room.currentIndex, on: conn)
+            } else {
+                try run(next, milliseconds: try duration(next) * 1000)
+            }
+            return [.state, .queue]
+        case .restart:
+            guard status == "running" || status == "paused" else { throw refuse("Only a started segment can be restarted.") }
+            try run(room.currentIndex, milliseconds: try duration(room.currentIndex) * 1000)
+            return [.state]
+        case .end:
+            guard status != "ended" else { throw refuse("This session has already ended.") }
+            try finish(room, at: room.currentIndex, on: conn)
+            return [.state, .queue]
+        }
+    }
+
+    private static func finish(_ room: LockedRoom, at index: Int, on conn: PostgresConnection) throws {
+        try conn.query("""
+            UPDATE rooms SET status = 'ended', segment_ends_at = NULL, paused_remaining_ms = NULL, current_segment_index = $2
+            WHERE id = $1
+            """, [room.id, index])
+    }
+
+    /// Advances every running room whose segment has ended (at most `limit` per call), each in
+    /// the same transaction as its completion records; rooms locked by another responder are
+    /// skipped, so running this everywhere at once counts nothing twice. Returns what moved.
+    static func sweep(database: PostgresPool, limit: Int = 100) throws -> [(channel: String, version: Int)] {
+        try database.transaction { conn in
+            let due = try conn.query("""
+                SELECT r.id, r.code, r.current_segment_index, (extract(epoch FROM r.segment_ends_at - now()) * 1000)::float8
+                FROM rooms r WHERE r.status = 'running' AND r.segment_ends_at <= now() AND r.expires_at > now()
+                ORDER BY r.segment_ends_at LIMIT $1
+                FOR UPDATE SKIP LOCKED
+                """, [limit])
+            var moved: [(String, Int)] = []
+            for row in due {
+                let room = LockedRoom(id: row.string(0), code: RoomCode(parsing: row.string(1))!, status: "running",
+                                      currentIndex: row.int(2), segmentCount: 0, msToEnd: row[3].flatMap(Double.init),
+                                      pausedRemainingMs: nil, me: nil)
+                if try completeDue(room, on: conn) {
+                    moved.append((room.channel, try RoomStore.bump(room.id, parts: [.state, .queue], on: conn)))
+                }
+            }
+            return moved
+        }
+    }
+}

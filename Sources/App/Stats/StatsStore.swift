@@ -1,0 +1,126 @@
+import Foundation
+import Postgres
+import Redis
+
+/// Daily statistics and the clean-up that feeds them. Expired rooms are folded into
+/// `daily_statistics` and deleted in the same transaction, batch by batch, with the rooms
+/// locked and locked ones skipped: a room is counted exactly once however many clean-ups run,
+/// at once or one after another.
+public struct StatsStore {
+    let database: PostgresPool
+
+    public init(database: PostgresPool) { self.database = database }
+
+    public struct Summary: Sendable, Equatable {
+        public var rooms = 0
+        public var participants = 0
+        public var sessions = 0
+        public var focusSeconds = 0
+    }
+
+    struct Day: Sendable {
+        let day: String
+        let roomsCreated: Int
+        let participants: Int
+        let sessions: Int
+        let focusSeconds: Int
+    }
+
+    /// Folds and deletes every expired room, `batch` rooms per transaction, then clears their
+    /// Redis mirror keys.
+    public func cleanExpiredRooms(batch: Int = 500, redis: RedisPool?) throws -> Summary {
+        var total = Summary()
+        while true {
+            let (summary, ids) = try cleanBatch(limit: batch)
+            if ids.isEmpty { break }
+            total.rooms += summary.rooms
+            total.participants += summary.participants
+            total.sessions += summary.sessions
+            total.focusSeconds += summary.focusSeconds
+            if let redis {
+                // The mirror keys also expire on their own, so a failure here is harmless.
+                for start in stride(from: 0, to: ids.count, by: 200) {
+                    let slice = ids[start..<min(start + 200, ids.count)]
+                    _ = try? redis.command(["DEL"] + slice.flatMap { ["room:timer:\($0)", "room:presence:\($0)"] })
+                }
+            }
+        }
+        // A day's sessions can only be seen again while a room created that day still exists.
+        try database.query("""
+            DELETE FROM daily_session_seen
+            WHERE day < (coalesce((SELECT min(created_at) FROM rooms), now()) AT TIME ZONE 'UTC')::date
+            """)
+        return total
+    }
+
+    private func cleanBatch(limit: Int) throws -> (Summary, [String]) {
+        try database.transaction { conn in
+            let ids = try conn.query("""
+                SELECT id::text FROM rooms WHERE expires_at <= now() ORDER BY expires_at LIMIT $1 FOR UPDATE SKIP LOCKED
+                """, [limit]).map { $0.string(0) }
+            guard !ids.isEmpty else { return (Summary(), []) }
+            let array = "{" + ids.joined(separator: ",") + "}"
+            var summary = Summary()
+            summary.rooms = ids.count
+            // One statement per figure; each adds its per-day counts to the day's row.
+            func fold(_ column: String, _ select: String) throws -> Int {
+                try conn.query("""
+                    WITH figures AS (\(select)),
+                    upserted AS (
+                        INSERT INTO daily_statistics (day, \(column)) SELECT day, n FROM figures
+                        ON CONFLICT (day) DO UPDATE SET \(column) = daily_statistics.\(column) + EXCLUDED.\(column)
+                        RETURNING 1)
+                    SELECT coalesce(sum(n), 0)::bigint, (SELECT count(*) FROM upserted) FROM figures
+                    """, [array]).first!.int(0)
+            }
+            _ = try fold("rooms_created", """
+                SELECT (created_at AT TIME ZONE 'UTC')::date AS day, count(*) AS n FROM rooms WHERE id = ANY($1::uuid[]) GROUP BY 1
+                """)
+            summary.participants = try fold("total_participants", """
+                SELECT (joined_at AT TIME ZONE 'UTC')::date AS day, count(*) AS n FROM participants
+                WHERE room_id = ANY($1::uuid[]) GROUP BY 1
+                """)
+            // A session is counted on a day only the first time any cleaned room shows it.
+            summary.sessions = try fold("total_sessions", """
+                WITH seen AS (
+                    INSERT INTO daily_session_seen (day, session_hash)
+                    SELECT DISTINCT (joined_at AT TIME ZONE 'UTC')::date, session_hash FROM participants
+                    WHERE room_id = ANY($1::uuid[])
+                    ON CONFLICT DO NOTHING RETURNING day)
+                SELECT day, count(*) AS n FROM seen GROUP BY 1
+                """)
+            summary.focusSeconds = try fold("total_focus_seconds", """
+                SELECT (completed_at AT TIME ZONE 'UTC')::date AS day, sum(seconds) AS n FROM focus_completions
+                WHERE room_id = ANY($1::uuid[]) GROUP BY 1
+                """)
+            try conn.query("DELETE FROM rooms WHERE id = ANY($1::uuid[])", [array])
+            return (summary, ids)
+        }
+    }
+
+    /// The periodic run inside `serve`: one responder at a time (an advisory lock held for the
+    /// run; the others skip until their next turn). nil when another one holds it.
+    func cleanIfNobodyElseIs(redis: RedisPool?) throws -> Summary? {
+        try database.withConnection { conn in
+            guard try conn.query("SELECT pg_try_advisory_lock(7007001)").first!.bool(0) else { return nil }
+            defer { _ = try? conn.query("SELECT pg_advisory_unlock(7007001)") }
+            return try cleanExpiredRooms(redis: redis)
+        }
+    }
+
+    /// The most recent days with figures, newest first.
+    func days(limit: Int = 30) throws -> [Day] {
+        try database.query("""
+            SELECT to_char(day, 'YYYY-MM-DD'), rooms_created, total_participants, total_sessions, total_focus_seconds
+            FROM daily_statistics ORDER BY day DESC LIMIT $1
+            """, [limit]).map { Day(day: $0.string(0), roomsCreated: $0.int(1), participants: $0.int(2), sessions: $0.int(3), focusSeconds: $0.int(4)) }
+    }
+
+    /// Rooms open now, and how many have a running timer.
+    func live() throws -> (open: Int, running: Int) {
+        let row = try database.query("""
+            SELECT count(*), count(*) FILTER (WHERE status = 'running') FROM rooms WHERE expires_at > now()
+            """).first!
+        return (row.int(0), row.int(1))
+    }
+}
