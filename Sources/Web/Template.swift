@@ -174,7 +174,15 @@ public final class TemplateLibrary: Sendable {
                 // Recursive partials are legal Mustache; the depth cap keeps a mistake finite.
                 let key = indent.isEmpty ? name : Self.indentedName(name, indent)
                 guard depth < 32, let nodes = templates[key] ?? templates[name] else { continue }
+                let start = out.count
                 render(nodes, &stack, &out, depth: depth + 1)
+                // Indentation goes after every newline of the partial but its last; when the
+                // partial ends in sections that rendered nothing, the last newline is only
+                // known now, and its indentation starts a line with nothing on it.
+                if !indent.isEmpty, out.count - start > indent.count, out[out.count - indent.count - 1] == 10,
+                   out[(out.count - indent.count)...].elementsEqual(indent) {
+                    out.removeLast(indent.count)
+                }
             }
         }
     }

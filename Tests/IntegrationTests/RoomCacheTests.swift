@@ -23,7 +23,7 @@ struct RoomCacheTests {
         let hub = try subscribedHub()
         defer { hub.releaseAll() }
         let cache = RoomCache(hub: hub)
-        let room = try store.create(host: SessionID.fresh(), hostName: try DisplayName(validating: "Cached"), lifetimeHours: 72)
+        let room = try TestRoom.make(name: "Cached")
         let epoch = hub.cacheEpoch
         cache.store(try #require(try store.snapshot(room.code)), epoch: epoch)
         #expect(cache.lookup(room.code)?.room.version == 1)
@@ -35,7 +35,7 @@ struct RoomCacheTests {
         #expect(cache.lookup(room.code) == nil)
 
         // A snapshot at the announced version is trusted again.
-        _ = try store.join(room: room, session: SessionID.fresh(), name: try DisplayName(validating: "Second"))
+        _ = try store.join(room.code, session: SessionID.fresh(), name: try DisplayName(validating: "Second"))
         cache.store(try #require(try store.snapshot(room.code)), epoch: hub.cacheEpoch)
         #expect(cache.lookup(room.code)?.members.count == 2)
 
@@ -47,13 +47,13 @@ struct RoomCacheTests {
     @Test func nothingIsCachedWithoutASubscription() throws {
         let hub = LiveHub(redis: nil, redisAddress: nil, logger: Logger(label: "test"), holdSeconds: 5)
         let cache = RoomCache(hub: hub)
-        let room = try store.create(host: SessionID.fresh(), hostName: try DisplayName(validating: "NoRedis"), lifetimeHours: 72)
+        let room = try TestRoom.make(name: "NoRedis")
         cache.store(try #require(try store.snapshot(room.code)), epoch: hub.cacheEpoch)
         #expect(cache.lookup(room.code) == nil)
     }
 
     @Test func expiryIsMeasuredByTheDatabaseAndHonoured() throws {
-        let room = try store.create(host: SessionID.fresh(), hostName: try DisplayName(validating: "Soon"), lifetimeHours: 72)
+        let room = try TestRoom.make(name: "Soon")
         try TestEnvironment.pool.query("UPDATE rooms SET expires_at = now() + interval '300 milliseconds' WHERE id = $1", [room.id])
         let snapshot = try #require(try store.snapshot(room.code))
         #expect(!snapshot.isExpired)

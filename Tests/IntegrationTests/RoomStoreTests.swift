@@ -4,71 +4,107 @@ import Postgres
 import Testing
 @testable import App
 
+/// A fresh room for one test: its code, id and the host's session.
+struct TestRoom {
+    let code: RoomCode
+    let id: String
+    let host: SessionID
+    var channel: String { "room:\(id)" }
+
+    static func make(queue: [SegmentSpec] = SegmentSpec.classic, name: String = "Host", hours: Int = 72) throws -> TestRoom {
+        let host = SessionID.fresh()
+        let store = RoomStore(database: TestEnvironment.pool)
+        let code = try store.create(host: host, hostName: try DisplayName(validating: name), theme: .midnightBloom, queue: queue,
+                                    lifetimeHours: hours)
+        return TestRoom(code: code, id: try #require(try store.find(code)).id, host: host)
+    }
+
+    func snapshot() throws -> RoomSnapshot { try #require(try RoomStore(database: TestEnvironment.pool).snapshot(code)) }
+}
+
 @Suite("Room store")
 struct RoomStoreTests {
     let store = RoomStore(database: TestEnvironment.pool)
 
     @Test func createFindJoinAndVersion() throws {
-        let host = SessionID.fresh()
-        let room = try store.create(host: host, hostName: try DisplayName(validating: "Host"), lifetimeHours: 72)
-        #expect(room.version == 1)
-        #expect(room.status == "idle")
-        #expect(try store.find(room.code)?.id == room.id)
+        let room = try TestRoom.make()
+        let created = try room.snapshot()
+        #expect(created.room.version == 1)
+        #expect(created.room.status == "idle")
+        #expect(created.segments.map(\.kind) == [.focus, .break, .focus, .break, .focus, .break, .focus, .longBreak])
         #expect(try store.find(RoomCode(parsing: room.code.value.lowercased())!)?.id == room.id)
 
         let guest = SessionID.fresh()
-        let version = try store.join(room: room, session: guest, name: try DisplayName(validating: "<Guest>"))
-        #expect(version == 2)
-        let view = try #require(try store.snapshot(room.code)).view(for: guest)
-        #expect(view.room.version == 2)
-        let people = view.participants
-        #expect(people.map(\.name) == ["Host", "<Guest>"])
-        #expect(people.map(\.isViewer) == [false, true])
-        #expect(people.map(\.role) == ["host", "guest"])
-        #expect(people.allSatisfy { $0.online })
+        let joined = try store.join(room.code, session: guest, name: try DisplayName(validating: "<Guest>"))
+        #expect(joined.version == 2)
+        let snapshot = try room.snapshot()
+        #expect(snapshot.members.map(\.name) == ["Host", "<Guest>"])
+        #expect(snapshot.members.map(\.role) == ["host", "guest"])
+        #expect(snapshot.member(for: guest)?.name == "<Guest>")
+        #expect(snapshot.room.partVersions[.people] == 2)
+        #expect(snapshot.room.partVersions[.chat] == 1)
 
         // Joining again renames instead of duplicating.
-        _ = try store.join(room: room, session: guest, name: try DisplayName(validating: "Guest"))
-        #expect(try store.snapshot(id: room.id)?.view(for: nil).participants.map(\.name) == ["Host", "Guest"])
+        _ = try store.join(room.code, session: guest, name: try DisplayName(validating: "Guest"))
+        #expect(try room.snapshot().members.map(\.name) == ["Host", "Guest"])
     }
 
     @Test func sessionsAreStoredOnlyHashed() throws {
-        let host = SessionID.fresh()
-        _ = try store.create(host: host, hostName: try DisplayName(validating: "Hash"), lifetimeHours: 72)
-        let rows = try TestEnvironment.pool.query("SELECT id_hash FROM sessions WHERE id_hash = $1", [ByteA(host.hash)])
+        let room = try TestRoom.make(name: "Hash")
+        let rows = try TestEnvironment.pool.query("SELECT id_hash FROM sessions WHERE id_hash = $1", [ByteA(room.host.hash)])
         #expect(rows.count == 1)
-        #expect(rows.first!.bytes(0) != Array(host.raw.utf8))
-        #expect(try TestEnvironment.pool.query("SELECT 1 FROM sessions WHERE encode(id_hash, 'escape') LIKE '%' || $1 || '%'", [host.raw]).count == 0)
+        #expect(try TestEnvironment.pool.query("SELECT 1 FROM sessions WHERE encode(id_hash, 'escape') LIKE '%' || $1 || '%'", [room.host.raw]).count == 0)
     }
 
     @Test func expiredRoomsAreNotFound() throws {
-        let room = try store.create(host: SessionID.fresh(), hostName: try DisplayName(validating: "Old"), lifetimeHours: 1)
+        let room = try TestRoom.make(hours: 1)
         try TestEnvironment.pool.query("UPDATE rooms SET expires_at = now() - interval '1 second' WHERE id = $1", [room.id])
         #expect(try store.find(room.code) == nil)
         #expect(try store.snapshot(room.code) == nil)
     }
 
     @Test func comingBackFromAwayBumpsTheVersionOnce() throws {
-        let host = SessionID.fresh()
-        let room = try store.create(host: host, hostName: try DisplayName(validating: "Away"), lifetimeHours: 72)
-        // Recently seen: nothing to write, nothing to announce.
-        #expect(try store.touch(room: room, session: host) == nil)
+        let room = try TestRoom.make(name: "Away")
+        let found = try #require(try store.find(room.code))
+        #expect(try store.touch(room: found, session: room.host) == nil)
         try TestEnvironment.pool.query("UPDATE participants SET last_seen_at = now() - interval '5 minutes' WHERE room_id = $1", [room.id])
-        let away = try #require(try store.snapshot(room.code)).view(for: host)
-        #expect(away.viewer?.online == false)
-        #expect((away.viewer?.idleSeconds ?? 0) >= 299)
-        #expect(try store.touch(room: room, session: host) == 2)
-        #expect(try store.touch(room: room, session: host) == nil)
-        #expect(try store.snapshot(id: room.id)?.view(for: nil).participants.first?.online == true)
+        #expect(try room.snapshot().members[0].idleAtLoad >= 299)
+        #expect(try store.touch(room: found, session: room.host) == 2)
+        #expect(try store.touch(room: found, session: room.host) == nil)
     }
 
     @Test func codesAreUniqueUnderConcurrentCreation() throws {
         let codes = Locked<[String]>([])
         DispatchQueue.concurrentPerform(iterations: 40) { i in
-            let room = try! store.create(host: SessionID.fresh(), hostName: try! DisplayName(validating: "P\(i)"), lifetimeHours: 72)
+            let room = try! TestRoom.make(queue: [], name: "P\(i)")
             codes.mutate { $0.append(room.code.value) }
         }
         #expect(Set(codes.value).count == 40)
+    }
+
+    @Test func aHostWhoLeavesHandsOverToTheLongestPresent() throws {
+        let room = try TestRoom.make()
+        let first = SessionID.fresh(), second = SessionID.fresh()
+        _ = try store.join(room.code, session: first, name: try DisplayName(validating: "First"))
+        _ = try store.join(room.code, session: second, name: try DisplayName(validating: "Second"))
+        _ = try store.leave(room.code, session: room.host)
+        #expect(try room.snapshot().host?.name == "First")
+    }
+
+    @Test func absentHostsAreReplacedOnceEvenWithSeveralResponders() throws {
+        let room = try TestRoom.make()
+        let guest = SessionID.fresh()
+        _ = try store.join(room.code, session: guest, name: try DisplayName(validating: "Heir"))
+        try TestEnvironment.pool.query("UPDATE participants SET last_seen_at = now() - interval '10 minutes' WHERE room_id = $1 AND role = 'host'", [room.id])
+        let changed = Locked<[String]>([])
+        DispatchQueue.concurrentPerform(iterations: 4) { _ in
+            let moved = try! store.handOverFromAbsentHosts(after: 180).map(\.channel).filter { $0 == room.channel }
+            changed.mutate { $0 += moved }
+        }
+        #expect(changed.value.count == 1)
+        let snapshot = try room.snapshot()
+        #expect(snapshot.host?.name == "Heir")
+        #expect(snapshot.members.filter { $0.role == "host" }.count == 1)
     }
 }
 

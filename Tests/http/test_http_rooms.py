@@ -64,33 +64,40 @@ class Member:
             assert self._id, f"{self.name} is not a participant of {self.room.code}"
         return self._id
 
-    def post(self, action: str, **fields) -> requests.Response:
-        """POST /r/CODE<action> with the CSRF token and the fields that are not None."""
+    # `where` is positional-only: "action" is also a form field (the timer's).
+    def post(self, where: str, /, **fields) -> requests.Response:
+        """POST /r/CODE<where> with the CSRF token and the fields that are not None."""
         body = [("csrf", self.token)] + [(k, v) for k, v in fields.items() if v is not None]
-        return self.user.post_form(f"/r/{self.room.code}{action}", body)
+        return self.user.post_form(f"/r/{self.room.code}{where}", body)
 
-    def ok(self, action: str, **fields) -> requests.Response:
-        r = self.post(action, **fields)
-        assert r.status_code == 303, f"POST {action} {fields} by {self.name}: {r.status_code} {excerpt(r)}"
-        assert r.headers["Location"] == f"/r/{self.room.code}", r.headers["Location"]
+    def ok(self, where: str, /, **fields) -> requests.Response:
+        r = self.post(where, **fields)
+        assert r.status_code == 303, f"POST {where} {fields} by {self.name}: {r.status_code} {excerpt(r)}"
+        # Back to the room (at the changed section), to the host's moderation page, or home after leaving.
+        location = r.headers["Location"]
+        back = re.fullmatch(rf"/r/{re.escape(self.room.code)}(/moderate)?(#[A-Za-z][\w-]*)?", location)
+        assert back or (where == "/leave" and location == "/"), f"POST {where} redirected to {location!r}"
         return r
 
-    def refused(self, status: int | set, action: str, **fields):
+    def refused(self, status: int | set, where: str, /, **fields):
         """POSTs and asserts the refusal: `status` (or one of a set), a room page with #room-error."""
-        r = self.post(action, **fields)
+        r = self.post(where, **fields)
         statuses = status if isinstance(status, set) else {status}
         assert r.status_code in statuses, \
-            f"POST {action} {fields} by {self.name}: expected {sorted(statuses)}, got {r.status_code} {excerpt(r)}"
+            f"POST {where} {fields} by {self.name}: expected {sorted(statuses)}, got {r.status_code} {excerpt(r)}"
         doc = parse_html(r.text)
         if r.status_code == 400 and doc.by_id("room-error") is None:
             # A malformed request may be refused before the room is read: the generic error page.
             assert doc.by_id("error-message") is not None, f"400 without an error message: {excerpt(r)}"
             return doc
         error = doc.by_id("room-error")
-        assert error is not None, f"POST {action} answered {r.status_code} without #room-error: {excerpt(r)}"
+        assert error is not None, f"POST {where} answered {r.status_code} without #room-error: {excerpt(r)}"
         assert error.get("role") == "alert" and error.clean_text(), "the room error is not an alert with text"
-        assert doc.by_id("room") is not None and doc.by_id("room").get("data-code") == self.room.code, \
-            "the refusal is not the room page"
+        # The room page, or for the host's moderation actions the moderation page (which links back).
+        page = doc.by_id("room")
+        assert page is not None and (page.get("data-code") == self.room.code or
+                                     page.find("a", href=f"/r/{self.room.code}") is not None), \
+            "the refusal is not the room's page"
         return doc
 
     def page(self) -> "Element":
@@ -1317,13 +1324,20 @@ def test_unknown_theme_is_422(make_room, theme):
 
 # ------------------------------------------------------------------------------------------- stats and clean-rooms
 
-def test_stats_page_has_a_chart(new_user):
+def test_stats_page_shows_daily_figures_with_a_chart(stack, new_user):
+    day = stack.psql("select ((now() at time zone 'utc')::date - 20)::text")
+    stack.psql("insert into daily_statistics values (:'v1'::date, 3, 7, 5, 4500) on conflict (day) do nothing", day)
+    figures = stack.psql("select rooms_created || ' ' || total_participants || ' ' || total_sessions || ' ' ||"
+                         " total_focus_seconds / 60 from daily_statistics where day = :'v1'::date", day).split()
     r = new_user().get("/stats")
     assert r.status_code == 200, r.status_code
     assert r.headers["Content-Type"].startswith("text/html")
     doc = parse_html(r.text)
     assert doc.find("svg") is not None, "no inline <svg> chart on /stats"
-    assert doc.find("table") is not None, "no table of daily figures on /stats"
+    assert not doc.find_all("script", src=None) or all(s.get("src") for s in doc.find_all("script"))
+    rows = {tr.find("th").clean_text(): [td.clean_text() for td in tr.find_all("td")]
+            for tr in doc.find("table").find_all("tr") if tr.find("td") is not None}
+    assert rows.get(day) == figures, f"the row for {day}: {rows.get(day)} but the database holds {figures}"
 
 
 def utc_today(stack) -> str:

@@ -63,9 +63,10 @@ public struct StatsStore {
             var summary = Summary()
             summary.rooms = ids.count
             // One statement per figure; each adds its per-day counts to the day's row.
-            func fold(_ column: String, _ select: String) throws -> Int {
+            // `before`: data-modifying CTEs the figures read, which must be at the top level.
+            func fold(_ column: String, before: String = "", _ select: String) throws -> Int {
                 try conn.query("""
-                    WITH figures AS (\(select)),
+                    WITH \(before) figures AS (\(select)),
                     upserted AS (
                         INSERT INTO daily_statistics (day, \(column)) SELECT day, n FROM figures
                         ON CONFLICT (day) DO UPDATE SET \(column) = daily_statistics.\(column) + EXCLUDED.\(column)
@@ -81,14 +82,13 @@ public struct StatsStore {
                 WHERE room_id = ANY($1::uuid[]) GROUP BY 1
                 """)
             // A session is counted on a day only the first time any cleaned room shows it.
-            summary.sessions = try fold("total_sessions", """
-                WITH seen AS (
+            summary.sessions = try fold("total_sessions", before: """
+                seen AS (
                     INSERT INTO daily_session_seen (day, session_hash)
                     SELECT DISTINCT (joined_at AT TIME ZONE 'UTC')::date, session_hash FROM participants
                     WHERE room_id = ANY($1::uuid[])
-                    ON CONFLICT DO NOTHING RETURNING day)
-                SELECT day, count(*) AS n FROM seen GROUP BY 1
-                """)
+                    ON CONFLICT DO NOTHING RETURNING day),
+                """, "SELECT day, count(*) AS n FROM seen GROUP BY 1")
             summary.focusSeconds = try fold("total_focus_seconds", """
                 SELECT (completed_at AT TIME ZONE 'UTC')::date AS day, sum(seconds) AS n FROM focus_completions
                 WHERE room_id = ANY($1::uuid[]) GROUP BY 1
