@@ -100,25 +100,24 @@ LEFT JOIN segments s ON s.room_id = r.id AND s.position = t.seg
 WHERE r.code = :'code'
 ORDER BY t.k;
 
--- Proposals: four pending (one of each kind, two adds), two decided. Payload shapes follow
--- Sources/App/Rooms (see the check in bench/run.sh: the page must render them).
+-- Proposals: four pending (one of each kind, two adds), two decided. The payload has the shape
+-- ProposalStore.propose writes (every key present, 'summary' precomputed).
 INSERT INTO proposals (room_id, participant_id, author_name, kind, payload, status, reason, created_at, decided_at)
 SELECT r.id, p.id, p.display_name, x.kind,
-       CASE x.kind
-         WHEN 'add_segment' THEN jsonb_strip_nulls(jsonb_build_object('kind', x.seg_kind, 'duration_sec', x.dur, 'label', x.label))
-         WHEN 'edit_segment' THEN jsonb_strip_nulls(jsonb_build_object('segment_id', s.id, 'kind', x.seg_kind, 'duration_sec', x.dur, 'label', x.label))
-         ELSE jsonb_build_object('segment_id', s.id, 'text', x.text)
-       END,
+       jsonb_build_object('segment_id', s.id::text, 'kind', x.seg_kind, 'duration_sec', x.dur, 'label', x.label,
+                          'public_task', NULL::text, 'text', x.text, 'summary', x.summary),
        x.status, x.reason, now() - interval '60 minutes' + x.k * interval '5 minutes',
        CASE WHEN x.status <> 'pending' THEN now() - interval '30 minutes' END
 FROM rooms r
-JOIN (VALUES (1, 2, 'add_segment', 'focus', 1800, NULL, NULL, 0, 'pending', NULL),
-             (2, 3, 'edit_segment', 'focus', 2400, NULL, NULL, 7, 'pending', NULL),
-             (3, 4, 'public_task', NULL, NULL, NULL, 'Review <PR> & merge "it"', 9, 'pending', NULL),
-             (4, 5, 'add_segment', 'custom', 600, 'Stretch & water', NULL, 0, 'pending', NULL),
-             (5, 6, 'add_segment', 'break', 300, NULL, NULL, 0, 'accepted', NULL),
-             (6, 7, 'public_task', NULL, NULL, NULL, 'Celebrate 🎉', 2, 'rejected', 'that segment is already done'))
-     AS x (k, who, kind, seg_kind, dur, label, text, seg, status, reason) ON true
+JOIN (VALUES (1, 2, 'add_segment', 'focus', 1800, NULL, NULL, NULL, 'pending', NULL, 'add Focus · 30 min'),
+             (2, 3, 'edit_segment', 'focus', 2400, NULL, NULL, 7, 'pending', NULL, 'change segment 8 (Focus · 50 min) to Focus · 40 min'),
+             (3, 4, 'public_task', NULL, NULL, NULL, 'Review <PR> & merge "it"', 9, 'pending', NULL,
+              'task “Review <PR> & merge "it"” for segment 10 (Focus · 25 min)'),
+             (4, 5, 'add_segment', 'custom', 600, 'Stretch & water', NULL, NULL, 'pending', NULL, 'add Stretch & water · 10 min'),
+             (5, 6, 'add_segment', 'break', 300, NULL, NULL, NULL, 'accepted', NULL, 'add Break · 5 min'),
+             (6, 7, 'public_task', NULL, NULL, NULL, 'Celebrate 🎉', 2, 'rejected', 'no longer applies: that segment is already over',
+              'task “Celebrate 🎉” for segment 3 (Focus · 25 min)'))
+     AS x (k, who, kind, seg_kind, dur, label, text, seg, status, reason, summary) ON true
 JOIN LATERAL (SELECT id, display_name FROM participants WHERE room_id = r.id ORDER BY joined_at OFFSET x.who LIMIT 1) p ON true
 LEFT JOIN segments s ON s.room_id = r.id AND s.position = x.seg
 WHERE r.code = :'code'

@@ -80,7 +80,9 @@ FROM participants p JOIN bench_room_ids r ON r.id = p.room_id
 WHERE p.display_name IN ('Guest 0', 'Guest 1');
 
 INSERT INTO proposals (room_id, participant_id, author_name, kind, payload, created_at)
-SELECT p.room_id, p.id, p.display_name, 'add_segment', '{"kind": "focus", "duration_sec": 1500}', p.joined_at
+SELECT p.room_id, p.id, p.display_name, 'add_segment',
+       '{"segment_id": null, "kind": "focus", "duration_sec": 1500, "label": null, "public_task": null, "text": null, "summary": "add Focus · 25 min"}',
+       p.joined_at
 FROM participants p JOIN bench_room_ids r ON r.id = p.room_id
 WHERE p.display_name = 'Guest 1';
 

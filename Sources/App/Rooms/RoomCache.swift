@@ -72,6 +72,7 @@ struct RoomReader {
         let epoch = services.hub.cacheEpoch
         guard let loaded = try store.snapshot(code) else { return nil }
         services.roomCache.store(loaded, epoch: epoch)
+        RoomMirror.write(loaded, redis: services.redis)
         return loaded
     }
 
@@ -79,6 +80,7 @@ struct RoomReader {
         let epoch = services.hub.cacheEpoch
         guard let loaded = try store.snapshot(id: id) else { return nil }
         services.roomCache.store(loaded, epoch: epoch)
+        RoomMirror.write(loaded, redis: services.redis)
         return loaded
     }
 }

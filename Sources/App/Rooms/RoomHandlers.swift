@@ -151,6 +151,7 @@ enum RoomHandlers {
         }
         guard let version = try reader.store.touch(room: snapshot.room, session: ctx.session) else {
             ctx.services.roomCache.markSeen(code, session: ctx.session)
+            RoomMirror.seen(roomID: snapshot.room.id, participantID: viewer.id, redis: ctx.services.redis)
             return snapshot.seen(ctx.session)
         }
         ctx.services.hub.notify(channel: snapshot.room.channel, version: version)
