@@ -101,12 +101,13 @@ say "second run: daily_statistics $second; daily_session_seen rows $seen1 -> $se
 q -c "DROP TABLE bench_expected_daily"
 
 # Does the command's own summary agree with the rows?
-reported_ok=NO
-case " $first_out " in
-  *" rooms=$exp_rooms "*" participants=$exp_participants "*" sessions=$exp_sessions "*" focus_seconds=$exp_focus "*) reported_ok=yes ;;
-esac
+has() { case " $1 " in *" $2 "*) return 0 ;; esac; return 1; } # has "k=v k=v" "k=v"
+reported_ok=yes
+for kv in "rooms=$exp_rooms" "participants=$exp_participants" "sessions=$exp_sessions" "focus_seconds=$exp_focus"; do
+  has "$first_out" "$kv" || reported_ok=NO
+done
 second_zero=NO
-case " $second_out " in *" rooms=0 "*) second_zero=yes ;; esac
+has "$second_out" "rooms=0" && second_zero=yes
 
 verdict=ok
 [ "$first_rc" = 0 ] && [ "$second_rc" = 0 ] && [ "$stats" = OK ] && [ "$expired_left" = 0 ] &&

@@ -14,34 +14,24 @@ enum TimerStore {
     /// looked), crediting focus segments once: in the transaction that moves past them, on the
     /// locked room row. Returns whether anything moved.
     static func completeDue(_ room: LockedRoom, on conn: PostgresConnection) throws -> Bool {
-        guard room.status == "running", var offset = room.msToEnd, offset <= 0 else { return false }
+        guard room.status == "running", let msToEnd = room.msToEnd, msToEnd <= 0 else { return false }
         let segments = try QueueStore.segments(roomID: room.id, on: conn)
-        var index = room.currentIndex
-        var ended = false
-        while true {
-            if index < segments.count, segments[index].kind == .focus {
-                // Completed when it was due, not when we noticed.
-                try conn.query("""
-                    INSERT INTO focus_completions (room_id, segment_id, seconds, completed_at)
-                    VALUES ($1, $2, $3, now() + make_interval(secs => $4::float8 / 1000))
-                    """, [room.id, segments[index].id, segments[index].durationSec, String(offset)])
-            }
-            if index + 1 >= segments.count { ended = true; break }
-            index += 1
-            // The next segment began when the previous one ended, however late we are.
-            offset += Double(segments[index].durationSec * 1000)
-            if offset > 0 { break }
-        }
-        if ended {
+        guard let advance = TimerMath.advance(durationsSec: segments.map(\.durationSec), isFocus: segments.map { $0.kind == .focus },
+                                              index: room.currentIndex, msToEnd: msToEnd) else { return false }
+        for (index, endedAt) in advance.completedFocus {
+            // Completed when it was due, not when we noticed.
             try conn.query("""
-                UPDATE rooms SET status = 'ended', segment_ends_at = NULL, paused_remaining_ms = NULL, current_segment_index = $2
-                WHERE id = $1
-                """, [room.id, index])
+                INSERT INTO focus_completions (room_id, segment_id, seconds, completed_at)
+                VALUES ($1, $2, $3, now() + make_interval(secs => $4::float8 / 1000))
+                """, [room.id, segments[index].id, segments[index].durationSec, String(endedAt)])
+        }
+        if advance.ended {
+            try finish(room, at: advance.index, on: conn)
         } else {
             try conn.query("""
                 UPDATE rooms SET current_segment_index = $2, segment_ends_at = now() + make_interval(secs => $3::float8 / 1000)
                 WHERE id = $1
-                """, [room.id, index, String(offset)])
+                """, [room.id, advance.index, String(advance.msToEnd)])
         }
         return true
     }

@@ -1,0 +1,310 @@
+#!/usr/bin/python3
+"""Timer fan-out: N browsers long-poll one room; how fast does the host's timer change reach them all?
+
+    /usr/bin/python3 bench/timer_fanout.py --base http://127.0.0.1:18180 --code ABC-DEF \
+        --host-cookie PP_SID [--n 1000] [--rounds 5] [--json OUT.json]
+
+Each round:
+1. Reads the room as its host (GET /r/CODE with the host's pp_sid): the CSRF token (#room[data-csrf]),
+   the version ([data-live][data-version]), and the timer's status and index (.timer-state).
+2. Opens N connections to nginx, each `GET /r/CODE/poll?since=V` with its own random pp_sid cookie (one
+   browser may hold at most 16 parked polls, so they must be distinct browsers), and waits until /readyz
+   reports them parked (parked_polls grew by N), then --settle seconds more; none may be answered yet.
+3. Sends POST /r/CODE/timer (action=pause when running, resume when paused, start when idle; at=<index>;
+   csrf) as the host with an Origin header naming the nginx host, on a connection opened beforehand;
+   t0 is taken just before the send.
+4. Records when each poll's complete response arrives: p50, p95, p99 and max of (arrival - t0), and how
+   many were 200 (with the new version and a "timer" fragment).
+Rounds alternate pause and resume, re-parking every poll with the new version. At the end: per-round
+lines and the p99 over all rounds' answers (target: <= 100 ms).
+
+Standard library only; the epoll loop and HTTP parsing come from bench/parked_polls.py.
+"""
+
+import argparse
+import base64
+import json
+import os
+import re
+import resource
+import select
+import socket
+import sys
+import time
+import urllib.parse
+import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from parked_polls import pct, response_complete  # noqa: E402
+
+
+def log(msg):
+    print(f"timer_fanout: {msg}", file=sys.stderr, flush=True)
+
+
+def http_get(url, headers=None, timeout=10):
+    req = urllib.request.Request(url, headers=headers or {})
+    with urllib.request.urlopen(req, timeout=timeout) as resp:
+        return resp.status, resp.read()
+
+
+def random_cookie():
+    return base64.urlsafe_b64encode(os.urandom(32)).rstrip(b"=").decode()
+
+
+class Poll:
+    __slots__ = ("sock", "out", "buf", "need", "status", "state", "done_at")
+
+    def __init__(self, sock, out):
+        self.sock, self.out = sock, out
+        self.buf, self.need, self.status, self.state, self.done_at = b"", None, None, "connecting", None
+
+
+def body_of(c):
+    return c.buf.split(b"\r\n\r\n", 1)[1] if b"\r\n\r\n" in c.buf else b""
+
+
+def read_room(args):
+    """The host's view of the room: csrf, version, timer status and index."""
+    status, page = http_get(f"{args.base}/r/{args.code}", {"Cookie": f"pp_sid={args.host_cookie}"})
+    text = page.decode("utf-8", "replace")
+    room = re.search(r'<article[^>]*\bid="room"[^>]*>', text)
+    if not room:
+        raise SystemExit("timer_fanout: no #room element on the room page")
+    room = room.group(0)
+    attr = lambda tag, name: (re.search(rf'\b{name}="([^"]*)"', tag) or [None, None])[1]
+    live = re.search(r'<[^>]*\bdata-live="[^"]*"[^>]*>', text)
+    timer = re.search(r'<[^>]*\bclass="timer-state"[^>]*>', text)
+    if not live or not timer:
+        raise SystemExit("timer_fanout: no [data-live] or .timer-state on the room page")
+    return {
+        "role": attr(room, "data-viewer-role"),
+        "csrf": attr(room, "data-csrf"),
+        "version": int(attr(live.group(0), "data-version")),
+        "status": attr(timer.group(0), "data-status"),
+        "index": int(attr(timer.group(0), "data-index") or 0),
+        "bytes": len(page),
+    }
+
+
+def parked_now(args):
+    try:
+        _, body = http_get(f"{args.base}/readyz", timeout=2)
+        return json.loads(body).get("parked_polls")
+    except Exception as e:  # a busy responder may time out once; the caller tries again
+        log(f"/readyz: {e}")
+        return None
+
+
+def one_round(args, number, host, port, host_header):
+    result = {"round": number, "n": args.n, "problems": []}
+    room = read_room(args)
+    if room["role"] != "host":
+        raise SystemExit(f"timer_fanout: the cookie is not the host's (data-viewer-role={room['role']!r})")
+    action = {"running": "pause", "paused": "resume", "idle": "start"}.get(room["status"])
+    if action is None:
+        raise SystemExit(f"timer_fanout: the timer is {room['status']}; nothing to pause or resume")
+    version = room["version"]
+    result.update(version_before=version, action=action, at=room["index"], status_before=room["status"])
+    parked0 = parked_now(args) or 0
+
+    # Open the polls, all at once (1,000 is well inside the responder's listen queue of 4,096).
+    ep = select.epoll()
+    conns = {}
+    t_open = time.monotonic()
+    for _ in range(args.n):
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        s.setblocking(False)
+        try:
+            s.connect((host, port))
+        except BlockingIOError:
+            pass
+        req = (f"GET /r/{args.code}/poll?since={version} HTTP/1.1\r\nHost: {host_header}\r\n"
+               f"Accept: application/json\r\nCookie: pp_sid={random_cookie()}\r\n"
+               f"User-Agent: bench-timer-fanout\r\n\r\n").encode()
+        c = Poll(s, req)
+        conns[s.fileno()] = c
+        ep.register(s.fileno(), select.EPOLLOUT | select.EPOLLIN | select.EPOLLRDHUP)
+
+    def pump(timeout):
+        events = ep.poll(timeout, 4096)
+        now = time.monotonic()  # after the wait: when these events were seen
+        for fd, ev in events:
+            c = conns[fd]
+            if c.state == "connecting":
+                if ev & (select.EPOLLERR | select.EPOLLHUP):
+                    c.state, c.status, c.done_at = "done", "connect-error", now
+                    ep.unregister(fd)
+                    continue
+                if ev & select.EPOLLOUT:
+                    c.sock.send(c.out)  # small: fits in the socket buffer
+                    c.state = "sent"
+                    ep.modify(fd, select.EPOLLIN | select.EPOLLRDHUP)
+                continue
+            try:
+                data = c.sock.recv(65536)
+            except BlockingIOError:
+                continue
+            except OSError:
+                data = b""
+            if not data:
+                if c.status is None or c.need is None or len(c.buf) < c.need:
+                    c.status = f"eof:{c.status}"
+                c.state, c.done_at = "done", now
+                ep.unregister(fd)
+                continue
+            c.buf += data
+            if response_complete(c):
+                c.state, c.done_at = "done", now
+                ep.unregister(fd)
+
+    # Wait until all are sent and parked.
+    deadline = time.monotonic() + args.park_wait
+    parked = None
+    last_check = 0.0
+    while time.monotonic() < deadline:
+        pump(0.05)
+        now = time.monotonic()
+        if now - last_check < 0.1:
+            continue
+        last_check = now
+        if any(c.state == "connecting" for c in conns.values()):
+            continue
+        parked = parked_now(args)
+        if parked is not None and parked - parked0 >= args.n:
+            break
+    t_parked = time.monotonic()
+    result["park_seconds"] = round(t_parked - t_open, 2)
+    result["parked"] = None if parked is None else parked - parked0
+    if parked is None or parked - parked0 < args.n:
+        result["problems"].append(f"only {result['parked']} of {args.n} polls parked after {args.park_wait} s")
+    settle_end = time.monotonic() + args.settle
+    while time.monotonic() < settle_end:
+        pump(0.05)
+    early = [c for c in conns.values() if c.done_at is not None]
+    if early:
+        kinds = {}
+        for c in early:
+            kinds[str(c.status)] = kinds.get(str(c.status), 0) + 1
+        result["problems"].append(f"{len(early)} polls answered before the change: {kinds}")
+    log(f"round {number}: {result['parked']} of {args.n} parked in {result['park_seconds']} s at version {version}; "
+        f"{action} at={room['index']}")
+
+    # The change, on a connection opened beforehand.
+    form = urllib.parse.urlencode({"csrf": room["csrf"], "action": action, "at": str(room["index"])}).encode()
+    post = (f"POST /r/{args.code}/timer HTTP/1.1\r\nHost: {host_header}\r\nOrigin: {args.base}\r\n"
+            f"Cookie: pp_sid={args.host_cookie}\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+            f"Content-Length: {len(form)}\r\nConnection: close\r\n\r\n").encode() + form
+    ps = socket.create_connection((host, port), timeout=5)
+    ps.setblocking(False)
+    pc = Poll(ps, b"")
+    pc.state = "sent"
+    conns[ps.fileno()] = pc
+    ep.register(ps.fileno(), select.EPOLLIN | select.EPOLLRDHUP)
+    waiting = [c for c in conns.values() if c.done_at is None and c is not pc]
+    t0 = time.monotonic()
+    ps.sendall(post)
+    wake_deadline = t0 + args.wake_wait
+    while (pc.done_at is None or any(c.done_at is None for c in waiting)) and time.monotonic() < wake_deadline:
+        pump(0.05)
+
+    result["post_status"] = pc.status
+    result["post_ms"] = round((pc.done_at - t0) * 1000, 1) if pc.done_at else None
+    if pc.status != 303:
+        head = pc.buf.split(b"\r\n\r\n", 1)[0].decode("latin-1", "replace")
+        err = re.search(rb'id="room-error"[^>]*>([^<]*)<', pc.buf)
+        result["problems"].append(f"POST /timer answered {pc.status}: {err.group(1).decode() if err else head[:200]}")
+    statuses, times, versions, timer_status, with_timer = {}, [], set(), set(), 0
+    for c in waiting:
+        key = str(c.status) if c.done_at is not None else "no answer"
+        statuses[key] = statuses.get(key, 0) + 1
+        if c.done_at is not None and c.status == 200:
+            times.append((c.done_at - t0) * 1000)
+            try:
+                doc = json.loads(body_of(c))
+                versions.add(doc.get("version"))
+                timer_status.add((doc.get("timer") or {}).get("status"))
+                with_timer += "timer" in (doc.get("fragments") or {})
+            except ValueError:
+                versions.add("bad json")
+    times.sort()
+    result.update(statuses=statuses, answered_200=len(times), answer_versions=sorted(map(str, versions)),
+                  answer_timer_status=sorted(map(str, timer_status)), with_timer_fragment=with_timer)
+    if times:
+        result.update(p50_ms=round(pct(times, 50), 1), p95_ms=round(pct(times, 95), 1),
+                      p99_ms=round(pct(times, 99), 1), max_ms=round(times[-1], 1), min_ms=round(times[0], 1))
+    if times and with_timer != len(times):
+        result["problems"].append(f"{len(times) - with_timer} answers lack the timer fragment")
+    result["times"] = [round(t, 2) for t in times]
+    for c in conns.values():
+        try:
+            c.sock.close()
+        except OSError:
+            pass
+    ep.close()
+    log(f"round {number}: {action} answered {pc.status} in {result['post_ms']} ms; {len(times)} of {len(waiting)} polls "
+        f"answered 200: p50 {result.get('p50_ms')} p95 {result.get('p95_ms')} p99 {result.get('p99_ms')} "
+        f"max {result.get('max_ms')} ms; versions {result['answer_versions']}, timer {result['answer_timer_status']}"
+        + (f"; statuses {statuses}" if set(statuses) != {"200"} else ""))
+    for p in result["problems"]:
+        log(f"round {number}: problem: {p}")
+    return result
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--base", required=True, help="nginx base URL, e.g. http://127.0.0.1:18180")
+    ap.add_argument("--code", required=True, help="room code as in URLs, e.g. ABC-DEF")
+    ap.add_argument("--host-cookie", required=True, help="the host's pp_sid")
+    ap.add_argument("--n", type=int, default=1000, help="parked polls (distinct browsers)")
+    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--park-wait", type=float, default=30.0, help="seconds to wait for the polls to park")
+    ap.add_argument("--settle", type=float, default=1.0, help="seconds to wait after they are parked")
+    ap.add_argument("--wake-wait", type=float, default=10.0, help="seconds to wait for the answers")
+    ap.add_argument("--pause-between", type=float, default=1.0, help="seconds between rounds")
+    ap.add_argument("--target-ms", type=float, default=100.0, help="p99 target")
+    ap.add_argument("--json", help="write the results here as JSON")
+    args = ap.parse_args()
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and soft < args.n + 100:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    u = urllib.parse.urlsplit(args.base)
+    host, port = u.hostname, u.port or 80
+    host_header = f"{host}:{port}"
+
+    rounds = []
+    for number in range(1, args.rounds + 1):
+        rounds.append(one_round(args, number, host, port, host_header))
+        time.sleep(args.pause_between)
+    all_times = sorted(t for r in rounds for t in r.pop("times"))
+    summary = {
+        "n": args.n, "rounds": rounds, "target_ms": args.target_ms,
+        "answered_200": len(all_times), "expected": args.n * args.rounds,
+        "p50_ms": round(pct(all_times, 50), 1) if all_times else None,
+        "p95_ms": round(pct(all_times, 95), 1) if all_times else None,
+        "p99_ms": round(pct(all_times, 99), 1) if all_times else None,
+        "max_ms": round(all_times[-1], 1) if all_times else None,
+        "worst_round_p99_ms": max((r.get("p99_ms") or 1e9 for r in rounds), default=None),
+        "problems": sum(len(r["problems"]) for r in rounds),
+    }
+    summary["ok"] = (summary["answered_200"] == summary["expected"] and summary["problems"] == 0
+                     and summary["p99_ms"] is not None and summary["p99_ms"] <= args.target_ms)
+    for r in rounds:
+        print(f"round {r['round']}: {r['action']:>6} at={r['at']} -> {r['post_status']} in {r['post_ms']} ms; "
+              f"parked {r['parked']}/{args.n} in {r['park_seconds']} s; 200s {r['answered_200']}/{args.n}; "
+              f"p50 {r.get('p50_ms')} p95 {r.get('p95_ms')} p99 {r.get('p99_ms')} max {r.get('max_ms')} ms"
+              + "".join(f"\n         problem: {p}" for p in r["problems"]))
+    print(f"overall: {summary['answered_200']}/{summary['expected']} answered 200; p50 {summary['p50_ms']} "
+          f"p95 {summary['p95_ms']} p99 {summary['p99_ms']} max {summary['max_ms']} ms; worst round p99 "
+          f"{summary['worst_round_p99_ms']} ms (target p99 <= {args.target_ms:g} ms: "
+          f"{'meets' if summary['ok'] else 'MISSES'})")
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(summary, f, indent=1, sort_keys=True)
+            f.write("\n")
+    return 0 if summary["ok"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
