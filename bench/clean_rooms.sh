@@ -113,22 +113,23 @@ verdict=ok
 [ "$first_rc" = 0 ] && [ "$second_rc" = 0 ] && [ "$stats" = OK ] && [ "$expired_left" = 0 ] &&
   [ "$second" = unchanged ] && [ "$live_ok" = yes ] && [ "$orphans" = 0 ] || verdict=FAILED
 say "first run: $first_ms ms for $exp_rooms rooms; statistics $stats; expired left $expired_left; live rooms untouched: $live_ok; second run ($second_ms ms): $second, reports rooms=0: $second_zero; summary line matches the rows: $reported_ok => $verdict"
-cat >"$SUMMARY" <<EOF
-clean_rooms=$exp_rooms
-clean_first_ms=$first_ms
-clean_first_rc=$first_rc
-clean_first_out=$first_out
-clean_expected=rooms=$exp_rooms participants=$exp_participants sessions=$exp_sessions focus_seconds=$exp_focus
-clean_stats=$stats
-clean_days=$days
-clean_expired_left=$expired_left
-clean_live_ok=$live_ok
-clean_orphans=$orphans
-clean_second_ms=$second_ms
-clean_second_rc=$second_rc
-clean_second_out=$second_out
-clean_second=$second
-clean_second_zero=$second_zero
-clean_reported_ok=$reported_ok
-clean_verdict=$verdict
-EOF
+# key=value lines, shell-quoted (bench/run.sh sources them)
+{
+  printf '%s=%q\n' clean_rooms "$exp_rooms"
+  printf '%s=%q\n' clean_first_ms "$first_ms"
+  printf '%s=%q\n' clean_first_rc "$first_rc"
+  printf '%s=%q\n' clean_first_out "$first_out"
+  printf '%s=%q\n' clean_expected "rooms=$exp_rooms participants=$exp_participants sessions=$exp_sessions focus_seconds=$exp_focus"
+  printf '%s=%q\n' clean_stats "$stats"
+  printf '%s=%q\n' clean_days "$days"
+  printf '%s=%q\n' clean_expired_left "$expired_left"
+  printf '%s=%q\n' clean_live_ok "$live_ok"
+  printf '%s=%q\n' clean_orphans "$orphans"
+  printf '%s=%q\n' clean_second_ms "$second_ms"
+  printf '%s=%q\n' clean_second_rc "$second_rc"
+  printf '%s=%q\n' clean_second_out "$second_out"
+  printf '%s=%q\n' clean_second "$second"
+  printf '%s=%q\n' clean_second_zero "$second_zero"
+  printf '%s=%q\n' clean_reported_ok "$reported_ok"
+  printf '%s=%q\n' clean_verdict "$verdict"
+} >"$SUMMARY"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# `make bench`: throughput of the room page against two baselines behind the same nginx, and the cost
-# of parked long-polls. See bench/README.md for what the numbers mean.
+# `make bench`: throughput of the room page (a small room and a busy one) against two baselines behind the
+# same nginx, the cost of parked long-polls, how fast a timer change reaches 1,000 waiting browsers, and
+# clean-rooms on 10,000 expired rooms. See bench/README.md for what the numbers mean.
 #
 # Everything runs in a throwaway data dir (/tmp/pomopomo-bench.XXXXXX) on its own port and is stopped
 # and removed on exit, whatever happens. Results: bench/out/results-<timestamp>.txt (also printed).
@@ -13,7 +14,13 @@
 #   BENCH_POLLS      parked-poll counts to try, paced  (default "2000 10000")
 #   BENCH_REPOLL     counts to try with re-polls after the wake, as browsers do (default "10000")
 #   BENCH_BURST      counts to open as one unpaced burst (default: none)
+#   BENCH_BUSY       1: seed a busy room (20 people, 200 messages...) and measure its page (default 1; 0 skips,
+#                    and skips BENCH_FANOUT too)
+#   BENCH_FANOUT     browsers long-polling the busy room while its host pauses/resumes (default 1000; empty skips)
+#   BENCH_FANOUT_ROUNDS  rounds of that                (default 5)
+#   BENCH_CLEAN_ROOMS  expired rooms for `pomopomo clean-rooms` (default 10000; empty skips)
 #   BENCH_SKIP_BUILD=1  use the existing .build/release/pomopomo as it is
+#   BENCH_BIN        the binary to measure             (default .build/release/pomopomo; implies no build)
 #   BENCH_KEEP=1     keep the data dir (for looking at logs afterwards; services are still stopped)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -29,11 +36,16 @@ read -r -a WRK_FLAGS <<<"${BENCH_WRK:--t2 -c64}"
 POLL_COUNTS=${BENCH_POLLS:-2000 10000}
 REPOLL_COUNTS=${BENCH_REPOLL-10000}
 BURST_COUNTS=${BENCH_BURST-}
+BUSY=${BENCH_BUSY:-1}
+FANOUT=${BENCH_FANOUT-1000}
+FANOUT_ROUNDS=${BENCH_FANOUT_ROUNDS:-5}
+CLEAN_ROOMS=${BENCH_CLEAN_ROOMS-10000}
+[ "$BUSY" = 1 ] || FANOUT=
 BASE=http://$LISTEN
 RESPONDER=web
 PY=/usr/bin/python3
 
-for tool in wrk curl cc nginx /usr/bin/time "$PY"; do
+for tool in wrk curl cc nginx psql /usr/bin/time "$PY"; do
   command -v "$tool" >/dev/null 2>&1 || [ -x "$tool" ] || [ -x "/usr/sbin/$tool" ] || die "$tool is not installed"
 done
 [ -f /usr/include/fcgiapp.h ] || die "libfcgi headers missing (apt-get install libfcgi-dev)"
@@ -46,6 +58,7 @@ fi
 DIR=$(mktemp -d /tmp/pomopomo-bench.XXXXXX)
 chmod 755 "$DIR"
 C_PID=
+C_BUSY_PID=
 cleanup() {
   local rc=$?
   trap '' INT TERM
@@ -55,6 +68,11 @@ cleanup() {
     kill -TERM "$C_PID" 2>/dev/null
     for _ in $(seq 50); do kill -0 "$C_PID" 2>/dev/null || break; sleep 0.1; done
     kill -KILL "$C_PID" 2>/dev/null
+  fi
+  if [ -n "$C_BUSY_PID" ] && kill -0 "$C_BUSY_PID" 2>/dev/null; then
+    kill -TERM "$C_BUSY_PID" 2>/dev/null
+    for _ in $(seq 50); do kill -0 "$C_BUSY_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$C_BUSY_PID" 2>/dev/null
   fi
   bash scripts/nginx.sh stop "$DIR" >/dev/null 2>&1
   bash scripts/responder.sh stop "$DIR" "$RESPONDER" >/dev/null 2>&1
@@ -80,7 +98,7 @@ say "data dir $DIR, nginx on $LISTEN"
 
 # ------------------------------------------------------------------ 1. build, services, responder, nginx
 
-if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
+if [ "${BENCH_SKIP_BUILD:-0}" != 1 ] && [ -z "${BENCH_BIN:-}" ]; then
   say "swift build -c release (no-op when up to date)"
   if ! swift build -c release >"$DIR/build.log" 2>&1; then
     grep -E 'error:' "$DIR/build.log" | head -n 20
@@ -88,8 +106,13 @@ if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
   fi
   tail -n 1 "$DIR/build.log"
 fi
-export POMOPOMO_BIN=$ROOT/.build/release/pomopomo
-[ -x "$POMOPOMO_BIN" ] || die "no release binary at $POMOPOMO_BIN"
+export POMOPOMO_BIN=${BENCH_BIN:-$ROOT/.build/release/pomopomo}
+case $POMOPOMO_BIN in /*) ;; *) POMOPOMO_BIN=$ROOT/$POMOPOMO_BIN ;; esac
+[ -x "$POMOPOMO_BIN" ] || die "no binary at $POMOPOMO_BIN"
+if [ -n "$CLEAN_ROOMS" ] && ! "$POMOPOMO_BIN" --help 2>&1 | grep -q clean-rooms; then
+  say "$POMOPOMO_BIN has no clean-rooms command: skipping that measurement"
+  CLEAN_ROOMS=
+fi
 
 bash scripts/services.sh start "$DIR" >/dev/null
 set -a
@@ -100,8 +123,12 @@ set +a
 export POMOPOMO_POLL_HOLD=60
 export POMOPOMO_BASE_URL=$BASE
 export LIBFCGI_OS_CLOSE_POLL_TIMEOUT=0
+# The responders' own periodic clean-up of expired rooms runs 5-10 s after each start and then once a day,
+# so it does not race `pomopomo clean-rooms` in section 7 (which waits until the responder is 15 s old).
+export POMOPOMO_CLEAN_SECONDS=86400
 bash scripts/responder.sh start "$DIR" "$RESPONDER" >/dev/null
 RESPONDER_PID=$(cat "$DIR/run/$RESPONDER.pid")
+RESPONDER_STARTED=$SECONDS
 bash scripts/nginx.sh start "$DIR" "$LISTEN" "$DIR/run/$RESPONDER.sock" >/dev/null
 NGINX_PID=$(cat "$DIR/nginx/nginx.pid")
 
@@ -140,6 +167,27 @@ GUEST_BYTES=$(stat -c %s "$DIR/guest-view.html")
 grep -q 'Guest 4' "$DIR/static/room.html" || die "the room page does not list the participants"
 say "room $CODE with 5 participants; host's page $PAGE_BYTES bytes, visitor's page $GUEST_BYTES bytes"
 
+# A busy room, written straight into the database (bench/busy_room.sql): 20 participants, the first the
+# host whose cookie we make here (the database keeps sha256 of the cookie string), 12 segments with the
+# timer running, 200 chat messages, tasks, proposals.
+BUSY_CODE=BEN-CH2
+BUSY_SHOWN=
+if [ "$BUSY" = 1 ]; then
+  read -r BUSY_COOKIE busy_hash < <("$PY" -c 'import base64, hashlib, os
+c = base64.urlsafe_b64encode(os.urandom(32)).rstrip(b"=").decode()
+print(c, hashlib.sha256(c.encode()).hexdigest())')
+  psql "$POMOPOMO_DATABASE_URL" -X -qtA -v code="${BUSY_CODE/-/}" -v host_hash="$busy_hash" -f bench/busy_room.sql |
+    sed "s#^#$SCRIPT_NAME: #" || die "seeding the busy room failed"
+  curl -sf -b "pp_sid=$BUSY_COOKIE" -o "$DIR/static/busy.html" "$BASE/r/$BUSY_CODE" || die "GET /r/$BUSY_CODE (host) failed"
+  BUSY_BYTES=$(stat -c %s "$DIR/static/busy.html")
+  grep -q 'data-viewer-role="host"' "$DIR/static/busy.html" || die "the busy room's page does not show the seeded host as host"
+  BUSY_SHOWN=$(grep -c 'class="message"' "$DIR/static/busy.html" || true)
+  busy_people=$(grep -c 'class="participant' "$DIR/static/busy.html" || true)
+  busy_segments=$(grep -c 'data-segment-id=' "$DIR/static/busy.html" || true)
+  busy_proposals=$(grep -c 'data-proposal-id=' "$DIR/static/busy.html" || true)
+  say "busy room $BUSY_CODE: host's page $BUSY_BYTES bytes; it shows $BUSY_SHOWN of the 200 chat messages, $busy_people participants, $busy_segments segments, $busy_proposals proposals"
+fi
+
 # ------------------------------------------------------------------ 3. C baseline and the static copy
 
 cc -O2 -Wall -o "$DIR/c-responder" bench/c-responder.c -lfcgi -lpthread || die "cannot compile bench/c-responder.c"
@@ -148,13 +196,21 @@ setsid "$DIR/c-responder" "$C_SOCK" "$DIR/static/room.html" 8 </dev/null >>"$DIR
 C_PID=$!
 for _ in $(seq 50); do [ -S "$C_SOCK" ] && break; sleep 0.1; done
 [ -S "$C_SOCK" ] || { cat "$DIR/c-responder.log"; die "the C responder did not start"; }
+# The same C responder with the busy room's page, for comparison at that size.
+C_BUSY_SOCK=$DIR/run/c-busy.sock
+if [ "$BUSY" = 1 ]; then
+  setsid "$DIR/c-responder" "$C_BUSY_SOCK" "$DIR/static/busy.html" 8 </dev/null >>"$DIR/c-responder.log" 2>&1 &
+  C_BUSY_PID=$!
+  for _ in $(seq 50); do [ -S "$C_BUSY_SOCK" ] && break; sleep 0.1; done
+  [ -S "$C_BUSY_SOCK" ] || { cat "$DIR/c-responder.log"; die "the second C responder did not start"; }
+fi
 
 # Two exact locations in the same server block of the same nginx, then a reload. The C location uses
 # the same FastCGI settings as the app's `location /` (fastcgi_params, keep_conn off).
 CONF=$DIR/nginx/nginx.conf
-$PY - "$CONF" "$DIR/static/room.html" "$C_SOCK" <<'PYCONF'
+$PY - "$CONF" "$DIR/static/room.html" "$C_SOCK" "$C_BUSY_SOCK" <<'PYCONF'
 import re, sys
-conf, page, sock = sys.argv[1:4]
+conf, page, sock, busy_sock = sys.argv[1:5]
 text = open(conf).read()
 block = f"""
         # Added by bench/run.sh: the two baselines.
@@ -169,6 +225,13 @@ block = f"""
             fastcgi_keep_conn off;
             fastcgi_connect_timeout 5s;
             fastcgi_pass unix:{sock};
+        }}
+        location = /bench/c-busy {{
+            include fastcgi_params;
+            fastcgi_param HTTP_PROXY "";
+            fastcgi_keep_conn off;
+            fastcgi_connect_timeout 5s;
+            fastcgi_pass unix:{busy_sock};
         }}
 """
 new, n = re.subn(r"(\n[ \t]*include [^\n]*/pomopomo\.conf;)", lambda m: m.group(1) + block, text, count=1)
@@ -191,6 +254,10 @@ for path in /bench/room.html /bench/c; do
   size=$(curl -sf -o /dev/null -w '%{size_download}' "$BASE$path") || die "GET $path failed"
   [ "$size" = "$PAGE_BYTES" ] || die "GET $path gave $size bytes, expected $PAGE_BYTES"
 done
+if [ "$BUSY" = 1 ]; then
+  size=$(curl -sf -o /dev/null -w '%{size_download}' "$BASE/bench/c-busy") || die "GET /bench/c-busy failed"
+  [ "$size" = "$BUSY_BYTES" ] || die "GET /bench/c-busy gave $size bytes, expected $BUSY_BYTES"
+fi
 
 # ------------------------------------------------------------------ 4. wrk
 
@@ -272,6 +339,27 @@ run_wrk static "$BASE/bench/room.html"
 run_wrk c "$BASE/bench/c"
 run_wrk room "$BASE/r/$CODE" -H "Cookie: pp_sid=$HOST_COOKIE"
 run_wrk room_guest "$BASE/r/$CODE"
+if [ "$BUSY" = 1 ]; then
+  run_wrk c_busy "$BASE/bench/c-busy"
+  run_wrk room_busy "$BASE/r/$BUSY_CODE" -H "Cookie: pp_sid=$BUSY_COOKIE"
+fi
+
+# ------------------------------------------------------------------ 4b. timer fan-out in the busy room
+
+# Right after the busy room's wrk run, so its host has been seen lately (hosts absent for 3 minutes are
+# replaced). The responder is not restarted: its heap does not matter here.
+FANOUT_JSON=
+if [ -n "$FANOUT" ]; then
+  ulimit -n "$(ulimit -Hn)"
+  FANOUT_JSON=$DIR/fanout.json
+  say "timer fan-out: $FANOUT browsers long-polling $BUSY_CODE, $FANOUT_ROUNDS rounds of pause/resume"
+  rc=0
+  timeout $((FANOUT_ROUNDS * 60 + 30)) "$PY" bench/timer_fanout.py --base "$BASE" --code "$BUSY_CODE" \
+    --host-cookie "$BUSY_COOKIE" --n "$FANOUT" --rounds "$FANOUT_ROUNDS" --json "$FANOUT_JSON" || rc=$?
+  [ "$rc" = 0 ] || say "timer_fanout.py: exit $rc (1: the target was missed; other: it failed)"
+  [ -s "$FANOUT_JSON" ] || FANOUT_JSON=
+  kill -0 "$RESPONDER_PID" 2>/dev/null || { tail -n 40 "$DIR/log/$RESPONDER.log"; die "the responder died during the fan-out"; }
+fi
 
 # ------------------------------------------------------------------ 5. parked polls
 
@@ -290,6 +378,7 @@ for spec in $POLL_COUNTS $(for b in $REPOLL_COUNTS; do echo "$b:repoll"; done) \
   bash scripts/responder.sh stop "$DIR" "$RESPONDER" >/dev/null
   bash scripts/responder.sh start "$DIR" "$RESPONDER" >/dev/null
   RESPONDER_PID=$(cat "$DIR/run/$RESPONDER.pid")
+  RESPONDER_STARTED=$SECONDS
   # nginx too (same rendered config), so its workers' memory also starts from scratch
   bash scripts/nginx.sh stop "$DIR" >/dev/null
   nginx -p "$DIR/nginx/" -e "$DIR/nginx/error.log" -c "$CONF" || die "nginx did not restart"
@@ -312,7 +401,22 @@ grep -E '\[(emerg|alert|crit|error)\]' "$DIR/nginx/error.log" |
   sed -E 's/^[0-9/: ]+\[([a-z]+)\] [0-9#]+: (\*[0-9]+ )?/[\1] /; s/, client: .*//; s#/tmp/pomopomo-bench\.[A-Za-z0-9]+#DIR#g' |
   sort | uniq -c | sort -rn | head -n 10 || true
 
-# ------------------------------------------------------------------ 6. report
+# ------------------------------------------------------------------ 6. clean-rooms on many expired rooms
+
+CLEAN_SUMMARY=
+if [ -n "$CLEAN_ROOMS" ]; then
+  # The responder cleans once 5-10 s after its start (POMOPOMO_CLEAN_SECONDS=86400 above): let that pass.
+  while [ $((SECONDS - RESPONDER_STARTED)) -lt 15 ]; do sleep 1; done
+  CLEAN_SUMMARY=$DIR/clean.summary
+  say "clean-rooms: $CLEAN_ROOMS expired rooms (bench/clean_rooms.sh)"
+  bash bench/clean_rooms.sh "$CLEAN_ROOMS" "$CLEAN_SUMMARY" || { say "bench/clean_rooms.sh failed"; CLEAN_SUMMARY=; }
+  if grep -q 'clean-rooms' "$DIR/log/$RESPONDER.log" 2>/dev/null; then
+    say "warning: the responder logged a clean-up of its own meanwhile:"
+    grep 'clean-rooms' "$DIR/log/$RESPONDER.log" | tail -n 3
+  fi
+fi
+
+# ------------------------------------------------------------------ 7. report
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 {
@@ -339,6 +443,54 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else
   echo "c/a  = $(ratio "${RPS[room]}" "${RPS[static]}")"
   echo "c'/b = $(ratio "${RPS[room_guest]}" "${RPS[c]}")"
   echo
+  if [ "$BUSY" = 1 ]; then
+    echo "Busy room $BUSY_CODE (20 participants, 12 segments, 200 messages, 14 tasks, 6 proposals; seeded with SQL):"
+    echo "host's page $BUSY_BYTES bytes, showing $BUSY_SHOWN of the 200 messages"
+    printf '%-44s %12s %10s  %s\n' "(b2) C libfcgi responder, the busy page" "${RPS[c_busy]}" "${P99[c_busy]}" "${ERRS[c_busy]}"
+    printf '%-44s %12s %10s  %s\n' "(d) Pomopomo GET /r/BUSY, host's cookie" "${RPS[room_busy]}" "${P99[room_busy]}" "${ERRS[room_busy]}"
+    printf '  %-5s %s\n' "(b2)" "${CPU[c_busy]}" "(d)" "${CPU[room_busy]}"
+    d_b=$(ratio "${RPS[room_busy]}" "${RPS[c]}")
+    verdict=$(awk -v r="$d_b" 'BEGIN { print (r + 0 >= 0.4) ? "meets" : "MISSES" }')
+    echo "d/b  = $d_b   (target >= 0.4: $verdict)"
+    echo "d/b2 = $(ratio "${RPS[room_busy]}" "${RPS[c_busy]}")   (against C sending the same $BUSY_BYTES bytes)"
+    echo
+  fi
+  if [ -n "$FANOUT_JSON" ]; then
+    echo "Timer fan-out: $FANOUT browsers (distinct cookies) long-poll the busy room; the host pauses/resumes;"
+    echo "ms from sending POST /timer until each poll's whole answer arrived:"
+    "$PY" - "$FANOUT_JSON" <<'PYFAN'
+import json, sys
+r = json.load(open(sys.argv[1]))
+for x in r["rounds"]:
+    print(f"  round {x['round']}: {x['action']:>6} -> {x['post_status']} in {x['post_ms']} ms; 200s {x['answered_200']}/{r['n']}; "
+          f"p50 {x.get('p50_ms')} p95 {x.get('p95_ms')} p99 {x.get('p99_ms')} max {x.get('max_ms')} "
+          f"(seen by the client: p99 {x.get('seen_p99_ms')}); {x['parked']} parked in {x['park_seconds']} s")
+    for p in x["problems"]:
+        print(f"           problem: {p}")
+print(f"  all rounds: {r['answered_200']}/{r['expected']} answered 200; p50 {r['p50_ms']} p95 {r['p95_ms']} p99 {r['p99_ms']} "
+      f"max {r['max_ms']} ms; worst round p99 {r['worst_round_p99_ms']} ms "
+      f"(target p99 <= {r['target_ms']:g} ms: {'meets' if r['ok'] else 'MISSES'})")
+PYFAN
+    echo
+  elif [ -n "$FANOUT" ]; then
+    echo "Timer fan-out: no result (see the log above)"
+    echo
+  fi
+  if [ -n "$CLEAN_SUMMARY" ]; then
+    (
+      . "$CLEAN_SUMMARY"
+      echo "clean-rooms on $clean_rooms expired rooms (bench/expired_rooms.sql; $clean_days days of statistics):"
+      echo "  first run:  $clean_first_ms ms (exit $clean_first_rc): $clean_first_out"
+      echo "  expected:   $clean_expected; summary line matches: $clean_reported_ok"
+      echo "  daily_statistics: $clean_stats; expired rooms left: $clean_expired_left; live rooms untouched: $clean_live_ok"
+      echo "  second run: $clean_second_ms ms (exit $clean_second_rc): $clean_second_out; statistics $clean_second"
+      echo "  => $clean_verdict"
+    )
+    echo
+  elif [ -n "$CLEAN_ROOMS" ]; then
+    echo "clean-rooms: no result (see the log above)"
+    echo
+  fi
   echo "Parked long-polls (one responder; it and nginx restarted before each round; POMOPOMO_POLL_HOLD=60,"
   echo "LIBFCGI_OS_CLOSE_POLL_TIMEOUT=0; one join wakes all; times from sending the join):"
   if [ "${#POLL_JSON[@]}" -gt 0 ]; then

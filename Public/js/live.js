@@ -12,10 +12,12 @@
 
   var SOUND_KEY = "pomopomo.sound";
   var CHIME_URL = "/static/audio/chime.wav";
+  // A segment that ended longer ago than this (a laptop waking from sleep) ends silently.
+  var CHIME_LATE_MS = 60000;
 
   var polling = false; // one poll loop per page, however often #main is replaced
   var timer = null;    // the countdown being shown (see timerState)
-  var baseTitle = document.title; // shown while no countdown runs (see titleFor)
+  var baseTitle = document.title; // the title outside a room page (see idleTitle)
   var audio = null;
   var lastButton = null;
 
@@ -128,10 +130,10 @@
   // region whose whole list is rewritten would read every message aloud again.
   // Messages never change once sent, so a message already shown is left as it is.
   function mergeChat(list, html) {
-    var fresh = document.createElement("ol");
+    var fresh = document.createElement("template"); // inert until a message is inserted
     fresh.innerHTML = html;
     var wanted = {};
-    Array.prototype.forEach.call(fresh.querySelectorAll("li[data-id]"), function (li) {
+    Array.prototype.forEach.call(fresh.content.querySelectorAll("li[data-id]"), function (li) {
       wanted[li.getAttribute("data-id")] = li;
     });
     Array.prototype.slice.call(list.children).forEach(function (li) {
@@ -247,9 +249,11 @@
       // The same running segment (some other part changed): keep whether it has chimed.
       next.armed = prev.armed;
       next.chimed = prev.chimed;
-    } else if (prev && prev.status === "running" && prev.armed && !prev.chimed && left(prev) < 2000) {
-      // The server moved on a moment before this clock reached zero (clock skew, or a background
-      // tab whose timers run once a second at best): the segment still ended on its own.
+    } else if (prev && prev.status === "running" && prev.armed && !prev.chimed &&
+               left(prev) < 2000 && left(prev) > -CHIME_LATE_MS) {
+      // The server moved on before this clock reached zero: clock skew, or a background tab,
+      // whose timers Chrome may run only once a minute (the poll answer is not delayed). The
+      // segment still ended on its own.
       chime();
     }
     if (next && next.armed === undefined) {
@@ -276,7 +280,10 @@
     var text, title;
     if (t.status === "running") {
       var ms = left(t);
-      if (ms <= 0 && t.armed && !t.chimed) { t.chimed = true; chime(); }
+      if (ms <= 0 && t.armed && !t.chimed) {
+        t.chimed = true;
+        if (ms > -CHIME_LATE_MS) chime();
+      }
       // Never below zero: the server ends the segment and the poll brings the next one.
       text = clockText(ms);
       title = text + " · " + t.phase + " · Pomopomo";
@@ -328,7 +335,8 @@
     var played;
     try { played = a.play(); } catch (e) { a.muted = false; return; }
     if (played && played.then) {
-      played.then(function () { a.pause(); a.currentTime = 0; a.muted = false; },
+      // Unless a real chime started meanwhile (it unmutes), stop the silent one.
+      played.then(function () { if (a.muted) { a.pause(); a.currentTime = 0; a.muted = false; } },
                   function () { a.muted = false; });
     } else {
       a.pause();
@@ -495,6 +503,7 @@
       credentials: "same-origin",
       headers: { Accept: "text/html" }
     }).then(function (response) {
+      form.removeAttribute("aria-busy");
       var url = new URL(response.url, location.href);
       if (response.redirected && url.pathname !== "/r/" + code) {
         location.assign(response.url);
@@ -502,15 +511,19 @@
       }
       return response.text().then(function (html) {
         var doc = new DOMParser().parseFromString(html, "text/html");
-        form.removeAttribute("aria-busy");
         // The room again (after 303), or the room with #room-error, or an error page: show
         // it in place. The address stays the room's, so a reload shows the room.
         if (doc.getElementById("main")) swapMain(doc, form, submitter);
         else submitNatively(form, submitter); // not our page (a proxy's error): let the browser show it
       });
-    }).catch(function () {
+    }, function () {
+      // No answer (offline, connection cut): let the browser send it, and show its own error.
       form.removeAttribute("aria-busy");
       submitNatively(form, submitter);
+    }).catch(function () {
+      // An answer came but could not be shown: the change may well have been made, so do not
+      // send it again; show the room as it is now.
+      location.assign("/r/" + encodeURIComponent(code));
     });
   }
 

@@ -111,7 +111,8 @@ def see(driver, until, seconds, message):
     try:
         wait(driver, seconds).until(until)
     except TimeoutException:
-        pytest.fail(f"{'live, without reload' if js else 'after a reload'}: {message} (waited {seconds}s)")
+        pytest.fail(f"{'live, without reload' if js else 'after a reload'}: {message} "
+                    f"(waited {seconds}s; {page_version(driver)})")
     return time.monotonic() - started
 
 
@@ -245,7 +246,7 @@ def host_sees(driver, until, what, seconds=5):
         wait(driver, seconds).until(until)
     except TimeoutException:
         pytest.fail(f"the host's own page does not show {what} within {seconds}s "
-                    f"(room error: {room_error(driver)!r}; timer: {timer(driver)})")
+                    f"(room error: {room_error(driver)!r}; {page_version(driver)}; timer: {timer(driver)})")
 
 
 def assert_same_running_clock(host, guest, js):
@@ -317,7 +318,15 @@ def send_chat(driver, text, seconds=5):
         wait(driver, seconds).until(lambda d: text in message_texts(d))
     except TimeoutException:
         pytest.fail(f"the sender's own page does not show {text!r} within {seconds}s "
-                    f"(room error: {room_error(driver)!r}; messages: {message_texts(driver)[-5:]})")
+                    f"(room error: {room_error(driver)!r}; {page_version(driver)}; messages: {message_texts(driver)[-5:]})")
+
+
+def page_version(driver):
+    """For failure messages: the version the page shows against the room's."""
+    code = driver.find_element(By.ID, "room").get_attribute("data-code")
+    shown = driver.find_element(By.CSS_SELECTOR, "[data-live]").get_attribute("data-version")
+    base = driver.current_url.split("/r/")[0]
+    return f"page at version {shown}, room at {server_version(base, code)['version']}"
 
 
 def add_task(driver, text, visibility):
@@ -330,7 +339,8 @@ def add_task(driver, text, visibility):
     try:
         wait(driver, 5).until(lambda d: any(text in li.text for li in d.find_elements(By.CSS_SELECTOR, "#my-tasks li.task")))
     except TimeoutException:
-        pytest.fail(f"the author's #my-tasks does not show {text!r} after adding it (room error: {room_error(driver)!r})")
+        pytest.fail(f"the author's #my-tasks does not show {text!r} after adding it "
+                    f"(room error: {room_error(driver)!r}; {page_version(driver)})")
     li = next(li for li in driver.find_elements(By.CSS_SELECTOR, "#my-tasks li.task") if text in li.text)
     assert li.get_attribute("data-visibility") == visibility
 

@@ -511,14 +511,14 @@ def test_done_segments_are_read_only_and_the_current_one_stays_put(make_room):
     before = room.state()
     assert before["timer"]["index"] == 1
     done, current = before["segments"][0]["id"], before["segments"][1]["id"]
-    # The status for these is not fixed by the contract: a conflict (409) or a validation error (422).
-    room.host.refused({409, 422}, f"/segments/{done}", kind="break", duration="5")
-    room.host.refused({409, 422}, f"/segments/{done}/delete")
-    room.host.refused({409, 422}, f"/segments/{done}/move", direction="down")
-    room.host.refused({409, 422}, f"/segments/{current}/delete")
-    room.host.refused({409, 422}, f"/segments/{current}/move", direction="down")
+    # The contract does not name the status; the state of the room forbids it, so a conflict.
+    room.host.refused(409, f"/segments/{done}", kind="break", duration="5")
+    room.host.refused(409, f"/segments/{done}/delete")
+    room.host.refused(409, f"/segments/{done}/move", direction="down")
+    room.host.refused(409, f"/segments/{current}/delete")
+    room.host.refused(409, f"/segments/{current}/move", direction="down")
     # Moving an upcoming segment above the current one would rewrite the past.
-    room.host.refused({409, 422}, f"/segments/{before['segments'][2]['id']}/move", direction="up")
+    room.host.refused(409, f"/segments/{before['segments'][2]['id']}/move", direction="up")
     assert_unchanged(room, before, "changing done or current segments")
     queue = room.host.page().by_id("queue-list")
     assert "done" in queue.find("li", cls="segment").classes
@@ -588,7 +588,7 @@ def test_running_timer_page_shows_the_clock_and_reloads_without_javascript(make_
     el = timer_state(doc)
     assert el.get("data-status") == "running" and el.get("data-index") == "0" and el.get("data-kind") == "focus"
     assert el.get("data-phase") == "Focus"
-    assert int(el.get("data-ends-at")) == state["timer"]["ends_at_ms"]
+    assert abs(int(el.get("data-ends-at")) - state["timer"]["ends_at_ms"]) <= 100, "the page and state.json disagree on the end"
     assert abs(int(el.get("data-server-now")) - now_ms()) < 2000
     assert abs(int(el.get("data-remaining-ms")) - (int(el.get("data-ends-at")) - int(el.get("data-server-now")))) <= CLOCK_SLACK_MS
     assert doc.by_id("timer-position").clean_text() == "1 of 8"
@@ -930,7 +930,7 @@ def test_task_for_an_unknown_segment_or_visibility_is_refused(make_room):
     room = make_room()
     guest = room.join("Uma Unknown")
     before = room.state()
-    guest.refused({404, 422}, "/tasks", text="Somewhere", visibility="public", segment=str(uuid.uuid4()))
+    guest.refused(404, "/tasks", text="Somewhere", visibility="public", segment=str(uuid.uuid4()))
     guest.refused(422, "/tasks", text="Somewhere", visibility="secret", segment="")
     assert_unchanged(room, before, "a task for an unknown segment")
     assert my_task_ids(guest) == {}
@@ -1240,7 +1240,7 @@ def test_flooding_sender_is_auto_muted_and_sees_its_messages_alone(stack, make_r
 
 def test_host_mutes_and_unmutes_a_participant(stack, make_room):
     room = make_room()
-    guest = room.join("Mo Muted")
+    guest = room.join("Mo Quiet")
     guest.ok("/messages", text="before mute")
     room.host.ok(f"/participants/{guest.id}/mute")
     # The host sees the mute on the moderation page; the shared room page does not tell the muted one.

@@ -7,17 +7,36 @@ enum Views {
                                      "partials/queue", "partials/public_tasks", "partials/proposals", "partials/chat"]
 
     /// `refreshSeconds`: reload the page after this long when JavaScript is off (the live
-    /// script keeps pages current otherwise).
+    /// script keeps pages current otherwise). `parts`: pre-rendered fragments by context key
+    /// (each as the pieces between CSRF slots), spliced in with the viewer's token.
     static func page(_ name: String, title: String, _ context: TemplateContext, for ctx: RequestContext?,
-                     services: Services, status: HTTPStatus = .ok, refreshSeconds: Int? = nil) -> Response {
+                     services: Services, status: HTTPStatus = .ok, refreshSeconds: Int? = nil,
+                     parts: [String: [[UInt8]]] = [:]) -> Response {
         var context = context
         if let refreshSeconds { context["refresh_seconds"] = .text(String(refreshSeconds)) }
-        context["csrf"] = .text(ctx?.csrfToken ?? "")
+        let csrf = ctx?.csrfToken ?? ""
+        context["csrf"] = .text(csrf)
         context["asset_version"] = .text(services.assetVersion)
+        var pieces: [[[UInt8]]] = []
+        for (key, part) in parts {
+            context[key] = .html(Splice.marker(pieces.count))
+            pieces.append(part)
+        }
         let content = services.templates.render(name, context)
         context["title"] = .text(title)
-        context["content"] = .html(SafeHTML(trusted: String(decoding: content, as: UTF8.self)))
-        return .html(services.templates.render("layout", context), status: status)
+        context["content"] = .html(Splice.marker(pieces.count))
+        pieces.append([content])
+        let layout = services.templates.render("layout", context)
+        // The page's own markers first, then the page into the layout: two copies of the big
+        // parts at most, and none through String.
+        var page: [UInt8] = []
+        page.reserveCapacity(content.count + parts.values.reduce(0) { $0 + $1.reduce(0) { $0 + $1.count } } + 256)
+        Splice.assemble(content, parts: pieces, joiner: Array(csrf.utf8), into: &page)
+        pieces[pieces.count - 1] = [page]
+        var out: [UInt8] = []
+        out.reserveCapacity(layout.count + page.count)
+        Splice.assemble(layout, parts: pieces, joiner: [], into: &out)
+        return .html(out, status: status)
     }
 
     static func page(_ name: String, title: String, _ context: TemplateContext, ctx: RequestContext, status: HTTPStatus = .ok) -> Outcome {

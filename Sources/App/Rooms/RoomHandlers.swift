@@ -161,9 +161,14 @@ enum RoomHandlers {
     static func roomPage(_ ctx: RequestContext, _ snapshot: RoomSnapshot, error: String? = nil, joinError: String? = nil,
                          inputs: [String: String] = [:], newSegment: TemplateValue? = nil, status: HTTPStatus = .ok,
                          headers: [(String, String)] = []) -> Outcome {
-        var context = RoomViews.page(snapshot, viewer: ctx.session, csrf: ctx.csrfToken, baseURL: ctx.services.config.baseURL)
+        var (context, parts) = RoomViews.page(snapshot, viewer: ctx.session, csrf: ctx.csrfToken, baseURL: ctx.services.config.baseURL,
+                                              templates: ctx.services.templates)
         for (key, value) in inputs { context[key] = .text(value) }
-        if let newSegment { context["new_segment"] = newSegment }
+        if let newSegment {
+            parts["queue_html"] = nil
+            context["queue_html"] = .html(RoomViews.queueHTML(snapshot, csrf: ctx.csrfToken, newSegment: newSegment,
+                                                              templates: ctx.services.templates))
+        }
         if let error { context["error"] = .text(error) }
         if let joinError { context["join_error"] = .text(joinError) }
         let timer = snapshot.timer
@@ -171,7 +176,7 @@ enum RoomHandlers {
             ? "\(timer.phase) · \(RoomViews.clock(timer.remainingMs))\(timer.status == "paused" ? " (paused)" : "") · Room \(snapshot.room.code.display)"
             : "Room \(snapshot.room.code.display)"
         var response = Views.page("room", title: title, context, for: ctx, services: ctx.services, status: status,
-                                  refreshSeconds: RoomViews.refreshSeconds(snapshot))
+                                  refreshSeconds: RoomViews.refreshSeconds(snapshot), parts: parts)
         for (name, value) in headers { response.addHeader(name, value) }
         return .response(response)
     }

@@ -100,6 +100,8 @@ struct RoomSnapshot: Sendable {
     let messages: [Message]
     let loadedAt: UInt64
     let secondsToExpiry: Double
+    /// The parts every viewer sees alike, rendered once per snapshot (RoomViews.sharedParts).
+    var rendered = RenderedParts()
 
     var isExpired: Bool { age >= secondsToExpiry }
     var age: Double { Double(DispatchTime.now().uptimeNanoseconds - loadedAt) / 1e9 }
@@ -121,7 +123,7 @@ struct RoomSnapshot: Sendable {
                 ? Member(id: $0.id, name: $0.name, role: $0.role, sessionHash: $0.sessionHash, idleAtLoad: -elapsed, isMuted: $0.isMuted)
                 : $0
         }, segments: segments, tasks: tasks, proposals: proposals, messages: messages, loadedAt: loadedAt,
-           secondsToExpiry: secondsToExpiry)
+           secondsToExpiry: secondsToExpiry, rendered: rendered)
     }
 
     /// The timer as of now.
@@ -158,6 +160,23 @@ struct RoomSnapshot: Sendable {
     }
 
     enum SegmentState: String { case done, current, upcoming }
+}
+
+/// HTML fragments shared by every viewer of one snapshot, rendered on first use. Forms in them
+/// carry a CSRF slot: each fragment is kept as the pieces between slots, joined with the
+/// viewer's token for a page and with nothing for a long-poll answer (live.js fills it in).
+final class RenderedParts: @unchecked Sendable {
+    static let csrfSlot = "\u{1}csrf\u{1}"
+    private let lock = NSLock()
+    private var parts: [String: [[UInt8]]]?
+
+    func get(_ render: () -> [String: [[UInt8]]]) -> [String: [[UInt8]]] {
+        lock.lock(); defer { lock.unlock() }
+        if let parts { return parts }
+        let made = render()
+        parts = made
+        return made
+    }
 }
 
 /// What the timer shows at one moment.

@@ -130,33 +130,100 @@ enum RoomViews {
         })
     }
 
+    // MARK: Parts shared by every viewer
+
+    /// The fragments that are the same for every viewer of a snapshot, by element id, each as
+    /// the pieces between CSRF slots (see RenderedParts). Rendered once per snapshot.
+    static func sharedParts(_ snapshot: RoomSnapshot, templates: TemplateLibrary) -> [String: [[UInt8]]] {
+        snapshot.rendered.get {
+            let room = snapshot.room
+            var context: TemplateContext = ["code": .text(room.code.display), "csrf": .text(RenderedParts.csrfSlot)]
+            func render(_ template: String, _ values: TemplateContext) -> [[UInt8]] {
+                context.merge(values)
+                return split(templates.render(template, context), at: Array(RenderedParts.csrfSlot.utf8))
+            }
+            let (pending, decided) = proposals(snapshot)
+            return [
+                "queue": render("partials/queue", ["has_segments": .bool(!snapshot.segments.isEmpty), "segments": segments(snapshot),
+                                                   "new_segment": newSegment()]),
+                "participants": render("partials/participants", ["participants": participants(snapshot)]),
+                "participant-count": [Array(countText(snapshot).utf8)],
+                "public-tasks": render("partials/public_tasks", ["public_tasks": publicTasks(snapshot)]),
+                "proposals": render("partials/proposals", ["pending": pending, "decided": decided]),
+                "chat-messages": render("partials/chat", ["messages": messages(snapshot, viewer: nil)]),
+            ]
+        }
+    }
+
+    /// The queue for one viewer whose add-segment form must show what they typed.
+    static func queueHTML(_ snapshot: RoomSnapshot, csrf: String, newSegment: TemplateValue, templates: TemplateLibrary) -> SafeHTML {
+        let context: TemplateContext = ["code": .text(snapshot.room.code.display), "csrf": .text(csrf),
+                                        "has_segments": .bool(!snapshot.segments.isEmpty), "segments": segments(snapshot),
+                                        "new_segment": newSegment]
+        return SafeHTML(trusted: String(decoding: templates.render("partials/queue", context), as: UTF8.self))
+    }
+
+    static func split(_ bytes: [UInt8], at separator: [UInt8]) -> [[UInt8]] {
+        var pieces: [[UInt8]] = []
+        var start = 0
+        var i = 0
+        while i + separator.count <= bytes.count {
+            if bytes[i] == separator[0] && bytes[i..<(i + separator.count)].elementsEqual(separator) {
+                pieces.append(Array(bytes[start..<i]))
+                i += separator.count
+                start = i
+            } else {
+                i += 1
+            }
+        }
+        pieces.append(Array(bytes[start...]))
+        return pieces
+    }
+
+    /// A shared part as text, for JSON: the pieces joined with nothing (an empty token).
+    static func text(_ pieces: [[UInt8]]?) -> String {
+        String(decoding: (pieces ?? []).joined(), as: UTF8.self)
+    }
+
     // MARK: The page
 
-    static func page(_ snapshot: RoomSnapshot, viewer session: SessionID, csrf: String, baseURL: String) -> TemplateContext {
+    /// The context keys of the page's shared parts, by element id.
+    static let pageParts = ["queue": "queue_html", "participants": "participants_html", "public-tasks": "public_tasks_html",
+                            "proposals": "proposals_html", "chat-messages": "chat_html"]
+
+    /// The room page for one viewer: its own context, and the shared parts to splice in.
+    static func page(_ snapshot: RoomSnapshot, viewer session: SessionID, csrf: String, baseURL: String,
+                     templates: TemplateLibrary) -> (context: TemplateContext, parts: [String: [[UInt8]]]) {
         let room = snapshot.room
         let me = snapshot.member(for: session)
-        let (pending, decided) = proposals(snapshot)
+        let shared = sharedParts(snapshot, templates: templates)
         var context: TemplateContext = [
             "code": .text(room.code.display), "version": .text(String(room.version)), "theme": .text(room.theme),
             "viewer_role": .text(me?.role ?? ""), "me_id": .text(me?.id ?? ""), "csrf": .text(csrf),
             "share_url": .text("\(baseURL)/r/\(room.code.display)"), "themes": themes(selected: room.theme),
-            "timer": timer(snapshot.timer), "has_segments": .bool(!snapshot.segments.isEmpty),
-            "segments": segments(snapshot), "new_segment": newSegment(), "kinds": kinds(selected: "focus"),
-            "public_tasks": publicTasks(snapshot), "pending": pending, "decided": decided,
-            "messages": messages(snapshot, viewer: me), "participants": participants(snapshot),
-            "participant_count": .text(countText(snapshot)), "name_input": .text(""), "chat_input": .text(""), "task_input": .text(""),
-            "segment_options": .list(snapshot.segments.filter { snapshot.segmentState($0.position) != .done }.map {
-                ["id": .text($0.id), "name": .text("\($0.position + 1). \($0.title)"), "selected": .bool(false)]
-            }),
+            "timer": timer(snapshot.timer), "kinds": kinds(selected: "focus"),
+            "participant_count": .text(text(shared["participant-count"])),
+            "name_input": .text(""), "chat_input": .text(""), "task_input": .text(""),
         ]
         if let me {
+            // The viewer's own shadow-hidden messages make their chat differ from everyone's.
+            if snapshot.messages.contains(where: { $0.isShadowHidden && $0.participantID == me.id }) {
+                var chat: TemplateContext = ["code": .text(room.code.display), "csrf": .text(csrf)]
+                chat["messages"] = messages(snapshot, viewer: me)
+                context["chat_html"] = .html(SafeHTML(trusted: String(decoding: templates.render("partials/chat", chat), as: UTF8.self)))
+            }
             context["me"] = .object(["name": .text(me.name), "is_host": .bool(me.role == "host")])
             context["my_tasks"] = .list(snapshot.tasks.filter { $0.participantID == me.id }.map { t in
                 ["id": .text(t.id), "text": .text(t.text), "visibility": .text(t.isPublic ? "public" : "private"),
                  "is_private": .bool(!t.isPublic), "done": .bool(t.done), "segment_name": .text(segmentName(snapshot, t.segmentID))]
             })
+            context["segment_options"] = .list(snapshot.segments.filter { snapshot.segmentState($0.position) != .done }.map {
+                ["id": .text($0.id), "name": .text("\($0.position + 1). \($0.title)"), "selected": .bool(false)]
+            })
         }
-        return context
+        var parts: [String: [[UInt8]]] = [:]
+        for (id, key) in pageParts where context[key] == nil { parts[key] = shared[id] }
+        return (context, parts)
     }
 
     /// The head's refresh for browsers without JavaScript: when the running segment ends.
@@ -174,28 +241,18 @@ enum RoomViews {
         let room = snapshot.room
         let since = since > room.version ? 0 : since
         func changed(_ part: RoomPart) -> Bool { (room.partVersions[part] ?? Int.max) > since }
-        var base: TemplateContext = ["code": .text(room.code.display), "csrf": .text("")]
+        let shared = sharedParts(snapshot, templates: templates)
         var fragments: [(String, String)] = []
-        func render(_ id: String, _ template: String, _ values: TemplateContext) {
-            base.merge(values)
-            fragments.append((id, String(decoding: templates.render(template, base), as: UTF8.self)))
-        }
         let timerView = snapshot.timer
-        if changed(.state) { render("timer", "partials/timer", ["timer": timer(timerView)]) }
-        if changed(.queue) {
-            render("queue", "partials/queue", ["has_segments": .bool(!snapshot.segments.isEmpty), "segments": segments(snapshot),
-                                               "new_segment": newSegment()])
+        if changed(.state) {
+            let context: TemplateContext = ["code": .text(room.code.display), "csrf": .text(""), "timer": timer(timerView)]
+            fragments.append(("timer", String(decoding: templates.render("partials/timer", context), as: UTF8.self)))
         }
-        if changed(.people) {
-            render("participants", "partials/participants", ["participants": participants(snapshot)])
-            fragments.append(("participant-count", countText(snapshot)))
+        let parts: [(RoomPart, [String])] = [(.queue, ["queue"]), (.people, ["participants", "participant-count"]),
+                                             (.tasks, ["public-tasks"]), (.proposals, ["proposals"]), (.chat, ["chat-messages"])]
+        for (part, ids) in parts where changed(part) {
+            for id in ids { fragments.append((id, text(shared[id]))) }
         }
-        if changed(.tasks) { render("public-tasks", "partials/public_tasks", ["public_tasks": publicTasks(snapshot)]) }
-        if changed(.proposals) {
-            let (pending, decided) = proposals(snapshot)
-            render("proposals", "partials/proposals", ["pending": pending, "decided": decided])
-        }
-        if changed(.chat) { render("chat-messages", "partials/chat", ["messages": messages(snapshot, viewer: nil)]) }
         let fragmentJSON = fragments.map { "\(JSONText.quoted($0.0)):\(JSONText.quoted($0.1))" }.joined(separator: ",")
         let json = """
             {"version":\(room.version),"host":\(JSONText.quoted(snapshot.host?.id ?? "")),"theme":\(JSONText.quoted(room.theme)),\

@@ -1,0 +1,46 @@
+import Sodium
+
+/// Puts large pre-rendered byte runs into a rendered page without passing them through the
+/// template engine or through `String`: the template gets a marker where a part goes, and
+/// `assemble` copies the parts in, once. Markers hold per-process random bytes, so no text a
+/// user typed (echoed back in a form) can be taken for one.
+public enum Splice {
+    static let prefix: [UInt8] = [2] + Array(Base64URL.encode(Sodium.randomBytes(12)).utf8)
+
+    /// What a template shows where part `index` (0..<64) goes.
+    public static func marker(_ index: Int) -> SafeHTML {
+        SafeHTML(trusted: String(decoding: prefix + [UInt8(ascii: "0") + UInt8(index), 3], as: UTF8.self))
+    }
+
+    /// Copies `rendered` into `out`, replacing each marker by its part: the part's pieces
+    /// joined with `joiner` (a part is kept as the pieces between CSRF slots).
+    public static func assemble(_ rendered: [UInt8], parts: [[[UInt8]]], joiner: [UInt8], into out: inout [UInt8]) {
+        let markerLength = prefix.count + 2
+        var copied = 0
+        var i = 0
+        rendered.withUnsafeBufferPointer { bytes in
+            while i <= bytes.count - markerLength {
+                guard bytes[i] == 2, bytes[i + markerLength - 1] == 3,
+                      prefix.withUnsafeBufferPointer({ p in memcmpEqual(bytes.baseAddress! + i, p.baseAddress!, p.count) }) else {
+                    i += 1
+                    continue
+                }
+                let index = Int(bytes[i + prefix.count]) - Int(UInt8(ascii: "0"))
+                guard index >= 0, index < parts.count else { i += 1; continue }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied..<i]))
+                for (n, piece) in parts[index].enumerated() {
+                    if n > 0 { out.append(contentsOf: joiner) }
+                    out.append(contentsOf: piece)
+                }
+                i += markerLength
+                copied = i
+            }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied...]))
+        }
+    }
+
+    private static func memcmpEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+        for k in 0..<count where a[k] != b[k] { return false }
+        return true
+    }
+}
