@@ -97,7 +97,7 @@ def join_by_code(driver, base_url, code, name):
 def test_with_javascript_a_joiner_appears_without_reload(stack, browser):
     a, b = browser(js=True), browser(js=True)
     code = create_room(a, stack.base_url, "Ada Alpha")
-    section = a.find_element(By.CSS_SELECTOR, "section[data-live]")
+    section = a.find_element(By.CSS_SELECTOR, "[data-live]")
     version_before = int(section.get_attribute("data-version"))
     marker = a.execute_script("window.__notReloaded = true; return window.__notReloaded;")
     assert marker is True
@@ -124,9 +124,9 @@ def test_without_javascript_a_joiner_appears_after_reload(stack, browser):
     a, b = browser(js=False), browser(js=False)
     code = create_room(a, stack.base_url, "Nora NoScript")
     # JavaScript really is off: the <noscript> hint is rendered as visible content.
-    hint = a.find_element(By.CSS_SELECTOR, "section[data-live] noscript p")
+    hint = a.find_element(By.CSS_SELECTOR, "[data-live] noscript p")
     assert hint.is_displayed() and "Reload" in hint.text
-    section = a.find_element(By.CSS_SELECTOR, "section[data-live]")
+    section = a.find_element(By.CSS_SELECTOR, "[data-live]")
     version_before = section.get_attribute("data-version")
 
     join_by_code(b, stack.base_url, code, "Otto Offline")
@@ -138,7 +138,7 @@ def test_without_javascript_a_joiner_appears_after_reload(stack, browser):
     a.refresh()
     assert names_on_page(a) == ["Nora NoScript", "Otto Offline"]
     assert a.find_element(By.ID, "participant-count").text.startswith("2 people")
-    assert int(a.find_element(By.CSS_SELECTOR, "section[data-live]").get_attribute("data-version")) > int(version_before)
+    assert int(a.find_element(By.CSS_SELECTOR, "[data-live]").get_attribute("data-version")) > int(version_before)
 
 
 def test_with_redis_down_a_joiner_still_appears_live(stack, browser, redis_outage):

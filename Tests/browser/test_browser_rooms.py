@@ -182,11 +182,24 @@ def server_version(base_url, code):
     return r.json()
 
 
+def forms_idle(driver, seconds=5):
+    """With JavaScript on, a form being sent with fetch is aria-busy and ignores another submit
+    until its answer is in (a live update may show the change before that): wait for it."""
+    if not driver.pomopomo_js:
+        return
+    try:
+        wait(driver, seconds).until(lambda d: not d.find_elements(By.CSS_SELECTOR, "form[aria-busy=true]"))
+    except TimeoutException:
+        busy = [f.get_attribute("action") for f in driver.find_elements(By.CSS_SELECTOR, "form[aria-busy=true]")]
+        pytest.fail(f"forms still busy after {seconds}s: {busy}")
+
+
 def caught_up(driver, base_url, code, seconds=5):
     """With JavaScript on: waits until the page has applied every change the server knows of, so a
     live update does not replace a form while the test fills it in."""
     if not driver.pomopomo_js:
         return
+    forms_idle(driver, seconds)
     version = server_version(base_url, code)["version"]
     try:
         wait(driver, seconds).until(
@@ -307,6 +320,8 @@ def messages(driver):
 
 def send_chat(driver, text, seconds=5):
     """Types into #chat-form and sends; waits until the message shows in the sender's own page."""
+    forms_idle(driver)
+
     def fill():
         field = driver.find_element(By.ID, "chat-text")
         field.clear()
@@ -330,6 +345,7 @@ def page_version(driver):
 
 
 def add_task(driver, text, visibility):
+    forms_idle(driver)
     form = driver.find_element(By.ID, "task-add")
     field = form.find_element(By.NAME, "text")
     field.clear()
@@ -467,6 +483,7 @@ def test_a_guest_proposes_a_public_task_and_the_host_accepts_it(stack, browser, 
 
     first_segment = guest.find_element(By.CSS_SELECTOR, "#queue-list li.segment").get_attribute("data-segment-id")
     text = "Read chapter 3 together"
+    forms_idle(guest)
     form = guest.find_element(By.ID, "propose-form")
     Select(form.find_element(By.NAME, "kind")).select_by_value("public_task")
     Select(form.find_element(By.NAME, "segment")).select_by_value(first_segment)

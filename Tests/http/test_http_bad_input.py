@@ -2,6 +2,7 @@
 where there is a form, never a 500, and changes nothing stored."""
 
 import html
+import time
 import json
 import secrets
 
@@ -289,7 +290,13 @@ def test_hostile_names_render_as_text_in_page_poll_and_state(host, room, new_use
     escaped = html.escape(payload, quote=True).replace("&#x27;", "&#39;")
 
     for who in (host, guest):
+        # The join may have gone through the other responder: its wake-up reaches this one's
+        # cache within milliseconds, but not necessarily before the next request.
+        deadline = time.time() + 2
         r = who.get(f"/r/{room}")
+        while escaped not in r.text and time.time() < deadline:
+            time.sleep(0.05)
+            r = who.get(f"/r/{room}")
         if escaped != payload:
             assert payload not in r.text, f"raw payload in the room page seen by {'host' if who is host else 'guest'}"
         assert escaped in r.text, "escaped payload missing from the room page"

@@ -108,7 +108,7 @@ def test_creating_a_room_redirects_to_its_page_showing_the_host(host):
     assert doc.by_id("join-room") is None, "the host is offered to join their own room"
     assert participant_names(doc) == ["Hana Host"]  # trimmed, inner spaces folded
     assert doc.by_id("participant-count").clean_text().startswith("1 person")
-    live = doc.find("section", cls="people")
+    live = doc.find("div", cls="room-grid")
     assert live.get("data-live") == f"/r/{code}/poll"
     assert live.get("data-version", "").isdigit()
 
@@ -229,7 +229,11 @@ def test_state_json_describes_the_room(host, room):
     state = r.json()
     assert state["code"] == room
     assert isinstance(state["version"], int) and state["version"] >= 1
-    assert state["participants"] == [{"name": "Hana Host", "role": "host", "online": True}]
+    assert [{k: v for k, v in p.items() if k != "id"} for p in state["participants"]] == [
+        {"name": "Hana Host", "role": "host", "online": True}]
+    assert re.match(r"^[0-9a-f-]{36}$", state["participants"][0]["id"])
+    assert state["status"] == "idle" and state["timer"]["status"] == "idle"
+    assert [s["kind"] for s in state["segments"]] == ["focus", "break"] * 3 + ["focus", "long_break"]
     assert re.match(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$", state["expires_at"])
 
 
