@@ -85,7 +85,7 @@
       if (!target) return;
       // Someone may be typing in a form inside the fragment (the host editing a segment while
       // the timer moves on): keep what they typed, what they opened and where their focus is.
-      var kept = snapshot(target, null);
+      var kept = snapshot(target, null, null);
       var atBottom = id === "chat-messages" && nearBottom(target);
       // Fragments are rendered and escaped by the server from the same partials as the page.
       if (id === "chat-messages") mergeChat(target, fragments[id]);
@@ -379,11 +379,12 @@
   }
 
   // What the person is doing inside root: typed values, open <details>, focus and selection.
-  // `skip` is the form just submitted: its answer decides what it shows.
-  function snapshot(root, skip) {
+  // `skip` is the form just submitted, `sent` what it sent: its answer decides what the form
+  // shows, except for what was typed into it after sending (the next chat message).
+  function snapshot(root, skip, sent) {
     var s = { fields: [], open: [], focus: null };
     Array.prototype.forEach.call(controls(root), function (el) {
-      if (skip && el.form === skip) return;
+      if (skip && el.form === skip && (!sent || sent.get(el.name) === el.value)) return;
       var key = controlKey(el);
       if (key && isDirty(el)) s.fields.push({ key: key, value: el.value, checked: el.checked });
     });
@@ -423,10 +424,10 @@
   }
 
   // Puts the answer's #main in place of ours, keeping what the person typed elsewhere.
-  function swapMain(doc, form, submitter) {
+  function swapMain(doc, form, submitter, sent) {
     var main = document.getElementById("main");
     var fresh = doc.getElementById("main");
-    var s = snapshot(main, form);
+    var s = snapshot(main, form, sent);
     var action = form && form.getAttribute("action");
     var submitterKey = submitter && controlKey(submitter);
     main.innerHTML = fresh.innerHTML;
@@ -438,6 +439,10 @@
     var target = null;
     if (form && form.id === "chat-form") {
       target = document.getElementById("chat-text");
+    } else if (form && form.id === "join-room" && document.getElementById("you-are")) {
+      // The join form is gone; say who you now are instead of dropping focus on the body.
+      target = document.getElementById("you-are");
+      target.setAttribute("tabindex", "-1");
     } else if (form) {
       // Back to the button just used (or, if it is gone, e.g. Pause became Resume, the first
       // button of the same form), so keyboard users keep their place.
@@ -461,7 +466,7 @@
       .then(function (response) { return response.text(); })
       .then(function (html) {
         var doc = new DOMParser().parseFromString(html, "text/html");
-        if (doc.getElementById("main")) swapMain(doc, null, null);
+        if (doc.getElementById("main")) swapMain(doc, null, null, null);
       })
       .catch(function () { /* the next poll answer tries again */ });
   }
@@ -495,6 +500,14 @@
     if (submitter && submitter.name) body.append(submitter.name, submitter.value);
     form.setAttribute("aria-busy", "true");
     var code = r.getAttribute("data-code");
+    // Chat: empty the field at once, so the next message can be typed while this one is sent.
+    var chatText = form.id === "chat-form" ? document.getElementById("chat-text") : null;
+    if (chatText) chatText.value = "";
+    function fallback() {
+      form.removeAttribute("aria-busy");
+      if (chatText && !chatText.value) chatText.value = body.get("text");
+      submitNatively(form, submitter);
+    }
 
     // getAttribute: the timer form has buttons named "action", which shadow form.action.
     fetch(form.getAttribute("action"), {
@@ -513,13 +526,12 @@
         var doc = new DOMParser().parseFromString(html, "text/html");
         // The room again (after 303), or the room with #room-error, or an error page: show
         // it in place. The address stays the room's, so a reload shows the room.
-        if (doc.getElementById("main")) swapMain(doc, form, submitter);
-        else submitNatively(form, submitter); // not our page (a proxy's error): let the browser show it
+        if (doc.getElementById("main")) swapMain(doc, form, submitter, body);
+        else fallback(); // not our page (a proxy's error): let the browser show it
       });
     }, function () {
       // No answer (offline, connection cut): let the browser send it, and show its own error.
-      form.removeAttribute("aria-busy");
-      submitNatively(form, submitter);
+      fallback();
     }).catch(function () {
       // An answer came but could not be shown: the change may well have been made, so do not
       // send it again; show the room as it is now.

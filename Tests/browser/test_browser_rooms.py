@@ -101,19 +101,21 @@ def assert_no_console_errors(*drivers):
 
 def see(driver, until, seconds, message):
     """Waits for a change made in another browser: live with JavaScript on; with JavaScript off
-    the page is reloaded first (that is how a visitor without JavaScript sees changes). Returns
-    how long it took."""
+    by reloading (that is how a visitor without JavaScript sees changes). Another responder may
+    learn of the change a moment later, so a reload that comes too early is repeated. (A
+    visitor's own change, on the other hand, must show in the page its form leads to.)"""
     js = driver.pomopomo_js
-    if not js:
-        driver.refresh()
-        seconds = min(seconds, 5)
-    started = time.monotonic()
-    try:
-        wait(driver, seconds).until(until)
-    except TimeoutException:
-        pytest.fail(f"{'live, without reload' if js else 'after a reload'}: {message} "
-                    f"(waited {seconds}s; {page_version(driver)})")
-    return time.monotonic() - started
+    deadline = time.monotonic() + seconds
+    while True:
+        if not js:
+            driver.refresh()
+        try:
+            wait(driver, seconds if js else 0.3).until(until)
+            return
+        except TimeoutException:
+            if js or time.monotonic() > deadline:
+                pytest.fail(f"{'live, without reload' if js else 'after reloading'}: {message} "
+                            f"(waited {seconds}s; {page_version(driver)})")
 
 
 # ----------------------------------------------------------------------------------------- pages
@@ -496,7 +498,8 @@ def test_a_guest_proposes_a_public_task_and_the_host_accepts_it(stack, browser, 
     try:
         wait(guest, 5).until(pending)
     except TimeoutException:
-        pytest.fail(f"the guest's own page does not list the proposal as pending (room error: {room_error(guest)!r})")
+        pytest.fail(f"the guest's own page does not list the proposal as pending "
+                    f"(room error: {room_error(guest)!r}; {page_version(guest)})")
     assert not guest.find_element(By.CSS_SELECTOR, "#pending-proposals li.proposal form button").is_displayed(), \
         "the guest sees accept/reject buttons"
 

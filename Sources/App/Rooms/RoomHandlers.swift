@@ -172,9 +172,10 @@ enum RoomHandlers {
         if let error { context["error"] = .text(error) }
         if let joinError { context["join_error"] = .text(joinError) }
         let timer = snapshot.timer
-        let title = timer.status == "running" || timer.status == "paused"
-            ? "\(timer.phase) · \(RoomViews.clock(timer.remainingMs))\(timer.status == "paused" ? " (paused)" : "") · Room \(snapshot.room.code.display)"
-            : "Room \(snapshot.room.code.display)"
+        // The same shape live.js keeps up to date while the clock runs.
+        let room = "Room \(snapshot.room.code.display)"
+        let title = timer.status == "running" ? "\(RoomViews.clock(timer.remainingMs)) · \(timer.phase) · \(room)"
+            : timer.status == "paused" ? "Paused · \(timer.phase) · \(room)" : room
         var response = Views.page("room", title: title, context, for: ctx, services: ctx.services, status: status,
                                   refreshSeconds: RoomViews.refreshSeconds(snapshot), parts: parts)
         for (name, value) in headers { response.addHeader(name, value) }
