@@ -14,8 +14,8 @@ public enum Cookies {
         return cookies
     }
 
-    public static func setCookie(name: String, value: String, maxAge: Int?, secure: Bool) -> String {
-        var parts = ["\(name)=\(value)", "Path=/", "HttpOnly", "SameSite=Lax"]
+    public static func setCookie(name: String, value: String, maxAge: Int?, secure: Bool, path: String = "/") -> String {
+        var parts = ["\(name)=\(value)", "Path=\(path)", "HttpOnly", "SameSite=Lax"]
         if let maxAge { parts.append("Max-Age=\(maxAge)") }
         if secure { parts.append("Secure") }
         return parts.joined(separator: "; ")

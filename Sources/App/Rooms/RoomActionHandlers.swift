@@ -13,17 +13,20 @@ enum RoomActionHandlers {
                     newSegment: TemplateValue? = nil,
                     _ body: (PostgresConnection, LockedRoom) throws -> Set<RoomPart>) throws -> Outcome {
         let code = try RoomHandlers.parseCode(ctx)
+        let version: Int?
         do {
-            try RoomStore(database: ctx.services.database).change(code, session: ctx.session) { conn, room in
+            let change = try RoomStore(database: ctx.services.database).change(code, session: ctx.session) { conn, room in
                 ((), try body(conn, room))
-            }.announce(ctx.services.hub)
+            }
+            change.announce(ctx.services.hub)
+            version = change.version
         } catch let problem as RoomProblem {
             if back == "moderate" { return try RoomHandlers.moderationPage(ctx, code, error: problem) }
             return try RoomHandlers.problemPage(ctx, code, problem, inputs: inputs, newSegment: newSegment)
         } catch let problem as RoomRuleProblem {
             return try RoomHandlers.problemPage(ctx, code, .invalid(problem.description), inputs: inputs, newSegment: newSegment)
         }
-        return .response(.redirect(to: "/r/\(code.display)" + (back.map { "/\($0)" } ?? "") + anchor))
+        return RoomHandlers.redirect(ctx, code, to: "/r/\(code.display)" + (back.map { "/\($0)" } ?? "") + anchor, after: version)
     }
 
     static func id(_ ctx: RequestContext) -> String { ctx.request.parameter("id") }

@@ -62,8 +62,10 @@ struct RoomReader {
 
     var store: RoomStore { RoomStore(database: services.database) }
 
-    func snapshot(_ code: RoomCode, viewer: SessionID?) throws -> RoomSnapshot? {
-        if let hit = services.roomCache.lookup(code) {
+    /// `atLeast`: the version this browser's own last change produced (see
+    /// `RoomHandlers.seenVersionCookie`); an older cached copy is not good enough for it.
+    func snapshot(_ code: RoomCode, viewer: SessionID?, atLeast: Int? = nil) throws -> RoomSnapshot? {
+        if let hit = services.roomCache.lookup(code), hit.room.version >= atLeast ?? 0 {
             // A returning browser missing from the list may have joined a moment ago through
             // another responder whose wake-up is still on its way: ask the database.
             let mayHaveJustJoined = viewer.map { !$0.isNew && !hit.contains($0) } ?? false

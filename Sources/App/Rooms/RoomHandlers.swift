@@ -58,8 +58,9 @@ enum RoomHandlers {
             return roomPage(ctx, try present(ctx, code), joinError: error.description, inputs: ["name_input": rawName],
                             status: .unprocessableEntity)
         }
-        try RoomStore(database: ctx.services.database).join(code, session: ctx.session, name: name).announce(ctx.services.hub)
-        return .response(.redirect(to: "/r/\(code.display)"))
+        let change = try RoomStore(database: ctx.services.database).join(code, session: ctx.session, name: name)
+        change.announce(ctx.services.hub)
+        return redirect(ctx, code, to: "/r/\(code.display)", after: change.version)
     }
 
     /// POST /r/:code/leave
@@ -134,6 +135,21 @@ enum RoomHandlers {
         }
     }
 
+    /// After a change, the browser carries the version it produced for a minute (a cookie
+    /// scoped to the room's path), so the page it is sent back to, which nginx may ask of
+    /// another responder that has not heard of the change yet, is never older than the change.
+    static let seenVersionCookie = "pp_rv"
+
+    /// 303 back to the room (or `path` under it), remembering the version this change made.
+    static func redirect(_ ctx: RequestContext, _ code: RoomCode, to location: String, after change: Int?) -> Outcome {
+        var response = Response.redirect(to: location)
+        if let change {
+            response.addHeader("Set-Cookie", Cookies.setCookie(name: seenVersionCookie, value: String(change), maxAge: 60,
+                                                               secure: ctx.services.config.secureCookies, path: "/r/\(code.display)"))
+        }
+        return .response(response)
+    }
+
     static let notFound = ClientError.notFound("There is no open room with this code. Rooms close 72 hours after they are created.")
 
     static func parseCode(_ ctx: RequestContext) throws -> RoomCode {
@@ -145,7 +161,8 @@ enum RoomHandlers {
     /// away changes what everyone sees, so that is announced to the room.
     static func present(_ ctx: RequestContext, _ code: RoomCode) throws -> RoomSnapshot {
         let reader = RoomReader(services: ctx.services)
-        guard let snapshot = try reader.snapshot(code, viewer: ctx.session) else { throw notFound }
+        let ownChange = ctx.request.cookies[seenVersionCookie].flatMap { $0.count <= 15 ? Int($0) : nil }
+        guard let snapshot = try reader.snapshot(code, viewer: ctx.session, atLeast: ownChange) else { throw notFound }
         guard let viewer = snapshot.member(for: ctx.session), viewer.idleAtLoad + snapshot.age >= Double(RoomStore.touchInterval) else {
             return snapshot
         }
