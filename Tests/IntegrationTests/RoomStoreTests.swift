@@ -82,6 +82,19 @@ struct RoomStoreTests {
         #expect(Set(codes.value).count == 40)
     }
 
+    @Test func goingAwayIsAnnouncedOnceItHappens() throws {
+        let room = try TestRoom.make(name: "Drifter")
+        try TestEnvironment.pool.query("UPDATE participants SET last_seen_at = now() - interval '62 seconds' WHERE room_id = $1", [room.id])
+        let before = try room.snapshot().room.version
+        #expect(try store.announceNewlyAway(window: 5).map(\.channel).contains(room.channel))
+        let after = try room.snapshot()
+        #expect(after.room.version == before + 1)
+        #expect(after.room.partVersions[.people] == before + 1)
+        // Long gone: nothing new to tell.
+        try TestEnvironment.pool.query("UPDATE participants SET last_seen_at = now() - interval '10 minutes' WHERE room_id = $1", [room.id])
+        #expect(!(try store.announceNewlyAway(window: 5).map(\.channel).contains(room.channel)))
+    }
+
     @Test func aHostWhoLeavesHandsOverToTheLongestPresent() throws {
         let room = try TestRoom.make()
         let first = SessionID.fresh(), second = SessionID.fresh()

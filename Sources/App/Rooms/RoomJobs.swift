@@ -3,7 +3,7 @@ import Logging
 
 /// The work rooms need when nobody is looking, run by a thread in every responder: segments
 /// that ended are advanced (several times a second, so open pages move on within a second),
-/// absent hosts are replaced, and expired rooms are folded into the statistics (one responder
+/// people who went away are shown as away, absent hosts are replaced, and expired rooms are folded into the statistics (one responder
 /// at a time). Every step locks what it changes and skips what another responder holds.
 final class RoomJobs: @unchecked Sendable {
     static let sweepInterval: TimeInterval = 0.25
@@ -45,6 +45,12 @@ final class RoomJobs: @unchecked Sendable {
             }
             if Date().timeIntervalSince(lastHandOver) >= Self.handOverCheckInterval {
                 lastHandOver = Date()
+                attempt("presence") {
+                    for (channel, version) in try RoomStore(database: services.database)
+                        .announceNewlyAway(window: Int(Self.handOverCheckInterval)) {
+                        services.hub.notify(channel: channel, version: version)
+                    }
+                }
                 attempt("host hand-over") {
                     for (channel, version) in try RoomStore(database: services.database)
                         .handOverFromAbsentHosts(after: Self.hostAbsenceSeconds) {

@@ -291,6 +291,20 @@ struct RoomStore {
         }
     }
 
+    /// Rooms where someone turned "away" (last seen `onlineWindow` seconds ago) within the last
+    /// `window` seconds: their people part is bumped so open pages show it. Runs every `window`
+    /// seconds in each responder; a room bumped twice by two responders costs one extra answer.
+    func announceNewlyAway(window seconds: Int) throws -> [(channel: String, version: Int)] {
+        try database.query("""
+            UPDATE rooms SET version = version + 1, people_v = version + 1
+            WHERE expires_at > now() AND id IN (
+                SELECT room_id FROM participants
+                WHERE last_seen_at <= now() - make_interval(secs => $1)
+                  AND last_seen_at > now() - make_interval(secs => $1 + $2))
+            RETURNING id::text, version
+            """, [Self.onlineWindow, seconds]).map { ("room:\($0.string(0))", $0.int(1)) }
+    }
+
     /// Records that this session is still here (at most every `touchInterval`), in one
     /// statement. Returns the new room version when the participant came back from away.
     func touch(room: Room, session: SessionID) throws -> Int? {
