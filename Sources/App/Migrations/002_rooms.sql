@@ -51,6 +51,9 @@ CREATE TABLE tasks (
     created_at     timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX tasks_room_idx ON tasks (room_id, created_at);
+-- Deleting a participant or a segment (and so a room) follows these keys.
+CREATE INDEX tasks_participant_idx ON tasks (participant_id);
+CREATE INDEX tasks_segment_idx ON tasks (segment_id);
 
 CREATE TABLE proposals (
     id             uuid PRIMARY KEY DEFAULT gen_random_uuid(),
@@ -65,6 +68,7 @@ CREATE TABLE proposals (
     decided_at     timestamptz
 );
 CREATE INDEX proposals_room_idx ON proposals (room_id, created_at);
+CREATE INDEX proposals_participant_idx ON proposals (participant_id);
 
 CREATE TABLE messages (
     id               bigserial PRIMARY KEY,
