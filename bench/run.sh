@@ -109,7 +109,7 @@ fi
 export POMOPOMO_BIN=${BENCH_BIN:-$ROOT/.build/release/pomopomo}
 case $POMOPOMO_BIN in /*) ;; *) POMOPOMO_BIN=$ROOT/$POMOPOMO_BIN ;; esac
 [ -x "$POMOPOMO_BIN" ] || die "no binary at $POMOPOMO_BIN"
-if [ -n "$CLEAN_ROOMS" ] && ! "$POMOPOMO_BIN" --help 2>&1 | grep -q clean-rooms; then
+if [ -n "$CLEAN_ROOMS" ] && [[ $("$POMOPOMO_BIN" --help 2>&1 || true) != *clean-rooms* ]]; then
   say "$POMOPOMO_BIN has no clean-rooms command: skipping that measurement"
   CLEAN_ROOMS=
 fi
@@ -264,13 +264,13 @@ fi
 declare -A RPS P99 ERRS CPU
 PG_PID=$(head -n 1 "$DIR/pg/postmaster.pid")
 REDIS_PID=$(cat "$DIR/run/redis.pid")
-# CPU seconds (user+system) used so far by each process group: the responders, nginx's workers,
-# PostgreSQL's processes, Redis. Children are looked up at each call (a reload replaces nginx's workers).
+# CPU seconds (user+system) used so far by each process group: the responders (c = both C responders),
+# nginx's workers, PostgreSQL's processes, Redis. Children are looked up at each call (a reload replaces nginx's workers).
 cpu_snapshot() {
-  $PY - "$RESPONDER_PID" "$C_PID" "$NGINX_PID" "$PG_PID" "$REDIS_PID" <<'PYCPU'
+  $PY - "$RESPONDER_PID" "$C_PID" "$NGINX_PID" "$PG_PID" "$REDIS_PID" "${C_BUSY_PID:-0}" <<'PYCPU'
 import os, sys
 tck = os.sysconf("SC_CLK_TCK")
-resp, c, nginx, pg, redis = (int(x) for x in sys.argv[1:6])
+resp, c, nginx, pg, redis, c_busy = (int(x) for x in sys.argv[1:7])
 kids = {}
 for e in os.listdir("/proc"):
     if e.isdigit():
@@ -289,7 +289,7 @@ tree = lambda pid: own(pid) + sum(t for _, t in kids.get(pid, []))
 # all CPU time the machine spent (user, nice, system, irq, softirq, steal), to see what others used
 f = open("/proc/stat").readline().split()[1:]
 busy = sum(int(f[i]) for i in (0, 1, 2, 5, 6, 7)) / tck
-print(f"app={own(resp):.2f} c={own(c):.2f} nginx={tree(nginx):.2f} pg={tree(pg):.2f} redis={own(redis):.2f} busy={busy:.2f} t={__import__('time').time():.3f}")
+print(f"app={own(resp):.2f} c={own(c) + (own(c_busy) if c_busy else 0):.2f} nginx={tree(nginx):.2f} pg={tree(pg):.2f} redis={own(redis):.2f} busy={busy:.2f} t={__import__('time').time():.3f}")
 PYCPU
 }
 cpu_delta() { # "before" "after" requests wrk-cpu-seconds -> "app=123 c=0 nginx=45 pg=300 redis=1 wrk=50 other=3"
