@@ -6,6 +6,8 @@ public struct RoomCode: Hashable, Sendable, CustomStringConvertible {
 
     /// The six characters, upper case, no hyphen: the stored form.
     public let value: String
+    /// `ABC-DEF`, the canonical form in URLs and on screen (kept: pages use it several times).
+    public let display: String
 
     /// Accepts what people type: any case, with or without the hyphen, stray spaces around.
     public init?(parsing text: String) {
@@ -21,6 +23,7 @@ public struct RoomCode: Hashable, Sendable, CustomStringConvertible {
         }
         guard bytes.count == Self.length else { return nil }
         value = String(decoding: bytes, as: UTF8.self)
+        display = String(decoding: bytes[0..<3] + [UInt8(ascii: "-")] + bytes[3..<6], as: UTF8.self)
     }
 
     private static let allowed: [Bool] = {
@@ -33,12 +36,6 @@ public struct RoomCode: Hashable, Sendable, CustomStringConvertible {
     public static func random(using randomIndex: (UInt32) -> Int) -> RoomCode {
         let chars = (0..<length).map { _ in alphabet[randomIndex(UInt32(alphabet.count))] }
         return RoomCode(parsing: String(chars))!
-    }
-
-    /// `ABC-DEF`, the canonical form in URLs and on screen.
-    public var display: String {
-        let chars = Array(value)
-        return String(chars[0..<3]) + "-" + String(chars[3..<6])
     }
 
     public var description: String { display }

@@ -52,6 +52,10 @@ public struct Router<Handler: Sendable>: Sendable {
 
     static func bind(_ segments: [Segment], to parts: [Substring]) -> [String: String]? {
         guard segments.count == parts.count else { return nil }
+        // Literals first: most routes fail there, before anything is allocated.
+        for (segment, part) in zip(segments, parts) {
+            if case .literal(let text) = segment, text != part { return nil }
+        }
         var parameters: [String: String] = [:]
         for (segment, part) in zip(segments, parts) {
             switch segment {

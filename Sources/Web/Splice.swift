@@ -1,4 +1,7 @@
 import Sodium
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Puts large pre-rendered byte runs into a rendered page without passing them through the
 /// template engine or through `String`: the template gets a marker where a part goes, and
@@ -20,6 +23,9 @@ public enum Splice {
         var i = 0
         rendered.withUnsafeBufferPointer { bytes in
             while i <= bytes.count - markerLength {
+                // Jump to the next candidate byte; the page between markers is copied in bulk.
+                guard let found = memchr(bytes.baseAddress! + i, 2, bytes.count - markerLength + 1 - i) else { break }
+                i = bytes.baseAddress!.distance(to: found.assumingMemoryBound(to: UInt8.self))
                 guard bytes[i] == 2, bytes[i + markerLength - 1] == 3,
                       prefix.withUnsafeBufferPointer({ p in memcmpEqual(bytes.baseAddress! + i, p.baseAddress!, p.count) }) else {
                     i += 1

@@ -4,7 +4,8 @@ import Web
 /// every page gets (CSRF token, asset version, title).
 enum Views {
     static let requiredTemplates = ["layout", "home", "room", "moderate", "stats", "error", "partials/participants", "partials/timer",
-                                     "partials/queue", "partials/public_tasks", "partials/proposals", "partials/chat"]
+                                     "partials/queue", "partials/public_tasks", "partials/proposals", "partials/chat",
+                                     "partials/segment_options", "partials/theme_options"]
 
     /// `refreshSeconds`: reload the page after this long when JavaScript is off (the live
     /// script keeps pages current otherwise). `parts`: pre-rendered fragments by context key

@@ -64,13 +64,10 @@ struct RoomReader {
 
     /// `atLeast`: the version this browser's own last change produced (see
     /// `RoomHandlers.seenVersionCookie`); an older cached copy is not good enough for it.
-    func snapshot(_ code: RoomCode, viewer: SessionID?, atLeast: Int? = nil) throws -> RoomSnapshot? {
-        if let hit = services.roomCache.lookup(code), hit.room.version >= atLeast ?? 0 {
-            // A returning browser missing from the list may have joined a moment ago through
-            // another responder whose wake-up is still on its way: ask the database.
-            let mayHaveJustJoined = viewer.map { !$0.isNew && !hit.contains($0) } ?? false
-            if !mayHaveJustJoined { return hit }
-        }
+    func snapshot(_ code: RoomCode, atLeast: Int? = nil) throws -> RoomSnapshot? {
+        // A browser that just changed the room (joining included) names the version it made;
+        // an older copy would not show its own change.
+        if let hit = services.roomCache.lookup(code), hit.room.version >= atLeast ?? 0 { return hit }
         let epoch = services.hub.cacheEpoch
         guard let loaded = try store.snapshot(code) else { return nil }
         services.roomCache.store(loaded, epoch: epoch)

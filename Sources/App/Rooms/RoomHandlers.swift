@@ -93,7 +93,7 @@ enum RoomHandlers {
 
     /// GET /r/:code/state.json
     static let state: Handler = { ctx in
-        guard let snapshot = try RoomReader(services: ctx.services).snapshot(try parseCode(ctx), viewer: nil) else { throw notFound }
+        guard let snapshot = try RoomReader(services: ctx.services).snapshot(try parseCode(ctx)) else { throw notFound }
         return .response(.json(RoomViews.stateJSON(snapshot)))
     }
 
@@ -162,7 +162,7 @@ enum RoomHandlers {
     static func present(_ ctx: RequestContext, _ code: RoomCode) throws -> RoomSnapshot {
         let reader = RoomReader(services: ctx.services)
         let ownChange = ctx.request.cookies[seenVersionCookie].flatMap { $0.count <= 15 ? Int($0) : nil }
-        guard let snapshot = try reader.snapshot(code, viewer: ctx.session, atLeast: ownChange) else { throw notFound }
+        guard let snapshot = try reader.snapshot(code, atLeast: ownChange) else { throw notFound }
         guard let viewer = snapshot.member(for: ctx.session), viewer.idleAtLoad + snapshot.age >= Double(RoomStore.touchInterval) else {
             return snapshot
         }
@@ -178,7 +178,9 @@ enum RoomHandlers {
     static func roomPage(_ ctx: RequestContext, _ snapshot: RoomSnapshot, error: String? = nil, joinError: String? = nil,
                          inputs: [String: String] = [:], newSegment: TemplateValue? = nil, status: HTTPStatus = .ok,
                          headers: [(String, String)] = []) -> Outcome {
-        var (context, parts) = RoomViews.page(snapshot, viewer: ctx.session, csrf: ctx.csrfToken, baseURL: ctx.services.config.baseURL,
+        // One reading of the clock for the whole page.
+        let timer = snapshot.timer
+        var (context, parts) = RoomViews.page(snapshot, timer: timer, viewer: ctx.session, csrf: ctx.csrfToken, baseURL: ctx.services.config.baseURL,
                                               templates: ctx.services.templates)
         for (key, value) in inputs { context[key] = .text(value) }
         if let newSegment {
@@ -188,13 +190,12 @@ enum RoomHandlers {
         }
         if let error { context["error"] = .text(error) }
         if let joinError { context["join_error"] = .text(joinError) }
-        let timer = snapshot.timer
         // The same shape live.js keeps up to date while the clock runs.
         let room = "Room \(snapshot.room.code.display)"
         let title = timer.status == "running" ? "\(RoomViews.clock(timer.remainingMs)) · \(timer.phase) · \(room)"
             : timer.status == "paused" ? "Paused · \(timer.phase) · \(room)" : room
         var response = Views.page("room", title: title, context, for: ctx, services: ctx.services, status: status,
-                                  refreshSeconds: RoomViews.refreshSeconds(snapshot), parts: parts)
+                                  refreshSeconds: RoomViews.refreshSeconds(timer), parts: parts)
         for (name, value) in headers { response.addHeader(name, value) }
         return .response(response)
     }

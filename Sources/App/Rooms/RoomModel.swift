@@ -111,7 +111,6 @@ struct RoomSnapshot: Sendable {
         return members.first { $0.sessionHash == session.hash }
     }
 
-    func contains(_ session: SessionID) -> Bool { member(for: session) != nil }
 
     var host: Member? { members.first { $0.role == "host" } }
 

@@ -35,19 +35,31 @@ enum RoomViews {
         return "\(count) \(count == 1 ? "person" : "people") · \(online) online"
     }
 
+    static func twoDigits(_ n: Int) -> String { n < 10 ? "0\(n)" : String(n) }
+
+    /// "24:59", or "1:04:59" past an hour; rounds up, like the countdown in live.js.
     static func clock(_ ms: Int) -> String {
         let total = (ms + 999) / 1000
         let h = total / 3600, m = total % 3600 / 60, s = total % 60
-        return h > 0 ? String(format: "%d:%02d:%02d", h, m, s) : String(format: "%02d:%02d", m, s)
+        return h > 0 ? "\(h):\(twoDigits(m)):\(twoDigits(s))" : "\(twoDigits(m)):\(twoDigits(s))"
     }
 
+    /// An epoch time in UTC as ISO 8601 and as "HH:MM:SS UTC" (civil-from-days arithmetic: this
+    /// runs for every page view, where Calendar would cost more than the rest of the timer).
     static func utcTime(_ epochMs: Int) -> (iso: String, text: String) {
-        let date = Date(timeIntervalSince1970: Double(epochMs) / 1000)
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        let iso = String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!)
-        return (iso, String(format: "%02d:%02d:%02d UTC", c.hour!, c.minute!, c.second!))
+        let seconds = epochMs / 1000
+        let days = seconds / 86_400, rest = seconds % 86_400
+        let z = days + 719_468
+        let era = z / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        let time = "\(twoDigits(rest / 3600)):\(twoDigits(rest % 3600 / 60)):\(twoDigits(rest % 60))"
+        return ("\(year)-\(twoDigits(month))-\(twoDigits(day))T\(time)Z", time + " UTC")
     }
 
     static func timer(_ t: TimerView) -> TemplateValue {
@@ -151,6 +163,12 @@ enum RoomViews {
                 "public-tasks": render("partials/public_tasks", ["public_tasks": publicTasks(snapshot)]),
                 "proposals": render("partials/proposals", ["pending": pending, "decided": decided]),
                 "chat-messages": render("partials/chat", ["messages": messages(snapshot, viewer: nil)]),
+                // Page-only parts (no element of their own in poll answers).
+                "segment-options": render("partials/segment_options", ["segment_options": .list(
+                    snapshot.segments.filter { snapshot.segmentState($0.position) != .done }.map {
+                        ["id": .text($0.id), "name": .text("\($0.position + 1). \($0.title)")]
+                    })]),
+                "theme-options": render("partials/theme_options", ["themes": themes(selected: room.theme)]),
             ]
         }
     }
@@ -189,10 +207,11 @@ enum RoomViews {
 
     /// The context keys of the page's shared parts, by element id.
     static let pageParts = ["queue": "queue_html", "participants": "participants_html", "public-tasks": "public_tasks_html",
-                            "proposals": "proposals_html", "chat-messages": "chat_html"]
+                            "proposals": "proposals_html", "chat-messages": "chat_html",
+                            "segment-options": "segment_options_html", "theme-options": "theme_options_html"]
 
     /// The room page for one viewer: its own context, and the shared parts to splice in.
-    static func page(_ snapshot: RoomSnapshot, viewer session: SessionID, csrf: String, baseURL: String,
+    static func page(_ snapshot: RoomSnapshot, timer timerView: TimerView, viewer session: SessionID, csrf: String, baseURL: String,
                      templates: TemplateLibrary) -> (context: TemplateContext, parts: [String: [[UInt8]]]) {
         let room = snapshot.room
         let me = snapshot.member(for: session)
@@ -200,8 +219,8 @@ enum RoomViews {
         var context: TemplateContext = [
             "code": .text(room.code.display), "version": .text(String(room.version)), "theme": .text(room.theme),
             "viewer_role": .text(me?.role ?? ""), "me_id": .text(me?.id ?? ""), "csrf": .text(csrf),
-            "share_url": .text("\(baseURL)/r/\(room.code.display)"), "themes": themes(selected: room.theme),
-            "timer": timer(snapshot.timer), "kinds": kinds(selected: "focus"),
+            "share_url": .text("\(baseURL)/r/\(room.code.display)"),
+            "timer": timer(timerView), "kinds": kinds(selected: "focus"),
             "participant_count": .text(text(shared["participant-count"])),
             "name_input": .text(""), "chat_input": .text(""), "task_input": .text(""),
         ]
@@ -217,9 +236,6 @@ enum RoomViews {
                 ["id": .text(t.id), "text": .text(t.text), "visibility": .text(t.isPublic ? "public" : "private"),
                  "is_private": .bool(!t.isPublic), "done": .bool(t.done), "segment_name": .text(segmentName(snapshot, t.segmentID))]
             })
-            context["segment_options"] = .list(snapshot.segments.filter { snapshot.segmentState($0.position) != .done }.map {
-                ["id": .text($0.id), "name": .text("\($0.position + 1). \($0.title)"), "selected": .bool(false)]
-            })
         }
         var parts: [String: [[UInt8]]] = [:]
         for (id, key) in pageParts where context[key] == nil { parts[key] = shared[id] }
@@ -227,8 +243,7 @@ enum RoomViews {
     }
 
     /// The head's refresh for browsers without JavaScript: when the running segment ends.
-    static func refreshSeconds(_ snapshot: RoomSnapshot) -> Int? {
-        let t = snapshot.timer
+    static func refreshSeconds(_ t: TimerView) -> Int? {
         guard t.status == "running" else { return nil }
         return t.remainingMs / 1000 + 1
     }
