@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from pomopomo_testkit import fragment_names, participant_names
+from pomopomo_testkit import fragment_names, parse_html, participant_names
 
 DB_FALLBACK_WITHIN = 4.0  # without Redis, the hub re-reads versions from PostgreSQL every 2 s
 LIVE_WITHIN = 1.0
@@ -162,10 +162,15 @@ def test_postgres_down_is_a_clear_503_that_keeps_the_typed_text_and_recovers(sta
     with postgres_outage():
         # Pages that need no database keep working.
         assert guest.get("/").status_code == 200
+        # The room page comes from the responder's room cache (which Redis keeps valid) while it
+        # lasts, and is a clear 503 otherwise.
         page = guest.get(f"/r/{room}")
-        assert page.status_code == 503
-        assert int(page.headers["Retry-After"]) > 0
-        assert "Nothing you sent was lost" in page.text
+        assert page.status_code in (200, 503)
+        if page.status_code == 503:
+            assert int(page.headers["Retry-After"]) > 0
+            assert "Nothing you sent was lost" in page.text
+        else:
+            assert "Hana Host" in participant_names(parse_html(page.text))
         r = guest.post_form(f"/r/{room}/join", [("csrf", token), ("display_name", typed)])
         assert r.status_code == 503
         assert r.headers.get("Retry-After")
