@@ -1516,3 +1516,26 @@ def test_poll_answer_has_the_documented_shape(make_room):
         for field in fragment(html_text).find_all("input", name="csrf"):
             assert field.get("value") == "", "a shared fragment carries a CSRF token"
     assert room.host.token not in r.text and guest.token not in r.text
+
+
+HOST_CONTROLS = ["/timer\"", "/segments\"", "/theme\"", "/accept\"", "/reject\"", "/moderate\""]
+
+
+def test_guests_are_never_sent_the_hosts_controls_in_pages_or_polls(host, new_user):
+    room = host.create_room("Hana Host")
+    guest = new_user()
+    assert guest.join(room, "Gwen Guest").status_code == 303
+    token = guest.csrf(f"/r/{room}")
+    assert guest.post_form(f"/r/{room}/proposals", [("csrf", token), ("kind", "add_segment"), ("segment", ""),
+                                                    ("text", ""), ("segment_kind", "focus"), ("duration", "10"),
+                                                    ("label", "")]).status_code == 303
+    host_page, guest_page = host.get(f"/r/{room}").text, guest.get(f"/r/{room}").text
+    for control in HOST_CONTROLS:
+        assert control in host_page, f"the host's page lacks {control}"
+        assert control not in guest_page, f"a guest's page carries the host control {control}"
+    # The same holds for poll answers, which are rendered once per variant.
+    host_poll = json.dumps(host.poll(room, 0).json()["fragments"])
+    guest_poll = json.dumps(guest.poll(room, 0).json()["fragments"])
+    assert "/accept\\\"" in host_poll and "/timer\\\"" in host_poll
+    for control in HOST_CONTROLS:
+        assert control.replace('"', '\\"') not in guest_poll, f"a guest's poll carries {control}"

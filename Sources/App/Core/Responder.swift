@@ -59,8 +59,8 @@ public final class Responder: Sendable {
             switch try handler(context) {
             case .response(let r):
                 response = r
-            case .park(let channel, let since):
-                services.hub.wait(request: fcgi, channel: channel, since: since, owner: context.session.hash)
+            case .park(let channel, let since, let variant):
+                services.hub.wait(request: fcgi, channel: channel, since: since, variant: variant, owner: context.session.hash)
                 return
             }
         } catch {

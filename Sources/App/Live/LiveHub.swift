@@ -5,11 +5,12 @@ import Redis
 import Web
 
 /// What a long-poll on a channel answers: the channel's current version and the JSON body
-/// for a browser that saw version `since` (it may leave out what that browser already has).
+/// for a browser that saw version `since` (it may leave out what that browser already has) and
+/// gets rendering `variant` (e.g. with or without a room host's controls).
 public struct LiveSnapshot: Sendable {
     public let version: Int
-    public let body: @Sendable (_ since: Int) -> [UInt8]
-    public init(version: Int, body: @escaping @Sendable (_ since: Int) -> [UInt8]) {
+    public let body: @Sendable (_ since: Int, _ variant: Int) -> [UInt8]
+    public init(version: Int, body: @escaping @Sendable (_ since: Int, _ variant: Int) -> [UInt8]) {
         self.version = version
         self.body = body
     }
@@ -99,9 +100,10 @@ public final class LiveHub: @unchecked Sendable {
 
     /// Parks the request until `channel` moves past `since`, or answers at once when a wake-up
     /// for a newer version arrived while the request was being handled.
-    func wait(request: FastCGIRequest, channel: String, since: Int, owner: [UInt8]) {
+    func wait(request: FastCGIRequest, channel: String, since: Int, variant: Int, owner: [UInt8]) {
         let ownerKey = owner.prefix(8).reduce(0) { $0 << 8 | Int($1) }
-        let waiter = ParkedPolls.Waiter(request: request, since: since, deadline: Date().addingTimeInterval(holdSeconds), owner: ownerKey)
+        let waiter = ParkedPolls.Waiter(request: request, since: since, variant: variant,
+                                        deadline: Date().addingTimeInterval(holdSeconds), owner: ownerKey)
         var evicted: ParkedPolls.Waiter? = nil
         if !parked.park(waiter, on: channel, evicted: &evicted) {
             deliver(channel: channel, waiters: [waiter])
@@ -157,11 +159,13 @@ public final class LiveHub: @unchecked Sendable {
         workers.submit { self.deliver(channel: channel, waiters: waiters) }
     }
 
-    /// Takes one snapshot and renders it once per distinct `since` among the waiters (usually
-    /// one: they all saw the previous version), then sends the bytes, spread over the workers.
+    /// Takes one snapshot and renders it once per distinct `since` and variant among the
+    /// waiters (usually two: they all saw the previous version; a few are hosts), then sends the
+    /// bytes, spread over the workers.
     private func deliver(channel: String, waiters: [ParkedPolls.Waiter]) {
-        var bySince: [Int: [ParkedPolls.Waiter]] = [:]
-        for waiter in waiters { bySince[waiter.since, default: []].append(waiter) }
+        struct Key: Hashable { let since: Int; let variant: Int }
+        var bySince: [Key: [ParkedPolls.Waiter]] = [:]
+        for waiter in waiters { bySince[Key(since: waiter.since, variant: waiter.variant), default: []].append(waiter) }
         let snapshot: LiveSnapshot?
         do {
             snapshot = try self.snapshot(channel)
@@ -171,8 +175,8 @@ public final class LiveHub: @unchecked Sendable {
             for waiter in waiters { waiter.request.respond(bytes) }
             return
         }
-        for (since, group) in bySince {
-            let bytes = snapshot.map { Response.json($0.body(since)).serialize(requestID: "live") }
+        for (key, group) in bySince {
+            let bytes = snapshot.map { Response.json($0.body(key.since, key.variant)).serialize(requestID: "live") }
                 ?? Response.jsonError(ClientError.notFound("This no longer exists.")).serialize(requestID: "live")
             send(bytes, to: group)
         }

@@ -7,6 +7,8 @@ final class ParkedPolls: @unchecked Sendable {
     struct Waiter {
         let request: FastCGIRequest
         let since: Int
+        /// Which rendering of the channel this waiter gets (see `Outcome.park`).
+        let variant: Int
         let deadline: Date
         /// Who is waiting (a prefix of the session hash), to cap polls per browser.
         let owner: Int

@@ -83,12 +83,13 @@ enum RoomHandlers {
             throw ClientError.badRequest("since must be the last version you saw: a non-negative whole number.")
         }
         let snapshot = try present(ctx, try parseCode(ctx))
+        let host = snapshot.member(for: ctx.session)?.role == "host"
         // A version from the future (a restored database, a hand-made URL) would never be
         // reached: answer with the current state so the client starts over from it.
         if snapshot.room.version != since {
-            return .response(.json(RoomViews.pollBody(snapshot, since: since, templates: ctx.services.templates)))
+            return .response(.json(RoomViews.pollBody(snapshot, since: since, host: host, templates: ctx.services.templates)))
         }
-        return .park(channel: snapshot.room.channel, since: since)
+        return .park(channel: snapshot.room.channel, since: since, variant: host ? 1 : 0)
     }
 
     /// GET /r/:code/state.json
@@ -129,8 +130,8 @@ enum RoomHandlers {
             guard let snapshot = try RoomReader(services: services).snapshot(id: String(channel.dropFirst("room:".count))) else {
                 return nil
             }
-            return LiveSnapshot(version: snapshot.room.version) { since in
-                RoomViews.pollBody(snapshot, since: since, templates: services.templates)
+            return LiveSnapshot(version: snapshot.room.version) { since, variant in
+                RoomViews.pollBody(snapshot, since: since, host: variant == 1, templates: services.templates)
             }
         }
     }

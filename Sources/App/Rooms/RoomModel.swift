@@ -161,19 +161,20 @@ struct RoomSnapshot: Sendable {
     enum SegmentState: String { case done, current, upcoming }
 }
 
-/// HTML fragments shared by every viewer of one snapshot, rendered on first use. Forms in them
-/// carry a CSRF slot: each fragment is kept as the pieces between slots, joined with the
-/// viewer's token for a page and with nothing for a long-poll answer (live.js fills it in).
+/// HTML fragments shared by the viewers of one snapshot, rendered on first use in two
+/// variants: the host's (with the controls) and everyone else's. Forms in them carry a CSRF
+/// slot: each fragment is kept as the pieces between slots, joined with the viewer's token for a
+/// page and with nothing for a long-poll answer (live.js fills it in).
 final class RenderedParts: @unchecked Sendable {
     static let csrfSlot = "\u{1}csrf\u{1}"
     private let lock = NSLock()
-    private var parts: [String: [[UInt8]]]?
+    private var parts: [Bool: [String: [[UInt8]]]] = [:]
 
-    func get(_ render: () -> [String: [[UInt8]]]) -> [String: [[UInt8]]] {
+    func get(host: Bool, _ render: () -> [String: [[UInt8]]]) -> [String: [[UInt8]]] {
         lock.lock(); defer { lock.unlock() }
-        if let parts { return parts }
+        if let made = parts[host] { return made }
         let made = render()
-        parts = made
+        parts[host] = made
         return made
     }
 }

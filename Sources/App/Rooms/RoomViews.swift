@@ -146,10 +146,11 @@ enum RoomViews {
 
     /// The fragments that are the same for every viewer of a snapshot, by element id, each as
     /// the pieces between CSRF slots (see RenderedParts). Rendered once per snapshot.
-    static func sharedParts(_ snapshot: RoomSnapshot, templates: TemplateLibrary) -> [String: [[UInt8]]] {
-        snapshot.rendered.get {
+    static func sharedParts(_ snapshot: RoomSnapshot, host: Bool, templates: TemplateLibrary) -> [String: [[UInt8]]] {
+        snapshot.rendered.get(host: host) {
             let room = snapshot.room
-            var context: TemplateContext = ["code": .text(room.code.display), "csrf": .text(RenderedParts.csrfSlot)]
+            var context: TemplateContext = ["code": .text(room.code.display), "csrf": .text(RenderedParts.csrfSlot),
+                                            "host_view": .bool(host)]
             func render(_ template: String, _ values: TemplateContext) -> [[UInt8]] {
                 context.merge(values)
                 return split(templates.render(template, context), at: Array(RenderedParts.csrfSlot.utf8))
@@ -175,7 +176,7 @@ enum RoomViews {
 
     /// The queue for one viewer whose add-segment form must show what they typed.
     static func queueHTML(_ snapshot: RoomSnapshot, csrf: String, newSegment: TemplateValue, templates: TemplateLibrary) -> SafeHTML {
-        let context: TemplateContext = ["code": .text(snapshot.room.code.display), "csrf": .text(csrf),
+        let context: TemplateContext = ["code": .text(snapshot.room.code.display), "csrf": .text(csrf), "host_view": .bool(true),
                                         "has_segments": .bool(!snapshot.segments.isEmpty), "segments": segments(snapshot),
                                         "new_segment": newSegment]
         return SafeHTML(trusted: String(decoding: templates.render("partials/queue", context), as: UTF8.self))
@@ -215,8 +216,10 @@ enum RoomViews {
                      templates: TemplateLibrary) -> (context: TemplateContext, parts: [String: [[UInt8]]]) {
         let room = snapshot.room
         let me = snapshot.member(for: session)
-        let shared = sharedParts(snapshot, templates: templates)
+        let host = me?.role == "host"
+        let shared = sharedParts(snapshot, host: host, templates: templates)
         var context: TemplateContext = [
+            "host_view": .bool(host),
             "code": .text(room.code.display), "version": .text(String(room.version)), "theme": .text(room.theme),
             "viewer_role": .text(me?.role ?? ""), "me_id": .text(me?.id ?? ""), "csrf": .text(csrf),
             "share_url": .text("\(baseURL)/r/\(room.code.display)"),
@@ -252,15 +255,16 @@ enum RoomViews {
 
     /// The poll answer for a browser that has seen version `since`: the timer, the host and the
     /// theme always (they are small), and the fragments of the parts changed since.
-    static func pollBody(_ snapshot: RoomSnapshot, since: Int, templates: TemplateLibrary) -> [UInt8] {
+    static func pollBody(_ snapshot: RoomSnapshot, since: Int, host: Bool, templates: TemplateLibrary) -> [UInt8] {
         let room = snapshot.room
         let since = since > room.version ? 0 : since
         func changed(_ part: RoomPart) -> Bool { (room.partVersions[part] ?? Int.max) > since }
-        let shared = sharedParts(snapshot, templates: templates)
+        let shared = sharedParts(snapshot, host: host, templates: templates)
         var fragments: [(String, String)] = []
         let timerView = snapshot.timer
         if changed(.state) {
-            let context: TemplateContext = ["code": .text(room.code.display), "csrf": .text(""), "timer": timer(timerView)]
+            let context: TemplateContext = ["code": .text(room.code.display), "csrf": .text(""), "timer": timer(timerView),
+                                            "host_view": .bool(host)]
             fragments.append(("timer", String(decoding: templates.render("partials/timer", context), as: UTF8.self)))
         }
         let parts: [(RoomPart, [String])] = [(.queue, ["queue"]), (.people, ["participants", "participant-count"]),
