@@ -10,7 +10,7 @@ enum RoomActionHandlers {
     /// Validates, then applies `body` to the locked room, announces the new version and
     /// redirects to `anchor`; a RoomProblem anywhere shows the room page with its message.
     static func act(_ ctx: RequestContext, anchor: String = "", back: String? = nil, inputs: [String: String] = [:],
-                    newSegment: TemplateValue? = nil,
+                    kept: RoomViews.Kept? = nil,
                     _ body: (PostgresConnection, LockedRoom) throws -> Set<RoomPart>) throws -> Outcome {
         let code = try RoomHandlers.parseCode(ctx)
         let version: Int?
@@ -22,9 +22,9 @@ enum RoomActionHandlers {
             version = change.version
         } catch let problem as RoomProblem {
             if back == "moderate" { return try RoomHandlers.moderationPage(ctx, code, error: problem) }
-            return try RoomHandlers.problemPage(ctx, code, problem, inputs: inputs, newSegment: newSegment)
+            return try RoomHandlers.problemPage(ctx, code, problem, inputs: inputs, kept: kept)
         } catch let problem as RoomRuleProblem {
-            return try RoomHandlers.problemPage(ctx, code, .invalid(problem.description), inputs: inputs, newSegment: newSegment)
+            return try RoomHandlers.problemPage(ctx, code, .invalid(problem.description), inputs: inputs, kept: kept)
         }
         return RoomHandlers.redirect(ctx, code, to: "/r/\(code.display)" + (back.map { "/\($0)" } ?? "") + anchor, after: version)
     }
@@ -68,7 +68,7 @@ enum RoomActionHandlers {
     /// POST /r/:code/segments
     static let addSegment: Handler = { ctx in
         let f = try segmentInputs(ctx)
-        return try act(ctx, anchor: "#queue", newSegment: RoomViews.newSegment(kind: f.kind, duration: f.duration, label: f.label, publicTask: f.task)) { conn, room in
+        return try act(ctx, anchor: "#queue", kept: .newSegment(kind: f.kind, duration: f.duration, label: f.label, task: f.task)) { conn, room in
             _ = try room.host()
             let spec = try SegmentSpec(kind: f.kind, duration: f.duration, label: f.label, publicTask: f.task)
             return try QueueStore.add(spec, to: room, on: conn)
@@ -78,7 +78,8 @@ enum RoomActionHandlers {
     /// POST /r/:code/segments/:id
     static let editSegment: Handler = { ctx in
         let f = try segmentInputs(ctx)
-        return try act(ctx, anchor: "#queue") { conn, room in
+        let kept = RoomViews.Kept.segmentEdit(id: id(ctx), kind: f.kind, duration: f.duration, label: f.label, task: f.task)
+        return try act(ctx, anchor: "#queue", kept: kept) { conn, room in
             _ = try room.host()
             let spec = try SegmentSpec(kind: f.kind, duration: f.duration, label: f.label, publicTask: f.task)
             return try QueueStore.edit(id(ctx), to: spec, in: room, on: conn)
@@ -128,7 +129,7 @@ enum RoomActionHandlers {
     static let editTask: Handler = { ctx in
         let text = try ctx.field("text")
         let vis = try ctx.field("visibility")
-        return try act(ctx, anchor: "#my-tasks") { conn, room in
+        return try act(ctx, anchor: "#my-tasks", kept: .taskEdit(id: id(ctx), text: text, isPublic: vis == "public")) { conn, room in
             try TaskStore.edit(id(ctx), text: try ShortText(validating: text, what: "A task", max: RoomLimits.taskLength),
                                isPublic: try visibility(vis), room: room, on: conn)
         }
@@ -152,7 +153,8 @@ enum RoomActionHandlers {
         let segment = try ctx.field("segment")
         let text = try ctx.field("text")
         let f = (kind: try ctx.field("segment_kind"), duration: try ctx.field("duration"), label: try ctx.field("label"))
-        return try act(ctx, anchor: "#proposals") { conn, room in
+        let inputs = ["propose_text": text, "propose_duration": f.duration, "propose_label": f.label]
+        return try act(ctx, anchor: "#proposals", inputs: inputs) { conn, room in
             let draft: ProposalStore.Draft
             switch ProposalStore.Kind(rawValue: kind) {
             case .publicTask:
@@ -188,7 +190,7 @@ enum RoomActionHandlers {
     /// POST /r/:code/proposals/:id/reject
     static let rejectProposal: Handler = { ctx in
         let reason = try ctx.field("reason")
-        return try act(ctx, anchor: "#proposals") { conn, room in
+        return try act(ctx, anchor: "#proposals", kept: .reject(id: id(ctx), reason: reason)) { conn, room in
             try ProposalStore.reject(id(ctx), reason: try ShortText.optional(reason, what: "A reason", max: RoomLimits.reasonLength)?.value,
                                      room: room, on: conn)
         }

@@ -177,18 +177,13 @@ enum RoomHandlers {
     }
 
     static func roomPage(_ ctx: RequestContext, _ snapshot: RoomSnapshot, error: String? = nil, joinError: String? = nil,
-                         inputs: [String: String] = [:], newSegment: TemplateValue? = nil, status: HTTPStatus = .ok,
+                         inputs: [String: String] = [:], kept: RoomViews.Kept? = nil, status: HTTPStatus = .ok,
                          headers: [(String, String)] = []) -> Outcome {
         // One reading of the clock for the whole page.
         let timer = snapshot.timer
-        var (context, parts) = RoomViews.page(snapshot, timer: timer, viewer: ctx.session, csrf: ctx.csrfToken, baseURL: ctx.services.config.baseURL,
-                                              templates: ctx.services.templates)
+        var (context, parts) = RoomViews.page(snapshot, timer: timer, viewer: ctx.session, csrf: ctx.csrfToken,
+                                              baseURL: ctx.services.config.baseURL, kept: kept, templates: ctx.services.templates)
         for (key, value) in inputs { context[key] = .text(value) }
-        if let newSegment {
-            parts["queue_html"] = nil
-            context["queue_html"] = .html(RoomViews.queueHTML(snapshot, csrf: ctx.csrfToken, newSegment: newSegment,
-                                                              templates: ctx.services.templates))
-        }
         if let error { context["error"] = .text(error) }
         if let joinError { context["join_error"] = .text(joinError) }
         // The same shape live.js keeps up to date while the clock runs.
@@ -203,10 +198,10 @@ enum RoomHandlers {
 
     /// The room page again, with what went wrong and what the person typed.
     static func problemPage(_ ctx: RequestContext, _ code: RoomCode, _ problem: RoomProblem, inputs: [String: String] = [:],
-                            newSegment: TemplateValue? = nil) throws -> Outcome {
+                            kept: RoomViews.Kept? = nil) throws -> Outcome {
         var headers: [(String, String)] = []
         if case .tooMany(_, let retryAfter) = problem { headers.append(("Retry-After", String(retryAfter))) }
-        return roomPage(ctx, try present(ctx, code), error: problem.message, inputs: inputs, newSegment: newSegment,
+        return roomPage(ctx, try present(ctx, code), error: problem.message, inputs: inputs, kept: kept,
                         status: problem.status, headers: headers)
     }
 }

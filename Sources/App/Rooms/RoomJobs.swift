@@ -34,8 +34,9 @@ final class RoomJobs: @unchecked Sendable {
 
     private func run() {
         var lastHandOver = Date()
-        // Responders started together should not all clean at the same moment.
-        var lastClean = Date().addingTimeInterval(-cleanInterval + 5 + Double.random(in: 0...5))
+        // The first run comes somewhere in the second half of the first interval, so responders
+        // started together do not all clean at the same moment.
+        var lastClean = Date().addingTimeInterval(-Double.random(in: 0...(cleanInterval / 2)))
         while !isStopped {
             Thread.sleep(forTimeInterval: Self.sweepInterval)
             attempt("sweep") {

@@ -90,19 +90,35 @@ enum RoomViews {
         return .object(context)
     }
 
-    static func segments(_ snapshot: RoomSnapshot) -> TemplateValue {
+    /// What someone typed into a form that was refused, to show it again in that form.
+    enum Kept {
+        case newSegment(kind: String, duration: String, label: String, task: String)
+        case segmentEdit(id: String, kind: String, duration: String, label: String, task: String)
+        case taskEdit(id: String, text: String, isPublic: Bool)
+        case reject(id: String, reason: String)
+    }
+
+    static func segments(_ snapshot: RoomSnapshot, kept: Kept? = nil) -> TemplateValue {
         .list(snapshot.segments.map { s in
             let state = snapshot.segmentState(s.position)
-            return ["id": .text(s.id), "kind": .text(s.kind.rawValue), "kind_label": .text(s.name),
-                    "duration_text": .text(SegmentDuration.text(s.durationSec)), "state": .text(state.rawValue),
-                    "is_current": .bool(state == .current), "public_task": .text(s.publicTask ?? ""),
-                    "editable": .bool(state != .done), "kinds": kinds(selected: s.kind.rawValue),
-                    "duration_input": .text(SegmentDuration.input(s.durationSec)), "label": .text(s.label ?? "")]
+            var item: TemplateContext = [
+                "id": .text(s.id), "kind": .text(s.kind.rawValue), "kind_label": .text(s.name),
+                "duration_text": .text(SegmentDuration.text(s.durationSec)), "state": .text(state.rawValue),
+                "is_current": .bool(state == .current), "public_task": .text(s.publicTask ?? ""),
+                "editable": .bool(state != .done), "kinds": kinds(selected: s.kind.rawValue),
+                "duration_input": .text(SegmentDuration.input(s.durationSec)), "field_label": .text(s.label ?? ""),
+                "field_task": .text(s.publicTask ?? ""), "open": .bool(false)]
+            if case .segmentEdit(let id, let kind, let duration, let label, let task) = kept, id == s.id {
+                item.merge(["kinds": kinds(selected: kind), "duration_input": .text(duration), "field_label": .text(label),
+                            "field_task": .text(task), "open": .bool(true)])
+            }
+            return item
         })
     }
 
     static func newSegment(kind: String = "focus", duration: String = "25", label: String = "", publicTask: String = "") -> TemplateValue {
-        .object(["kinds": kinds(selected: kind), "duration_input": .text(duration), "label": .text(label), "public_task": .text(publicTask)])
+        .object(["kinds": kinds(selected: kind), "duration_input": .text(duration), "field_label": .text(label),
+                 "field_task": .text(publicTask)])
     }
 
     static func segmentName(_ snapshot: RoomSnapshot, _ id: String?) -> String {
@@ -118,10 +134,12 @@ enum RoomViews {
         return items.isEmpty ? .bool(false) : .object(["items": .list(items)])
     }
 
-    static func proposals(_ snapshot: RoomSnapshot) -> (pending: TemplateValue, decided: TemplateValue) {
+    static func proposals(_ snapshot: RoomSnapshot, kept: Kept? = nil) -> (pending: TemplateValue, decided: TemplateValue) {
         func item(_ p: RoomSnapshot.Proposal) -> TemplateContext {
-            ["id": .text(p.id), "author": .text(p.author), "summary": .text(p.summary), "status": .text(p.status),
-             "reason": .text(p.reason ?? "")]
+            var reason = ""
+            if case .reject(let id, let typed) = kept, id == p.id { reason = typed }
+            return ["id": .text(p.id), "author": .text(p.author), "summary": .text(p.summary), "status": .text(p.status),
+                    "reason": .text(p.reason ?? ""), "reason_input": .text(reason)]
         }
         let pending = snapshot.proposals.filter { $0.status == "pending" }.map(item)
         let decided = snapshot.proposals.filter { $0.status != "pending" }.suffix(10).map(item)
@@ -174,12 +192,26 @@ enum RoomViews {
         }
     }
 
-    /// The queue for one viewer whose add-segment form must show what they typed.
-    static func queueHTML(_ snapshot: RoomSnapshot, csrf: String, newSegment: TemplateValue, templates: TemplateLibrary) -> SafeHTML {
-        let context: TemplateContext = ["code": .text(snapshot.room.code.display), "csrf": .text(csrf), "host_view": .bool(true),
-                                        "has_segments": .bool(!snapshot.segments.isEmpty), "segments": segments(snapshot),
-                                        "new_segment": newSegment]
-        return SafeHTML(trusted: String(decoding: templates.render("partials/queue", context), as: UTF8.self))
+    /// A part for one viewer whose refused form in it must show what they typed again (the
+    /// shared rendering cannot): the queue's add or edit forms, or a proposal's reject reason.
+    static func keptPart(_ snapshot: RoomSnapshot, _ kept: Kept, csrf: String, templates: TemplateLibrary) -> (key: String, html: SafeHTML)? {
+        var context: TemplateContext = ["code": .text(snapshot.room.code.display), "csrf": .text(csrf), "host_view": .bool(true)]
+        switch kept {
+        case .newSegment(let kind, let duration, let label, let task):
+            context.merge(["has_segments": .bool(!snapshot.segments.isEmpty), "segments": segments(snapshot),
+                           "new_segment": newSegment(kind: kind, duration: duration, label: label, publicTask: task)])
+            return ("queue_html", SafeHTML(trusted: String(decoding: templates.render("partials/queue", context), as: UTF8.self)))
+        case .segmentEdit:
+            context.merge(["has_segments": .bool(!snapshot.segments.isEmpty), "segments": segments(snapshot, kept: kept),
+                           "new_segment": newSegment()])
+            return ("queue_html", SafeHTML(trusted: String(decoding: templates.render("partials/queue", context), as: UTF8.self)))
+        case .reject:
+            let (pending, decided) = proposals(snapshot, kept: kept)
+            context.merge(["pending": pending, "decided": decided])
+            return ("proposals_html", SafeHTML(trusted: String(decoding: templates.render("partials/proposals", context), as: UTF8.self)))
+        case .taskEdit:
+            return nil
+        }
     }
 
     static func split(_ bytes: [UInt8], at separator: [UInt8]) -> [[UInt8]] {
@@ -213,7 +245,7 @@ enum RoomViews {
 
     /// The room page for one viewer: its own context, and the shared parts to splice in.
     static func page(_ snapshot: RoomSnapshot, timer timerView: TimerView, viewer session: SessionID, csrf: String, baseURL: String,
-                     templates: TemplateLibrary) -> (context: TemplateContext, parts: [String: [[UInt8]]]) {
+                     kept: Kept? = nil, templates: TemplateLibrary) -> (context: TemplateContext, parts: [String: [[UInt8]]]) {
         let room = snapshot.room
         let me = snapshot.member(for: session)
         let host = me?.role == "host"
@@ -226,7 +258,11 @@ enum RoomViews {
             "timer": timer(timerView), "kinds": kinds(selected: "focus"),
             "participant_count": .text(text(shared["participant-count"])),
             "name_input": .text(""), "chat_input": .text(""), "task_input": .text(""),
+            "propose_text": .text(""), "propose_duration": .text(""), "propose_label": .text(""),
         ]
+        if let kept, host, let part = keptPart(snapshot, kept, csrf: csrf, templates: templates) {
+            context[part.key] = .html(part.html)
+        }
         if let me {
             // The viewer's own shadow-hidden messages make their chat differ from everyone's.
             if snapshot.messages.contains(where: { $0.isShadowHidden && $0.participantID == me.id }) {
@@ -236,8 +272,14 @@ enum RoomViews {
             }
             context["me"] = .object(["name": .text(me.name), "is_host": .bool(me.role == "host")])
             context["my_tasks"] = .list(snapshot.tasks.filter { $0.participantID == me.id }.map { t in
-                ["id": .text(t.id), "text": .text(t.text), "visibility": .text(t.isPublic ? "public" : "private"),
-                 "is_private": .bool(!t.isPublic), "done": .bool(t.done), "segment_name": .text(segmentName(snapshot, t.segmentID))]
+                var item: TemplateContext = [
+                    "id": .text(t.id), "text": .text(t.text), "visibility": .text(t.isPublic ? "public" : "private"),
+                    "is_private": .bool(!t.isPublic), "done": .bool(t.done), "segment_name": .text(segmentName(snapshot, t.segmentID)),
+                    "edit_text": .text(t.text), "open": .bool(false)]
+                if case .taskEdit(let id, let text, let isPublic) = kept, id == t.id {
+                    item.merge(["edit_text": .text(text), "is_private": .bool(!isPublic), "open": .bool(true)])
+                }
+                return item
             })
         }
         var parts: [String: [[UInt8]]] = [:]
