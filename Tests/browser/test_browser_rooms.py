@@ -6,68 +6,25 @@ Each journey runs twice: with JavaScript on (the other browser sees changes live
 reloading, and the clock counts down by itself) and with JavaScript off (the same pages work by
 submitting forms and reloading)."""
 
-import os
 import re
 import time
 
 import pytest
 import requests
-from selenium import webdriver
-from selenium.common.exceptions import (ElementNotInteractableException, NoSuchElementException,
-                                        StaleElementReferenceException, TimeoutException,
-                                        WebDriverException)
-from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import (ElementNotInteractableException, StaleElementReferenceException,
+                                        TimeoutException)
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
-from pomopomo_testkit import CANONICAL_ROOM_PATH
+from browser_kit import create_room, join_by_code, submitted, wait
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
 LIVE_LAG = 1.5  # seconds a live change may take to reach the other browser ("within about a second")
 CLOCK = re.compile(r"(?:(\d+):)?(\d{1,2}):(\d{2})")
 
 JS_MODES = pytest.mark.parametrize("js", [True, False], ids=["js-on", "js-off"])
 
 
-# ----------------------------------------------------------------------------------------- browsers
-
-@pytest.fixture
-def browser():
-    """browser(js=True) starts a fresh headless Chromium (own profile, so own cookies)."""
-    if not (os.access(CHROMIUM, os.X_OK) and os.access(CHROMEDRIVER, os.X_OK)):
-        pytest.skip("needs /usr/bin/chromium and /usr/bin/chromedriver")
-    drivers = []
-
-    def start(js: bool = True):
-        options = webdriver.ChromeOptions()
-        options.binary_location = CHROMIUM
-        for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1600",
-                    "--disable-gpu", "--no-first-run", "--disable-extensions", "--mute-audio",
-                    "--autoplay-policy=no-user-gesture-required"):
-            options.add_argument(arg)
-        if not js:
-            options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
-        driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-        driver.set_page_load_timeout(15)
-        driver.pomopomo_js = js
-        drivers.append(driver)
-        return driver
-
-    yield start
-    for driver in drivers:
-        try:
-            driver.quit()
-        except WebDriverException:
-            pass
-
-
-def wait(driver, seconds):
-    # The live script replaces parts of the page while we read them: a stale element just means
-    # "look again".
-    return WebDriverWait(driver, seconds, poll_frequency=0.05,
-                         ignored_exceptions=[StaleElementReferenceException, NoSuchElementException])
-
+# ----------------------------------------------------------------------------------------- page state
 
 def retrying(fn, attempts=20):
     """Runs fn, again when a live update replaced the element it was using."""
@@ -120,57 +77,9 @@ def see(driver, until, seconds, message):
 
 # ----------------------------------------------------------------------------------------- pages
 
-def submitted(driver, expected_id, seconds=5):
-    """Waits for the page after a form submission: the expected element, or an error page."""
-    wait(driver, seconds).until(lambda d: d.find_elements(By.ID, expected_id) or d.find_elements(By.ID, "error-message"))
-    if not driver.find_elements(By.ID, expected_id):
-        pytest.fail(f"{driver.current_url} shows an error instead of #{expected_id}: "
-                    f"{driver.find_element(By.ID, 'error-message').text!r}")
-
-
 def room_error(driver):
     els = driver.find_elements(By.ID, "room-error")
     return els[0].text if els else None
-
-
-def create_room(driver, base_url, name, preset=None):
-    driver.get(base_url + "/")
-    form = driver.find_element(By.ID, "create-room")
-    form.find_element(By.NAME, "display_name").send_keys(name)
-    if preset is not None:
-        fields = form.find_elements(By.NAME, "preset")
-        if not fields:
-            pytest.fail("the home page's #create-room form has no `preset` field, so a host cannot start "
-                        f"with the {preset!r} queue (contract: POST /rooms preset=classic|empty)")
-        if fields[0].tag_name == "select":
-            Select(fields[0]).select_by_value(preset)
-        else:
-            form.find_element(By.CSS_SELECTOR, f"[name=preset][value={preset}]").click()
-    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    submitted(driver, "room-code")
-    path = driver.current_url[len(base_url):]
-    assert CANONICAL_ROOM_PATH.match(path), f"not on a room page: {driver.current_url}"
-    code = driver.find_element(By.ID, "room-code").text
-    assert path == f"/r/{code}"
-    assert name in driver.find_element(By.ID, "you-are").text
-    assert driver.find_element(By.ID, "room").get_attribute("data-viewer-role") == "host"
-    return code
-
-
-def join_by_code(driver, base_url, code, name):
-    """Home page -> join-by-code form (typed in lower case without the hyphen) -> room -> join."""
-    driver.get(base_url + "/")
-    form = driver.find_element(By.ID, "join-by-code")
-    form.find_element(By.NAME, "code").send_keys(code.lower().replace("-", ""))
-    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    submitted(driver, "join-room")
-    assert driver.current_url == f"{base_url}/r/{code}"
-    join = driver.find_element(By.ID, "join-room")
-    join.find_element(By.NAME, "display_name").send_keys(name)
-    join.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    submitted(driver, "you-are")
-    assert name in driver.find_element(By.ID, "you-are").text
-    assert driver.find_element(By.ID, "room").get_attribute("data-viewer-role") == "guest"
 
 
 def javascript_is_off(driver):

@@ -1,0 +1,69 @@
+"""What the browser journeys share: waiting on a live page, and the home page's create and join
+forms driven as a person would."""
+
+import pytest
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+from pomopomo_testkit import CANONICAL_ROOM_PATH
+
+
+def wait(driver, seconds):
+    # The live script replaces parts of the page while we read them: a stale element just means
+    # "look again".
+    return WebDriverWait(driver, seconds, poll_frequency=0.05,
+                         ignored_exceptions=[StaleElementReferenceException, NoSuchElementException])
+
+
+def names_on_page(driver):
+    return [el.text for el in driver.find_elements(By.CSS_SELECTOR, "#participants li.participant span.name")]
+
+
+def submitted(driver, expected_id, seconds=5):
+    """Waits for the page after a form submission: the expected element, or an error page."""
+    wait(driver, seconds).until(lambda d: d.find_elements(By.ID, expected_id) or d.find_elements(By.ID, "error-message"))
+    if not driver.find_elements(By.ID, expected_id):
+        pytest.fail(f"{driver.current_url} shows an error instead of #{expected_id}: "
+                    f"{driver.find_element(By.ID, 'error-message').text!r}")
+
+
+def create_room(driver, base_url, name, preset=None):
+    driver.get(base_url + "/")
+    form = driver.find_element(By.ID, "create-room")
+    form.find_element(By.NAME, "display_name").send_keys(name)
+    if preset is not None:
+        fields = form.find_elements(By.NAME, "preset")
+        if not fields:
+            pytest.fail("the home page's #create-room form has no `preset` field, so a host cannot start "
+                        f"with the {preset!r} queue (contract: POST /rooms preset=classic|empty)")
+        if fields[0].tag_name == "select":
+            Select(fields[0]).select_by_value(preset)
+        else:
+            form.find_element(By.CSS_SELECTOR, f"[name=preset][value={preset}]").click()
+    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    submitted(driver, "room-code")
+    path = driver.current_url[len(base_url):]
+    assert CANONICAL_ROOM_PATH.match(path), f"not on a room page: {driver.current_url}"
+    code = driver.find_element(By.ID, "room-code").text
+    assert path == f"/r/{code}"
+    assert name in driver.find_element(By.ID, "you-are").text
+    assert driver.find_element(By.ID, "room").get_attribute("data-viewer-role") == "host"
+    return code
+
+
+def join_by_code(driver, base_url, code, name):
+    """Home page -> join-by-code form (typed in lower case without the hyphen) -> room -> join."""
+    driver.get(base_url + "/")
+    form = driver.find_element(By.ID, "join-by-code")
+    form.find_element(By.NAME, "code").send_keys(code.lower().replace("-", ""))
+    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    submitted(driver, "join-room")
+    assert driver.current_url == f"{base_url}/r/{code}"
+    join = driver.find_element(By.ID, "join-room")
+    join.find_element(By.NAME, "display_name").send_keys(name)
+    join.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    submitted(driver, "you-are")
+    assert name in driver.find_element(By.ID, "you-are").text
+    assert driver.find_element(By.ID, "room").get_attribute("data-viewer-role") == "guest"
+    assert names_on_page(driver)[-1] == name
