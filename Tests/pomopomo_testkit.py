@@ -548,3 +548,19 @@ def redis_cli(stack: Stack, *args: str) -> str:
 def publish_wake(stack: Stack, room_uuid: str, version: int):
     """The writer rule for tools: after committing a change and its version bump, announce it."""
     redis_cli(stack, "PUBLISH", "pomopomo:wake", f"room:{room_uuid} {version}")
+
+
+def stable(state: dict) -> dict:
+    """state.json without what moves by itself (clocks, the remaining time while running, presence).
+    A running timer's ends_at_ms is compared apart: each responder ages its cached time-to-end
+    locally, so two reads may differ by a few milliseconds."""
+    s = json.loads(json.dumps(state))
+    s.pop("server_now_ms", None)
+    timer = s.get("timer") or {}
+    timer.pop("server_now_ms", None)
+    if timer.get("status") == "running":
+        timer.pop("remaining_ms", None)
+        timer.pop("ends_at_ms", None)
+    for p in s.get("participants", []):
+        p.pop("online", None)
+    return s

@@ -121,6 +121,12 @@ public final class FastCGIRequest: @unchecked Sendable {
     private var raw: UnsafeMutablePointer<FCGX_Request>?
     private let lock = NSLock()
     private let contentLength: Int
+    /// True once the input stream has been read to its end-of-input record.
+    private var inputDrained = false
+    /// How much of an unread body `finish` reads and discards before closing: enough for any
+    /// body nginx lets through, so it never writes into a closed socket (EPIPE), which it
+    /// answers with 502 and by marking the responder failed for a while.
+    static let drainLimit = 2 << 20
 
     init(_ raw: UnsafeMutablePointer<FCGX_Request>, contentLength: Int) {
         self.raw = raw
@@ -169,7 +175,22 @@ public final class FastCGIRequest: @unchecked Sendable {
             if n <= 0 { throw FastCGIError.bodyIncomplete }
             filled += Int(n)
         }
+        drainInput(upTo: Self.drainLimit, raw)
         return body
+    }
+
+    /// Reads and discards the rest of the input up to its end-of-input record (at most
+    /// `limit` bytes), so nginx has finished sending before we answer and close.
+    private func drainInput(upTo limit: Int, _ raw: UnsafeMutablePointer<FCGX_Request>) {
+        guard !inputDrained else { return }
+        var scratch = [CChar](repeating: 0, count: 16 * 1024)
+        var total = 0
+        while total <= limit {
+            let n = scratch.withUnsafeMutableBufferPointer { FCGX_GetStr($0.baseAddress, Int32($0.count), raw.pointee.in) }
+            if n <= 0 { break }
+            total += Int(n)
+        }
+        inputDrained = true
     }
 
     /// Writes the response (CGI-style head, blank line, body) and releases the request.
@@ -183,6 +204,8 @@ public final class FastCGIRequest: @unchecked Sendable {
         lock.lock()
         guard let request = raw else { lock.unlock(); return false }
         raw = nil
+        // A refused body (too large, malformed) was not read: take it off the socket first.
+        drainInput(upTo: Self.drainLimit, request)
         lock.unlock()
         if let bytes, !bytes.isEmpty {
             bytes.withUnsafeBufferPointer { buffer in

@@ -14,7 +14,6 @@ the host's page only: guests may not be sent them at all."""
 
 import html
 import json
-import re
 import time
 import uuid
 from functools import cached_property
@@ -23,7 +22,7 @@ from urllib.parse import urlencode, quote
 import pytest
 import requests
 
-from pomopomo_testkit import CANONICAL_ROOM_PATH, User, parse_html, raw_http, room_db_version, room_id
+from pomopomo_testkit import CANONICAL_ROOM_PATH, User, parse_html, raw_http, room_db_version, room_id, stable
 
 SETTLE = 3.0  # seconds a cache may take to hear of a change announced on Redis
 LEAK_MARKERS = ("sqlstate", "syntax error", "postgres", "pq:", "libpq", "fatal error", "swift/", ".swift:")
@@ -39,20 +38,6 @@ def excerpt(r) -> str:
         if el is not None:
             return f"#{element_id}: {el.clean_text()!r}"
     return text[:300]
-
-
-def stable(state: dict) -> dict:
-    """state.json without what moves by itself (clocks, presence)."""
-    s = json.loads(json.dumps(state))
-    s.pop("server_now_ms", None)
-    timer = s.get("timer") or {}
-    timer.pop("server_now_ms", None)
-    if timer.get("status") == "running":
-        timer.pop("remaining_ms", None)
-        timer.pop("ends_at_ms", None)
-    for p in s.get("participants", []):
-        p.pop("online", None)
-    return s
 
 
 def assert_clear_refusal(status: int, body: str, statuses: set, what: str, nginx_may_refuse: bool = False):

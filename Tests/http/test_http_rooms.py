@@ -19,7 +19,7 @@ import pytest
 import requests
 
 from pomopomo_testkit import (CANONICAL_ROOM_PATH, User, parse_html, pomopomo_run, pomopomo_start, publish_wake,
-                              redis_cli, room_db_version, room_id, summary_line)
+                              redis_cli, room_db_version, room_id, summary_line, stable)
 
 THEMES = ["midnight_bloom", "forest_calm", "ocean_deep", "sunrise"]
 CLASSIC = [("focus", 1500), ("break", 300), ("focus", 1500), ("break", 300),
@@ -166,22 +166,6 @@ class Room:
 
     def segment_ids(self) -> list[str]:
         return [s["id"] for s in self.state()["segments"]]
-
-
-def stable(state: dict) -> dict:
-    """state.json without what moves by itself (clocks, the remaining time while running, presence).
-    A running timer's ends_at_ms is compared apart: each responder ages its cached time-to-end
-    locally, so two reads may differ by a few milliseconds."""
-    s = json.loads(json.dumps(state))
-    s.pop("server_now_ms", None)
-    timer = s.get("timer") or {}
-    timer.pop("server_now_ms", None)
-    if timer.get("status") == "running":
-        timer.pop("remaining_ms", None)
-        timer.pop("ends_at_ms", None)
-    for p in s.get("participants", []):
-        p.pop("online", None)
-    return s
 
 
 def assert_unchanged(room: Room, before: dict, what: str):
