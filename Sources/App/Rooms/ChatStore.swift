@@ -17,15 +17,14 @@ enum ChatStore {
     /// oldest first, so a muted spammer cannot push the conversation out of the window.
     static func recent(roomID: String, limit: Int, on conn: PostgresConnection) throws -> [RoomSnapshot.Message] {
         try conn.query("""
-            SELECT * FROM (
-                (SELECT id, participant_id, author_name, text, is_shadow_hidden, created_at FROM messages
-                 WHERE room_id = $1 AND NOT is_shadow_hidden ORDER BY id DESC LIMIT $2)
+            SELECT id, participant_id, author_name, text, is_shadow_hidden,
+                   to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+            FROM (
+                (SELECT * FROM messages WHERE room_id = $1 AND NOT is_shadow_hidden ORDER BY id DESC LIMIT $2)
                 UNION ALL
-                (SELECT id, participant_id, author_name, text, is_shadow_hidden, created_at FROM messages
-                 WHERE room_id = $1 AND is_shadow_hidden ORDER BY id DESC LIMIT $2)) m
+                (SELECT * FROM messages WHERE room_id = $1 AND is_shadow_hidden ORDER BY id DESC LIMIT $2)) m
             ORDER BY id
-            """.replacingOccurrences(of: "created_at FROM", with: "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM"),
-            [roomID, limit]).map { row in
+            """, [roomID, limit]).map { row in
             RoomSnapshot.Message(id: row.int(0), participantID: row[1], author: row.string(2), text: row.string(3),
                                  html: ChatFormat.html(row.string(3)), isShadowHidden: row.bool(4), at: row.string(5))
         }

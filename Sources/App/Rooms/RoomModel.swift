@@ -11,10 +11,9 @@ enum RoomPart: String, Sendable {
     /// moves, so caches reload, but no part is sent to anyone else.
     case personal
 
-    /// The parts with their own version column, in `RoomStore.roomColumns` order.
+    /// The parts with their own version column (`<part>_v`), in `RoomStore.roomColumns` order.
     static let shared: [RoomPart] = [.state, .people, .queue, .tasks, .proposals, .chat]
 
-    var column: String { rawValue + "_v" }
 }
 
 struct Room: Sendable {

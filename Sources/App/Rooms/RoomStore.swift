@@ -142,25 +142,26 @@ struct RoomStore {
     /// The live room with this code and everything in it: the reads behind every room page and
     /// poll that the cache cannot answer (five statements on one connection).
     func snapshot(_ code: RoomCode) throws -> RoomSnapshot? {
-        try snapshot(where: "r.code = $1", code.value)
+        try snapshot(code: code.value, id: nil)
     }
 
     /// The same by id, for long-poll wake-ups.
     func snapshot(id: String) throws -> RoomSnapshot? {
         guard UUID(uuidString: id) != nil else { return nil }
-        return try snapshot(where: "r.id = $1::uuid", id)
+        return try snapshot(code: nil, id: id)
     }
 
-    private func snapshot(where condition: String, _ key: String) throws -> RoomSnapshot? {
+    /// By code or by id (the other is NULL, which the planner folds away, so each uses its index).
+    private func snapshot(code: String?, id: String?) throws -> RoomSnapshot? {
         try database.withConnection { conn in
             // The room, then one row per participant (none for an empty room), host first.
             let rows = try conn.query("SELECT " + Self.roomColumns + """
                 , extract(epoch FROM r.expires_at - now())::float8,
                 p.id, p.display_name, p.role, p.session_hash, extract(epoch FROM now() - p.last_seen_at)::float8, p.is_muted
                 FROM rooms r LEFT JOIN participants p ON p.room_id = r.id
-                WHERE \(condition) AND r.expires_at > now()
+                WHERE (r.code = $1 OR r.id = $2::uuid) AND r.expires_at > now()
                 ORDER BY p.role = 'host' DESC, p.joined_at, p.id
-                """, [key])
+                """, [code, id])
             let loadedAt = DispatchTime.now().uptimeNanoseconds
             guard let first = rows.first else { return nil }
             let c = Self.roomColumnCount
@@ -225,11 +226,19 @@ struct RoomStore {
                           msToEnd: row[3].flatMap(Double.init), pausedRemainingMs: row[4].flatMap { Int($0) }, me: me)
     }
 
-    /// Bumps the room's version, marking `parts` as changed at the new version.
+    /// Bumps the room's version, marking `parts` as changed at the new version (one flag per
+    /// part, in `RoomPart.shared` order).
     static func bump(_ roomID: String, parts: Set<RoomPart>, on conn: PostgresConnection) throws -> Int {
-        let sets = (["version = version + 1"] + RoomPart.shared.filter(parts.contains).map { "\($0.column) = version + 1" })
-            .joined(separator: ", ")
-        return try conn.query("UPDATE rooms SET \(sets) WHERE id = $1 RETURNING version", [roomID]).first!.int(0)
+        try conn.query("""
+            UPDATE rooms SET version = version + 1,
+                state_v = CASE WHEN $2 THEN version + 1 ELSE state_v END,
+                people_v = CASE WHEN $3 THEN version + 1 ELSE people_v END,
+                queue_v = CASE WHEN $4 THEN version + 1 ELSE queue_v END,
+                tasks_v = CASE WHEN $5 THEN version + 1 ELSE tasks_v END,
+                proposals_v = CASE WHEN $6 THEN version + 1 ELSE proposals_v END,
+                chat_v = CASE WHEN $7 THEN version + 1 ELSE chat_v END
+            WHERE id = $1 RETURNING version
+            """, [roomID] + RoomPart.shared.map { parts.contains($0) }).first!.int(0)
     }
 
     /// Joins (or renames) this session in the room. Someone joining a room without a host

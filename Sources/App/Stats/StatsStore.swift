@@ -62,37 +62,44 @@ public struct StatsStore {
             let array = "{" + ids.joined(separator: ",") + "}"
             var summary = Summary()
             summary.rooms = ids.count
-            // One statement per figure; each adds its per-day counts to the day's row.
-            // `before`: data-modifying CTEs the figures read, which must be at the top level.
-            func fold(_ column: String, before: String = "", _ select: String) throws -> Int {
-                try conn.query("""
-                    WITH \(before) figures AS (\(select)),
-                    upserted AS (
-                        INSERT INTO daily_statistics (day, \(column)) SELECT day, n FROM figures
-                        ON CONFLICT (day) DO UPDATE SET \(column) = daily_statistics.\(column) + EXCLUDED.\(column)
-                        RETURNING 1)
-                    SELECT coalesce(sum(n), 0)::bigint, (SELECT count(*) FROM upserted) FROM figures
-                    """, [array]).first!.int(0)
-            }
-            _ = try fold("rooms_created", """
-                SELECT (created_at AT TIME ZONE 'UTC')::date AS day, count(*) AS n FROM rooms WHERE id = ANY($1::uuid[]) GROUP BY 1
-                """)
-            summary.participants = try fold("total_participants", """
-                SELECT (joined_at AT TIME ZONE 'UTC')::date AS day, count(*) AS n FROM participants
-                WHERE room_id = ANY($1::uuid[]) GROUP BY 1
-                """)
-            // A session is counted on a day only the first time any cleaned room shows it.
-            summary.sessions = try fold("total_sessions", before: """
+            // Every figure of the batch, per UTC day, added to the day's row in one statement. A
+            // session is counted on a day only the first time any cleaned room shows it there.
+            let row = try conn.query("""
+                WITH created AS (
+                    SELECT (created_at AT TIME ZONE 'UTC')::date AS day, count(*) AS n FROM rooms
+                    WHERE id = ANY($1::uuid[]) GROUP BY 1),
+                joined AS (
+                    SELECT (joined_at AT TIME ZONE 'UTC')::date AS day, count(*) AS n FROM participants
+                    WHERE room_id = ANY($1::uuid[]) GROUP BY 1),
                 seen AS (
                     INSERT INTO daily_session_seen (day, session_hash)
                     SELECT DISTINCT (joined_at AT TIME ZONE 'UTC')::date, session_hash FROM participants
                     WHERE room_id = ANY($1::uuid[])
                     ON CONFLICT DO NOTHING RETURNING day),
-                """, "SELECT day, count(*) AS n FROM seen GROUP BY 1")
-            summary.focusSeconds = try fold("total_focus_seconds", """
-                SELECT (completed_at AT TIME ZONE 'UTC')::date AS day, sum(seconds) AS n FROM focus_completions
-                WHERE room_id = ANY($1::uuid[]) GROUP BY 1
-                """)
+                sessions AS (SELECT day, count(*) AS n FROM seen GROUP BY 1),
+                focus AS (
+                    SELECT (completed_at AT TIME ZONE 'UTC')::date AS day, sum(seconds) AS n FROM focus_completions
+                    WHERE room_id = ANY($1::uuid[]) GROUP BY 1),
+                days AS (
+                    SELECT day FROM created UNION SELECT day FROM joined UNION SELECT day FROM sessions
+                    UNION SELECT day FROM focus),
+                added AS (
+                    INSERT INTO daily_statistics (day, rooms_created, total_participants, total_sessions, total_focus_seconds)
+                    SELECT d.day, coalesce(c.n, 0), coalesce(j.n, 0), coalesce(s.n, 0), coalesce(f.n, 0)
+                    FROM days d LEFT JOIN created c USING (day) LEFT JOIN joined j USING (day)
+                         LEFT JOIN sessions s USING (day) LEFT JOIN focus f USING (day)
+                    ON CONFLICT (day) DO UPDATE SET
+                        rooms_created = daily_statistics.rooms_created + EXCLUDED.rooms_created,
+                        total_participants = daily_statistics.total_participants + EXCLUDED.total_participants,
+                        total_sessions = daily_statistics.total_sessions + EXCLUDED.total_sessions,
+                        total_focus_seconds = daily_statistics.total_focus_seconds + EXCLUDED.total_focus_seconds
+                    RETURNING 1)
+                SELECT (SELECT coalesce(sum(n), 0) FROM joined)::bigint, (SELECT coalesce(sum(n), 0) FROM sessions)::bigint,
+                       (SELECT coalesce(sum(n), 0) FROM focus)::bigint, (SELECT count(*) FROM added)
+                """, [array]).first!
+            summary.participants = row.int(0)
+            summary.sessions = row.int(1)
+            summary.focusSeconds = row.int(2)
             try conn.query("DELETE FROM rooms WHERE id = ANY($1::uuid[])", [array])
             return (summary, ids)
         }
