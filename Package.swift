@@ -24,12 +24,14 @@ let package = Package(
         cLibrary("CHiredis", pkgConfig: "hiredis", apt: "libhiredis-dev"),
         cLibrary("CDiscount", pkgConfig: "libmarkdown", apt: "libmarkdown2-dev"),
         cLibrary("CSodium", pkgConfig: "libsodium", apt: "libsodium-dev"),
+        cLibrary("CCurl", pkgConfig: "libcurl", apt: "libcurl4-openssl-dev"),
 
         .target(name: "FastCGI", dependencies: ["CFastCGI"]),
         .target(name: "Postgres", dependencies: ["CLibPQ"]),
         .target(name: "Redis", dependencies: ["CHiredis"]),
         .target(name: "Markdown", dependencies: ["CDiscount"]),
         .target(name: "Sodium", dependencies: ["CSodium"]),
+        .target(name: "Curl", dependencies: ["CCurl"]),
 
         .target(name: "Domain"),
         .target(name: "Web", dependencies: [
@@ -37,7 +39,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "App", dependencies: [
-            "Domain", "Web", "FastCGI", "Postgres", "Redis", "Markdown", "Sodium",
+            "Domain", "Web", "FastCGI", "Postgres", "Redis", "Markdown", "Sodium", "Curl",
             .product(name: "Logging", package: "swift-log"),
         ], resources: [.copy("Migrations")]),
         .executableTarget(name: "pomopomo", dependencies: [

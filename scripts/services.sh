@@ -306,6 +306,7 @@ export POMOPOMO_DATA_DIR='$DATA_DIR'
 export POMOPOMO_DATABASE_URL='host=$RUN_DIR dbname=pomopomo user=pomopomo'
 export POMOPOMO_REDIS='unix:$REDIS_SOCK'
 export POMOPOMO_SECRET='$(cat "$secret_file")'
+export POMOPOMO_UPLOADS='$DATA_DIR/uploads'
 ENV
   )
   mv "$tmp" "$DATA_DIR/env"

@@ -97,3 +97,46 @@ public enum Base64URL {
         return out
     }
 }
+
+/// Password hashing with Argon2id through libsodium's `crypto_pwhash_str`: the stored string
+/// carries the algorithm, parameters and salt, so parameters can be raised later and old
+/// hashes still verify (and are rehashed at the next sign-in). Each call takes tens of
+/// milliseconds of CPU and `memoryLimit` bytes of memory on the calling thread: that is the point.
+public struct PasswordHasher: Sendable {
+    /// OWASP Password Storage Cheat Sheet, Argon2id minimum: m = 19 MiB, t = 2, p = 1
+    /// (libsodium always uses one lane).
+    public static let owasp = PasswordHasher(opsLimit: 2, memoryLimit: 19 * 1024 * 1024)
+
+    public let opsLimit: Int
+    public let memoryLimit: Int
+
+    public init(opsLimit: Int, memoryLimit: Int) {
+        self.opsLimit = opsLimit
+        self.memoryLimit = memoryLimit
+    }
+
+    public struct Failure: Error {}
+
+    /// The encoded string (`$argon2id$v=19$m=19456,t=2,p=1$…`). Fails only when out of memory.
+    public func hash(_ password: String) throws -> String {
+        precondition(Sodium.ready)
+        var out = [CChar](repeating: 0, count: Int(crypto_pwhash_STRBYTES))
+        let length = UInt64(password.utf8.count)
+        let rc = password.withCString { pw in
+            crypto_pwhash_str_alg(&out, pw, length, UInt64(opsLimit), memoryLimit, crypto_pwhash_ALG_ARGON2ID13)
+        }
+        guard rc == 0 else { throw Failure() }
+        return String(cString: out)
+    }
+
+    public func verify(_ password: String, against encoded: String) -> Bool {
+        precondition(Sodium.ready)
+        let length = UInt64(password.utf8.count)
+        return password.withCString { crypto_pwhash_str_verify(encoded, $0, length) == 0 }
+    }
+
+    /// True when `encoded` was made with other (older) parameters or another algorithm.
+    public func needsRehash(_ encoded: String) -> Bool {
+        crypto_pwhash_str_needs_rehash(encoded, UInt64(opsLimit), memoryLimit) != 0
+    }
+}

@@ -20,12 +20,15 @@ public struct Request: Sendable {
     public let host: String?
     public let serverPort: String?
     public let requestID: String
+    /// For the sessions page only; never trusted for anything.
+    public let userAgent: String
     public var pathParameters: [String: String] = [:]
 
     /// The CGI parameters `init(cgi:)` reads; the FastCGI layer copies out only these.
     public static let cgiParameters = [
         "REQUEST_METHOD", "REQUEST_URI", "QUERY_STRING", "CONTENT_TYPE", "CONTENT_LENGTH", "HTTP_COOKIE",
         "HTTP_ORIGIN", "HTTP_SEC_FETCH_SITE", "HTTP_ACCEPT", "REMOTE_ADDR", "HTTPS", "HTTP_HOST", "SERVER_PORT",
+        "HTTP_USER_AGENT",
     ]
 
     public init(cgi params: [String: String], body: [UInt8], requestID: String) throws {
@@ -48,6 +51,8 @@ public struct Request: Sendable {
         remoteAddress = params["REMOTE_ADDR"] ?? ""
         host = params["HTTP_HOST"]
         serverPort = params["SERVER_PORT"]
+        userAgent = String(String.UnicodeScalarView((params["HTTP_USER_AGENT"] ?? "").unicodeScalars.lazy
+            .filter { $0.value >= 0x20 && $0.value != 0x7F }.prefix(300)))
         isHTTPS = params["HTTPS"].map { !$0.isEmpty && $0 != "off" } ?? false
     }
 

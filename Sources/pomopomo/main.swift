@@ -9,7 +9,7 @@ import Web
 struct Pomopomo: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Pomopomo: shared focus rooms. Configured by POMOPOMO_* environment variables (see README.md).",
-        subcommands: [Serve.self, Migrate.self, CleanRooms.self])
+        subcommands: [Serve.self, Migrate.self, CleanRooms.self, Admin.self])
 }
 
 struct Serve: ParsableCommand {
@@ -57,6 +57,40 @@ struct CleanRooms: ParsableCommand {
             print("rooms=\(summary.rooms) participants=\(summary.participants) sessions=\(summary.sessions) focus_seconds=\(summary.focusSeconds) elapsed_ms=\(elapsed)")
         } catch {
             logger.critical("clean-rooms failed", metadata: ["error": "\(error)"])
+            throw ExitCode.failure
+        }
+    }
+}
+
+struct Admin: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Grant or revoke the ADMIN role. There is no default admin: this is the only way to make the first one.",
+        subcommands: [Grant.self, Revoke.self])
+
+    struct Grant: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Make the account with this email an admin.")
+        @Argument(help: "The account's email address.") var email: String
+        func run() throws { try setRole(email: email, role: "ADMIN") }
+    }
+
+    struct Revoke: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Make the account with this email an ordinary user again.")
+        @Argument(help: "The account's email address.") var email: String
+        func run() throws { try setRole(email: email, role: "USER") }
+    }
+
+    static func setRole(email: String, role: String) throws {
+        let (config, logger) = try setUp()
+        do {
+            guard try AdminRoles.set(email: email, role: role, config: config) else {
+                FileHandle.standardError.write(Data("no account uses the email address \(email)\n".utf8))
+                throw ExitCode.failure
+            }
+            print("\(email) is now \(role)")
+        } catch let error as ExitCode {
+            throw error
+        } catch {
+            logger.critical("admin failed", metadata: ["error": "\(error)"])
             throw ExitCode.failure
         }
     }

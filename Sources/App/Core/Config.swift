@@ -1,3 +1,4 @@
+import Curl
 import Foundation
 import Redis
 
@@ -18,6 +19,14 @@ public struct Config: Sendable {
     /// How often `serve` folds expired rooms into the statistics (one responder at a time).
     public var cleanIntervalSeconds: Int
     public var logLevel: String
+    /// Outgoing mail; nil writes every message to the log instead (for `make run`).
+    public var smtp: Curl.SMTPServer?
+    public var mailFrom: String
+    public var oauth: [OAuthProvider]
+    /// Where avatars are kept: outside Public/, served by the responder with safe headers.
+    public var uploadsDirectory: String
+    /// One common password per line (john-data's list by default), refused at sign-up.
+    public var commonPasswordsFile: String
 
     public struct Problem: Error, CustomStringConvertible {
         public let description: String
@@ -66,8 +75,26 @@ public struct Config: Sendable {
             maxBodyBytes: try int("POMOPOMO_MAX_BODY", 1 << 20, 1024...(64 << 20)),
             roomLifetimeHours: try int("POMOPOMO_ROOM_HOURS", 72, 1...(24 * 365)),
             cleanIntervalSeconds: try int("POMOPOMO_CLEAN_SECONDS", 300, 10...86_400),
-            logLevel: env["POMOPOMO_LOG_LEVEL"] ?? "info"
+            logLevel: env["POMOPOMO_LOG_LEVEL"] ?? "info",
+            smtp: try smtpServer(env, int),
+            mailFrom: env["POMOPOMO_MAIL_FROM"].flatMap { $0.isEmpty ? nil : $0 } ?? "pomopomo@localhost",
+            oauth: try OAuthProvider.configured(env),
+            uploadsDirectory: env["POMOPOMO_UPLOADS"].flatMap { $0.isEmpty ? nil : $0 } ?? "uploads",
+            commonPasswordsFile: env["POMOPOMO_COMMON_PASSWORDS"].flatMap { $0.isEmpty ? nil : $0 } ?? "/usr/share/john/password.lst"
         )
+    }
+
+    static func smtpServer(_ env: [String: String], _ int: (String, Int, ClosedRange<Int>) throws -> Int) throws -> Curl.SMTPServer? {
+        guard let host = env["POMOPOMO_SMTP_HOST"], !host.isEmpty else { return nil }
+        guard host.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "-" || $0 == ":") }) else {
+            throw Problem(description: "POMOPOMO_SMTP_HOST must be a host name or address, got “\(host)”")
+        }
+        let tls = env["POMOPOMO_SMTP_STARTTLS"] ?? "required"
+        guard tls == "required" || tls == "off" else {
+            throw Problem(description: "POMOPOMO_SMTP_STARTTLS must be “required” or “off”, got “\(tls)”")
+        }
+        return Curl.SMTPServer(host: host, port: try int("POMOPOMO_SMTP_PORT", 587, 1...65535), requireTLS: tls == "required",
+                               username: env["POMOPOMO_SMTP_USER"], password: env["POMOPOMO_SMTP_PASSWORD"])
     }
 
     public var secureCookies: Bool { baseURL.hasPrefix("https://") }

@@ -15,8 +15,21 @@ public typealias Handler = @Sendable (RequestContext) throws -> Outcome
 public final class RequestContext {
     public let services: Services
     public let request: Request
-    public let session: SessionID
+    public private(set) var session: SessionID
+    /// Set when a handler signed this browser in or out: the responder then sends the new cookies.
+    private(set) var sessionChange: SessionChange?
     private var parsedForm: FormData?
+    private var parsedUpload: [MultipartPart]?
+    private var lookedUp = false
+    private var cachedUser: CurrentUser?
+    /// Routes behind a guard always look the user up; open routes only when the browser says it
+    /// signed in (`pp_in`), so guests cost no query.
+    var mustLookUpUser = false
+
+    enum SessionChange { case signedIn, signedOut }
+
+    /// A cookie that only says "this browser signed in"; it grants nothing by itself.
+    static let signedInHintCookie = "pp_in"
 
     init(services: Services, request: Request, session: SessionID) {
         self.services = services
@@ -26,11 +39,65 @@ public final class RequestContext {
 
     public var csrfToken: String { services.csrf.token(forSession: session.raw) }
 
+    /// The signed-in user, or nil for a guest.
+    var user: CurrentUser? {
+        get throws {
+            if lookedUp { return cachedUser }
+            lookedUp = true
+            guard !session.isNew, mustLookUpUser || request.cookies[Self.signedInHintCookie] != nil else { return nil }
+            cachedUser = try AccountSessions(database: services.database).currentUser(session)
+            return cachedUser
+        }
+    }
+
+    /// The user for page chrome (the header): a database outage shows the page as a guest's
+    /// rather than failing it.
+    var userForChrome: CurrentUser? { (try? user) ?? nil }
+
+    /// True when the hint says signed in but the session is not (ended elsewhere): the hint goes.
+    var hintIsStale: Bool { lookedUp && cachedUser == nil && request.cookies[Self.signedInHintCookie] != nil }
+
+    func signedIn(as session: SessionID) {
+        self.session = session
+        sessionChange = .signedIn
+        lookedUp = false
+        mustLookUpUser = true
+    }
+
+    func signedOut() {
+        session = SessionID.fresh()
+        sessionChange = .signedOut
+        lookedUp = true
+        cachedUser = nil
+    }
+
     public func form() throws -> FormData {
         if let parsedForm { return parsedForm }
-        let form = try request.form()
+        var form: FormData
+        if let boundary = Multipart.boundary(fromContentType: request.contentType) {
+            // File uploads: the text parts are the form, the file parts are kept for the handler.
+            let parts = try Multipart.parse(request.body, boundary: boundary)
+            parsedUpload = parts.filter { $0.filename != nil }
+            form = FormData()
+            for part in parts where part.filename == nil {
+                guard let text = String(validating: part.body, as: UTF8.self), !text.utf8.contains(0) else {
+                    throw ClientError.badRequest("The field “\(part.name)” is not valid text.")
+                }
+                form.append(part.name, text)
+            }
+        } else {
+            form = try request.form()
+        }
         parsedForm = form
         return form
+    }
+
+    /// The uploaded file named `name` (multipart forms only).
+    func upload(_ name: String) throws -> MultipartPart? {
+        _ = try form()
+        let matching = parsedUpload?.filter { $0.name == name } ?? []
+        if matching.count > 1 { throw ClientError.badRequest("Send one file in “\(name)”, not several.") }
+        return matching.first
     }
 
     /// The form's single value for `name`, trimmed of nothing (validation decides).

@@ -25,7 +25,7 @@ enum RequestIDs {
 /// where errors become pages, so every failure looks the same to users and to the log.
 public final class Responder: Sendable {
     let services: Services
-    let router: Router<Handler>
+    let router: Router<Endpoint>
 
     public init(services: Services) {
         self.services = services
@@ -42,7 +42,7 @@ public final class Responder: Sendable {
         do {
             let body = try fcgi.readBody(limit: services.config.maxBodyBytes)
             var request = try Request(cgi: params, body: body, requestID: requestID)
-            let handler: Handler
+            let endpoint: Endpoint
             switch router.match(method: request.method, path: request.path) {
             case .notFound:
                 throw ClientError.notFound("There is nothing at this address.")
@@ -50,26 +50,27 @@ public final class Responder: Sendable {
                 throw ClientError.methodNotAllowed(allowed: allowed)
             case .found(let route, let parameters):
                 request.pathParameters = parameters
-                handler = route.handler
+                endpoint = route.handler
             }
             let session = SessionID.from(cookie: request.cookies[SessionID.cookieName])
             let context = RequestContext(services: services, request: request, session: session)
             ctx = context
-            if request.method != "GET" && request.method != "HEAD" { try checkCSRF(context) }
-            switch try handler(context) {
+            if let refusal = try Self.refusal(endpoint.access, context) {
+                response = refusal
+            } else {
+                if request.method != "GET" && request.method != "HEAD" { try checkCSRF(context) }
+                switch try endpoint.handler(context) {
             case .response(let r):
                 response = r
             case .park(let channel, let since, let variant):
                 services.hub.wait(request: fcgi, channel: channel, since: since, variant: variant, owner: context.session.hash)
                 return
             }
+            }
         } catch {
             response = Self.errorResponse(error, ctx: ctx, services: services, requestID: requestID, path: params["REQUEST_URI"] ?? "")
         }
-        if let ctx, ctx.session.isNew {
-            response.addHeader("Set-Cookie", Cookies.setCookie(name: SessionID.cookieName, value: ctx.session.raw,
-                                                               maxAge: SessionID.lifetimeSeconds, secure: services.config.secureCookies))
-        }
+        if let ctx { addSessionCookies(ctx, to: &response) }
         fcgi.respond(response.serialize(requestID: requestID))
         if services.logger.logLevel <= .debug || response.status.code >= 500 {
             let micros = (DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1000
@@ -77,6 +78,50 @@ public final class Responder: Sendable {
                 "id": "\(requestID)", "method": "\(params["REQUEST_METHOD"] ?? "")", "uri": "\(params["REQUEST_URI"] ?? "")",
                 "status": "\(response.status.code)", "us": "\(micros)",
             ])
+        }
+    }
+
+    /// The one access check every route passes: nil lets the handler run. Admin routes answer
+    /// exactly like a missing page to anyone else, so they cannot even be discovered.
+    static func refusal(_ access: Access, _ ctx: RequestContext) throws -> Response? {
+        if access == .open { return nil }
+        ctx.mustLookUpUser = true
+        let user = try ctx.user
+        switch access {
+        case .open:
+            return nil
+        case .admin:
+            if user?.isAdmin == true { return nil }
+            throw ClientError.notFound("There is nothing at this address.")
+        case .user:
+            if user != nil { return nil }
+            guard ctx.request.method == "GET" || ctx.request.method == "HEAD" else {
+                throw ClientError.forbidden("Please sign in first.")
+            }
+            return .redirect(to: "/login?next=" + PercentDecoding.encode(ctx.request.path))
+        }
+    }
+
+    /// The session cookie when it is new or changed, and the signed-in hint beside it.
+    private func addSessionCookies(_ ctx: RequestContext, to response: inout Response) {
+        let secure = services.config.secureCookies
+        switch ctx.sessionChange {
+        case .signedIn:
+            response.addHeader("Set-Cookie", Cookies.setCookie(name: SessionID.cookieName, value: ctx.session.raw,
+                                                               maxAge: SessionID.lifetimeSeconds, secure: secure))
+            response.addHeader("Set-Cookie", Cookies.setCookie(name: RequestContext.signedInHintCookie, value: "1",
+                                                               maxAge: SessionID.lifetimeSeconds, secure: secure))
+        case .signedOut:
+            response.addHeader("Set-Cookie", Cookies.setCookie(name: SessionID.cookieName, value: "", maxAge: 0, secure: secure))
+            response.addHeader("Set-Cookie", Cookies.setCookie(name: RequestContext.signedInHintCookie, value: "", maxAge: 0, secure: secure))
+        case nil:
+            if ctx.session.isNew {
+                response.addHeader("Set-Cookie", Cookies.setCookie(name: SessionID.cookieName, value: ctx.session.raw,
+                                                                   maxAge: SessionID.lifetimeSeconds, secure: secure))
+            }
+            if ctx.hintIsStale {
+                response.addHeader("Set-Cookie", Cookies.setCookie(name: RequestContext.signedInHintCookie, value: "", maxAge: 0, secure: secure))
+            }
         }
     }
 

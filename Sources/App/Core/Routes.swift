@@ -1,41 +1,108 @@
 import Web
 
-/// Every route in one table: method, path, handler. All routes so far are open to guests; the
-/// access guards for signed-in and admin routes will sit in this table too.
+/// Who may use a route. The responder checks it before any handler runs: one gate for all.
+enum Access: Sendable, Equatable {
+    /// Guests and users alike.
+    case open
+    /// Signed-in users; guests are sent to sign in (GET) or refused (403).
+    case user
+    /// Admins only; everyone else gets the same 404 as for an address that does not exist.
+    case admin
+}
+
+struct Endpoint: Sendable {
+    let access: Access
+    let handler: Handler
+}
+
+/// Every route in one table: method, path, who may use it, handler.
 enum Routes {
-    static func table() -> Router<Handler> {
-        Router([
-            .init("GET", "/", HomeHandlers.home),
-            .init("POST", "/rooms", RoomHandlers.create),
-            .init("GET", "/join", RoomHandlers.findByCode),
-            .init("GET", "/r/:code", RoomHandlers.show),
-            .init("POST", "/r/:code/join", RoomHandlers.join),
-            .init("GET", "/r/:code/poll", RoomHandlers.poll),
-            .init("GET", "/r/:code/state.json", RoomHandlers.state),
-            .init("POST", "/r/:code/leave", RoomHandlers.leave),
-            .init("GET", "/r/:code/moderate", RoomHandlers.moderate),
-            .init("POST", "/r/:code/timer", RoomActionHandlers.timer),
-            .init("POST", "/r/:code/theme", RoomActionHandlers.theme),
-            .init("POST", "/r/:code/segments", RoomActionHandlers.addSegment),
-            .init("POST", "/r/:code/segments/:id", RoomActionHandlers.editSegment),
-            .init("POST", "/r/:code/segments/:id/delete", RoomActionHandlers.deleteSegment),
-            .init("POST", "/r/:code/segments/:id/move", RoomActionHandlers.moveSegment),
-            .init("POST", "/r/:code/tasks", RoomActionHandlers.addTask),
-            .init("POST", "/r/:code/tasks/:id", RoomActionHandlers.editTask),
-            .init("POST", "/r/:code/tasks/:id/toggle", RoomActionHandlers.toggleTask),
-            .init("POST", "/r/:code/tasks/:id/delete", RoomActionHandlers.deleteTask),
-            .init("POST", "/r/:code/proposals", RoomActionHandlers.propose),
-            .init("POST", "/r/:code/proposals/:id/accept", RoomActionHandlers.acceptProposal),
-            .init("POST", "/r/:code/proposals/:id/reject", RoomActionHandlers.rejectProposal),
-            .init("POST", "/r/:code/messages", RoomActionHandlers.postMessage),
-            .init("POST", "/r/:code/messages/:id/delete", RoomActionHandlers.deleteMessage),
-            .init("POST", "/r/:code/participants/:id/mute", RoomActionHandlers.moderation(.mute)),
-            .init("POST", "/r/:code/participants/:id/unmute", RoomActionHandlers.moderation(.unmute)),
-            .init("POST", "/r/:code/participants/:id/remove", RoomActionHandlers.moderation(.remove)),
-            .init("POST", "/r/:code/participants/:id/host", RoomActionHandlers.moderation(.host)),
-            .init("GET", "/stats", StatsHandlers.page),
-            .init("GET", "/healthz", HealthHandlers.alive),
-            .init("GET", "/readyz", HealthHandlers.ready),
+    static func table() -> Router<Endpoint> {
+        func open(_ method: String, _ path: String, _ handler: @escaping Handler) -> Router<Endpoint>.Route {
+            .init(method, path, Endpoint(access: .open, handler: handler))
+        }
+        func user(_ method: String, _ path: String, _ handler: @escaping Handler) -> Router<Endpoint>.Route {
+            .init(method, path, Endpoint(access: .user, handler: handler))
+        }
+        func admin(_ method: String, _ path: String, _ handler: @escaping Handler) -> Router<Endpoint>.Route {
+            .init(method, path, Endpoint(access: .admin, handler: handler))
+        }
+        return Router([
+            open("GET", "/", HomeHandlers.home),
+            open("POST", "/rooms", RoomHandlers.create),
+            open("GET", "/join", RoomHandlers.findByCode),
+            open("GET", "/r/:code", RoomHandlers.show),
+            open("POST", "/r/:code/join", RoomHandlers.join),
+            open("GET", "/r/:code/poll", RoomHandlers.poll),
+            open("GET", "/r/:code/state.json", RoomHandlers.state),
+            open("POST", "/r/:code/leave", RoomHandlers.leave),
+            open("GET", "/r/:code/moderate", RoomHandlers.moderate),
+            open("POST", "/r/:code/timer", RoomActionHandlers.timer),
+            open("POST", "/r/:code/theme", RoomActionHandlers.theme),
+            open("POST", "/r/:code/segments", RoomActionHandlers.addSegment),
+            open("POST", "/r/:code/segments/:id", RoomActionHandlers.editSegment),
+            open("POST", "/r/:code/segments/:id/delete", RoomActionHandlers.deleteSegment),
+            open("POST", "/r/:code/segments/:id/move", RoomActionHandlers.moveSegment),
+            open("POST", "/r/:code/tasks", RoomActionHandlers.addTask),
+            open("POST", "/r/:code/tasks/:id", RoomActionHandlers.editTask),
+            open("POST", "/r/:code/tasks/:id/toggle", RoomActionHandlers.toggleTask),
+            open("POST", "/r/:code/tasks/:id/delete", RoomActionHandlers.deleteTask),
+            open("POST", "/r/:code/proposals", RoomActionHandlers.propose),
+            open("POST", "/r/:code/proposals/:id/accept", RoomActionHandlers.acceptProposal),
+            open("POST", "/r/:code/proposals/:id/reject", RoomActionHandlers.rejectProposal),
+            open("POST", "/r/:code/messages", RoomActionHandlers.postMessage),
+            open("POST", "/r/:code/messages/:id/delete", RoomActionHandlers.deleteMessage),
+            open("POST", "/r/:code/participants/:id/mute", RoomActionHandlers.moderation(.mute)),
+            open("POST", "/r/:code/participants/:id/unmute", RoomActionHandlers.moderation(.unmute)),
+            open("POST", "/r/:code/participants/:id/remove", RoomActionHandlers.moderation(.remove)),
+            open("POST", "/r/:code/participants/:id/host", RoomActionHandlers.moderation(.host)),
+            open("GET", "/stats", StatsHandlers.page),
+            open("GET", "/healthz", HealthHandlers.alive),
+            open("GET", "/readyz", HealthHandlers.ready),
+
+            open("GET", "/signup", SignUpHandlers.form),
+            open("POST", "/signup", SignUpHandlers.submit),
+            open("GET", "/login", SignInHandlers.form),
+            open("POST", "/login", SignInHandlers.submit),
+            open("POST", "/login/magic", SignInHandlers.requestMagicLink),
+            open("POST", "/logout", SignInHandlers.signOut),
+            open("GET", "/password/forgot", PasswordHandlers.forgotForm),
+            open("POST", "/password/forgot", PasswordHandlers.forgot),
+            open("GET", "/auth/verify", MailLinkHandlers.page(.verify)),
+            open("POST", "/auth/verify", MailLinkHandlers.confirm(.verify)),
+            open("GET", "/auth/magic", MailLinkHandlers.page(.magic)),
+            open("POST", "/auth/magic", MailLinkHandlers.confirm(.magic)),
+            open("GET", "/auth/reset", MailLinkHandlers.page(.reset)),
+            open("POST", "/auth/reset", MailLinkHandlers.confirm(.reset)),
+            open("GET", "/auth/delete", MailLinkHandlers.page(.delete)),
+            open("POST", "/auth/delete", MailLinkHandlers.confirm(.delete)),
+            open("POST", "/auth/link", OAuthHandlers.link),
+            open("GET", "/auth/:provider", OAuthHandlers.start),
+            open("POST", "/auth/:provider", OAuthHandlers.start),
+            open("GET", "/auth/:provider/callback", OAuthHandlers.callback),
+            open("GET", "/u/:username", ProfileHandlers.show),
+            open("GET", "/u/:username/avatar", ProfileHandlers.avatar),
+
+            user("GET", "/me", ProfileHandlers.dashboard),
+            user("GET", "/settings/profile", SettingsHandlers.profileForm),
+            user("POST", "/settings/profile", SettingsHandlers.saveProfile),
+            user("POST", "/settings/avatar", SettingsHandlers.uploadAvatar),
+            user("POST", "/settings/avatar/delete", SettingsHandlers.deleteAvatar),
+            user("GET", "/settings/preferences", SettingsHandlers.preferencesForm),
+            user("POST", "/settings/preferences", SettingsHandlers.savePreferences),
+            user("GET", "/settings/sessions", SessionHandlers.list),
+            user("POST", "/settings/sessions/end-others", SessionHandlers.endOthers),
+            user("POST", "/settings/sessions/:id/end", SessionHandlers.end),
+            user("GET", "/settings/password", PasswordHandlers.changeForm),
+            user("POST", "/settings/password", PasswordHandlers.change),
+            user("GET", "/settings/account", AccountHandlers.page),
+            user("GET", "/settings/export.json", AccountHandlers.export),
+            user("POST", "/settings/delete", AccountHandlers.deleteWithPassword),
+            user("POST", "/settings/delete/email", AccountHandlers.deleteByMail),
+
+            admin("GET", "/admin", AdminHandlers.dashboard),
+            admin("GET", "/admin/users", AdminHandlers.dashboard),
+            admin("POST", "/admin/users/:id/role", AdminHandlers.setRole),
         ])
     }
 }

@@ -24,6 +24,8 @@ public enum Server {
         services.hub.start()
         let jobs = RoomJobs(services: services, cleanInterval: TimeInterval(config.cleanIntervalSeconds))
         jobs.start()
+        let mail = MailJobs(services: services)
+        mail.start()
         server.start(threads: config.threads, parameters: Request.cgiParameters) { request, params in
             responder.handle(request, params: params)
         }
@@ -33,6 +35,7 @@ public enum Server {
         sigwait(&signals, &received)
         logger.info("shutting down", metadata: ["signal": "\(received)", "parked": "\(services.hub.parkedCount)"])
         jobs.stop()
+        mail.stop()
         services.hub.releaseAll()
         server.stop(timeout: 10)
         if !config.socket.contains(":") { unlink(config.socket) }

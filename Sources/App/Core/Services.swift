@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import Logging
 import Postgres
@@ -17,6 +18,12 @@ public final class Services: Sendable {
     public let assetVersion: String
     public let hub: LiveHub
     let roomCache: RoomCache
+    let passwords: PasswordPolicy
+    let hasher = PasswordHasher.owasp
+    /// Verified against when an email has no account, so a wrong email costs the same time as a
+    /// wrong password.
+    let dummyHash: String
+    let throttle: Throttle
 
     public init(config: Config, logger: Logger) throws {
         self.config = config
@@ -32,6 +39,13 @@ public final class Services: Sendable {
         hub = LiveHub(redis: redis, redisAddress: config.redis, logger: logger,
                       holdSeconds: config.pollHoldSeconds)
         roomCache = RoomCache(hub: hub)
+        guard let list = FileManager.default.contents(atPath: config.commonPasswordsFile) else {
+            throw Config.Problem(description: "cannot read the common-password list \(config.commonPasswordsFile) (Debian package john-data, or set POMOPOMO_COMMON_PASSWORDS)")
+        }
+        passwords = PasswordPolicy(commonList: String(decoding: list, as: UTF8.self))
+        dummyHash = try hasher.hash(Base64URL.encode(Sodium.randomBytes(24)))
+        throttle = Throttle(redis: redis)
+        try FileManager.default.createDirectory(atPath: config.uploadsDirectory, withIntermediateDirectories: true)
     }
 
     /// A short hash of the static files, appended to their URLs so browsers refetch after a deploy.

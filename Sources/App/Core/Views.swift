@@ -5,7 +5,10 @@ import Web
 enum Views {
     static let requiredTemplates = ["layout", "home", "room", "moderate", "stats", "error", "partials/participants", "partials/timer",
                                      "partials/queue", "partials/public_tasks", "partials/proposals", "partials/chat",
-                                     "partials/segment_options", "partials/theme_options"]
+                                     "partials/segment_options", "partials/theme_options",
+                                     "signup", "login", "forgot", "check_email", "mail_link", "me", "profile", "settings_profile",
+                                     "settings_preferences", "settings_sessions", "settings_password", "settings_account",
+                                     "link_consent", "admin", "partials/settings_nav", "partials/avatar"]
 
     /// `refreshSeconds`: reload the page after this long when JavaScript is off (the live
     /// script keeps pages current otherwise). `parts`: pre-rendered fragments by context key
@@ -18,6 +21,12 @@ enum Views {
         let csrf = ctx?.csrfToken ?? ""
         context["csrf"] = .text(csrf)
         context["asset_version"] = .text(services.assetVersion)
+        if let user = ctx?.userForChrome {
+            context["signed_in"] = .object(["username": .text(user.username), "display_name": .text(user.displayName),
+                                            "is_admin": .bool(user.isAdmin)])
+            context["page_theme"] = .text(user.theme)
+            if !user.soundOn { context["sound_off"] = .bool(true) }
+        }
         var pieces: [[[UInt8]]] = []
         for (key, part) in parts {
             context[key] = .html(Splice.marker(pieces.count))

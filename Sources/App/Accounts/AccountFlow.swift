@@ -1,0 +1,63 @@
+import Domain
+import Foundation
+import Postgres
+import Web
+
+/// Steps the sign-in paths share.
+enum AccountFlow {
+    /// Signs this browser in as `userID` inside `conn`'s transaction; the responder sends the new
+    /// cookie. Called by every way in: password, mail links, OAuth.
+    static func signIn(_ ctx: RequestContext, userID: String, on conn: PostgresConnection) throws {
+        let fresh = try AccountSessions(database: ctx.services.database)
+            .signIn(userID, replacing: ctx.session, userAgent: ctx.request.userAgent, on: conn)
+        ctx.signedIn(as: fresh)
+    }
+
+    /// Where to go after signing in: a local path only. Anything that a browser could read as
+    /// another host (`//evil`, `/\\evil`, schemes, encoded slashes, controls) becomes /me.
+    static func safeNext(_ raw: String?) -> String {
+        guard let raw, raw.hasPrefix("/"), raw.utf8.count <= 512 else { return "/me" }
+        let bytes = Array(raw.utf8)
+        if bytes.count > 1 && (bytes[1] == UInt8(ascii: "/") || bytes[1] == UInt8(ascii: "\\")) { return "/me" }
+        if bytes.contains(where: { $0 < 0x21 || $0 >= 0x7F || $0 == UInt8(ascii: "\\") }) { return "/me" }
+        if raw.lowercased().contains("%2f") || raw.lowercased().contains("%5c") { return "/me" }
+        return raw
+    }
+
+    /// "Check your email": the same page whatever happened, so it tells nobody whether an
+    /// address has an account.
+    static func checkEmail(_ ctx: RequestContext, _ what: String) -> Outcome {
+        Views.page("check_email", title: "Check your email", ["what": .text(what)], ctx: ctx)
+    }
+
+    /// The password problem, or nil.
+    static func passwordProblem(_ ctx: RequestContext, _ password: String) -> String? {
+        do { try ctx.services.passwords.check(password); return nil } catch { return error.description }
+    }
+
+    /// Refuses when the client address has too many recent failures or mail requests.
+    static func checkAddress(_ ctx: RequestContext, _ kind: String, limit: Int) throws {
+        let key = Throttle.addressKey(kind, address: ctx.request.remoteAddress)
+        if let wait = ctx.services.throttle.blocked(key, limit: limit) { throw ClientError.tooManyRequests(retryAfter: wait) }
+    }
+
+    static func hash(_ ctx: RequestContext, _ password: String) throws -> String {
+        try ctx.services.hasher.hash(password)
+    }
+
+    /// Times in the user's zone, e.g. "23 Nov 2026, 17:05 (Europe/Paris)".
+    static func format(_ epoch: Double, timezone: String?) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_GB_POSIX")
+        formatter.timeZone = timezone.flatMap { TimeZone(identifier: $0) } ?? TimeZone(identifier: "UTC")
+        formatter.dateFormat = "d MMM yyyy, HH:mm"
+        return formatter.string(from: Date(timeIntervalSince1970: epoch)) + " (\(formatter.timeZone.identifier))"
+    }
+
+    /// Every field but passwords and the token, to put back into a refused form.
+    static func kept(_ ctx: RequestContext, _ names: [String]) -> TemplateContext {
+        var context = TemplateContext()
+        for name in names { context[name + "_input"] = .text((try? ctx.field(name)) ?? "") }
+        return context
+    }
+}

@@ -1,0 +1,138 @@
+import Domain
+import Foundation
+import Postgres
+import Sodium
+import Web
+
+/// Sign-in with GitHub or Google: authorization code + PKCE, `state` bound to this browser's
+/// session and usable once.
+enum OAuthHandlers {
+    static let flowSeconds = 600
+    static let invalidState = ClientError.badRequest("This sign-in attempt is not valid here: it expired, was already used, or was started in another browser. Please start again from the sign-in page.")
+
+    static func provider(_ ctx: RequestContext) throws -> OAuthProvider {
+        let name = ctx.request.parameter("provider")
+        guard let provider = ctx.services.config.oauth.first(where: { $0.kind.rawValue == name }) else {
+            throw ClientError.notFound("There is nothing at this address.")
+        }
+        return provider
+    }
+
+    static func hashed(_ token: String) -> ByteA { ByteA(Sodium.sha256(Array(token.utf8))) }
+
+    /// POST /auth/{provider}: off to the provider.
+    static let start: Handler = { ctx in
+        let provider = try provider(ctx)
+        let state = Base64URL.encode(Sodium.randomBytes(32))
+        let pkce = OAuthProvider.pkcePair()
+        try ctx.services.database.query("""
+            INSERT INTO oauth_flows (state_hash, session_hash, provider, verifier, expires_at)
+            VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5))
+            """, [hashed(state), ByteA(ctx.session.hash), provider.kind.rawValue, pkce.verifier, flowSeconds])
+        let url = provider.authorizationURL(baseURL: ctx.services.config.baseURL, state: state, challenge: pkce.challenge)
+        return .response(Response(status: .seeOther, headers: [("Location", url)]))
+    }
+
+    /// GET /auth/{provider}/callback?code=…&state=…
+    static let callback: Handler = { ctx in
+        let provider = try provider(ctx)
+        let services = ctx.services
+        let query = ctx.request.query
+        guard let state = query.values("state").first, query.values("state").count == 1, MailToken.isWellFormed(state),
+              let flow = try services.database.query("""
+                DELETE FROM oauth_flows WHERE state_hash = $1 AND session_hash = $2 AND provider = $3 AND link_user_id IS NULL
+                  AND expires_at > now() RETURNING verifier
+                """, [hashed(state), ByteA(ctx.session.hash), provider.kind.rawValue]).first
+        else { throw invalidState }
+        if let error = query.values("error").first {
+            let reason = error == "access_denied" ? "you chose not to allow it" : "it answered “\(error.prefix(60))”"
+            throw ClientError.badRequest("\(provider.label) did not sign you in: \(reason).")
+        }
+        guard let code = query.values("code").first, !code.isEmpty, code.utf8.count <= 512 else { throw invalidState }
+        let identity: OAuthProvider.Identity
+        do {
+            identity = try provider.identity(code: code, verifier: flow.string(0), baseURL: services.config.baseURL)
+        } catch {
+            services.logger.warning("oauth exchange failed", metadata: ["provider": "\(provider.kind.rawValue)", "error": "\(error)"])
+            throw ClientError.badRequest("\(provider.label) did not confirm the sign-in. Please try again.")
+        }
+        guard !identity.subject.isEmpty, identity.subject.utf8.count <= 255 else {
+            throw ClientError.badRequest("\(provider.label) did not say who you are. Please try again.")
+        }
+        return try services.database.transaction { conn in try finish(ctx, provider, identity, on: conn) }
+    }
+
+    static func finish(_ ctx: RequestContext, _ provider: OAuthProvider, _ identity: OAuthProvider.Identity,
+                       on conn: PostgresConnection) throws -> Outcome {
+        let users = UserStore(database: ctx.services.database)
+        if let known = try conn.query("SELECT user_id FROM oauth_identities WHERE provider = $1 AND subject = $2",
+                                      [provider.kind.rawValue, identity.subject]).first?.string(0) {
+            try AccountFlow.signIn(ctx, userID: known, on: conn)
+            return .response(.redirect(to: "/me"))
+        }
+        if let user = try ctx.user {
+            try link(provider, identity, to: user.id, on: conn)
+            return .response(.redirect(to: "/settings/account"))
+        }
+        let email = identity.email.flatMap { try? EmailAddress(validating: $0) }
+        if let email, let existing = try users.find(email: email.value, on: conn) {
+            guard identity.emailVerified else {
+                throw ClientError.badRequest("An account already uses \(email.value), and \(provider.label) has not verified that address, so we cannot connect them. Sign in to that account first, then connect \(provider.label) from your settings.")
+            }
+            // The person must say yes before a new way into an existing account is added.
+            let pending = Base64URL.encode(Sodium.randomBytes(32))
+            try conn.query("""
+                INSERT INTO oauth_flows (state_hash, session_hash, provider, verifier, link_user_id, subject, email, expires_at)
+                VALUES ($1, $2, $3, '', $4, $5, $6, now() + make_interval(secs => $7))
+                """, [hashed(pending), ByteA(ctx.session.hash), provider.kind.rawValue, existing.id, identity.subject, email.value, flowSeconds])
+            return Views.page("link_consent", title: "Link \(provider.label)?", [
+                "provider": .text(provider.label), "email": .text(existing.email), "username": .text(existing.username), "pending": .text(pending),
+            ], ctx: ctx)
+        }
+        guard let email else {
+            throw ClientError.badRequest("\(provider.label) did not share an email address with us. Make one visible to apps there, or sign up with email.")
+        }
+        let fallback = try Username(validating: "focus-" + String(UUID().uuidString.prefix(8)).lowercased())
+        let base = Username.suggestion(from: identity.login ?? "") ?? Username.suggestion(from: String(email.value.split(separator: "@")[0])) ?? fallback
+        let username = try users.freeUsername(from: base, on: conn)
+        let display = (identity.name.flatMap { try? DisplayName(validating: $0) } ?? (try? DisplayName(validating: username.value)))?.value ?? username.value
+        guard let userID = try users.create(email: email, username: username, displayName: display, passwordHash: nil,
+                                            verified: identity.emailVerified, on: conn) else {
+            throw ClientError.badRequest("Signing up with \(provider.label) failed because the account changed meanwhile. Please try again.")
+        }
+        try link(provider, identity, to: userID, on: conn)
+        try AccountFlow.signIn(ctx, userID: userID, on: conn)
+        return .response(.redirect(to: "/me"))
+    }
+
+    static func link(_ provider: OAuthProvider, _ identity: OAuthProvider.Identity, to userID: String, on conn: PostgresConnection) throws {
+        try conn.query("""
+            INSERT INTO oauth_identities (provider, subject, user_id, email) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING
+            """, [provider.kind.rawValue, identity.subject, userID, identity.email])
+    }
+
+    /// POST /auth/link: the consent page's "Link and sign in".
+    static let link: Handler = { ctx in
+        let pending = try ctx.field("pending")
+        guard MailToken.isWellFormed(pending) else { throw invalidState }
+        return try ctx.services.database.transaction { conn in
+            guard let row = try conn.query("""
+                DELETE FROM oauth_flows WHERE state_hash = $1 AND session_hash = $2 AND link_user_id IS NOT NULL AND expires_at > now()
+                RETURNING provider, subject, email, link_user_id
+                """, [hashed(pending), ByteA(ctx.session.hash)]).first else { throw invalidState }
+            let userID = row.string(3)
+            try conn.query("""
+                INSERT INTO oauth_identities (provider, subject, user_id, email) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING
+                """, [row.string(0), row.string(1), userID, row[2]])
+            // The provider vouched for the address. A password set by whoever signed up with it
+            // unconfirmed is not the owner's, so it goes.
+            try conn.query("""
+                UPDATE users SET password_hash = CASE WHEN email_verified_at IS NULL THEN NULL ELSE password_hash END,
+                                 email_verified_at = coalesce(email_verified_at, now())
+                WHERE id = $1
+                """, [userID])
+            try AccountFlow.signIn(ctx, userID: userID, on: conn)
+            return .response(.redirect(to: "/me"))
+        }
+    }
+}

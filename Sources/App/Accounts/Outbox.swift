@@ -1,0 +1,103 @@
+import Curl
+import Foundation
+import Logging
+import Postgres
+
+/// Mail waits in the outbox table, written in the same transaction as the change it is about,
+/// and a job in every responder sends it. A slow or absent mail server therefore never slows a
+/// request, and the reply to "send me a link" takes the same time whether or not a mail goes.
+enum Outbox {
+    static func enqueue(to recipient: String, subject: String, body: String, on conn: PostgresConnection) throws {
+        try conn.query("INSERT INTO outbox (recipient, subject, body) VALUES ($1, $2, $3)", [recipient, subject, body])
+    }
+
+    /// RFC 5322 message with a UTF-8 text body; header values are ours or validated addresses.
+    static func message(from: String, to: String, subject: String, body: String, date: Date = Date()) -> [UInt8] {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss '+0000'"
+        let domain = from.split(separator: "@").last.map(String.init) ?? "localhost"
+        let lines = [
+            "From: Pomopomo <\(from)>", "To: <\(to)>", "Subject: \(subject)", "Date: \(formatter.string(from: date))",
+            "Message-ID: <\(UUID().uuidString.lowercased())@\(domain)>", "MIME-Version: 1.0",
+            "Content-Type: text/plain; charset=utf-8", "Content-Transfer-Encoding: 8bit", "", ]
+        let text = body.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\n", with: "\r\n")
+        return Array((lines.joined(separator: "\r\n") + "\r\n" + text + "\r\n").utf8)
+    }
+
+    /// Sends what is due, one message per transaction; returns how many went out. A message that
+    /// fails is retried with growing pauses (up to a day), and its body is blanked once sent so
+    /// the links in it do not linger in the database.
+    static func sendDue(services: Services, limit: Int = 20) throws -> Int {
+        var sent = 0
+        for _ in 0..<limit {
+            let more = try services.database.transaction { conn -> Bool in
+                guard let row = try conn.query("""
+                    SELECT id, recipient, subject, body, attempts FROM outbox
+                    WHERE sent_at IS NULL AND next_try_at <= now() ORDER BY next_try_at LIMIT 1 FOR UPDATE SKIP LOCKED
+                    """).first else { return false }
+                let (id, to, subject, body) = (row.string(0), row.string(1), row.string(2), row.string(3))
+                do {
+                    try deliver(services: services, to: to, subject: subject, body: body)
+                    try conn.query("UPDATE outbox SET sent_at = now(), body = '', last_error = NULL WHERE id = $1", [id])
+                    sent += 1
+                } catch {
+                    let pause = min(86_400, 5 << min(row.int(4), 14))
+                    try conn.query("""
+                        UPDATE outbox SET attempts = attempts + 1, next_try_at = now() + make_interval(secs => $2), last_error = $3 WHERE id = $1
+                        """, [id, pause, String(describing: error).prefix(500).description])
+                    services.logger.warning("mail not sent", metadata: ["to": "\(to)", "error": "\(error)", "retry_in_s": "\(pause)"])
+                }
+                return true
+            }
+            if !more { break }
+        }
+        return sent
+    }
+
+    private static func deliver(services: Services, to: String, subject: String, body: String) throws {
+        guard let smtp = services.config.smtp else {
+            // No mail server configured (`make run`): the log is the mailbox.
+            services.logger.info("mail", metadata: ["to": "\(to)", "subject": "\(subject)", "body": "\(body)"])
+            return
+        }
+        try Curl.sendMail(server: smtp, from: services.config.mailFrom, to: to,
+                          message: message(from: services.config.mailFrom, to: to, subject: subject, body: body))
+    }
+}
+
+/// The outbox sender: every responder runs one; SKIP LOCKED keeps them from sending a message twice.
+final class MailJobs: @unchecked Sendable {
+    static let interval: TimeInterval = 0.5
+    private let services: Services
+    private let lock = NSLock()
+    private var stopped = false
+    private var lastFailureLog = Date.distantPast
+
+    init(services: Services) { self.services = services }
+
+    func start() {
+        let thread = Thread { [self] in self.run() }
+        thread.name = "mail-jobs"
+        thread.start()
+    }
+
+    func stop() { lock.lock(); stopped = true; lock.unlock() }
+    private var isStopped: Bool { lock.lock(); defer { lock.unlock() }; return stopped }
+
+    private func run() {
+        while !isStopped {
+            Thread.sleep(forTimeInterval: Self.interval)
+            do {
+                _ = try AccountMail.answerRequests(services: services)
+                _ = try Outbox.sendDue(services: services)
+            } catch {
+                if Date().timeIntervalSince(lastFailureLog) > 30 {
+                    lastFailureLog = Date()
+                    services.logger.warning("mail job failed", metadata: ["error": "\(error)"])
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,77 @@
+import Domain
+import Foundation
+import Markdown
+import Web
+
+enum ProfileHandlers {
+    /// GET /u/{username}
+    static let show: Handler = { ctx in
+        guard let account = try UserStore(database: ctx.services.database).find(username: ctx.request.parameter("username")) else {
+            throw ClientError.notFound("There is no one with this username.")
+        }
+        let viewer = try ctx.user
+        let isOwner = viewer?.id == account.id
+        var context = profileContext(account)
+        context["is_owner"] = .bool(isOwner)
+        context["member_since"] = .text(AccountFlow.format(account.createdAt, timezone: viewer?.timezone).components(separatedBy: ",").first ?? "")
+        if isOwner || account.showRecentRooms {
+            context["show_rooms"] = .bool(true)
+            let rooms = try recentRooms(ctx, account.id, timezone: viewer?.timezone)
+            context["rooms"] = .list(rooms)
+            context["has_rooms"] = .bool(!rooms.isEmpty)
+        }
+        return Views.page("profile", title: account.displayName, context, ctx: ctx)
+    }
+
+    static func profileContext(_ account: Account) -> TemplateContext {
+        var context: TemplateContext = [
+            "username": .text(account.username), "display_name": .text(account.displayName), "initials": .text(account.initials),
+            "bio_html": .html(SafeHTML(trusted: Markdown.renderSafeHTML(account.bio))),
+            "links": .list(account.socialLinks.map { ["url": .text($0), "label": .text(linkLabel($0))] }),
+            "has_links": .bool(!account.socialLinks.isEmpty),
+        ]
+        if let file = account.avatarFile { context["avatar_version"] = .text(String(file.prefix(8))) }
+        return context
+    }
+
+    /// "github.com/octo" for "https://github.com/octo/".
+    static func linkLabel(_ url: String) -> String {
+        var text = url.dropFirst(8)
+        while text.hasSuffix("/") { text = text.dropLast() }
+        return String(text.prefix(60))
+    }
+
+    static func recentRooms(_ ctx: RequestContext, _ userID: String, timezone: String?) throws -> [TemplateContext] {
+        try UserStore(database: ctx.services.database).recentRooms(userID).compactMap { room in
+            guard let code = RoomCode(parsing: room.code) else { return nil }
+            return ["code": .text(code.display), "last_seen": .text(AccountFlow.format(room.lastSeen, timezone: timezone)),
+                    "is_host": .bool(room.role == "host")]
+        }
+    }
+
+    /// GET /u/{username}/avatar: the stored bytes with their sniffed type; never rendered as a page.
+    static let avatar: Handler = { ctx in
+        guard let account = try UserStore(database: ctx.services.database).find(username: ctx.request.parameter("username")),
+              let file = account.avatarFile, let type = account.avatarType, let bytes = Avatars.read(file, services: ctx.services) else {
+            throw ClientError.notFound("This person has no picture.")
+        }
+        return .response(Response(status: .ok, headers: [
+            ("Content-Type", type), ("Content-Security-Policy", "default-src 'none'; sandbox"),
+            ("Content-Disposition", "inline; filename=\"avatar.\(file.split(separator: ".").last ?? "img")\""),
+            ("Cache-Control", "public, max-age=300"),
+        ], body: bytes))
+    }
+
+    /// GET /me
+    static let dashboard: Handler = { ctx in
+        guard let user = try ctx.user, let account = try UserStore(database: ctx.services.database).find(id: user.id) else {
+            throw ClientError.forbidden("Please sign in first.")
+        }
+        var context = profileContext(account)
+        context["email"] = .text(account.email)
+        let rooms = try recentRooms(ctx, account.id, timezone: account.timezone)
+        context["rooms"] = .list(rooms)
+        context["has_rooms"] = .bool(!rooms.isEmpty)
+        return Views.page("me", title: "Your space", context, ctx: ctx)
+    }
+}

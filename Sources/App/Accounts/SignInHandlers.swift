@@ -1,0 +1,93 @@
+import Domain
+import Postgres
+import Web
+
+enum SignInHandlers {
+    /// GET /login
+    static let form: Handler = { ctx in page(ctx) }
+
+    static func page(_ ctx: RequestContext, error: String? = nil, status: HTTPStatus = .unprocessableEntity) -> Outcome {
+        var context = AccountFlow.kept(ctx, ["email"])
+        let next = (try? ctx.field("next")).flatMap { $0.isEmpty ? nil : $0 } ?? ctx.request.query.values("next").first
+        context["next_input"] = .text(AccountFlow.safeNext(next))
+        context["providers"] = .list(ctx.services.config.oauth.map { ["kind": .text($0.kind.rawValue), "label": .text($0.label)] })
+        context["has_providers"] = .bool(!ctx.services.config.oauth.isEmpty)
+        if let error { context["error"] = .text(error) }
+        return Views.page("login", title: "Sign in", context, ctx: ctx, status: error == nil ? .ok : status)
+    }
+
+    static let wrongCredentials = "The email or password is not right."
+
+    /// POST /login. An unknown email costs the same Argon2id verification as a wrong password,
+    /// and gets the same answer.
+    static let submit: Handler = { ctx in
+        let (emailText, password) = (try ctx.field("email"), try ctx.field("password"))
+        guard let email = try? EmailAddress(validating: emailText) else { return page(ctx, error: wrongCredentials) }
+        let services = ctx.services
+        let accountKey = Throttle.accountKey("login", email: email.value)
+        let addressKey = Throttle.addressKey("login", address: ctx.request.remoteAddress)
+        if let wait = services.throttle.blocked(accountKey, limit: Throttle.Limit.accountFailures)
+            ?? services.throttle.blocked(addressKey, limit: Throttle.Limit.addressFailures) {
+            throw ClientError.tooManyRequests(retryAfter: wait)
+        }
+        let users = UserStore(database: services.database)
+        let account = try users.find(email: email.value)
+        let valid = services.hasher.verify(String(password.prefix(PasswordPolicy.lengthRange.upperBound * 4)),
+                                           against: account?.passwordHash ?? services.dummyHash)
+        guard let account, valid, account.passwordHash != nil else {
+            services.throttle.count(accountKey)
+            services.throttle.count(addressKey)
+            return page(ctx, error: wrongCredentials)
+        }
+        guard account.emailVerified else {
+            // Only someone with the right password learns this, so it leaks nothing.
+            try services.database.transaction { conn in
+                try AccountMail.request("signup", email: account.email, passwordHash: account.passwordHash, on: conn)
+            }
+            return page(ctx, error: "Please confirm your email address first: we have sent you a new link.")
+        }
+        try services.database.transaction { conn in
+            if services.hasher.needsRehash(account.passwordHash!) {
+                try users.setPassword(account.id, hash: try services.hasher.hash(password), on: conn)
+            }
+            try AccountFlow.signIn(ctx, userID: account.id, on: conn)
+        }
+        services.throttle.clear(accountKey)
+        return .response(.redirect(to: AccountFlow.safeNext(try ctx.field("next"))))
+    }
+
+    /// POST /login/magic
+    static let requestMagicLink: Handler = { ctx in
+        try MailRequests.submit(ctx, purpose: "magic", what: "If an account uses this address, we sent it a sign-in link. It works once, for 15 minutes.") {
+            page(ctx, error: $0)
+        }
+    }
+
+    /// POST /logout: the session row goes, so this cookie (or a copy of it) is a guest from now on.
+    static let signOut: Handler = { ctx in
+        try AccountSessions(database: ctx.services.database).signOut(ctx.session)
+        ctx.signedOut()
+        return .response(.redirect(to: "/"))
+    }
+}
+
+/// "Mail me a link" forms (magic link, password reset): validated, throttled by address and by
+/// the address typed, recorded for the mail job, answered alike for every address.
+enum MailRequests {
+    static func submit(_ ctx: RequestContext, purpose: String, what: String, refuse: (String) -> Outcome) throws -> Outcome {
+        let text = try ctx.field("email")
+        let email: EmailAddress
+        do throws(EmailAddress.Problem) { email = try EmailAddress(validating: text) } catch { return refuse(error.description) }
+        let services = ctx.services
+        let addressKey = Throttle.addressKey("mail", address: ctx.request.remoteAddress)
+        let accountKey = Throttle.accountKey("mail", email: email.value)
+        if let wait = services.throttle.blocked(addressKey, limit: Throttle.Limit.addressMails)
+            ?? services.throttle.blocked(accountKey, limit: Throttle.Limit.accountMails) {
+            throw ClientError.tooManyRequests(retryAfter: wait)
+        }
+        services.throttle.count(addressKey)
+        services.throttle.count(accountKey)
+        try services.database.transaction { conn in try AccountMail.request(purpose, email: email.value, on: conn) }
+        return AccountFlow.checkEmail(ctx, what)
+    }
+}

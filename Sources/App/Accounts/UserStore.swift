@@ -1,0 +1,178 @@
+import Domain
+import Foundation
+import Postgres
+
+/// A registered person, as the pages need them.
+struct Account: Sendable {
+    let id: String
+    let email: String
+    let emailVerified: Bool
+    let passwordHash: String?
+    let username: String
+    let displayName: String
+    let bio: String
+    let socialLinks: [String]
+    let showRecentRooms: Bool
+    let avatarFile: String?
+    let avatarType: String?
+    let theme: String
+    let soundOn: Bool
+    let timezone: String
+    let role: String
+    let createdAt: Double
+
+    var isAdmin: Bool { role == "ADMIN" }
+    var initials: String {
+        let words = displayName.split(separator: " ").prefix(2)
+        return words.compactMap { $0.first.map { String($0).uppercased() } }.joined()
+    }
+}
+
+/// The users table.
+struct UserStore {
+    let database: PostgresPool
+
+    static func account(_ row: PostgresRow) -> Account {
+        Account(id: row.string(0), email: row.string(1), emailVerified: row.bool(2), passwordHash: row[3], username: row.string(4),
+                displayName: row.string(5), bio: row.string(6),
+                socialLinks: row.string(7).split(separator: "\n").map(String.init), showRecentRooms: row.bool(8),
+                avatarFile: row[9], avatarType: row[10], theme: row.string(11), soundOn: row.bool(12), timezone: row.string(13),
+                role: row.string(14), createdAt: Double(row.string(15)) ?? 0)
+    }
+
+    /// By email, ignoring case.
+    func find(email: String, on conn: PostgresConnection? = nil) throws -> Account? {
+        let sql = "SELECT * FROM account_rows WHERE lower(email) = lower($1)"
+        return try (conn.map { try $0.query(sql, [email]) } ?? database.query(sql, [email])).first.map(Self.account)
+    }
+
+    /// By username, ignoring case.
+    func find(username: String) throws -> Account? {
+        try database.query("SELECT * FROM account_rows WHERE lower(username) = lower($1)", [username]).first.map(Self.account)
+    }
+
+    func find(id: String, on conn: PostgresConnection? = nil) throws -> Account? {
+        guard UUID(uuidString: id) != nil else { return nil }
+        let sql = "SELECT * FROM account_rows WHERE id = $1"
+        return try (conn.map { try $0.query(sql, [id]) } ?? database.query(sql, [id])).first.map(Self.account)
+    }
+
+    func usernameTaken(_ name: Username, except userID: String? = nil, on conn: PostgresConnection) throws -> Bool {
+        try conn.query("SELECT 1 FROM users WHERE lower(username) = $1 AND id IS DISTINCT FROM $2::uuid",
+                       [name.key, userID]).count > 0
+    }
+
+    /// A new account; nil when the email or username is taken (a unique index decides, so two
+    /// sign-ups at once cannot both win).
+    func create(email: EmailAddress, username: Username, displayName: String, passwordHash: String?, verified: Bool,
+                on conn: PostgresConnection) throws -> String? {
+        try conn.query("""
+            INSERT INTO users (email, username, display_name, password_hash, email_verified_at)
+            VALUES ($1, $2, $3, $4, CASE WHEN $5 THEN now() END)
+            ON CONFLICT DO NOTHING RETURNING id
+            """, [email.value, username.value, displayName, passwordHash, verified]).first?.string(0)
+    }
+
+    /// A free username starting from `base`: base, base-2, base-3, … (for OAuth sign-ups).
+    func freeUsername(from base: Username, on conn: PostgresConnection) throws -> Username {
+        if try !usernameTaken(base, on: conn) { return base }
+        for n in 2...500 {
+            let stem = String(base.value.prefix(Username.lengthRange.upperBound - 4))
+            if let candidate = try? Username(validating: "\(stem)-\(n)"), try !usernameTaken(candidate, on: conn) { return candidate }
+        }
+        return try Username(validating: "focus-" + String(UUID().uuidString.prefix(8)).lowercased())
+    }
+
+    func markVerified(_ userID: String, on conn: PostgresConnection) throws {
+        try conn.query("UPDATE users SET email_verified_at = coalesce(email_verified_at, now()) WHERE id = $1", [userID])
+    }
+
+    func setPassword(_ userID: String, hash: String, on conn: PostgresConnection) throws {
+        try conn.query("UPDATE users SET password_hash = $2 WHERE id = $1", [userID, hash])
+    }
+
+    struct ProfileChange {
+        let displayName: DisplayName
+        let username: Username
+        let bio: String
+        let links: SocialLinks
+        let showRecentRooms: Bool
+    }
+
+    /// false when the username was taken meanwhile.
+    func updateProfile(_ userID: String, _ change: ProfileChange) throws -> Bool {
+        do {
+            try database.query("""
+                UPDATE users SET display_name = $2, username = $3, bio = $4,
+                    social_links = CASE WHEN $5 = '' THEN '{}'::text[] ELSE string_to_array($5, E'\\n') END,
+                    show_recent_rooms = $6
+                WHERE id = $1
+                """, [userID, change.displayName.value, change.username.value, change.bio, change.links.urls.joined(separator: "\n"),
+                      change.showRecentRooms])
+            return true
+        } catch PostgresError.uniqueViolation {
+            return false
+        }
+    }
+
+    func updatePreferences(_ userID: String, theme: String, soundOn: Bool, timezone: String) throws {
+        try database.query("UPDATE users SET theme = $2, sound_on = $3, timezone = $4 WHERE id = $1",
+                           [userID, theme, soundOn, timezone])
+    }
+
+    /// Swaps the avatar; returns the previous file so the caller can delete it after commit.
+    func setAvatar(_ userID: String, file: String?, type: String?) throws -> String? {
+        try database.query("""
+            UPDATE users u SET avatar_file = $2, avatar_type = $3 FROM (SELECT avatar_file FROM users WHERE id = $1 FOR UPDATE) old
+            WHERE u.id = $1 RETURNING old.avatar_file
+            """, [userID, file, type]).first?[0]
+    }
+
+    /// Admin: grant or revoke; false for an unknown email.
+    func setRole(email: String, role: String) throws -> Bool {
+        try database.query("UPDATE users SET role = $2 WHERE lower(email) = lower($1)", [email, role]).affectedRows == 1
+    }
+
+    func setRole(userID: String, role: String) throws -> Bool {
+        guard UUID(uuidString: userID) != nil else { return false }
+        return try database.query("UPDATE users SET role = $2 WHERE id = $1", [userID, role]).affectedRows == 1
+    }
+
+    /// Admin: newest first, optionally filtered by a username or email fragment.
+    func list(matching query: String, limit: Int = 100) throws -> [Account] {
+        try database.query("""
+            SELECT * FROM account_rows
+            WHERE $1 = '' OR strpos(lower(username), lower($1)) > 0 OR strpos(lower(email), lower($1)) > 0
+            ORDER BY created_at DESC LIMIT $2
+            """, [query, limit]).map(Self.account)
+    }
+
+    func count() throws -> Int {
+        try database.query("SELECT count(*) FROM users").first?.int(0) ?? 0
+    }
+
+    /// Removes the account; sessions, identities and tokens go with it (cascade), room seats
+    /// and messages stay in their rooms without the link to this account.
+    func delete(_ userID: String, on conn: PostgresConnection) throws -> Account? {
+        let account = try conn.query("SELECT * FROM account_rows WHERE id = $1", [userID]).first.map(Self.account)
+        try conn.query("DELETE FROM users WHERE id = $1", [userID])
+        return account
+    }
+
+    /// Rooms this account was in during the last 24 hours, newest first.
+    func recentRooms(_ userID: String) throws -> [(code: String, lastSeen: Double, role: String)] {
+        try database.query("""
+            SELECT r.code, extract(epoch FROM max(p.last_seen_at))::float8, max(p.role)
+            FROM participants p JOIN rooms r ON r.id = p.room_id
+            WHERE p.user_id = $1 AND p.last_seen_at > now() - interval '24 hours' AND r.expires_at > now()
+            GROUP BY r.code ORDER BY 2 DESC LIMIT 20
+            """, [userID]).map { ($0.string(0), Double($0.string(1)) ?? 0, $0.string(2)) }
+    }
+}
+
+/// For `pomopomo admin grant|revoke EMAIL`.
+public enum AdminRoles {
+    public static func set(email: String, role: String, config: Config) throws -> Bool {
+        try UserStore(database: PostgresPool(conninfo: config.databaseURL, size: 1)).setRole(email: email, role: role)
+    }
+}
