@@ -298,8 +298,14 @@
 
   // ---- Sound ---------------------------------------------------------------------------------
 
+  // A choice made with the button on this browser wins; otherwise the account's preference
+  // (the server marks <body data-sound="off">), otherwise on.
   function soundOn() {
-    try { return localStorage.getItem(SOUND_KEY) !== "off"; } catch (e) { return true; }
+    try {
+      var chosen = localStorage.getItem(SOUND_KEY);
+      if (chosen === "on" || chosen === "off") return chosen === "on";
+    } catch (e) { /* private mode */ }
+    return document.body.getAttribute("data-sound") !== "off";
   }
 
   function chimeAudio() {

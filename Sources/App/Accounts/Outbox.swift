@@ -67,9 +67,12 @@ enum Outbox {
     }
 }
 
-/// The outbox sender: every responder runs one; SKIP LOCKED keeps them from sending a message twice.
+/// The account jobs thread: answers mail requests and sends the outbox every half second (SKIP
+/// LOCKED keeps responders from sending a message twice), and tidies expired account data every
+/// ten minutes.
 final class MailJobs: @unchecked Sendable {
     static let interval: TimeInterval = 0.5
+    static let cleanupInterval: TimeInterval = 600
     private let services: Services
     private let lock = NSLock()
     private var stopped = false
@@ -87,11 +90,16 @@ final class MailJobs: @unchecked Sendable {
     private var isStopped: Bool { lock.lock(); defer { lock.unlock() }; return stopped }
 
     private func run() {
+        var lastCleanup = Date.distantPast
         while !isStopped {
             Thread.sleep(forTimeInterval: Self.interval)
             do {
                 _ = try AccountMail.answerRequests(services: services)
                 _ = try Outbox.sendDue(services: services)
+                if Date().timeIntervalSince(lastCleanup) >= Self.cleanupInterval {
+                    lastCleanup = Date()
+                    try AccountCleanup.run(database: services.database)
+                }
             } catch {
                 if Date().timeIntervalSince(lastFailureLog) > 30 {
                     lastFailureLog = Date()

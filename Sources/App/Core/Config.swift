@@ -72,7 +72,7 @@ public struct Config: Sendable {
             threads: threads,
             databasePoolSize: try int("POMOPOMO_DB_POOL", threads + 2, 1...256),
             pollHoldSeconds: Double(try int("POMOPOMO_POLL_HOLD", 25, 1...120)),
-            maxBodyBytes: try int("POMOPOMO_MAX_BODY", 1 << 20, 1024...(64 << 20)),
+            maxBodyBytes: try int("POMOPOMO_MAX_BODY", 2 << 20, 1024...(64 << 20)),
             roomLifetimeHours: try int("POMOPOMO_ROOM_HOURS", 72, 1...(24 * 365)),
             cleanIntervalSeconds: try int("POMOPOMO_CLEAN_SECONDS", 300, 10...86_400),
             logLevel: env["POMOPOMO_LOG_LEVEL"] ?? "info",

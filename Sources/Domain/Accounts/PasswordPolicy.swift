@@ -19,7 +19,7 @@ public struct PasswordPolicy: Sendable {
     /// `list` is one password per line; lines starting with "#!comment:" are skipped (john's format).
     public init(commonList list: String) {
         var set = Set<String>()
-        for line in list.split(whereSeparator: { $0 == "\n" || $0 == "\r" }) where !line.hasPrefix("#!comment:") {
+        for line in list.split(whereSeparator: { $0.isNewline }) where !line.hasPrefix("#!comment:") {
             set.insert(line.lowercased())
         }
         common = set

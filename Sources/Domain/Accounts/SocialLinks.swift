@@ -9,7 +9,7 @@ public struct SocialLinks: Equatable, Sendable {
     }
 
     public init(validating text: String) throws(Problem) {
-        let lines = text.split(whereSeparator: { $0 == "\n" || $0 == "\r" })
+        let lines = text.split(whereSeparator: { $0.isNewline })
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         if lines.count > Self.maxCount { throw Problem(description: "A profile can have at most \(Self.maxCount) links.") }
         for url in lines {

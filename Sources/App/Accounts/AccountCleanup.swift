@@ -1,0 +1,19 @@
+import Postgres
+
+/// Removes what has run out: sign-in attempts, used or expired links, old sent mail, expired
+/// sessions, and accounts never confirmed within a week (so nobody can squat a username or an
+/// address by signing up with it). Idempotent; any responder may run it.
+enum AccountCleanup {
+    static func run(database: PostgresPool) throws {
+        try database.transaction { conn in
+            try conn.query("DELETE FROM oauth_flows WHERE expires_at < now()")
+            try conn.query("DELETE FROM mail_tokens WHERE expires_at < now() - interval '1 day' OR used_at < now() - interval '1 day'")
+            try conn.query("DELETE FROM outbox WHERE sent_at < now() - interval '7 days'")
+            try conn.query("DELETE FROM sessions WHERE expires_at < now()")
+            try conn.query("""
+                DELETE FROM users u WHERE email_verified_at IS NULL AND created_at < now() - interval '7 days'
+                  AND NOT EXISTS (SELECT 1 FROM oauth_identities i WHERE i.user_id = u.id)
+                """)
+        }
+    }
+}
