@@ -2,8 +2,9 @@
 
 They run against a live stack: nginx at POMOPOMO_TEST_URL in front of the responders named in
 POMOPOMO_TEST_SOCKETS (sockets DATA/run/NAME.sock), with PostgreSQL and Redis under
-POMOPOMO_TEST_DATA_DIR. `make test` (scripts/test.sh) sets all three. To run them by hand against a
-stack of your own, see scripts/test.sh and export the same three variables.
+POMOPOMO_TEST_DATA_DIR. `make test` (scripts/test.sh) sets all three, and for the account tests
+POMOPOMO_TEST_MAILDIR (the SMTP catcher's Maildir) and POMOPOMO_TEST_OAUTH_URL (the fake OAuth
+provider). To run them by hand against a stack of your own, see scripts/test.sh and export the same.
 """
 
 import contextlib
@@ -17,6 +18,7 @@ import pytest
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from accounts_kit import Mailbox, OAuthFake, register  # noqa: E402
 from pomopomo_testkit import Stack, User  # noqa: E402
 
 
@@ -68,6 +70,40 @@ def new_user(stack):
     yield make
     for user in users:
         user.http.close()
+
+
+@pytest.fixture(scope="session")
+def mailbox() -> Mailbox:
+    """The Maildir the SMTP catcher writes every mail the responders send into."""
+    path = os.environ.get("POMOPOMO_TEST_MAILDIR")
+    if not path:
+        pytest.fail("POMOPOMO_TEST_MAILDIR must name the SMTP catcher's Maildir (run `make test`)")
+    return Mailbox(path)
+
+
+@pytest.fixture(scope="session")
+def oauth() -> OAuthFake:
+    """The fake GitHub/Google (Tests/fakes/oauth_provider.py), emptied once per session."""
+    fake = OAuthFake(os.environ.get("POMOPOMO_TEST_OAUTH_URL", "http://127.0.0.1:18097"))
+    try:
+        fake.reset()
+    except requests.RequestException as e:
+        pytest.fail(f"no fake OAuth provider at {fake.url} ({e}); run `make test` or set POMOPOMO_TEST_OAUTH_URL")
+    return fake
+
+
+@pytest.fixture
+def account(stack, mailbox):
+    """Makes a fresh account (signed up, verified, signed in in its own browser) on each call."""
+    made = []
+
+    def make(prefix: str = "user"):
+        made.append(register(stack.base_url, mailbox, prefix))
+        return made[-1]
+
+    yield make
+    for acct in made:
+        acct.user.http.close()
 
 
 @pytest.fixture

@@ -6,11 +6,15 @@ set -euo pipefail
 
 PACKAGES=(
   # C libraries the Swift package links through pkg-config
-  libfcgi-dev libhiredis-dev libmarkdown2-dev libsodium-dev libpq-dev pkg-config
+  libfcgi-dev libhiredis-dev libmarkdown2-dev libsodium-dev libpq-dev libcurl4-openssl-dev pkg-config
+  # data the app reads at run time: the common-password list (/usr/share/john/password.lst)
+  john-data
   # services
   nginx redis-server postgresql
   # tests and benchmarks
   chromium chromium-driver wrk python3-selenium python3-pytest python3-requests sox
+  # the SMTP catcher the account tests read mail from (python3 -m aiosmtpd)
+  python3-aiosmtpd
   # the scripts themselves
   make
 )

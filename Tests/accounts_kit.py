@@ -1,0 +1,306 @@
+"""Helpers for the account tests (issue 4; contract in docs-accounts-spec.md).
+
+- unique_email / unique_username: fresh values per test, so tests never share an account.
+- Mail / Mailbox: the messages the SMTP catcher (aiosmtpd) wrote into a Maildir, parsed the way a
+  reader sees them: recipients, subject, text body and the links in it.
+- sign_up, verify_from_mail, sign_in, sign_out, register: the account flows a browser goes through.
+- OAuthFake: drives Tests/fakes/oauth_provider.py (presets who signs in, reads what it was asked).
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import re
+import secrets
+import time
+from dataclasses import dataclass
+from email.utils import getaddresses
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import requests
+
+from pomopomo_testkit import REQUEST_TIMEOUT, Element, User, parse_html
+
+STRONG_PASSWORD = "correct horse battery staple"
+CONFIRM_SUBJECT = "Confirm your Pomopomo account"
+
+
+def unique_email(prefix: str = "user") -> str:
+    return f"{prefix}-{secrets.token_hex(6)}@example.test"
+
+
+def unique_username(prefix: str = "user") -> str:
+    """prefix_<hex>, cut to the 30 allowed characters; never a reserved name thanks to the suffix."""
+    clean = re.sub(r"[^A-Za-z0-9_-]", "", prefix)
+    if not clean[:1].isalnum():
+        clean = "u" + clean
+    return f"{clean[:21]}_{secrets.token_hex(4)}"
+
+
+# ----------------------------------------------------------------------------------------- forms
+
+def form_by_action(doc: Element, action: str) -> Element:
+    """The page's form posting to `action` (the path, ignoring any query)."""
+    forms = doc.find_all("form")
+    for form in forms:
+        if urlsplit(form.get("action") or "").path == action:
+            return form
+    raise AssertionError(f"no form with action {action!r}; forms: {[f.get('action') for f in forms]}")
+
+
+def form_fields(form: Element) -> dict:
+    """What submitting the form sends by default: named inputs (checked boxes only), textareas, selects."""
+    fields = {}
+    for el in form.iter():
+        name, kind = el.get("name"), (el.get("type") or "text").lower()
+        if not name or el.tag not in ("input", "textarea", "select") or kind in ("submit", "button", "image"):
+            continue
+        if kind in ("checkbox", "radio"):
+            if "checked" in el.attrs:
+                fields[name] = el.get("value") or "on"
+        elif el.tag == "textarea":
+            fields[name] = el.text()
+        elif el.tag == "select":
+            chosen = el.find("option", selected="") or el.find("option")
+            fields[name] = (chosen.get("value") if chosen.get("value") is not None else chosen.text()) if chosen else ""
+        else:
+            fields[name] = el.get("value") or ""
+    return fields
+
+
+def submit_form(user: User, page_html: str, action: str, **overrides) -> requests.Response:
+    """Submits the form posting to `action` on this page, as a browser would, with `overrides` typed in."""
+    fields = form_fields(form_by_action(parse_html(page_html), action))
+    fields.update(overrides)
+    return user.post_form(action, fields)
+
+
+def page_csrf(user: User, path: str, action: str | None = None) -> str:
+    """The csrf of the form posting to `action` on page `path` (else of the page's first form)."""
+    doc = user.page(path)
+    form = form_by_action(doc, action) if action else doc
+    field = form.find("input", name="csrf")
+    assert field is not None and field.get("value"), f"no csrf field on {path} (form {action})"
+    return field.get("value")
+
+
+# ----------------------------------------------------------------------------------------- mail
+
+URL_IN_TEXT = re.compile(r"https?://[^\s<>\"'\]\)]+")
+
+
+@dataclass
+class Mail:
+    to: list[str]  # header To plus the envelope recipients (X-RcptTo, added by aiosmtpd's Mailbox)
+    subject: str
+    text: str  # the decoded text/plain body
+    path: str = ""
+
+    @classmethod
+    def parse(cls, data: bytes, path: str = "") -> "Mail":
+        msg = email.message_from_bytes(data, policy=email.policy.default)
+        headers = msg.get_all("To", []) + msg.get_all("X-RcptTo", [])
+        to = []
+        for _, addr in getaddresses([str(h) for h in headers]):
+            if addr and addr.lower() not in (a.lower() for a in to):
+                to.append(addr)
+        body = msg.get_body(preferencelist=("plain",))
+        return cls(to, str(msg.get("Subject", "")), body.get_content() if body is not None else "", path)
+
+    @property
+    def links(self) -> list[str]:
+        return [m.group(0).rstrip(".,;:!?") for m in URL_IN_TEXT.finditer(self.text)]
+
+    def link(self, path_prefix: str) -> str:
+        """Path and query of the first link whose path starts with path_prefix (to request on nginx)."""
+        for url in self.links:
+            parts = urlsplit(url)
+            if parts.path.startswith(path_prefix):
+                return parts.path + ("?" + parts.query if parts.query else "")
+        raise AssertionError(f"no link to {path_prefix} in mail {self.subject!r}; links: {self.links}")
+
+    def __str__(self):
+        return f"<mail to {', '.join(self.to)}: {self.subject!r}>"
+
+
+class Mailbox:
+    """The catcher's Maildir. Messages are files that never change, so each is parsed once."""
+
+    def __init__(self, maildir: str):
+        self.path = Path(maildir)
+        self._parsed: dict[str, Mail] = {}
+
+    def messages(self) -> list[Mail]:
+        """Every message, oldest first."""
+        files = [f for sub in ("new", "cur") if (self.path / sub).is_dir() for f in (self.path / sub).iterdir()]
+        files.sort(key=lambda f: (f.stat().st_mtime_ns, f.name))
+        for f in files:
+            if f.name not in self._parsed:
+                self._parsed[f.name] = Mail.parse(f.read_bytes(), str(f))
+        return [self._parsed[f.name] for f in files]
+
+    def to(self, address: str) -> list[Mail]:
+        return [m for m in self.messages() if address.lower() in (a.lower() for a in m.to)]
+
+    def wait_for(self, address: str, subject_contains: str, timeout: float = 10, count: int = 1) -> Mail:
+        """The newest mail to `address` with that subject, once at least `count` such mails arrived."""
+        deadline = time.monotonic() + timeout
+        while True:
+            found = [m for m in self.to(address) if subject_contains in m.subject]
+            if len(found) >= count:
+                return found[-1]
+            if time.monotonic() > deadline:
+                there = [m.subject for m in self.to(address)]
+                raise AssertionError(f"after {timeout}s, {len(found)} of {count} mail(s) to {address} with "
+                                     f"{subject_contains!r} in the subject; mail to {address}: {there} "
+                                     f"({len(self.messages())} in {self.path})")
+            time.sleep(0.1)
+
+    def none_for(self, address: str, wait: float = 1.5, subject_contains: str = ""):
+        """Asserts that no mail (with that subject) reaches `address` within `wait` seconds
+        (mail leaves from a background job, so an immediate look would prove nothing)."""
+        deadline = time.monotonic() + wait
+        while True:
+            found = [m for m in self.to(address) if subject_contains in m.subject]
+            assert not found, f"unexpected mail to {address}: {[str(m) for m in found]}"
+            if time.monotonic() > deadline:
+                return
+            time.sleep(0.1)
+
+
+# ----------------------------------------------------------------------------------------- flows
+
+@dataclass
+class Account:
+    user: User  # signed in, in its own cookie jar
+    email: str
+    username: str
+    password: str
+
+
+def sign_up(user: User, email: str, username: str, password: str = STRONG_PASSWORD) -> requests.Response:
+    token = page_csrf(user, "/signup", "/signup")
+    return user.post_form("/signup", {"csrf": token, "email": email, "username": username, "password": password})
+
+
+def open_mail_link(user: User, mailbox: Mailbox, address: str, subject: str, path: str,
+                   count: int = 1) -> requests.Response:
+    """Waits for the mail, opens its link (a page that changes nothing) and submits the page's form."""
+    link = mailbox.wait_for(address, subject, count=count).link(path)
+    page = user.get(link)
+    assert page.status_code == 200, f"GET {link}: {page.status_code}\n{page.text[:500]}"
+    return submit_form(user, page.text, path)
+
+
+def verify_from_mail(user: User, mailbox: Mailbox, email: str) -> requests.Response:
+    return open_mail_link(user, mailbox, email, CONFIRM_SUBJECT, "/auth/verify")
+
+
+def sign_in(user: User, email: str, password: str = STRONG_PASSWORD, next: str | None = None) -> requests.Response:
+    token = page_csrf(user, "/login", "/login")
+    fields = {"csrf": token, "email": email, "password": password}
+    if next is not None:
+        fields["next"] = next
+    return user.post_form("/login", fields)
+
+
+def sign_out(user: User) -> requests.Response:
+    r = user.post_form("/logout", {"csrf": user.csrf("/")})
+    assert r.status_code == 303, f"POST /logout: {r.status_code}\n{r.text[:300]}"
+    return r
+
+
+def signed_in_username(user: User) -> str | None:
+    """Who this browser is signed in as (the username on /settings/profile), None for a guest."""
+    r = user.get("/settings/profile")
+    if r.status_code == 303 and urlsplit(r.headers.get("Location", "")).path == "/login":
+        return None
+    assert r.status_code == 200, f"GET /settings/profile: {r.status_code}\n{r.text[:300]}"
+    field = parse_html(r.text).find("input", name="username")
+    assert field is not None, "/settings/profile has no username input"
+    return field.get("value")
+
+
+def register(base_url: str, mailbox: Mailbox, prefix: str = "user") -> Account:
+    """A fresh account, verified and signed in, in a new browser."""
+    user = User(base_url)
+    address, username = unique_email(prefix), unique_username(prefix)
+    r = sign_up(user, address, username)
+    assert r.status_code == 200 and parse_html(r.text).by_id("check-email") is not None, \
+        f"sign-up of {address}: {r.status_code}\n{r.text[:500]}"
+    r = verify_from_mail(user, mailbox, address)
+    assert r.status_code == 303, f"verifying {address}: {r.status_code}\n{r.text[:500]}"
+    return Account(user, address, username, STRONG_PASSWORD)
+
+
+# ----------------------------------------------------------------------------------------- OAuth
+
+class OAuthFake:
+    """Tests/fakes/oauth_provider.py at `url`: who it signs in as, and what it was sent."""
+
+    def __init__(self, url: str):
+        self.url = url.rstrip("/")
+        self.http = requests.Session()
+
+    def preset(self, provider: str, login: str, email: str, verified: bool = True, subject: str | None = None,
+               name: str | None = None) -> dict:
+        """The identity the provider's form shows (and so signs in as) until the next preset."""
+        body = {"provider": provider, "login": login, "email": email, "verified": verified, "subject": subject,
+                "name": name}
+        r = self.http.post(self.url + "/_control/identity", json=body, timeout=REQUEST_TIMEOUT)
+        assert r.status_code == 200, f"preset {body}: {r.status_code} {r.text}"
+        return r.json()
+
+    def requests(self) -> list[dict]:
+        """Token and API requests received, oldest first: kind (token/api), provider, path, headers
+        (lower-case names), form (token requests), status, problem (why refused), issued_token."""
+        r = self.http.get(self.url + "/_control/requests", timeout=REQUEST_TIMEOUT)
+        r.raise_for_status()
+        return r.json()
+
+    def reset(self):
+        self.http.post(self.url + "/_control/reset", timeout=REQUEST_TIMEOUT).raise_for_status()
+
+    def start(self, user: User, provider: str, page: str = "/login") -> requests.Response:
+        """Starts "Sign in with …" from `page` (/login, or /settings/account to link) by POST
+        /auth/{provider}. The buttons there may be links (GET: a CSP form-action 'self' stops a
+        form POST that redirects off-site in Chromium), so the csrf is any form's on that page."""
+        doc = user.page(page)
+        try:
+            form = form_by_action(doc, f"/auth/{provider}")
+        except AssertionError:
+            form = doc
+        field = form.find("input", name="csrf")
+        assert field is not None and field.get("value"), f"no csrf on {page}"
+        return user.post_form(f"/auth/{provider}", {"csrf": field.get("value")})
+
+    def consent(self, start_response: requests.Response, decision: str = "authorize", **typed) -> str:
+        """Follows the 303 to the provider and submits its form (prefilled with the preset; `typed`
+        changes fields, e.g. verified=None to untick). Returns the callback URL it redirects to."""
+        assert start_response.status_code == 303, \
+            f"starting OAuth answered {start_response.status_code}\n{start_response.text[:300]}"
+        authorize_url = start_response.headers["Location"]
+        assert authorize_url.startswith(self.url + "/"), f"not sent to the fake provider: {authorize_url}"
+        page = self.http.get(authorize_url, timeout=REQUEST_TIMEOUT)
+        assert page.status_code == 200, f"the provider refused {authorize_url}:\n{page.text[:500]}"
+        fields = form_fields(parse_html(page.text).by_id("authorize"))
+        fields.update(decision=decision, **typed)
+        fields = {k: v for k, v in fields.items() if v is not None}
+        r = self.http.post(authorize_url, data=fields, allow_redirects=False, timeout=REQUEST_TIMEOUT)
+        assert r.status_code == 302, f"the provider's form answered {r.status_code}\n{r.text[:300]}"
+        return r.headers["Location"]
+
+    def authorize(self, user: User, start_response: requests.Response, decision: str = "authorize",
+                  **typed) -> requests.Response:
+        """consent(), then the browser follows the provider back to Pomopomo: the callback's response."""
+        callback = urlsplit(self.consent(start_response, decision, **typed))
+        return user.get(callback.path + "?" + callback.query)
+
+    def sign_in_with(self, user: User, provider: str, page: str = "/login") -> requests.Response:
+        return self.authorize(user, self.start(user, provider, page))
+
+    def token_requests(self, provider: str) -> list[dict]:
+        return [r for r in self.requests() if r["kind"] == "token" and r["provider"] == provider]
+
