@@ -85,3 +85,18 @@ struct AccountSessionTests {
         #expect(try TestEnvironment.pool.query("SELECT count(*) FROM sessions WHERE user_id = $1", [account.id]).first?.int(0) == 0)
     }
 }
+
+@Suite("Switching accounts on one browser")
+struct AccountSwitchTests {
+    @Test func anotherAccountsSeatsStayWithIt() throws {
+        let sessions = AccountSessions(database: TestEnvironment.pool)
+        let (alice, bob) = (try makeAccount("alice"), try makeAccount("bob"))
+        let room = try TestRoom.make()
+        let asAlice = try TestEnvironment.pool.transaction { conn in try sessions.signIn(alice.id, replacing: room.host, userAgent: "", on: conn) }
+        let asBob = try TestEnvironment.pool.transaction { conn in try sessions.signIn(bob.id, replacing: asAlice, userAgent: "", on: conn) }
+        let host = try #require(try room.snapshot().host)
+        #expect(host.sessionHash != asBob.hash, "Bob does not inherit Alice's seat")
+        #expect(try UserStore(database: TestEnvironment.pool).recentRooms(alice.id).count == 1)
+        #expect(try UserStore(database: TestEnvironment.pool).recentRooms(bob.id).isEmpty)
+    }
+}

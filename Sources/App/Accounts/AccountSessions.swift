@@ -42,8 +42,12 @@ struct AccountSessions {
             INSERT INTO sessions (id_hash, user_id, user_agent, signed_in_at, expires_at)
             VALUES ($1, $2, $3, now(), now() + make_interval(secs => $4))
             """, [ByteA(fresh.hash), userID, String(userAgent.prefix(300)), SessionID.lifetimeSeconds])
-        try conn.query("UPDATE participants SET session_hash = $2, user_id = $3 WHERE session_hash = $1",
-                       [ByteA(old.hash), ByteA(fresh.hash), userID])
+        // Guest seats (and this account's own) come along; another account's seats, when someone
+        // else was signed in on this browser, stay with that account.
+        try conn.query("""
+            UPDATE participants SET session_hash = $2, user_id = $3
+            WHERE session_hash = $1 AND (user_id IS NULL OR user_id = $3)
+            """, [ByteA(old.hash), ByteA(fresh.hash), userID])
         try conn.query("""
             UPDATE participants p SET session_hash = $2 FROM (
                 SELECT DISTINCT ON (q.room_id) q.id FROM participants q

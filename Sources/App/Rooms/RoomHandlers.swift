@@ -183,6 +183,10 @@ enum RoomHandlers {
         let timer = snapshot.timer
         var (context, parts) = RoomViews.page(snapshot, timer: timer, viewer: ctx.session, csrf: ctx.csrfToken,
                                               baseURL: ctx.services.config.baseURL, kept: kept, templates: ctx.services.templates)
+        if snapshot.member(for: ctx.session) == nil, inputs["name_input"] == nil, let user = ctx.userForChrome {
+            // A signed-in visitor joins under their own name unless they type another.
+            context["name_input"] = .text(user.displayName)
+        }
         for (key, value) in inputs { context[key] = .text(value) }
         if let error { context["error"] = .text(error) }
         if let joinError { context["join_error"] = .text(joinError) }
