@@ -1,4 +1,5 @@
 import CDiscount
+import Foundation
 
 /// Renders Markdown with Discount. Raw HTML is escaped, link schemes are checked (no
 /// `javascript:`, `data:`, `vbscript:`…) and images are not rendered at all, because Discount's
@@ -29,9 +30,12 @@ public enum Markdown {
             let length = mkd_document(doc, &out)
             guard length > 0, let out else { return "" }
             // mkd_document's buffer belongs to the document and is freed by mkd_cleanup.
-            return out.withMemoryRebound(to: UInt8.self, capacity: Int(length)) {
+            let html = out.withMemoryRebound(to: UInt8.self, capacity: Int(length)) {
                 String(decoding: UnsafeBufferPointer(start: $0, count: Int(length)), as: UTF8.self)
             }
+            // Links in user text earn no ranking and get no handle on our page. With raw HTML
+            // escaped, every "<a href=" in the output is Discount's own.
+            return html.replacingOccurrences(of: "<a href=\"", with: "<a rel=\"nofollow noopener ugc\" href=\"")
         }
     }
 }

@@ -25,9 +25,13 @@ struct AccountSessionTests {
         let account = try makeAccount()
         let room = try TestRoom.make()
         let guest = room.host
-        let fresh = try TestEnvironment.pool.transaction { conn in
+        let before = try room.snapshot().room.version
+        let (fresh, moved) = try TestEnvironment.pool.transaction { conn in
             try sessions.signIn(account.id, replacing: guest, userAgent: "test", on: conn)
         }
+        #expect(moved.map(\.channel) == [room.channel])
+        #expect(try room.snapshot().room.version == moved.first?.version)
+        #expect(moved.first.map { $0.version > before } == true, "caches holding the old session's snapshot reload")
         #expect(fresh.raw != guest.raw)
         #expect(try sessions.currentUser(fresh)?.id == account.id)
         #expect(try sessions.currentUser(guest) == nil)
@@ -40,11 +44,11 @@ struct AccountSessionTests {
         let account = try makeAccount()
         let room = try TestRoom.make()
         let first = try TestEnvironment.pool.transaction { conn in
-            try sessions.signIn(account.id, replacing: room.host, userAgent: "one", on: conn)
+            try sessions.signIn(account.id, replacing: room.host, userAgent: "one", on: conn).session
         }
         try sessions.signOut(first)
         let later = try TestEnvironment.pool.transaction { conn in
-            try sessions.signIn(account.id, replacing: SessionID.fresh(), userAgent: "two", on: conn)
+            try sessions.signIn(account.id, replacing: SessionID.fresh(), userAgent: "two", on: conn).session
         }
         #expect(try room.snapshot().members.first { $0.role == "host" }?.sessionHash == later.hash)
     }
@@ -52,7 +56,7 @@ struct AccountSessionTests {
     @Test func endingOtherSessionsLeavesThisOne() throws {
         let account = try makeAccount()
         let signIn = { try TestEnvironment.pool.transaction { conn in
-            try sessions.signIn(account.id, replacing: SessionID.fresh(), userAgent: "ua", on: conn)
+            try sessions.signIn(account.id, replacing: SessionID.fresh(), userAgent: "ua", on: conn).session
         } }
         let (a, b, c) = (try signIn(), try signIn(), try signIn())
         #expect(try sessions.list(userID: account.id, current: a).count == 3)
@@ -78,7 +82,7 @@ struct AccountSessionTests {
     @Test func deletingAnAccountKeepsItsRoomSeatsDetached() throws {
         let account = try makeAccount()
         let room = try TestRoom.make()
-        _ = try TestEnvironment.pool.transaction { conn in try sessions.signIn(account.id, replacing: room.host, userAgent: "", on: conn) }
+        _ = try TestEnvironment.pool.transaction { conn in try sessions.signIn(account.id, replacing: room.host, userAgent: "", on: conn).session }
         _ = try TestEnvironment.pool.transaction { conn in try UserStore(database: TestEnvironment.pool).delete(account.id, on: conn) }
         #expect(try UserStore(database: TestEnvironment.pool).find(id: account.id) == nil)
         #expect(try room.snapshot().members.count == 1)
@@ -92,8 +96,8 @@ struct AccountSwitchTests {
         let sessions = AccountSessions(database: TestEnvironment.pool)
         let (alice, bob) = (try makeAccount("alice"), try makeAccount("bob"))
         let room = try TestRoom.make()
-        let asAlice = try TestEnvironment.pool.transaction { conn in try sessions.signIn(alice.id, replacing: room.host, userAgent: "", on: conn) }
-        let asBob = try TestEnvironment.pool.transaction { conn in try sessions.signIn(bob.id, replacing: asAlice, userAgent: "", on: conn) }
+        let asAlice = try TestEnvironment.pool.transaction { conn in try sessions.signIn(alice.id, replacing: room.host, userAgent: "", on: conn).session }
+        let asBob = try TestEnvironment.pool.transaction { conn in try sessions.signIn(bob.id, replacing: asAlice, userAgent: "", on: conn).session }
         let host = try #require(try room.snapshot().host)
         #expect(host.sessionHash != asBob.hash, "Bob does not inherit Alice's seat")
         #expect(try UserStore(database: TestEnvironment.pool).recentRooms(alice.id).count == 1)

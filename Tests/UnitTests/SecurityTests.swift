@@ -75,7 +75,13 @@ struct MarkdownTests {
     @Test func keepsOrdinaryMarkdown() {
         let html = Markdown.renderSafeHTML("**bold** and [a link](https://example.org)")
         #expect(html.contains("<strong>bold</strong>"))
-        #expect(html.contains("<a href=\"https://example.org\">a link</a>"))
+        #expect(html.contains("<a rel=\"nofollow noopener ugc\" href=\"https://example.org\">a link</a>"))
+    }
+
+    @Test func everyLinkIsNofollowEvenInLinkText() {
+        let html = Markdown.renderSafeHTML("[x](https://a.org) and <https://b.org> and `<a href=\"https://c.org\">`")
+        #expect(html.components(separatedBy: "<a rel=\"nofollow noopener ugc\" href=").count == 3)
+        #expect(!html.contains("<a href="))
     }
 
     @Test func emptyAndNULInputsAreHarmless() {

@@ -8,9 +8,10 @@ enum AccountFlow {
     /// Signs this browser in as `userID` inside `conn`'s transaction; the responder sends the new
     /// cookie. Called by every way in: password, mail links, OAuth.
     static func signIn(_ ctx: RequestContext, userID: String, on conn: PostgresConnection) throws {
-        let fresh = try AccountSessions(database: ctx.services.database)
+        let (fresh, moved) = try AccountSessions(database: ctx.services.database)
             .signIn(userID, replacing: ctx.session, userAgent: ctx.request.userAgent, on: conn)
         ctx.signedIn(as: fresh)
+        ctx.announceAfterCommit(moved)
     }
 
     /// Where to go after signing in: a local path only. Anything that a browser could read as

@@ -36,7 +36,10 @@ struct AccountSessions {
     /// transaction. The browser's guest seats move to the new session (a guest who signs up
     /// keeps their rooms), seats the account left behind in ended sessions come back, and the
     /// old id stops existing, so a cookie planted before sign-in is worthless after it.
-    func signIn(_ userID: String, replacing old: SessionID, userAgent: String, on conn: PostgresConnection) throws -> SessionID {
+    /// Returns the new session and the rooms whose seats moved, at their new versions, to be
+    /// announced once the transaction commits (their cached snapshots name the old session).
+    func signIn(_ userID: String, replacing old: SessionID, userAgent: String,
+                on conn: PostgresConnection) throws -> (session: SessionID, moved: [(channel: String, version: Int)]) {
         let fresh = SessionID.fresh()
         try conn.query("""
             INSERT INTO sessions (id_hash, user_id, user_agent, signed_in_at, expires_at)
@@ -44,21 +47,22 @@ struct AccountSessions {
             """, [ByteA(fresh.hash), userID, String(userAgent.prefix(300)), SessionID.lifetimeSeconds])
         // Guest seats (and this account's own) come along; another account's seats, when someone
         // else was signed in on this browser, stay with that account.
-        try conn.query("""
+        var rooms = Set(try conn.query("""
             UPDATE participants SET session_hash = $2, user_id = $3
-            WHERE session_hash = $1 AND (user_id IS NULL OR user_id = $3)
-            """, [ByteA(old.hash), ByteA(fresh.hash), userID])
-        try conn.query("""
+            WHERE session_hash = $1 AND (user_id IS NULL OR user_id = $3) RETURNING room_id
+            """, [ByteA(old.hash), ByteA(fresh.hash), userID]).map { $0.string(0) })
+        rooms.formUnion(try conn.query("""
             UPDATE participants p SET session_hash = $2 FROM (
                 SELECT DISTINCT ON (q.room_id) q.id FROM participants q
                 WHERE q.user_id = $1
                   AND NOT EXISTS (SELECT 1 FROM sessions s WHERE s.id_hash = q.session_hash)
                   AND NOT EXISTS (SELECT 1 FROM participants mine WHERE mine.room_id = q.room_id AND mine.session_hash = $2)
                 ORDER BY q.room_id, (q.role = 'host') DESC, q.last_seen_at DESC) seat
-            WHERE p.id = seat.id
-            """, [userID, ByteA(fresh.hash)])
+            WHERE p.id = seat.id RETURNING p.room_id
+            """, [userID, ByteA(fresh.hash)]).map { $0.string(0) })
         try conn.query("DELETE FROM sessions WHERE id_hash = $1", [ByteA(old.hash)])
-        return fresh
+        let moved = try rooms.sorted().map { ("room:\($0)", try RoomStore.bump($0, parts: [.personal], on: conn)) }
+        return (fresh, moved)
     }
 
     func signOut(_ session: SessionID) throws {

@@ -64,6 +64,13 @@ public final class RequestContext {
         mustLookUpUser = true
     }
 
+    /// Channels to wake once the handler's transaction has committed (the responder does it).
+    private(set) var announcements: [(channel: String, version: Int)] = []
+
+    func announceAfterCommit(_ changes: [(channel: String, version: Int)]) {
+        announcements += changes
+    }
+
     func signedOut() {
         session = SessionID.fresh()
         sessionChange = .signedOut

@@ -59,7 +59,9 @@ public final class Responder: Sendable {
                 response = refusal
             } else {
                 if request.method != "GET" && request.method != "HEAD" { try checkCSRF(context) }
-                switch try endpoint.handler(context) {
+                let outcome = try endpoint.handler(context)
+                for (channel, version) in context.announcements { services.hub.notify(channel: channel, version: version) }
+                switch outcome {
             case .response(let r):
                 response = r
             case .park(let channel, let since, let variant):

@@ -1,0 +1,465 @@
+"""Browser journeys through accounts (issue 4) in headless Chromium, driven as a person would:
+following links, typing into fields, pressing buttons, and opening the links Pomopomo mails (read
+from the test Maildir) in the same browser.
+
+Sign up and confirm by mail, sign out and in with a password, a Markdown profile; a sign-in link
+by mail; signing in with the (loopback fake) GitHub and Google; a guest who hosts a room signs up
+and keeps the room; signing out really ends the session; "Sign out everywhere else".
+
+Each journey runs twice: with JavaScript on and with JavaScript off (account pages are plain forms
+either way). Buttons are found by their form's action (the spec fixes paths and field names, not
+button labels)."""
+
+from urllib.parse import parse_qs, urljoin, urlsplit
+
+import pytest
+import requests
+from selenium.common.exceptions import TimeoutException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+from accounts_kit import STRONG_PASSWORD, unique_email, unique_username
+from browser_kit import create_room, wait
+from pomopomo_testkit import redis_cli
+
+JS_MODES = pytest.mark.parametrize("js", [True, False], ids=["js-on", "js-off"])
+PAGE_SECONDS = 10  # a form's answer, including a redirect chain through the fake OAuth provider
+MAIL_SECONDS = 10  # mail goes out from a background job "within ~1 s"
+
+BIO = "**bold** and a [link](https://example.org)"
+
+
+@pytest.fixture(autouse=True)
+def fresh_throttle(stack):
+    """Every sign-in here comes from 127.0.0.1, as do the other account tests': start each journey
+    with the per-address sign-in budget (20 per 15 min) unspent. (Only before: clearing afterwards
+    could reset a throttle test running on the same stack in the middle.)"""
+    keys = redis_cli(stack, "--scan", "--pattern", "throttle:*").split()
+    if keys:
+        redis_cli(stack, "del", *keys)
+
+
+# ----------------------------------------------------------------------------------------- pages
+
+def path_of(driver):
+    return urlsplit(driver.current_url).path
+
+
+def page_problem(driver):
+    """For failure messages: what the page says went wrong, if anything."""
+    for selector in ("#error-message", "[role=alert]"):
+        els = driver.find_elements(By.CSS_SELECTOR, selector)
+        texts = [el.text.strip() for el in els if el.text.strip()]
+        if texts:
+            return " / ".join(texts)
+    return None
+
+
+def describe(driver):
+    title = driver.title
+    problem = page_problem(driver)
+    return f"{driver.current_url} (title {title!r}" + (f", says {problem!r})" if problem else ")")
+
+
+def arrive(driver, expected_id, seconds=PAGE_SECONDS, what=None):
+    """Waits for a page with #expected_id; fails early and clearly on an error or refused form."""
+    def done(d):
+        return d.find_elements(By.ID, expected_id) or d.find_elements(By.ID, "error-message") \
+            or d.find_elements(By.CSS_SELECTOR, "[role=alert]")
+    try:
+        wait(driver, seconds).until(done)
+    except TimeoutException:
+        pytest.fail(f"{what or 'the page'}: no #{expected_id} within {seconds}s at {describe(driver)}")
+    if not driver.find_elements(By.ID, expected_id):
+        pytest.fail(f"{what or 'the page'}: expected #{expected_id}, got {describe(driver)}")
+    return driver.find_element(By.ID, expected_id)
+
+
+def forms_posting_to(driver, path):
+    """Displayed forms whose action (as written, resolved against the page) has this path. The
+    attribute, not the property: a control named "action" would shadow form.action."""
+    found = []
+    for form in driver.find_elements(By.TAG_NAME, "form"):
+        action = form.get_dom_attribute("action")
+        target = urljoin(driver.current_url, action) if action else driver.current_url
+        if urlsplit(target).path == path and form.is_displayed():
+            found.append(form)
+    return found
+
+
+def form_for(driver, path, what):
+    forms = forms_posting_to(driver, path)
+    if not forms:
+        actions = [f.get_dom_attribute("action") for f in driver.find_elements(By.TAG_NAME, "form")]
+        pytest.fail(f"{what}: no visible form posting to {path} at {describe(driver)}; forms there post to {actions}")
+    return forms[0]
+
+
+def fill(form, name, value):
+    fields = form.find_elements(By.NAME, name)
+    assert fields, f"the form posting to {form.get_dom_attribute('action')} has no field {name!r}"
+    field = fields[0]
+    field.clear()
+    field.send_keys(value)
+
+
+def submit(driver, form, expected_id, what, button_text=None):
+    """Presses the form's submit button (the one whose label contains button_text, if given) and
+    waits for the next page to show #expected_id."""
+    buttons = [b for b in form.find_elements(By.CSS_SELECTOR, "button, input[type=submit]")
+               if (b.get_dom_attribute("type") or "submit").lower() == "submit" and b.is_displayed()]
+    if button_text is not None:
+        buttons = [b for b in buttons
+                   if button_text.lower() in ((b.text or "") + " " + (b.get_dom_attribute("value") or "")).lower()]
+    assert buttons, f"{what}: the form posting to {form.get_dom_attribute('action')} has no visible " \
+                    f"submit button{'' if button_text is None else ' labelled ' + repr(button_text)} at {driver.current_url}"
+    page = driver.find_element(By.TAG_NAME, "html")
+    buttons[0].click()
+    try:
+        WebDriverWait(driver, PAGE_SECONDS).until(EC.staleness_of(page))
+    except TimeoutException:
+        pytest.fail(f"{what}: pressing the button did not lead to another page within {PAGE_SECONDS}s "
+                    f"(still {describe(driver)})")
+    return arrive(driver, expected_id, what=what)
+
+
+def press(driver, path, expected_id, what):
+    """Presses the button of the (first visible) form posting to path."""
+    return submit(driver, form_for(driver, path, what), expected_id, what)
+
+
+def follow(driver, path, expected_id, what):
+    """Clicks a visible link to path (any query string), preferring one in the page header."""
+    links = []
+    for a in driver.find_elements(By.CSS_SELECTOR, "a[href]"):
+        href = a.get_dom_attribute("href") or ""
+        if urlsplit(urljoin(driver.current_url, href)).path == path and a.is_displayed():
+            links.append(a)
+    if not links:
+        pytest.fail(f"{what}: no visible link to {path} at {describe(driver)}")
+    in_header = [a for a in links if a.find_elements(By.XPATH, "ancestor::header | ancestor::nav")]
+    page = driver.find_element(By.TAG_NAME, "html")
+    (in_header or links)[0].click()
+    try:
+        WebDriverWait(driver, PAGE_SECONDS).until(EC.staleness_of(page))
+    except TimeoutException:
+        pytest.fail(f"{what}: the link to {path} did not lead anywhere (still {describe(driver)})")
+    return arrive(driver, expected_id, what=what)
+
+
+def console_errors(driver):
+    return [entry for entry in driver.get_log("browser") if entry.get("level") == "SEVERE"]
+
+
+# ----------------------------------------------------------------------------------------- mail
+
+def mailed_link(mailbox, base, addr, subject, path):
+    """The full URL of the link to `path` in the newest mail to addr about subject; it must point at
+    this site, or a browser would open it on another origin, without its session."""
+    mail = mailbox.wait_for(addr, subject, timeout=MAIL_SECONDS)
+    urls = [url for url in mail.links if urlsplit(url).path == path]
+    assert urls, f"the mail {mail.subject!r} to {addr} has no link to {path}: {mail.links}"
+    url = urls[0]
+    assert url.startswith(base + path + "?"), f"the mailed link {url!r} does not point at this site ({base})"
+    return url
+
+
+def confirm_mailed_link(driver, base, mailbox, addr, subject, path, what):
+    """Opens the mailed link in this browser (a page that changes nothing by itself), then presses
+    its button, which posts the token to the same path and lands on /me."""
+    link = mailed_link(mailbox, base, addr, subject, path)
+    driver.get(link)
+    form = form_for(driver, path, f"{what}: the page the mailed link opens")
+    token = parse_qs(urlsplit(link).query).get("token", [""])[0]
+    hidden = form.find_elements(By.CSS_SELECTOR, "input[name=token]")
+    assert hidden and hidden[0].get_dom_attribute("value") == token, \
+        f"{what}: the form at {driver.current_url} does not carry the mailed token in a `token` field"
+    me = submit(driver, form, "me", what)
+    assert path_of(driver) == "/me", f"{what}: landed on {driver.current_url}, not /me"
+    return me
+
+
+# ----------------------------------------------------------------------------------------- journeys' steps
+
+def sign_up(driver, base, email, username, password=STRONG_PASSWORD):
+    """From the current page's nav link to /signup, through the form to the "check your email" page."""
+    follow(driver, "/signup", "main", "the sign-up link")
+    form = form_for(driver, "/signup", "the sign-up page")
+    fill(form, "email", email)
+    fill(form, "username", username)
+    fill(form, "password", password)
+    submit(driver, form, "check-email", "signing up")
+
+
+def sign_in_with_password(driver, base, email, password, start_at_home=True):
+    if start_at_home:
+        driver.get(base + "/")
+    follow(driver, "/login", "main", "the sign-in link")
+    form = form_for(driver, "/login", "the sign-in page")
+    fill(form, "email", email)
+    fill(form, "password", password)
+    me = submit(driver, form, "me", "signing in with a password")
+    assert path_of(driver) == "/me", f"signed in, but landed on {driver.current_url}"
+    return me
+
+
+def sign_out(driver):
+    """Presses Sign out (wherever the page has it: header or dashboard): 303 to /."""
+    page = form_for(driver, "/logout", f"Sign out on {path_of(driver)}")
+    submit(driver, page, "main", "signing out")
+    assert path_of(driver) == "/", f"after signing out: {driver.current_url}, not /"
+
+
+def assert_signed_in_as(driver, me, username):
+    assert username in me.text, f"/me does not show the username {username!r}: {me.text[:300]!r}"
+
+
+def copied_cookie_is_signed_in(base, sid):
+    """GET /me with only the given pp_sid value: 200 when that session is signed in."""
+    r = requests.get(base + "/me", headers={"Cookie": f"pp_sid={sid}"}, allow_redirects=False, timeout=10)
+    return r
+
+
+# ----------------------------------------------------------------------------------------- 1
+
+@JS_MODES
+def test_sign_up_confirm_sign_out_sign_in_and_a_markdown_profile(stack, browser, mailbox, js):
+    base = stack.base_url
+    driver = browser(js=js)
+    email, username = unique_email("journey"), unique_username("journey")
+
+    driver.get(base + "/")
+    sign_up(driver, base, email, username)
+    me = confirm_mailed_link(driver, base, mailbox, email, "Confirm your Pomopomo account", "/auth/verify",
+                             "confirming the account by the mailed link")
+    assert_signed_in_as(driver, me, username)
+
+    sign_out(driver)
+    driver.get(base + "/me")
+    arrive(driver, "main")
+    assert path_of(driver) == "/login", f"signed out, /me shows {driver.current_url} instead of sending to /login"
+
+    me = sign_in_with_password(driver, base, email, STRONG_PASSWORD)
+    assert_signed_in_as(driver, me, username)
+
+    # Profile: the dashboard's "Edit profile" link (or the header's Settings: both lead there).
+    follow(driver, "/settings/profile", "settings", "the link to the profile settings")
+    form = form_for(driver, "/settings/profile", "the profile settings page")
+    username_field = form.find_elements(By.NAME, "username")
+    assert username_field and username_field[0].get_attribute("value") == username, \
+        "the profile form does not show the current username"
+    fill(form, "display_name", "Bea Bold")
+    fill(form, "bio", BIO)
+    profile = submit(driver, form, "profile", "saving the profile")
+    assert path_of(driver).lower() == f"/u/{username}".lower(), f"saving the profile led to {driver.current_url}"
+
+    # What others see: a fresh look at /u/{username}.
+    driver.get(f"{base}/u/{username}")
+    profile = arrive(driver, "profile", what=f"/u/{username}")
+    h1 = profile.find_element(By.TAG_NAME, "h1").text
+    assert "Bea Bold" in h1, f"the profile's h1 is {h1!r}, not the display name"
+    bio = profile.find_element(By.CSS_SELECTOR, ".bio")
+    strong = bio.find_elements(By.TAG_NAME, "strong")
+    assert [s.text for s in strong] == ["bold"], f"**bold** is not <strong>bold</strong>: {bio.get_attribute('innerHTML')!r}"
+    assert "**" not in bio.text, f"the bio shows raw Markdown: {bio.text!r}"
+    anchors = bio.find_elements(By.TAG_NAME, "a")
+    assert len(anchors) == 1 and anchors[0].text == "link", f"the bio's link: {bio.get_attribute('innerHTML')!r}"
+    href = anchors[0].get_dom_attribute("href")
+    assert href in ("https://example.org", "https://example.org/"), f"the bio's link points at {href!r}"
+    rel = (anchors[0].get_dom_attribute("rel") or "").split()
+    assert "nofollow" in rel, f"the bio's link has rel={rel!r}, no nofollow"
+    if js:
+        assert not console_errors(driver), f"console errors on {driver.current_url}: {console_errors(driver)}"
+
+
+# ----------------------------------------------------------------------------------------- 2
+
+@JS_MODES
+def test_sign_in_by_a_mailed_link(stack, browser, mailbox, account, js):
+    base = stack.base_url
+    acct = account()
+    driver = browser(js=js)
+    driver.get(base + "/")
+    follow(driver, "/login", "main", "the sign-in link")
+    form = form_for(driver, "/login/magic", "the sign-in page's 'email me a link' form")
+    fill(form, "email", acct.email)
+    submit(driver, form, "check-email", "asking for a sign-in link")
+    me = confirm_mailed_link(driver, base, mailbox, acct.email, "Your Pomopomo sign-in link", "/auth/magic",
+                             "signing in by the mailed link")
+    assert_signed_in_as(driver, me, acct.username)
+
+
+# ----------------------------------------------------------------------------------------- 3
+
+def authorize_at_the_fake(driver, base, login, email, name):
+    """The fake provider's authorize page: make sure the identity is the one wanted, press Authorize."""
+    try:
+        wait(driver, PAGE_SECONDS).until(lambda d: d.find_elements(By.NAME, "login"))
+    except TimeoutException:
+        pytest.fail(f"pressing the provider button did not reach the provider's authorize page: {describe(driver)}")
+    assert urlsplit(driver.current_url).netloc != urlsplit(base).netloc, \
+        f"the provider button led to {driver.current_url}, not to the configured (fake) provider"
+    query = parse_qs(urlsplit(driver.current_url).query)
+    assert query.get("code_challenge_method") == ["S256"] and query.get("state"), \
+        f"the authorize request lacks PKCE or state: {driver.current_url}"
+    form = driver.find_element(By.NAME, "login").find_element(By.XPATH, "ancestor::form")
+    for field, value in (("login", login), ("email", email), ("name", name)):
+        inputs = form.find_elements(By.NAME, field)
+        if inputs and inputs[0].get_attribute("value") != value:
+            inputs[0].clear()
+            inputs[0].send_keys(value)
+    verified = form.find_elements(By.NAME, "verified")
+    if verified and not verified[0].is_selected():
+        verified[0].click()
+    return submit(driver, form, "me", "authorizing at the provider", button_text="Authorize")
+
+
+@pytest.mark.parametrize("provider,js", [("github", True), ("github", False), ("google", True)],
+                         ids=["github-js-on", "github-js-off", "google-js-on"])
+def test_sign_in_with_an_oauth_provider(stack, browser, oauth, provider, js):
+    base = stack.base_url
+    login = unique_username(provider[:2])
+    email = unique_email(provider)
+    name = "Olly Auth"
+    oauth.preset(provider, login, email, verified=True, name=name)
+    driver = browser(js=js)
+    driver.get(base + "/")
+    follow(driver, "/login", "main", "the sign-in link")
+    # A link (GET /auth/{provider}) or a button posting there: Chromium applies the site's CSP
+    # form-action 'self' to the redirect that follows a form POST, so /login uses links.
+    page = driver.find_element(By.TAG_NAME, "html")
+    forms = forms_posting_to(driver, f"/auth/{provider}")
+    links = [a for a in driver.find_elements(By.CSS_SELECTOR, "a[href]")
+             if urlsplit(urljoin(driver.current_url, a.get_dom_attribute("href"))).path == f"/auth/{provider}"
+             and a.is_displayed()]
+    if links:
+        links[0].click()
+    elif forms:
+        forms[0].find_element(By.CSS_SELECTOR, "button, input[type=submit]").click()
+    else:
+        pytest.fail(f"/login has no {provider} sign-in (link or form to /auth/{provider}): {describe(driver)}")
+    WebDriverWait(driver, PAGE_SECONDS).until(EC.staleness_of(page))
+    me = authorize_at_the_fake(driver, base, login, email, name)
+    assert urlsplit(driver.current_url).netloc == urlsplit(base).netloc and path_of(driver) == "/me", \
+        f"after authorizing: {driver.current_url}, not {base}/me"
+    if provider == "github":
+        # A new account's username comes from the provider's login (unique, so unchanged).
+        assert_signed_in_as(driver, me, login)
+    else:
+        # From the email's local part (valid as it is, so unchanged unless taken).
+        local = email.split("@")[0]
+        assert local.lower() in me.text.lower(), \
+            f"/me after Google sign-in does not show a username from {email!r}: {me.text[:300]!r}"
+    # Signed in for real: the session survives a reload and a visit elsewhere.
+    driver.get(base + "/me")
+    arrive(driver, "me", what="/me after signing in with " + provider)
+
+
+# ----------------------------------------------------------------------------------------- 4
+
+@JS_MODES
+def test_a_guest_host_signs_up_and_keeps_their_room(stack, browser, mailbox, js):
+    base = stack.base_url
+    driver = browser(js=js)
+    code = create_room(driver, base, "Gina Guesthost")
+    assert driver.find_elements(By.ID, "timer-controls"), "the new room's host has no #timer-controls"
+
+    email, username = unique_email("guesthost"), unique_username("guesthost")
+    sign_up(driver, base, email, username)
+    me = confirm_mailed_link(driver, base, mailbox, email, "Confirm your Pomopomo account", "/auth/verify",
+                             "confirming the account by the mailed link")
+    assert_signed_in_as(driver, me, username)
+    recent = me.find_elements(By.ID, "recent-rooms")
+    assert recent and code in recent[0].text, \
+        f"/me does not list the room {code} the guest hosted before signing up: {me.text[:400]!r}"
+
+    driver.get(f"{base}/r/{code}")
+    arrive(driver, "room", what=f"the room /r/{code} after signing up")
+    role = driver.find_element(By.ID, "room").get_attribute("data-viewer-role")
+    assert role == "host", f"after signing up in the same browser, the room's creator is {role!r}, not host"
+    assert driver.find_elements(By.ID, "you-are"), "after signing up, the room no longer knows who I am"
+    assert "Gina Guesthost" in driver.find_element(By.ID, "you-are").text
+    start = driver.find_elements(By.CSS_SELECTOR, "#timer-controls button[name=action][value=start]")
+    assert start and start[0].is_displayed(), "after signing up, the host no longer sees the timer's start button"
+    assert not driver.find_elements(By.ID, "join-room"), "after signing up, the host is asked to join their own room"
+
+
+# ----------------------------------------------------------------------------------------- 5
+
+@JS_MODES
+def test_signing_out_ends_the_session(stack, browser, account, js):
+    base = stack.base_url
+    acct = account()
+    driver = browser(js=js)
+    driver.get(base + "/")
+    before = driver.get_cookie("pp_sid")
+    sign_in_with_password(driver, base, acct.email, acct.password, start_at_home=False)
+    cookie = driver.get_cookie("pp_sid")
+    assert cookie and cookie.get("value"), "signed in without a pp_sid cookie"
+    assert before is None or before.get("value") != cookie["value"], "signing in kept the guest's session id"
+    sid = cookie["value"]
+    r = copied_cookie_is_signed_in(base, sid)
+    assert r.status_code == 200, f"the signed-in cookie, copied: GET /me answered {r.status_code} (test premise)"
+
+    sign_out(driver)
+    driver.get(base + "/me")
+    arrive(driver, "main")
+    assert path_of(driver) == "/login", f"after signing out, /me shows {driver.current_url}, not /login"
+    assert parse_qs(urlsplit(driver.current_url).query).get("next") == ["/me"], \
+        f"the redirect to /login does not keep next=/me: {driver.current_url}"
+
+    r = copied_cookie_is_signed_in(base, sid)
+    assert r.status_code == 303, f"the cookie from before signing out still opens /me ({r.status_code})"
+    assert urlsplit(r.headers.get("Location", "")).path == "/login", \
+        f"the old cookie is sent to {r.headers.get('Location')!r}, not /login"
+
+
+# ----------------------------------------------------------------------------------------- 6
+
+@JS_MODES
+def test_sign_out_everywhere_else(stack, browser, account, js):
+    base = stack.base_url
+    acct = account()
+    other = acct.user.http
+    r = other.get(base + "/me", allow_redirects=False, timeout=10)
+    assert r.status_code == 200, f"the account fixture's session is not signed in (GET /me: {r.status_code})"
+
+    driver = browser(js=js)
+    sign_in_with_password(driver, base, acct.email, acct.password)
+    mine = driver.get_cookie("pp_sid")["value"]
+
+    follow(driver, "/settings/profile", "settings", "the link to the settings")
+    table = follow(driver, "/settings/sessions", "sessions", "the settings' Sessions link")
+    rows = table.find_elements(By.CSS_SELECTOR, "tr.session")
+    current = table.find_elements(By.CSS_SELECTOR, "tr.session.current")
+    assert len(rows) >= 2, f"two signed-in sessions, but #sessions lists {len(rows)}"
+    assert len(current) == 1, f"{len(current)} rows are marked current"
+    for row in rows:
+        if row not in current:
+            assert forms_posting_to_within(row, driver, "/settings/sessions/", "/end"), \
+                f"another session's row has no form ending it: {row.text!r}"
+
+    press(driver, "/settings/sessions/end-others", "sessions", "pressing Sign out everywhere else")
+    assert path_of(driver) == "/settings/sessions", f"ending the others led to {driver.current_url}"
+    table = driver.find_element(By.ID, "sessions")
+    rows = table.find_elements(By.CSS_SELECTOR, "tr.session")
+    assert len(rows) == 1 and "current" in (rows[0].get_attribute("class") or "").split(), \
+        f"after ending the others, #sessions lists {[r.get_attribute('class') for r in rows]}"
+
+    r = other.get(base + "/me", allow_redirects=False, timeout=10)
+    assert r.status_code == 303 and urlsplit(r.headers.get("Location", "")).path == "/login", \
+        f"the other session still works after 'Sign out everywhere else' (GET /me: {r.status_code} {r.headers.get('Location')})"
+    assert driver.get_cookie("pp_sid")["value"] == mine
+    driver.get(base + "/me")
+    me = arrive(driver, "me", what="/me in the browser that signed the others out")
+    assert_signed_in_as(driver, me, acct.username)
+
+
+def forms_posting_to_within(element, driver, prefix, suffix):
+    for form in element.find_elements(By.TAG_NAME, "form"):
+        action = form.get_dom_attribute("action") or ""
+        path = urlsplit(urljoin(driver.current_url, action)).path
+        if path.startswith(prefix) and path.endswith(suffix):
+            return True
+    return False
