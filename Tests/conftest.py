@@ -57,6 +57,12 @@ def env(stack) -> dict:
     return stack.env
 
 
+@pytest.fixture(autouse=True)
+def fresh_throttle(stack):
+    """Each test starts with empty sign-in and mail counters (see Stack.clear_throttle)."""
+    stack.clear_throttle()
+
+
 @pytest.fixture
 def new_user(stack):
     """Makes a fresh visitor (own cookie jar) on each call."""

@@ -441,6 +441,15 @@ class Stack:
     def redis_start(self):
         self.run_script("scripts/services.sh", "redis-start", self.data_dir)
 
+    def clear_throttle(self):
+        """Empties the sign-in and mail counters (Redis keys throttle:*). Every test comes from
+        127.0.0.1, so without this one test's attempts would count against the next; a test about
+        throttling counts from zero. Quietly does nothing while Redis is down."""
+        socket_path = self.env["POMOPOMO_REDIS"].removeprefix("unix:")
+        subprocess.run(["redis-cli", "-s", socket_path, "EVAL",
+                        "for _, k in ipairs(redis.call('KEYS', 'throttle:*')) do redis.call('DEL', k) end return 1", "0"],
+                       capture_output=True, timeout=10)
+
     def announce(self, code: str):
         """What every writer outside the responders must do after changing a room: bump its
         version and publish the wake-up, so caches and parked polls learn of it."""

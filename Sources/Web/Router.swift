@@ -50,6 +50,12 @@ public struct Router<Handler: Sendable>: Sendable {
         return .methodNotAllowed(allowed: allowed)
     }
 
+    /// Every route whose pattern fits `path`, whatever its method.
+    public func routes(matching path: String) -> [Route] {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: true)
+        return routes.filter { Self.bind($0.segments, to: parts) != nil }
+    }
+
     static func bind(_ segments: [Segment], to parts: [Substring]) -> [String: String]? {
         guard segments.count == parts.count else { return nil }
         // Literals first: most routes fail there, before anything is allocated.

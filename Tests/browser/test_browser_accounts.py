@@ -21,23 +21,12 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from accounts_kit import STRONG_PASSWORD, unique_email, unique_username
 from browser_kit import create_room, wait
-from pomopomo_testkit import redis_cli
 
 JS_MODES = pytest.mark.parametrize("js", [True, False], ids=["js-on", "js-off"])
 PAGE_SECONDS = 10  # a form's answer, including a redirect chain through the fake OAuth provider
 MAIL_SECONDS = 10  # mail goes out from a background job "within ~1 s"
 
 BIO = "**bold** and a [link](https://example.org)"
-
-
-@pytest.fixture(autouse=True)
-def fresh_throttle(stack):
-    """Every sign-in here comes from 127.0.0.1, as do the other account tests': start each journey
-    with the per-address sign-in budget (20 per 15 min) unspent. (Only before: clearing afterwards
-    could reset a throttle test running on the same stack in the middle.)"""
-    keys = redis_cli(stack, "--scan", "--pattern", "throttle:*").split()
-    if keys:
-        redis_cli(stack, "del", *keys)
 
 
 # ----------------------------------------------------------------------------------------- pages

@@ -106,13 +106,22 @@ enum SettingsHandlers {
         return Views.page("settings_preferences", title: "Preferences", context, ctx: ctx, status: kept ? .unprocessableEntity : .ok)
     }
 
+    /// An IANA zone name the system's tz database has a file for (current and old names alike,
+    /// e.g. Asia/Kolkata and Asia/Calcutta); the pattern keeps paths out.
+    static func isKnownTimeZone(_ zone: String) -> Bool {
+        guard zone.utf8.count <= 64, zone.range(of: "^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+){0,2}$", options: .regularExpression) != nil
+        else { return false }
+        return TimeZone(identifier: zone) != nil
+            && (zone == "UTC" || FileManager.default.fileExists(atPath: "/usr/share/zoneinfo/" + zone))
+    }
+
     /// POST /settings/preferences
     static let savePreferences: Handler = { ctx in
         let account = try account(ctx)
         let (themeText, sound, zone) = (try ctx.field("theme"), try ctx.field("sound"), try ctx.field("timezone"))
         guard let theme = Theme(rawValue: themeText) else { return try preferencesPage(ctx, account, error: "Choose one of the listed themes.") }
         guard sound == "on" || sound == "off" else { return try preferencesPage(ctx, account, error: "Sound is either on or off.") }
-        guard zone.utf8.count <= 64, TimeZone.knownTimeZoneIdentifiers.contains(zone) || zone == "UTC", TimeZone(identifier: zone) != nil else {
+        guard isKnownTimeZone(zone) else {
             return try preferencesPage(ctx, account, error: "“\(zone.prefix(64))” is not a time zone we know. Use a name like Europe/Paris or America/New_York.")
         }
         try UserStore(database: ctx.services.database).updatePreferences(account.id, theme: theme.rawValue, soundOn: sound == "on", timezone: zone)

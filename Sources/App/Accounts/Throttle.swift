@@ -14,7 +14,7 @@ struct Throttle {
         /// Wrong passwords for one account.
         static let accountFailures = 5
         /// Wrong passwords from one address, whichever accounts.
-        static let addressFailures = 30
+        static let addressFailures = 20
         /// Mails asked for (links, resets, sign-ups) from one address.
         static let addressMails = 30
         /// Mails asked for one account.

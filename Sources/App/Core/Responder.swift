@@ -47,6 +47,13 @@ public final class Responder: Sendable {
             case .notFound:
                 throw ClientError.notFound("There is nothing at this address.")
             case .methodNotAllowed(let allowed):
+                // An admin address answers a wrong method like a missing page to anyone else.
+                if router.routes(matching: request.path).contains(where: { $0.handler.access == .admin }) {
+                    let probe = RequestContext(services: services, request: request,
+                                               session: SessionID.from(cookie: request.cookies[SessionID.cookieName]))
+                    ctx = probe
+                    _ = try Self.refusal(.admin, probe)
+                }
                 throw ClientError.methodNotAllowed(allowed: allowed)
             case .found(let route, let parameters):
                 request.pathParameters = parameters

@@ -40,7 +40,14 @@ public struct PasswordPolicy: Sendable {
         let lower = password.lowercased()
         if common.contains(lower) { return true }
         let stem = String(lower.drop { !$0.isLetter }.reversed().drop { !$0.isLetter }.reversed())
-        if stem.isEmpty { return true }
+        if stem.isEmpty {
+            // No letters at all: common when it is a short pattern repeated ("123123123123",
+            // "000000000000") or a run of the keyboard's digits, spaces and signs aside.
+            let digits = String(lower.filter { !$0.isWhitespace && !"-_.,".contains($0) })
+            let unit = Self.repeatedUnit(digits)
+            return unit.count <= 4 || common.contains(unit) || "01234567890123456789".contains(digits)
+                || "98765432109876543210".contains(digits)
+        }
         let unit = Self.repeatedUnit(stem)
         return common.contains(stem) || common.contains(unit) || unit.count == 1
     }
