@@ -58,13 +58,17 @@ public enum Curl {
         public var requireTLS: Bool
         public var username: String?
         public var password: String?
+        /// Certificates to trust for the server's TLS certificate instead of the system's (a
+        /// private CA); the server's name is checked either way.
+        public var caFile: String?
 
-        public init(host: String, port: Int, requireTLS: Bool, username: String?, password: String?) {
+        public init(host: String, port: Int, requireTLS: Bool, username: String?, password: String?, caFile: String? = nil) {
             self.host = host
             self.port = port
             self.requireTLS = requireTLS
             self.username = username
             self.password = password
+            self.caFile = caFile
         }
     }
 
@@ -81,6 +85,7 @@ public enum Curl {
             try common(handle, timeoutSeconds: timeoutSeconds)
             try check(pp_curl_setopt_long(handle, CURLOPT_PROTOCOLS, Int(CURLPROTO_SMTP | CURLPROTO_SMTPS)))
             if server.requireTLS { try check(pp_curl_setopt_long(handle, CURLOPT_USE_SSL, Int(CURLUSESSL_ALL.rawValue))) }
+            if let ca = server.caFile, !ca.isEmpty { try check(pp_curl_setopt_string(handle, CURLOPT_CAINFO, ca)) }
             if let user = server.username, !user.isEmpty {
                 try check(pp_curl_setopt_string(handle, CURLOPT_USERNAME, user))
                 try check(pp_curl_setopt_string(handle, CURLOPT_PASSWORD, server.password ?? ""))

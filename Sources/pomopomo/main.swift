@@ -1,4 +1,5 @@
 import App
+import Domain
 import ArgumentParser
 import Foundation
 import Logging
@@ -9,7 +10,7 @@ import Web
 struct Pomopomo: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Pomopomo: shared focus rooms. Configured by POMOPOMO_* environment variables (see README.md).",
-        subcommands: [Serve.self, Migrate.self, CleanRooms.self, Admin.self])
+        subcommands: [Serve.self, Migrate.self, CleanRooms.self, Admin.self, SendTestMail.self])
 }
 
 struct Serve: ParsableCommand {
@@ -57,6 +58,29 @@ struct CleanRooms: ParsableCommand {
             print("rooms=\(summary.rooms) participants=\(summary.participants) sessions=\(summary.sessions) focus_seconds=\(summary.focusSeconds) elapsed_ms=\(elapsed)")
         } catch {
             logger.critical("clean-rooms failed", metadata: ["error": "\(error)"])
+            throw ExitCode.failure
+        }
+    }
+}
+
+struct SendTestMail: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "send-test-mail",
+        abstract: "Send one mail to ADDRESS with the configured POMOPOMO_SMTP_* settings, to check them. Exit 1 with the reason when it fails.")
+    @Argument(help: "Where to send it.") var address: String
+
+    func run() throws {
+        let (config, logger) = try setUp()
+        guard let to = try? EmailAddress(validating: address) else {
+            FileHandle.standardError.write(Data("not an email address: \(address)\n".utf8))
+            throw ExitCode(2)
+        }
+        do {
+            try Outbox.deliver(config: config, logger: logger, to: to.value, subject: "Pomopomo test mail",
+                               body: "This is a test of the mail settings of the Pomopomo at \(config.baseURL). It works.")
+            print(config.smtp == nil ? "no POMOPOMO_SMTP_HOST: the mail went to the log" : "sent to \(to.value)")
+        } catch {
+            FileHandle.standardError.write(Data("sending failed: \(error)\n".utf8))
             throw ExitCode.failure
         }
     }

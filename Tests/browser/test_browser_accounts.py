@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 
 import pytest
 import requests
-from selenium.common.exceptions import TimeoutException
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
@@ -93,6 +93,22 @@ def fill(form, name, value):
     field.send_keys(value)
 
 
+def replaced(page):
+    """Like EC.staleness_of, but a navigation caught mid-way (Chromium's "Node with given id does
+    not belong to the document") also counts as the old page being gone."""
+    def check(_driver):
+        try:
+            page.is_enabled()
+            return False
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as e:
+            if "does not belong to the document" in str(e):
+                return True
+            raise
+    return check
+
+
 def submit(driver, form, expected_id, what, button_text=None):
     """Presses the form's submit button (the one whose label contains button_text, if given) and
     waits for the next page to show #expected_id."""
@@ -106,7 +122,7 @@ def submit(driver, form, expected_id, what, button_text=None):
     page = driver.find_element(By.TAG_NAME, "html")
     buttons[0].click()
     try:
-        WebDriverWait(driver, PAGE_SECONDS).until(EC.staleness_of(page))
+        WebDriverWait(driver, PAGE_SECONDS).until(replaced(page))
     except TimeoutException:
         pytest.fail(f"{what}: pressing the button did not lead to another page within {PAGE_SECONDS}s "
                     f"(still {describe(driver)})")
@@ -131,7 +147,7 @@ def follow(driver, path, expected_id, what):
     page = driver.find_element(By.TAG_NAME, "html")
     (in_header or links)[0].click()
     try:
-        WebDriverWait(driver, PAGE_SECONDS).until(EC.staleness_of(page))
+        WebDriverWait(driver, PAGE_SECONDS).until(replaced(page))
     except TimeoutException:
         pytest.fail(f"{what}: the link to {path} did not lead anywhere (still {describe(driver)})")
     return arrive(driver, expected_id, what=what)
@@ -328,7 +344,7 @@ def test_sign_in_with_an_oauth_provider(stack, browser, oauth, provider, js):
         forms[0].find_element(By.CSS_SELECTOR, "button, input[type=submit]").click()
     else:
         pytest.fail(f"/login has no {provider} sign-in (link or form to /auth/{provider}): {describe(driver)}")
-    WebDriverWait(driver, PAGE_SECONDS).until(EC.staleness_of(page))
+    WebDriverWait(driver, PAGE_SECONDS).until(replaced(page))
     me = authorize_at_the_fake(driver, base, login, email, name)
     assert urlsplit(driver.current_url).netloc == urlsplit(base).netloc and path_of(driver) == "/me", \
         f"after authorizing: {driver.current_url}, not {base}/me"

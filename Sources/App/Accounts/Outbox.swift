@@ -6,7 +6,7 @@ import Postgres
 /// Mail waits in the outbox table, written in the same transaction as the change it is about,
 /// and a job in every responder sends it. A slow or absent mail server therefore never slows a
 /// request, and the reply to "send me a link" takes the same time whether or not a mail goes.
-enum Outbox {
+public enum Outbox {
     static func enqueue(to recipient: String, subject: String, body: String, on conn: PostgresConnection) throws {
         try conn.query("INSERT INTO outbox (recipient, subject, body) VALUES ($1, $2, $3)", [recipient, subject, body])
     }
@@ -57,13 +57,18 @@ enum Outbox {
     }
 
     private static func deliver(services: Services, to: String, subject: String, body: String) throws {
-        guard let smtp = services.config.smtp else {
+        try deliver(config: services.config, logger: services.logger, to: to, subject: subject, body: body)
+    }
+
+    /// One message straight to the mail server (or the log when none is configured).
+    public static func deliver(config: Config, logger: Logger, to: String, subject: String, body: String) throws {
+        guard let smtp = config.smtp else {
             // No mail server configured (`make run`): the log is the mailbox.
-            services.logger.info("mail", metadata: ["to": "\(to)", "subject": "\(subject)", "body": "\(body)"])
+            logger.info("mail", metadata: ["to": "\(to)", "subject": "\(subject)", "body": "\(body)"])
             return
         }
-        try Curl.sendMail(server: smtp, from: services.config.mailFrom, to: to,
-                          message: message(from: services.config.mailFrom, to: to, subject: subject, body: body))
+        try Curl.sendMail(server: smtp, from: config.mailFrom, to: to,
+                          message: message(from: config.mailFrom, to: to, subject: subject, body: body))
     }
 }
 

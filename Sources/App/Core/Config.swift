@@ -93,8 +93,12 @@ public struct Config: Sendable {
         guard tls == "required" || tls == "off" else {
             throw Problem(description: "POMOPOMO_SMTP_STARTTLS must be “required” or “off”, got “\(tls)”")
         }
+        let caFile = env["POMOPOMO_SMTP_CA_FILE"].flatMap { $0.isEmpty ? nil : $0 }
+        if let caFile, !FileManager.default.isReadableFile(atPath: caFile) {
+            throw Problem(description: "POMOPOMO_SMTP_CA_FILE names a file that cannot be read: \(caFile)")
+        }
         return Curl.SMTPServer(host: host, port: try int("POMOPOMO_SMTP_PORT", 587, 1...65535), requireTLS: tls == "required",
-                               username: env["POMOPOMO_SMTP_USER"], password: env["POMOPOMO_SMTP_PASSWORD"])
+                               username: env["POMOPOMO_SMTP_USER"], password: env["POMOPOMO_SMTP_PASSWORD"], caFile: caFile)
     }
 
     public var secureCookies: Bool { baseURL.hasPrefix("https://") }
