@@ -27,6 +27,19 @@ STRONG_PASSWORD = "correct horse battery staple"
 CONFIRM_SUBJECT = "Confirm your Pomopomo account"
 
 
+def brief(r) -> str:
+    """A response in one line for assertion messages: status and the page's alert, or where it went."""
+    doc = parse_html(r.text)
+    alert = doc.find(role="alert")
+    if alert is not None:
+        return f"{r.status_code} alert={alert.clean_text()!r}"
+    return f"{r.status_code} Location={r.headers.get('Location')!r} {r.text[:300]!r}"
+
+
+def users_count(stack) -> int:
+    return int(stack.psql("select count(*) from users"))
+
+
 def unique_email(prefix: str = "user") -> str:
     return f"{prefix}-{secrets.token_hex(6)}@example.test"
 

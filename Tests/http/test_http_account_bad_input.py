@@ -19,7 +19,7 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 
-from accounts_kit import (STRONG_PASSWORD, form_by_action, form_fields, page_csrf, register, sign_in, sign_up,
+from accounts_kit import (STRONG_PASSWORD, brief, users_count, form_by_action, form_fields, page_csrf, register, sign_in, sign_up,
                           signed_in_username, unique_email, unique_username, verify_from_mail)
 from pomopomo_testkit import User, parse_html
 
@@ -34,18 +34,6 @@ COMMON_LONG = "winniethepooh"  # the only entry of /usr/share/john/password.lst 
 def user_row(stack, email: str) -> dict | None:
     out = stack.psql("select row_to_json(u) from users u where lower(u.email) = lower(:'v1')", email)
     return json.loads(out) if out else None
-
-
-def users_count(stack) -> int:
-    return int(stack.psql("select count(*) from users"))
-
-
-def brief(r) -> str:
-    doc = parse_html(r.text)
-    alert = doc.find(role="alert")
-    if alert is not None:
-        return f"{r.status_code} alert={alert.clean_text()!r}"
-    return f"{r.status_code} Location={r.headers.get('Location')!r} {r.text[:300]!r}"
 
 
 def fullwidth(text: str) -> str:

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from accounts_kit import (STRONG_PASSWORD, form_by_action, form_fields, page_csrf, sign_in, sign_out,
+from accounts_kit import (STRONG_PASSWORD, brief, users_count, form_by_action, form_fields, page_csrf, sign_in, sign_out,
                           sign_up, signed_in_username, submit_form, unique_email, unique_username,
                           verify_from_mail)
 from pomopomo_testkit import User, parse_html, pomopomo_bin, pomopomo_env, pomopomo_run
@@ -39,14 +39,6 @@ NEW_PASSWORD = "a brand new passphrase 2"
 
 def location(r) -> str:
     return r.headers.get("Location", "")
-
-
-def brief(r) -> str:
-    doc = parse_html(r.text)
-    alert = doc.find(role="alert")
-    if alert is not None:
-        return f"{r.status_code} alert={alert.clean_text()!r}"
-    return f"{r.status_code} Location={r.headers.get('Location')!r} {r.text[:300]!r}"
 
 
 def post_on(user: User, page: str, action: str, **fields):
@@ -86,10 +78,6 @@ def user_id(stack, email: str) -> str:
     row = user_row(stack, email)
     assert row, f"no user {email}"
     return row["id"]
-
-
-def users_count(stack) -> int:
-    return int(stack.psql("select count(*) from users"))
 
 
 def session_count(stack, email: str) -> int:

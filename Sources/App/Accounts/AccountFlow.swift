@@ -42,8 +42,30 @@ enum AccountFlow {
         if let wait = ctx.services.throttle.blocked(key, limit: limit) { throw ClientError.tooManyRequests(retryAfter: wait) }
     }
 
-    static func hash(_ ctx: RequestContext, _ password: String) throws -> String {
-        try ctx.services.hasher.hash(password)
+    /// The signed-in user of a `user` route (the gate let only them in; this keeps handlers honest).
+    static func signedInUser(_ ctx: RequestContext) throws -> CurrentUser {
+        guard let user = try ctx.user else { throw ClientError.forbidden("Please sign in first.") }
+        return user
+    }
+
+    /// The signed-in user's whole account.
+    static func signedInAccount(_ ctx: RequestContext) throws -> Account {
+        guard let account = try UserStore(database: ctx.services.database).find(id: try signedInUser(ctx).id) else {
+            throw ClientError.forbidden("Please sign in first.")
+        }
+        return account
+    }
+
+    /// Checks a signed-in person's current password before a sensitive change. Wrong guesses
+    /// count against the same per-account limit as sign-in, so a left-open session is no
+    /// back door for guessing.
+    static func confirmPassword(_ ctx: RequestContext, _ account: Account, hash: String, given: String) throws -> Bool {
+        let throttle = ctx.services.throttle
+        let key = Throttle.accountKey("login", email: account.email)
+        if let wait = throttle.blocked(key, limit: Throttle.Limit.accountFailures) { throw ClientError.tooManyRequests(retryAfter: wait) }
+        if ctx.services.hasher.verify(given, against: hash) { return true }
+        throttle.count(key)
+        return false
     }
 
     /// Times in the user's zone, e.g. "23 Nov 2026, 17:05 (Europe/Paris)".

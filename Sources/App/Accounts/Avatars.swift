@@ -48,13 +48,18 @@ enum Avatars {
 
     struct StorageFull: Error {}
 
+    /// Only names `store` makes reach the file system (the column has the same CHECK).
+    static func isStoredName(_ file: String) -> Bool {
+        file.range(of: "^[A-Za-z0-9_-]{22,64}\\.(png|jpg|webp)$", options: .regularExpression) != nil
+    }
+
     static func read(_ file: String, services: Services) -> [UInt8]? {
-        guard file.range(of: "^[A-Za-z0-9_-]{22,64}\\.(png|jpg|webp)$", options: .regularExpression) != nil else { return nil }
+        guard isStoredName(file) else { return nil }
         return FileManager.default.contents(atPath: services.config.uploadsDirectory + "/" + file).map { Array($0) }
     }
 
     static func remove(_ file: String, services: Services) {
-        guard file.range(of: "^[A-Za-z0-9_-]{22,64}\\.(png|jpg|webp)$", options: .regularExpression) != nil else { return }
+        guard isStoredName(file) else { return }
         unlink(services.config.uploadsDirectory + "/" + file)
     }
 }

@@ -7,7 +7,6 @@ import Web
 /// Sign-in with GitHub or Google: authorization code + PKCE, `state` bound to this browser's
 /// session and usable once.
 enum OAuthHandlers {
-    static let flowSeconds = 600
     static let invalidState = ClientError.badRequest("This sign-in attempt is not valid here: it expired, was already used, or was started in another browser. Please start again from the sign-in page.")
 
     static func provider(_ ctx: RequestContext) throws -> OAuthProvider {
@@ -18,17 +17,13 @@ enum OAuthHandlers {
         return provider
     }
 
-    static func hashed(_ token: String) -> ByteA { ByteA(Sodium.sha256(Array(token.utf8))) }
-
     /// POST /auth/{provider}: off to the provider.
     static let start: Handler = { ctx in
         let provider = try provider(ctx)
         let state = Base64URL.encode(Sodium.randomBytes(32))
         let pkce = OAuthProvider.pkcePair()
-        try ctx.services.database.query("""
-            INSERT INTO oauth_flows (state_hash, session_hash, provider, verifier, expires_at)
-            VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5))
-            """, [hashed(state), ByteA(ctx.session.hash), provider.kind.rawValue, pkce.verifier, flowSeconds])
+        try OAuthStore(database: ctx.services.database).begin(state: state, session: ctx.session, provider: provider.kind,
+                                                              verifier: pkce.verifier)
         let url = provider.authorizationURL(baseURL: ctx.services.config.baseURL, state: state, challenge: pkce.challenge)
         return .response(Response(status: .seeOther, headers: [("Location", url)]))
     }
@@ -39,10 +34,7 @@ enum OAuthHandlers {
         let services = ctx.services
         let query = ctx.request.query
         guard let state = query.values("state").first, query.values("state").count == 1, MailToken.isWellFormed(state),
-              let flow = try services.database.query("""
-                DELETE FROM oauth_flows WHERE state_hash = $1 AND session_hash = $2 AND provider = $3 AND link_user_id IS NULL
-                  AND expires_at > now() RETURNING verifier
-                """, [hashed(state), ByteA(ctx.session.hash), provider.kind.rawValue]).first
+              let verifier = try OAuthStore(database: services.database).finish(state: state, session: ctx.session, provider: provider.kind)
         else { throw invalidState }
         if let error = query.values("error").first {
             let reason = error == "access_denied" ? "you chose not to allow it" : "it answered “\(error.prefix(60))”"
@@ -51,7 +43,7 @@ enum OAuthHandlers {
         guard let code = query.values("code").first, !code.isEmpty, code.utf8.count <= 512 else { throw invalidState }
         let identity: OAuthProvider.Identity
         do {
-            identity = try provider.identity(code: code, verifier: flow.string(0), baseURL: services.config.baseURL)
+            identity = try provider.identity(code: code, verifier: verifier, baseURL: services.config.baseURL)
         } catch {
             services.logger.warning("oauth exchange failed", metadata: ["provider": "\(provider.kind.rawValue)", "error": "\(error)"])
             throw ClientError.badRequest("\(provider.label) did not confirm the sign-in. Please try again.")
@@ -65,8 +57,7 @@ enum OAuthHandlers {
     static func finish(_ ctx: RequestContext, _ provider: OAuthProvider, _ identity: OAuthProvider.Identity,
                        on conn: PostgresConnection) throws -> Outcome {
         let users = UserStore(database: ctx.services.database)
-        if let known = try conn.query("SELECT user_id FROM oauth_identities WHERE provider = $1 AND subject = $2",
-                                      [provider.kind.rawValue, identity.subject]).first?.string(0) {
+        if let known = try OAuthStore.user(provider: provider.kind.rawValue, subject: identity.subject, on: conn) {
             try AccountFlow.signIn(ctx, userID: known, on: conn)
             return .response(.redirect(to: "/me"))
         }
@@ -81,10 +72,8 @@ enum OAuthHandlers {
             }
             // The person must say yes before a new way into an existing account is added.
             let pending = Base64URL.encode(Sodium.randomBytes(32))
-            try conn.query("""
-                INSERT INTO oauth_flows (state_hash, session_hash, provider, verifier, link_user_id, subject, email, expires_at)
-                VALUES ($1, $2, $3, '', $4, $5, $6, now() + make_interval(secs => $7))
-                """, [hashed(pending), ByteA(ctx.session.hash), provider.kind.rawValue, existing.id, identity.subject, email.value, flowSeconds])
+            try OAuthStore.awaitConsent(pending: pending, session: ctx.session, provider: provider.kind, userID: existing.id,
+                                        subject: identity.subject, email: email.value, on: conn)
             return Views.page("link_consent", title: "Link \(provider.label)?", [
                 "provider": .text(provider.label), "email": .text(existing.email), "username": .text(existing.username), "pending": .text(pending),
             ], ctx: ctx)
@@ -106,9 +95,7 @@ enum OAuthHandlers {
     }
 
     static func link(_ provider: OAuthProvider, _ identity: OAuthProvider.Identity, to userID: String, on conn: PostgresConnection) throws {
-        try conn.query("""
-            INSERT INTO oauth_identities (provider, subject, user_id, email) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING
-            """, [provider.kind.rawValue, identity.subject, userID, identity.email])
+        try OAuthStore.link(provider: provider.kind.rawValue, subject: identity.subject, email: identity.email, to: userID, on: conn)
     }
 
     /// POST /auth/link: the consent page's "Link and sign in".
@@ -116,21 +103,10 @@ enum OAuthHandlers {
         let pending = try ctx.field("pending")
         guard MailToken.isWellFormed(pending) else { throw invalidState }
         return try ctx.services.database.transaction { conn in
-            guard let row = try conn.query("""
-                DELETE FROM oauth_flows WHERE state_hash = $1 AND session_hash = $2 AND link_user_id IS NOT NULL AND expires_at > now()
-                RETURNING provider, subject, email, link_user_id
-                """, [hashed(pending), ByteA(ctx.session.hash)]).first else { throw invalidState }
-            let userID = row.string(3)
-            try conn.query("""
-                INSERT INTO oauth_identities (provider, subject, user_id, email) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING
-                """, [row.string(0), row.string(1), userID, row[2]])
-            // The provider vouched for the address. A password set by whoever signed up with it
-            // unconfirmed is not the owner's, so it goes.
-            try conn.query("""
-                UPDATE users SET password_hash = CASE WHEN email_verified_at IS NULL THEN NULL ELSE password_hash END,
-                                 email_verified_at = coalesce(email_verified_at, now())
-                WHERE id = $1
-                """, [userID])
+            guard let consent = try OAuthStore.takeConsent(pending: pending, session: ctx.session, on: conn) else { throw invalidState }
+            let userID = consent.userID
+            try OAuthStore.link(provider: consent.provider, subject: consent.subject, email: consent.email, to: userID, on: conn)
+            try UserStore(database: ctx.services.database).confirmByProvider(userID, on: conn)
             try AccountFlow.signIn(ctx, userID: userID, on: conn)
             return .response(.redirect(to: "/me"))
         }

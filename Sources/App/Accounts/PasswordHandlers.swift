@@ -23,9 +23,7 @@ enum PasswordHandlers {
     static let changeForm: Handler = { ctx in try changePage(ctx) }
 
     static func changePage(_ ctx: RequestContext, error: String? = nil) throws -> Outcome {
-        guard let user = try ctx.user, let account = try UserStore(database: ctx.services.database).find(id: user.id) else {
-            throw ClientError.forbidden("Please sign in first.")
-        }
+        let account = try AccountFlow.signedInAccount(ctx)
         var context: TemplateContext = ["has_password": .bool(account.passwordHash != nil), "section_password": .bool(true)]
         if let error { context["error"] = .text(error) }
         return Views.page("settings_password", title: "Password", context, ctx: ctx, status: error == nil ? .ok : .unprocessableEntity)
@@ -34,20 +32,14 @@ enum PasswordHandlers {
     /// POST /settings/password: needs the current password; every other session ends and the
     /// account's address is told.
     static let change: Handler = { ctx in
-        guard let user = try ctx.user else { throw ClientError.forbidden("Please sign in first.") }
         let services = ctx.services
         let users = UserStore(database: services.database)
-        guard let account = try users.find(id: user.id) else { throw ClientError.forbidden("Please sign in first.") }
+        let account = try AccountFlow.signedInAccount(ctx)
         guard let current = account.passwordHash else {
             return try changePage(ctx, error: "This account has no password yet. Use “Forgot your password?” to set one by mail.")
         }
         let (given, new) = (try ctx.field("current_password"), try ctx.field("new_password"))
-        let accountKey = Throttle.accountKey("login", email: account.email)
-        if let wait = services.throttle.blocked(accountKey, limit: Throttle.Limit.accountFailures) {
-            throw ClientError.tooManyRequests(retryAfter: wait)
-        }
-        guard services.hasher.verify(given, against: current) else {
-            services.throttle.count(accountKey)
+        guard try AccountFlow.confirmPassword(ctx, account, hash: current, given: given) else {
             return try changePage(ctx, error: "Your current password is not right.")
         }
         if let problem = AccountFlow.passwordProblem(ctx, new) { return try changePage(ctx, error: problem) }

@@ -64,9 +64,7 @@ enum ProfileHandlers {
 
     /// GET /me
     static let dashboard: Handler = { ctx in
-        guard let user = try ctx.user, let account = try UserStore(database: ctx.services.database).find(id: user.id) else {
-            throw ClientError.forbidden("Please sign in first.")
-        }
+        let account = try AccountFlow.signedInAccount(ctx)
         var context = profileContext(account)
         context["email"] = .text(account.email)
         let rooms = try recentRooms(ctx, account.id, timezone: account.timezone)

@@ -3,7 +3,7 @@ import Web
 enum SessionHandlers {
     /// GET /settings/sessions
     static let list: Handler = { ctx in
-        guard let user = try ctx.user else { throw ClientError.forbidden("Please sign in first.") }
+        let user = try AccountFlow.signedInUser(ctx)
         let sessions = try AccountSessions(database: ctx.services.database).list(userID: user.id, current: ctx.session)
         let rows: [TemplateContext] = sessions.map {
             ["id": .text($0.publicID), "current": .bool($0.isCurrent),
@@ -18,14 +18,14 @@ enum SessionHandlers {
 
     /// POST /settings/sessions/end-others
     static let endOthers: Handler = { ctx in
-        guard let user = try ctx.user else { throw ClientError.forbidden("Please sign in first.") }
+        let user = try AccountFlow.signedInUser(ctx)
         try AccountSessions(database: ctx.services.database).endOthers(userID: user.id, keep: ctx.session)
         return .response(.redirect(to: "/settings/sessions"))
     }
 
     /// POST /settings/sessions/{id}/end: someone else's (or an unknown) id is a 404.
     static let end: Handler = { ctx in
-        guard let user = try ctx.user else { throw ClientError.forbidden("Please sign in first.") }
+        let user = try AccountFlow.signedInUser(ctx)
         let id = ctx.request.parameter("id")
         guard id.utf8.count == 32, try AccountSessions(database: ctx.services.database).end(userID: user.id, publicID: id) else {
             throw ClientError.notFound("There is no such session.")
@@ -39,8 +39,8 @@ enum AccountHandlers {
     static let page: Handler = { ctx in try accountPage(ctx) }
 
     static func accountPage(_ ctx: RequestContext, error: String? = nil) throws -> Outcome {
-        let account = try SettingsHandlers.account(ctx)
-        let linked = try ctx.services.database.query("SELECT provider FROM oauth_identities WHERE user_id = $1", [account.id]).map { $0.string(0) }
+        let account = try AccountFlow.signedInAccount(ctx)
+        let linked = try OAuthStore(database: ctx.services.database).providers(linkedTo: account.id)
         var context: TemplateContext = [
             "section_account": .bool(true), "email": .text(account.email), "has_password": .bool(account.passwordHash != nil),
             "providers": .list(ctx.services.config.oauth.map {
@@ -53,7 +53,7 @@ enum AccountHandlers {
 
     /// GET /settings/export.json
     static let export: Handler = { ctx in
-        let account = try SettingsHandlers.account(ctx)
+        let account = try AccountFlow.signedInAccount(ctx)
         let body = try AccountExport.json(account, database: ctx.services.database)
         var response = Response.json(body)
         response.addHeader("Content-Disposition", "attachment; filename=\"pomopomo-\(account.username).json\"")
@@ -62,17 +62,12 @@ enum AccountHandlers {
 
     /// POST /settings/delete: confirmed by the password.
     static let deleteWithPassword: Handler = { ctx in
-        let account = try SettingsHandlers.account(ctx)
+        let account = try AccountFlow.signedInAccount(ctx)
         let services = ctx.services
         guard let hash = account.passwordHash else {
             return try accountPage(ctx, error: "This account has no password: use “Email me a confirmation link” instead.")
         }
-        let accountKey = Throttle.accountKey("login", email: account.email)
-        if let wait = services.throttle.blocked(accountKey, limit: Throttle.Limit.accountFailures) {
-            throw ClientError.tooManyRequests(retryAfter: wait)
-        }
-        guard services.hasher.verify(try ctx.field("password"), against: hash) else {
-            services.throttle.count(accountKey)
+        guard try AccountFlow.confirmPassword(ctx, account, hash: hash, given: try ctx.field("password")) else {
             return try accountPage(ctx, error: "That password is not right, so nothing was deleted.")
         }
         let deleted = try services.database.transaction { conn in try UserStore(database: services.database).delete(account.id, on: conn) }
@@ -83,7 +78,7 @@ enum AccountHandlers {
 
     /// POST /settings/delete/email: mails a confirmation link.
     static let deleteByMail: Handler = { ctx in
-        let account = try SettingsHandlers.account(ctx)
+        let account = try AccountFlow.signedInAccount(ctx)
         try ctx.services.database.transaction { conn in
             try AccountMail.confirmDeletion(account, base: ctx.services.config.baseURL, on: conn)
         }

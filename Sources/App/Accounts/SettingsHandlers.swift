@@ -3,15 +3,8 @@ import Foundation
 import Web
 
 enum SettingsHandlers {
-    static func account(_ ctx: RequestContext) throws -> Account {
-        guard let user = try ctx.user, let account = try UserStore(database: ctx.services.database).find(id: user.id) else {
-            throw ClientError.forbidden("Please sign in first.")
-        }
-        return account
-    }
-
     /// GET /settings/profile
-    static let profileForm: Handler = { ctx in try profilePage(ctx, try account(ctx)) }
+    static let profileForm: Handler = { ctx in try profilePage(ctx, try AccountFlow.signedInAccount(ctx)) }
 
     static func profilePage(_ ctx: RequestContext, _ account: Account, error: String? = nil, avatarError: String? = nil,
                             kept: Bool = false) throws -> Outcome {
@@ -32,7 +25,7 @@ enum SettingsHandlers {
 
     /// POST /settings/profile
     static let saveProfile: Handler = { ctx in
-        let account = try account(ctx)
+        let account = try AccountFlow.signedInAccount(ctx)
         func refuse(_ message: String) throws -> Outcome { try profilePage(ctx, account, error: message, kept: true) }
         let (nameText, usernameText, bio, linksText) = (try ctx.field("display_name"), try ctx.field("username"),
                                                          try ctx.field("bio"), try ctx.field("links"))
@@ -55,7 +48,7 @@ enum SettingsHandlers {
 
     /// POST /settings/avatar (multipart): PNG, JPEG or WebP by its bytes, at most 1 MiB.
     static let uploadAvatar: Handler = { ctx in
-        let account = try account(ctx)
+        let account = try AccountFlow.signedInAccount(ctx)
         func refuse(_ message: String) throws -> Outcome { try profilePage(ctx, account, avatarError: message) }
         guard Multipart.boundary(fromContentType: ctx.request.contentType) != nil else {
             return try refuse("Choose an image file to upload.")
@@ -81,7 +74,7 @@ enum SettingsHandlers {
 
     /// POST /settings/avatar/delete
     static let deleteAvatar: Handler = { ctx in
-        let account = try account(ctx)
+        let account = try AccountFlow.signedInAccount(ctx)
         if let old = try UserStore(database: ctx.services.database).setAvatar(account.id, file: nil, type: nil) {
             Avatars.remove(old, services: ctx.services)
         }
@@ -89,7 +82,7 @@ enum SettingsHandlers {
     }
 
     /// GET /settings/preferences
-    static let preferencesForm: Handler = { ctx in try preferencesPage(ctx, try account(ctx)) }
+    static let preferencesForm: Handler = { ctx in try preferencesPage(ctx, try AccountFlow.signedInAccount(ctx)) }
 
     static func preferencesPage(_ ctx: RequestContext, _ account: Account, error: String? = nil, saved: Bool = false) throws -> Outcome {
         let kept = error != nil
@@ -99,12 +92,15 @@ enum SettingsHandlers {
             "themes": RoomViews.themes(selected: Theme(rawValue: theme)?.rawValue ?? account.theme),
             "sound_on": .bool(kept ? try ctx.field("sound") != "off" : account.soundOn),
             "timezone_input": .text(kept ? try ctx.field("timezone") : account.timezone),
-            "timezones": .list(TimeZone.knownTimeZoneIdentifiers.sorted().map { ["name": .text($0)] }),
+            "timezones": timeZoneChoices,
         ]
         if let error { context["error"] = .text(error) }
         if saved || ctx.request.query.values("saved").first == "1" { context["saved"] = .bool(true) }
         return Views.page("settings_preferences", title: "Preferences", context, ctx: ctx, status: kept ? .unprocessableEntity : .ok)
     }
+
+    /// The datalist of zone names, built once (about 600 entries).
+    static let timeZoneChoices: TemplateValue = .list(TimeZone.knownTimeZoneIdentifiers.sorted().map { ["name": .text($0)] })
 
     /// An IANA zone name the system's tz database has a file for (current and old names alike,
     /// e.g. Asia/Kolkata and Asia/Calcutta); the pattern keeps paths out.
@@ -117,7 +113,7 @@ enum SettingsHandlers {
 
     /// POST /settings/preferences
     static let savePreferences: Handler = { ctx in
-        let account = try account(ctx)
+        let account = try AccountFlow.signedInAccount(ctx)
         let (themeText, sound, zone) = (try ctx.field("theme"), try ctx.field("sound"), try ctx.field("timezone"))
         guard let theme = Theme(rawValue: themeText) else { return try preferencesPage(ctx, account, error: "Choose one of the listed themes.") }
         guard sound == "on" || sound == "off" else { return try preferencesPage(ctx, account, error: "Sound is either on or off.") }

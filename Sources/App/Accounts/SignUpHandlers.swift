@@ -24,7 +24,7 @@ enum SignUpHandlers {
         if let problem = AccountFlow.passwordProblem(ctx, password) { return page(ctx, error: problem) }
         try AccountFlow.checkAddress(ctx, "signup", limit: Throttle.Limit.addressMails)
         // Hashing comes before anything that depends on whether the address exists.
-        let hash = try AccountFlow.hash(ctx, password)
+        let hash = try ctx.services.hasher.hash(password)
         let users = UserStore(database: ctx.services.database)
         let taken: Bool = try ctx.services.database.transaction { conn in
             // A taken name is refused whoever holds it, so the reply never links a name to an address.

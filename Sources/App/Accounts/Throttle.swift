@@ -55,13 +55,6 @@ struct Throttle {
         _ = redis.bestEffort("INCR", key)
     }
 
-    /// Counts one event and answers whether it went over `limit` (with the wait), in one go.
-    func hit(_ key: String, limit: Int) -> Int? {
-        if let wait = blocked(key, limit: limit) { return wait }
-        count(key)
-        return nil
-    }
-
     func clear(_ key: String) {
         _ = redis?.bestEffort("DEL", key)
     }

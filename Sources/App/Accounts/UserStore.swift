@@ -87,6 +87,16 @@ struct UserStore {
         try conn.query("UPDATE users SET email_verified_at = coalesce(email_verified_at, now()) WHERE id = $1", [userID])
     }
 
+    /// A provider vouched for the address. A password set by whoever signed up with it
+    /// unconfirmed is not the owner's, so it goes.
+    func confirmByProvider(_ userID: String, on conn: PostgresConnection) throws {
+        try conn.query("""
+            UPDATE users SET password_hash = CASE WHEN email_verified_at IS NULL THEN NULL ELSE password_hash END,
+                             email_verified_at = coalesce(email_verified_at, now())
+            WHERE id = $1
+            """, [userID])
+    }
+
     func setPassword(_ userID: String, hash: String, on conn: PostgresConnection) throws {
         try conn.query("UPDATE users SET password_hash = $2 WHERE id = $1", [userID, hash])
     }
