@@ -11,6 +11,8 @@
 # POMOPOMO_TEST_MAILDIR, POMOPOMO_TEST_OAUTH_URL and the services' env, and may stop and start Redis or a
 # responder through scripts/services.sh and scripts/responder.sh (their working directory is the project root).
 #
+# For a quick loop while developing: POMOPOMO_TEST_ONLY="Tests/http/test_x.py -k name" runs just those
+# pytest arguments instead of every suite, and POMOPOMO_TEST_SKIP_SWIFT=1 skips `swift test`.
 # KEEP=1 keeps the data dir (logs, database, mail) and prints where it is. POMOPOMO_TEST_LISTEN,
 # POMOPOMO_TEST_SMTP_LISTEN and POMOPOMO_TEST_OAUTH_LISTEN change the ports (HOST:PORT).
 # Exits non-zero if any step failed; later steps still run after a failed test step.
@@ -115,8 +117,12 @@ set +a
 say "migrating the test database"
 "$POMOPOMO_BIN" migrate
 
-say "running swift test"
-swift test --skip-build || failed+=("swift test (exit $?)")
+if [ "${POMOPOMO_TEST_SKIP_SWIFT:-0}" = 1 ]; then
+  say "skipping swift test (POMOPOMO_TEST_SKIP_SWIFT=1)"
+else
+  say "running swift test"
+  swift test --skip-build || failed+=("swift test (exit $?)")
+fi
 
 # The tests run clean-rooms themselves and check its summary: the responders' own periodic run
 # would take rooms from under them.
@@ -154,7 +160,7 @@ POMOPOMO_TEST_SOCKETS="${RESPONDERS[*]}" \
 POMOPOMO_TEST_MAILDIR=$DATA_DIR/mail \
 POMOPOMO_TEST_OAUTH_URL=$OAUTH_URL \
 PYTHONDONTWRITEBYTECODE=1 \
-  /usr/bin/python3 -m pytest -q Tests/http Tests/browser || pytest_rc=$?
+  /usr/bin/python3 -m pytest -q ${POMOPOMO_TEST_ONLY:-Tests/http Tests/browser} || pytest_rc=$?
 case $pytest_rc in
   0) ;;
   5) failed+=("pytest collected no tests (exit 5)") ;;
