@@ -154,13 +154,16 @@ bash scripts/nginx.sh start "$DATA_DIR" "$LISTEN" "${sockets[@]}"
 
 say "running the HTTP and browser tests against http://$LISTEN"
 pytest_rc=0
+# POMOPOMO_TEST_ONLY is read as shell words, so quoted -k expressions stay one argument.
+pytest_args=(Tests/http Tests/browser)
+[ -z "${POMOPOMO_TEST_ONLY:-}" ] || eval "pytest_args=($POMOPOMO_TEST_ONLY)"
 POMOPOMO_TEST_URL=http://$LISTEN \
 POMOPOMO_TEST_DATA_DIR=$DATA_DIR \
 POMOPOMO_TEST_SOCKETS="${RESPONDERS[*]}" \
 POMOPOMO_TEST_MAILDIR=$DATA_DIR/mail \
 POMOPOMO_TEST_OAUTH_URL=$OAUTH_URL \
 PYTHONDONTWRITEBYTECODE=1 \
-  /usr/bin/python3 -m pytest -q ${POMOPOMO_TEST_ONLY:-Tests/http Tests/browser} || pytest_rc=$?
+  /usr/bin/python3 -m pytest -q "${pytest_args[@]}" || pytest_rc=$?
 case $pytest_rc in
   0) ;;
   5) failed+=("pytest collected no tests (exit 5)") ;;
