@@ -7,6 +7,7 @@ import Glibc
 public enum FastCGIError: Error, CustomStringConvertible {
     case initFailed(Int32)
     case socketInUse(String)
+    case unsafeSocketDirectory(String)
     case openFailed(String)
     case bodyTooLarge(limit: Int)
     case bodyIncomplete
@@ -15,6 +16,7 @@ public enum FastCGIError: Error, CustomStringConvertible {
         switch self {
         case .initFailed(let code): return "FCGX_Init failed (\(code))"
         case .socketInUse(let path): return "another responder is already listening on \(path)"
+        case .unsafeSocketDirectory(let dir): return "the socket's directory \(dir) is writable by everyone; put the socket in a directory of its own (e.g. /run/pomopomo, mode 0750, group www-data)"
         case .openFailed(let path): return "cannot listen on \(path): \(String(cString: strerror(errno)))"
         case .bodyTooLarge(let limit): return "request body larger than \(limit) bytes"
         case .bodyIncomplete: return "request body shorter than its Content-Length"
@@ -32,14 +34,24 @@ public final class FastCGIServer: @unchecked Sendable {
     private var running = 0
     private let finished = NSCondition()
 
-    /// Opens the listening socket: a unix socket path, or `host:port` for TCP.
-    public init(address: String, backlog: Int32 = 4096, socketMode: mode_t = 0o666) throws {
+    /// Opens the listening socket: a unix socket path, or `host:port` for TCP. A unix socket gets
+    /// mode 0660 (the responder's user and group; run it with nginx's group) and must live in a
+    /// directory nobody else can write to: in a world-writable one such as /tmp, another local
+    /// user could put their own socket (or a link) at the path and receive every request.
+    public init(address: String, backlog: Int32 = 4096, socketMode: mode_t = 0o660) throws {
         let status = FCGX_Init()
         guard status == 0 else { throw FastCGIError.initFailed(status) }
         let isUnix = !address.contains(":")
         // FCGX_OpenSocket unlinks an existing path without asking, which would steal the socket
         // from a live responder: refuse instead.
         if isUnix && Self.someoneListens(on: address) { throw FastCGIError.socketInUse(address) }
+        if isUnix {
+            let directory = address.contains("/") ? String(address[..<address.lastIndex(of: "/")!]) : "."
+            var info = stat()
+            if stat(directory.isEmpty ? "/" : directory, &info) == 0, info.st_mode & S_IWOTH != 0 {
+                throw FastCGIError.unsafeSocketDirectory(directory)
+            }
+        }
         let fd = FCGX_OpenSocket(address, backlog)
         guard fd >= 0 else { throw FastCGIError.openFailed(address) }
         if isUnix { chmod(address, socketMode) }

@@ -4,6 +4,10 @@ public struct Response: Sendable {
     public var status: HTTPStatus
     public var headers: [(String, String)]
     public var body: [UInt8]
+    /// Other origins this page's forms may lead to (CSP form-action, which browsers also apply
+    /// to a form's redirect): the sign-in page's OAuth forms post here and are sent on to the
+    /// provider. Empty for every other page.
+    public var formActionOrigins: [String] = []
 
     public init(status: HTTPStatus = .ok, headers: [(String, String)] = [], body: [UInt8] = []) {
         self.status = status
@@ -46,8 +50,14 @@ public struct Response: Sendable {
 
     /// Headers every response carries. `script-src 'self'` with no 'unsafe-inline' is what
     /// makes a stored XSS inert even if escaping were ever missed.
+    static func contentSecurityPolicy(formActions: [String]) -> String {
+        let forms = (["'self'"] + formActions.filter { !$0.contains(";") && !$0.contains(" ") }).joined(separator: " ")
+        return "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action \(forms); frame-ancestors 'none'"
+    }
+
+    static let defaultContentSecurityPolicy = contentSecurityPolicy(formActions: [])
+
     static let securityHeaders: [(String, String)] = [
-        ("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"),
         ("X-Content-Type-Options", "nosniff"),
         ("X-Frame-Options", "DENY"),
         ("Referrer-Policy", "same-origin"),
@@ -58,6 +68,8 @@ public struct Response: Sendable {
     /// so nothing can split the response.
     public func serialize(requestID: String, cacheable: Bool = false) -> [UInt8] {
         var head = "Status: \(status.code) \(status.reason)\r\n"
+        let csp = formActionOrigins.isEmpty ? Self.defaultContentSecurityPolicy : Self.contentSecurityPolicy(formActions: formActionOrigins)
+        head += "Content-Security-Policy: \(Self.headerSafe(csp))\r\n"
         for (name, value) in Self.securityHeaders { head += "\(name): \(value)\r\n" }
         if !cacheable && !headers.contains(where: { $0.0 == "Cache-Control" }) {
             // Dynamic pages carry CSRF tokens and personal state.

@@ -78,7 +78,7 @@ struct SendTestMail: ParsableCommand {
         do {
             try Outbox.deliver(config: config, logger: logger, to: to.value, subject: "Pomopomo test mail",
                                body: "This is a test of the mail settings of the Pomopomo at \(config.baseURL). It works.")
-            print(config.smtp == nil ? "no POMOPOMO_SMTP_HOST: the mail went to the log" : "sent to \(to.value)")
+            print(config.smtp == nil ? "no POMOPOMO_SMTP_HOST, POMOPOMO_MAIL_LOG=1: the mail went to the log" : "sent to \(to.value)")
         } catch {
             FileHandle.standardError.write(Data("sending failed: \(error)\n".utf8))
             throw ExitCode.failure

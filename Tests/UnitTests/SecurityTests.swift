@@ -121,3 +121,34 @@ struct TokenTests {
         #expect(!CSRFProtector.isCrossSite(origin: nil, secFetchSite: nil, allowedOrigins: allowed))
     }
 }
+
+@Suite("What reaches the log")
+struct LogRedactionTests {
+    @Test(arguments: [
+        ("/auth/magic?token=abcDEF123", "/auth/magic?token=…"),
+        ("/auth/github/callback?code=c0de&state=s7ate", "/auth/github/callback?code=…&state=…"),
+        ("/auth/reset?%74oken=abc&x=1", "/auth/reset?%74oken=…&x=1"),
+        ("/r/ABC123/poll?since=4", "/r/ABC123/poll?since=4"),
+        ("/login", "/login"),
+    ])
+    func secretsInQueryStringsAreNeverLogged(_ uri: String, _ logged: String) {
+        #expect(LogRedaction.uri(uri) == logged)
+        #expect(!LogRedaction.uri(uri).contains("abc"))
+    }
+}
+
+@Suite("Content-Security-Policy")
+struct ContentSecurityPolicyTests {
+    func csp(_ response: Response) -> String {
+        let head = String(decoding: response.serialize(requestID: "id"), as: UTF8.self)
+        return head.split(separator: "\r\n").first { $0.hasPrefix("Content-Security-Policy: ") }.map(String.init) ?? ""
+    }
+
+    @Test func formsGoToThisSiteOnlyUnlessAPageNamesMore() {
+        #expect(csp(Response.text("x")).contains("form-action 'self';"))
+        var login = Response.text("x")
+        login.formActionOrigins = ["https://github.com", "bad; script-src *"]
+        #expect(csp(login).contains("form-action 'self' https://github.com;"))
+        #expect(!csp(login).contains("script-src *"), "an origin cannot add a directive")
+    }
+}

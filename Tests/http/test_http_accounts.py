@@ -139,11 +139,12 @@ def test_sign_up_mails_a_link_that_only_a_post_uses_and_only_once(stack, new_use
     user = new_user()
     address, username = unique_email("signup"), unique_username("signup")
     check_email_page(sign_up(user, address, username), "sign-up")
-    row = user_row(stack, address)
-    assert row and row["username"] == username and row["email_verified_at"] is None
-    assert row["password_hash"] and STRONG_PASSWORD not in row["password_hash"], "the password is stored as typed"
+    # No account until the address is proven: the sign-up travels in its confirmation link.
+    assert user_row(stack, address) is None, "a sign-up made an account before the address was proven"
 
     mail = mailbox.wait_for(address, CONFIRM)
+    pending = stack.psql("select password_hash from mail_tokens where lower(email) = lower(:'v1')", address)
+    assert pending.startswith("$argon2id$") and STRONG_PASSWORD not in pending, "the password is stored as typed"
     [url] = [u for u in mail.links if urlsplit(u).path == "/auth/verify"]
     assert url.startswith(stack.base_url + "/auth/verify?token="), f"the mail links to {url}, not the site's base URL"
     link = mail.link("/auth/verify")
@@ -151,7 +152,7 @@ def test_sign_up_mails_a_link_that_only_a_post_uses_and_only_once(stack, new_use
     # Opening the link (a mail scanner does) shows a form and changes nothing.
     for _ in range(2):
         page = mail_link_form(user, link, "/auth/verify")
-    assert user_row(stack, address)["email_verified_at"] is None, "GET of the verify link verified the address"
+    assert user_row(stack, address) is None, "GET of the verify link made the account"
     assert not signed_in(user), "GET of the verify link signed the browser in"
 
     before = user.sid
@@ -191,8 +192,8 @@ def test_sign_up_with_a_registered_email_looks_the_same_and_warns_the_owner(stac
     assert "/auth/verify" not in paths
     assert len([m for m in mailbox.to(owner.email) if CONFIRM in m.subject]) == 1, "the owner got a second confirm mail"
 
-    assert users_count(stack) == count + 1, "the sign-up with a registered email made a user (or the fresh one did not)"
-    assert user_row(stack, fresh_email) is not None
+    assert users_count(stack) == count, "a sign-up made a user before its address was proven"
+    assert user_row(stack, fresh_email) is None
     assert int(stack.psql("select count(*) from users where lower(username) = lower(:'v1')", taken_name)) == 0
     # The owner's password is still theirs; the one typed at the second sign-up does nothing.
     b = new_user()
@@ -216,7 +217,7 @@ def test_signing_up_again_before_confirming_sends_a_fresh_confirm_mail(stack, ne
     check_email_page(sign_up(new_user(), address, unique_username("again")), "second sign-up")
     mailbox.wait_for(address, CONFIRM, count=2)
     mailbox.none_for(address, wait=1.0, subject_contains=SOMEONE_TRIED)
-    assert int(stack.psql("select count(*) from users where lower(email) = lower(:'v1')", address)) == 1
+    assert int(stack.psql("select count(*) from mail_tokens where lower(email) = lower(:'v1')", address)) == 2
 
 
 def test_whoever_signed_up_first_with_my_address_cannot_sign_in_after_i_confirm(stack, new_user, mailbox):
@@ -237,7 +238,9 @@ def test_fullwidth_username_is_stored_in_ascii(stack, new_user, mailbox):
     plain = unique_username("wide").lower()
     wide = "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in plain)
     address = unique_email("wide")
-    check_email_page(sign_up(new_user(), address, wide), "fullwidth username")
+    user = new_user()
+    check_email_page(sign_up(user, address, wide), "fullwidth username")
+    assert verify_from_mail(user, mailbox, address).status_code == 303
     assert user_row(stack, address)["username"] == plain
 
 

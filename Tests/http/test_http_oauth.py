@@ -282,7 +282,12 @@ def test_a_signed_in_user_links_an_identity(account, new_user, oauth, provider):
     acct = account()
     new_identity(oauth, provider)  # a different email than the account's
     r = oauth.sign_in_with(acct.user, provider, page="/settings/account")
-    assert r.status_code == 303, f"linking callback: {r.status_code}\n{r.text[:300]}"
+    # A new way into an account is added only after its owner says yes, signed in or not.
+    assert r.status_code == 200 and parse_html(r.text).by_id("link-consent") is not None, \
+        f"linking callback: {r.status_code}\n{r.text[:300]}"
+    r = submit_form(acct.user, r.text, "/auth/link")
+    assert r.status_code == 303 and urlsplit(r.headers["Location"]).path == "/settings/account", \
+        f"POST /auth/link: {r.status_code} {r.headers.get('Location')}"
     assert signed_in_username(acct.user) == acct.username, "linking switched the browser to another account"
 
     elsewhere = new_user()

@@ -14,6 +14,18 @@ enum AccountFlow {
         ctx.announceAfterCommit(moved)
     }
 
+    /// The account's address was just proven (see UserStore.prove).
+    static func prove(_ ctx: RequestContext, _ userID: String, on conn: PostgresConnection) throws {
+        ctx.announceAfterCommit(try UserStore(database: ctx.services.database).prove(userID, on: conn))
+    }
+
+    /// Deletes the account, first ending its sessions and their say over room seats (the
+    /// seats stay in their rooms, detached). Returns what was deleted, for its avatar file.
+    static func delete(_ ctx: RequestContext, _ userID: String, on conn: PostgresConnection) throws -> Account? {
+        ctx.announceAfterCommit(try AccountSessions.endOthers(userID: userID, keep: nil, on: conn))
+        return try UserStore(database: ctx.services.database).delete(userID, on: conn)
+    }
+
     /// Where to go after signing in: a local path only. Anything that a browser could read as
     /// another host (`//evil`, `/\\evil`, schemes, encoded slashes, controls) becomes /me.
     static func safeNext(_ raw: String?) -> String {
@@ -36,10 +48,12 @@ enum AccountFlow {
         do { try ctx.services.passwords.check(password); return nil } catch { return error.description }
     }
 
-    /// Refuses when the client address has too many recent failures or mail requests.
-    static func checkAddress(_ ctx: RequestContext, _ kind: String, limit: Int) throws {
-        let key = Throttle.addressKey(kind, address: ctx.request.remoteAddress)
-        if let wait = ctx.services.throttle.blocked(key, limit: limit) { throw ClientError.tooManyRequests(retryAfter: wait) }
+    /// Refuses (429) when `key` has used up `limit`, else counts this attempt against it. Done
+    /// before any expensive work, so a refused request costs a flood nothing but a Redis call.
+    static func spend(_ ctx: RequestContext, _ key: String, limit: Int) throws {
+        let throttle = ctx.services.throttle
+        if let wait = throttle.blocked(key, limit: limit) { throw ClientError.tooManyRequests(retryAfter: wait) }
+        throttle.count(key)
     }
 
     /// The signed-in user of a `user` route (the gate let only them in; this keeps handlers honest).
@@ -62,9 +76,14 @@ enum AccountFlow {
     static func confirmPassword(_ ctx: RequestContext, _ account: Account, hash: String, given: String) throws -> Bool {
         let throttle = ctx.services.throttle
         let key = Throttle.accountKey("login", email: account.email)
-        if let wait = throttle.blocked(key, limit: Throttle.Limit.accountFailures) { throw ClientError.tooManyRequests(retryAfter: wait) }
-        if ctx.services.hasher.verify(given, against: hash) { return true }
+        let addressKey = Throttle.addressKey("login", address: ctx.request.remoteAddress)
+        if let wait = throttle.blocked(key, limit: Throttle.Limit.accountFailures)
+            ?? throttle.blocked(addressKey, limit: Throttle.Limit.addressFailures) {
+            throw ClientError.tooManyRequests(retryAfter: wait)
+        }
+        if try ctx.services.passwordWork.verify(String(given.prefix(PasswordPolicy.lengthRange.upperBound * 4)), against: hash) { return true }
         throttle.count(key)
+        throttle.count(addressKey)
         return false
     }
 

@@ -10,9 +10,31 @@ enum AccountMail {
     static let passwordChangedSubject = "Your Pomopomo password was changed"
     static let deleteSubject = "Confirm deleting your Pomopomo account"
 
+    /// What someone asked us to mail an address.
+    enum Request {
+        /// A sign-up: the name, the password's hash and the browser that typed it travel in the link.
+        case signUp(username: String, passwordHash: String?, session: [UInt8]?)
+        case magic
+        case reset
+
+        var purpose: String {
+            switch self {
+            case .signUp: return "signup"
+            case .magic: return "magic"
+            case .reset: return "reset"
+            }
+        }
+    }
+
     /// Records a request; the job answers it. The same single INSERT whatever the address.
-    static func request(_ purpose: String, email: String, passwordHash: String? = nil, on conn: PostgresConnection) throws {
-        try conn.query("INSERT INTO mail_requests (email, purpose, password_hash) VALUES ($1, $2, $3)", [email, purpose, passwordHash])
+    static func request(_ request: Request, email: String, on conn: PostgresConnection) throws {
+        var (username, hash, session): (String?, String?, ByteA?) = (nil, nil, nil)
+        if case .signUp(let name, let passwordHash, let browser) = request {
+            (username, hash, session) = (name, passwordHash, browser.map { ByteA($0) })
+        }
+        try conn.query("""
+            INSERT INTO mail_requests (email, purpose, password_hash, username, session_hash) VALUES ($1, $2, $3, $4, $5)
+            """, [email, request.purpose, hash, username, session])
     }
 
     /// Answers pending requests (SKIP LOCKED, so responders share the work); returns how many.
@@ -21,18 +43,18 @@ enum AccountMail {
             let rows = try conn.query("""
                 DELETE FROM mail_requests WHERE id IN (
                     SELECT id FROM mail_requests ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
-                RETURNING email, purpose, password_hash
+                RETURNING email, purpose, password_hash, username, session_hash
                 """, [limit])
             let users = UserStore(database: services.database)
             let base = services.config.baseURL
             for row in rows {
-                // No account: nothing is sent (we do not mail strangers on a stranger's say-so).
-                guard let account = try users.find(email: row.string(0), on: conn) else { continue }
-                switch row.string(1) {
-                case "signup" where !account.emailVerified:
-                    let token = try MailToken.issue(.verify, userID: account.id, passwordHash: row[2], on: conn)
-                    try Outbox.enqueue(to: account.email, subject: confirmSubject, body: """
-                        Hello \(account.displayName),
+                let account = try users.find(email: row.string(0), on: conn)
+                if row.string(1) == "signup", account?.emailVerified != true, let username = row[3] {
+                    // A new (or never proven) address: the link carries the sign-up.
+                    let token = try MailToken.issueSignUp(email: row.string(0), username: username, passwordHash: row[2],
+                                                          sessionHash: row[4] == nil ? nil : row.bytes(4), on: conn)
+                    try Outbox.enqueue(to: row.string(0), subject: confirmSubject, body: """
+                        Hello \(username),
 
                         Please confirm your email address to finish signing up for Pomopomo:
 
@@ -40,6 +62,11 @@ enum AccountMail {
 
                         The link works once, for 24 hours. If you did not sign up, ignore this mail.
                         """, on: conn)
+                    continue
+                }
+                // No account: nothing else is sent (we do not mail strangers on a stranger's say-so).
+                guard let account else { continue }
+                switch row.string(1) {
                 case "signup":
                     try Outbox.enqueue(to: account.email, subject: signUpAgainSubject, body: """
                         Hello \(account.displayName),

@@ -21,13 +21,29 @@ struct CurrentUser: Sendable {
 struct AccountSessions {
     let database: PostgresPool
 
-    /// The user of a live session, or nil for a guest, an ended or an expired session.
+    /// A signed-in session ends after this long unused, and after this long whatever happens.
+    static let idleSeconds = 14 * 24 * 3600
+    static let absoluteSeconds = 30 * 24 * 3600
+    /// Use is written back at most this often, so reading who is signed in is not a write.
+    static let touchSeconds = 3600
+
+    /// Which signed-in sessions are still good: not signed out, not idle, not too old.
+    static let live = """
+        s.expires_at > now() AND s.last_seen_at > now() - make_interval(secs => \(idleSeconds))
+          AND s.signed_in_at > now() - make_interval(secs => \(absoluteSeconds))
+        """
+
+    /// The user of a live session, or nil for a guest, an ended, idle or expired session.
     func currentUser(_ session: SessionID) throws -> CurrentUser? {
         guard let row = try database.query("""
-            SELECT u.id, u.username, u.display_name, u.email, u.role, u.theme, u.sound_on, u.timezone
+            SELECT u.id, u.username, u.display_name, u.email, u.role, u.theme, u.sound_on, u.timezone,
+                   s.last_seen_at < now() - make_interval(secs => \(Self.touchSeconds))
             FROM sessions s JOIN users u ON u.id = s.user_id
-            WHERE s.id_hash = $1 AND s.expires_at > now()
+            WHERE s.id_hash = $1 AND \(Self.live)
             """, [ByteA(session.hash)]).first else { return nil }
+        if row.bool(8) {
+            try database.query("UPDATE sessions SET last_seen_at = now() WHERE id_hash = $1", [ByteA(session.hash)])
+        }
         return CurrentUser(id: row.string(0), username: row.string(1), displayName: row.string(2), email: row.string(3),
                            role: row.string(4), theme: row.string(5), soundOn: row.bool(6), timezone: row.string(7))
     }
@@ -44,7 +60,7 @@ struct AccountSessions {
         try conn.query("""
             INSERT INTO sessions (id_hash, user_id, user_agent, signed_in_at, expires_at)
             VALUES ($1, $2, $3, now(), now() + make_interval(secs => $4))
-            """, [ByteA(fresh.hash), userID, String(userAgent.prefix(300)), SessionID.lifetimeSeconds])
+            """, [ByteA(fresh.hash), userID, String(userAgent.prefix(300)), Self.absoluteSeconds])
         // Guest seats (and this account's own) come along; another account's seats, when someone
         // else was signed in on this browser, stay with that account.
         var rooms = Set(try conn.query("""
@@ -65,8 +81,47 @@ struct AccountSessions {
         return (fresh, moved)
     }
 
-    func signOut(_ session: SessionID) throws {
-        try database.query("DELETE FROM sessions WHERE id_hash = $1", [ByteA(session.hash)])
+    /// Ending a session ends its cookie's authority over room seats too: each seat it held gets
+    /// a random session hash that no cookie has. The seats still belong to the account, so they
+    /// come back at its next sign-in (see `signIn`). Returns the rooms to announce after commit.
+    private static let detachSeats = """
+        UPDATE participants p SET session_hash = sha256(convert_to(gen_random_uuid()::text, 'UTF8'))
+        FROM ended WHERE p.session_hash = ended.id_hash RETURNING p.room_id
+        """
+
+    private static func ended(_ rows: PostgresRows, on conn: PostgresConnection) throws -> [(channel: String, version: Int)] {
+        try Set(rows.map { $0.string(0) }).sorted().map { ("room:\($0)", try RoomStore.bump($0, parts: [.personal], on: conn)) }
+    }
+
+    /// Signs this browser's session out.
+    static func signOut(_ session: SessionID, on conn: PostgresConnection) throws -> [(channel: String, version: Int)] {
+        try ended(conn.query("WITH ended AS (DELETE FROM sessions WHERE id_hash = $1 RETURNING id_hash) " + detachSeats,
+                             [ByteA(session.hash)]), on: conn)
+    }
+
+    /// Ends one of my sessions by its public id; nil when it is not mine (or gone).
+    static func end(userID: String, publicID: String, on conn: PostgresConnection) throws -> [(channel: String, version: Int)]? {
+        guard try conn.query("SELECT 1 FROM sessions WHERE user_id = $1 AND public_id = $2", [userID, publicID]).count == 1 else { return nil }
+        return try ended(conn.query("""
+            WITH ended AS (DELETE FROM sessions WHERE user_id = $1 AND public_id = $2 RETURNING id_hash)
+            """ + detachSeats, [userID, publicID]), on: conn)
+    }
+
+    /// Ends every session of the account but `keep` (nil: all of them).
+    static func endOthers(userID: String, keep: SessionID?, on conn: PostgresConnection) throws -> [(channel: String, version: Int)] {
+        try ended(conn.query("""
+            WITH ended AS (DELETE FROM sessions WHERE user_id = $1 AND id_hash IS DISTINCT FROM $2 RETURNING id_hash)
+            """ + detachSeats, [userID, keep.map { ByteA($0.hash) }]), on: conn)
+    }
+
+    /// Ends signed-in sessions past their idle or absolute limit (they already sign nobody in;
+    /// this takes their say over room seats too).
+    static func endLapsed(on conn: PostgresConnection) throws -> [(channel: String, version: Int)] {
+        try ended(conn.query("""
+            WITH ended AS (DELETE FROM sessions WHERE user_id IS NOT NULL
+                AND (last_seen_at < now() - make_interval(secs => $1) OR signed_in_at < now() - make_interval(secs => $2))
+                RETURNING id_hash)
+            """ + detachSeats, [idleSeconds, absoluteSeconds]), on: conn)
     }
 
     struct Listed {
@@ -81,68 +136,10 @@ struct AccountSessions {
         try database.query("""
             SELECT public_id, user_agent, extract(epoch FROM coalesce(signed_in_at, created_at))::float8,
                    extract(epoch FROM last_seen_at)::float8, id_hash = $2
-            FROM sessions WHERE user_id = $1 AND expires_at > now() ORDER BY last_seen_at DESC
+            FROM sessions s WHERE user_id = $1 AND \(Self.live) ORDER BY last_seen_at DESC
             """, [userID, ByteA(current.hash)]).map {
             Listed(publicID: $0.string(0), userAgent: $0.string(1), signedInAt: Double($0.string(2)) ?? 0,
                    lastSeenAt: Double($0.string(3)) ?? 0, isCurrent: $0.bool(4))
         }
-    }
-
-    /// Ends one of my sessions by its public id; false when it is not mine (or gone).
-    func end(userID: String, publicID: String) throws -> Bool {
-        try database.query("DELETE FROM sessions WHERE user_id = $1 AND public_id = $2", [userID, publicID]).affectedRows == 1
-    }
-
-    /// Ends every session of the account but `keep` (nil: all of them).
-    @discardableResult
-    func endOthers(userID: String, keep: SessionID?, on conn: PostgresConnection? = nil) throws -> Int {
-        let sql = "DELETE FROM sessions WHERE user_id = $1 AND id_hash IS DISTINCT FROM $2"
-        let params: [any PostgresBindable] = [userID, keep.map { ByteA($0.hash) }]
-        return try (conn.map { try $0.query(sql, params) } ?? database.query(sql, params)).affectedRows
-    }
-}
-
-/// Single-use, short-lived links sent by mail. The token is 256 random bits; only its SHA-256
-/// is stored, so the database cannot be used to forge a link.
-enum MailToken {
-    enum Purpose: String { case verify, magic, reset, delete }
-
-    static func lifetime(_ purpose: Purpose) -> Int {
-        switch purpose {
-        case .verify: return 24 * 3600
-        case .magic: return 15 * 60
-        case .reset, .delete: return 3600
-        }
-    }
-
-    static func issue(_ purpose: Purpose, userID: String, passwordHash: String? = nil, on conn: PostgresConnection) throws -> String {
-        let token = Base64URL.encode(Sodium.randomBytes(32))
-        try conn.query("""
-            INSERT INTO mail_tokens (token_hash, user_id, purpose, expires_at, password_hash)
-            VALUES ($1, $2, $3, now() + make_interval(secs => $4), $5)
-            """, [ByteA(Sodium.sha256(Array(token.utf8))), userID, purpose.rawValue, lifetime(purpose), passwordHash])
-        return token
-    }
-
-    /// The account a still-valid token belongs to, without using it (for the page a link opens).
-    static func peek(_ token: String, _ purpose: Purpose, database: PostgresPool) throws -> String? {
-        guard isWellFormed(token) else { return nil }
-        return try database.query("""
-            SELECT user_id FROM mail_tokens WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > now()
-            """, [ByteA(Sodium.sha256(Array(token.utf8))), purpose.rawValue]).first?.string(0)
-    }
-
-    /// Uses the token up and returns its account; nil when unknown, used, expired or for
-    /// another purpose. Two clicks at once: the row lock lets one win.
-    static func consume(_ token: String, _ purpose: Purpose, on conn: PostgresConnection) throws -> (userID: String, passwordHash: String?)? {
-        guard isWellFormed(token) else { return nil }
-        return try conn.query("""
-            UPDATE mail_tokens SET used_at = now()
-            WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > now() RETURNING user_id, password_hash
-            """, [ByteA(Sodium.sha256(Array(token.utf8))), purpose.rawValue]).first.map { ($0.string(0), $0[1]) }
-    }
-
-    static func isWellFormed(_ token: String) -> Bool {
-        token.utf8.count == 43 && Base64URL.decode(token)?.count == 32
     }
 }

@@ -17,7 +17,15 @@ enum OAuthHandlers {
         return provider
     }
 
-    /// POST /auth/{provider}: off to the provider.
+    /// A page with "Continue with …" forms: its CSP lets those forms lead on to the providers.
+    static func allowingProviderForms(_ outcome: Outcome, _ ctx: RequestContext) -> Outcome {
+        guard case .response(var response) = outcome else { return outcome }
+        response.formActionOrigins = ctx.services.config.oauth.map(\.authorizeOrigin)
+        return .response(response)
+    }
+
+    /// POST /auth/{provider}: off to the provider. A POST with the CSRF token, so no other site
+    /// can start a sign-in (or a link to a signed-in account) in someone's browser.
     static let start: Handler = { ctx in
         let provider = try provider(ctx)
         let state = Base64URL.encode(Sodium.randomBytes(32))
@@ -61,32 +69,31 @@ enum OAuthHandlers {
             try AccountFlow.signIn(ctx, userID: known, on: conn)
             return .response(.redirect(to: "/me"))
         }
-        if let user = try ctx.user {
-            try link(provider, identity, to: user.id, on: conn)
-            return .response(.redirect(to: "/settings/account"))
-        }
         let email = identity.email.flatMap { try? EmailAddress(validating: $0) }
+        // An address the provider has not verified is only a claim: it never makes, finds or
+        // proves an account.
+        let provenEmail = identity.emailVerified ? email : nil
+        if let user = try ctx.user, let account = try users.find(id: user.id, on: conn) {
+            // A new way into a signed-in account is added only after its owner says yes.
+            return try consent(ctx, provider, identity, account: account, email: provenEmail, on: conn)
+        }
         if let email, let existing = try users.find(email: email.value, on: conn) {
-            guard identity.emailVerified else {
+            guard provenEmail != nil else {
                 throw ClientError.badRequest("An account already uses \(email.value), and \(provider.label) has not verified that address, so we cannot connect them. Sign in to that account first, then connect \(provider.label) from your settings.")
             }
-            // The person must say yes before a new way into an existing account is added.
-            let pending = Base64URL.encode(Sodium.randomBytes(32))
-            try OAuthStore.awaitConsent(pending: pending, session: ctx.session, provider: provider.kind, userID: existing.id,
-                                        subject: identity.subject, email: email.value, on: conn)
-            return Views.page("link_consent", title: "Link \(provider.label)?", [
-                "provider": .text(provider.label), "email": .text(existing.email), "username": .text(existing.username), "pending": .text(pending),
-            ], ctx: ctx)
+            return try consent(ctx, provider, identity, account: existing, email: provenEmail, on: conn)
         }
         guard let email else {
             throw ClientError.badRequest("\(provider.label) did not share an email address with us. Make one visible to apps there, or sign up with email.")
         }
+        guard let provenEmail else {
+            throw ClientError.badRequest("\(provider.label) has not verified \(email.value), so we cannot make an account for it. Verify the address at \(provider.label) and try again, or sign up with email.")
+        }
         let fallback = try Username(validating: "focus-" + String(UUID().uuidString.prefix(8)).lowercased())
-        let base = Username.suggestion(from: identity.login ?? "") ?? Username.suggestion(from: String(email.value.split(separator: "@")[0])) ?? fallback
+        let base = Username.suggestion(from: identity.login ?? "") ?? Username.suggestion(from: String(provenEmail.value.split(separator: "@")[0])) ?? fallback
         let username = try users.freeUsername(from: base, on: conn)
         let display = (identity.name.flatMap { try? DisplayName(validating: $0) } ?? (try? DisplayName(validating: username.value)))?.value ?? username.value
-        guard let userID = try users.create(email: email, username: username, displayName: display, passwordHash: nil,
-                                            verified: identity.emailVerified, on: conn) else {
+        guard let userID = try users.create(email: provenEmail, username: username, displayName: display, passwordHash: nil, on: conn) else {
             throw ClientError.badRequest("Signing up with \(provider.label) failed because the account changed meanwhile. Please try again.")
         }
         try link(provider, identity, to: userID, on: conn)
@@ -94,21 +101,39 @@ enum OAuthHandlers {
         return .response(.redirect(to: "/me"))
     }
 
+    /// The consent page: "Link {provider} to {account}?". `email` is the provider-verified
+    /// address, kept with the pending link; it proves the account's address if it is the same.
+    static func consent(_ ctx: RequestContext, _ provider: OAuthProvider, _ identity: OAuthProvider.Identity, account: Account,
+                        email: EmailAddress?, on conn: PostgresConnection) throws -> Outcome {
+        let pending = Base64URL.encode(Sodium.randomBytes(32))
+        try OAuthStore.awaitConsent(pending: pending, session: ctx.session, provider: provider.kind, userID: account.id,
+                                    subject: identity.subject, email: email?.value, on: conn)
+        return Views.page("link_consent", title: "Link \(provider.label)?", [
+            "provider": .text(provider.label), "email": .text(account.email), "username": .text(account.username), "pending": .text(pending),
+        ], ctx: ctx)
+    }
+
     static func link(_ provider: OAuthProvider, _ identity: OAuthProvider.Identity, to userID: String, on conn: PostgresConnection) throws {
         try OAuthStore.link(provider: provider.kind.rawValue, subject: identity.subject, email: identity.email, to: userID, on: conn)
     }
 
-    /// POST /auth/link: the consent page's "Link and sign in".
+    /// POST /auth/link: the consent page's "Link and sign in". A provider-verified address that
+    /// is the account's own proves it, which ends whatever was set up on it before (see
+    /// UserStore.prove); the identity is linked after that, so it survives.
     static let link: Handler = { ctx in
         let pending = try ctx.field("pending")
         guard MailToken.isWellFormed(pending) else { throw invalidState }
         return try ctx.services.database.transaction { conn in
             guard let consent = try OAuthStore.takeConsent(pending: pending, session: ctx.session, on: conn) else { throw invalidState }
             let userID = consent.userID
+            let users = UserStore(database: ctx.services.database)
+            let linkingOwnAccount = try ctx.user?.id == userID
+            if let proven = consent.email, let account = try users.find(id: userID, on: conn), account.email.lowercased() == proven.lowercased() {
+                try AccountFlow.prove(ctx, userID, on: conn)
+            }
             try OAuthStore.link(provider: consent.provider, subject: consent.subject, email: consent.email, to: userID, on: conn)
-            try UserStore(database: ctx.services.database).confirmByProvider(userID, on: conn)
             try AccountFlow.signIn(ctx, userID: userID, on: conn)
-            return .response(.redirect(to: "/me"))
+            return .response(.redirect(to: linkingOwnAccount ? "/settings/account" : "/me"))
         }
     }
 }

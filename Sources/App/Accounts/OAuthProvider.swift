@@ -54,6 +54,13 @@ public struct OAuthProvider: Sendable {
     func redirectURI(baseURL: String) -> String { "\(baseURL)/auth/\(kind.rawValue)/callback" }
 
     /// Where the browser goes to sign in; `challenge` is BASE64URL(SHA-256(verifier)).
+    /// scheme://host[:port] of the authorization page, for the CSP of pages with its form.
+    var authorizeOrigin: String {
+        guard let schemeEnd = authorizeURL.range(of: "://") else { return authorizeURL }
+        let host = authorizeURL[schemeEnd.upperBound...].split(separator: "/", maxSplits: 1).first.map(String.init) ?? ""
+        return String(authorizeURL[..<schemeEnd.upperBound]) + host
+    }
+
     func authorizationURL(baseURL: String, state: String, challenge: String) -> String {
         let query = [("response_type", "code"), ("client_id", clientID), ("redirect_uri", redirectURI(baseURL: baseURL)),
                      ("scope", scope), ("state", state), ("code_challenge", challenge), ("code_challenge_method", "S256")]

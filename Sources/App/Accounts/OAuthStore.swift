@@ -27,7 +27,7 @@ struct OAuthStore {
 
     /// Keeps a provider's answer until the person agrees to link it to `userID`.
     static func awaitConsent(pending: String, session: SessionID, provider: OAuthProvider.Kind, userID: String, subject: String,
-                             email: String, on conn: PostgresConnection) throws {
+                             email: String?, on conn: PostgresConnection) throws {
         try conn.query("""
             INSERT INTO oauth_flows (state_hash, session_hash, provider, verifier, link_user_id, subject, email, expires_at)
             VALUES ($1, $2, $3, '', $4, $5, $6, now() + make_interval(secs => $7))

@@ -30,6 +30,8 @@ public enum Outbox {
     /// fails is retried with growing pauses (up to a day), and its body is blanked once sent so
     /// the links in it do not linger in the database.
     static func sendDue(services: Services, limit: Int = 20) throws -> Int {
+        // Nowhere to send it: the mail waits in the outbox until a mail server is configured.
+        guard services.config.smtp != nil || services.config.mailLog else { return 0 }
         var sent = 0
         for _ in 0..<limit {
             let more = try services.database.transaction { conn -> Bool in
@@ -60,10 +62,15 @@ public enum Outbox {
         try deliver(config: services.config, logger: services.logger, to: to, subject: subject, body: body)
     }
 
-    /// One message straight to the mail server (or the log when none is configured).
+    struct NoMailServer: Error, CustomStringConvertible {
+        var description: String { "no POMOPOMO_SMTP_HOST is set (and POMOPOMO_MAIL_LOG=1 is not)" }
+    }
+
+    /// One message straight to the mail server, or to the log when POMOPOMO_MAIL_LOG=1 asks for
+    /// that (development only: the links in it are live).
     public static func deliver(config: Config, logger: Logger, to: String, subject: String, body: String) throws {
         guard let smtp = config.smtp else {
-            // No mail server configured (`make run`): the log is the mailbox.
+            guard config.mailLog else { throw NoMailServer() }
             logger.info("mail", metadata: ["to": "\(to)", "subject": "\(subject)", "body": "\(body)"])
             return
         }

@@ -6,7 +6,9 @@ import Web
 enum ProfileHandlers {
     /// GET /u/{username}
     static let show: Handler = { ctx in
-        guard let account = try UserStore(database: ctx.services.database).find(username: ctx.request.parameter("username")) else {
+        // An account whose address was never proven has no public face: its profile is absent.
+        guard let account = try UserStore(database: ctx.services.database).find(username: ctx.request.parameter("username")),
+              account.emailVerified else {
             throw ClientError.notFound("There is no one with this username.")
         }
         let viewer = try ctx.user

@@ -19,7 +19,9 @@ enum SessionHandlers {
     /// POST /settings/sessions/end-others
     static let endOthers: Handler = { ctx in
         let user = try AccountFlow.signedInUser(ctx)
-        try AccountSessions(database: ctx.services.database).endOthers(userID: user.id, keep: ctx.session)
+        ctx.announceAfterCommit(try ctx.services.database.transaction { conn in
+            try AccountSessions.endOthers(userID: user.id, keep: ctx.session, on: conn)
+        })
         return .response(.redirect(to: "/settings/sessions"))
     }
 
@@ -27,9 +29,12 @@ enum SessionHandlers {
     static let end: Handler = { ctx in
         let user = try AccountFlow.signedInUser(ctx)
         let id = ctx.request.parameter("id")
-        guard id.utf8.count == 32, try AccountSessions(database: ctx.services.database).end(userID: user.id, publicID: id) else {
+        guard id.utf8.count == 32, let moved = try ctx.services.database.transaction({ conn in
+            try AccountSessions.end(userID: user.id, publicID: id, on: conn)
+        }) else {
             throw ClientError.notFound("There is no such session.")
         }
+        ctx.announceAfterCommit(moved)
         return .response(.redirect(to: "/settings/sessions"))
     }
 }
@@ -48,7 +53,8 @@ enum AccountHandlers {
             }),
         ]
         if let error { context["error"] = .text(error) }
-        return Views.page("settings_account", title: "Your account", context, ctx: ctx, status: error == nil ? .ok : .unprocessableEntity)
+        return OAuthHandlers.allowingProviderForms(Views.page("settings_account", title: "Your account", context, ctx: ctx,
+                                                              status: error == nil ? .ok : .unprocessableEntity), ctx)
     }
 
     /// GET /settings/export.json
@@ -70,7 +76,7 @@ enum AccountHandlers {
         guard try AccountFlow.confirmPassword(ctx, account, hash: hash, given: try ctx.field("password")) else {
             return try accountPage(ctx, error: "That password is not right, so nothing was deleted.")
         }
-        let deleted = try services.database.transaction { conn in try UserStore(database: services.database).delete(account.id, on: conn) }
+        let deleted = try services.database.transaction { conn in try AccountFlow.delete(ctx, account.id, on: conn) }
         if let file = deleted?.avatarFile { Avatars.remove(file, services: services) }
         ctx.signedOut()
         return .response(.redirect(to: "/"))

@@ -13,13 +13,14 @@ enum SignInHandlers {
         context["providers"] = .list(ctx.services.config.oauth.map { ["kind": .text($0.kind.rawValue), "label": .text($0.label)] })
         context["has_providers"] = .bool(!ctx.services.config.oauth.isEmpty)
         if let error { context["error"] = .text(error) }
-        return Views.page("login", title: "Sign in", context, ctx: ctx, status: error == nil ? .ok : status)
+        return OAuthHandlers.allowingProviderForms(Views.page("login", title: "Sign in", context, ctx: ctx, status: error == nil ? .ok : status), ctx)
     }
 
     static let wrongCredentials = "The email or password is not right."
 
     /// POST /login. An unknown email costs the same Argon2id verification as a wrong password,
-    /// and gets the same answer.
+    /// and gets the same answer. The throttles are checked, and this attempt counted, before the
+    /// hash runs.
     static let submit: Handler = { ctx in
         let (emailText, password) = (try ctx.field("email"), try ctx.field("password"))
         guard let email = try? EmailAddress(validating: emailText) else { return page(ctx, error: wrongCredentials) }
@@ -30,25 +31,29 @@ enum SignInHandlers {
             ?? services.throttle.blocked(addressKey, limit: Throttle.Limit.addressFailures) {
             throw ClientError.tooManyRequests(retryAfter: wait)
         }
+        try AccountFlow.spend(ctx, Throttle.addressKey("login-try", address: ctx.request.remoteAddress), limit: Throttle.Limit.addressAttempts)
         let users = UserStore(database: services.database)
         let account = try users.find(email: email.value)
-        let valid = services.hasher.verify(String(password.prefix(PasswordPolicy.lengthRange.upperBound * 4)),
-                                           against: account?.passwordHash ?? services.dummyHash)
-        guard let account, valid, account.passwordHash != nil else {
+        // Before confirming, the password lives in the pending sign-up's link, not in an account.
+        let pending = account == nil ? try MailToken.pendingSignUp(email: email.value, database: services.database) : nil
+        let given = String(password.prefix(PasswordPolicy.lengthRange.upperBound * 4))
+        let valid = try services.passwordWork.verify(given, against: account?.passwordHash ?? pending?.passwordHash ?? services.dummyHash)
+        guard valid, let account, let hash = account.passwordHash, account.emailVerified else {
+            if valid, account == nil, let pending, let username = pending.username {
+                // Only someone with the right password learns this, so it leaks nothing.
+                try services.database.transaction { conn in
+                    try AccountMail.request(.signUp(username: username, passwordHash: pending.passwordHash, session: ctx.session.hash),
+                                            email: email.value, on: conn)
+                }
+                return page(ctx, error: "Please confirm your email address first: we have sent you a new link.")
+            }
             services.throttle.count(accountKey)
             services.throttle.count(addressKey)
             return page(ctx, error: wrongCredentials)
         }
-        guard account.emailVerified else {
-            // Only someone with the right password learns this, so it leaks nothing.
-            try services.database.transaction { conn in
-                try AccountMail.request("signup", email: account.email, passwordHash: account.passwordHash, on: conn)
-            }
-            return page(ctx, error: "Please confirm your email address first: we have sent you a new link.")
-        }
         try services.database.transaction { conn in
-            if services.hasher.needsRehash(account.passwordHash!) {
-                try users.setPassword(account.id, hash: try services.hasher.hash(password), on: conn)
+            if services.passwordWork.needsRehash(hash) {
+                try users.setPassword(account.id, hash: try services.passwordWork.hash(password), on: conn)
             }
             try AccountFlow.signIn(ctx, userID: account.id, on: conn)
         }
@@ -58,14 +63,16 @@ enum SignInHandlers {
 
     /// POST /login/magic
     static let requestMagicLink: Handler = { ctx in
-        try MailRequests.submit(ctx, purpose: "magic", what: "If an account uses this address, we sent it a sign-in link. It works once, for 15 minutes.") {
+        try MailRequests.submit(ctx, request: .magic, what: "If an account uses this address, we sent it a sign-in link. It works once, for 15 minutes.") {
             page(ctx, error: $0)
         }
     }
 
-    /// POST /logout: the session row goes, so this cookie (or a copy of it) is a guest from now on.
+    /// POST /logout: the session row goes, so this cookie (or a copy of it) is a guest from now
+    /// on, with no say over the room seats it held.
     static let signOut: Handler = { ctx in
-        try AccountSessions(database: ctx.services.database).signOut(ctx.session)
+        let moved = try ctx.services.database.transaction { conn in try AccountSessions.signOut(ctx.session, on: conn) }
+        ctx.announceAfterCommit(moved)
         ctx.signedOut()
         return .response(.redirect(to: "/"))
     }
@@ -74,7 +81,7 @@ enum SignInHandlers {
 /// "Mail me a link" forms (magic link, password reset): validated, throttled by address and by
 /// the address typed, recorded for the mail job, answered alike for every address.
 enum MailRequests {
-    static func submit(_ ctx: RequestContext, purpose: String, what: String, refuse: (String) -> Outcome) throws -> Outcome {
+    static func submit(_ ctx: RequestContext, request: AccountMail.Request, what: String, refuse: (String) -> Outcome) throws -> Outcome {
         let text = try ctx.field("email")
         let email: EmailAddress
         do throws(EmailAddress.Problem) { email = try EmailAddress(validating: text) } catch { return refuse(error.description) }
@@ -87,7 +94,7 @@ enum MailRequests {
         }
         services.throttle.count(addressKey)
         services.throttle.count(accountKey)
-        try services.database.transaction { conn in try AccountMail.request(purpose, email: email.value, on: conn) }
+        try services.database.transaction { conn in try AccountMail.request(request, email: email.value, on: conn) }
         return AccountFlow.checkEmail(ctx, what)
     }
 }

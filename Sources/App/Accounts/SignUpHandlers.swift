@@ -13,8 +13,9 @@ enum SignUpHandlers {
     }
 
     /// POST /signup: validates, then answers "check your email" whether or not the address is
-    /// new. A new address gets an unconfirmed account; the mail job sends a confirmation link
-    /// to a new address and a "you already have an account" note to a known one.
+    /// known. Nothing is created here: the mail job sends a new address a confirmation link that
+    /// carries the sign-up (see MailToken.issueSignUp), and a known one a "you already have an
+    /// account" note. The account is made when the link is used, by whoever proves the address.
     static let submit: Handler = { ctx in
         let (emailText, usernameText, password) = (try ctx.field("email"), try ctx.field("username"), try ctx.field("password"))
         let email: EmailAddress
@@ -22,22 +23,19 @@ enum SignUpHandlers {
         do throws(EmailAddress.Problem) { email = try EmailAddress(validating: emailText) } catch { return page(ctx, error: error.description) }
         do throws(Username.Problem) { username = try Username(validating: usernameText) } catch { return page(ctx, error: error.description) }
         if let problem = AccountFlow.passwordProblem(ctx, password) { return page(ctx, error: problem) }
-        try AccountFlow.checkAddress(ctx, "signup", limit: Throttle.Limit.addressMails)
-        // Hashing comes before anything that depends on whether the address exists.
-        let hash = try ctx.services.hasher.hash(password)
+        // Counted before the hash, so refused and failing attempts cost a flood its budget too.
+        try AccountFlow.spend(ctx, Throttle.addressKey("signup", address: ctx.request.remoteAddress), limit: Throttle.Limit.addressMails)
+        try AccountFlow.spend(ctx, Throttle.accountKey("mail", email: email.value), limit: Throttle.Limit.accountMails)
         let users = UserStore(database: ctx.services.database)
-        let taken: Bool = try ctx.services.database.transaction { conn in
-            // A taken name is refused whoever holds it, so the reply never links a name to an address.
-            if try users.usernameTaken(username, on: conn) { return true }
-            if try users.find(email: email.value, on: conn) == nil {
-                guard try users.create(email: email, username: username, displayName: username.value, passwordHash: hash,
-                                       verified: false, on: conn) != nil else { return true }
-            }
-            try AccountMail.request("signup", email: email.value, passwordHash: hash, on: conn)
-            return false
+        // Only accounts hold names, and only proven addresses have accounts, so this reply says
+        // nothing about the address typed.
+        if try ctx.services.database.withConnection({ try users.usernameTaken(username, on: $0) }) {
+            return page(ctx, error: "That username is taken. Please choose another.")
         }
-        if taken { return page(ctx, error: "That username is taken. Please choose another.") }
-        ctx.services.throttle.count(Throttle.addressKey("signup", address: ctx.request.remoteAddress))
+        let hash = try ctx.services.passwordWork.hash(password)
+        try ctx.services.database.transaction { conn in
+            try AccountMail.request(.signUp(username: username.value, passwordHash: hash, session: ctx.session.hash), email: email.value, on: conn)
+        }
         return AccountFlow.checkEmail(ctx, "We sent a link to confirm your address. Open it to finish signing up.")
     }
 }

@@ -15,6 +15,8 @@ struct Throttle {
         static let accountFailures = 5
         /// Wrong passwords from one address, whichever accounts.
         static let addressFailures = 20
+        /// Password checks of any outcome from one address (each costs an Argon2id hash).
+        static let addressAttempts = 60
         /// Mails asked for (links, resets, sign-ups) from one address.
         static let addressMails = 30
         /// Mails asked for one account.

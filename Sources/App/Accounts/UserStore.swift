@@ -62,15 +62,16 @@ struct UserStore {
                        [name.key, userID]).count > 0
     }
 
-    /// A new account; nil when the email or username is taken (a unique index decides, so two
-    /// sign-ups at once cannot both win).
-    func create(email: EmailAddress, username: Username, displayName: String, passwordHash: String?, verified: Bool,
+    /// A new account for a proven address; nil when the email or username is taken (a unique
+    /// index decides, so two sign-ups at once cannot both win). Accounts are only ever made for
+    /// addresses proven by a mailed link or a provider, never on a sign-up form's word.
+    func create(email: EmailAddress, username: Username, displayName: String, passwordHash: String?,
                 on conn: PostgresConnection) throws -> String? {
         try conn.query("""
             INSERT INTO users (email, username, display_name, password_hash, email_verified_at)
-            VALUES ($1, $2, $3, $4, CASE WHEN $5 THEN now() END)
+            VALUES ($1, $2, $3, $4, now())
             ON CONFLICT DO NOTHING RETURNING id
-            """, [email.value, username.value, displayName, passwordHash, verified]).first?.string(0)
+            """, [email.value, username.value, displayName, passwordHash]).first?.string(0)
     }
 
     /// A free username starting from `base`: base, base-2, base-3, … (for OAuth sign-ups).
@@ -83,18 +84,17 @@ struct UserStore {
         return try Username(validating: "focus-" + String(UUID().uuidString.prefix(8)).lowercased())
     }
 
-    func markVerified(_ userID: String, on conn: PostgresConnection) throws {
-        try conn.query("UPDATE users SET email_verified_at = coalesce(email_verified_at, now()) WHERE id = $1", [userID])
-    }
-
-    /// A provider vouched for the address. A password set by whoever signed up with it
-    /// unconfirmed is not the owner's, so it goes.
-    func confirmByProvider(_ userID: String, on conn: PostgresConnection) throws {
-        try conn.query("""
-            UPDATE users SET password_hash = CASE WHEN email_verified_at IS NULL THEN NULL ELSE password_hash END,
-                             email_verified_at = coalesce(email_verified_at, now())
-            WHERE id = $1
-            """, [userID])
+    /// The address of `userID` has just been proven (a mailed link was used, or a provider
+    /// vouched for it). If it was not proven before, everything set up on the account before
+    /// this proof was set up by someone who had not shown the address was theirs: the password,
+    /// linked provider identities and signed-in sessions all end. The caller then adds what the
+    /// prover brings (the password they typed, the identity they came with) and signs them in.
+    /// Returns the rooms whose seats lost their sessions, to announce after commit.
+    func prove(_ userID: String, on conn: PostgresConnection) throws -> [(channel: String, version: Int)] {
+        guard try conn.query("SELECT email_verified_at IS NULL FROM users WHERE id = $1 FOR UPDATE", [userID]).first?.bool(0) == true else { return [] }
+        try conn.query("UPDATE users SET password_hash = NULL, email_verified_at = now() WHERE id = $1", [userID])
+        try conn.query("DELETE FROM oauth_identities WHERE user_id = $1", [userID])
+        return try AccountSessions.endOthers(userID: userID, keep: nil, on: conn)
     }
 
     func setPassword(_ userID: String, hash: String, on conn: PostgresConnection) throws {

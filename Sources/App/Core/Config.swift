@@ -27,6 +27,13 @@ public struct Config: Sendable {
     public var uploadsDirectory: String
     /// One common password per line (john-data's list by default), refused at sign-up.
     public var commonPasswordsFile: String
+    /// Argon2id hashes that may run at once in this process, and how many more may wait for a
+    /// slot; past that a request is told to retry (see PasswordWork).
+    public var hashSlots: Int
+    public var hashQueue: Int
+    /// Without SMTP, outgoing mail (links included) is written to the log, but only when asked
+    /// for with POMOPOMO_MAIL_LOG=1 (development); otherwise it waits in the outbox.
+    public var mailLog: Bool
 
     public struct Problem: Error, CustomStringConvertible {
         public let description: String
@@ -59,12 +66,16 @@ public struct Config: Sendable {
         guard baseURL.hasPrefix("http://") || baseURL.hasPrefix("https://") else {
             throw Problem(description: "POMOPOMO_BASE_URL must start with http:// or https://")
         }
+        let mailLog = env["POMOPOMO_MAIL_LOG"] == "1"
+        if mailLog && baseURL.hasPrefix("https://") {
+            throw Problem(description: "POMOPOMO_MAIL_LOG=1 writes sign-in links to the log; it is for development and refused with an https:// POMOPOMO_BASE_URL")
+        }
         // A connect timeout keeps a dead database from holding request threads for minutes.
         let conninfo = database.contains("connect_timeout") ? database : database + " connect_timeout=3"
         return Config(
             databaseURL: conninfo,
             redis: redis,
-            socket: env["POMOPOMO_SOCKET"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp/pomopomo.sock",
+            socket: env["POMOPOMO_SOCKET"].flatMap { $0.isEmpty ? nil : $0 } ?? "/run/pomopomo/pomopomo.sock",
             templatesDirectory: env["POMOPOMO_TEMPLATES"].flatMap { $0.isEmpty ? nil : $0 } ?? "Templates",
             publicDirectory: env["POMOPOMO_PUBLIC"].flatMap { $0.isEmpty ? nil : $0 } ?? "Public",
             secret: secret,
@@ -80,7 +91,10 @@ public struct Config: Sendable {
             mailFrom: env["POMOPOMO_MAIL_FROM"].flatMap { $0.isEmpty ? nil : $0 } ?? "pomopomo@localhost",
             oauth: try OAuthProvider.configured(env),
             uploadsDirectory: env["POMOPOMO_UPLOADS"].flatMap { $0.isEmpty ? nil : $0 } ?? "uploads",
-            commonPasswordsFile: env["POMOPOMO_COMMON_PASSWORDS"].flatMap { $0.isEmpty ? nil : $0 } ?? "/usr/share/john/password.lst"
+            commonPasswordsFile: env["POMOPOMO_COMMON_PASSWORDS"].flatMap { $0.isEmpty ? nil : $0 } ?? "/usr/share/john/password.lst",
+            hashSlots: try int("POMOPOMO_HASH_SLOTS", 2, 1...64),
+            hashQueue: try int("POMOPOMO_HASH_QUEUE", 2, 0...256),
+            mailLog: mailLog
         )
     }
 

@@ -50,7 +50,7 @@ public final class Responder: Sendable {
                 // An admin address answers a wrong method like a missing page to anyone else.
                 if router.routes(matching: request.path).contains(where: { $0.handler.access == .admin }) {
                     let probe = RequestContext(services: services, request: request,
-                                               session: SessionID.from(cookie: request.cookies[SessionID.cookieName]))
+                                               session: SessionID.from(cookie: request.cookies[SessionID.cookieName(secure: services.config.secureCookies)]))
                     ctx = probe
                     _ = try Self.refusal(.admin, probe)
                 }
@@ -59,7 +59,7 @@ public final class Responder: Sendable {
                 request.pathParameters = parameters
                 endpoint = route.handler
             }
-            let session = SessionID.from(cookie: request.cookies[SessionID.cookieName])
+            let session = SessionID.from(cookie: request.cookies[SessionID.cookieName(secure: services.config.secureCookies)])
             let context = RequestContext(services: services, request: request, session: session)
             ctx = context
             if let refusal = try Self.refusal(endpoint.access, context) {
@@ -84,7 +84,7 @@ public final class Responder: Sendable {
         if services.logger.logLevel <= .debug || response.status.code >= 500 {
             let micros = (DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1000
             services.logger.log(level: response.status.code == 503 ? .warning : response.status.code >= 500 ? .error : .debug, "request", metadata: [
-                "id": "\(requestID)", "method": "\(params["REQUEST_METHOD"] ?? "")", "uri": "\(params["REQUEST_URI"] ?? "")",
+                "id": "\(requestID)", "method": "\(params["REQUEST_METHOD"] ?? "")", "uri": "\(LogRedaction.uri(params["REQUEST_URI"] ?? ""))",
                 "status": "\(response.status.code)", "us": "\(micros)",
             ])
         }
@@ -114,18 +114,19 @@ public final class Responder: Sendable {
     /// The session cookie when it is new or changed, and the signed-in hint beside it.
     private func addSessionCookies(_ ctx: RequestContext, to response: inout Response) {
         let secure = services.config.secureCookies
+        let sessionCookie = SessionID.cookieName(secure: secure)
         switch ctx.sessionChange {
         case .signedIn:
-            response.addHeader("Set-Cookie", Cookies.setCookie(name: SessionID.cookieName, value: ctx.session.raw,
-                                                               maxAge: SessionID.lifetimeSeconds, secure: secure))
+            response.addHeader("Set-Cookie", Cookies.setCookie(name: sessionCookie, value: ctx.session.raw,
+                                                               maxAge: AccountSessions.absoluteSeconds, secure: secure))
             response.addHeader("Set-Cookie", Cookies.setCookie(name: RequestContext.signedInHintCookie, value: "1",
-                                                               maxAge: SessionID.lifetimeSeconds, secure: secure))
+                                                               maxAge: AccountSessions.absoluteSeconds, secure: secure))
         case .signedOut:
-            response.addHeader("Set-Cookie", Cookies.setCookie(name: SessionID.cookieName, value: "", maxAge: 0, secure: secure))
+            response.addHeader("Set-Cookie", Cookies.setCookie(name: sessionCookie, value: "", maxAge: 0, secure: secure))
             response.addHeader("Set-Cookie", Cookies.setCookie(name: RequestContext.signedInHintCookie, value: "", maxAge: 0, secure: secure))
         case nil:
             if ctx.session.isNew {
-                response.addHeader("Set-Cookie", Cookies.setCookie(name: SessionID.cookieName, value: ctx.session.raw,
+                response.addHeader("Set-Cookie", Cookies.setCookie(name: sessionCookie, value: ctx.session.raw,
                                                                    maxAge: SessionID.lifetimeSeconds, secure: secure))
             }
             if ctx.hintIsStale {
@@ -175,6 +176,13 @@ public final class Responder: Sendable {
         }
     }
 
+    /// Fields an outage page must not show back: secrets that would then sit in the page, the
+    /// browser's history and any screenshot (passwords, mailed-link tokens, CSRF and link tokens).
+    static func neverShownBack(_ name: String) -> Bool {
+        let lowered = name.lowercased()
+        return lowered == "csrf" || lowered == "token" || lowered == "pending" || lowered.contains("password") || lowered.contains("secret")
+    }
+
     static func errorResponse(_ error: Error, ctx: RequestContext?, services: Services, requestID: String? = nil, path: String? = nil) -> Response {
         let id = requestID ?? ctx?.request.requestID ?? "-"
         let shown = publicError(error, requestID: id, logger: services.logger)
@@ -188,7 +196,7 @@ public final class Responder: Sendable {
         ]
         // On an outage the user's typed text is shown back, so nothing they wrote is lost.
         if status.code == 503, let fields = try? ctx?.form().fields {
-            let kept = fields.filter { $0.name != "csrf" && !$0.value.isEmpty }
+            let kept = fields.filter { !Self.neverShownBack($0.name) && !$0.value.isEmpty }
             if !kept.isEmpty {
                 context["has_kept"] = .bool(true)
                 context["kept"] = .list(kept.map { ["name": .text($0.name), "value": .text($0.value)] })

@@ -77,7 +77,6 @@ enum Routes {
             open("GET", "/auth/delete", MailLinkHandlers.page(.delete)),
             open("POST", "/auth/delete", MailLinkHandlers.confirm(.delete)),
             open("POST", "/auth/link", OAuthHandlers.link),
-            open("GET", "/auth/:provider", OAuthHandlers.start),
             open("POST", "/auth/:provider", OAuthHandlers.start),
             open("GET", "/auth/:provider/callback", OAuthHandlers.callback),
             open("GET", "/u/:username", ProfileHandlers.show),

@@ -19,7 +19,7 @@ public final class Services: Sendable {
     public let hub: LiveHub
     let roomCache: RoomCache
     let passwords: PasswordPolicy
-    let hasher = PasswordHasher.owasp
+    let passwordWork: PasswordWork
     /// Verified against when an email has no account, so a wrong email costs the same time as a
     /// wrong password.
     let dummyHash: String
@@ -43,7 +43,8 @@ public final class Services: Sendable {
             throw Config.Problem(description: "cannot read the common-password list \(config.commonPasswordsFile) (Debian package john-data, or set POMOPOMO_COMMON_PASSWORDS)")
         }
         passwords = PasswordPolicy(commonList: String(decoding: list, as: UTF8.self))
-        dummyHash = try hasher.hash(Base64URL.encode(Sodium.randomBytes(24)))
+        passwordWork = PasswordWork(slots: config.hashSlots, queue: config.hashQueue)
+        dummyHash = try passwordWork.hasher.hash(Base64URL.encode(Sodium.randomBytes(24)))
         throttle = Throttle(redis: redis)
         try FileManager.default.createDirectory(atPath: config.uploadsDirectory, withIntermediateDirectories: true)
     }

@@ -6,6 +6,9 @@ import Web
 /// only by its SHA-256.
 public struct SessionID: Sendable, Equatable {
     public static let cookieName = "pp_sid"
+    /// On https the cookie is `__Host-pp_sid`: browsers then accept it only Secure, for Path=/
+    /// and without a Domain, so a sibling subdomain or a plain-http page cannot plant or shadow it.
+    public static func cookieName(secure: Bool) -> String { secure ? "__Host-" + cookieName : cookieName }
     /// Guests keep their rooms for as long as rooms live, and then some.
     public static let lifetimeSeconds = 90 * 24 * 3600
 
