@@ -123,6 +123,8 @@ set +a
 export POMOPOMO_POLL_HOLD=60
 export POMOPOMO_BASE_URL=$BASE
 export LIBFCGI_OS_CLOSE_POLL_TIMEOUT=0
+# Benchmarks measure serving, not logging.
+export POMOPOMO_NGINX_ACCESS_LOG=off
 # The responders' own periodic clean-up of expired rooms runs 5-10 s after each start and then once a day,
 # so it does not race `pomopomo clean-rooms` in section 7 (which waits until the responder is 15 s old).
 export POMOPOMO_CLEAN_SECONDS=86400

@@ -103,6 +103,11 @@ render() {
 
   snippet=$(<"$POMOPOMO_ROOT/nginx/pomopomo.conf")
   snippet=${snippet//$PUBLIC_PLACEHOLDER/$public}
+  if [ "${POMOPOMO_NGINX_ACCESS_LOG:-on}" = off ]; then
+    snippet=${snippet//access_log \/var\/log\/nginx\/pomopomo.access.log pomopomo_private;/access_log off;}
+  else
+    snippet=${snippet//\/var\/log\/nginx\/pomopomo.access.log/$PREFIX\/access.log}
+  fi
   printf '%s\n' "$snippet" >"$PREFIX/pomopomo.conf"
   # The snippet says `include fastcgi_params;`, which nginx resolves next to the main config file.
   [ -f /etc/nginx/fastcgi_params ] || die "missing /etc/nginx/fastcgi_params; run scripts/deps.sh"

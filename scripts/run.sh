@@ -15,6 +15,8 @@ RESPONDER=web
 export POMOPOMO_BIN=$POMOPOMO_ROOT/.build/release/pomopomo
 # The app builds absolute links (share URLs) from it.
 export POMOPOMO_BASE_URL=${POMOPOMO_BASE_URL:-http://$LISTEN}
+# No mail server here: the responder writes each message (sign-in links included) to its log.
+[ -n "${POMOPOMO_SMTP_HOST:-}" ] || export POMOPOMO_MAIL_LOG=${POMOPOMO_MAIL_LOG:-1}
 
 # Refuse to start a second copy on the same data dir; its cleanup would stop the first one's services.
 if pid=$(read_pid "$DATA_DIR/nginx/nginx.pid") && pid_alive "$pid"; then
