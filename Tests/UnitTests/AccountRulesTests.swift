@@ -214,6 +214,15 @@ struct PasswordWorkTests {
         #expect(work.load.running == 0 && work.load.waiting == 0)
     }
 
+    @Test func hashesPastTheSecondsBudgetAreRefusedUntilItRefills() throws {
+        let work = PasswordWork(hasher: PasswordHasher(opsLimit: 1, memoryLimit: 8 * 1024 * 1024), slots: 4, queue: 0, perSecond: 2)
+        _ = try work.hash("correct horse battery staple")
+        _ = try work.hash("correct horse battery staple")
+        #expect(throws: ClientError.self) { try work.hash("correct horse battery staple") }
+        Thread.sleep(forTimeInterval: 0.6)
+        #expect((try? work.hash("correct horse battery staple")) != nil, "the budget refills over the second")
+    }
+
     @Test func withinTheSlotsEveryoneIsServed() throws {
         let work = PasswordWork(hasher: PasswordHasher(opsLimit: 1, memoryLimit: 8 * 1024 * 1024), slots: 2, queue: 2)
         let hash = try work.hash("correct horse battery staple")

@@ -35,7 +35,8 @@ enum SignInHandlers {
         let users = UserStore(database: services.database)
         let account = try users.find(email: email.value)
         // Before confirming, the password lives in the pending sign-up's link, not in an account.
-        let pending = account == nil ? try MailToken.pendingSignUp(email: email.value, database: services.database) : nil
+        // Looked up whatever the account, so the work done does not depend on whether it exists.
+        let pending = try MailToken.pendingSignUp(email: email.value, database: services.database)
         let given = String(password.prefix(PasswordPolicy.lengthRange.upperBound * 4))
         let valid = try services.passwordWork.verify(given, against: account?.passwordHash ?? pending?.passwordHash ?? services.dummyHash)
         guard valid, let account, let hash = account.passwordHash, account.emailVerified else {

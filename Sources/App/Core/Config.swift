@@ -31,6 +31,8 @@ public struct Config: Sendable {
     /// slot; past that a request is told to retry (see PasswordWork).
     public var hashSlots: Int
     public var hashQueue: Int
+    /// Argon2id hashes that may start per second in this process.
+    public var hashesPerSecond: Int
     /// Without SMTP, outgoing mail (links included) is written to the log, but only when asked
     /// for with POMOPOMO_MAIL_LOG=1 (development); otherwise it waits in the outbox.
     public var mailLog: Bool
@@ -92,8 +94,9 @@ public struct Config: Sendable {
             oauth: try OAuthProvider.configured(env),
             uploadsDirectory: env["POMOPOMO_UPLOADS"].flatMap { $0.isEmpty ? nil : $0 } ?? "uploads",
             commonPasswordsFile: env["POMOPOMO_COMMON_PASSWORDS"].flatMap { $0.isEmpty ? nil : $0 } ?? "/usr/share/john/password.lst",
-            hashSlots: try int("POMOPOMO_HASH_SLOTS", 2, 1...64),
+            hashSlots: try int("POMOPOMO_HASH_SLOTS", 1, 1...64),
             hashQueue: try int("POMOPOMO_HASH_QUEUE", 2, 0...256),
+            hashesPerSecond: try int("POMOPOMO_HASH_RATE", 20, 1...10_000),
             mailLog: mailLog
         )
     }

@@ -43,7 +43,7 @@ public final class Services: Sendable {
             throw Config.Problem(description: "cannot read the common-password list \(config.commonPasswordsFile) (Debian package john-data, or set POMOPOMO_COMMON_PASSWORDS)")
         }
         passwords = PasswordPolicy(commonList: String(decoding: list, as: UTF8.self))
-        passwordWork = PasswordWork(slots: config.hashSlots, queue: config.hashQueue)
+        passwordWork = PasswordWork(slots: config.hashSlots, queue: config.hashQueue, perSecond: config.hashesPerSecond)
         dummyHash = try passwordWork.hasher.hash(Base64URL.encode(Sodium.randomBytes(24)))
         throttle = Throttle(redis: redis)
         try FileManager.default.createDirectory(atPath: config.uploadsDirectory, withIntermediateDirectories: true)
