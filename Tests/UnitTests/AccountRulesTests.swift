@@ -3,6 +3,7 @@ import Testing
 @testable import App
 @testable import Domain
 @testable import Sodium
+import Web
 
 @Suite("Usernames")
 struct UsernameTests {
