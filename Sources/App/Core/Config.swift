@@ -27,6 +27,8 @@ public struct Config: Sendable {
     public var uploadsDirectory: String
     /// One common password per line (john-data's list by default), refused at sign-up.
     public var commonPasswordsFile: String
+    /// Per-address and per-account limits on rooms, joins, proposals, code guesses, profiles, polls.
+    public var rateLimits: RateLimits
 
     public struct Problem: Error, CustomStringConvertible {
         public let description: String
@@ -80,7 +82,8 @@ public struct Config: Sendable {
             mailFrom: env["POMOPOMO_MAIL_FROM"].flatMap { $0.isEmpty ? nil : $0 } ?? "pomopomo@localhost",
             oauth: try OAuthProvider.configured(env),
             uploadsDirectory: env["POMOPOMO_UPLOADS"].flatMap { $0.isEmpty ? nil : $0 } ?? "uploads",
-            commonPasswordsFile: env["POMOPOMO_COMMON_PASSWORDS"].flatMap { $0.isEmpty ? nil : $0 } ?? "/usr/share/john/password.lst"
+            commonPasswordsFile: env["POMOPOMO_COMMON_PASSWORDS"].flatMap { $0.isEmpty ? nil : $0 } ?? "/usr/share/john/password.lst",
+            rateLimits: try RateLimits.fromEnvironment(int)
         )
     }
 

@@ -72,7 +72,8 @@ public final class Responder: Sendable {
             case .response(let r):
                 response = r
             case .park(let channel, let since, let variant):
-                services.hub.wait(request: fcgi, channel: channel, since: since, variant: variant, owner: context.session.hash)
+                services.hub.wait(request: fcgi, channel: channel, since: since, variant: variant, owner: context.session.hash,
+                                      address: context.request.remoteAddress)
                 return
             }
             }
@@ -186,9 +187,9 @@ public final class Responder: Sendable {
             "status": .text(String(status.code)), "heading": .text(status.title),
             "message": .text(shown.publicMessage), "request_id": .text(id),
         ]
-        // On an outage the user's typed text is shown back, so nothing they wrote is lost.
-        if status.code == 503, let fields = try? ctx?.form().fields {
-            let kept = fields.filter { $0.name != "csrf" && !$0.value.isEmpty }
+        // On an outage or a rate limit the user's typed text is shown back, so nothing they wrote is lost.
+        if status.code == 503 || shown is RateLimited, let fields = try? ctx?.form().fields {
+            let kept = fields.filter { $0.name != "csrf" && !$0.name.contains("password") && !$0.value.isEmpty }
             if !kept.isEmpty {
                 context["has_kept"] = .bool(true)
                 context["kept"] = .list(kept.map { ["name": .text($0.name), "value": .text($0.value)] })

@@ -24,6 +24,7 @@ public final class Services: Sendable {
     /// wrong password.
     let dummyHash: String
     let throttle: Throttle
+    let codeGuesses = CodeGuesses()
 
     public init(config: Config, logger: Logger) throws {
         self.config = config
@@ -37,7 +38,7 @@ public final class Services: Sendable {
         csrf = CSRFProtector(secret: config.secret)
         assetVersion = Self.fingerprint(publicDirectory: config.publicDirectory)
         hub = LiveHub(redis: redis, redisAddress: config.redis, logger: logger,
-                      holdSeconds: config.pollHoldSeconds)
+                      holdSeconds: config.pollHoldSeconds, pollsPerAddress: config.rateLimits.pollsPerAddress)
         roomCache = RoomCache(hub: hub)
         guard let list = FileManager.default.contents(atPath: config.commonPasswordsFile) else {
             throw Config.Problem(description: "cannot read the common-password list \(config.commonPasswordsFile) (Debian package john-data, or set POMOPOMO_COMMON_PASSWORDS)")

@@ -154,6 +154,7 @@ enum RoomActionHandlers {
         let text = try ctx.field("text")
         let f = (kind: try ctx.field("segment_kind"), duration: try ctx.field("duration"), label: try ctx.field("label"))
         let inputs = ["propose_text": text, "propose_duration": f.duration, "propose_label": f.label]
+        try ctx.limit(ctx.services.config.rateLimits.proposals)
         return try act(ctx, anchor: "#proposals", inputs: inputs) { conn, room in
             let draft: ProposalStore.Draft
             switch ProposalStore.Kind(rawValue: kind) {

@@ -24,6 +24,7 @@ enum RoomHandlers {
         case "empty": queue = []
         default: return refuse("Choose how the room starts: the classic queue or an empty one.")
         }
+        try ctx.limit(ctx.services.config.rateLimits.roomCreations)
         let code = try RoomStore(database: ctx.services.database)
             .create(host: ctx.session, hostName: name, theme: theme, queue: queue, lifetimeHours: ctx.services.config.roomLifetimeHours)
         ctx.services.logger.info("room created", metadata: ["room": "\(code.display)"])
@@ -34,6 +35,7 @@ enum RoomHandlers {
     static let findByCode: Handler = { ctx in
         let raw = try ctx.request.query.value("code") ?? ""
         guard let code = RoomCode(parsing: raw), try RoomStore(database: ctx.services.database).find(code) != nil else {
+            if RoomCode(parsing: raw) != nil { try ctx.services.codeGuesses.missed(ctx) }
             return HomeHandlers.homePage(ctx, joinError: "There is no open room with the code “\(raw)”. Check it and try again.",
                                          codeInput: raw, status: .notFound)
         }
@@ -58,6 +60,7 @@ enum RoomHandlers {
             return roomPage(ctx, try present(ctx, code), joinError: error.description, inputs: ["name_input": rawName],
                             status: .unprocessableEntity)
         }
+        try ctx.limit(ctx.services.config.rateLimits.joins)
         let change = try RoomStore(database: ctx.services.database).join(code, session: ctx.session, name: name)
         change.announce(ctx.services.hub)
         return redirect(ctx, code, to: "/r/\(code.display)", after: change.version)
@@ -151,11 +154,27 @@ enum RoomHandlers {
         return .response(response)
     }
 
-    static let notFound = ClientError.notFound("There is no open room with this code. Rooms close 72 hours after they are created.")
+    static let notFound = RoomNotFound()
 
+    /// A malformed code is not a guess at a live one, so it is not counted (see `byCode`).
     static func parseCode(_ ctx: RequestContext) throws -> RoomCode {
-        guard let code = RoomCode(parsing: ctx.request.parameter("code")) else { throw notFound }
+        guard let code = RoomCode(parsing: ctx.request.parameter("code")) else { throw ClientError.notFound(notFound.publicMessage) }
         return code
+    }
+
+    /// Every route that finds a room by its code goes through this (see Routes): an address
+    /// that guessed too many codes is refused before any lookup, and a code that names no room
+    /// counts against the address and the account (`CodeGuesses`).
+    static func byCode(_ handler: @escaping Handler) -> Handler {
+        { ctx in
+            try ctx.services.codeGuesses.check(ctx)
+            do {
+                return try handler(ctx)
+            } catch let missing as RoomNotFound {
+                try ctx.services.codeGuesses.missed(ctx)
+                throw missing
+            }
+        }
     }
 
     /// Loads the room for this viewer and records their presence. A viewer coming back from
