@@ -25,6 +25,7 @@ public final class Services: Sendable {
     let dummyHash: String
     let throttle: Throttle
     let codeGuesses = CodeGuesses()
+    let seenVersions: SeenVersion
 
     public init(config: Config, logger: Logger) throws {
         self.config = config
@@ -36,6 +37,7 @@ public final class Services: Sendable {
             throw TemplateError(template: page, message: "missing from \(config.templatesDirectory)")
         }
         csrf = CSRFProtector(secret: config.secret)
+        seenVersions = SeenVersion(secret: config.secret)
         assetVersion = Self.fingerprint(publicDirectory: config.publicDirectory)
         hub = LiveHub(redis: redis, redisAddress: config.redis, logger: logger,
                       holdSeconds: config.pollHoldSeconds, pollsPerAddress: config.rateLimits.pollsPerAddress)

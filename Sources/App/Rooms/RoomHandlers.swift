@@ -139,16 +139,13 @@ enum RoomHandlers {
         }
     }
 
-    /// After a change, the browser carries the version it produced for a minute (a cookie
-    /// scoped to the room's path), so the page it is sent back to, which nginx may ask of
-    /// another responder that has not heard of the change yet, is never older than the change.
-    static let seenVersionCookie = "pp_rv"
-
-    /// 303 back to the room (or `path` under it), remembering the version this change made.
+    /// 303 back to the room (or `path` under it), remembering the version this change made
+    /// (`SeenVersion`, a cookie scoped to the room's path).
     static func redirect(_ ctx: RequestContext, _ code: RoomCode, to location: String, after change: Int?) -> Outcome {
         var response = Response.redirect(to: location)
         if let change {
-            response.addHeader("Set-Cookie", Cookies.setCookie(name: seenVersionCookie, value: String(change), maxAge: 60,
+            let value = ctx.services.seenVersions.cookieValue(change, room: code)
+            response.addHeader("Set-Cookie", Cookies.setCookie(name: SeenVersion.cookieName, value: value, maxAge: 60,
                                                                secure: ctx.services.config.secureCookies, path: "/r/\(code.display)"))
         }
         return .response(response)
@@ -181,8 +178,9 @@ enum RoomHandlers {
     /// away changes what everyone sees, so that is announced to the room.
     static func present(_ ctx: RequestContext, _ code: RoomCode) throws -> RoomSnapshot {
         let reader = RoomReader(services: ctx.services)
-        let ownChange = ctx.request.cookies[seenVersionCookie].flatMap { $0.count <= 15 ? Int($0) : nil }
+        let ownChange = ctx.services.seenVersions.version(fromCookie: ctx.request.cookies[SeenVersion.cookieName], room: code)
         guard let snapshot = try reader.snapshot(code, atLeast: ownChange) else { throw notFound }
+        if snapshot.isRemoved(ctx.session, user: { ctx.userForChrome?.id }) { throw RemovedFromRoom() }
         guard let viewer = snapshot.member(for: ctx.session), viewer.idleAtLoad + snapshot.age >= Double(RoomStore.touchInterval) else {
             return snapshot
         }
