@@ -58,11 +58,13 @@ enum RoomSanctions {
     }
 
     /// At sign-in the browser's sanctions move to its new session and become the account's, so
-    /// signing in (even after leaving the room) does not lift them.
-    static func follow(from old: SessionID, to fresh: SessionID, userID: String, on conn: PostgresConnection) throws {
-        try conn.query("""
+    /// signing in (even after leaving the room) does not lift them. Returns the rooms concerned,
+    /// whose cached snapshots name the old session.
+    static func follow(from old: SessionID, to fresh: SessionID, userID: String, on conn: PostgresConnection) throws -> Set<String> {
+        Set(try conn.query("""
             UPDATE room_sanctions SET session_hash = $2, user_id = coalesce(user_id, $3::uuid) WHERE session_hash = $1
-            """, [ByteA(old.hash), ByteA(fresh.hash), userID])
+            RETURNING room_id::text
+            """, [ByteA(old.hash), ByteA(fresh.hash), userID]).map { $0.string(0) })
     }
 }
 
