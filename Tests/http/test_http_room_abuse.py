@@ -42,8 +42,12 @@ def browsers(stack):
 
 
 def error_text(r) -> str:
-    el = parse_html(r.text).by_id("error-message")
-    return el.clean_text() if el is not None else ""
+    doc = parse_html(r.text)
+    for element_id in ("error-message", "room-error"):
+        el = doc.by_id(element_id)
+        if el is not None:
+            return el.clean_text()
+    return ""
 
 
 def assert_limited(r, doing: str):
@@ -148,16 +152,18 @@ def test_proposals_are_limited_per_address_whatever_the_cookie(stack, browsers):
         for _ in range(5):
             if sent == PROPOSALS_LIMIT:
                 break
-            r = guest.post_form(f"/r/{code}/proposals", [("csrf", guest.csrf("/")), ("kind", "public_task"),
-                                                          ("text", f"proposal {sent}")])
+            r = guest.post_form(f"/r/{code}/proposals", [("csrf", guest.csrf("/")), ("kind", "add_segment"),
+                                                          ("segment_kind", "custom"), ("duration", "10"),
+                                                          ("label", f"proposal {sent}")])
             assert r.status_code == 303, f"proposal {sent + 1}: {r.status_code} {error_text(r)}"
             sent += 1
     fresh = browsers()
     assert fresh.join(code, "Late Proposer").status_code == 303
-    r = fresh.post_form(f"/r/{code}/proposals", [("csrf", fresh.csrf("/")), ("kind", "public_task"),
-                                                  ("text", "one proposal too many")])
+    r = fresh.post_form(f"/r/{code}/proposals", [("csrf", fresh.csrf("/")), ("kind", "add_segment"),
+                                                  ("segment_kind", "custom"), ("duration", "10"),
+                                                  ("label", "one too many")])
     assert_limited(r, "sent many proposals")
-    assert "one proposal too many" in r.text, "the typed proposal is not kept on the 429 page"
+    assert "one too many" in r.text, "the typed proposal is not kept on the 429 page"
     count = stack.psql("select count(*) from proposals p join rooms r on r.id = p.room_id where r.code = :'v1'",
                        code.replace("-", ""))
     assert int(count) == PROPOSALS_LIMIT
