@@ -6,7 +6,8 @@ import Web
 /// address is refused until the window ends, rooms that exist included: refusing only misses
 /// would tell a guesser which codes are live. The refusal is also remembered in this process,
 /// so the check on the busy paths (room pages, polls) costs a dictionary lookup, not a Redis
-/// round trip; another responder learns of it at the guesser's next miss there.
+/// round trip; another responder learns of it at the guesser's next miss there. Only a refused
+/// address asks Redis again (its counter may have been cleared by an operator, or the tests).
 final class CodeGuesses: @unchecked Sendable {
     private let lock = NSLock()
     private var blockedUntil: [String: Date] = [:]
@@ -19,10 +20,15 @@ final class CodeGuesses: @unchecked Sendable {
         let until = blockedUntil[bucket]
         if let until, until <= now { blockedUntil[bucket] = nil }
         lock.unlock()
-        if let until, until > now {
-            throw RateLimited(doing: ctx.services.config.rateLimits.unknownCodes.doing,
-                              retryAfter: max(1, Int(until.timeIntervalSince(now).rounded(.up))))
+        guard let until, until > now else { return }
+        let rule = ctx.services.config.rateLimits.unknownCodes
+        let stillCounted = ctx.services.redis.map { $0.isDown } ?? true
+            || ctx.services.throttle.blocked(Throttle.addressKey(rule.kind, address: ctx.request.remoteAddress), limit: rule.limit + 1) != nil
+        guard stillCounted else {
+            lock.lock(); blockedUntil[bucket] = nil; lock.unlock()
+            return
         }
+        throw RateLimited(doing: rule.doing, retryAfter: max(1, Int(until.timeIntervalSince(now).rounded(.up))))
     }
 
     /// Counts a lookup of a code that does not exist; past the limit remembers the refusal and throws.
