@@ -22,6 +22,7 @@ from pomopomo_testkit import CANONICAL_ROOM_PATH, User, parse_html
 ROOMS_LIMIT = int(os.environ.get("POMOPOMO_LIMIT_ROOMS", "20"))
 JOINS_LIMIT = int(os.environ.get("POMOPOMO_LIMIT_JOINS", "60"))
 PROPOSALS_LIMIT = int(os.environ.get("POMOPOMO_LIMIT_PROPOSALS", "30"))
+MESSAGES_LIMIT = int(os.environ.get("POMOPOMO_LIMIT_MESSAGES", "120"))
 CODES_LIMIT = int(os.environ.get("POMOPOMO_LIMIT_UNKNOWN_CODES", "30"))
 PROFILE_LIMIT = int(os.environ.get("POMOPOMO_LIMIT_PROFILE_WRITES", "30"))
 AVATAR_LIMIT = int(os.environ.get("POMOPOMO_LIMIT_AVATAR_WRITES", "20"))
@@ -167,6 +168,30 @@ def test_proposals_are_limited_per_address_whatever_the_cookie(stack, browsers):
     count = stack.psql("select count(*) from proposals p join rooms r on r.id = p.room_id where r.code = :'v1'",
                        code.replace("-", ""))
     assert int(count) == PROPOSALS_LIMIT
+
+
+def test_chat_messages_are_limited_per_address_whatever_the_seat(stack, browsers):
+    """Each seat may send 30 a minute, and seats are free: the address has a limit of its own."""
+    code = room_code(create_room(browsers()))
+    sent = 0
+    while sent < MESSAGES_LIMIT:
+        guest = browsers()
+        assert guest.join(code, f"Chatter {sent}").status_code == 303
+        token = guest.csrf("/")
+        for _ in range(min(24, MESSAGES_LIMIT - sent)):
+            r = guest.post_form(f"/r/{code}/messages", [("csrf", token), ("text", f"message {sent}")])
+            assert r.status_code == 303, f"message {sent + 1}: {r.status_code} {error_text(r)}"
+            sent += 1
+    fresh = browsers()
+    assert fresh.join(code, "Late Chatter").status_code == 303
+    r = fresh.post_form(f"/r/{code}/messages", [("csrf", fresh.csrf("/")), ("text", "one message too many")])
+    assert_limited(r, "sent many chat messages")
+    # The room page again, with the message still in the chat box.
+    box = parse_html(r.text).find("textarea", name="text") or parse_html(r.text).find("input", name="text")
+    assert "one message too many" in r.text and box is not None
+    count = stack.psql("select count(*) from messages m join rooms r on r.id = m.room_id where r.code = :'v1'",
+                       code.replace("-", ""))
+    assert int(count) == MESSAGES_LIMIT
 
 
 def test_unknown_room_codes_are_limited_per_address_and_then_no_code_is_answered(stack, browsers):

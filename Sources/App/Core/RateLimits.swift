@@ -16,6 +16,9 @@ public struct RateLimits: Sendable {
     public var roomCreations = Rule(kind: "rooms", limit: 20, window: 3600, doing: "created many rooms")
     public var joins = Rule(kind: "joins", limit: 60, window: 600, doing: "joined many rooms")
     public var proposals = Rule(kind: "proposals", limit: 30, window: 600, doing: "sent many proposals")
+    /// Chat messages, whichever rooms and seats: each seat has its own 30 a minute, and seats
+    /// are free to take with fresh cookies.
+    public var messages = Rule(kind: "messages", limit: 120, window: 60, doing: "sent many chat messages")
     /// Lookups of room codes that do not exist: codes must not be found by trying them all.
     public var unknownCodes = Rule(kind: "codes", limit: 30, window: 600, doing: "tried many room codes that do not exist")
     public var profileWrites = Rule(kind: "profile", limit: 30, window: 3600, doing: "changed your profile many times")
@@ -34,6 +37,7 @@ public struct RateLimits: Sendable {
         limits.roomCreations = try rule("POMOPOMO_LIMIT_ROOMS", limits.roomCreations)
         limits.joins = try rule("POMOPOMO_LIMIT_JOINS", limits.joins)
         limits.proposals = try rule("POMOPOMO_LIMIT_PROPOSALS", limits.proposals)
+        limits.messages = try rule("POMOPOMO_LIMIT_MESSAGES", limits.messages)
         limits.unknownCodes = try rule("POMOPOMO_LIMIT_UNKNOWN_CODES", limits.unknownCodes)
         limits.profileWrites = try rule("POMOPOMO_LIMIT_PROFILE_WRITES", limits.profileWrites)
         limits.avatarWrites = try rule("POMOPOMO_LIMIT_AVATAR_WRITES", limits.avatarWrites)

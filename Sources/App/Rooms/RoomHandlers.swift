@@ -60,7 +60,9 @@ enum RoomHandlers {
             return roomPage(ctx, try present(ctx, code), joinError: error.description, inputs: ["name_input": rawName],
                             status: .unprocessableEntity)
         }
-        try ctx.limit(ctx.services.config.rateLimits.joins)
+        if let refusal = try limited(ctx, code, ctx.services.config.rateLimits.joins, inputs: ["name_input": rawName]) {
+            return refusal
+        }
         let change = try RoomStore(database: ctx.services.database).join(code, session: ctx.session, name: name)
         change.announce(ctx.services.hub)
         return redirect(ctx, code, to: "/r/\(code.display)", after: change.version)
@@ -215,6 +217,18 @@ enum RoomHandlers {
                                   refreshSeconds: RoomViews.refreshSeconds(timer), parts: parts)
         for (name, value) in headers { response.addHeader(name, value) }
         return .response(response)
+    }
+
+    /// Counts `rule` for this client (`RequestContext.limit`); past it, the room page again with
+    /// the reason, 429 and Retry-After, and what the person typed. nil: go ahead.
+    static func limited(_ ctx: RequestContext, _ code: RoomCode, _ rule: RateLimits.Rule,
+                        inputs: [String: String] = [:]) throws -> Outcome? {
+        do {
+            try ctx.limit(rule)
+            return nil
+        } catch let limited as RateLimited {
+            return try problemPage(ctx, code, .tooMany(limited.publicMessage, retryAfter: limited.retryAfter), inputs: inputs)
+        }
     }
 
     /// The room page again, with what went wrong and what the person typed.
