@@ -265,14 +265,15 @@ class FCGIResponse:
 
 
 def fastcgi_request(socket_path: str, method: str, uri: str, headers: dict | None = None, body: bytes = b"",
-                    timeout: float = REQUEST_TIMEOUT) -> FCGIResponse:
-    """One request straight to a responder, with the parameters nginx's fastcgi_params would send."""
+                    timeout: float = REQUEST_TIMEOUT, remote_addr: str = "127.0.0.1") -> FCGIResponse:
+    """One request straight to a responder, with the parameters nginx's fastcgi_params would send
+    for a client at `remote_addr` (tests of per-address limits use addresses of their own)."""
     path, _, query = uri.partition("?")
     params = {
         "QUERY_STRING": query, "REQUEST_METHOD": method, "CONTENT_TYPE": "", "CONTENT_LENGTH": str(len(body)),
         "SCRIPT_NAME": path, "REQUEST_URI": uri, "DOCUMENT_URI": path, "DOCUMENT_ROOT": str(PROJECT_ROOT / "Public"),
         "SERVER_PROTOCOL": "HTTP/1.1", "REQUEST_SCHEME": "http", "GATEWAY_INTERFACE": "CGI/1.1",
-        "SERVER_SOFTWARE": "nginx", "REMOTE_ADDR": "127.0.0.1", "REMOTE_PORT": "40000",
+        "SERVER_SOFTWARE": "nginx", "REMOTE_ADDR": remote_addr, "REMOTE_PORT": "40000",
         "SERVER_ADDR": "127.0.0.1", "SERVER_PORT": "80", "SERVER_NAME": "_",
     }
     for name, value in (headers or {}).items():

@@ -128,6 +128,8 @@ export POMOPOMO_NGINX_ACCESS_LOG=off
 # The responders' own periodic clean-up of expired rooms runs 5-10 s after each start and then once a day,
 # so it does not race `pomopomo clean-rooms` in section 7 (which waits until the responder is 15 s old).
 export POMOPOMO_CLEAN_SECONDS=86400
+# Every parked poll of the bench comes from 127.0.0.1.
+export POMOPOMO_POLLS_PER_ADDRESS=1000000
 bash scripts/responder.sh start "$DIR" "$RESPONDER" >/dev/null
 RESPONDER_PID=$(cat "$DIR/run/$RESPONDER.pid")
 RESPONDER_STARTED=$SECONDS

@@ -59,6 +59,8 @@
         }
         if (response.status === 204) { delay = 0; again(0); return; }
         if (response.status === 404) { polling = false; return; } // the room is gone: stop asking
+        // The host removed this person: show them the page that says so (it does not poll).
+        if (response.status === 403) { polling = false; window.location.reload(); return; }
         if (response.status === 429) {
           // Too many open tabs or polls: wait as long as the server asks before trying again.
           var seconds = parseInt(response.headers.get("Retry-After"), 10);

@@ -12,7 +12,9 @@ public struct Request: Sendable {
     public let origin: String?
     public let secFetchSite: String?
     public let accept: String
-    /// The address nginx saw (REMOTE_ADDR); request headers never override it.
+    /// The address nginx saw (REMOTE_ADDR); request headers never override it. An IPv4-mapped
+    /// IPv6 address (::ffff:1.2.3.4, from a dual-stack listener) is given as the IPv4 address it
+    /// carries, so it is counted with that address and not with every other mapped one.
     public let remoteAddress: String
     public let isHTTPS: Bool
     /// The host the browser asked for; nginx's stock fastcgi_params sends `$host`, without
@@ -48,7 +50,7 @@ public struct Request: Sendable {
         origin = params["HTTP_ORIGIN"]
         secFetchSite = params["HTTP_SEC_FETCH_SITE"]
         accept = params["HTTP_ACCEPT"] ?? ""
-        remoteAddress = params["REMOTE_ADDR"] ?? ""
+        remoteAddress = Self.clientAddress(params["REMOTE_ADDR"] ?? "")
         host = params["HTTP_HOST"]
         serverPort = params["SERVER_PORT"]
         userAgent = String(String.UnicodeScalarView((params["HTTP_USER_AGENT"] ?? "").unicodeScalars.lazy
@@ -77,6 +79,18 @@ public struct Request: Sendable {
         if Self.hasPort(host) { return "\(scheme)://\(host)" }
         guard let port = serverPort, !port.isEmpty, port != (isHTTPS ? "443" : "80") else { return "\(scheme)://\(host)" }
         return "\(scheme)://\(host):\(port)"
+    }
+
+    /// "::ffff:1.2.3.4" (any case, or spelled out as 0:0:0:0:0:ffff:…) is 1.2.3.4; anything else
+    /// is kept as nginx wrote it.
+    public static func clientAddress(_ raw: String) -> String {
+        let lower = raw.lowercased()
+        for prefix in ["::ffff:", "0:0:0:0:0:ffff:"] where lower.hasPrefix(prefix) {
+            let rest = lower.dropFirst(prefix.count)
+            let octets = rest.split(separator: ".", omittingEmptySubsequences: false)
+            if octets.count == 4, octets.allSatisfy({ $0.count <= 3 && UInt8($0) != nil }) { return String(rest) }
+        }
+        return raw
     }
 
     /// "example.org:8080" and "[::1]:8080" carry a port; "example.org" and "[::1]" do not.

@@ -1,5 +1,6 @@
 import Testing
 @testable import Web
+@testable import App
 
 @Suite("Form and query parsing")
 struct FormDataTests {
@@ -58,6 +59,17 @@ struct RequestTests {
         #expect(r.cookies["pp_sid"] == "abc")
         // The client address is nginx's REMOTE_ADDR; a forwarded-for header changes nothing.
         #expect(r.remoteAddress == "127.0.0.1")
+    }
+
+    /// Regression (issue 9): a dual-stack nginx passes IPv4 clients as ::ffff:a.b.c.d; left as
+    /// IPv6, every IPv4 client fell into the one /64 bucket 0:0:0:0::/64 and shared its limits.
+    @Test(arguments: [("::ffff:203.0.113.7", "203.0.113.7"), ("::FFFF:198.51.100.1", "198.51.100.1"),
+                      ("0:0:0:0:0:ffff:192.0.2.9", "192.0.2.9"), ("203.0.113.7", "203.0.113.7"),
+                      ("2001:db8::1", "2001:db8::1"), ("::ffff:999.1.1.1", "::ffff:999.1.1.1"), ("::1", "::1")])
+    func ipv4MappedAddressesCountAsIPv4(_ raw: String, _ expected: String) throws {
+        let r = try request(["REMOTE_ADDR": raw])
+        #expect(r.remoteAddress == expected)
+        #expect(Throttle.addressBucket(r.remoteAddress) == (expected.contains(":") ? Throttle.addressBucket(raw) : expected))
     }
 
     @Test(arguments: ["/r/%FF", "/a%00b", "/%C0%AE%C0%AE/etc"])

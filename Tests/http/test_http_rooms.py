@@ -355,7 +355,9 @@ def test_host_removes_a_participant(make_room):
     guest = room.join("Rex Removed")
     room.host.ok(f"/participants/{guest.id}/remove")
     assert [p["name"] for p in room.state()["participants"]] == ["Hana Host"]
-    assert guest.page().by_id("room").get("data-me") == ""
+    # Removed means out for the room's lifetime: a page that says so (test_http_room_abuse.py).
+    r = guest.user.get(f"/r/{room.code}")
+    assert r.status_code == 403 and "removed you" in r.text
 
 
 # ------------------------------------------------------------------------------------------- segment queue

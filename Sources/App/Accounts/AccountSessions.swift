@@ -76,6 +76,7 @@ struct AccountSessions {
                 ORDER BY q.room_id, (q.role = 'host') DESC, q.last_seen_at DESC) seat
             WHERE p.id = seat.id RETURNING p.room_id
             """, [userID, ByteA(fresh.hash)]).map { $0.string(0) })
+        rooms.formUnion(try RoomSanctions.follow(from: old, to: fresh, userID: userID, on: conn))
         try conn.query("DELETE FROM sessions WHERE id_hash = $1", [ByteA(old.hash)])
         let moved = try rooms.sorted().map { ("room:\($0)", try RoomStore.bump($0, parts: [.personal], on: conn)) }
         return (fresh, moved)

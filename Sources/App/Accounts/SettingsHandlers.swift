@@ -25,6 +25,7 @@ enum SettingsHandlers {
 
     /// POST /settings/profile
     static let saveProfile: Handler = { ctx in
+        try ctx.limit(ctx.services.config.rateLimits.profileWrites)
         let account = try AccountFlow.signedInAccount(ctx)
         func refuse(_ message: String) throws -> Outcome { try profilePage(ctx, account, error: message, kept: true) }
         let (nameText, usernameText, bio, linksText) = (try ctx.field("display_name"), try ctx.field("username"),
@@ -48,6 +49,7 @@ enum SettingsHandlers {
 
     /// POST /settings/avatar (multipart): PNG, JPEG or WebP by its bytes, at most 1 MiB.
     static let uploadAvatar: Handler = { ctx in
+        try ctx.limit(ctx.services.config.rateLimits.avatarWrites)
         let account = try AccountFlow.signedInAccount(ctx)
         func refuse(_ message: String) throws -> Outcome { try profilePage(ctx, account, avatarError: message) }
         guard Multipart.boundary(fromContentType: ctx.request.contentType) != nil else {
@@ -74,6 +76,7 @@ enum SettingsHandlers {
 
     /// POST /settings/avatar/delete
     static let deleteAvatar: Handler = { ctx in
+        try ctx.limit(ctx.services.config.rateLimits.avatarWrites)
         let account = try AccountFlow.signedInAccount(ctx)
         if let old = try UserStore(database: ctx.services.database).setAvatar(account.id, file: nil, type: nil) {
             Avatars.remove(old, services: ctx.services)

@@ -36,6 +36,8 @@ public struct Config: Sendable {
     /// Without SMTP, outgoing mail (links included) is written to the log, but only when asked
     /// for with POMOPOMO_MAIL_LOG=1 (development); otherwise it waits in the outbox.
     public var mailLog: Bool
+    /// Per-address and per-account limits on rooms, joins, proposals, code guesses, profiles, polls.
+    public var rateLimits: RateLimits
 
     public struct Problem: Error, CustomStringConvertible {
         public let description: String
@@ -97,7 +99,8 @@ public struct Config: Sendable {
             hashSlots: try int("POMOPOMO_HASH_SLOTS", 1, 1...64),
             hashQueue: try int("POMOPOMO_HASH_QUEUE", 2, 0...256),
             hashesPerSecond: try int("POMOPOMO_HASH_RATE", 20, 1...10_000),
-            mailLog: mailLog
+            mailLog: mailLog,
+            rateLimits: try RateLimits.fromEnvironment(int)
         )
     }
 

@@ -72,7 +72,8 @@ public final class Responder: Sendable {
             case .response(let r):
                 response = r
             case .park(let channel, let since, let variant):
-                services.hub.wait(request: fcgi, channel: channel, since: since, variant: variant, owner: context.session.hash)
+                services.hub.wait(request: fcgi, channel: channel, since: since, variant: variant, owner: context.session.hash,
+                                      address: context.request.remoteAddress)
                 return
             }
             }
@@ -194,8 +195,8 @@ public final class Responder: Sendable {
             "status": .text(String(status.code)), "heading": .text(status.title),
             "message": .text(shown.publicMessage), "request_id": .text(id),
         ]
-        // On an outage the user's typed text is shown back, so nothing they wrote is lost.
-        if status.code == 503, let fields = try? ctx?.form().fields {
+        // On an outage or a rate limit the user's typed text is shown back, so nothing they wrote is lost.
+        if status.code == 503 || shown is RateLimited, let fields = try? ctx?.form().fields {
             let kept = fields.filter { !Self.neverShownBack($0.name) && !$0.value.isEmpty }
             if !kept.isEmpty {
                 context["has_kept"] = .bool(true)

@@ -24,6 +24,8 @@ public final class Services: Sendable {
     /// wrong password.
     let dummyHash: String
     let throttle: Throttle
+    let codeGuesses = CodeGuesses()
+    let seenVersions: SeenVersion
 
     public init(config: Config, logger: Logger) throws {
         self.config = config
@@ -35,9 +37,10 @@ public final class Services: Sendable {
             throw TemplateError(template: page, message: "missing from \(config.templatesDirectory)")
         }
         csrf = CSRFProtector(secret: config.secret)
+        seenVersions = SeenVersion(secret: config.secret)
         assetVersion = Self.fingerprint(publicDirectory: config.publicDirectory)
         hub = LiveHub(redis: redis, redisAddress: config.redis, logger: logger,
-                      holdSeconds: config.pollHoldSeconds)
+                      holdSeconds: config.pollHoldSeconds, pollsPerAddress: config.rateLimits.pollsPerAddress)
         roomCache = RoomCache(hub: hub)
         guard let list = FileManager.default.contents(atPath: config.commonPasswordsFile) else {
             throw Config.Problem(description: "cannot read the common-password list \(config.commonPasswordsFile) (Debian package john-data, or set POMOPOMO_COMMON_PASSWORDS)")

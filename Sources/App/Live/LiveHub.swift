@@ -30,7 +30,7 @@ public final class LiveHub: @unchecked Sendable {
     private let redis: RedisPool?
     private let redisAddress: RedisAddress?
     private let logger: Logger
-    private let parked = ParkedPolls()
+    private let parked: ParkedPolls
     private let workers = WorkerPool(threads: 4, name: "live")
     private let holdSeconds: Double
     private let lock = NSLock()
@@ -47,7 +47,8 @@ public final class LiveHub: @unchecked Sendable {
     /// its commit and its publish must not leave others waiting for the full hold.
     static let safetyRecheckSeconds: TimeInterval = 10
 
-    init(redis: RedisPool?, redisAddress: RedisAddress?, logger: Logger, holdSeconds: Double) {
+    init(redis: RedisPool?, redisAddress: RedisAddress?, logger: Logger, holdSeconds: Double, pollsPerAddress: Int = 64) {
+        parked = ParkedPolls(maxPerAddress: pollsPerAddress)
         self.redis = redis
         self.redisAddress = redisAddress
         self.logger = logger
@@ -100,10 +101,11 @@ public final class LiveHub: @unchecked Sendable {
 
     /// Parks the request until `channel` moves past `since`, or answers at once when a wake-up
     /// for a newer version arrived while the request was being handled.
-    func wait(request: FastCGIRequest, channel: String, since: Int, variant: Int, owner: [UInt8]) {
+    func wait(request: FastCGIRequest, channel: String, since: Int, variant: Int, owner: [UInt8], address: String) {
         let ownerKey = owner.prefix(8).reduce(0) { $0 << 8 | Int($1) }
         let waiter = ParkedPolls.Waiter(request: request, since: since, variant: variant,
-                                        deadline: Date().addingTimeInterval(holdSeconds), owner: ownerKey)
+                                        deadline: Date().addingTimeInterval(holdSeconds), owner: ownerKey,
+                                        address: Throttle.addressBucket(address))
         var evicted: ParkedPolls.Waiter? = nil
         if !parked.park(waiter, on: channel, evicted: &evicted) {
             deliver(channel: channel, waiters: [waiter])

@@ -12,15 +12,23 @@ final class ParkedPolls: @unchecked Sendable {
         let deadline: Date
         /// Who is waiting (a prefix of the session hash), to cap polls per browser.
         let owner: Int
+        /// The client address's bucket (IPv6 by /64): cookies are free, addresses are not.
+        let address: String
     }
 
     /// A browser has a few tabs open, not hundreds: past this, its oldest poll is answered.
     static let maxPerOwner = 16
+    /// Polls per client address (`POMOPOMO_POLLS_PER_ADDRESS`): one machine with a fresh cookie
+    /// per poll is still one address; an office behind one NAT needs room for everyone's tabs.
+    let maxPerAddress: Int
+
+    init(maxPerAddress: Int = 64) { self.maxPerAddress = maxPerAddress }
 
     private let lock = NSLock()
     private var byChannel: [String: [Waiter]] = [:]
     private var total = 0
     private var perOwner: [Int: Int] = [:]
+    private var perAddress: [String: Int] = [:]
     /// The newest version each channel was woken with, so a poll that checked the database
     /// just before a wake-up and parks just after it is answered instead of left to time out.
     private var latest: [String: (version: Int, at: Date)] = [:]
@@ -41,23 +49,27 @@ final class ParkedPolls: @unchecked Sendable {
     }
 
     /// Parks the waiter, or returns false when its channel is already known to be newer.
-    /// `evicted` is the same owner's oldest poll when it already had too many.
+    /// `evicted` is the same owner's (or else the same address's) oldest poll when it already
+    /// had too many.
     func park(_ waiter: Waiter, on channel: String, evicted: inout Waiter?) -> Bool {
         lock.lock(); defer { lock.unlock() }
         if let known = latest[channel], known.version > waiter.since { return false }
         if perOwner[waiter.owner, default: 0] >= Self.maxPerOwner {
-            evicted = removeOldest(of: waiter.owner)
+            evicted = removeOldest { $0.owner == waiter.owner }
+        } else if perAddress[waiter.address, default: 0] >= maxPerAddress {
+            evicted = removeOldest { $0.address == waiter.address }
         }
         byChannel[channel, default: []].append(waiter)
         perOwner[waiter.owner, default: 0] += 1
+        perAddress[waiter.address, default: 0] += 1
         total += 1
         return true
     }
 
-    private func removeOldest(of owner: Int) -> Waiter? {
+    private func removeOldest(where matches: (Waiter) -> Bool) -> Waiter? {
         var oldest: (channel: String, index: Int, deadline: Date)? = nil
         for (channel, waiters) in byChannel {
-            for (index, waiter) in waiters.enumerated() where waiter.owner == owner {
+            for (index, waiter) in waiters.enumerated() where matches(waiter) {
                 if oldest == nil || waiter.deadline < oldest!.deadline { oldest = (channel, index, waiter.deadline) }
             }
         }
@@ -74,6 +86,8 @@ final class ParkedPolls: @unchecked Sendable {
         for waiter in waiters {
             let left = perOwner[waiter.owner, default: 1] - 1
             perOwner[waiter.owner] = left > 0 ? left : nil
+            let fromAddress = perAddress[waiter.address, default: 1] - 1
+            perAddress[waiter.address] = fromAddress > 0 ? fromAddress : nil
         }
     }
 
@@ -114,6 +128,7 @@ final class ParkedPolls: @unchecked Sendable {
         let all = byChannel.values.flatMap { $0 }
         byChannel = [:]
         perOwner = [:]
+        perAddress = [:]
         total = 0
         return all
     }

@@ -46,6 +46,7 @@ enum ChatStore {
         var parts: Set<RoomPart> = []
         if !muted && counts.int(1) >= burst {
             try conn.query("UPDATE participants SET is_muted = true WHERE id = $1", [me.id])
+            try RoomSanctions.record(.mute, participantID: me.id, on: conn)
             muted = true
             parts.insert(.people)
         }
@@ -80,8 +81,15 @@ enum ModerationStore {
         switch action {
         case .mute, .unmute:
             try conn.query("UPDATE participants SET is_muted = $2 WHERE id = $1", [participantID, action == .mute])
+            // The mute follows the person, not the seat, so leaving and rejoining keeps it.
+            if action == .mute {
+                try RoomSanctions.record(.mute, participantID: participantID, on: conn)
+            } else {
+                try RoomSanctions.liftMute(participantID: participantID, on: conn)
+            }
             return [.people]
         case .remove:
+            try RoomSanctions.record(.removal, participantID: participantID, on: conn)
             try conn.query("DELETE FROM participants WHERE id = $1", [participantID])
             return [.people, .tasks, .proposals]
         case .host:

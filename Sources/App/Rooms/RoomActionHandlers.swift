@@ -154,6 +154,10 @@ enum RoomActionHandlers {
         let text = try ctx.field("text")
         let f = (kind: try ctx.field("segment_kind"), duration: try ctx.field("duration"), label: try ctx.field("label"))
         let inputs = ["propose_text": text, "propose_duration": f.duration, "propose_label": f.label]
+        let code = try RoomHandlers.parseCode(ctx)
+        if let refusal = try RoomHandlers.limited(ctx, code, ctx.services.config.rateLimits.proposals, inputs: inputs) {
+            return refusal
+        }
         return try act(ctx, anchor: "#proposals", inputs: inputs) { conn, room in
             let draft: ProposalStore.Draft
             switch ProposalStore.Kind(rawValue: kind) {
@@ -201,6 +205,10 @@ enum RoomActionHandlers {
     /// POST /r/:code/messages
     static let postMessage: Handler = { ctx in
         let text = try ctx.field("text")
+        let code = try RoomHandlers.parseCode(ctx)
+        if let refusal = try RoomHandlers.limited(ctx, code, ctx.services.config.rateLimits.messages, inputs: ["chat_input": text]) {
+            return refusal
+        }
         return try act(ctx, anchor: "#chat-form", inputs: ["chat_input": text]) { conn, room in
             try ChatStore.post(try ShortText(validating: text, what: "A message", max: RoomLimits.messageLength), room: room, on: conn)
         }

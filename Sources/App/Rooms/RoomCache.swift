@@ -63,7 +63,8 @@ struct RoomReader {
     var store: RoomStore { RoomStore(database: services.database) }
 
     /// `atLeast`: the version this browser's own last change produced (see
-    /// `RoomHandlers.seenVersionCookie`); an older cached copy is not good enough for it.
+    /// `SeenVersion`, signed, so a made-up future version never gets here); an older cached
+    /// copy is not good enough for it.
     func snapshot(_ code: RoomCode, atLeast: Int? = nil) throws -> RoomSnapshot? {
         // A browser that just changed the room (joining included) names the version it made;
         // an older copy would not show its own change.

@@ -24,6 +24,7 @@ enum RoomHandlers {
         case "empty": queue = []
         default: return refuse("Choose how the room starts: the classic queue or an empty one.")
         }
+        try ctx.limit(ctx.services.config.rateLimits.roomCreations)
         let code = try RoomStore(database: ctx.services.database)
             .create(host: ctx.session, hostName: name, theme: theme, queue: queue, lifetimeHours: ctx.services.config.roomLifetimeHours)
         ctx.services.logger.info("room created", metadata: ["room": "\(code.display)"])
@@ -34,6 +35,7 @@ enum RoomHandlers {
     static let findByCode: Handler = { ctx in
         let raw = try ctx.request.query.value("code") ?? ""
         guard let code = RoomCode(parsing: raw), try RoomStore(database: ctx.services.database).find(code) != nil else {
+            if RoomCode(parsing: raw) != nil { try ctx.services.codeGuesses.missed(ctx) }
             return HomeHandlers.homePage(ctx, joinError: "There is no open room with the code “\(raw)”. Check it and try again.",
                                          codeInput: raw, status: .notFound)
         }
@@ -57,6 +59,9 @@ enum RoomHandlers {
         do throws(DisplayName.Problem) { name = try DisplayName(validating: rawName) } catch {
             return roomPage(ctx, try present(ctx, code), joinError: error.description, inputs: ["name_input": rawName],
                             status: .unprocessableEntity)
+        }
+        if let refusal = try limited(ctx, code, ctx.services.config.rateLimits.joins, inputs: ["name_input": rawName]) {
+            return refusal
         }
         let change = try RoomStore(database: ctx.services.database).join(code, session: ctx.session, name: name)
         change.announce(ctx.services.hub)
@@ -136,34 +141,48 @@ enum RoomHandlers {
         }
     }
 
-    /// After a change, the browser carries the version it produced for a minute (a cookie
-    /// scoped to the room's path), so the page it is sent back to, which nginx may ask of
-    /// another responder that has not heard of the change yet, is never older than the change.
-    static let seenVersionCookie = "pp_rv"
-
-    /// 303 back to the room (or `path` under it), remembering the version this change made.
+    /// 303 back to the room (or `path` under it), remembering the version this change made
+    /// (`SeenVersion`, a cookie scoped to the room's path).
     static func redirect(_ ctx: RequestContext, _ code: RoomCode, to location: String, after change: Int?) -> Outcome {
         var response = Response.redirect(to: location)
         if let change {
-            response.addHeader("Set-Cookie", Cookies.setCookie(name: seenVersionCookie, value: String(change), maxAge: 60,
+            let value = ctx.services.seenVersions.cookieValue(change, room: code)
+            response.addHeader("Set-Cookie", Cookies.setCookie(name: SeenVersion.cookieName, value: value, maxAge: 60,
                                                                secure: ctx.services.config.secureCookies, path: "/r/\(code.display)"))
         }
         return .response(response)
     }
 
-    static let notFound = ClientError.notFound("There is no open room with this code. Rooms close 72 hours after they are created.")
+    static let notFound = RoomNotFound()
 
+    /// A malformed code is not a guess at a live one, so it is not counted (see `byCode`).
     static func parseCode(_ ctx: RequestContext) throws -> RoomCode {
-        guard let code = RoomCode(parsing: ctx.request.parameter("code")) else { throw notFound }
+        guard let code = RoomCode(parsing: ctx.request.parameter("code")) else { throw ClientError.notFound(notFound.publicMessage) }
         return code
+    }
+
+    /// Every route that finds a room by its code goes through this (see Routes): an address
+    /// that guessed too many codes is refused before any lookup, and a code that names no room
+    /// counts against the address and the account (`CodeGuesses`).
+    static func byCode(_ handler: @escaping Handler) -> Handler {
+        { ctx in
+            try ctx.services.codeGuesses.check(ctx)
+            do {
+                return try handler(ctx)
+            } catch let missing as RoomNotFound {
+                try ctx.services.codeGuesses.missed(ctx)
+                throw missing
+            }
+        }
     }
 
     /// Loads the room for this viewer and records their presence. A viewer coming back from
     /// away changes what everyone sees, so that is announced to the room.
     static func present(_ ctx: RequestContext, _ code: RoomCode) throws -> RoomSnapshot {
         let reader = RoomReader(services: ctx.services)
-        let ownChange = ctx.request.cookies[seenVersionCookie].flatMap { $0.count <= 15 ? Int($0) : nil }
+        let ownChange = ctx.services.seenVersions.version(fromCookie: ctx.request.cookies[SeenVersion.cookieName], room: code)
         guard let snapshot = try reader.snapshot(code, atLeast: ownChange) else { throw notFound }
+        if snapshot.isRemoved(ctx.session, user: { ctx.userForChrome?.id }) { throw RemovedFromRoom() }
         guard let viewer = snapshot.member(for: ctx.session), viewer.idleAtLoad + snapshot.age >= Double(RoomStore.touchInterval) else {
             return snapshot
         }
@@ -198,6 +217,18 @@ enum RoomHandlers {
                                   refreshSeconds: RoomViews.refreshSeconds(timer), parts: parts)
         for (name, value) in headers { response.addHeader(name, value) }
         return .response(response)
+    }
+
+    /// Counts `rule` for this client (`RequestContext.limit`); past it, the room page again with
+    /// the reason, 429 and Retry-After, and what the person typed. nil: go ahead.
+    static func limited(_ ctx: RequestContext, _ code: RoomCode, _ rule: RateLimits.Rule,
+                        inputs: [String: String] = [:]) throws -> Outcome? {
+        do {
+            try ctx.limit(rule)
+            return nil
+        } catch let limited as RateLimited {
+            return try problemPage(ctx, code, .tooMany(limited.publicMessage, retryAfter: limited.retryAfter), inputs: inputs)
+        }
     }
 
     /// The room page again, with what went wrong and what the person typed.

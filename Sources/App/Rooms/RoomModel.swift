@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import Sodium
 import Web
 
 /// The room's parts that long-polls send separately; each has the room version at which it
@@ -101,6 +102,8 @@ struct RoomSnapshot: Sendable {
     let secondsToExpiry: Double
     /// The parts every viewer sees alike, rendered once per snapshot (RoomViews.sharedParts).
     var rendered = RenderedParts()
+    /// Whom the host removed: they get `RemovedFromRoom` instead of the room.
+    var removals = RoomSanctions.Removals()
 
     var isExpired: Bool { age >= secondsToExpiry }
     var age: Double { Double(DispatchTime.now().uptimeNanoseconds - loadedAt) / 1e9 }
@@ -113,6 +116,14 @@ struct RoomSnapshot: Sendable {
 
     var host: Member? { members.first { $0.role == "host" } }
 
+    /// Whether the host removed this session, or the account `user()` names (asked only when
+    /// the room has removed accounts, since finding the user may cost a query).
+    func isRemoved(_ session: SessionID, user: () -> String?) -> Bool {
+        if removals.isEmpty { return false }
+        if removals.sessions.contains(session.hash) { return true }
+        return !removals.users.isEmpty && user().map(removals.users.contains) == true
+    }
+
     /// The same snapshot with this session seen just now.
     func seen(_ session: SessionID) -> RoomSnapshot {
         let elapsed = age
@@ -121,7 +132,7 @@ struct RoomSnapshot: Sendable {
                 ? Member(id: $0.id, name: $0.name, role: $0.role, sessionHash: $0.sessionHash, idleAtLoad: -elapsed, isMuted: $0.isMuted)
                 : $0
         }, segments: segments, tasks: tasks, proposals: proposals, messages: messages, loadedAt: loadedAt,
-           secondsToExpiry: secondsToExpiry, rendered: rendered)
+           secondsToExpiry: secondsToExpiry, rendered: rendered, removals: removals)
     }
 
     /// The timer as of now.
@@ -165,7 +176,9 @@ struct RoomSnapshot: Sendable {
 /// slot: each fragment is kept as the pieces between slots, joined with the viewer's token for a
 /// page and with nothing for a long-poll answer (live.js fills it in).
 final class RenderedParts: @unchecked Sendable {
-    static let csrfSlot = "\u{1}csrf\u{1}"
+    /// Random per process, like the Splice markers: no text anyone typed can be taken for a slot
+    /// (and so receive a viewer's token), whatever the validation rules let through one day.
+    static let csrfSlot = "\u{1}" + Base64URL.encode(Sodium.randomBytes(12)) + "\u{1}"
     private let lock = NSLock()
     private var parts: [Bool: [String: [[UInt8]]]] = [:]
 

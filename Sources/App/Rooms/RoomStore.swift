@@ -140,7 +140,7 @@ struct RoomStore {
     // MARK: Snapshots
 
     /// The live room with this code and everything in it: the reads behind every room page and
-    /// poll that the cache cannot answer (five statements on one connection).
+    /// poll that the cache cannot answer (six statements on one connection).
     func snapshot(_ code: RoomCode) throws -> RoomSnapshot? {
         try snapshot(code: code.value, id: nil)
     }
@@ -177,8 +177,10 @@ struct RoomStore {
             let tasks = try TaskStore.all(roomID: room.id, on: conn, names: names)
             let proposals = try ProposalStore.recent(roomID: room.id, on: conn)
             let messages = try ChatStore.recent(roomID: room.id, limit: Self.messageWindow, on: conn)
+            let removals = try RoomSanctions.removals(roomID: room.id, on: conn)
             return RoomSnapshot(room: room, members: members, segments: segments, tasks: tasks, proposals: proposals,
-                                messages: messages, loadedAt: loadedAt, secondsToExpiry: Double(first.string(c)) ?? 0)
+                                messages: messages, loadedAt: loadedAt, secondsToExpiry: Double(first.string(c)) ?? 0,
+                                removals: removals)
         }
     }
 
@@ -242,15 +244,18 @@ struct RoomStore {
     }
 
     /// Joins (or renames) this session in the room. Someone joining a room without a host
-    /// (everyone left) becomes its host.
+    /// (everyone left) becomes its host. Someone the host removed (this session or account) is
+    /// refused; someone muted comes back muted (`RoomSanctions`).
     func join(_ code: RoomCode, session: SessionID, name: DisplayName) throws -> Change<Void> {
         try change(code, session: session) { conn, room in
+            let sanctions = try RoomSanctions.applying(roomID: room.id, session: session, on: conn)
+            if room.me == nil && sanctions.contains(.removal) { throw RemovedFromRoom() }
             try SessionStore.touch(session, on: conn)
             try conn.query("""
-                INSERT INTO participants (room_id, session_hash, display_name, role)
-                VALUES ($1, $2, $3, CASE WHEN EXISTS (SELECT 1 FROM participants WHERE room_id = $1 AND role = 'host') THEN 'guest' ELSE 'host' END)
+                INSERT INTO participants (room_id, session_hash, display_name, role, is_muted)
+                VALUES ($1, $2, $3, CASE WHEN EXISTS (SELECT 1 FROM participants WHERE room_id = $1 AND role = 'host') THEN 'guest' ELSE 'host' END, $4)
                 ON CONFLICT (room_id, session_hash) DO UPDATE SET display_name = EXCLUDED.display_name, last_seen_at = now()
-                """, [room.id, ByteA(session.hash), name.value])
+                """, [room.id, ByteA(session.hash), name.value, sanctions.contains(.mute)])
             return ((), [.people, .state])
         }
     }

@@ -2,10 +2,11 @@ import Foundation
 import Redis
 import Sodium
 
-/// Fixed-window counters in Redis for sign-in and mail requests. Keys name the account (by a
-/// hash of its email, so Redis holds no addresses) or the client address nginx passed
-/// (REMOTE_ADDR; IPv6 by /64, since one host gets a whole /64). When Redis is down the checks
-/// let requests through and say so in the log: Argon2id still makes guessing slow.
+/// Fixed-window counters in Redis: sign-in and mail requests (15-minute windows), and the
+/// limits on rooms and profiles (`RateLimits`). Keys name the client address nginx passed
+/// (REMOTE_ADDR; IPv6 by /64, since one host gets a whole /64), an account (by a hash of its
+/// email, so Redis holds no addresses) or a signed-in user's id; never only the cookie, which
+/// is free. When Redis is down the checks let requests through and say so in the log.
 struct Throttle {
     static let window = 15 * 60
     let redis: RedisPool?
@@ -29,6 +30,10 @@ struct Throttle {
 
     static func addressKey(_ kind: String, address: String) -> String {
         "throttle:\(kind):addr:" + addressBucket(address)
+    }
+
+    static func userKey(_ kind: String, userID: String) -> String {
+        "throttle:\(kind):user:" + userID
     }
 
     /// IPv4 as is; IPv6 by its first four groups (the /64).
@@ -59,5 +64,26 @@ struct Throttle {
 
     func clear(_ key: String) {
         _ = redis?.bestEffort("DEL", key)
+    }
+
+    /// Counts and checks in one round trip: the window starts at the first event.
+    static let hitScript = """
+        local n = redis.call('INCR', KEYS[1])
+        if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+        if n > tonumber(ARGV[2]) then
+            local ttl = redis.call('TTL', KEYS[1])
+            if ttl < 0 then redis.call('EXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
+            return ttl
+        end
+        return -1
+        """
+
+    /// Counts one event against `key` and returns the seconds to wait when this event went
+    /// past `limit` within `window` seconds (nil: allowed, or Redis is down).
+    func hit(_ key: String, limit: Int, window: Int) -> Int? {
+        guard let redis, !redis.isDown,
+              let wait = (try? redis.command(["EVAL", Self.hitScript, "1", key, String(window), String(limit)]))?.integer,
+              wait >= 0 else { return nil }
+        return max(1, wait)
     }
 }

@@ -1,0 +1,72 @@
+import Web
+
+/// The abuse limits a fresh cookie cannot dodge: each counts per client address (IPv6 by /64)
+/// and, when the person is signed in, per account too. Numbers come from the environment
+/// (README's configuration table) so an operator behind a big NAT can raise them.
+public struct RateLimits: Sendable {
+    /// One counted action: at most `limit` per `window` seconds.
+    public struct Rule: Sendable {
+        public let kind: String
+        public let limit: Int
+        public let window: Int
+        /// What the person was doing, for the 429 page ("You have created many rooms …").
+        public let doing: String
+    }
+
+    public var roomCreations = Rule(kind: "rooms", limit: 20, window: 3600, doing: "created many rooms")
+    public var joins = Rule(kind: "joins", limit: 60, window: 600, doing: "joined many rooms")
+    public var proposals = Rule(kind: "proposals", limit: 30, window: 600, doing: "sent many proposals")
+    /// Chat messages, whichever rooms and seats: each seat has its own 30 a minute, and seats
+    /// are free to take with fresh cookies.
+    public var messages = Rule(kind: "messages", limit: 120, window: 60, doing: "sent many chat messages")
+    /// Lookups of room codes that do not exist: codes must not be found by trying them all.
+    public var unknownCodes = Rule(kind: "codes", limit: 30, window: 600, doing: "tried many room codes that do not exist")
+    public var profileWrites = Rule(kind: "profile", limit: 30, window: 3600, doing: "changed your profile many times")
+    public var avatarWrites = Rule(kind: "avatar", limit: 20, window: 3600, doing: "changed your picture many times")
+    /// Parked long-polls per client address in one responder (a whole office behind one NAT
+    /// shares it); past it, that address's oldest poll is answered 429.
+    public var pollsPerAddress = 64
+
+    public init() {}
+
+    static func fromEnvironment(_ int: (String, Int, ClosedRange<Int>) throws -> Int) throws -> RateLimits {
+        var limits = RateLimits()
+        func rule(_ key: String, _ rule: Rule) throws -> Rule {
+            Rule(kind: rule.kind, limit: try int(key, rule.limit, 1...1_000_000), window: rule.window, doing: rule.doing)
+        }
+        limits.roomCreations = try rule("POMOPOMO_LIMIT_ROOMS", limits.roomCreations)
+        limits.joins = try rule("POMOPOMO_LIMIT_JOINS", limits.joins)
+        limits.proposals = try rule("POMOPOMO_LIMIT_PROPOSALS", limits.proposals)
+        limits.messages = try rule("POMOPOMO_LIMIT_MESSAGES", limits.messages)
+        limits.unknownCodes = try rule("POMOPOMO_LIMIT_UNKNOWN_CODES", limits.unknownCodes)
+        limits.profileWrites = try rule("POMOPOMO_LIMIT_PROFILE_WRITES", limits.profileWrites)
+        limits.avatarWrites = try rule("POMOPOMO_LIMIT_AVATAR_WRITES", limits.avatarWrites)
+        limits.pollsPerAddress = try int("POMOPOMO_POLLS_PER_ADDRESS", limits.pollsPerAddress, 1...1_000_000)
+        return limits
+    }
+}
+
+/// 429 with Retry-After and a page that says what was limited and for how long.
+struct RateLimited: HTTPError {
+    let doing: String
+    let retryAfter: Int
+
+    var status: HTTPStatus { .tooManyRequests }
+    var publicMessage: String {
+        let wait = retryAfter <= 90 ? "\(retryAfter) seconds" : "\((retryAfter + 59) / 60) minutes"
+        return "You have \(doing) in a short time from this connection. Please wait \(wait) and try again."
+    }
+    var extraHeaders: [(String, String)] { [("Retry-After", String(retryAfter))] }
+}
+
+extension RequestContext {
+    /// Counts one `rule` action for this client address and, when signed in, this account;
+    /// throws `RateLimited` past the limit. Call it before any expensive work.
+    func limit(_ rule: RateLimits.Rule) throws {
+        let throttle = services.throttle
+        var keys = [Throttle.addressKey(rule.kind, address: request.remoteAddress)]
+        if let user = userForChrome { keys.append(Throttle.userKey(rule.kind, userID: user.id)) }
+        let waits = keys.compactMap { throttle.hit($0, limit: rule.limit, window: rule.window) }
+        if let wait = waits.max() { throw RateLimited(doing: rule.doing, retryAfter: wait) }
+    }
+}
