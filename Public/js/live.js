@@ -119,7 +119,9 @@
     document.dispatchEvent(new CustomEvent("pomopomo:live", { detail: data }));
     // Parts outside the shared fragments depend on who I am (the "(host)" label, the proposal
     // form, my own forms): when the role changes, or I am no longer listed, fetch my own page.
+    // A big room lists only some people ("and N more"), so there not being listed says nothing.
     if (r && r.getAttribute("data-me") && (roleChanged || (fragments.participants !== undefined &&
+        !document.querySelector("#participants [data-more]") &&
         !document.querySelector('#participants [data-participant-id="' + r.getAttribute("data-me") + '"]')))) {
       refresh();
     }

@@ -17,9 +17,27 @@ final class RoomCache: @unchecked Sendable {
         let epoch: Int
     }
 
+    /// A load in progress; requests that miss meanwhile wait for its result instead of
+    /// starting their own (single flight).
+    private final class Flight: @unchecked Sendable {
+        private let condition = NSCondition()
+        private var result: Result<RoomSnapshot?, Error>?
+
+        func finish(_ outcome: Result<RoomSnapshot?, Error>) {
+            condition.lock(); result = outcome; condition.broadcast(); condition.unlock()
+        }
+
+        func wait() -> Result<RoomSnapshot?, Error> {
+            condition.lock(); defer { condition.unlock() }
+            while result == nil { condition.wait() }
+            return result!
+        }
+    }
+
     private let hub: LiveHub
     private let lock = NSLock()
     private var entries: [String: Entry] = [:]
+    private var flights: [String: Flight] = [:]
 
     init(hub: LiveHub) { self.hub = hub }
 
@@ -33,6 +51,28 @@ final class RoomCache: @unchecked Sendable {
         return entry.snapshot
     }
 
+    /// Runs `load` for `key` unless a load for the same key is already running, in which case
+    /// it waits for that one and returns its result (`joined` true). A room that 2,000
+    /// browsers ask for at once is loaded once per process, not once per request, and holds
+    /// one database connection at a time. The caller decides whether a joined result is new
+    /// enough (it may have started just before the caller's own change was committed).
+    func singleFlight(_ key: String, _ load: () throws -> RoomSnapshot?) throws -> (snapshot: RoomSnapshot?, joined: Bool) {
+        lock.lock()
+        if let running = flights[key] {
+            lock.unlock()
+            return (try running.wait().get(), true)
+        }
+        let flight = Flight()
+        flights[key] = flight
+        lock.unlock()
+        let outcome = Result { try load() }
+        lock.lock()
+        flights[key] = nil
+        lock.unlock()
+        flight.finish(outcome)
+        return (try outcome.get(), false)
+    }
+
     /// `epoch` is `hub.cacheEpoch` read before the snapshot was loaded, so a subscription that
     /// dropped during the load keeps the snapshot out.
     func store(_ snapshot: RoomSnapshot, epoch: Int?) {
@@ -43,15 +83,6 @@ final class RoomCache: @unchecked Sendable {
             if entries.count >= Self.maxEntries { entries.removeAll(keepingCapacity: true) }
         }
         entries[snapshot.room.code.value] = Entry(snapshot: snapshot, epoch: epoch)
-        lock.unlock()
-    }
-
-    /// Records a presence write made by this process, so the next view does not repeat it.
-    func markSeen(_ code: RoomCode, session: SessionID) {
-        lock.lock()
-        if let entry = entries[code.value] {
-            entries[code.value] = Entry(snapshot: entry.snapshot.seen(session), epoch: entry.epoch)
-        }
         lock.unlock()
     }
 }
@@ -68,16 +99,28 @@ struct RoomReader {
         // A browser that just changed the room (joining included) names the version it made;
         // an older copy would not show its own change.
         if let hit = services.roomCache.lookup(code), hit.room.version >= atLeast ?? 0 { return hit }
-        let epoch = services.hub.cacheEpoch
-        guard let loaded = try store.snapshot(code) else { return nil }
-        services.roomCache.store(loaded, epoch: epoch)
-        RoomMirror.write(loaded, redis: services.redis)
-        return loaded
+        return try shared("code:" + code.value, atLeast: atLeast) { try store.snapshot(code) }
     }
 
     func snapshot(id: String) throws -> RoomSnapshot? {
+        try shared("id:" + id, atLeast: nil) { try store.snapshot(id: id) }
+    }
+
+    /// One load for everyone who asks while it runs. A joined load that turns out older than
+    /// what this request must see (its own change, or a version a wake-up has named since) is
+    /// not used: this request loads again.
+    private func shared(_ key: String, atLeast: Int?, _ load: () throws -> RoomSnapshot?) throws -> RoomSnapshot? {
+        let (loaded, joined) = try services.roomCache.singleFlight(key) { try self.load(load) }
+        if joined, let loaded {
+            let named = services.hub.latestVersion(of: loaded.room.channel) ?? 0
+            if loaded.room.version < max(atLeast ?? 0, named) { return try self.load(load) }
+        }
+        return loaded
+    }
+
+    private func load(_ body: () throws -> RoomSnapshot?) throws -> RoomSnapshot? {
         let epoch = services.hub.cacheEpoch
-        guard let loaded = try store.snapshot(id: id) else { return nil }
+        guard let loaded = try body() else { return nil }
         services.roomCache.store(loaded, epoch: epoch)
         RoomMirror.write(loaded, redis: services.redis)
         return loaded

@@ -105,23 +105,25 @@ struct RoomSnapshot: Sendable {
     var isExpired: Bool { age >= secondsToExpiry }
     var age: Double { Double(DispatchTime.now().uptimeNanoseconds - loadedAt) / 1e9 }
 
+    /// Members by session, built on first use and shared by every copy of this snapshot.
+    let lookup = MemberLookup()
+
     func member(for session: SessionID?) -> Member? {
         guard let session else { return nil }
-        return members.first { $0.sessionHash == session.hash }
+        return lookup.index(members)[session.hash].map { members[$0] }
     }
-
 
     var host: Member? { members.first { $0.role == "host" } }
 
-    /// The same snapshot with this session seen just now.
-    func seen(_ session: SessionID) -> RoomSnapshot {
-        let elapsed = age
-        return RoomSnapshot(room: room, members: members.map {
-            $0.sessionHash == session.hash
-                ? Member(id: $0.id, name: $0.name, role: $0.role, sessionHash: $0.sessionHash, idleAtLoad: -elapsed, isMuted: $0.isMuted)
-                : $0
-        }, segments: segments, tasks: tasks, proposals: proposals, messages: messages, loadedAt: loadedAt,
-           secondsToExpiry: secondsToExpiry, rendered: rendered)
+    /// Whether this member counts as online now: seen within the online window at the load, or
+    /// seen by this process since (`MemberLookup.markSeen`).
+    func isOnline(_ member: Member, elapsed: Double? = nil) -> Bool {
+        member.idleAtLoad + (elapsed ?? age) < Double(RoomStore.onlineWindow) || lookup.wasSeen(member.id)
+    }
+
+    /// Seconds since this member was last seen, as far as this snapshot knows.
+    func idle(_ member: Member, elapsed: Double) -> Double {
+        lookup.wasSeen(member.id) ? 0 : member.idleAtLoad + elapsed
     }
 
     /// The timer as of now.
@@ -158,6 +160,35 @@ struct RoomSnapshot: Sendable {
     }
 
     enum SegmentState: String { case done, current, upcoming }
+}
+
+/// Per-snapshot lookups that are computed once, or written by presence, without copying the
+/// snapshot: with 2,000 members a copy per "came back" was O(N) each, O(N²) per storm.
+final class MemberLookup: @unchecked Sendable {
+    private let lock = NSLock()
+    private var bySession: [[UInt8]: Int]?
+    private var seen: Set<String> = []
+
+    func index(_ members: [RoomSnapshot.Member]) -> [[UInt8]: Int] {
+        lock.lock(); defer { lock.unlock() }
+        if let bySession { return bySession }
+        var made: [[UInt8]: Int] = [:]
+        made.reserveCapacity(members.count)
+        for (offset, member) in members.enumerated() where made[member.sessionHash] == nil { made[member.sessionHash] = offset }
+        bySession = made
+        return made
+    }
+
+    /// Records that this process saw the participant after the load (their presence is on its
+    /// way to PostgreSQL in the next batch), so the next view does not record it again.
+    func markSeen(_ participantID: String) {
+        lock.lock(); seen.insert(participantID); lock.unlock()
+    }
+
+    func wasSeen(_ participantID: String) -> Bool {
+        lock.lock(); defer { lock.unlock() }
+        return seen.contains(participantID)
+    }
 }
 
 /// HTML fragments shared by the viewers of one snapshot, rendered on first use in two

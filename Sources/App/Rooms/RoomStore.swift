@@ -82,7 +82,8 @@ struct Change<T> {
 struct RoomStore {
     /// Seconds since last activity before a participant shows as away.
     static let onlineWindow = 60
-    /// Presence is written at most this often per participant.
+    /// A viewer's presence is recorded at most this often per participant (and written to
+    /// PostgreSQL in the next batch, see `PresenceBuffer`).
     static let touchInterval = 20
     /// Chat messages a page shows (and a snapshot keeps).
     static let messageWindow = 100
@@ -314,20 +315,26 @@ struct RoomStore {
             """, [Self.onlineWindow, seconds]).map { ("room:\($0.string(0))", $0.int(1)) }
     }
 
-    /// Records that this session is still here (at most every `touchInterval`), in one
-    /// statement. Returns the new room version when the participant came back from away.
-    func touch(room: Room, session: SessionID) throws -> Int? {
-        try database.query("""
-            WITH old AS (
-                SELECT id, last_seen_at AS previous FROM participants
-                WHERE room_id = $1 AND session_hash = $2 FOR UPDATE),
-            seen AS (
-                UPDATE participants p SET last_seen_at = now() FROM old
-                WHERE p.id = old.id AND old.previous < now() - make_interval(secs => $4)
-                RETURNING old.previous < now() - make_interval(secs => $3) AS came_back)
+    /// Writes a batch of presence for one room (`PresenceBuffer`) in one statement: each
+    /// participant's `last_seen_at` moves forward to when this process saw them (`secondsAgo`,
+    /// measured here, applied to the database's clock), and if anyone in the batch had been
+    /// away the people part is bumped, once for the whole batch. Returns that new version.
+    func flushPresence(roomID: String, _ batch: [(participantID: String, secondsAgo: Double)]) throws -> Int? {
+        let valid = batch.filter { UUID(uuidString: $0.participantID) != nil }
+        guard !valid.isEmpty, UUID(uuidString: roomID) != nil else { return nil }
+        return try database.query("""
+            WITH seen AS (
+                SELECT * FROM unnest($2::uuid[], $3::float8[]) AS s(id, ago)),
+            came_back AS (
+                SELECT 1 FROM participants p JOIN seen s ON s.id = p.id
+                WHERE p.room_id = $1 AND p.last_seen_at < now() - make_interval(secs => $4) AND s.ago < $4),
+            moved AS (
+                UPDATE participants p SET last_seen_at = now() - make_interval(secs => s.ago)
+                FROM seen s WHERE p.id = s.id AND p.room_id = $1 AND p.last_seen_at < now() - make_interval(secs => s.ago))
             UPDATE rooms SET version = version + 1, people_v = version + 1
-            WHERE id = $1 AND EXISTS (SELECT 1 FROM seen WHERE came_back)
+            WHERE id = $1 AND expires_at > now() AND EXISTS (SELECT 1 FROM came_back)
             RETURNING version
-            """, [room.id, ByteA(session.hash), Self.onlineWindow, Self.touchInterval]).first?.int(0)
+            """, [roomID, "{" + valid.map(\.participantID).joined(separator: ",") + "}",
+                  "{" + valid.map { String(max(0, $0.secondsAgo)) }.joined(separator: ",") + "}", Self.onlineWindow]).first?.int(0)
     }
 }

@@ -16,10 +16,30 @@ enum RoomViews {
 
     // MARK: Shared parts
 
-    static func participants(_ snapshot: RoomSnapshot) -> TemplateValue {
+    /// How many people "who is here" lists besides the host; the rest are counted ("and N more").
+    static let listedPeople = 50
+
+    /// Who the shared list shows: everyone in a small room; in a larger one the host and the
+    /// `listedPeople` most recently active, in the room's order (host first, then by joining),
+    /// so the list does not reshuffle on every poll. Bounded whatever the room's size.
+    static func listed(_ snapshot: RoomSnapshot) -> (members: [RoomSnapshot.Member], more: Int) {
+        let members = snapshot.members
+        guard members.count > listedPeople + 1 else { return (members, 0) }
         let elapsed = snapshot.age
-        return .list(snapshot.members.map { m in
-            ["id": .text(m.id), "name": .text(m.name), "is_host": .bool(m.role == "host"), "online": .bool(online(m, elapsed)),
+        var chosen = Set<Int>()
+        if let host = members.firstIndex(where: { $0.role == "host" }) { chosen.insert(host) }
+        let byActivity = members.indices.filter { !chosen.contains($0) }
+            .sorted { snapshot.idle(members[$0], elapsed: elapsed) < snapshot.idle(members[$1], elapsed: elapsed) }
+        chosen.formUnion(byActivity.prefix(listedPeople))
+        let shown = chosen.sorted().map { members[$0] }
+        return (shown, members.count - shown.count)
+    }
+
+    static func participants(_ snapshot: RoomSnapshot, _ shown: [RoomSnapshot.Member]) -> TemplateValue {
+        let elapsed = snapshot.age
+        return .list(shown.map { m in
+            ["id": .text(m.id), "name": .text(m.name), "is_host": .bool(m.role == "host"),
+             "online": .bool(snapshot.isOnline(m, elapsed: elapsed)),
              "initial": .text(m.name.first.map { String($0).uppercased() } ?? "?")]
         })
     }
@@ -28,11 +48,14 @@ enum RoomViews {
         member.idleAtLoad + elapsed < Double(RoomStore.onlineWindow)
     }
 
-    static func countText(_ snapshot: RoomSnapshot) -> String {
+    static func onlineCount(_ snapshot: RoomSnapshot) -> Int {
         let elapsed = snapshot.age
+        return snapshot.members.reduce(0) { $0 + (snapshot.isOnline($1, elapsed: elapsed) ? 1 : 0) }
+    }
+
+    static func countText(_ snapshot: RoomSnapshot) -> String {
         let count = snapshot.members.count
-        let online = snapshot.members.filter { Self.online($0, elapsed) }.count
-        return "\(count) \(count == 1 ? "person" : "people") · \(online) online"
+        return "\(count) \(count == 1 ? "person" : "people") · \(onlineCount(snapshot)) online"
     }
 
     static func twoDigits(_ n: Int) -> String { n < 10 ? "0\(n)" : String(n) }
@@ -174,10 +197,13 @@ enum RoomViews {
                 return split(templates.render(template, context), at: Array(RenderedParts.csrfSlot.utf8))
             }
             let (pending, decided) = proposals(snapshot)
+            let people = listed(snapshot)
             return [
                 "queue": render("partials/queue", ["has_segments": .bool(!snapshot.segments.isEmpty), "segments": segments(snapshot),
                                                    "new_segment": newSegment()]),
-                "participants": render("partials/participants", ["participants": participants(snapshot)]),
+                "participants": render("partials/participants", ["participants": participants(snapshot, people.members),
+                                                                 "more": .text(String(people.more)),
+                                                                 "has_more": .bool(people.more > 0)]),
                 "participant-count": [Array(countText(snapshot).utf8)],
                 "public-tasks": render("partials/public_tasks", ["public_tasks": publicTasks(snapshot)]),
                 "proposals": render("partials/proposals", ["pending": pending, "decided": decided]),
@@ -330,7 +356,13 @@ enum RoomViews {
         """
     }
 
-    static func stateJSON(_ snapshot: RoomSnapshot) -> [UInt8] {
+    /// Participants per page of state.json.
+    static let statePageSize = 100
+
+    /// state.json: everything about the room, with the participants one page at a time
+    /// (`page`, from 1; host first, then by joining) and their counts always present, so the
+    /// answer stays small in a room of any size.
+    static func stateJSON(_ snapshot: RoomSnapshot, page: Int = 1) -> [UInt8] {
         let room = snapshot.room
         let q = JSONText.quoted
         func optional(_ s: String?) -> String { s.map(q) ?? "null" }
@@ -338,8 +370,10 @@ enum RoomViews {
         let segments = snapshot.segments.map {
             "{\"id\":\(q($0.id)),\"position\":\($0.position),\"kind\":\(q($0.kind.rawValue)),\"label\":\(optional($0.label)),\"duration_sec\":\($0.durationSec),\"public_task\":\(optional($0.publicTask))}"
         }.joined(separator: ",")
-        let people = snapshot.members.map {
-            "{\"id\":\(q($0.id)),\"name\":\(q($0.name)),\"role\":\(q($0.role)),\"online\":\(online($0, elapsed))}"
+        let pages = max(1, (snapshot.members.count + statePageSize - 1) / statePageSize)
+        let page = min(max(1, page), pages)
+        let people = snapshot.members.dropFirst((page - 1) * statePageSize).prefix(statePageSize).map {
+            "{\"id\":\(q($0.id)),\"name\":\(q($0.name)),\"role\":\(q($0.role)),\"online\":\(snapshot.isOnline($0, elapsed: elapsed))}"
         }.joined(separator: ",")
         let tasks = snapshot.tasks.filter(\.isPublic).map {
             "{\"id\":\(q($0.id)),\"text\":\(q($0.text)),\"author\":\(q($0.author)),\"segment_id\":\(optional($0.segmentID)),\"done\":\($0.done)}"
@@ -354,7 +388,8 @@ enum RoomViews {
         let json = """
             {"code":\(q(room.code.display)),"status":\(q(room.status)),"theme":\(q(room.theme)),"version":\(room.version),\
             "expires_at":\(q(room.expiresAt)),"server_now_ms":\(timer.serverNowMs),"timer":\(timerJSON(timer)),\
-            "segments":[\(segments)],"participants":[\(people)],"public_tasks":[\(tasks)],"proposals":[\(proposals)],\
+            "segments":[\(segments)],"participant_count":\(snapshot.members.count),"online_count":\(onlineCount(snapshot)),\
+            "participants_page":\(page),"participants_pages":\(pages),"participants":[\(people)],"public_tasks":[\(tasks)],"proposals":[\(proposals)],\
             "messages":[\(messages)]}
             """
         return Array(json.utf8)
