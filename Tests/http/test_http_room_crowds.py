@@ -22,9 +22,10 @@ PAGE_LIMIT = 60 * 1024     # a room page's bound at any size (issue 9)
 LISTED = 50                # "who is here" lists the host and this many more
 
 
-def seed_crowd(stack, code: str, count: int, away: bool = False) -> list[str]:
+def seed_crowd(stack, code: str, count: int, away: bool = False, online: bool = False) -> list[str]:
     """Adds `count` guests to the room in one statement and announces the change (the writer
-    rule); returns their pp_sid cookies, in joining order. `away`: last seen five minutes ago."""
+    rule); returns their pp_sid cookies, in joining order. Last seen: `away` five minutes ago,
+    `online` just now, else spread over the last two minutes (about half online)."""
     rid = room_id(stack, code)
     prefix = f"crowd-{rid}-"
     version = int(stack.psql(
@@ -32,11 +33,12 @@ def seed_crowd(stack, code: str, count: int, away: bool = False) -> list[str]:
         " select :'v1'::uuid, sha256(convert_to(rtrim(translate(encode(sha256(convert_to(:'v2' || g, 'UTF8')), 'base64'),"
         " '+/', '-_'), '='), 'UTF8')), 'Guest ' || g, 'guest',"
         "        now() + g * interval '1 millisecond',"
-        "        now() - case when :'v4' = 'away' then interval '5 minutes' else (g % 120) * interval '1 second' end"
+        "        now() - case :'v4' when 'away' then interval '5 minutes' when 'online' then interval '0 seconds'"
+        "                        else (g % 120) * interval '1 second' end"
         " from generate_series(1, :'v3'::int) g returning 1)"
         " update rooms set version = version + 1, people_v = version + 1 where id = :'v1'"
         " and (select count(*) from added) > 0 returning version",
-        rid, prefix, str(count), "away" if away else "mixed").splitlines()[0])
+        rid, prefix, str(count), "away" if away else "online" if online else "mixed").splitlines()[0])
     publish_wake(stack, rid, version)
     return [cookie_for(f"{prefix}{g}") for g in range(1, count + 1)]
 
@@ -175,3 +177,49 @@ def test_a_crowd_coming_back_bumps_the_people_version_about_once_a_second(stack,
                           " and last_seen_at < now() - interval '60 seconds'", rid))
     assert away == 0, f"{away} of the people who came back are still away in PostgreSQL"
     assert host.state(room)["online_count"] == 301
+
+
+def post_in_room(user, code: str, path: str, fields: list) -> requests.Response:
+    token = user.csrf(f"/r/{code}")
+    return user.post_form(f"/r/{code}{path}", [("csrf", token)] + fields)
+
+
+def test_a_big_room_chats_in_slow_mode(stack, host, room):
+    seed_crowd(stack, room, 250, online=True)
+    doc = parse_html(fresh_page(host, room, 251))
+    assert doc.by_id("slow-mode") is not None, "a room with 250 people online does not say it is in slow mode"
+    assert post_in_room(host, room, "/messages", [("text", "Welcome, everyone")]).status_code == 303
+    r = post_in_room(host, room, "/messages", [("text", "And again")])
+    assert r.status_code == 429, r.status_code
+    assert 1 <= int(r.headers["Retry-After"]) <= 10
+    page = parse_html(r.text)
+    assert "Slow mode" in page.by_id("room-error").clean_text()
+    assert page.by_id("chat-text").get("value") == "And again", "the typed message was not kept"
+
+
+def test_a_small_room_has_no_slow_mode(stack, host, room):
+    seed_crowd(stack, room, 20, online=True)
+    doc = parse_html(fresh_page(host, room, 21))
+    assert doc.by_id("slow-mode") is None
+    assert post_in_room(host, room, "/messages", [("text", "one")]).status_code == 303
+    assert post_in_room(host, room, "/messages", [("text", "two")]).status_code == 303
+
+
+def test_ending_the_session_of_a_big_room_asks_the_host_to_confirm(stack, host, room):
+    assert post_in_room(host, room, "/timer", [("action", "start"), ("at", "0")]).status_code == 303
+    seed_crowd(stack, room, 30)
+    fresh_page(host, room, 31)
+    r = post_in_room(host, room, "/timer", [("action", "end"), ("at", "0")])
+    assert r.status_code == 200, r.status_code
+    doc = parse_html(r.text)
+    form = doc.by_id("confirm-form")
+    assert form is not None and "31 people" in doc.by_id("confirm-message").clean_text()
+    assert host.state(room)["timer"]["status"] == "running", "the session ended without a confirmation"
+    fields = [(i.get("name"), i.get("value")) for i in form.find_all("input")]
+    assert ("confirm", "yes") in fields and ("action", "end") in fields
+    r = host.post_form(form.get("action"), fields)
+    assert r.status_code == 303, r.status_code
+    deadline = time.monotonic() + 3
+    while host.state(room)["timer"]["status"] != "ended":
+        assert time.monotonic() < deadline, "the confirmed end did not end the session"
+        time.sleep(0.1)

@@ -205,6 +205,9 @@ enum RoomViews {
                                                                  "more": .text(String(people.more)),
                                                                  "has_more": .bool(people.more > 0)]),
                 "participant-count": [Array(countText(snapshot).utf8)],
+                // Page-only: the chat's note while slow mode is on (ChatStore.slowModeWait decides).
+                "slow-mode": onlineCount(snapshot) >= ChatStore.slowModeAt ? render("partials/slow_mode", [
+                    "seconds": .text(String(ChatStore.slowModeSeconds))]) : [[]],
                 "public-tasks": render("partials/public_tasks", ["public_tasks": publicTasks(snapshot)]),
                 "proposals": render("partials/proposals", ["pending": pending, "decided": decided]),
                 "chat-messages": render("partials/chat", ["messages": messages(snapshot, viewer: nil)]),
@@ -267,7 +270,8 @@ enum RoomViews {
     /// The context keys of the page's shared parts, by element id.
     static let pageParts = ["queue": "queue_html", "participants": "participants_html", "public-tasks": "public_tasks_html",
                             "proposals": "proposals_html", "chat-messages": "chat_html",
-                            "segment-options": "segment_options_html", "theme-options": "theme_options_html"]
+                            "segment-options": "segment_options_html", "theme-options": "theme_options_html",
+                            "slow-mode": "slow_mode_html"]
 
     /// The room page for one viewer: its own context, and the shared parts to splice in.
     static func page(_ snapshot: RoomSnapshot, timer timerView: TimerView, viewer session: SessionID, csrf: String, baseURL: String,
