@@ -223,3 +223,39 @@ def test_ending_the_session_of_a_big_room_asks_the_host_to_confirm(stack, host, 
     while host.state(room)["timer"]["status"] != "ended":
         assert time.monotonic() < deadline, "the confirmed end did not end the session"
         time.sleep(0.1)
+
+
+def test_without_redis_people_coming_back_are_still_written_in_batches(stack, host, room, redis_outage):
+    cookies = seed_crowd(stack, room, 40, away=True)
+    fresh_page(host, room, 41)
+    rid = room_id(stack, room)
+    before = int(stack.psql("select version from rooms where id = :'v1'", rid))
+    with redis_outage():
+        with ThreadPoolExecutor(8) as pool:
+            statuses = list(pool.map(
+                lambda c: as_cookie(stack.base_url, c).get(f"{stack.base_url}/r/{room}", timeout=20).status_code, cookies))
+        assert statuses == [200] * 40
+        deadline = time.monotonic() + 5
+        while int(stack.psql("select count(*) from participants where room_id = :'v1'"
+                             " and last_seen_at < now() - interval '60 seconds'", rid)) > 0:
+            assert time.monotonic() < deadline, "presence seen while Redis was down never reached PostgreSQL"
+            time.sleep(0.2)
+        bumps = int(stack.psql("select version from rooms where id = :'v1'", rid)) - before
+        assert 0 < bumps <= 8, f"{bumps} version bumps for 40 people coming back without Redis"
+
+
+def test_the_host_turns_slow_mode_on_and_off_and_guests_cannot(stack, host, room, new_user):
+    guest = new_user()
+    assert guest.join(room, "Gia Guest").status_code == 303
+    assert post_in_room(guest, room, "/slow-mode", [("slow_mode", "on")]).status_code == 403
+    assert post_in_room(host, room, "/slow-mode", [("slow_mode", "maybe")]).status_code == 422
+    assert post_in_room(host, room, "/slow-mode", [("slow_mode", "on")]).status_code == 303
+    doc = host.page(f"/r/{room}")
+    assert doc.by_id("slow-mode") is not None
+    assert doc.by_id("slow-mode-form").find("button").clean_text() == "Turn slow mode off"
+    assert post_in_room(guest, room, "/messages", [("text", "first")]).status_code == 303
+    r = post_in_room(guest, room, "/messages", [("text", "second")])
+    assert r.status_code == 429 and "Slow mode" in parse_html(r.text).by_id("room-error").clean_text()
+    assert post_in_room(host, room, "/slow-mode", [("slow_mode", "off")]).status_code == 303
+    assert host.page(f"/r/{room}").by_id("slow-mode") is None
+    assert post_in_room(guest, room, "/messages", [("text", "third")]).status_code == 303

@@ -39,6 +39,7 @@ enum Routes {
             open("GET", "/r/:code/moderate", RoomHandlers.moderate),
             open("POST", "/r/:code/timer", RoomActionHandlers.timer),
             open("POST", "/r/:code/theme", RoomActionHandlers.theme),
+            open("POST", "/r/:code/slow-mode", RoomActionHandlers.slowMode),
             open("POST", "/r/:code/segments", RoomActionHandlers.addSegment),
             open("POST", "/r/:code/segments/:id", RoomActionHandlers.editSegment),
             open("POST", "/r/:code/segments/:id/delete", RoomActionHandlers.deleteSegment),

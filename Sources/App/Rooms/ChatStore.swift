@@ -64,12 +64,14 @@ enum ChatStore {
         return parts
     }
 
-    /// Seconds this participant must still wait in slow mode, or nil. Counting online people
-    /// stops at `slowModeAt`, so it costs the same in a room of 10,000.
+    /// Seconds this participant must still wait in slow mode (set by the host, or a crowd of
+    /// `slowModeAt` online), or nil. Counting online people stops at `slowModeAt`, so it costs
+    /// the same in a room of 10,000.
     static func slowModeWait(room: LockedRoom, participantID: String, on conn: PostgresConnection) throws -> Int? {
         let row = try conn.query("""
-            SELECT (SELECT count(*) FROM (SELECT 1 FROM participants WHERE room_id = $1
-                                          AND last_seen_at > now() - make_interval(secs => $3) LIMIT $4) crowd) >= $4,
+            SELECT (SELECT slow_mode FROM rooms WHERE id = $1)
+                   OR (SELECT count(*) FROM (SELECT 1 FROM participants WHERE room_id = $1
+                                             AND last_seen_at > now() - make_interval(secs => $3) LIMIT $4) crowd) >= $4,
                    (SELECT ceil(extract(epoch FROM max(created_at) + make_interval(secs => $5) - now()))::int
                     FROM messages WHERE participant_id = $2)
             """, [room.id, participantID, RoomStore.onlineWindow, slowModeAt, slowModeSeconds]).first!

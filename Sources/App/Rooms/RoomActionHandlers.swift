@@ -75,6 +75,17 @@ enum RoomActionHandlers {
         }
     }
 
+    /// POST /r/:code/slow-mode (slow_mode=on|off): the host's chat slow mode.
+    static let slowMode: Handler = { ctx in
+        let raw = try ctx.field("slow_mode")
+        return try act(ctx, anchor: "#chat-form") { conn, room in
+            _ = try room.host()
+            guard raw == "on" || raw == "off" else { throw RoomProblem.invalid("Slow mode is either on or off.") }
+            try conn.query("UPDATE rooms SET slow_mode = $2 WHERE id = $1", [room.id, raw == "on"])
+            return [.state]
+        }
+    }
+
     /// POST /r/:code/theme
     static let theme: Handler = { ctx in
         let raw = try ctx.field("theme")

@@ -30,6 +30,8 @@ struct Room: Sendable {
     let pausedRemainingMs: Int?
     /// The version at which each part last changed.
     let partVersions: [RoomPart: Int]
+    /// Slow mode set by the host (it is also on by itself in a crowd: `RoomViews.slowMode`).
+    let slowMode: Bool
 
     var channel: String { "room:\(id)" }
 }

@@ -93,16 +93,17 @@ struct RoomStore {
     static let roomColumns = """
         r.id, r.code, r.theme, r.status, r.version, to_char(r.expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
         r.current_segment_index, (extract(epoch FROM r.segment_ends_at - now()) * 1000)::float8, r.paused_remaining_ms,
-        r.state_v, r.people_v, r.queue_v, r.tasks_v, r.proposals_v, r.chat_v
+        r.state_v, r.people_v, r.queue_v, r.tasks_v, r.proposals_v, r.chat_v, r.slow_mode
         """
-    static let roomColumnCount = 15
+    static let roomColumnCount = 16
 
     static func room(_ row: PostgresRow) -> Room {
         var parts: [RoomPart: Int] = [:]
         for (offset, part) in RoomPart.shared.enumerated() { parts[part] = row.int(9 + offset) }
         return Room(id: row.string(0), code: RoomCode(parsing: row.string(1))!, theme: row.string(2), status: row.string(3),
                     version: row.int(4), expiresAt: row.string(5), currentIndex: row.int(6),
-                    msToEndAtLoad: row[7].flatMap(Double.init), pausedRemainingMs: row[8].flatMap { Int($0) }, partVersions: parts)
+                    msToEndAtLoad: row[7].flatMap(Double.init), pausedRemainingMs: row[8].flatMap { Int($0) }, partVersions: parts,
+                    slowMode: row.bool(15))
     }
 
     /// Creates a room with its host as first participant and the chosen starting queue;

@@ -206,7 +206,7 @@ enum RoomViews {
                                                                  "has_more": .bool(people.more > 0)]),
                 "participant-count": [Array(countText(snapshot).utf8)],
                 // Page-only: the chat's note while slow mode is on (ChatStore.slowModeWait decides).
-                "slow-mode": onlineCount(snapshot) >= ChatStore.slowModeAt ? render("partials/slow_mode", [
+                "slow-mode": room.slowMode || onlineCount(snapshot) >= ChatStore.slowModeAt ? render("partials/slow_mode", [
                     "seconds": .text(String(ChatStore.slowModeSeconds))]) : [[]],
                 "public-tasks": render("partials/public_tasks", ["public_tasks": publicTasks(snapshot)]),
                 "proposals": render("partials/proposals", ["pending": pending, "decided": decided]),
@@ -287,6 +287,7 @@ enum RoomViews {
             "share_url": .text("\(baseURL)/r/\(room.code.display)"),
             "timer": timer(timerView), "kinds": kinds(selected: "focus"),
             "participant_count": .text(text(shared["participant-count"])),
+            "slow_mode_on": .bool(room.slowMode),
             "name_input": .text(""), "chat_input": .text(""), "task_input": .text(""),
             "propose_text": .text(""), "propose_duration": .text(""), "propose_label": .text(""),
         ]
