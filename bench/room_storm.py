@@ -2,7 +2,7 @@
 """A reconnect storm in one big room (issue 9 §5), against a running stack:
 
     /usr/bin/python3 bench/room_storm.py --base http://127.0.0.1:18180 --n 2000 --pid RESPONDER_PID \
-        [--duration 15] [--ramp 1.0] [--json OUT.json]
+        [--duration 15] [--ramp SECONDS] [--json OUT.json]
 
 needs POMOPOMO_DATABASE_URL (psql) and, for announcing the seeded crowd, POMOPOMO_REDIS (unix:PATH) in
 the environment (bench/run.sh's env file has both).
@@ -11,9 +11,10 @@ the environment (bench/run.sh's env file has both).
    first straight into PostgreSQL, all last seen five minutes ago (their presence has lapsed); each
    guest's pp_sid is derived from a seed, so the script can be them. Saves the sizes of the host's room
    page and of state.json.
-2. The storm: all N guests long-poll the room at the version they last saw (opened within --ramp
-   seconds; the responder's listen queue is 4,096, so 10,000 in the same millisecond would measure the
-   kernel). Every poll is a guest coming back. Like live.js, a 200 is followed by a new poll with the
+2. The storm: all N guests long-poll the room at the version they last saw, opened within --ramp
+   seconds (default N / 2,000: 2,000 new polls a second, 1 s for 2,000, 5 s for 10,000; the responder's
+   listen queue is 4,096, and nginx answers 502 when it is full, so 10,000 in the same second measure
+   the kernel's queue and this machine's two cores). Every poll is a guest coming back. Like live.js, a 200 is followed by a new poll with the
    new version after a random 0-1 s, a 204 by a new poll at once, a 429 after its Retry-After.
 3. Meanwhile a probe loads `GET /`, the second room's page and /healthz in turn (new connection each
    time), and a sampler reads the responder's thread count and /readyz's parked polls every 0.2 s.
@@ -30,6 +31,7 @@ import hashlib
 import heapq
 import http.client
 import json
+import multiprocessing
 import os
 import random
 import re
@@ -150,15 +152,56 @@ def parse(c):
     return True, c.buf[c.buf.find(b"\r\n\r\n") + 4:c.need]
 
 
+def watch(base, other, other_cookie, pids, stop, results):
+    """The probe (GET /, the second room, /healthz in turn) and the sampler (threads, parked polls)."""
+    client = Client(base)
+    probes = {"/": [], f"/r/{other}": [], "/healthz": []}
+    probe_status = {}
+    samples = []
+
+    def probe():
+        while not stop.is_set():
+            for path, sink in probes.items():
+                t = time.monotonic()
+                try:
+                    status, _, _ = client.request("GET", path, {"Cookie": f"pp_sid={other_cookie}"}, timeout=60)
+                except Exception as e:
+                    status = type(e).__name__
+                sink.append((t, (time.monotonic() - t) * 1000))
+                probe_status[status] = probe_status.get(status, 0) + 1
+            time.sleep(0.02)
+
+    def sample():
+        while not stop.is_set():
+            t = time.monotonic()
+            try:
+                _, _, body = client.request("GET", "/readyz", timeout=5)
+                parked = json.loads(body).get("parked_polls")
+            except Exception:
+                parked = None
+            samples.append((t, parked, [threads_of(p) for p in pids]))
+            time.sleep(0.2)
+
+    workers = [threading.Thread(target=probe), threading.Thread(target=sample)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    results.put((probes, probe_status, samples))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--base", required=True)
     ap.add_argument("--n", type=int, required=True, help="guests in the room, all coming back at once")
     ap.add_argument("--pid", type=int, action="append", default=[], help="responder pid (repeat for several)")
     ap.add_argument("--duration", type=float, default=15.0, help="seconds the storm is watched")
-    ap.add_argument("--ramp", type=float, default=1.0, help="seconds over which the N polls are opened")
+    ap.add_argument("--ramp", type=float, default=None,
+                    help="seconds over which the N polls are opened (default N / 2000: 2,000 a second)")
     ap.add_argument("--json")
     args = ap.parse_args()
+    if args.ramp is None:
+        args.ramp = args.n / 2000
     hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     client = Client(args.base)
@@ -192,41 +235,15 @@ def main():
     log(f"room {code}: {state['participant_count']} people; host's page {len(page)} bytes, state.json "
         f"{result['state_bytes']} bytes; second room {other}")
 
-    # 2-3. Probes and sampler.
-    stop = threading.Event()
-    probes = {"/": [], f"/r/{other}": [], "/healthz": []}
-    probe_status = {}
-    samples = []
-
-    def probe():
-        while not stop.is_set():
-            for path, sink in probes.items():
-                t = time.monotonic()
-                try:
-                    status, _, _ = client.request("GET", path, {"Cookie": f"pp_sid={other_cookie}"}, timeout=60)
-                except Exception as e:
-                    status = type(e).__name__
-                sink.append((t, (time.monotonic() - t) * 1000))
-                probe_status[status] = probe_status.get(status, 0) + 1
-            time.sleep(0.02)
-
-    def sample():
-        while not stop.is_set():
-            t = time.monotonic()
-            try:
-                _, _, body = client.request("GET", "/readyz", timeout=5)
-                parked = json.loads(body).get("parked_polls")
-            except Exception:
-                parked = None
-            samples.append((t, parked, [threads_of(p) for p in args.pid]))
-            time.sleep(0.2)
-
+    # 2-3. Probes and sampler, in a process of their own: in this one they would wait for the
+    # interpreter while the storm loop parses thousands of answers, and measure that instead.
     _, _, body = client.request("GET", "/readyz")
     parked0 = json.loads(body).get("parked_polls") or 0
     threads0 = [threads_of(p) for p in args.pid]
-    workers = [threading.Thread(target=probe, daemon=True), threading.Thread(target=sample, daemon=True)]
-    for w in workers:
-        w.start()
+    stop = multiprocessing.Event()
+    results = multiprocessing.Queue()
+    watcher = multiprocessing.Process(target=watch, args=(args.base, other, other_cookie, args.pid, stop, results), daemon=True)
+    watcher.start()
     time.sleep(1)  # a quiet baseline for the probes
 
     # The storm.
@@ -308,8 +325,8 @@ def main():
             else:
                 drop(c, i, now, 1.0)
     stop.set()
-    for w in workers:
-        w.join(timeout=70)
+    probes, probe_status, samples = results.get(timeout=90)
+    watcher.join(timeout=10)
     for c in conns:
         if c.sock is not None:
             c.sock.close()

@@ -51,6 +51,24 @@ final class RoomCache: @unchecked Sendable {
         return entry.snapshot
     }
 
+    /// The entry for this room even when a newer version has been announced (same subscription,
+    /// not expired, younger than `maxAge`): what a request may be answered from while the newer
+    /// version is being loaded for it by another request (`RoomReader`).
+    func stale(_ code: RoomCode) -> RoomSnapshot? {
+        guard let epoch = hub.cacheEpoch else { return nil }
+        lock.lock()
+        let entry = entries[code.value]
+        lock.unlock()
+        guard let entry, entry.epoch == epoch, entry.snapshot.age < Self.maxAge, !entry.snapshot.isExpired else { return nil }
+        return entry.snapshot
+    }
+
+    /// Whether a load for `key` is running now.
+    func isLoading(_ key: String) -> Bool {
+        lock.lock(); defer { lock.unlock() }
+        return flights[key] != nil
+    }
+
     /// Runs `load` for `key` unless a load for the same key is already running, in which case
     /// it waits for that one and returns its result (`joined` true). A room that 2,000
     /// browsers ask for at once is loaded once per process, not once per request, and holds
@@ -99,7 +117,14 @@ struct RoomReader {
         // A browser that just changed the room (joining included) names the version it made;
         // an older copy would not show its own change.
         if let hit = services.roomCache.lookup(code), hit.room.version >= atLeast ?? 0 { return hit }
-        return try shared("code:" + code.value, atLeast: atLeast) { try store.snapshot(code) }
+        // Loads of a known room are keyed by its id, so page views, polls and wake-ups share one.
+        let stale = services.roomCache.stale(code)
+        let key = stale.map { "id:" + $0.room.id } ?? "code:" + code.value
+        // While the room is being loaded anyway, a request that needs nothing newer than the copy
+        // at hand is answered from it (as if it had come a moment earlier) instead of holding an
+        // accept thread for the load: a hot room holds one accept thread at a time, not all.
+        if let stale, stale.room.version >= atLeast ?? 0, services.roomCache.isLoading(key) { return stale }
+        return try shared(key, atLeast: atLeast) { try store.snapshot(code) }
     }
 
     func snapshot(id: String) throws -> RoomSnapshot? {
@@ -113,8 +138,14 @@ struct RoomReader {
         let (loaded, joined) = try services.roomCache.singleFlight(key) { try self.load(load) }
         if joined, let loaded {
             let named = services.hub.latestVersion(of: loaded.room.channel) ?? 0
-            if loaded.room.version < max(atLeast ?? 0, named) { return try self.load(load) }
+            if loaded.room.version < max(atLeast ?? 0, named) {
+                let again = try self.load(load)
+                if let again { RoomMirror.write(again, redis: services.redis) }
+                return again
+            }
         }
+        // The loader rewrites the mirror after the waiters have their snapshot.
+        if !joined, let loaded { RoomMirror.write(loaded, redis: services.redis) }
         return loaded
     }
 
@@ -122,7 +153,6 @@ struct RoomReader {
         let epoch = services.hub.cacheEpoch
         guard let loaded = try body() else { return nil }
         services.roomCache.store(loaded, epoch: epoch)
-        RoomMirror.write(loaded, redis: services.redis)
         return loaded
     }
 }

@@ -87,6 +87,12 @@ enum RoomHandlers {
         // A version from the future (a restored database, a hand-made URL) would never be
         // reached: answer with the current state so the client starts over from it.
         if snapshot.room.version != since {
+            // An older copy (served while the room reloads) behind a `since` this process has
+            // already been woken with: the room is at least there, so wait for what comes next
+            // rather than sending the browser back in time.
+            if snapshot.room.version < since, let known = ctx.services.hub.latestVersion(of: snapshot.room.channel), known >= since {
+                return .park(channel: snapshot.room.channel, since: since, variant: host ? 1 : 0)
+            }
             return .response(.json(RoomViews.pollBody(snapshot, since: since, host: host, templates: ctx.services.templates)))
         }
         return .park(channel: snapshot.room.channel, since: since, variant: host ? 1 : 0)

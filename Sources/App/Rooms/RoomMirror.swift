@@ -49,8 +49,9 @@ enum RoomMirror {
         var args = ["EVAL", script, "2", timerKey(room.id), presenceKey(room.id), String(ttl), timer.status, String(timer.index),
                     timer.endsAtMs.map(String.init) ?? "", String(timer.remainingMs), String(room.version)]
         args.reserveCapacity(args.count + 2 * snapshot.members.count)
+        let seen = snapshot.lookup.seenIDs()
         for member in snapshot.members {
-            args += [String(now - Int(snapshot.idle(member, elapsed: elapsed) * 1000)), member.id]
+            args += [String(now - Int((seen.contains(member.id) ? 0 : member.idleAtLoad + elapsed) * 1000)), member.id]
         }
         _ = try? redis.command(args)
     }

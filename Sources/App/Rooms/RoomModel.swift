@@ -123,11 +123,6 @@ struct RoomSnapshot: Sendable {
         member.idleAtLoad + (elapsed ?? age) < Double(RoomStore.onlineWindow) || lookup.wasSeen(member.id)
     }
 
-    /// Seconds since this member was last seen, as far as this snapshot knows.
-    func idle(_ member: Member, elapsed: Double) -> Double {
-        lookup.wasSeen(member.id) ? 0 : member.idleAtLoad + elapsed
-    }
-
     /// The timer as of now.
     var timer: TimerView {
         let room = self.room
@@ -185,6 +180,12 @@ final class MemberLookup: @unchecked Sendable {
     /// way to PostgreSQL in the next batch), so the next view does not record it again.
     func markSeen(_ participantID: String) {
         lock.lock(); seen.insert(participantID); lock.unlock()
+    }
+
+    /// Everyone marked so far, for loops over all members (one lock, not one per member).
+    func seenIDs() -> Set<String> {
+        lock.lock(); defer { lock.unlock() }
+        return seen
     }
 
     func wasSeen(_ participantID: String) -> Bool {

@@ -26,10 +26,11 @@ enum RoomViews {
         let members = snapshot.members
         guard members.count > listedPeople + 1 else { return (members, 0) }
         let elapsed = snapshot.age
+        let seen = snapshot.lookup.seenIDs()
+        let idle = members.map { seen.contains($0.id) ? 0 : $0.idleAtLoad + elapsed }
         var chosen = Set<Int>()
         if let host = members.firstIndex(where: { $0.role == "host" }) { chosen.insert(host) }
-        let byActivity = members.indices.filter { !chosen.contains($0) }
-            .sorted { snapshot.idle(members[$0], elapsed: elapsed) < snapshot.idle(members[$1], elapsed: elapsed) }
+        let byActivity = members.indices.filter { !chosen.contains($0) }.sorted { idle[$0] < idle[$1] }
         chosen.formUnion(byActivity.prefix(listedPeople))
         let shown = chosen.sorted().map { members[$0] }
         return (shown, members.count - shown.count)
@@ -50,7 +51,9 @@ enum RoomViews {
 
     static func onlineCount(_ snapshot: RoomSnapshot) -> Int {
         let elapsed = snapshot.age
-        return snapshot.members.reduce(0) { $0 + (snapshot.isOnline($1, elapsed: elapsed) ? 1 : 0) }
+        let seen = snapshot.lookup.seenIDs()
+        let window = Double(RoomStore.onlineWindow)
+        return snapshot.members.reduce(0) { $0 + ($1.idleAtLoad + elapsed < window || seen.contains($1.id) ? 1 : 0) }
     }
 
     static func countText(_ snapshot: RoomSnapshot) -> String {
