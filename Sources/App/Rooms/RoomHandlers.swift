@@ -196,7 +196,7 @@ enum RoomHandlers {
         guard let snapshot = try reader.snapshot(code, atLeast: ownChange) else { throw notFound }
         if let viewer = snapshot.member(for: ctx.session), !snapshot.lookup.wasSeen(viewer.id),
            viewer.idleAtLoad + snapshot.age >= Double(RoomStore.touchInterval) {
-            ctx.services.presence.record(roomID: snapshot.room.id, participantID: viewer.id)
+            ctx.services.presence.record(roomID: snapshot.room.id, participantID: viewer.id, roomSize: snapshot.members.count)
             snapshot.lookup.markSeen(viewer.id)
         }
         return snapshot

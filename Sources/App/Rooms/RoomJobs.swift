@@ -86,14 +86,16 @@ final class RoomJobs: @unchecked Sendable {
     /// that cannot be written (PostgreSQL down) is kept for the next flush.
     private func flushPresence() {
         let store = RoomStore(database: services.database)
-        for (roomID, batch) in services.presence.drain() {
+        for batch in services.presence.drain() {
             do {
-                if let version = try store.flushPresence(roomID: roomID, batch) {
-                    services.hub.notify(channel: "room:\(roomID)", version: version)
+                let flushed = try store.flushPresence(roomID: batch.roomID, batch.seen, mayBump: batch.mayBump, owed: batch.owed)
+                services.presence.flushed(roomID: batch.roomID, bumped: flushed.version != nil, cameBack: flushed.cameBack)
+                if let version = flushed.version {
+                    services.hub.notify(channel: "room:\(batch.roomID)", version: version)
                 }
-                RoomMirror.seen(roomID: roomID, batch, redis: services.redis)
+                RoomMirror.seen(roomID: batch.roomID, batch.seen, redis: services.redis)
             } catch {
-                services.presence.restore(roomID: roomID, batch)
+                services.presence.restore(batch)
                 attempt("presence flush") { throw error }
             }
         }

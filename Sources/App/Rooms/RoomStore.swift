@@ -319,11 +319,14 @@ struct RoomStore {
     /// Writes a batch of presence for one room (`PresenceBuffer`) in one statement: each
     /// participant's `last_seen_at` moves forward to when this process saw them (`secondsAgo`,
     /// measured here, applied to the database's clock), and if anyone in the batch had been
-    /// away the people part is bumped, once for the whole batch. Returns that new version.
-    func flushPresence(roomID: String, _ batch: [(participantID: String, secondsAgo: Double)]) throws -> Int? {
+    /// away the people part is bumped, once for the whole batch; when `mayBump` is false (a big
+    /// room bumped moments ago, see `PresenceBuffer`) it only reports `cameBack`, and an `owed`
+    /// bump is made as soon as it may. Returns whether anyone came back and the new version.
+    func flushPresence(roomID: String, _ batch: [(participantID: String, secondsAgo: Double)], mayBump: Bool = true,
+                       owed: Bool = false) throws -> (cameBack: Bool, version: Int?) {
         let valid = batch.filter { UUID(uuidString: $0.participantID) != nil }
-        guard !valid.isEmpty, UUID(uuidString: roomID) != nil else { return nil }
-        return try database.query("""
+        guard !valid.isEmpty || owed, UUID(uuidString: roomID) != nil else { return (false, nil) }
+        let row = try database.query("""
             WITH seen AS (
                 SELECT * FROM unnest($2::uuid[], $3::float8[]) AS s(id, ago)),
             came_back AS (
@@ -331,11 +334,15 @@ struct RoomStore {
                 WHERE p.room_id = $1 AND p.last_seen_at < now() - make_interval(secs => $4) AND s.ago < $4),
             moved AS (
                 UPDATE participants p SET last_seen_at = now() - make_interval(secs => s.ago)
-                FROM seen s WHERE p.id = s.id AND p.room_id = $1 AND p.last_seen_at < now() - make_interval(secs => s.ago))
-            UPDATE rooms SET version = version + 1, people_v = version + 1
-            WHERE id = $1 AND expires_at > now() AND EXISTS (SELECT 1 FROM came_back)
-            RETURNING version
+                FROM seen s WHERE p.id = s.id AND p.room_id = $1 AND p.last_seen_at < now() - make_interval(secs => s.ago)),
+            bumped AS (
+                UPDATE rooms SET version = version + 1, people_v = version + 1
+                WHERE id = $1 AND expires_at > now() AND $5 AND ($6 OR EXISTS (SELECT 1 FROM came_back))
+                RETURNING version)
+            SELECT EXISTS (SELECT 1 FROM came_back), (SELECT version FROM bumped)
             """, [roomID, "{" + valid.map(\.participantID).joined(separator: ",") + "}",
-                  "{" + valid.map { String(max(0, $0.secondsAgo)) }.joined(separator: ",") + "}", Self.onlineWindow]).first?.int(0)
+                  "{" + valid.map { String(max(0, $0.secondsAgo)) }.joined(separator: ",") + "}", Self.onlineWindow,
+                  mayBump, owed]).first!
+        return (row.bool(0), row[1].flatMap { Int($0) })
     }
 }
