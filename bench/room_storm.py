@@ -364,6 +364,7 @@ def main():
         probes={path: {"n": len(v), "p50_ms": pct(v, 50), "p99_ms": pct(v, 99), "max_ms": max(v) if v else None}
                 for path, v in storm.items()},
         all_parked_after_s=all_parked_at, longest_repark_s=last_short, ramp_s=args.ramp,
+        parked_series=[(round(t - t0, 2), None if parked is None else parked - parked0) for t, parked, _ in samples if t >= t0],
         threads_before=threads0, threads_min=min(threads_seen) if threads_seen else None,
         threads_max=max(threads_seen) if threads_seen else None, five_xx=five_xx)
     for path, p in result["probes"].items():
