@@ -14,8 +14,10 @@ the environment (bench/run.sh's env file has both).
 2. The storm: all N guests long-poll the room at the version they last saw, opened within --ramp
    seconds (default N / 2,000: 2,000 new polls a second, 1 s for 2,000, 5 s for 10,000; the responder's
    listen queue is 4,096, and nginx answers 502 when it is full, so 10,000 in the same second measure
-   the kernel's queue and this machine's two cores). Every poll is a guest coming back. Like live.js, a 200 is followed by a new poll with the
-   new version after a random 0-1 s, a 204 by a new poll at once, a 429 after its Retry-After.
+   the kernel's queue and this machine's two cores). Every poll is a guest coming back. Like live.js,
+   a 200 is followed by a new poll with the new version after a random part of the answer's
+   spread_ms (1 s in a small room, N / 2,000 s in a big one), a 204 by a new poll at once, a 429
+   after a second, an error after a growing back-off (1, 2, 4... 10 s with jitter).
 3. Meanwhile a probe loads `GET /`, the second room's page and /healthz in turn (new connection each
    time), and a sampler reads the responder's thread count and /readyz's parked polls every 0.2 s.
 
@@ -113,11 +115,12 @@ def make_room(client, name):
 
 
 class Poll:
-    __slots__ = ("sock", "cookie", "since", "buf", "need", "status", "state")
+    __slots__ = ("sock", "cookie", "since", "buf", "need", "status", "state", "backoff")
 
     def __init__(self, cookie, since):
         self.cookie, self.since = cookie, since
         self.sock, self.buf, self.need, self.status, self.state = None, b"", None, None, "idle"
+        self.backoff = 0
 
 
 def parse(c):
@@ -315,15 +318,20 @@ def main():
             statuses[c.status] = statuses.get(c.status, 0) + 1
             if c.status == 200:
                 answered_200 += 1
-                c.since = json.loads(body)["version"]
+                answer = json.loads(body)
+                c.since = answer["version"]
                 c.state = "waiting"
-                heapq.heappush(due, (now + random.random(), i))  # live.js waits 0-1 s
+                c.backoff = 0
+                # live.js waits a random part of the answer's spread_ms (1 s by default)
+                heapq.heappush(due, (now + random.random() * min(answer.get("spread_ms", 1000), 10000) / 1000, i))
             elif c.status == 204:
                 heapq.heappush(due, (now, i))
             elif c.status == 429:
                 heapq.heappush(due, (now + 1, i))
             else:
-                drop(c, i, now, 1.0)
+                # live.js backs off on errors: 1, 2, 4... 10 s, with jitter
+                c.backoff = min(c.backoff * 2 if c.backoff else 1.0, 10.0)
+                drop(c, i, now, c.backoff / 2 + random.random() * c.backoff / 2)
     stop.set()
     probes, probe_status, samples = results.get(timeout=90)
     watcher.join(timeout=10)

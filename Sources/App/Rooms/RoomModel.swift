@@ -203,6 +203,19 @@ final class RenderedParts: @unchecked Sendable {
     private let lock = NSLock()
     private var parts: [Bool: [String: [[UInt8]]]] = [:]
 
+    private var fragmentJSON: [String: String] = [:]
+
+    /// A poll answer's fragments as JSON, by the set of parts it carries and the variant: made
+    /// once per snapshot, since a crowd's polls, answered one by one, ask for the same ones.
+    func fragments(_ key: String, _ make: () -> String) -> String {
+        lock.lock()
+        if let made = fragmentJSON[key] { lock.unlock(); return made }
+        lock.unlock()
+        let made = make()
+        lock.lock(); fragmentJSON[key] = made; lock.unlock()
+        return made
+    }
+
     func get(host: Bool, _ render: () -> [String: [[UInt8]]]) -> [String: [[UInt8]]] {
         lock.lock(); defer { lock.unlock() }
         if let made = parts[host] { return made }

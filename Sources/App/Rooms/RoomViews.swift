@@ -345,15 +345,26 @@ enum RoomViews {
         }
         let parts: [(RoomPart, [String])] = [(.queue, ["queue"]), (.people, ["participants", "participant-count"]),
                                              (.tasks, ["public-tasks"]), (.proposals, ["proposals"]), (.chat, ["chat-messages"])]
-        for (part, ids) in parts where changed(part) {
-            for id in ids { fragments.append((id, text(shared[id]))) }
+        let wanted = parts.filter { changed($0.0) }
+        var fragmentJSON = fragments.map { "\(JSONText.quoted($0.0)):\(JSONText.quoted($0.1))" }.joined(separator: ",")
+        // The shared fragments are quoted once per snapshot, set of parts and variant.
+        let sharedJSON = snapshot.rendered.fragments((host ? "h:" : "g:") + wanted.map(\.0.rawValue).joined(separator: ",")) {
+            wanted.flatMap(\.1).map { "\(JSONText.quoted($0)):\(JSONText.quoted(text(shared[$0])))" }.joined(separator: ",")
         }
-        let fragmentJSON = fragments.map { "\(JSONText.quoted($0.0)):\(JSONText.quoted($0.1))" }.joined(separator: ",")
+        if !sharedJSON.isEmpty { fragmentJSON += (fragmentJSON.isEmpty ? "" : ",") + sharedJSON }
         let json = """
             {"version":\(room.version),"host":\(JSONText.quoted(snapshot.host?.id ?? "")),"theme":\(JSONText.quoted(room.theme)),\
-            "timer":\(timerJSON(timerView)),"fragments":{\(fragmentJSON)}}
+            "timer":\(timerJSON(timerView)),"spread_ms":\(spreadMs(snapshot)),"fragments":{\(fragmentJSON)}}
             """
         return Array(json.utf8)
+    }
+
+    /// Over how many milliseconds browsers spread their next poll after an answer (live.js):
+    /// one change answers everyone in the room at once, and the responder accepts a few thousand
+    /// polls a second, so a room of N people spreads them over N / 2,000 seconds (1 s at least,
+    /// 10 s at most). Nothing is missed meanwhile: the next poll names the version it has.
+    static func spreadMs(_ snapshot: RoomSnapshot) -> Int {
+        min(10_000, max(1_000, snapshot.members.count / 2))
     }
 
     static func timerJSON(_ t: TimerView) -> String {
