@@ -360,11 +360,12 @@ enum RoomViews {
     }
 
     /// Over how many milliseconds browsers spread their next poll after an answer (live.js):
-    /// one change answers everyone in the room at once, and the responder accepts a few thousand
-    /// polls a second, so a room of N people spreads them over N / 2,000 seconds (1 s at least,
-    /// 10 s at most). Nothing is missed meanwhile: the next poll names the version it has.
+    /// one change answers everyone in the room at once, and the responder takes a few thousand
+    /// polls a second, so a room of N people spreads them over N / 4,000 seconds (1 s at least,
+    /// 10 s at most: 2.5 s at 10,000). Nothing is missed meanwhile: the next poll names the
+    /// version it has.
     static func spreadMs(_ snapshot: RoomSnapshot) -> Int {
-        min(10_000, max(1_000, snapshot.members.count / 2))
+        min(10_000, max(1_000, snapshot.members.count / 4))
     }
 
     static func timerJSON(_ t: TimerView) -> String {
