@@ -113,17 +113,20 @@ struct RoomReader {
 
     /// `atLeast`: the version this browser's own last change produced (see
     /// `RoomHandlers.seenVersionCookie`); an older cached copy is not good enough for it.
-    func snapshot(_ code: RoomCode, atLeast: Int? = nil) throws -> RoomSnapshot? {
+    /// `orWhileLoading`: for long-polls only (see below).
+    func snapshot(_ code: RoomCode, atLeast: Int? = nil, orWhileLoading: Bool = false) throws -> RoomSnapshot? {
         // A browser that just changed the room (joining included) names the version it made;
         // an older copy would not show its own change.
         if let hit = services.roomCache.lookup(code), hit.room.version >= atLeast ?? 0 { return hit }
         // Loads of a known room are keyed by its id, so page views, polls and wake-ups share one.
         let stale = services.roomCache.stale(code)
         let key = stale.map { "id:" + $0.room.id } ?? "code:" + code.value
-        // While the room is being loaded anyway, a request that needs nothing newer than the copy
-        // at hand is answered from it (as if it had come a moment earlier) instead of holding an
-        // accept thread for the load: a hot room holds one accept thread at a time, not all.
-        if let stale, stale.room.version >= atLeast ?? 0, services.roomCache.isLoading(key) { return stale }
+        // While the room is being loaded anyway, a long-poll is answered from the copy at hand
+        // instead of holding an accept thread for the load: a hot room holds one accept thread at
+        // a time, not all. That is safe for polls only: one behind the newer version is parked
+        // and answered by the hub, which has woken it with the newer version (RoomHandlers.poll).
+        // A page must show every change acknowledged before it was asked for, so it waits.
+        if orWhileLoading, let stale, stale.room.version >= atLeast ?? 0, services.roomCache.isLoading(key) { return stale }
         return try shared(key, atLeast: atLeast) { try store.snapshot(code) }
     }
 

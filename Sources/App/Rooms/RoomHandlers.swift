@@ -82,7 +82,7 @@ enum RoomHandlers {
         guard !sinceText.isEmpty, sinceText.count <= 15, sinceText.allSatisfy({ $0.isASCII && $0.isNumber }), let since = Int(sinceText) else {
             throw ClientError.badRequest("since must be the last version you saw: a non-negative whole number.")
         }
-        let snapshot = try present(ctx, try parseCode(ctx))
+        let snapshot = try present(ctx, try parseCode(ctx), poll: true)
         let host = snapshot.member(for: ctx.session)?.role == "host"
         // A version from the future (a restored database, a hand-made URL) would never be
         // reached: answer with the current state so the client starts over from it.
@@ -190,10 +190,11 @@ enum RoomHandlers {
     /// Loads the room for this viewer and records their presence: in memory only, written to
     /// PostgreSQL (and announced, if they came back from away) in the next batch, about a
     /// second later (`PresenceBuffer`), so a crowd coming back at once costs one write per room.
-    static func present(_ ctx: RequestContext, _ code: RoomCode) throws -> RoomSnapshot {
+    /// `poll`: a long-poll may be given an older copy while the room reloads (RoomReader).
+    static func present(_ ctx: RequestContext, _ code: RoomCode, poll: Bool = false) throws -> RoomSnapshot {
         let reader = RoomReader(services: ctx.services)
         let ownChange = ctx.request.cookies[seenVersionCookie].flatMap { $0.count <= 15 ? Int($0) : nil }
-        guard let snapshot = try reader.snapshot(code, atLeast: ownChange) else { throw notFound }
+        guard let snapshot = try reader.snapshot(code, atLeast: ownChange, orWhileLoading: poll) else { throw notFound }
         if let viewer = snapshot.member(for: ctx.session), !snapshot.lookup.wasSeen(viewer.id),
            viewer.idleAtLoad + snapshot.age >= Double(RoomStore.touchInterval) {
             ctx.services.presence.record(roomID: snapshot.room.id, participantID: viewer.id, roomSize: snapshot.members.count)
