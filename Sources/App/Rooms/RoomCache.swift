@@ -37,14 +37,27 @@ final class RoomCache: @unchecked Sendable {
     private let hub: LiveHub
     private let lock = NSLock()
     private var entries: [String: Entry] = [:]
+    /// Room id → code, for wake-ups, which name rooms by id.
+    private var codes: [String: String] = [:]
     private var flights: [String: Flight] = [:]
 
     init(hub: LiveHub) { self.hub = hub }
 
-    func lookup(_ code: RoomCode) -> RoomSnapshot? {
+    func lookup(_ code: RoomCode) -> RoomSnapshot? { lookup(code: code.value) }
+
+    /// The same by room id: a crowd's polls answered by the hub one by one (each woken with the
+    /// newer version at once) reuse the snapshot instead of loading the room each.
+    func lookup(id: String) -> RoomSnapshot? {
+        lock.lock()
+        let code = codes[id]
+        lock.unlock()
+        return code.flatMap { lookup(code: $0) }
+    }
+
+    private func lookup(code: String) -> RoomSnapshot? {
         guard let epoch = hub.cacheEpoch else { return nil }
         lock.lock()
-        let entry = entries[code.value]
+        let entry = entries[code]
         lock.unlock()
         guard let entry, entry.epoch == epoch, entry.snapshot.age < Self.maxAge, !entry.snapshot.isExpired else { return nil }
         if let newer = hub.latestVersion(of: entry.snapshot.room.channel), newer > entry.snapshot.room.version { return nil }
@@ -99,8 +112,10 @@ final class RoomCache: @unchecked Sendable {
         if entries.count >= Self.maxEntries {
             entries = entries.filter { $0.value.snapshot.age < Self.maxAge }
             if entries.count >= Self.maxEntries { entries.removeAll(keepingCapacity: true) }
+            codes = codes.filter { entries[$0.value] != nil }
         }
         entries[snapshot.room.code.value] = Entry(snapshot: snapshot, epoch: epoch)
+        codes[snapshot.room.id] = snapshot.room.code.value
         lock.unlock()
     }
 }
@@ -131,7 +146,8 @@ struct RoomReader {
     }
 
     func snapshot(id: String) throws -> RoomSnapshot? {
-        try shared("id:" + id, atLeast: nil) { try store.snapshot(id: id) }
+        if let hit = services.roomCache.lookup(id: id) { return hit }
+        return try shared("id:" + id, atLeast: nil) { try store.snapshot(id: id) }
     }
 
     /// One load for everyone who asks while it runs. A joined load that turns out older than
