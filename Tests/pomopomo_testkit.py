@@ -561,7 +561,8 @@ def publish_wake(stack: Stack, room_uuid: str, version: int):
 
 
 def stable(state: dict) -> dict:
-    """state.json without what moves by itself (clocks, the remaining time while running, presence).
+    """state.json without what moves by itself (clocks, the remaining time while running, presence
+    and the online count).
     A running timer's ends_at_ms is compared apart: each responder ages its cached time-to-end
     locally, so two reads may differ by a few milliseconds."""
     s = json.loads(json.dumps(state))
@@ -573,4 +574,5 @@ def stable(state: dict) -> dict:
         timer.pop("ends_at_ms", None)
     for p in s.get("participants", []):
         p.pop("online", None)
+    s.pop("online_count", None)
     return s

@@ -19,6 +19,7 @@
 #   BENCH_FANOUT     browsers long-polling the busy room while its host pauses/resumes (default 1000; empty skips)
 #   BENCH_FANOUT_ROUNDS  rounds of that                (default 5)
 #   BENCH_CLEAN_ROOMS  expired rooms for `pomopomo clean-rooms` (default 10000; empty skips)
+#   BENCH_STORM      room sizes for the reconnect storm, bench/room_storm.py (default "2000 10000"; empty skips)
 #   BENCH_SKIP_BUILD=1  use the existing .build/release/pomopomo as it is
 #   BENCH_BIN        the binary to measure             (default .build/release/pomopomo; implies no build)
 #   BENCH_KEEP=1     keep the data dir (for looking at logs afterwards; services are still stopped)
@@ -40,6 +41,7 @@ BUSY=${BENCH_BUSY:-1}
 FANOUT=${BENCH_FANOUT-1000}
 FANOUT_ROUNDS=${BENCH_FANOUT_ROUNDS:-5}
 CLEAN_ROOMS=${BENCH_CLEAN_ROOMS-10000}
+STORM_COUNTS=${BENCH_STORM-2000 10000}
 [ "$BUSY" = 1 ] || FANOUT=
 BASE=http://$LISTEN
 RESPONDER=web
@@ -405,6 +407,26 @@ grep -E '\[(emerg|alert|crit|error)\]' "$DIR/nginx/error.log" |
   sed -E 's/^[0-9/: ]+\[([a-z]+)\] [0-9#]+: (\*[0-9]+ )?/[\1] /; s/, client: .*//; s#/tmp/pomopomo-bench\.[A-Za-z0-9]+#DIR#g' |
   sort | uniq -c | sort -rn | head -n 10 || true
 
+# ------------------------------------------------------------------ 5b. a reconnect storm in a big room
+
+# N guests whose presence lapsed all long-poll one room at once while a probe loads other pages
+# (bench/room_storm.py). A fresh responder for each size, as above.
+declare -a STORM_OUT=()
+for n in $STORM_COUNTS; do
+  bash scripts/responder.sh stop "$DIR" "$RESPONDER" >/dev/null
+  bash scripts/responder.sh start "$DIR" "$RESPONDER" >/dev/null
+  RESPONDER_PID=$(cat "$DIR/run/$RESPONDER.pid")
+  RESPONDER_STARTED=$SECONDS
+  for _ in $(seq 100); do curl -s -o /dev/null "$BASE/healthz" && break; sleep 0.1; done
+  say "room storm: N=$n"
+  out=$DIR/storm-$n.txt
+  timeout 120 "$PY" bench/room_storm.py --base "$BASE" --n "$n" --pid "$RESPONDER_PID" --json "$DIR/storm-$n.json" >"$out" ||
+    say "room_storm.py: exit $? for N=$n (1: a target was missed)"
+  cat "$out" >&2
+  STORM_OUT+=("$out")
+  kill -0 "$RESPONDER_PID" 2>/dev/null || { tail -n 40 "$DIR/log/$RESPONDER.log"; die "the responder died during the storm N=$n"; }
+done
+
 # ------------------------------------------------------------------ 6. clean-rooms on many expired rooms
 
 CLEAN_SUMMARY=
@@ -478,6 +500,13 @@ PYFAN
     echo
   elif [ -n "$FANOUT" ]; then
     echo "Timer fan-out: no result (see the log above)"
+    echo
+  fi
+  if [ "${#STORM_OUT[@]}" -gt 0 ]; then
+    echo "Reconnect storm (bench/room_storm.py; one responder, restarted per size): N guests whose presence"
+    echo "lapsed long-poll one room at once; probes load / and a second room's page meanwhile (target: no 5xx,"
+    echo "probe p99 < 100 ms, all polls parked again within 5 s, constant responder threads):"
+    cat "${STORM_OUT[@]}"
     echo
   fi
   if [ -n "$CLEAN_SUMMARY" ]; then

@@ -52,9 +52,10 @@
             if (now && now.getAttribute("data-version") === since) apply(now, data);
             delay = 0;
             // One change answers every waiting browser at once; spreading the next polls over a
-            // second keeps them from arriving as one burst. Nothing is missed meanwhile: the
-            // next poll carries the version just received.
-            again(Math.random() * 1000);
+            // second (longer in a big room: the answer says how long) keeps them from arriving as
+            // one burst. Nothing is missed meanwhile: the next poll carries the version just received.
+            var spread = data.spread_ms > 0 ? Math.min(data.spread_ms, 10000) : 1000;
+            again(Math.random() * spread);
           });
         }
         if (response.status === 204) { delay = 0; again(0); return; }
@@ -121,7 +122,9 @@
     document.dispatchEvent(new CustomEvent("pomopomo:live", { detail: data }));
     // Parts outside the shared fragments depend on who I am (the "(host)" label, the proposal
     // form, my own forms): when the role changes, or I am no longer listed, fetch my own page.
+    // A big room lists only some people ("and N more"), so there not being listed says nothing.
     if (r && r.getAttribute("data-me") && (roleChanged || (fragments.participants !== undefined &&
+        !document.querySelector("#participants [data-more]") &&
         !document.querySelector('#participants [data-participant-id="' + r.getAttribute("data-me") + '"]')))) {
       refresh();
     }

@@ -44,6 +44,34 @@ struct RoomCacheTests {
         #expect(cache.lookup(room.code) == nil)
     }
 
+    @Test func concurrentMissesWaitForTheOneLoadInProgress() throws {
+        let hub = LiveHub(redis: nil, redisAddress: nil, logger: Logger(label: "test"), holdSeconds: 5)
+        let cache = RoomCache(hub: hub)
+        let room = try TestRoom.make(name: "Crowded")
+        let loads = Locked(0)
+        let results = Locked<[Int]>([])
+        // Threads of their own (concurrentPerform would run only as many at once as there are cores).
+        let done = DispatchGroup()
+        for _ in 0..<16 {
+            done.enter()
+            Thread {
+                let (snapshot, _) = try! cache.singleFlight("code:" + room.code.value) {
+                    loads.mutate { $0 += 1 }
+                    Thread.sleep(forTimeInterval: 0.5)  // long enough for every caller to arrive
+                    return try store.snapshot(room.code)
+                }
+                results.mutate { $0.append(snapshot?.room.version ?? -1) }
+                done.leave()
+            }.start()
+        }
+        done.wait()
+        #expect(loads.value == 1)
+        #expect(results.value == Array(repeating: 1, count: 16))
+        // Once it finished, the next miss loads again.
+        _ = try cache.singleFlight("code:" + room.code.value) { loads.mutate { $0 += 1 }; return nil }
+        #expect(loads.value == 2)
+    }
+
     @Test func nothingIsCachedWithoutASubscription() throws {
         let hub = LiveHub(redis: nil, redisAddress: nil, logger: Logger(label: "test"), holdSeconds: 5)
         let cache = RoomCache(hub: hub)

@@ -63,14 +63,29 @@ struct RoomStoreTests {
         #expect(try store.snapshot(room.code) == nil)
     }
 
-    @Test func comingBackFromAwayBumpsTheVersionOnce() throws {
+    @Test func aPresenceBatchBumpsTheVersionOnceForEveryoneWhoCameBack() throws {
         let room = try TestRoom.make(name: "Away")
-        let found = try #require(try store.find(room.code))
-        #expect(try store.touch(room: found, session: room.host) == nil)
+        let host = try #require(try room.snapshot().members.first).id
+        // Online already: written, nothing announced.
+        #expect(try store.flushPresence(roomID: room.id, [(host, 0)]).version == nil)
         try TestEnvironment.pool.query("UPDATE participants SET last_seen_at = now() - interval '5 minutes' WHERE room_id = $1", [room.id])
         #expect(try room.snapshot().members[0].idleAtLoad >= 299)
-        #expect(try store.touch(room: found, session: room.host) == 2)
-        #expect(try store.touch(room: found, session: room.host) == nil)
+        let before = try room.snapshot().room.version
+        // Seen two seconds ago: came back; one bump for the batch, and last seen moves forward.
+        #expect(try store.flushPresence(roomID: room.id, [(host, 2), (UUID().uuidString, 0)]).version == before + 1)
+        let after = try room.snapshot()
+        #expect(after.room.partVersions[.people] == before + 1)
+        #expect(after.members[0].idleAtLoad < 10)
+        #expect(try store.flushPresence(roomID: room.id, [(host, 0)]).version == nil)
+        // An older sighting never moves last seen backwards.
+        #expect(try store.flushPresence(roomID: room.id, [(host, 200)]).version == nil)
+        #expect(try room.snapshot().members[0].idleAtLoad < 10)
+        // A big room bumped moments ago: written, the bump reported as due, and made once owed.
+        try TestEnvironment.pool.query("UPDATE participants SET last_seen_at = now() - interval '5 minutes' WHERE room_id = $1", [room.id])
+        let held = try store.flushPresence(roomID: room.id, [(host, 0)], mayBump: false)
+        #expect(held.cameBack && held.version == nil)
+        #expect(try room.snapshot().members[0].idleAtLoad < 10)
+        #expect(try store.flushPresence(roomID: room.id, [], mayBump: true, owed: true).version == before + 2)
     }
 
     @Test func codesAreUniqueUnderConcurrentCreation() throws {

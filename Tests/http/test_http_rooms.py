@@ -782,6 +782,36 @@ def test_sweeper_advances_an_ended_focus_segment_and_counts_it_once(stack, make_
     assert completions(stack, room) == [(segs[0]["id"], 60)]
 
 
+def test_the_sweeper_rewrites_the_redis_mirror_with_no_page_open(stack, make_room):
+    room = make_room()
+    guest = room.join("Mia Mirror")
+    room.host.ok("/timer", action="start", at="0")
+    segs = room.state()["segments"]
+    key = f"room:timer:{room.id}"
+    wait_for(lambda: redis_cli(stack, "HGET", key, "index") == "0", 3.0, "the mirror showing the first segment")
+    end_current_segment_soon(stack, room, segs[0]["id"], 60)
+    # Nobody reads the room from here on: only the sweeper can move the timer and its mirror.
+    wait_for(lambda: db_index(stack, room) == 1, 3.0, "the sweeper advancing the room")
+    expected = stack.psql("select status || ' ' || version || ' ' || (extract(epoch from expires_at - now()) * 1000)::bigint"
+                          " from rooms where id = :'v1'", room.id).split()
+
+    def mirrored():
+        fields = redis_cli(stack, "HGETALL", key).splitlines()
+        return dict(zip(fields[::2], fields[1::2]))
+    timer = wait_for(lambda: (lambda m: m if m.get("index") == "1" else None)(mirrored()), 2.0,
+                     "the Redis mirror showing the new segment")
+    assert timer["status"] == expected[0]
+    assert int(timer["version"]) == int(expected[1])
+    assert int(timer["remaining_ms"]) > 55_000 or timer["status"] != "running"
+    expires_in_ms = int(expected[2])
+    for mirror_key in (key, f"room:presence:{room.id}"):
+        ttl = int(redis_cli(stack, "PTTL", mirror_key))
+        assert abs(ttl - expires_in_ms) < 5_000, f"{mirror_key} expires in {ttl} ms, the room in {expires_in_ms} ms"
+    presence = redis_cli(stack, "ZRANGE", f"room:presence:{room.id}", "0", "-1").splitlines()
+    assert sorted(presence) == sorted(p["id"] for p in room.state()["participants"])
+    assert guest.id in presence
+
+
 def test_skipped_focus_segment_is_not_counted(stack, make_room):
     room = make_room()
     room.host.ok("/timer", action="start", at="0")
@@ -1360,11 +1390,11 @@ def add_completion(stack, room: Room, seconds: int):
 
 
 def mirror_keys(stack, room: Room) -> list[str]:
-    """The room's Redis keys; made here when the responders have not (so their removal is tested)."""
+    """The room's Redis mirror keys, as the responders wrote them when the room was read."""
     keys = [f"room:timer:{room.id}", f"room:presence:{room.id}"]
+    room.state()  # a read through a responder writes the mirror
     for key in keys:
-        if redis_cli(stack, "EXISTS", key) == "0":
-            redis_cli(stack, "SET", key, "made-by-the-test")
+        wait_for(lambda: redis_cli(stack, "EXISTS", key) == "1", 3.0, f"the responder writing {key}")
     return keys
 
 

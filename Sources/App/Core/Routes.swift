@@ -43,6 +43,7 @@ enum Routes {
             room("GET", "/r/:code/moderate", RoomHandlers.moderate),
             room("POST", "/r/:code/timer", RoomActionHandlers.timer),
             room("POST", "/r/:code/theme", RoomActionHandlers.theme),
+            room("POST", "/r/:code/slow-mode", RoomActionHandlers.slowMode),
             room("POST", "/r/:code/segments", RoomActionHandlers.addSegment),
             room("POST", "/r/:code/segments/:id", RoomActionHandlers.editSegment),
             room("POST", "/r/:code/segments/:id/delete", RoomActionHandlers.deleteSegment),

@@ -18,6 +18,8 @@ public final class Services: Sendable {
     public let assetVersion: String
     public let hub: LiveHub
     let roomCache: RoomCache
+    /// Presence seen here, written to PostgreSQL in batches by the room jobs.
+    let presence = PresenceBuffer()
     let passwords: PasswordPolicy
     let passwordWork: PasswordWork
     /// Verified against when an email has no account, so a wrong email costs the same time as a

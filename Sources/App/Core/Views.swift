@@ -5,7 +5,7 @@ import Web
 enum Views {
     static let requiredTemplates = ["layout", "home", "room", "moderate", "stats", "error", "partials/participants", "partials/timer",
                                      "partials/queue", "partials/public_tasks", "partials/proposals", "partials/chat",
-                                     "partials/segment_options", "partials/theme_options",
+                                     "partials/segment_options", "partials/theme_options", "partials/slow_mode", "confirm",
                                      "signup", "login", "forgot", "check_email", "mail_link", "me", "profile", "settings_profile",
                                      "settings_preferences", "settings_sessions", "settings_password", "settings_account",
                                      "link_consent", "admin", "partials/settings_nav", "partials/avatar"]

@@ -108,7 +108,9 @@ public final class LiveHub: @unchecked Sendable {
                                         address: Throttle.addressBucket(address))
         var evicted: ParkedPolls.Waiter? = nil
         if !parked.park(waiter, on: channel, evicted: &evicted) {
-            deliver(channel: channel, waiters: [waiter])
+            // On a worker, not this accept thread: the answer may need a room load that other
+            // requests are already waiting for.
+            workers.submit { self.deliver(channel: channel, waiters: [waiter]) }
         }
         if let evicted {
             // 429 with Retry-After, not 204: a 204 is "ask again now", which would start a loop.

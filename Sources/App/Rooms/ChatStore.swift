@@ -12,6 +12,10 @@ enum ChatStore {
     /// More than this many messages within `burstSeconds` mutes the sender.
     static let burst = 8
     static let burstSeconds = 10
+    /// Slow mode: from this many people online, each participant may send one message every
+    /// `slowModeSeconds`, so a crowd's chat stays readable (and cheap to keep current).
+    static let slowModeAt = 200
+    static let slowModeSeconds = 10
 
     /// The latest visible messages and the latest shadow-hidden ones (each up to `limit`),
     /// oldest first, so a muted spammer cannot push the conversation out of the window.
@@ -42,6 +46,10 @@ enum ChatStore {
         if counts.int(0) >= perMinute {
             throw RoomProblem.tooMany("You are sending messages too fast. Please wait a few seconds.", retryAfter: 10)
         }
+        if let wait = try slowModeWait(room: room, participantID: me.id, on: conn) {
+            throw RoomProblem.tooMany("Slow mode: this room is busy, so everyone may send one message every \(slowModeSeconds) seconds. "
+                                      + "Please wait \(wait) s.", retryAfter: wait)
+        }
         var muted = me.isMuted
         var parts: Set<RoomPart> = []
         if !muted && counts.int(1) >= burst {
@@ -55,6 +63,21 @@ enum ChatStore {
             """, [room.id, me.id, me.name, text.value, muted])
         parts.insert(muted ? .personal : .chat)
         return parts
+    }
+
+    /// Seconds this participant must still wait in slow mode (set by the host, or a crowd of
+    /// `slowModeAt` online), or nil. Counting online people stops at `slowModeAt`, so it costs
+    /// the same in a room of 10,000.
+    static func slowModeWait(room: LockedRoom, participantID: String, on conn: PostgresConnection) throws -> Int? {
+        let row = try conn.query("""
+            SELECT (SELECT slow_mode FROM rooms WHERE id = $1)
+                   OR (SELECT count(*) FROM (SELECT 1 FROM participants WHERE room_id = $1
+                                             AND last_seen_at > now() - make_interval(secs => $3) LIMIT $4) crowd) >= $4,
+                   (SELECT ceil(extract(epoch FROM max(created_at) + make_interval(secs => $5) - now()))::int
+                    FROM messages WHERE participant_id = $2)
+            """, [room.id, participantID, RoomStore.onlineWindow, slowModeAt, slowModeSeconds]).first!
+        guard row.bool(0), let wait = row[1].flatMap({ Int($0) }), wait > 0 else { return nil }
+        return wait
     }
 
     static func delete(_ id: String, room: LockedRoom, on conn: PostgresConnection) throws -> Set<RoomPart> {

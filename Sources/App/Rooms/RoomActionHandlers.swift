@@ -31,12 +31,39 @@ enum RoomActionHandlers {
 
     static func id(_ ctx: RequestContext) -> String { ctx.request.parameter("id") }
 
+    /// Room-wide actions in a room of more than this many people ask the host to confirm.
+    static let confirmAbove = 20
+
+    /// For the host of a big room, a page that asks to confirm a room-wide action: a form that
+    /// posts the same fields again with `confirm=yes` (works without JavaScript). nil when no
+    /// confirmation is needed (a small room) or the action will be refused anyway (not the host).
+    static func confirmation(_ ctx: RequestContext, heading: String, message: (Int) -> String, button: String,
+                             action: String, fields: [(String, String)]) throws -> Outcome? {
+        let code = try RoomHandlers.parseCode(ctx)
+        let snapshot = try RoomHandlers.present(ctx, code)
+        guard snapshot.member(for: ctx.session)?.role == "host", snapshot.members.count > confirmAbove else { return nil }
+        let context: TemplateContext = [
+            "code": .text(code.display), "theme": .text(snapshot.room.theme), "heading": .text(heading),
+            "message": .text(message(snapshot.members.count)), "button": .text(button),
+            "action": .text("/r/\(code.display)/\(action)"),
+            "fields": .list(fields.map { ["name": .text($0.0), "value": .text($0.1)] }),
+        ]
+        return Views.page("confirm", title: heading, context, ctx: ctx)
+    }
+
     // MARK: Timer and theme
 
     /// POST /r/:code/timer (action, at)
     static let timer: Handler = { ctx in
         let actionText = try ctx.field("action")
         let atText = try ctx.field("at")
+        if actionText == TimerStore.Action.end.rawValue, try ctx.field("confirm") != "yes",
+           let page = try confirmation(ctx, heading: "End the session for everyone?",
+                                       message: { "This ends the timer for all \($0) people in the room. It cannot be undone." },
+                                       button: "End the session for everyone", action: "timer",
+                                       fields: [("action", actionText), ("at", atText)]) {
+            return page
+        }
         return try act(ctx, anchor: "#timer") { conn, room in
             guard let action = TimerStore.Action(rawValue: actionText) else {
                 throw RoomProblem.invalid("Unknown timer action “\(actionText)”. Use start, pause, resume, skip, restart or end.")
@@ -45,6 +72,17 @@ enum RoomActionHandlers {
                 throw RoomProblem.invalid("The form did not say which segment it was for. Reload the page and try again.")
             }
             return try TimerStore.control(action, at: at, room: room, on: conn)
+        }
+    }
+
+    /// POST /r/:code/slow-mode (slow_mode=on|off): the host's chat slow mode.
+    static let slowMode: Handler = { ctx in
+        let raw = try ctx.field("slow_mode")
+        return try act(ctx, anchor: "#chat-form") { conn, room in
+            _ = try room.host()
+            guard raw == "on" || raw == "off" else { throw RoomProblem.invalid("Slow mode is either on or off.") }
+            try conn.query("UPDATE rooms SET slow_mode = $2 WHERE id = $1", [room.id, raw == "on"])
+            return [.state]
         }
     }
 

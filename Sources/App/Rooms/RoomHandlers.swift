@@ -87,21 +87,41 @@ enum RoomHandlers {
         guard !sinceText.isEmpty, sinceText.count <= 15, sinceText.allSatisfy({ $0.isASCII && $0.isNumber }), let since = Int(sinceText) else {
             throw ClientError.badRequest("since must be the last version you saw: a non-negative whole number.")
         }
-        let snapshot = try present(ctx, try parseCode(ctx))
+        let snapshot = try present(ctx, try parseCode(ctx), poll: true)
         let host = snapshot.member(for: ctx.session)?.role == "host"
         // A version from the future (a restored database, a hand-made URL) would never be
         // reached: answer with the current state so the client starts over from it.
         if snapshot.room.version != since {
+            // An older copy (served while the room reloads) behind a `since` this process has
+            // already been woken with: the room is at least there, so wait for what comes next
+            // rather than sending the browser back in time.
+            if snapshot.room.version < since, let known = ctx.services.hub.latestVersion(of: snapshot.room.channel), known >= since {
+                return .park(channel: snapshot.room.channel, since: since, variant: host ? 1 : 0)
+            }
             return .response(.json(RoomViews.pollBody(snapshot, since: since, host: host, templates: ctx.services.templates)))
         }
         return .park(channel: snapshot.room.channel, since: since, variant: host ? 1 : 0)
     }
 
-    /// GET /r/:code/state.json
+    /// GET /r/:code/state.json[?participants_page=N]: participants come 100 a page, with the
+    /// counts always present.
     static let state: Handler = { ctx in
+        let page = try pageNumber(ctx, "participants_page")
         guard let snapshot = try RoomReader(services: ctx.services).snapshot(try parseCode(ctx)) else { throw notFound }
-        return .response(.json(RoomViews.stateJSON(snapshot)))
+        return .response(.json(RoomViews.stateJSON(snapshot, page: page)))
     }
+
+    /// A 1-based page number from the query (1 when absent); anything else is a 400.
+    static func pageNumber(_ ctx: RequestContext, _ name: String) throws -> Int {
+        guard let text = try ctx.request.query.value(name) else { return 1 }
+        guard !text.isEmpty, text.count <= 6, text.allSatisfy({ $0.isASCII && $0.isNumber }), let page = Int(text), page >= 1 else {
+            throw ClientError.badRequest("\(name) must be a page number: 1, 2, 3…")
+        }
+        return page
+    }
+
+    /// People per page of the moderation view.
+    static let moderationPageSize = 100
 
     /// GET /r/:code/moderate: the host's view of people and recent messages, hidden ones included.
     static let moderate: Handler = { ctx in
@@ -110,21 +130,30 @@ enum RoomHandlers {
     }
 
     static func moderationPage(_ ctx: RequestContext, _ code: RoomCode, error: RoomProblem? = nil) throws -> Outcome {
+        let requested = try pageNumber(ctx, "page")
         let snapshot = try present(ctx, code)
         guard snapshot.member(for: ctx.session)?.role == "host" else {
             return try problemPage(ctx, code, .forbidden("Only the host can moderate this room."))
         }
         let elapsed = snapshot.age
+        // People in the room's order (host first, then by joining), a page at a time.
+        let pages = max(1, (snapshot.members.count + moderationPageSize - 1) / moderationPageSize)
+        let page = min(requested, pages)
+        let people = snapshot.members.dropFirst((page - 1) * moderationPageSize).prefix(moderationPageSize)
         var context: TemplateContext = [
             "code": .text(code.display), "theme": .text(snapshot.room.theme),
-            "people": .list(snapshot.members.map { m in
+            "people": .list(people.map { m in
                 ["id": .text(m.id), "name": .text(m.name), "is_host": .bool(m.role == "host"), "muted": .bool(m.isMuted),
-                 "online": .bool(RoomViews.online(m, elapsed))]
+                 "online": .bool(snapshot.isOnline(m, elapsed: elapsed))]
             }),
+            "people_count": .text(RoomViews.countText(snapshot)),
+            "page": .text(String(page)), "pages": .text(String(pages)), "paged": .bool(pages > 1),
             "messages": .list(snapshot.messages.reversed().map { m in
                 ["id": .text(String(m.id)), "author": .text(m.author), "html": .html(m.html), "hidden": .bool(m.isShadowHidden)]
             }),
         ]
+        if page > 1 { context["previous_page"] = .text(String(page - 1)) }
+        if page < pages { context["next_page"] = .text(String(page + 1)) }
         if let error { context["error"] = .text(error.message) }
         return Views.page("moderate", title: "Moderate room \(code.display)", context, ctx: ctx, status: error?.status ?? .ok)
     }
@@ -176,23 +205,21 @@ enum RoomHandlers {
         }
     }
 
-    /// Loads the room for this viewer and records their presence. A viewer coming back from
-    /// away changes what everyone sees, so that is announced to the room.
-    static func present(_ ctx: RequestContext, _ code: RoomCode) throws -> RoomSnapshot {
+    /// Loads the room for this viewer and records their presence: in memory only, written to
+    /// PostgreSQL (and announced, if they came back from away) in the next batch, about a
+    /// second later (`PresenceBuffer`), so a crowd coming back at once costs one write per room.
+    /// `poll`: a long-poll may be given an older copy while the room reloads (RoomReader).
+    static func present(_ ctx: RequestContext, _ code: RoomCode, poll: Bool = false) throws -> RoomSnapshot {
         let reader = RoomReader(services: ctx.services)
         let ownChange = ctx.services.seenVersions.version(fromCookie: ctx.request.cookies[SeenVersion.cookieName], room: code)
-        guard let snapshot = try reader.snapshot(code, atLeast: ownChange) else { throw notFound }
+        guard let snapshot = try reader.snapshot(code, atLeast: ownChange, orWhileLoading: poll) else { throw notFound }
         if snapshot.isRemoved(ctx.session, user: { ctx.userForChrome?.id }) { throw RemovedFromRoom() }
-        guard let viewer = snapshot.member(for: ctx.session), viewer.idleAtLoad + snapshot.age >= Double(RoomStore.touchInterval) else {
-            return snapshot
+        if let viewer = snapshot.member(for: ctx.session), !snapshot.lookup.wasSeen(viewer.id),
+           viewer.idleAtLoad + snapshot.age >= Double(RoomStore.touchInterval) {
+            ctx.services.presence.record(roomID: snapshot.room.id, participantID: viewer.id, roomSize: snapshot.members.count)
+            snapshot.lookup.markSeen(viewer.id)
         }
-        guard let version = try reader.store.touch(room: snapshot.room, session: ctx.session) else {
-            ctx.services.roomCache.markSeen(code, session: ctx.session)
-            RoomMirror.seen(roomID: snapshot.room.id, participantID: viewer.id, redis: ctx.services.redis)
-            return snapshot.seen(ctx.session)
-        }
-        ctx.services.hub.notify(channel: snapshot.room.channel, version: version)
-        return try reader.snapshot(id: snapshot.room.id) ?? snapshot
+        return snapshot
     }
 
     static func roomPage(_ ctx: RequestContext, _ snapshot: RoomSnapshot, error: String? = nil, joinError: String? = nil,

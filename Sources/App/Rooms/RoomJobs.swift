@@ -3,7 +3,8 @@ import Logging
 
 /// The work rooms need when nobody is looking, run by a thread in every responder: segments
 /// that ended are advanced (several times a second, so open pages move on within a second),
-/// people who went away are shown as away, absent hosts are replaced, and expired rooms are folded into the statistics (one responder
+/// presence seen by page views and polls is written in batches (every second), people who
+/// went away are shown as away, absent hosts are replaced, and expired rooms are folded into the statistics (one responder
 /// at a time). Every step locks what it changes and skips what another responder holds.
 final class RoomJobs: @unchecked Sendable {
     static let sweepInterval: TimeInterval = 0.25
@@ -34,6 +35,7 @@ final class RoomJobs: @unchecked Sendable {
 
     private func run() {
         var lastHandOver = Date()
+        var lastPresenceFlush = Date()
         // The first run comes somewhere in the second half of the first interval, so responders
         // started together do not all clean at the same moment.
         var lastClean = Date().addingTimeInterval(-Double.random(in: 0...(cleanInterval / 2)))
@@ -42,7 +44,14 @@ final class RoomJobs: @unchecked Sendable {
             attempt("sweep") {
                 for (channel, version) in try TimerStore.sweep(database: services.database) {
                     services.hub.notify(channel: channel, version: version)
+                    // Loading the moved room rewrites its Redis mirror (and warms the cache for
+                    // the wake-up), so the mirror follows the timer with no page open.
+                    _ = try? RoomReader(services: services).snapshot(id: String(channel.dropFirst("room:".count)))
                 }
+            }
+            if Date().timeIntervalSince(lastPresenceFlush) >= PresenceBuffer.flushInterval {
+                lastPresenceFlush = Date()
+                flushPresence()
             }
             if Date().timeIntervalSince(lastHandOver) >= Self.handOverCheckInterval {
                 lastHandOver = Date()
@@ -68,6 +77,26 @@ final class RoomJobs: @unchecked Sendable {
                             "sessions": "\(summary.sessions)", "focus_seconds": "\(summary.focusSeconds)"])
                     }
                 }
+            }
+        }
+    }
+
+    /// Writes the presence this process saw since the last flush: one statement per room, and
+    /// one announcement per room whose people changed (someone came back from away). A batch
+    /// that cannot be written (PostgreSQL down) is kept for the next flush.
+    private func flushPresence() {
+        let store = RoomStore(database: services.database)
+        for batch in services.presence.drain() {
+            do {
+                let flushed = try store.flushPresence(roomID: batch.roomID, batch.seen, mayBump: batch.mayBump, owed: batch.owed)
+                services.presence.flushed(roomID: batch.roomID, bumped: flushed.version != nil, cameBack: flushed.cameBack)
+                if let version = flushed.version {
+                    services.hub.notify(channel: "room:\(batch.roomID)", version: version)
+                }
+                RoomMirror.seen(roomID: batch.roomID, batch.seen, redis: services.redis)
+            } catch {
+                services.presence.restore(batch)
+                attempt("presence flush") { throw error }
             }
         }
     }

@@ -31,6 +31,8 @@ struct Room: Sendable {
     let pausedRemainingMs: Int?
     /// The version at which each part last changed.
     let partVersions: [RoomPart: Int]
+    /// Slow mode set by the host (it is also on by itself in a crowd: `RoomViews.slowMode`).
+    let slowMode: Bool
 
     var channel: String { "room:\(id)" }
 }
@@ -108,11 +110,13 @@ struct RoomSnapshot: Sendable {
     var isExpired: Bool { age >= secondsToExpiry }
     var age: Double { Double(DispatchTime.now().uptimeNanoseconds - loadedAt) / 1e9 }
 
+    /// Members by session, built on first use and shared by every copy of this snapshot.
+    let lookup = MemberLookup()
+
     func member(for session: SessionID?) -> Member? {
         guard let session else { return nil }
-        return members.first { $0.sessionHash == session.hash }
+        return lookup.index(members)[session.hash].map { members[$0] }
     }
-
 
     var host: Member? { members.first { $0.role == "host" } }
 
@@ -124,15 +128,10 @@ struct RoomSnapshot: Sendable {
         return !removals.users.isEmpty && user().map(removals.users.contains) == true
     }
 
-    /// The same snapshot with this session seen just now.
-    func seen(_ session: SessionID) -> RoomSnapshot {
-        let elapsed = age
-        return RoomSnapshot(room: room, members: members.map {
-            $0.sessionHash == session.hash
-                ? Member(id: $0.id, name: $0.name, role: $0.role, sessionHash: $0.sessionHash, idleAtLoad: -elapsed, isMuted: $0.isMuted)
-                : $0
-        }, segments: segments, tasks: tasks, proposals: proposals, messages: messages, loadedAt: loadedAt,
-           secondsToExpiry: secondsToExpiry, rendered: rendered, removals: removals)
+    /// Whether this member counts as online now: seen within the online window at the load, or
+    /// seen by this process since (`MemberLookup.markSeen`).
+    func isOnline(_ member: Member, elapsed: Double? = nil) -> Bool {
+        member.idleAtLoad + (elapsed ?? age) < Double(RoomStore.onlineWindow) || lookup.wasSeen(member.id)
     }
 
     /// The timer as of now.
@@ -171,6 +170,41 @@ struct RoomSnapshot: Sendable {
     enum SegmentState: String { case done, current, upcoming }
 }
 
+/// Per-snapshot lookups that are computed once, or written by presence, without copying the
+/// snapshot: with 2,000 members a copy per "came back" was O(N) each, O(N²) per storm.
+final class MemberLookup: @unchecked Sendable {
+    private let lock = NSLock()
+    private var bySession: [[UInt8]: Int]?
+    private var seen: Set<String> = []
+
+    func index(_ members: [RoomSnapshot.Member]) -> [[UInt8]: Int] {
+        lock.lock(); defer { lock.unlock() }
+        if let bySession { return bySession }
+        var made: [[UInt8]: Int] = [:]
+        made.reserveCapacity(members.count)
+        for (offset, member) in members.enumerated() where made[member.sessionHash] == nil { made[member.sessionHash] = offset }
+        bySession = made
+        return made
+    }
+
+    /// Records that this process saw the participant after the load (their presence is on its
+    /// way to PostgreSQL in the next batch), so the next view does not record it again.
+    func markSeen(_ participantID: String) {
+        lock.lock(); seen.insert(participantID); lock.unlock()
+    }
+
+    /// Everyone marked so far, for loops over all members (one lock, not one per member).
+    func seenIDs() -> Set<String> {
+        lock.lock(); defer { lock.unlock() }
+        return seen
+    }
+
+    func wasSeen(_ participantID: String) -> Bool {
+        lock.lock(); defer { lock.unlock() }
+        return seen.contains(participantID)
+    }
+}
+
 /// HTML fragments shared by the viewers of one snapshot, rendered on first use in two
 /// variants: the host's (with the controls) and everyone else's. Forms in them carry a CSRF
 /// slot: each fragment is kept as the pieces between slots, joined with the viewer's token for a
@@ -181,6 +215,19 @@ final class RenderedParts: @unchecked Sendable {
     static let csrfSlot = "\u{1}" + Base64URL.encode(Sodium.randomBytes(12)) + "\u{1}"
     private let lock = NSLock()
     private var parts: [Bool: [String: [[UInt8]]]] = [:]
+
+    private var fragmentJSON: [String: String] = [:]
+
+    /// A poll answer's fragments as JSON, by the set of parts it carries and the variant: made
+    /// once per snapshot, since a crowd's polls, answered one by one, ask for the same ones.
+    func fragments(_ key: String, _ make: () -> String) -> String {
+        lock.lock()
+        if let made = fragmentJSON[key] { lock.unlock(); return made }
+        lock.unlock()
+        let made = make()
+        lock.lock(); fragmentJSON[key] = made; lock.unlock()
+        return made
+    }
 
     func get(host: Bool, _ render: () -> [String: [[UInt8]]]) -> [String: [[UInt8]]] {
         lock.lock(); defer { lock.unlock() }

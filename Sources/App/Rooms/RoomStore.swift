@@ -82,7 +82,8 @@ struct Change<T> {
 struct RoomStore {
     /// Seconds since last activity before a participant shows as away.
     static let onlineWindow = 60
-    /// Presence is written at most this often per participant.
+    /// A viewer's presence is recorded at most this often per participant (and written to
+    /// PostgreSQL in the next batch, see `PresenceBuffer`).
     static let touchInterval = 20
     /// Chat messages a page shows (and a snapshot keeps).
     static let messageWindow = 100
@@ -92,16 +93,17 @@ struct RoomStore {
     static let roomColumns = """
         r.id, r.code, r.theme, r.status, r.version, to_char(r.expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
         r.current_segment_index, (extract(epoch FROM r.segment_ends_at - now()) * 1000)::float8, r.paused_remaining_ms,
-        r.state_v, r.people_v, r.queue_v, r.tasks_v, r.proposals_v, r.chat_v
+        r.state_v, r.people_v, r.queue_v, r.tasks_v, r.proposals_v, r.chat_v, r.slow_mode
         """
-    static let roomColumnCount = 15
+    static let roomColumnCount = 16
 
     static func room(_ row: PostgresRow) -> Room {
         var parts: [RoomPart: Int] = [:]
         for (offset, part) in RoomPart.shared.enumerated() { parts[part] = row.int(9 + offset) }
         return Room(id: row.string(0), code: RoomCode(parsing: row.string(1))!, theme: row.string(2), status: row.string(3),
                     version: row.int(4), expiresAt: row.string(5), currentIndex: row.int(6),
-                    msToEndAtLoad: row[7].flatMap(Double.init), pausedRemainingMs: row[8].flatMap { Int($0) }, partVersions: parts)
+                    msToEndAtLoad: row[7].flatMap(Double.init), pausedRemainingMs: row[8].flatMap { Int($0) }, partVersions: parts,
+                    slowMode: row.bool(15))
     }
 
     /// Creates a room with its host as first participant and the chosen starting queue;
@@ -319,20 +321,33 @@ struct RoomStore {
             """, [Self.onlineWindow, seconds]).map { ("room:\($0.string(0))", $0.int(1)) }
     }
 
-    /// Records that this session is still here (at most every `touchInterval`), in one
-    /// statement. Returns the new room version when the participant came back from away.
-    func touch(room: Room, session: SessionID) throws -> Int? {
-        try database.query("""
-            WITH old AS (
-                SELECT id, last_seen_at AS previous FROM participants
-                WHERE room_id = $1 AND session_hash = $2 FOR UPDATE),
-            seen AS (
-                UPDATE participants p SET last_seen_at = now() FROM old
-                WHERE p.id = old.id AND old.previous < now() - make_interval(secs => $4)
-                RETURNING old.previous < now() - make_interval(secs => $3) AS came_back)
-            UPDATE rooms SET version = version + 1, people_v = version + 1
-            WHERE id = $1 AND EXISTS (SELECT 1 FROM seen WHERE came_back)
-            RETURNING version
-            """, [room.id, ByteA(session.hash), Self.onlineWindow, Self.touchInterval]).first?.int(0)
+    /// Writes a batch of presence for one room (`PresenceBuffer`) in one statement: each
+    /// participant's `last_seen_at` moves forward to when this process saw them (`secondsAgo`,
+    /// measured here, applied to the database's clock), and if anyone in the batch had been
+    /// away the people part is bumped, once for the whole batch; when `mayBump` is false (a big
+    /// room bumped moments ago, see `PresenceBuffer`) it only reports `cameBack`, and an `owed`
+    /// bump is made as soon as it may. Returns whether anyone came back and the new version.
+    func flushPresence(roomID: String, _ batch: [(participantID: String, secondsAgo: Double)], mayBump: Bool = true,
+                       owed: Bool = false) throws -> (cameBack: Bool, version: Int?) {
+        let valid = batch.filter { UUID(uuidString: $0.participantID) != nil }
+        guard !valid.isEmpty || owed, UUID(uuidString: roomID) != nil else { return (false, nil) }
+        let row = try database.query("""
+            WITH seen AS (
+                SELECT * FROM unnest($2::uuid[], $3::float8[]) AS s(id, ago)),
+            came_back AS (
+                SELECT 1 FROM participants p JOIN seen s ON s.id = p.id
+                WHERE p.room_id = $1 AND p.last_seen_at < now() - make_interval(secs => $4) AND s.ago < $4),
+            moved AS (
+                UPDATE participants p SET last_seen_at = now() - make_interval(secs => s.ago)
+                FROM seen s WHERE p.id = s.id AND p.room_id = $1 AND p.last_seen_at < now() - make_interval(secs => s.ago)),
+            bumped AS (
+                UPDATE rooms SET version = version + 1, people_v = version + 1
+                WHERE id = $1 AND expires_at > now() AND $5 AND ($6 OR EXISTS (SELECT 1 FROM came_back))
+                RETURNING version)
+            SELECT EXISTS (SELECT 1 FROM came_back), (SELECT version FROM bumped)
+            """, [roomID, "{" + valid.map(\.participantID).joined(separator: ",") + "}",
+                  "{" + valid.map { String(max(0, $0.secondsAgo)) }.joined(separator: ",") + "}", Self.onlineWindow,
+                  mayBump, owed]).first!
+        return (row.bool(0), row[1].flatMap { Int($0) })
     }
 }

@@ -16,10 +16,31 @@ enum RoomViews {
 
     // MARK: Shared parts
 
-    static func participants(_ snapshot: RoomSnapshot) -> TemplateValue {
+    /// How many people "who is here" lists besides the host; the rest are counted ("and N more").
+    static let listedPeople = 50
+
+    /// Who the shared list shows: everyone in a small room; in a larger one the host and the
+    /// `listedPeople` most recently active, in the room's order (host first, then by joining),
+    /// so the list does not reshuffle on every poll. Bounded whatever the room's size.
+    static func listed(_ snapshot: RoomSnapshot) -> (members: [RoomSnapshot.Member], more: Int) {
+        let members = snapshot.members
+        guard members.count > listedPeople + 1 else { return (members, 0) }
         let elapsed = snapshot.age
-        return .list(snapshot.members.map { m in
-            ["id": .text(m.id), "name": .text(m.name), "is_host": .bool(m.role == "host"), "online": .bool(online(m, elapsed)),
+        let seen = snapshot.lookup.seenIDs()
+        let idle = members.map { seen.contains($0.id) ? 0 : $0.idleAtLoad + elapsed }
+        var chosen = Set<Int>()
+        if let host = members.firstIndex(where: { $0.role == "host" }) { chosen.insert(host) }
+        let byActivity = members.indices.filter { !chosen.contains($0) }.sorted { idle[$0] < idle[$1] }
+        chosen.formUnion(byActivity.prefix(listedPeople))
+        let shown = chosen.sorted().map { members[$0] }
+        return (shown, members.count - shown.count)
+    }
+
+    static func participants(_ snapshot: RoomSnapshot, _ shown: [RoomSnapshot.Member]) -> TemplateValue {
+        let elapsed = snapshot.age
+        return .list(shown.map { m in
+            ["id": .text(m.id), "name": .text(m.name), "is_host": .bool(m.role == "host"),
+             "online": .bool(snapshot.isOnline(m, elapsed: elapsed)),
              "initial": .text(m.name.first.map { String($0).uppercased() } ?? "?")]
         })
     }
@@ -28,11 +49,16 @@ enum RoomViews {
         member.idleAtLoad + elapsed < Double(RoomStore.onlineWindow)
     }
 
-    static func countText(_ snapshot: RoomSnapshot) -> String {
+    static func onlineCount(_ snapshot: RoomSnapshot) -> Int {
         let elapsed = snapshot.age
+        let seen = snapshot.lookup.seenIDs()
+        let window = Double(RoomStore.onlineWindow)
+        return snapshot.members.reduce(0) { $0 + ($1.idleAtLoad + elapsed < window || seen.contains($1.id) ? 1 : 0) }
+    }
+
+    static func countText(_ snapshot: RoomSnapshot) -> String {
         let count = snapshot.members.count
-        let online = snapshot.members.filter { Self.online($0, elapsed) }.count
-        return "\(count) \(count == 1 ? "person" : "people") · \(online) online"
+        return "\(count) \(count == 1 ? "person" : "people") · \(onlineCount(snapshot)) online"
     }
 
     static func twoDigits(_ n: Int) -> String { n < 10 ? "0\(n)" : String(n) }
@@ -174,11 +200,17 @@ enum RoomViews {
                 return split(templates.render(template, context), at: Array(RenderedParts.csrfSlot.utf8))
             }
             let (pending, decided) = proposals(snapshot)
+            let people = listed(snapshot)
             return [
                 "queue": render("partials/queue", ["has_segments": .bool(!snapshot.segments.isEmpty), "segments": segments(snapshot),
                                                    "new_segment": newSegment()]),
-                "participants": render("partials/participants", ["participants": participants(snapshot)]),
+                "participants": render("partials/participants", ["participants": participants(snapshot, people.members),
+                                                                 "more": .text(String(people.more)),
+                                                                 "has_more": .bool(people.more > 0)]),
                 "participant-count": [Array(countText(snapshot).utf8)],
+                // Page-only: the chat's note while slow mode is on (ChatStore.slowModeWait decides).
+                "slow-mode": room.slowMode || onlineCount(snapshot) >= ChatStore.slowModeAt ? render("partials/slow_mode", [
+                    "seconds": .text(String(ChatStore.slowModeSeconds))]) : [[]],
                 "public-tasks": render("partials/public_tasks", ["public_tasks": publicTasks(snapshot)]),
                 "proposals": render("partials/proposals", ["pending": pending, "decided": decided]),
                 "chat-messages": render("partials/chat", ["messages": messages(snapshot, viewer: nil)]),
@@ -241,7 +273,8 @@ enum RoomViews {
     /// The context keys of the page's shared parts, by element id.
     static let pageParts = ["queue": "queue_html", "participants": "participants_html", "public-tasks": "public_tasks_html",
                             "proposals": "proposals_html", "chat-messages": "chat_html",
-                            "segment-options": "segment_options_html", "theme-options": "theme_options_html"]
+                            "segment-options": "segment_options_html", "theme-options": "theme_options_html",
+                            "slow-mode": "slow_mode_html"]
 
     /// The room page for one viewer: its own context, and the shared parts to splice in.
     static func page(_ snapshot: RoomSnapshot, timer timerView: TimerView, viewer session: SessionID, csrf: String, baseURL: String,
@@ -257,6 +290,7 @@ enum RoomViews {
             "share_url": .text("\(baseURL)/r/\(room.code.display)"),
             "timer": timer(timerView), "kinds": kinds(selected: "focus"),
             "participant_count": .text(text(shared["participant-count"])),
+            "slow_mode_on": .bool(room.slowMode),
             "name_input": .text(""), "chat_input": .text(""), "task_input": .text(""),
             "propose_text": .text(""), "propose_duration": .text(""), "propose_label": .text(""),
         ]
@@ -311,15 +345,27 @@ enum RoomViews {
         }
         let parts: [(RoomPart, [String])] = [(.queue, ["queue"]), (.people, ["participants", "participant-count"]),
                                              (.tasks, ["public-tasks"]), (.proposals, ["proposals"]), (.chat, ["chat-messages"])]
-        for (part, ids) in parts where changed(part) {
-            for id in ids { fragments.append((id, text(shared[id]))) }
+        let wanted = parts.filter { changed($0.0) }
+        var fragmentJSON = fragments.map { "\(JSONText.quoted($0.0)):\(JSONText.quoted($0.1))" }.joined(separator: ",")
+        // The shared fragments are quoted once per snapshot, set of parts and variant.
+        let sharedJSON = snapshot.rendered.fragments((host ? "h:" : "g:") + wanted.map(\.0.rawValue).joined(separator: ",")) {
+            wanted.flatMap(\.1).map { "\(JSONText.quoted($0)):\(JSONText.quoted(text(shared[$0])))" }.joined(separator: ",")
         }
-        let fragmentJSON = fragments.map { "\(JSONText.quoted($0.0)):\(JSONText.quoted($0.1))" }.joined(separator: ",")
+        if !sharedJSON.isEmpty { fragmentJSON += (fragmentJSON.isEmpty ? "" : ",") + sharedJSON }
         let json = """
             {"version":\(room.version),"host":\(JSONText.quoted(snapshot.host?.id ?? "")),"theme":\(JSONText.quoted(room.theme)),\
-            "timer":\(timerJSON(timerView)),"fragments":{\(fragmentJSON)}}
+            "timer":\(timerJSON(timerView)),"spread_ms":\(spreadMs(snapshot)),"fragments":{\(fragmentJSON)}}
             """
         return Array(json.utf8)
+    }
+
+    /// Over how many milliseconds browsers spread their next poll after an answer (live.js):
+    /// one change answers everyone in the room at once, and the responder takes a few thousand
+    /// polls a second, so a room of N people spreads them over N / 4,000 seconds (1 s at least,
+    /// 10 s at most: 2.5 s at 10,000). Nothing is missed meanwhile: the next poll names the
+    /// version it has.
+    static func spreadMs(_ snapshot: RoomSnapshot) -> Int {
+        min(10_000, max(1_000, snapshot.members.count / 4))
     }
 
     static func timerJSON(_ t: TimerView) -> String {
@@ -330,7 +376,13 @@ enum RoomViews {
         """
     }
 
-    static func stateJSON(_ snapshot: RoomSnapshot) -> [UInt8] {
+    /// Participants per page of state.json.
+    static let statePageSize = 100
+
+    /// state.json: everything about the room, with the participants one page at a time
+    /// (`page`, from 1; host first, then by joining) and their counts always present, so the
+    /// answer stays small in a room of any size.
+    static func stateJSON(_ snapshot: RoomSnapshot, page: Int = 1) -> [UInt8] {
         let room = snapshot.room
         let q = JSONText.quoted
         func optional(_ s: String?) -> String { s.map(q) ?? "null" }
@@ -338,8 +390,10 @@ enum RoomViews {
         let segments = snapshot.segments.map {
             "{\"id\":\(q($0.id)),\"position\":\($0.position),\"kind\":\(q($0.kind.rawValue)),\"label\":\(optional($0.label)),\"duration_sec\":\($0.durationSec),\"public_task\":\(optional($0.publicTask))}"
         }.joined(separator: ",")
-        let people = snapshot.members.map {
-            "{\"id\":\(q($0.id)),\"name\":\(q($0.name)),\"role\":\(q($0.role)),\"online\":\(online($0, elapsed))}"
+        let pages = max(1, (snapshot.members.count + statePageSize - 1) / statePageSize)
+        let page = min(max(1, page), pages)
+        let people = snapshot.members.dropFirst((page - 1) * statePageSize).prefix(statePageSize).map {
+            "{\"id\":\(q($0.id)),\"name\":\(q($0.name)),\"role\":\(q($0.role)),\"online\":\(snapshot.isOnline($0, elapsed: elapsed))}"
         }.joined(separator: ",")
         let tasks = snapshot.tasks.filter(\.isPublic).map {
             "{\"id\":\(q($0.id)),\"text\":\(q($0.text)),\"author\":\(q($0.author)),\"segment_id\":\(optional($0.segmentID)),\"done\":\($0.done)}"
@@ -354,7 +408,8 @@ enum RoomViews {
         let json = """
             {"code":\(q(room.code.display)),"status":\(q(room.status)),"theme":\(q(room.theme)),"version":\(room.version),\
             "expires_at":\(q(room.expiresAt)),"server_now_ms":\(timer.serverNowMs),"timer":\(timerJSON(timer)),\
-            "segments":[\(segments)],"participants":[\(people)],"public_tasks":[\(tasks)],"proposals":[\(proposals)],\
+            "segments":[\(segments)],"participant_count":\(snapshot.members.count),"online_count":\(onlineCount(snapshot)),\
+            "participants_page":\(page),"participants_pages":\(pages),"participants":[\(people)],"public_tasks":[\(tasks)],"proposals":[\(proposals)],\
             "messages":[\(messages)]}
             """
         return Array(json.utf8)
