@@ -95,6 +95,8 @@ def wrk(path):
     out = subprocess.run(["wrk", "-t2", "-c32", f"-d{SECONDS}s", "--latency", BASE + path], capture_output=True, text=True).stdout
     p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
     rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    if not p99 or not rps or float(rps.group(1)) == 0:
+        return float("inf"), 0.0, 0  # nothing was answered within the run
     value, unit = float(p99.group(1)), p99.group(2)
     ms = value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
