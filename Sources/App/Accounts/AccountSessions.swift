@@ -2,21 +2,6 @@ import Foundation
 import Postgres
 import Sodium
 
-/// Who is signed in on this request, read from the sessions table (never from Redis, so losing
-/// Redis signs nobody out).
-struct CurrentUser: Sendable {
-    let id: String
-    let username: String
-    let displayName: String
-    let email: String
-    let role: String
-    let theme: String
-    let soundOn: Bool
-    let timezone: String
-
-    var isAdmin: Bool { role == "ADMIN" }
-}
-
 /// Signed-in sessions: sign-in with rotation, sign-out, the sessions page.
 struct AccountSessions {
     let database: PostgresPool

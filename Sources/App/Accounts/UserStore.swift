@@ -2,32 +2,6 @@ import Domain
 import Foundation
 import Postgres
 
-/// A registered person, as the pages need them.
-struct Account: Sendable {
-    let id: String
-    let email: String
-    let emailVerified: Bool
-    let passwordHash: String?
-    let username: String
-    let displayName: String
-    let bio: String
-    let socialLinks: [String]
-    let showRecentRooms: Bool
-    let avatarFile: String?
-    let avatarType: String?
-    let theme: String
-    let soundOn: Bool
-    let timezone: String
-    let role: String
-    let createdAt: Double
-
-    var isAdmin: Bool { role == "ADMIN" }
-    var initials: String {
-        let words = displayName.split(separator: " ").prefix(2)
-        return words.compactMap { $0.first.map { String($0).uppercased() } }.joined()
-    }
-}
-
 /// The users table.
 struct UserStore {
     let database: PostgresPool
@@ -177,12 +151,5 @@ struct UserStore {
             WHERE p.user_id = $1 AND p.last_seen_at > now() - interval '24 hours' AND r.expires_at > now()
             GROUP BY r.code ORDER BY 2 DESC LIMIT 20
             """, [userID]).map { ($0.string(0), Double($0.string(1)) ?? 0, $0.string(2)) }
-    }
-}
-
-/// For `pomopomo admin grant|revoke EMAIL`.
-public enum AdminRoles {
-    public static func set(email: String, role: String, config: Config) throws -> Bool {
-        try UserStore(database: PostgresPool(conninfo: config.databaseURL, size: 1)).setRole(email: email, role: role)
     }
 }

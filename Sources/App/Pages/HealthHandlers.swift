@@ -1,0 +1,19 @@
+import Web
+
+enum HealthHandlers {
+    /// GET /healthz: the process answers.
+    static let alive: Handler = { _ in .response(.text("ok\n")) }
+
+    /// GET /readyz: PostgreSQL and Redis both answer.
+    static let ready: Handler = { ctx in
+        let services = ctx.services
+        let postgres = (try? services.database.query("SELECT 1")) != nil
+        var redis = "not configured"
+        if let pool = services.redis {
+            redis = (try? pool.command("PING")) != nil ? "ok" : "down"
+        }
+        let ok = postgres && redis != "down"
+        let body = "{\"postgres\":\"\(postgres ? "ok" : "down")\",\"redis\":\"\(redis)\",\"live_subscribed\":\(services.hub.isSubscribed),\"parked_polls\":\(services.hub.parkedCount)}"
+        return .response(.json(Array(body.utf8), status: ok ? .ok : .serviceUnavailable))
+    }
+}
