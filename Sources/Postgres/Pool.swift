@@ -53,6 +53,12 @@ public final class PostgresPool: @unchecked Sendable {
         }
     }
 
+    /// Whether the server answers a trivial statement now (for readiness checks). Blocks up to
+    /// the connect timeout when it does not.
+    public func isReachable() -> Bool {
+        (try? query("SELECT 1")) != nil
+    }
+
     /// One statement on any free connection.
     @discardableResult
     public func query(_ sql: String, _ params: [any PostgresBindable] = []) throws -> PostgresRows {

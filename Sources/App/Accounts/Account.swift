@@ -1,3 +1,5 @@
+import Domain
+
 /// A registered person, as the pages need them.
 struct Account: Sendable {
     let id: String
@@ -14,10 +16,10 @@ struct Account: Sendable {
     let theme: String
     let soundOn: Bool
     let timezone: String
-    let role: String
+    let role: AccountRole
     let createdAt: Double
 
-    var isAdmin: Bool { role == "ADMIN" }
+    var isAdmin: Bool { role == .admin }
     var initials: String {
         let words = displayName.split(separator: " ").prefix(2)
         return words.compactMap { $0.first.map { String($0).uppercased() } }.joined()

@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import Postgres
 import Sodium
@@ -30,7 +31,7 @@ struct AccountSessions {
             try database.query("UPDATE sessions SET last_seen_at = now() WHERE id_hash = $1", [ByteA(session.hash)])
         }
         return CurrentUser(id: row.string(0), username: row.string(1), displayName: row.string(2), email: row.string(3),
-                           role: row.string(4), theme: row.string(5), soundOn: row.bool(6), timezone: row.string(7))
+                           role: AccountRole(stored: row.string(4)), theme: row.string(5), soundOn: row.bool(6), timezone: row.string(7))
     }
 
     /// Signs `userID` in on this browser with a brand-new session id, in the caller's

@@ -1,3 +1,4 @@
+import Domain
 import Web
 
 enum AdminHandlers {
@@ -6,7 +7,7 @@ enum AdminHandlers {
         let query = String((ctx.request.query.values("q").first ?? "").prefix(100))
         let users = UserStore(database: ctx.services.database)
         let rows: [TemplateContext] = try users.list(matching: query).map {
-            ["id": .text($0.id), "username": .text($0.username), "email": .text($0.email), "role": .text($0.role),
+            ["id": .text($0.id), "username": .text($0.username), "email": .text($0.email), "role": .text($0.role.rawValue),
              "is_admin": .bool($0.isAdmin), "verified": .bool($0.emailVerified), "created": .text(AccountFlow.format($0.createdAt, timezone: "UTC"))]
         }
         return Views.page("admin", title: "Admin", ["users": .list(rows), "q_input": .text(query), "user_count": .text(String(try users.count()))], ctx: ctx)
@@ -14,8 +15,7 @@ enum AdminHandlers {
 
     /// POST /admin/users/{id}/role
     static let setRole: Handler = { ctx in
-        let role = try ctx.field("role")
-        guard role == "USER" || role == "ADMIN" else { throw ClientError.unprocessable("A role is USER or ADMIN.") }
+        guard let role = AccountRole(rawValue: try ctx.field("role")) else { throw ClientError.unprocessable("A role is USER or ADMIN.") }
         guard try UserStore(database: ctx.services.database).setRole(userID: ctx.request.parameter("id"), role: role) else {
             throw ClientError.notFound("There is no such user.")
         }

@@ -1,3 +1,5 @@
+import Domain
+
 /// Who is signed in on this request, read from the sessions table (never from Redis, so losing
 /// Redis signs nobody out).
 struct CurrentUser: Sendable {
@@ -5,10 +7,10 @@ struct CurrentUser: Sendable {
     let username: String
     let displayName: String
     let email: String
-    let role: String
+    let role: AccountRole
     let theme: String
     let soundOn: Bool
     let timezone: String
 
-    var isAdmin: Bool { role == "ADMIN" }
+    var isAdmin: Bool { role == .admin }
 }

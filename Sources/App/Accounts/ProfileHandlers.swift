@@ -47,7 +47,7 @@ enum ProfileHandlers {
         try UserStore(database: ctx.services.database).recentRooms(userID).compactMap { room in
             guard let code = RoomCode(parsing: room.code) else { return nil }
             return ["code": .text(code.display), "last_seen": .text(AccountFlow.format(room.lastSeen, timezone: timezone)),
-                    "is_host": .bool(room.role == "host")]
+                    "is_host": .bool(room.role == .host)]
         }
     }
 

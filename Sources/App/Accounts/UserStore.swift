@@ -11,7 +11,7 @@ struct UserStore {
                 displayName: row.string(5), bio: row.string(6),
                 socialLinks: row.string(7).split(separator: "\n").map(String.init), showRecentRooms: row.bool(8),
                 avatarFile: row[9], avatarType: row[10], theme: row.string(11), soundOn: row.bool(12), timezone: row.string(13),
-                role: row.string(14), createdAt: Double(row.string(15)) ?? 0)
+                role: AccountRole(stored: row.string(14)), createdAt: Double(row.string(15)) ?? 0)
     }
 
     /// By email, ignoring case.
@@ -113,13 +113,13 @@ struct UserStore {
     }
 
     /// Admin: grant or revoke; false for an unknown email.
-    func setRole(email: String, role: String) throws -> Bool {
-        try database.query("UPDATE users SET role = $2 WHERE lower(email) = lower($1)", [email, role]).affectedRows == 1
+    func setRole(email: String, role: AccountRole) throws -> Bool {
+        try database.query("UPDATE users SET role = $2 WHERE lower(email) = lower($1)", [email, role.rawValue]).affectedRows == 1
     }
 
-    func setRole(userID: String, role: String) throws -> Bool {
+    func setRole(userID: String, role: AccountRole) throws -> Bool {
         guard UUID(uuidString: userID) != nil else { return false }
-        return try database.query("UPDATE users SET role = $2 WHERE id = $1", [userID, role]).affectedRows == 1
+        return try database.query("UPDATE users SET role = $2 WHERE id = $1", [userID, role.rawValue]).affectedRows == 1
     }
 
     /// Admin: newest first, optionally filtered by a username or email fragment.
@@ -144,12 +144,12 @@ struct UserStore {
     }
 
     /// Rooms this account was in during the last 24 hours, newest first.
-    func recentRooms(_ userID: String) throws -> [(code: String, lastSeen: Double, role: String)] {
+    func recentRooms(_ userID: String) throws -> [(code: String, lastSeen: Double, role: ParticipantRole)] {
         try database.query("""
             SELECT r.code, extract(epoch FROM max(p.last_seen_at))::float8, max(p.role)
             FROM participants p JOIN rooms r ON r.id = p.room_id
             WHERE p.user_id = $1 AND p.last_seen_at > now() - interval '24 hours' AND r.expires_at > now()
             GROUP BY r.code ORDER BY 2 DESC LIMIT 20
-            """, [userID]).map { ($0.string(0), Double($0.string(1)) ?? 0, $0.string(2)) }
+            """, [userID]).map { ($0.string(0), Double($0.string(1)) ?? 0, ParticipantRole(stored: $0.string(2))) }
     }
 }

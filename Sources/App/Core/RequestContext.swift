@@ -1,11 +1,12 @@
+import Domain
 import Web
 
 /// What a handler answers: a response now, or "park this poll until the channel moves".
 public enum Outcome: Sendable {
     case response(Response)
     /// Only for a poll whose `since` is the channel's current version. `variant` names which
-    /// rendering of the channel this viewer gets (rooms: 1 for the host, 0 for everyone else).
-    case park(channel: String, since: Int, variant: Int)
+    /// rendering of the channel this viewer gets (`PollVariant`: the host's or everyone else's).
+    case park(channel: String, since: Int, variant: PollVariant)
 }
 
 public typealias Handler = @Sendable (RequestContext) throws -> Outcome

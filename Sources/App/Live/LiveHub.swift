@@ -1,3 +1,4 @@
+import Domain
 import FastCGI
 import Foundation
 import Logging
@@ -9,8 +10,8 @@ import Web
 /// gets rendering `variant` (e.g. with or without a room host's controls).
 public struct LiveSnapshot: Sendable {
     public let version: Int
-    public let body: @Sendable (_ since: Int, _ variant: Int) -> [UInt8]
-    public init(version: Int, body: @escaping @Sendable (_ since: Int, _ variant: Int) -> [UInt8]) {
+    public let body: @Sendable (_ since: Int, _ variant: PollVariant) -> [UInt8]
+    public init(version: Int, body: @escaping @Sendable (_ since: Int, _ variant: PollVariant) -> [UInt8]) {
         self.version = version
         self.body = body
     }
@@ -101,7 +102,7 @@ public final class LiveHub: @unchecked Sendable {
 
     /// Parks the request until `channel` moves past `since`, or answers at once when a wake-up
     /// for a newer version arrived while the request was being handled.
-    func wait(request: FastCGIRequest, channel: String, since: Int, variant: Int, owner: [UInt8], address: String) {
+    func wait(request: FastCGIRequest, channel: String, since: Int, variant: PollVariant, owner: [UInt8], address: String) {
         let ownerKey = owner.prefix(8).reduce(0) { $0 << 8 | Int($1) }
         let waiter = ParkedPolls.Waiter(request: request, since: since, variant: variant,
                                         deadline: Date().addingTimeInterval(holdSeconds), owner: ownerKey,
@@ -167,7 +168,7 @@ public final class LiveHub: @unchecked Sendable {
     /// waiters (usually two: they all saw the previous version; a few are hosts), then sends the
     /// bytes, spread over the workers.
     private func deliver(channel: String, waiters: [ParkedPolls.Waiter]) {
-        struct Key: Hashable { let since: Int; let variant: Int }
+        struct Key: Hashable { let since: Int; let variant: PollVariant }
         var bySince: [Key: [ParkedPolls.Waiter]] = [:]
         for waiter in waiters { bySince[Key(since: waiter.since, variant: waiter.variant), default: []].append(waiter) }
         let snapshot: LiveSnapshot?

@@ -1,3 +1,4 @@
+import Domain
 import FastCGI
 import Foundation
 
@@ -8,7 +9,7 @@ final class ParkedPolls: @unchecked Sendable {
         let request: FastCGIRequest
         let since: Int
         /// Which rendering of the channel this waiter gets (see `Outcome.park`).
-        let variant: Int
+        let variant: PollVariant
         let deadline: Date
         /// Who is waiting (a prefix of the session hash), to cap polls per browser.
         let owner: Int

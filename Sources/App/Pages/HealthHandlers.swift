@@ -7,7 +7,7 @@ enum HealthHandlers {
     /// GET /readyz: PostgreSQL and Redis both answer.
     static let ready: Handler = { ctx in
         let services = ctx.services
-        let postgres = (try? services.database.query("SELECT 1")) != nil
+        let postgres = services.database.isReachable()
         var redis = "not configured"
         if let pool = services.redis {
             redis = (try? pool.command("PING")) != nil ? "ok" : "down"

@@ -27,18 +27,18 @@ enum ProposalStore {
             ORDER BY created_at DESC, id LIMIT 50
             """, [roomID]).map { row in
             RoomSnapshot.Proposal(id: row.string(0), participantID: row[1], author: row.string(2), kind: row.string(3),
-                                  status: row.string(4), reason: row[5], summary: row.string(6))
+                                  status: ProposalStatus(stored: row.string(4)), reason: row[5], summary: row.string(6))
         }.reversed()
     }
 
     static func propose(_ draft: Draft, room: LockedRoom, on conn: PostgresConnection) throws -> Set<RoomPart> {
         let me = try room.participant()
         if me.isHost { throw RoomProblem.invalid("As the host you can change the queue directly.") }
-        try QueueStore.requireOpen(room)
+        try SegmentStore.requireOpen(room)
         var segmentTitle = ""
         if let segmentID = draft.segmentID {
-            let segment = try QueueStore.segment(segmentID, in: room, on: conn)
-            try QueueStore.requireNotDone(segment.position, in: room)
+            let segment = try SegmentStore.segment(segmentID, in: room, on: conn)
+            try SegmentStore.requireNotDone(segment.position, in: room)
             segmentTitle = try title(segmentID, on: conn)
         } else if draft.kind != .addSegment {
             throw RoomProblem.invalid("Choose the segment your proposal is about.")
@@ -80,7 +80,7 @@ enum ProposalStore {
             """, [id, room.id]).first else {
             throw RoomProblem.notFound("That proposal does not exist any more.")
         }
-        guard row.string(0) == "pending" else { throw RoomProblem.conflict("That proposal was already \(row.string(0)).") }
+        guard ProposalStatus(stored: row.string(0)) == .pending else { throw RoomProblem.conflict("That proposal was already \(row.string(0)).") }
         return row
     }
 
@@ -95,7 +95,7 @@ enum ProposalStore {
         }
         // Why it can no longer apply, if it cannot.
         var stale: String? = nil
-        if room.status == "ended" { stale = "the session has ended" }
+        if room.status == .ended { stale = "the session has ended" }
         if stale == nil, let segmentID {
             if let position = try conn.query("SELECT position FROM segments WHERE id = $1::uuid AND room_id = $2",
                                              [segmentID, room.id]).first?.int(0) {
@@ -108,7 +108,7 @@ enum ProposalStore {
             stale = "the queue is full (\(RoomLimits.maxSegments) segments)"
         }
         if let stale {
-            try decide(id, status: "rejected", reason: "no longer applies: \(stale)", on: conn)
+            try decide(id, status: .rejected, reason: "no longer applies: \(stale)", on: conn)
             return (.stale("This proposal no longer applies: \(stale). It has been marked rejected; nothing else changed."), [.proposals])
         }
         var parts: Set<RoomPart> = [.proposals]
@@ -117,27 +117,27 @@ enum ProposalStore {
             try conn.query("UPDATE segments SET public_task = $2 WHERE id = $1::uuid", [segmentID!, row.string(7)])
             parts.formUnion([.queue])
         case .addSegment:
-            parts.formUnion(try QueueStore.add(spec!, to: room, on: conn))
+            parts.formUnion(try SegmentStore.add(spec!, to: room, on: conn))
         case .editSegment:
             // A change that names no public task keeps the one the segment has.
             let existing = try conn.query("SELECT public_task FROM segments WHERE id = $1::uuid", [segmentID!]).first?[0]
             let edited = SegmentSpec(kind: spec!.kind, duration: spec!.duration, label: spec!.label, publicTask: spec!.publicTask ?? existing)
-            parts.formUnion(try QueueStore.edit(segmentID!, to: edited, in: room, on: conn))
+            parts.formUnion(try SegmentStore.edit(segmentID!, to: edited, in: room, on: conn))
         case nil:
             throw RoomProblem.conflict("That proposal cannot be applied.")
         }
-        try decide(id, status: "accepted", reason: nil, on: conn)
+        try decide(id, status: .accepted, reason: nil, on: conn)
         return (.applied, parts)
     }
 
     static func reject(_ id: String, reason: String?, room: LockedRoom, on conn: PostgresConnection) throws -> Set<RoomPart> {
         _ = try room.host()
         _ = try pending(id, room: room, on: conn)
-        try decide(id, status: "rejected", reason: reason, on: conn)
+        try decide(id, status: .rejected, reason: reason, on: conn)
         return [.proposals]
     }
 
-    private static func decide(_ id: String, status: String, reason: String?, on conn: PostgresConnection) throws {
-        try conn.query("UPDATE proposals SET status = $2, reason = $3, decided_at = now() WHERE id = $1::uuid", [id, status, reason])
+    private static func decide(_ id: String, status: ProposalStatus, reason: String?, on conn: PostgresConnection) throws {
+        try conn.query("UPDATE proposals SET status = $2, reason = $3, decided_at = now() WHERE id = $1::uuid", [id, status.rawValue, reason])
     }
 }

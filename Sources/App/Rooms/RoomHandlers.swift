@@ -88,7 +88,7 @@ enum RoomHandlers {
             throw ClientError.badRequest("since must be the last version you saw: a non-negative whole number.")
         }
         let snapshot = try present(ctx, try parseCode(ctx), poll: true)
-        let host = snapshot.member(for: ctx.session)?.role == "host"
+        let host = snapshot.member(for: ctx.session)?.role == .host
         // A version from the future (a restored database, a hand-made URL) would never be
         // reached: answer with the current state so the client starts over from it.
         if snapshot.room.version != since {
@@ -96,11 +96,11 @@ enum RoomHandlers {
             // already been woken with: the room is at least there, so wait for what comes next
             // rather than sending the browser back in time.
             if snapshot.room.version < since, let known = ctx.services.hub.latestVersion(of: snapshot.room.channel), known >= since {
-                return .park(channel: snapshot.room.channel, since: since, variant: host ? 1 : 0)
+                return .park(channel: snapshot.room.channel, since: since, variant: PollVariant(isHost: host))
             }
             return .response(.json(RoomViews.pollBody(snapshot, since: since, host: host, templates: ctx.services.templates)))
         }
-        return .park(channel: snapshot.room.channel, since: since, variant: host ? 1 : 0)
+        return .park(channel: snapshot.room.channel, since: since, variant: PollVariant(isHost: host))
     }
 
     /// GET /r/:code/state.json[?participants_page=N]: participants come 100 a page, with the
@@ -132,7 +132,7 @@ enum RoomHandlers {
     static func moderationPage(_ ctx: RequestContext, _ code: RoomCode, error: RoomProblem? = nil) throws -> Outcome {
         let requested = try pageNumber(ctx, "page")
         let snapshot = try present(ctx, code)
-        guard snapshot.member(for: ctx.session)?.role == "host" else {
+        guard snapshot.member(for: ctx.session)?.role == .host else {
             return try problemPage(ctx, code, .forbidden("Only the host can moderate this room."))
         }
         let elapsed = snapshot.age
@@ -143,7 +143,7 @@ enum RoomHandlers {
         var context: TemplateContext = [
             "code": .text(code.display), "theme": .text(snapshot.room.theme),
             "people": .list(people.map { m in
-                ["id": .text(m.id), "name": .text(m.name), "is_host": .bool(m.role == "host"), "muted": .bool(m.isMuted),
+                ["id": .text(m.id), "name": .text(m.name), "is_host": .bool(m.role == .host), "muted": .bool(m.isMuted),
                  "online": .bool(snapshot.isOnline(m, elapsed: elapsed))]
             }),
             "people_count": .text(RoomViews.countText(snapshot)),
@@ -165,7 +165,7 @@ enum RoomHandlers {
                 return nil
             }
             return LiveSnapshot(version: snapshot.room.version) { since, variant in
-                RoomViews.pollBody(snapshot, since: since, host: variant == 1, templates: services.templates)
+                RoomViews.pollBody(snapshot, since: since, host: variant == .host, templates: services.templates)
             }
         }
     }
@@ -238,8 +238,8 @@ enum RoomHandlers {
         if let joinError { context["join_error"] = .text(joinError) }
         // The same shape live.js keeps up to date while the clock runs.
         let room = "Room \(snapshot.room.code.display)"
-        let title = timer.status == "running" ? "\(RoomViews.clock(timer.remainingMs)) · \(timer.phase) · \(room)"
-            : timer.status == "paused" ? "Paused · \(timer.phase) · \(room)" : room
+        let title = timer.status == .running ? "\(RoomViews.clock(timer.remainingMs)) · \(timer.phase) · \(room)"
+            : timer.status == .paused ? "Paused · \(timer.phase) · \(room)" : room
         var response = Views.page("room", title: title, context, for: ctx, services: ctx.services, status: status,
                                   refreshSeconds: RoomViews.refreshSeconds(timer), parts: parts)
         for (name, value) in headers { response.addHeader(name, value) }

@@ -21,7 +21,7 @@ struct Room: Sendable {
     let id: String
     let code: RoomCode
     let theme: String
-    let status: String
+    let status: RoomStatus
     let version: Int
     let expiresAt: String
     let currentIndex: Int
@@ -44,7 +44,7 @@ struct RoomSnapshot: Sendable {
     struct Member: Sendable {
         let id: String
         let name: String
-        let role: String
+        let role: ParticipantRole
         let sessionHash: [UInt8]
         let idleAtLoad: Double
         let isMuted: Bool
@@ -77,7 +77,7 @@ struct RoomSnapshot: Sendable {
         let participantID: String?
         let author: String
         let kind: String
-        let status: String
+        let status: ProposalStatus
         let reason: String?
         let summary: String
     }
@@ -118,7 +118,7 @@ struct RoomSnapshot: Sendable {
         return lookup.index(members)[session.hash].map { members[$0] }
     }
 
-    var host: Member? { members.first { $0.role == "host" } }
+    var host: Member? { members.first { $0.role == .host } }
 
     /// Whether the host removed this session, or the account `user()` names (asked only when
     /// the room has removed accounts, since finding the user may cost a query).
@@ -143,27 +143,27 @@ struct RoomSnapshot: Sendable {
         var remaining = durationMs
         var endsAt: Int? = nil
         switch room.status {
-        case "running":
+        case .running:
             remaining = max(0, Int(((room.msToEndAtLoad ?? 0) - age * 1000).rounded()))
             endsAt = now + remaining
-        case "paused":
+        case .paused:
             remaining = room.pausedRemainingMs ?? 0
-        case "ended":
+        case .ended:
             remaining = 0
         default:
             break
         }
         return TimerView(status: room.status, index: room.currentIndex, count: segments.count,
-                         kind: room.status == "ended" ? "" : current?.kind.rawValue ?? "",
-                         phase: room.status == "ended" ? "Finished" : current?.name ?? "No segments yet",
+                         kind: room.status == .ended ? "" : current?.kind.rawValue ?? "",
+                         phase: room.status == .ended ? "Finished" : current?.name ?? "No segments yet",
                          remainingMs: remaining, durationMs: durationMs, endsAtMs: endsAt, serverNowMs: now)
     }
 
     /// Whether the segment at `position` is over (read-only), now playing, or still to come.
     func segmentState(_ position: Int) -> SegmentState {
-        if room.status == "ended" { return position < room.currentIndex || position == room.currentIndex ? .done : .upcoming }
+        if room.status == .ended { return position < room.currentIndex || position == room.currentIndex ? .done : .upcoming }
         if position < room.currentIndex { return .done }
-        if position == room.currentIndex && (room.status == "running" || room.status == "paused") { return .current }
+        if position == room.currentIndex && (room.status == .running || room.status == .paused) { return .current }
         return .upcoming
     }
 
@@ -240,7 +240,7 @@ final class RenderedParts: @unchecked Sendable {
 
 /// What the timer shows at one moment.
 struct TimerView: Sendable {
-    let status: String
+    let status: RoomStatus
     let index: Int
     let count: Int
     let kind: String

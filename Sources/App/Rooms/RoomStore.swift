@@ -9,14 +9,14 @@ struct LockedRoom {
     struct Me {
         let id: String
         let name: String
-        let role: String
+        let role: ParticipantRole
         let isMuted: Bool
-        var isHost: Bool { role == "host" }
+        var isHost: Bool { role == .host }
     }
 
     let id: String
     let code: RoomCode
-    let status: String
+    let status: RoomStatus
     let currentIndex: Int
     let segmentCount: Int
     let msToEnd: Double?
@@ -100,7 +100,7 @@ struct RoomStore {
     static func room(_ row: PostgresRow) -> Room {
         var parts: [RoomPart: Int] = [:]
         for (offset, part) in RoomPart.shared.enumerated() { parts[part] = row.int(9 + offset) }
-        return Room(id: row.string(0), code: RoomCode(parsing: row.string(1))!, theme: row.string(2), status: row.string(3),
+        return Room(id: row.string(0), code: RoomCode(parsing: row.string(1))!, theme: row.string(2), status: RoomStatus(stored: row.string(3)),
                     version: row.int(4), expiresAt: row.string(5), currentIndex: row.int(6),
                     msToEndAtLoad: row[7].flatMap(Double.init), pausedRemainingMs: row[8].flatMap { Int($0) }, partVersions: parts,
                     slowMode: row.bool(15))
@@ -123,7 +123,7 @@ struct RoomStore {
                         INSERT INTO participants (room_id, session_hash, display_name, role) VALUES ($1, $2, $3, 'host')
                         """, [id, ByteA(session.hash), hostName.value])
                     for (position, spec) in queue.enumerated() {
-                        try QueueStore.insert(spec, roomID: id, position: position, on: conn)
+                        try SegmentStore.insert(spec, roomID: id, position: position, on: conn)
                     }
                     return code
                 }
@@ -170,11 +170,11 @@ struct RoomStore {
             let room = Self.room(first)
             let members = rows.compactMap { row -> RoomSnapshot.Member? in
                 guard row[c + 1] != nil else { return nil }
-                return RoomSnapshot.Member(id: row.string(c + 1), name: row.string(c + 2), role: row.string(c + 3),
+                return RoomSnapshot.Member(id: row.string(c + 1), name: row.string(c + 2), role: ParticipantRole(stored: row.string(c + 3)),
                                            sessionHash: row.bytes(c + 4), idleAtLoad: Double(row.string(c + 5)) ?? 0,
                                            isMuted: row.bool(c + 6))
             }
-            let segments = try QueueStore.segments(roomID: room.id, on: conn)
+            let segments = try SegmentStore.segments(roomID: room.id, on: conn)
             let names = Dictionary(members.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
             let tasks = try TaskStore.all(roomID: room.id, on: conn, names: names)
             let proposals = try ProposalStore.recent(roomID: room.id, on: conn)
@@ -225,9 +225,19 @@ struct RoomStore {
             WHERE r.code = $1 AND r.expires_at > now()
             FOR UPDATE OF r
             """, [code.value, ByteA(session.hash)]).first else { return nil }
-        let me = row[6].map { LockedRoom.Me(id: $0, name: row.string(7), role: row.string(8), isMuted: row.bool(9)) }
-        return LockedRoom(id: row.string(0), code: code, status: row.string(1), currentIndex: row.int(2), segmentCount: row.int(5),
+        let me = row[6].map { LockedRoom.Me(id: $0, name: row.string(7), role: ParticipantRole(stored: row.string(8)), isMuted: row.bool(9)) }
+        return LockedRoom(id: row.string(0), code: code, status: RoomStatus(stored: row.string(1)), currentIndex: row.int(2), segmentCount: row.int(5),
                           msToEnd: row[3].flatMap(Double.init), pausedRemainingMs: row[4].flatMap { Int($0) }, me: me)
+    }
+
+    /// The room's colour theme (the host's choice).
+    static func setTheme(_ roomID: String, _ theme: Theme, on conn: PostgresConnection) throws {
+        try conn.query("UPDATE rooms SET theme = $2 WHERE id = $1", [roomID, theme.rawValue])
+    }
+
+    /// The host's chat slow mode (on top of the automatic one in big rooms).
+    static func setSlowMode(_ roomID: String, _ enabled: Bool, on conn: PostgresConnection) throws {
+        try conn.query("UPDATE rooms SET slow_mode = $2 WHERE id = $1", [roomID, enabled])
     }
 
     /// Bumps the room's version, marking `parts` as changed at the new version (one flag per

@@ -21,7 +21,7 @@ enum TaskStore {
 
     static func add(text: ShortText, isPublic: Bool, segmentID: String?, room: LockedRoom, on conn: PostgresConnection) throws -> Set<RoomPart> {
         let me = try room.participant()
-        if let segmentID { _ = try QueueStore.segment(segmentID, in: room, on: conn) }
+        if let segmentID { _ = try SegmentStore.segment(segmentID, in: room, on: conn) }
         let count = try conn.query("SELECT count(*) FROM tasks WHERE participant_id = $1", [me.id]).first!.int(0)
         guard count < maxPerParticipant else {
             throw RoomProblem.invalid("You already have \(maxPerParticipant) tasks here. Delete some you no longer need.")

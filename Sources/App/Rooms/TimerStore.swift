@@ -14,8 +14,8 @@ enum TimerStore {
     /// looked), crediting focus segments once: in the transaction that moves past them, on the
     /// locked room row. Returns whether anything moved.
     static func completeDue(_ room: LockedRoom, on conn: PostgresConnection) throws -> Bool {
-        guard room.status == "running", let msToEnd = room.msToEnd, msToEnd <= 0 else { return false }
-        let segments = try QueueStore.segments(roomID: room.id, on: conn)
+        guard room.status == .running, let msToEnd = room.msToEnd, msToEnd <= 0 else { return false }
+        let segments = try SegmentStore.segments(roomID: room.id, on: conn)
         guard let advance = TimerMath.advance(durationsSec: segments.map(\.durationSec), isFocus: segments.map { $0.kind == .focus },
                                               index: room.currentIndex, msToEnd: msToEnd) else { return false }
         for (index, endedAt) in advance.completedFocus {
@@ -61,11 +61,11 @@ enum TimerStore {
         }
         switch action {
         case .start:
-            guard status == "idle" else { throw refuse(status == "ended" ? "This session has ended." : "The timer is already started.") }
+            guard status == .idle else { throw refuse(status == .ended ? "This session has ended." : "The timer is already started.") }
             try run(room.currentIndex, milliseconds: try duration(room.currentIndex) * 1000)
             return [.state, .queue]
         case .pause:
-            guard status == "running" else { throw refuse("The timer is not running.") }
+            guard status == .running else { throw refuse("The timer is not running.") }
             try conn.query("""
                 UPDATE rooms SET status = 'paused', segment_ends_at = NULL,
                        paused_remaining_ms = greatest(1000, (extract(epoch FROM segment_ends_at - now()) * 1000)::integer)
@@ -73,11 +73,11 @@ enum TimerStore {
                 """, [room.id])
             return [.state]
         case .resume:
-            guard status == "paused", let remaining = room.pausedRemainingMs else { throw refuse("The timer is not paused.") }
+            guard status == .paused, let remaining = room.pausedRemainingMs else { throw refuse("The timer is not paused.") }
             try run(room.currentIndex, milliseconds: remaining)
             return [.state]
         case .skip:
-            guard status == "running" || status == "paused" else { throw refuse("Start the timer before skipping.") }
+            guard status == .running || status == .paused else { throw refuse("Start the timer before skipping.") }
             let next = room.currentIndex + 1
             if next >= room.segmentCount {
                 try finish(room, at: room.currentIndex, on: conn)
@@ -86,11 +86,11 @@ enum TimerStore {
             }
             return [.state, .queue]
         case .restart:
-            guard status == "running" || status == "paused" else { throw refuse("Only a started segment can be restarted.") }
+            guard status == .running || status == .paused else { throw refuse("Only a started segment can be restarted.") }
             try run(room.currentIndex, milliseconds: try duration(room.currentIndex) * 1000)
             return [.state]
         case .end:
-            guard status != "ended" else { throw refuse("This session has already ended.") }
+            guard status != .ended else { throw refuse("This session has already ended.") }
             try finish(room, at: room.currentIndex, on: conn)
             return [.state, .queue]
         }
@@ -116,7 +116,7 @@ enum TimerStore {
                 """, [limit])
             var moved: [(String, Int)] = []
             for row in due {
-                let room = LockedRoom(id: row.string(0), code: RoomCode(parsing: row.string(1))!, status: "running",
+                let room = LockedRoom(id: row.string(0), code: RoomCode(parsing: row.string(1))!, status: .running,
                                       currentIndex: row.int(2), segmentCount: 0, msToEnd: row[3].flatMap(Double.init),
                                       pausedRemainingMs: nil, me: nil)
                 if try completeDue(room, on: conn) {

@@ -4,7 +4,7 @@ import Postgres
 
 /// The segment queue. Segments before the current one are history and read-only; the current
 /// one can be edited (its timer follows) but not removed or moved; the rest is free.
-enum QueueStore {
+enum SegmentStore {
     static func segments(roomID: String, on conn: PostgresConnection) throws -> [RoomSnapshot.Segment] {
         try conn.query("""
             SELECT id, position, kind, label, duration_sec, public_task FROM segments WHERE room_id = $1 ORDER BY position
@@ -40,10 +40,10 @@ enum QueueStore {
     }
 
     static func requireOpen(_ room: LockedRoom) throws {
-        if room.status == "ended" { throw RoomProblem.conflict("This session has ended; its queue can no longer change.") }
+        if room.status == .ended { throw RoomProblem.conflict("This session has ended; its queue can no longer change.") }
     }
 
-    static func isStarted(_ room: LockedRoom) -> Bool { room.status == "running" || room.status == "paused" }
+    static func isStarted(_ room: LockedRoom) -> Bool { room.status == .running || room.status == .paused }
 
     static func requireNotDone(_ position: Int, in room: LockedRoom) throws {
         try requireOpen(room)
