@@ -16,7 +16,7 @@ func makeAccount(_ prefix: String = "it") throws -> (id: String, email: String) 
     return (try #require(id), email)
 }
 
-@Suite("Signed-in sessions")
+@Suite("Signed-in sessions", TestEnvironment.requirement)
 struct AccountSessionTests {
     let sessions = AccountSessions(database: TestEnvironment.pool)
     let rooms = RoomStore(database: TestEnvironment.pool)
@@ -36,7 +36,7 @@ struct AccountSessionTests {
         #expect(try sessions.currentUser(fresh)?.id == account.id)
         #expect(try sessions.currentUser(guest) == nil)
         let snapshot = try room.snapshot()
-        #expect(snapshot.members.first { $0.role == "host" }?.sessionHash == fresh.hash, "still the host, under the new session")
+        #expect(snapshot.members.first { $0.role == .host }?.sessionHash == fresh.hash, "still the host, under the new session")
         #expect(try UserStore(database: TestEnvironment.pool).recentRooms(account.id).map(\.code) == [room.code.value])
     }
 
@@ -50,7 +50,7 @@ struct AccountSessionTests {
         let later = try TestEnvironment.pool.transaction { conn in
             try sessions.signIn(account.id, replacing: SessionID.fresh(), userAgent: "two", on: conn).session
         }
-        #expect(try room.snapshot().members.first { $0.role == "host" }?.sessionHash == later.hash)
+        #expect(try room.snapshot().members.first { $0.role == .host }?.sessionHash == later.hash)
     }
 
     @Test func endingOtherSessionsLeavesThisOne() throws {
@@ -146,7 +146,7 @@ struct AccountSessionTests {
     }
 }
 
-@Suite("Switching accounts on one browser")
+@Suite("Switching accounts on one browser", TestEnvironment.requirement)
 struct AccountSwitchTests {
     @Test func anotherAccountsSeatsStayWithIt() throws {
         let sessions = AccountSessions(database: TestEnvironment.pool)

@@ -3,7 +3,7 @@ import Postgres
 import Testing
 @testable import App
 
-@Suite("PostgreSQL wrapper", .serialized)
+@Suite("PostgreSQL wrapper", .serialized, TestEnvironment.requirement)
 struct PostgresTests {
     let pool = TestEnvironment.pool
 

@@ -2,7 +2,7 @@ import Foundation
 import Redis
 import Testing
 
-@Suite("Redis wrapper")
+@Suite("Redis wrapper", TestEnvironment.requirement)
 struct RedisTests {
     let address = TestEnvironment.redisAddress
 

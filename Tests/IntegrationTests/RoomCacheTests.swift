@@ -5,7 +5,7 @@ import Redis
 import Testing
 @testable import App
 
-@Suite("Room cache")
+@Suite("Room cache", TestEnvironment.requirement)
 struct RoomCacheTests {
     let store = RoomStore(database: TestEnvironment.pool)
 

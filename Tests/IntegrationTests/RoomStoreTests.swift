@@ -22,7 +22,7 @@ struct TestRoom {
     func snapshot() throws -> RoomSnapshot { try #require(try RoomStore(database: TestEnvironment.pool).snapshot(code)) }
 }
 
-@Suite("Room store")
+@Suite("Room store", TestEnvironment.requirement)
 struct RoomStoreTests {
     let store = RoomStore(database: TestEnvironment.pool)
 
@@ -30,7 +30,7 @@ struct RoomStoreTests {
         let room = try TestRoom.make()
         let created = try room.snapshot()
         #expect(created.room.version == 1)
-        #expect(created.room.status == "idle")
+        #expect(created.room.status == .idle)
         #expect(created.segments.map(\.kind) == [.focus, .break, .focus, .break, .focus, .break, .focus, .longBreak])
         #expect(try store.find(RoomCode(parsing: room.code.value.lowercased())!)?.id == room.id)
 
@@ -39,7 +39,7 @@ struct RoomStoreTests {
         #expect(joined.version == 2)
         let snapshot = try room.snapshot()
         #expect(snapshot.members.map(\.name) == ["Host", "<Guest>"])
-        #expect(snapshot.members.map(\.role) == ["host", "guest"])
+        #expect(snapshot.members.map(\.role) == [.host, .guest])
         #expect(snapshot.member(for: guest)?.name == "<Guest>")
         #expect(snapshot.room.partVersions[.people] == 2)
         #expect(snapshot.room.partVersions[.chat] == 1)
@@ -132,7 +132,7 @@ struct RoomStoreTests {
         #expect(changed.value.count == 1)
         let snapshot = try room.snapshot()
         #expect(snapshot.host?.name == "Heir")
-        #expect(snapshot.members.filter { $0.role == "host" }.count == 1)
+        #expect(snapshot.members.filter { $0.role == .host }.count == 1)
     }
 }
 

@@ -4,7 +4,7 @@ import Postgres
 import Testing
 @testable import App
 
-@Suite("Timer, sweeper and statistics", .serialized)
+@Suite("Timer, sweeper and statistics", .serialized, TestEnvironment.requirement)
 struct TimerAndStatsTests {
     let pool = TestEnvironment.pool
     let store = RoomStore(database: TestEnvironment.pool)
@@ -27,12 +27,12 @@ struct TimerAndStatsTests {
         try endRunningSegment(room, in: 600)
         try control(room, .pause, at: 0)
         let paused = try room.snapshot().timer
-        #expect(paused.status == "paused")
+        #expect(paused.status == .paused)
         #expect(abs(paused.remainingMs - 600_000) < 1_500)
         Thread.sleep(forTimeInterval: 0.3)
         try control(room, .resume, at: 0)
         let resumed = try room.snapshot().timer
-        #expect(resumed.status == "running")
+        #expect(resumed.status == .running)
         #expect(abs(resumed.remainingMs - paused.remainingMs) < 1_500)
         #expect(throws: RoomProblem.self) { try control(room, .skip, at: 3) }
     }
@@ -44,7 +44,7 @@ struct TimerAndStatsTests {
         DispatchQueue.concurrentPerform(iterations: 4) { _ in _ = try! TimerStore.sweep(database: pool) }
         let timer = try room.snapshot().timer
         #expect(timer.index == 1)
-        #expect(timer.status == "running")
+        #expect(timer.status == .running)
         // The break began when the focus segment ended, not when the sweeper noticed.
         #expect(abs(timer.remainingMs - (300_000 - 500)) < 1_500)
         let credited = try pool.query("SELECT count(*), sum(seconds) FROM focus_completions WHERE room_id = $1", [room.id]).first!
@@ -59,7 +59,7 @@ struct TimerAndStatsTests {
         try endRunningSegment(room, in: -(105 * 60 + 3600))
         _ = try TimerStore.sweep(database: pool)
         let snapshot = try room.snapshot()
-        #expect(snapshot.room.status == "ended")
+        #expect(snapshot.room.status == .ended)
         let credited = try pool.query("SELECT count(*), sum(seconds) FROM focus_completions WHERE room_id = $1", [room.id]).first!
         #expect(credited.int(0) == 4)
         #expect(credited.int(1) == 4 * 1500)
