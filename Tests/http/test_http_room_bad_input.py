@@ -288,13 +288,28 @@ class Scene:
     def assert_unchanged(self, before: dict, what: str):
         after = self.stored()
         for key in before:
-            assert after[key] == before[key], f"{what} changed {key}:\nbefore {before[key]}\nafter  {after[key]}"
+            old, new = without_versions(before[key]), without_versions(after[key])
+            assert new == old, f"{what} changed {key}:\nbefore {old}\nafter  {new}"
 
     def versions(self) -> tuple:
         return (self.room.db_version(), self.other["room"].db_version() if self._other_built else None)
 
     def member(self, who: str) -> Member:
         return {"host": self.host, "guest": self.guest}[who]
+
+
+def without_versions(snap: dict) -> dict:
+    """A stored() part (rows, state.json, or a nested room's) without the room's version counters. Every row and everything shown is
+    still compared; the counter alone may move, because the refused request's own visitor is
+    present in the room, and presence (someone back from away) is written in a batch about a
+    second later with a people-version bump of its own (RoomJobs, PresenceBuffer)."""
+    snap = json.loads(json.dumps(snap))
+    for part in (snap, snap.get("rows"), snap.get("state")):
+        if isinstance(part, dict):
+            part.pop("version", None)
+            if isinstance(part.get("room"), dict):
+                part["room"].pop("version", None)
+    return snap
 
 
 @pytest.fixture(autouse=True)
