@@ -117,21 +117,15 @@ enum MailLinkHandlers {
     static func signUp(_ ctx: RequestContext, _ claim: MailToken.Claim, adoptPassword: Bool, on conn: PostgresConnection) throws -> String {
         let users = UserStore(database: ctx.services.database)
         let password = adoptPassword ? claim.passwordHash : nil
-        // Links mailed before sign-ups carried themselves name their account.
-        if let userID = claim.userID {
-            let wasProven = try users.find(id: userID, on: conn)?.emailVerified ?? true
-            try AccountFlow.prove(ctx, userID, on: conn)
-            if !wasProven, let password { try users.setPassword(userID, hash: password, on: conn) }
-            return userID
-        }
-        guard let emailText = claim.email, let email = try? EmailAddress(validating: emailText),
-              let name = claim.username, let username = try? Username(validating: name) else { throw invalid }
-        if let existing = try users.find(email: email.value, on: conn) {
-            let wasProven = existing.emailVerified
+        // Links mailed before sign-ups carried themselves name their account; others its address.
+        let existing = try claim.userID.map { try users.find(id: $0, on: conn) } ?? claim.email.flatMap { try users.find(email: $0, on: conn) }
+        if let existing {
             try AccountFlow.prove(ctx, existing.id, on: conn)
-            if !wasProven, let password { try users.setPassword(existing.id, hash: password, on: conn) }
+            if !existing.emailVerified, let password { try users.setPassword(existing.id, hash: password, on: conn) }
             return existing.id
         }
+        guard claim.userID == nil, let emailText = claim.email, let email = try? EmailAddress(validating: emailText),
+              let name = claim.username, let username = try? Username(validating: name) else { throw invalid }
         // The name was free at sign-up; if someone took it since, the nearest free one.
         let free = try users.freeUsername(from: username, on: conn)
         guard let userID = try users.create(email: email, username: free, displayName: free.value, passwordHash: password, on: conn) else {
