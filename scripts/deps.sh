@@ -13,6 +13,8 @@ PACKAGES=(
   nginx redis-server postgresql
   # tests and benchmarks
   chromium chromium-driver wrk python3-selenium python3-pytest python3-requests sox
+  # the venv scripts/pydeps.sh makes for PyPI-only test tools, and the shell linter
+  python3-venv python3-pip shellcheck
   # the SMTP catcher the account tests read mail from (python3 -m aiosmtpd)
   python3-aiosmtpd
   # the scripts themselves

@@ -6,7 +6,7 @@
 #   4. an SMTP catcher (aiosmtpd, 127.0.0.1:18025, writing the Maildir DATA_DIR/mail) and the fake
 #      GitHub/Google (Tests/fakes/oauth_provider.py, 127.0.0.1:18097) the responders are pointed at
 #   5. two responders (a, b) behind one nginx on 127.0.0.1:18080, then the HTTP and browser tests:
-#      /usr/bin/python3 -m pytest -q Tests/http Tests/browser
+#      .build/pyenv/bin/python -m pytest -q Tests/http Tests/browser (scripts/pydeps.sh makes the venv)
 # The pytest tests get POMOPOMO_TEST_URL, POMOPOMO_TEST_DATA_DIR, POMOPOMO_TEST_SOCKETS ("a b"),
 # POMOPOMO_TEST_MAILDIR, POMOPOMO_TEST_OAUTH_URL and the services' env, and may stop and start Redis or a
 # responder through scripts/services.sh and scripts/responder.sh (their working directory is the project root).
@@ -30,6 +30,8 @@ export POMOPOMO_BIN=$POMOPOMO_ROOT/.build/debug/pomopomo
 export POMOPOMO_BASE_URL=http://$LISTEN
 
 bash scripts/deps.sh
+# pytest runs in a venv over Debian's python3 with the PyPI-only packages (axe-selenium-python, ruff).
+PY=$(bash scripts/pydeps.sh)
 command -v swift >/dev/null 2>&1 || die "the Swift toolchain (swift) is not on PATH"
 say "building (swift build --build-tests)"
 swift build --build-tests
@@ -169,7 +171,7 @@ POMOPOMO_TEST_SOCKETS="${RESPONDERS[*]}" \
 POMOPOMO_TEST_MAILDIR=$DATA_DIR/mail \
 POMOPOMO_TEST_OAUTH_URL=$OAUTH_URL \
 PYTHONDONTWRITEBYTECODE=1 \
-  /usr/bin/python3 -m pytest -q "${pytest_args[@]}" || pytest_rc=$?
+  "$PY" -m pytest -q "${pytest_args[@]}" || pytest_rc=$?
 case $pytest_rc in
   0) ;;
   5) failed+=("pytest collected no tests (exit 5)") ;;
