@@ -6,10 +6,6 @@ import Postgres
 /// change to the room, or the sweeper, which runs in every responder and skips rooms another
 /// one holds.
 enum TimerStore {
-    enum Action: String, CaseIterable {
-        case start, pause, resume, skip, restart, end
-    }
-
     /// Completes the running segment if it has ended (and any that ended after it while nobody
     /// looked), crediting focus segments once: in the transaction that moves past them, on the
     /// locked room row. Returns whether anything moved.
@@ -36,64 +32,38 @@ enum TimerStore {
         return true
     }
 
-    /// Applies a host's timer control. `at` is the segment index the host saw; a different one
-    /// means the room moved on meanwhile and the click is refused rather than applied twice.
-    static func control(_ action: Action, at: Int, room: LockedRoom, on conn: PostgresConnection) throws -> Set<RoomPart> {
-        _ = try room.host()
-        guard at == room.currentIndex else {
-            throw RoomProblem.conflict("The timer has moved on since your page was drawn; nothing was changed. Here is where it is now.")
-        }
-        let status = room.status
-        func refuse(_ why: String) -> RoomProblem { .conflict(why + " Nothing was changed.") }
-        func duration(_ index: Int) throws -> Int {
-            guard let row = try conn.query("SELECT duration_sec FROM segments WHERE room_id = $1 AND position = $2",
-                                           [room.id, index]).first else {
-                throw refuse("There is no segment to run: add one to the queue first.")
-            }
-            return row.int(0)
-        }
-        func run(_ index: Int, milliseconds: Int) throws {
+    /// Applies a host's timer control: the rules are `TimerTransition`'s; this writes its effect.
+    static func control(_ action: TimerAction, at seenIndex: Int, room: LockedRoom, on conn: PostgresConnection) throws -> Set<RoomPart> {
+        let position = TimerTransition.Position(status: room.status, index: room.currentIndex, segmentCount: room.segmentCount,
+                                                pausedRemainingMs: room.pausedRemainingMs)
+        let transition = try TimerTransition.of(action, seenIndex: seenIndex, from: position)
+        switch transition.effect {
+        case .run(let index, let remainingMs):
+            let milliseconds = try remainingMs ?? duration(of: index, room: room, on: conn) * 1000
             try conn.query("""
                 UPDATE rooms SET status = 'running', current_segment_index = $2, paused_remaining_ms = NULL,
                        segment_ends_at = now() + make_interval(secs => $3::float8 / 1000)
                 WHERE id = $1
                 """, [room.id, index, milliseconds])
-        }
-        switch action {
-        case .start:
-            guard status == .idle else { throw refuse(status == .ended ? "This session has ended." : "The timer is already started.") }
-            try run(room.currentIndex, milliseconds: try duration(room.currentIndex) * 1000)
-            return [.state, .queue]
         case .pause:
-            guard status == .running else { throw refuse("The timer is not running.") }
             try conn.query("""
                 UPDATE rooms SET status = 'paused', segment_ends_at = NULL,
                        paused_remaining_ms = greatest(1000, (extract(epoch FROM segment_ends_at - now()) * 1000)::integer)
                 WHERE id = $1
                 """, [room.id])
-            return [.state]
-        case .resume:
-            guard status == .paused, let remaining = room.pausedRemainingMs else { throw refuse("The timer is not paused.") }
-            try run(room.currentIndex, milliseconds: remaining)
-            return [.state]
-        case .skip:
-            guard status == .running || status == .paused else { throw refuse("Start the timer before skipping.") }
-            let next = room.currentIndex + 1
-            if next >= room.segmentCount {
-                try finish(room, at: room.currentIndex, on: conn)
-            } else {
-                try run(next, milliseconds: try duration(next) * 1000)
-            }
-            return [.state, .queue]
-        case .restart:
-            guard status == .running || status == .paused else { throw refuse("Only a started segment can be restarted.") }
-            try run(room.currentIndex, milliseconds: try duration(room.currentIndex) * 1000)
-            return [.state]
-        case .end:
-            guard status != .ended else { throw refuse("This session has already ended.") }
-            try finish(room, at: room.currentIndex, on: conn)
-            return [.state, .queue]
+        case .finish(let index):
+            try finish(room, at: index, on: conn)
         }
+        return transition.movesQueue ? [.state, .queue] : [.state]
+    }
+
+    /// Seconds segment `index` lasts; refused when the queue has no such segment (an empty one).
+    private static func duration(of index: Int, room: LockedRoom, on conn: PostgresConnection) throws -> Int {
+        guard let row = try conn.query("SELECT duration_sec FROM segments WHERE room_id = $1 AND position = $2",
+                                       [room.id, index]).first else {
+            throw RoomRefusal.stale("There is no segment to run: add one to the queue first. Nothing was changed.")
+        }
+        return row.int(0)
     }
 
     private static func finish(_ room: LockedRoom, at index: Int, on conn: PostgresConnection) throws {

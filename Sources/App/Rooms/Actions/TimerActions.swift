@@ -9,7 +9,7 @@ enum TimerActions {
     static let timer: Handler = { ctx in
         let actionText = try ctx.field("action")
         let atText = try ctx.field("at")
-        if actionText == TimerStore.Action.end.rawValue, try ctx.field("confirm") != "yes",
+        if actionText == TimerAction.end.rawValue, try ctx.field("confirm") != "yes",
            let page = try RoomAction.confirmation(ctx, heading: "End the session for everyone?",
                                        message: { "This ends the timer for all \($0) people in the room. It cannot be undone." },
                                        button: "End the session for everyone", action: "timer",
@@ -17,11 +17,11 @@ enum TimerActions {
             return page
         }
         return try RoomAction.act(ctx, anchor: "#timer") { conn, room in
-            guard let action = TimerStore.Action(rawValue: actionText) else {
-                throw RoomProblem.invalid("Unknown timer action “\(actionText)”. Use start, pause, resume, skip, restart or end.")
+            guard let action = TimerAction(rawValue: actionText) else {
+                throw RoomRefusal.invalid("Unknown timer action “\(actionText)”. Use start, pause, resume, skip, restart or end.")
             }
             guard atText.count <= 3, let at = Int(atText) else {
-                throw RoomProblem.invalid("The form did not say which segment it was for. Reload the page and try again.")
+                throw RoomRefusal.invalid("The form did not say which segment it was for. Reload the page and try again.")
             }
             return try TimerStore.control(action, at: at, room: room, on: conn)
         }
@@ -31,7 +31,6 @@ enum TimerActions {
     static let theme: Handler = { ctx in
         let raw = try ctx.field("theme")
         return try RoomAction.act(ctx) { conn, room in
-            _ = try room.host()
             let theme = try Theme(validating: raw)
             try RoomStore.setTheme(room.id, theme, on: conn)
             return [.state]
