@@ -71,19 +71,12 @@ enum AccountFlow {
     }
 
     /// Checks a signed-in person's current password before a sensitive change. Wrong guesses
-    /// count against the same per-account limit as sign-in, so a left-open session is no
-    /// back door for guessing.
+    /// count as sign-in's do (`PasswordGuesses`).
     static func confirmPassword(_ ctx: RequestContext, _ account: Account, hash: String, given: String) throws -> Bool {
-        let throttle = ctx.services.throttle
-        let key = Throttle.accountKey("login", email: account.email)
-        let addressKey = Throttle.addressKey("login", address: ctx.request.remoteAddress)
-        if let wait = throttle.blocked(key, limit: Throttle.Limit.accountFailures)
-            ?? throttle.blocked(addressKey, limit: Throttle.Limit.addressFailures) {
-            throw ClientError.tooManyRequests(retryAfter: wait)
-        }
+        let guesses = PasswordGuesses(ctx, email: account.email)
+        try guesses.refuseIfBlocked()
         if try ctx.services.passwordWork.verify(String(given.prefix(PasswordPolicy.lengthRange.upperBound * 4)), against: hash) { return true }
-        throttle.count(key)
-        throttle.count(addressKey)
+        guesses.wrong()
         return false
     }
 

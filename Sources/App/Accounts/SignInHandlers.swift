@@ -25,12 +25,8 @@ enum SignInHandlers {
         let (emailText, password) = (try ctx.field("email"), try ctx.field("password"))
         guard let email = try? EmailAddress(validating: emailText) else { return page(ctx, error: wrongCredentials) }
         let services = ctx.services
-        let accountKey = Throttle.accountKey("login", email: email.value)
-        let addressKey = Throttle.addressKey("login", address: ctx.request.remoteAddress)
-        if let wait = services.throttle.blocked(accountKey, limit: Throttle.Limit.accountFailures)
-            ?? services.throttle.blocked(addressKey, limit: Throttle.Limit.addressFailures) {
-            throw ClientError.tooManyRequests(retryAfter: wait)
-        }
+        let guesses = PasswordGuesses(ctx, email: email.value)
+        try guesses.refuseIfBlocked()
         try AccountFlow.spend(ctx, Throttle.addressKey("login-try", address: ctx.request.remoteAddress), limit: Throttle.Limit.addressAttempts)
         let users = UserStore(database: services.database)
         let account = try users.find(email: email.value)
@@ -48,8 +44,7 @@ enum SignInHandlers {
                 }
                 return page(ctx, error: "Please confirm your email address first: we have sent you a new link.")
             }
-            services.throttle.count(accountKey)
-            services.throttle.count(addressKey)
+            guesses.wrong()
             return page(ctx, error: wrongCredentials)
         }
         try services.database.transaction { conn in
@@ -58,7 +53,7 @@ enum SignInHandlers {
             }
             try AccountFlow.signIn(ctx, userID: account.id, on: conn)
         }
-        services.throttle.clear(accountKey)
+        guesses.right()
         return .response(.redirect(to: AccountFlow.safeNext(try ctx.field("next"))))
     }
 
