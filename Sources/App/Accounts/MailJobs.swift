@@ -31,7 +31,9 @@ final class MailJobs: @unchecked Sendable {
                 _ = try Outbox.sendDue(services: services)
                 if Date().timeIntervalSince(lastCleanup) >= Self.cleanupInterval {
                     lastCleanup = Date()
-                    try AccountCleanup.run(database: services.database)
+                    for (channel, version) in try AccountCleanup.run(database: services.database) {
+                        services.hub.notify(channel: channel, version: version)
+                    }
                 }
             } catch {
                 if Date().timeIntervalSince(lastFailureLog) > 30 {
