@@ -26,6 +26,25 @@ struct TestRoom {
 struct RoomStoreTests {
     let store = RoomStore(database: TestEnvironment.pool)
 
+    @Test func aChangeForTheHostIsRefusedOnTheLockedRowToAGuestAndToSomeoneWithoutASeat() throws {
+        let room = try TestRoom.make()
+        let guest = SessionID.fresh()
+        _ = try store.join(room.code, session: guest, name: try DisplayName(validating: "Guest"))
+        let before = try room.snapshot().room.version
+        func themeChange(_ session: SessionID, as role: RoomRole) throws {
+            _ = try store.change(room.code, session: session, as: role) { conn, locked in
+                try RoomStore.setTheme(locked.id, .forestCalm, on: conn)
+                return ((), [.state])
+            }
+        }
+        #expect(throws: RoomRefusal.hostOnly) { try themeChange(guest, as: .host) }
+        #expect(throws: RoomRefusal.notJoined) { try themeChange(SessionID.fresh(), as: .participant) }
+        #expect(try room.snapshot().room.version == before, "a refused change must change nothing")
+        try themeChange(guest, as: .participant)
+        try themeChange(room.host, as: .host)
+        #expect(try room.snapshot().room.version == before + 2)
+    }
+
     @Test func createFindJoinAndVersion() throws {
         let room = try TestRoom.make()
         let created = try room.snapshot()

@@ -9,7 +9,7 @@ struct TimerAndStatsTests {
     let pool = TestEnvironment.pool
     let store = RoomStore(database: TestEnvironment.pool)
 
-    func control(_ room: TestRoom, _ action: TimerStore.Action, at: Int) throws {
+    func control(_ room: TestRoom, _ action: TimerAction, at: Int) throws {
         _ = try store.change(room.code, session: room.host) { conn, locked in
             ((), try TimerStore.control(action, at: at, room: locked, on: conn))
         }
@@ -34,7 +34,7 @@ struct TimerAndStatsTests {
         let resumed = try room.snapshot().timer
         #expect(resumed.status == .running)
         #expect(abs(resumed.remainingMs - paused.remainingMs) < 1_500)
-        #expect(throws: RoomProblem.self) { try control(room, .skip, at: 3) }
+        #expect(throws: RoomRefusal.self) { try control(room, .skip, at: 3) }
     }
 
     @Test func aFocusSegmentThatEndsUnwatchedIsAdvancedAndCountedOnceBySeveralSweepers() throws {

@@ -172,6 +172,53 @@ struct RouteGuardTests {
         }
     }
 
+    /// What each room route asks of its user. A new room route must be added here, so nobody
+    /// adds one without deciding who may use it.
+    static let roomRoutes: [(String, String, Access)] = [
+        ("GET", "/r/:code", .open), ("POST", "/r/:code/join", .open), ("GET", "/r/:code/poll", .open),
+        ("GET", "/r/:code/state.json", .open),
+        ("POST", "/r/:code/leave", .participant),
+        ("POST", "/r/:code/tasks", .participant), ("POST", "/r/:code/tasks/:id", .participant),
+        ("POST", "/r/:code/tasks/:id/toggle", .participant), ("POST", "/r/:code/tasks/:id/delete", .participant),
+        ("POST", "/r/:code/proposals", .participant), ("POST", "/r/:code/messages", .participant),
+        ("GET", "/r/:code/moderate", .host), ("POST", "/r/:code/timer", .host), ("POST", "/r/:code/theme", .host),
+        ("POST", "/r/:code/slow-mode", .host),
+        ("POST", "/r/:code/segments", .host), ("POST", "/r/:code/segments/:id", .host),
+        ("POST", "/r/:code/segments/:id/delete", .host), ("POST", "/r/:code/segments/:id/move", .host),
+        ("POST", "/r/:code/proposals/:id/accept", .host), ("POST", "/r/:code/proposals/:id/reject", .host),
+        ("POST", "/r/:code/messages/:id/delete", .host),
+        ("POST", "/r/:code/participants/:id/mute", .host), ("POST", "/r/:code/participants/:id/unmute", .host),
+        ("POST", "/r/:code/participants/:id/remove", .host), ("POST", "/r/:code/participants/:id/host", .host),
+    ]
+
+    @Test func everyRoomRouteDeclaresWhoMayUseIt() {
+        let declared = routes.filter { $0.pattern.hasPrefix("/r/") }
+        #expect(declared.count == Self.roomRoutes.count, "a room route is missing from the table above, or gone")
+        for route in declared {
+            let expected = Self.roomRoutes.first { $0.0 == route.method && $0.1 == route.pattern }?.2
+            #expect(expected != nil, "\(route.method) \(route.pattern) is not in the table above")
+            #expect(route.handler.access == expected, "\(route.method) \(route.pattern)")
+        }
+        // Room roles only make sense where a code names the room.
+        for route in routes where !route.pattern.hasPrefix("/r/:code") {
+            #expect(route.handler.access.roomRole == nil, "\(route.method) \(route.pattern)")
+        }
+    }
+
+    @Test(arguments: [
+        (RoomRole.participant, ParticipantRole?.none, RoomRefusal?.some(.notJoined)),
+        (.participant, .guest, nil), (.participant, .host, nil),
+        (.host, nil, .notJoined), (.host, .guest, .hostOnly), (.host, .host, nil),
+    ])
+    func aRoomRoleAdmitsOnlyTheSeatsItNames(required: RoomRole, seat: ParticipantRole?, refusal: RoomRefusal?) {
+        do throws(RoomRefusal) {
+            try required.admit(seat)
+            #expect(refusal == nil)
+        } catch {
+            #expect(error == refusal)
+        }
+    }
+
     @Test func everyRouteIsReachable() {
         // A route shadowed by an earlier pattern would never run its handler.
         for route in routes {

@@ -1,5 +1,4 @@
 import Postgres
-import Web
 
 /// "Download my data": everything stored about the account, as JSON built by PostgreSQL
 /// (json_build_object escapes all text), without password or token hashes.

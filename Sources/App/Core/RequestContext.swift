@@ -23,6 +23,8 @@ public final class RequestContext {
     private var parsedUpload: [MultipartPart]?
     private var lookedUp = false
     private var cachedUser: CurrentUser?
+    /// Who the route is for (the route table's `Access`), set before the gate runs.
+    var access: Access = .open
     /// Routes behind a guard always look the user up; open routes only when the browser says it
     /// signed in (`pp_in`), so guests cost no query.
     var mustLookUpUser = false

@@ -61,12 +61,15 @@ public final class Responder: Sendable {
             }
             let session = SessionID.from(cookie: request.cookies[SessionID.cookieName(secure: services.config.secureCookies)])
             let context = RequestContext(services: services, request: request, session: session)
+            context.access = endpoint.access
             ctx = context
             if let refusal = try Self.refusal(endpoint.access, context) {
                 response = refusal
             } else {
                 if request.method != "GET" && request.method != "HEAD" { try checkCSRF(context) }
-                let outcome = try endpoint.handler(context)
+                // Room roles after CSRF: checking a seat loads the room and notes presence, which a
+                // forged request must not cause.
+                let outcome = try RoomAccess.refusal(endpoint.access, context) ?? endpoint.handler(context)
                 for (channel, version) in context.announcements { services.hub.notify(channel: channel, version: version) }
                 switch outcome {
             case .response(let r):
@@ -92,13 +95,14 @@ public final class Responder: Sendable {
     }
 
     /// The one access check every route passes: nil lets the handler run. Admin routes answer
-    /// exactly like a missing page to anyone else, so they cannot even be discovered.
+    /// exactly like a missing page to anyone else, so they cannot even be discovered. Room roles
+    /// (`.participant`, `.host`) are checked by `RoomAccess` right after, once CSRF has passed.
     static func refusal(_ access: Access, _ ctx: RequestContext) throws -> Response? {
-        if access == .open { return nil }
+        if access == .open || access.roomRole != nil { return nil }
         ctx.mustLookUpUser = true
         let user = try ctx.user
         switch access {
-        case .open:
+        case .open, .participant, .host:
             return nil
         case .admin:
             if user?.isAdmin == true { return nil }
@@ -152,31 +156,6 @@ public final class Responder: Sendable {
         }
     }
 
-    /// A failure on our side: the page names only the request id; details go to the log.
-    struct ServerFault: HTTPError {
-        let requestID: String
-        var status: HTTPStatus { .internalServerError }
-        var publicMessage: String { "Something went wrong on our side. It has been logged as \(requestID)." }
-    }
-
-    /// What the user is told about `error`; anything unexpected is logged here.
-    static func publicError(_ error: Error, requestID id: String, logger: Logger) -> any HTTPError {
-        switch error {
-        case let e as HTTPError:
-            return e
-        case FastCGIError.bodyTooLarge(let limit):
-            return ClientError.payloadTooLarge(limit: limit)
-        case FastCGIError.bodyIncomplete:
-            return ClientError.badRequest("The request body was cut short.")
-        case PostgresError.unavailable, PostgresError.poolExhausted:
-            logger.error("database unavailable", metadata: ["id": "\(id)", "error": "\(error)"])
-            return ClientError.unavailable(retryAfter: 5)
-        default:
-            logger.error("unhandled error", metadata: ["id": "\(id)", "error": "\(error)"])
-            return ServerFault(requestID: id)
-        }
-    }
-
     /// Fields an outage page must not show back: secrets that would then sit in the page, the
     /// browser's history and any screenshot (passwords, mailed-link tokens, CSRF and link tokens).
     static func neverShownBack(_ name: String) -> Bool {
@@ -186,7 +165,7 @@ public final class Responder: Sendable {
 
     static func errorResponse(_ error: Error, ctx: RequestContext?, services: Services, requestID: String? = nil, path: String? = nil) -> Response {
         let id = requestID ?? ctx?.request.requestID ?? "-"
-        let shown = publicError(error, requestID: id, logger: services.logger)
+        let shown = ErrorMapping.shown(error, requestID: id, logger: services.logger)
         let status = shown.status
         let uri = path ?? ctx?.request.path ?? ""
         let wantsJSON = uri.hasSuffix("/poll") || uri.contains("/poll?") || uri.hasSuffix(".json") || (ctx?.request.wantsJSON ?? false)

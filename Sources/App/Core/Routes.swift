@@ -1,3 +1,4 @@
+import Domain
 import Web
 
 /// Who may use a route. The responder checks it before any handler runs: one gate for all.
@@ -8,6 +9,20 @@ enum Access: Sendable, Equatable {
     case user
     /// Admins only; everyone else gets the same 404 as for an address that does not exist.
     case admin
+    /// A room route (`/r/:code/…`) for people who joined that room, host included; others get
+    /// the room page with the reason (403). Also checked on the locked room (`RoomStore.change`).
+    case participant
+    /// A room route for the room's host alone; same refusal as `participant`.
+    case host
+
+    /// What a room route asks of the person using it; nil for routes that are not about a seat.
+    var roomRole: RoomRole? {
+        switch self {
+        case .participant: return .participant
+        case .host: return .host
+        case .open, .user, .admin: return nil
+        }
+    }
 }
 
 struct Endpoint: Sendable {
@@ -21,9 +36,10 @@ enum Routes {
         func open(_ method: String, _ path: String, _ handler: @escaping Handler) -> Router<Endpoint>.Route {
             .init(method, path, Endpoint(access: .open, handler: handler))
         }
-        /// Open routes that find a room by its code: counted and refused for code guessers.
-        func room(_ method: String, _ path: String, _ handler: @escaping Handler) -> Router<Endpoint>.Route {
-            open(method, path, RoomHandlers.byCode(handler))
+        /// Routes that find a room by its code (counted and refused for code guessers), open to
+        /// anyone or only to people with a seat (`.participant`) or the host's seat (`.host`).
+        func room(_ method: String, _ path: String, _ access: Access, _ handler: @escaping Handler) -> Router<Endpoint>.Route {
+            .init(method, path, Endpoint(access: access, handler: RoomHandlers.byCode(handler)))
         }
         func user(_ method: String, _ path: String, _ handler: @escaping Handler) -> Router<Endpoint>.Route {
             .init(method, path, Endpoint(access: .user, handler: handler))
@@ -34,33 +50,33 @@ enum Routes {
         return Router([
             open("GET", "/", HomeHandlers.home),
             open("POST", "/rooms", RoomHandlers.create),
-            room("GET", "/join", RoomHandlers.findByCode),
-            room("GET", "/r/:code", RoomHandlers.show),
-            room("POST", "/r/:code/join", RoomHandlers.join),
-            room("GET", "/r/:code/poll", RoomHandlers.poll),
-            room("GET", "/r/:code/state.json", RoomHandlers.state),
-            room("POST", "/r/:code/leave", RoomHandlers.leave),
-            room("GET", "/r/:code/moderate", RoomHandlers.moderate),
-            room("POST", "/r/:code/timer", TimerActions.timer),
-            room("POST", "/r/:code/theme", TimerActions.theme),
-            room("POST", "/r/:code/slow-mode", ChatActions.slowMode),
-            room("POST", "/r/:code/segments", SegmentActions.addSegment),
-            room("POST", "/r/:code/segments/:id", SegmentActions.editSegment),
-            room("POST", "/r/:code/segments/:id/delete", SegmentActions.deleteSegment),
-            room("POST", "/r/:code/segments/:id/move", SegmentActions.moveSegment),
-            room("POST", "/r/:code/tasks", TaskActions.addTask),
-            room("POST", "/r/:code/tasks/:id", TaskActions.editTask),
-            room("POST", "/r/:code/tasks/:id/toggle", TaskActions.toggleTask),
-            room("POST", "/r/:code/tasks/:id/delete", TaskActions.deleteTask),
-            room("POST", "/r/:code/proposals", ProposalActions.propose),
-            room("POST", "/r/:code/proposals/:id/accept", ProposalActions.acceptProposal),
-            room("POST", "/r/:code/proposals/:id/reject", ProposalActions.rejectProposal),
-            room("POST", "/r/:code/messages", ChatActions.postMessage),
-            room("POST", "/r/:code/messages/:id/delete", ChatActions.deleteMessage),
-            room("POST", "/r/:code/participants/:id/mute", ModerationActions.moderation(.mute)),
-            room("POST", "/r/:code/participants/:id/unmute", ModerationActions.moderation(.unmute)),
-            room("POST", "/r/:code/participants/:id/remove", ModerationActions.moderation(.remove)),
-            room("POST", "/r/:code/participants/:id/host", ModerationActions.moderation(.host)),
+            room("GET", "/join", .open, RoomHandlers.findByCode),
+            room("GET", "/r/:code", .open, RoomHandlers.show),
+            room("POST", "/r/:code/join", .open, RoomHandlers.join),
+            room("GET", "/r/:code/poll", .open, RoomHandlers.poll),
+            room("GET", "/r/:code/state.json", .open, RoomHandlers.state),
+            room("POST", "/r/:code/leave", .participant, RoomHandlers.leave),
+            room("GET", "/r/:code/moderate", .host, RoomHandlers.moderate),
+            room("POST", "/r/:code/timer", .host, TimerActions.timer),
+            room("POST", "/r/:code/theme", .host, TimerActions.theme),
+            room("POST", "/r/:code/slow-mode", .host, ChatActions.slowMode),
+            room("POST", "/r/:code/segments", .host, SegmentActions.addSegment),
+            room("POST", "/r/:code/segments/:id", .host, SegmentActions.editSegment),
+            room("POST", "/r/:code/segments/:id/delete", .host, SegmentActions.deleteSegment),
+            room("POST", "/r/:code/segments/:id/move", .host, SegmentActions.moveSegment),
+            room("POST", "/r/:code/tasks", .participant, TaskActions.addTask),
+            room("POST", "/r/:code/tasks/:id", .participant, TaskActions.editTask),
+            room("POST", "/r/:code/tasks/:id/toggle", .participant, TaskActions.toggleTask),
+            room("POST", "/r/:code/tasks/:id/delete", .participant, TaskActions.deleteTask),
+            room("POST", "/r/:code/proposals", .participant, ProposalActions.propose),
+            room("POST", "/r/:code/proposals/:id/accept", .host, ProposalActions.acceptProposal),
+            room("POST", "/r/:code/proposals/:id/reject", .host, ProposalActions.rejectProposal),
+            room("POST", "/r/:code/messages", .participant, ChatActions.postMessage),
+            room("POST", "/r/:code/messages/:id/delete", .host, ChatActions.deleteMessage),
+            room("POST", "/r/:code/participants/:id/mute", .host, ModerationActions.moderation(.mute)),
+            room("POST", "/r/:code/participants/:id/unmute", .host, ModerationActions.moderation(.unmute)),
+            room("POST", "/r/:code/participants/:id/remove", .host, ModerationActions.moderation(.remove)),
+            room("POST", "/r/:code/participants/:id/host", .host, ModerationActions.moderation(.host)),
             open("GET", "/stats", StatsHandlers.page),
             open("GET", "/healthz", HealthHandlers.alive),
             open("GET", "/readyz", HealthHandlers.ready),

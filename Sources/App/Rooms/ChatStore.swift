@@ -1,7 +1,6 @@
 import Domain
 import Foundation
 import Postgres
-import Web
 
 /// Chat messages, with the seed's spam protection: a per-participant rate limit, and bursts
 /// that mute the sender, whose messages are then stored shadow-hidden (shown to the sender
@@ -30,7 +29,7 @@ enum ChatStore {
             ORDER BY id
             """, [roomID, limit]).map { row in
             RoomSnapshot.Message(id: row.int(0), participantID: row[1], author: row.string(2), text: row.string(3),
-                                 html: ChatFormat.html(row.string(3)), isShadowHidden: row.bool(4), at: row.string(5))
+                                 isShadowHidden: row.bool(4), at: row.string(5))
         }
     }
 
@@ -44,10 +43,10 @@ enum ChatStore {
             FROM messages WHERE participant_id = $1 AND created_at > now() - make_interval(secs => 60)
             """, [me.id, burstSeconds]).first!
         if counts.int(0) >= perMinute {
-            throw RoomProblem.tooMany("You are sending messages too fast. Please wait a few seconds.", retryAfter: 10)
+            throw RoomRefusal.tooFast("You are sending messages too fast. Please wait a few seconds.", retryAfter: 10)
         }
         if let wait = try slowModeWait(room: room, participantID: me.id, on: conn) {
-            throw RoomProblem.tooMany("Slow mode: this room is busy, so everyone may send one message every \(slowModeSeconds) seconds. "
+            throw RoomRefusal.tooFast("Slow mode: this room is busy, so everyone may send one message every \(slowModeSeconds) seconds. "
                                       + "Please wait \(wait) s.", retryAfter: wait)
         }
         var muted = me.isMuted
@@ -81,10 +80,9 @@ enum ChatStore {
     }
 
     static func delete(_ id: String, room: LockedRoom, on conn: PostgresConnection) throws -> Set<RoomPart> {
-        _ = try room.host()
         guard id.count <= 18, let number = Int(id),
               try conn.query("DELETE FROM messages WHERE id = $1 AND room_id = $2 RETURNING 1", [number, room.id]).first != nil else {
-            throw RoomProblem.notFound("That message is already gone.")
+            throw RoomRefusal.gone("That message is already gone.")
         }
         return [.chat]
     }

@@ -46,9 +46,3 @@ final class CodeGuesses: @unchecked Sendable {
         }
     }
 }
-
-/// A room code that names no open room (it never existed, or the room expired).
-struct RoomNotFound: HTTPError {
-    var status: HTTPStatus { .notFound }
-    var publicMessage: String { "There is no open room with this code. Rooms close 72 hours after they are created." }
-}

@@ -1,19 +1,18 @@
 import Domain
 import Foundation
 import Postgres
-import Web
 
 /// What the host can do to participants: mute, unmute, remove, and hand the host role over.
 enum ModerationStore {
     enum Action: String { case mute, unmute, remove, host }
 
     static func apply(_ action: Action, to participantID: String, room: LockedRoom, on conn: PostgresConnection) throws -> Set<RoomPart> {
-        let me = try room.host()
+        let me = try room.participant()
         guard UUID(uuidString: participantID) != nil, try conn.query(
             "SELECT 1 FROM participants WHERE id = $1::uuid AND room_id = $2", [participantID, room.id]).first != nil else {
-            throw RoomProblem.notFound("That person is no longer in the room.")
+            throw RoomRefusal.gone("That person is no longer in the room.")
         }
-        guard participantID != me.id else { throw RoomProblem.invalid("That is you. To leave, use “Leave room”.") }
+        guard participantID != me.id else { throw RoomRefusal.invalid("That is you. To leave, use “Leave room”.") }
         switch action {
         case .mute, .unmute:
             try conn.query("UPDATE participants SET is_muted = $2 WHERE id = $1", [participantID, action == .mute])

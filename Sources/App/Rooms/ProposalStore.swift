@@ -33,7 +33,7 @@ enum ProposalStore {
 
     static func propose(_ draft: Draft, room: LockedRoom, on conn: PostgresConnection) throws -> Set<RoomPart> {
         let me = try room.participant()
-        if me.isHost { throw RoomProblem.invalid("As the host you can change the queue directly.") }
+        if me.isHost { throw RoomRefusal.invalid("As the host you can change the queue directly.") }
         try SegmentStore.requireOpen(room)
         var segmentTitle = ""
         if let segmentID = draft.segmentID {
@@ -41,11 +41,11 @@ enum ProposalStore {
             try SegmentStore.requireNotDone(segment.position, in: room)
             segmentTitle = try title(segmentID, on: conn)
         } else if draft.kind != .addSegment {
-            throw RoomProblem.invalid("Choose the segment your proposal is about.")
+            throw RoomRefusal.invalid("Choose the segment your proposal is about.")
         }
         let pending = try conn.query("SELECT count(*) FROM proposals WHERE participant_id = $1 AND status = 'pending'", [me.id]).first!.int(0)
         guard pending < maxPendingPerParticipant else {
-            throw RoomProblem.invalid("You have \(maxPendingPerParticipant) proposals waiting already. Wait for the host to answer them.")
+            throw RoomRefusal.invalid("You have \(maxPendingPerParticipant) proposals waiting already. Wait for the host to answer them.")
         }
         let summary: String
         switch draft.kind {
@@ -78,14 +78,13 @@ enum ProposalStore {
                    payload->>'public_task', payload->>'text'
             FROM proposals WHERE id = $1::uuid AND room_id = $2 FOR UPDATE
             """, [id, room.id]).first else {
-            throw RoomProblem.notFound("That proposal does not exist any more.")
+            throw RoomRefusal.gone("That proposal does not exist any more.")
         }
-        guard ProposalStatus(stored: row.string(0)) == .pending else { throw RoomProblem.conflict("That proposal was already \(row.string(0)).") }
+        guard ProposalStatus(stored: row.string(0)) == .pending else { throw RoomRefusal.stale("That proposal was already \(row.string(0)).") }
         return row
     }
 
     static func accept(_ id: String, room: LockedRoom, on conn: PostgresConnection) throws -> (Outcome, Set<RoomPart>) {
-        _ = try room.host()
         let row = try pending(id, room: room, on: conn)
         let segmentID = row[2]
         var spec: SegmentSpec? = nil
@@ -124,14 +123,13 @@ enum ProposalStore {
             let edited = SegmentSpec(kind: spec!.kind, duration: spec!.duration, label: spec!.label, publicTask: spec!.publicTask ?? existing)
             parts.formUnion(try SegmentStore.edit(segmentID!, to: edited, in: room, on: conn))
         case nil:
-            throw RoomProblem.conflict("That proposal cannot be applied.")
+            throw RoomRefusal.stale("That proposal cannot be applied.")
         }
         try decide(id, status: .accepted, reason: nil, on: conn)
         return (.applied, parts)
     }
 
     static func reject(_ id: String, reason: String?, room: LockedRoom, on conn: PostgresConnection) throws -> Set<RoomPart> {
-        _ = try room.host()
         _ = try pending(id, room: room, on: conn)
         try decide(id, status: .rejected, reason: reason, on: conn)
         return [.proposals]

@@ -73,8 +73,8 @@ enum RoomHandlers {
         let code = try parseCode(ctx)
         do {
             try RoomStore(database: ctx.services.database).leave(code, session: ctx.session).announce(ctx.services.hub)
-        } catch let problem as RoomProblem {
-            return try problemPage(ctx, code, problem)
+        } catch let refusal as RoomRefusal {
+            return try problemPage(ctx, code, refusal)
         }
         return .response(.redirect(to: "/"))
     }
@@ -107,7 +107,7 @@ enum RoomHandlers {
     /// counts always present.
     static let state: Handler = { ctx in
         let page = try pageNumber(ctx, "participants_page")
-        guard let snapshot = try RoomReader(services: ctx.services).snapshot(try parseCode(ctx)) else { throw notFound }
+        guard let snapshot = try RoomReader(services: ctx.services).snapshot(try parseCode(ctx)) else { throw RoomRefusal.noSuchRoom }
         return .response(.json(RoomViews.stateJSON(snapshot, page: page)))
     }
 
@@ -129,11 +129,14 @@ enum RoomHandlers {
         return try moderationPage(ctx, code)
     }
 
-    static func moderationPage(_ ctx: RequestContext, _ code: RoomCode, error: RoomProblem? = nil) throws -> Outcome {
+    static func moderationPage(_ ctx: RequestContext, _ code: RoomCode, error: RoomRefusal? = nil) throws -> Outcome {
         let requested = try pageNumber(ctx, "page")
         let snapshot = try present(ctx, code)
+        // The route is `.host` (the gate checked), but a refused action comes back here too, and
+        // a hand-over may just have made this viewer a guest: shadow-hidden messages and the
+        // people list are the host's alone.
         guard snapshot.member(for: ctx.session)?.role == .host else {
-            return try problemPage(ctx, code, .forbidden("Only the host can moderate this room."))
+            return try problemPage(ctx, code, .hostOnly)
         }
         let elapsed = snapshot.age
         // People in the room's order (host first, then by joining), a page at a time.
@@ -149,13 +152,13 @@ enum RoomHandlers {
             "people_count": .text(RoomViews.countText(snapshot)),
             "page": .text(String(page)), "pages": .text(String(pages)), "paged": .bool(pages > 1),
             "messages": .list(snapshot.messages.reversed().map { m in
-                ["id": .text(String(m.id)), "author": .text(m.author), "html": .html(m.html), "hidden": .bool(m.isShadowHidden)]
+                ["id": .text(String(m.id)), "author": .text(m.author), "html": .html(ChatFormat.html(m.text)), "hidden": .bool(m.isShadowHidden)]
             }),
         ]
         if page > 1 { context["previous_page"] = .text(String(page - 1)) }
         if page < pages { context["next_page"] = .text(String(page + 1)) }
         if let error { context["error"] = .text(error.message) }
-        return Views.page("moderate", title: "Moderate room \(code.display)", context, ctx: ctx, status: error?.status ?? .ok)
+        return Views.page("moderate", title: "Moderate room \(code.display)", context, ctx: ctx, status: error.map(ErrorMapping.status) ?? .ok)
     }
 
     /// The long-poll snapshot for channel "room:<id>".
@@ -182,11 +185,11 @@ enum RoomHandlers {
         return .response(response)
     }
 
-    static let notFound = RoomNotFound()
-
     /// A malformed code is not a guess at a live one, so it is not counted (see `byCode`).
     static func parseCode(_ ctx: RequestContext) throws -> RoomCode {
-        guard let code = RoomCode(parsing: ctx.request.parameter("code")) else { throw ClientError.notFound(notFound.publicMessage) }
+        guard let code = RoomCode(parsing: ctx.request.parameter("code")) else {
+            throw ClientError.notFound(RoomRefusal.noSuchRoom.message)
+        }
         return code
     }
 
@@ -194,14 +197,18 @@ enum RoomHandlers {
     /// that guessed too many codes is refused before any lookup, and a code that names no room
     /// counts against the address and the account (`CodeGuesses`).
     static func byCode(_ handler: @escaping Handler) -> Handler {
-        { ctx in
-            try ctx.services.codeGuesses.check(ctx)
-            do {
-                return try handler(ctx)
-            } catch let missing as RoomNotFound {
-                try ctx.services.codeGuesses.missed(ctx)
-                throw missing
-            }
+        { ctx in try findingRoom(ctx) { try handler(ctx) } }
+    }
+
+    /// Runs `body`, which looks a room up by its code, under the code-guessing rule (`byCode`);
+    /// the room-role gate (`RoomAccess`) goes through it too.
+    static func findingRoom<T>(_ ctx: RequestContext, _ body: () throws -> T) throws -> T {
+        try ctx.services.codeGuesses.check(ctx)
+        do {
+            return try body()
+        } catch RoomRefusal.noSuchRoom {
+            try ctx.services.codeGuesses.missed(ctx)
+            throw RoomRefusal.noSuchRoom
         }
     }
 
@@ -212,8 +219,8 @@ enum RoomHandlers {
     static func present(_ ctx: RequestContext, _ code: RoomCode, poll: Bool = false) throws -> RoomSnapshot {
         let reader = RoomReader(services: ctx.services)
         let ownChange = ctx.services.seenVersions.version(fromCookie: ctx.request.cookies[SeenVersion.cookieName], room: code)
-        guard let snapshot = try reader.snapshot(code, atLeast: ownChange, orWhileLoading: poll) else { throw notFound }
-        if snapshot.isRemoved(ctx.session, user: { ctx.userForChrome?.id }) { throw RemovedFromRoom() }
+        guard let snapshot = try reader.snapshot(code, atLeast: ownChange, orWhileLoading: poll) else { throw RoomRefusal.noSuchRoom }
+        if snapshot.isRemoved(ctx.session, user: { ctx.userForChrome?.id }) { throw RoomRefusal.removed }
         if let viewer = snapshot.member(for: ctx.session), !snapshot.lookup.wasSeen(viewer.id),
            viewer.idleAtLoad + snapshot.age >= Double(RoomStore.touchInterval) {
             ctx.services.presence.record(roomID: snapshot.room.id, participantID: viewer.id, roomSize: snapshot.members.count)
@@ -254,16 +261,14 @@ enum RoomHandlers {
             try ctx.limit(rule)
             return nil
         } catch let limited as RateLimited {
-            return try problemPage(ctx, code, .tooMany(limited.publicMessage, retryAfter: limited.retryAfter), inputs: inputs)
+            return try problemPage(ctx, code, .tooFast(limited.publicMessage, retryAfter: limited.retryAfter), inputs: inputs)
         }
     }
 
     /// The room page again, with what went wrong and what the person typed.
-    static func problemPage(_ ctx: RequestContext, _ code: RoomCode, _ problem: RoomProblem, inputs: [String: String] = [:],
+    static func problemPage(_ ctx: RequestContext, _ code: RoomCode, _ refusal: RoomRefusal, inputs: [String: String] = [:],
                             kept: RoomViews.Kept? = nil) throws -> Outcome {
-        var headers: [(String, String)] = []
-        if case .tooMany(_, let retryAfter) = problem { headers.append(("Retry-After", String(retryAfter))) }
-        return roomPage(ctx, try present(ctx, code), error: problem.message, inputs: inputs, kept: kept,
-                        status: problem.status, headers: headers)
+        roomPage(ctx, try present(ctx, code), error: refusal.message, inputs: inputs, kept: kept,
+                 status: ErrorMapping.status(refusal), headers: ErrorMapping.headers(refusal))
     }
 }

@@ -87,8 +87,6 @@ struct RoomSnapshot: Sendable {
         let participantID: String?
         let author: String
         let text: String
-        /// Rendered once at load: escaped, links made safe.
-        let html: SafeHTML
         let isShadowHidden: Bool
         let at: String
     }
@@ -104,7 +102,7 @@ struct RoomSnapshot: Sendable {
     let secondsToExpiry: Double
     /// The parts every viewer sees alike, rendered once per snapshot (RoomViews.sharedParts).
     var rendered = RenderedParts()
-    /// Whom the host removed: they get `RemovedFromRoom` instead of the room.
+    /// Whom the host removed: they get `RoomRefusal.removed` instead of the room.
     var removals = RoomSanctions.Removals()
 
     var isExpired: Bool { age >= secondsToExpiry }

@@ -1,6 +1,5 @@
 import Foundation
 import Postgres
-import Web
 
 /// Mutes and removals that outlive a seat (table `room_sanctions`). Leaving deletes a seat and
 /// joining again makes a fresh one, so a mute kept only on the seat was shaken off by leaving
@@ -65,13 +64,5 @@ enum RoomSanctions {
             UPDATE room_sanctions SET session_hash = $2, user_id = coalesce(user_id, $3::uuid) WHERE session_hash = $1
             RETURNING room_id::text
             """, [ByteA(old.hash), ByteA(fresh.hash), userID]).map { $0.string(0) })
-    }
-}
-
-/// The answer to someone the host removed, on the room's pages and when they try to join again.
-struct RemovedFromRoom: HTTPError {
-    var status: HTTPStatus { .forbidden }
-    var publicMessage: String {
-        "The host removed you from this room, so you cannot see it or join it again with this browser or account. It closes by itself 72 hours after it was opened."
     }
 }

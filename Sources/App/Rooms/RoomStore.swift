@@ -2,7 +2,6 @@ import Domain
 import Foundation
 import Postgres
 import Sodium
-import Web
 
 /// A room row locked for a change, with the participant of the session making it.
 struct LockedRoom {
@@ -25,42 +24,11 @@ struct LockedRoom {
 
     var channel: String { "room:\(id)" }
 
-    /// The viewer as a participant, or 403 for someone who has not joined.
-    func participant() throws -> Me {
-        guard let me else { throw RoomProblem.forbidden("Join the room first.") }
+    /// The person acting. On `.participant` and `.host` routes `RoomStore.change` has already
+    /// admitted them on this locked row; elsewhere, someone without a seat is refused here.
+    func participant() throws(RoomRefusal) -> Me {
+        guard let me else { throw .notJoined }
         return me
-    }
-
-    /// The viewer as host, or 403.
-    func host() throws -> Me {
-        let me = try participant()
-        guard me.isHost else { throw RoomProblem.forbidden("Only the host can do that. Ask the host, or send a proposal.") }
-        return me
-    }
-}
-
-/// A change refused for a reason the person can act on; shown on the room page with its status.
-enum RoomProblem: Error {
-    case invalid(String)
-    case forbidden(String)
-    case notFound(String)
-    case conflict(String)
-    case tooMany(String, retryAfter: Int)
-
-    var status: HTTPStatus {
-        switch self {
-        case .invalid: return .unprocessableEntity
-        case .forbidden: return .forbidden
-        case .notFound: return .notFound
-        case .conflict: return .conflict
-        case .tooMany: return .tooManyRequests
-        }
-    }
-
-    var message: String {
-        switch self {
-        case .invalid(let m), .forbidden(let m), .notFound(let m), .conflict(let m), .tooMany(let m, _): return m
-        }
     }
 }
 
@@ -201,10 +169,14 @@ struct RoomStore {
     /// meanwhile is completed (so nobody acts on a stale timer), then the change; the parts it
     /// reports as changed get the new version. Returns the new version (nil when nothing
     /// changed) for the caller to announce with `LiveHub.notify` after the commit.
-    func change<T>(_ code: RoomCode, session: SessionID,
+    /// `as`: the role the route declares (Routes); the gate checked it on the cached room before
+    /// the handler ran, and it is checked again here on the locked row, which is the truth (the
+    /// host may have handed over a moment ago through another responder).
+    func change<T>(_ code: RoomCode, session: SessionID, as role: RoomRole? = nil,
                    _ body: (PostgresConnection, LockedRoom) throws -> (T, Set<RoomPart>)) throws -> Change<T> {
         try database.transaction { conn in
-            guard var locked = try Self.lock(code: code, session: session, on: conn) else { throw RoomHandlers.notFound }
+            guard var locked = try Self.lock(code: code, session: session, on: conn) else { throw RoomRefusal.noSuchRoom }
+            try role?.admit(locked.me?.role)
             var parts: Set<RoomPart> = []
             if try TimerStore.completeDue(locked, on: conn) {
                 parts.formUnion([.state, .queue])
@@ -261,7 +233,7 @@ struct RoomStore {
     func join(_ code: RoomCode, session: SessionID, name: DisplayName) throws -> Change<Void> {
         try change(code, session: session) { conn, room in
             let sanctions = try RoomSanctions.applying(roomID: room.id, session: session, on: conn)
-            if room.me == nil && sanctions.contains(.removal) { throw RemovedFromRoom() }
+            if room.me == nil && sanctions.contains(.removal) { throw RoomRefusal.removed }
             try SessionStore.touch(session, on: conn)
             try conn.query("""
                 INSERT INTO participants (room_id, session_hash, display_name, role, is_muted)

@@ -154,7 +154,7 @@ enum RoomViews {
             !m.isShadowHidden || (viewer != nil && m.participantID == viewer!.id && m.id >= oldestShown)
         }
         return .list(shown.map { m in
-            ["id": .text(String(m.id)), "author": .text(m.author), "html": .html(m.html), "at": .text(m.at),
+            ["id": .text(String(m.id)), "author": .text(m.author), "html": .html(ChatFormat.html(m.text)), "at": .text(m.at),
              "at_text": .text(String(m.at.dropFirst(11).prefix(5))), "own_hidden": .bool(m.isShadowHidden)]
         })
     }

@@ -24,7 +24,7 @@ enum SegmentStore {
     static func add(_ spec: SegmentSpec, to room: LockedRoom, on conn: PostgresConnection) throws -> Set<RoomPart> {
         try requireOpen(room)
         guard room.segmentCount < RoomLimits.maxSegments else {
-            throw RoomProblem.invalid("The queue is full: a room holds at most \(RoomLimits.maxSegments) segments.")
+            throw RoomRefusal.invalid("The queue is full: a room holds at most \(RoomLimits.maxSegments) segments.")
         }
         try insert(spec, roomID: room.id, position: room.segmentCount, on: conn)
         return [.queue, .state]
@@ -34,13 +34,13 @@ enum SegmentStore {
     static func segment(_ id: String, in room: LockedRoom, on conn: PostgresConnection) throws -> (position: Int, durationSec: Int) {
         guard UUID(uuidString: id) != nil, let row = try conn.query(
             "SELECT position, duration_sec FROM segments WHERE id = $1::uuid AND room_id = $2", [id, room.id]).first else {
-            throw RoomProblem.notFound("That segment is no longer in the queue. The page now shows the current queue.")
+            throw RoomRefusal.gone("That segment is no longer in the queue. The page now shows the current queue.")
         }
         return (row.int(0), row.int(1))
     }
 
     static func requireOpen(_ room: LockedRoom) throws {
-        if room.status == .ended { throw RoomProblem.conflict("This session has ended; its queue can no longer change.") }
+        if room.status == .ended { throw RoomRefusal.stale("This session has ended; its queue can no longer change.") }
     }
 
     static func isStarted(_ room: LockedRoom) -> Bool { room.status == .running || room.status == .paused }
@@ -48,7 +48,7 @@ enum SegmentStore {
     static func requireNotDone(_ position: Int, in room: LockedRoom) throws {
         try requireOpen(room)
         if position < room.currentIndex {
-            throw RoomProblem.conflict("That segment is already over and can no longer change.")
+            throw RoomRefusal.stale("That segment is already over and can no longer change.")
         }
     }
 
@@ -74,7 +74,7 @@ enum SegmentStore {
         let segment = try Self.segment(id, in: room, on: conn)
         try requireNotDone(segment.position, in: room)
         if segment.position == room.currentIndex && isStarted(room) {
-            throw RoomProblem.conflict("That segment is running. Skip it first, or edit it instead.")
+            throw RoomRefusal.stale("That segment is running. Skip it first, or edit it instead.")
         }
         try conn.query("DELETE FROM segments WHERE id = $1", [id])
         try conn.query("UPDATE segments SET position = position - 1 WHERE room_id = $1 AND position > $2", [room.id, segment.position])
@@ -88,10 +88,10 @@ enum SegmentStore {
         let firstMovable = isStarted(room) ? room.currentIndex + 1 : room.currentIndex
         let target = segment.position + (up ? -1 : 1)
         guard segment.position >= firstMovable else {
-            throw RoomProblem.conflict("That segment is running and stays where it is.")
+            throw RoomRefusal.stale("That segment is running and stays where it is.")
         }
         guard target >= firstMovable, target < room.segmentCount else {
-            throw RoomProblem.conflict(up ? "That segment is already the next one." : "That segment is already the last one.")
+            throw RoomRefusal.stale(up ? "That segment is already the next one." : "That segment is already the last one.")
         }
         // One statement, so the (deferrable) unique position is checked after both rows moved.
         try conn.query("""

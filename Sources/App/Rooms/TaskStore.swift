@@ -24,7 +24,7 @@ enum TaskStore {
         if let segmentID { _ = try SegmentStore.segment(segmentID, in: room, on: conn) }
         let count = try conn.query("SELECT count(*) FROM tasks WHERE participant_id = $1", [me.id]).first!.int(0)
         guard count < maxPerParticipant else {
-            throw RoomProblem.invalid("You already have \(maxPerParticipant) tasks here. Delete some you no longer need.")
+            throw RoomRefusal.invalid("You already have \(maxPerParticipant) tasks here. Delete some you no longer need.")
         }
         try conn.query("""
             INSERT INTO tasks (room_id, participant_id, segment_id, text, visibility) VALUES ($1, $2, $3, $4, $5)
@@ -38,7 +38,7 @@ enum TaskStore {
         guard UUID(uuidString: id) != nil, let row = try conn.query("""
             SELECT visibility = 'public' FROM tasks WHERE id = $1::uuid AND participant_id = $2 FOR UPDATE
             """, [id, me.id]).first else {
-            throw RoomProblem.notFound("That task does not exist, or is not yours.")
+            throw RoomRefusal.gone("That task does not exist, or is not yours.")
         }
         return row.bool(0)
     }

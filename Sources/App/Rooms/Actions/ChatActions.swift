@@ -26,8 +26,7 @@ enum ChatActions {
     static let slowMode: Handler = { ctx in
         let raw = try ctx.field("slow_mode")
         return try RoomAction.act(ctx, anchor: "#chat-form") { conn, room in
-            _ = try room.host()
-            guard raw == "on" || raw == "off" else { throw RoomProblem.invalid("Slow mode is either on or off.") }
+            guard raw == "on" || raw == "off" else { throw RoomRefusal.invalid("Slow mode is either on or off.") }
             try RoomStore.setSlowMode(room.id, raw == "on", on: conn)
             return [.state]
         }

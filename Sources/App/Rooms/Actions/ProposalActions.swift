@@ -29,7 +29,7 @@ enum ProposalActions {
                 draft = .init(kind: .editSegment, segmentID: segment.isEmpty ? nil : segment,
                               spec: try SegmentSpec(kind: f.kind, duration: f.duration, label: f.label, publicTask: ""), text: nil)
             case nil:
-                throw RoomProblem.invalid("Choose what to propose: a public task, a new segment or a change to one.")
+                throw RoomRefusal.invalid("Choose what to propose: a public task, a new segment or a change to one.")
             }
             return try ProposalStore.propose(draft, room: room, on: conn)
         }
@@ -45,7 +45,7 @@ enum ProposalActions {
             if case .stale(let reason) = result { stale = reason }
             return parts
         }
-        if let stale { return try RoomHandlers.problemPage(ctx, code, .conflict(stale)) }
+        if let stale { return try RoomHandlers.problemPage(ctx, code, .stale(stale)) }
         return outcome
     }
 

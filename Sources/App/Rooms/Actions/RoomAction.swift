@@ -18,21 +18,22 @@ enum RoomAction {
     }
 
     /// Validates, then applies `body` to the locked room, announces the new version and
-    /// redirects to `anchor`; a RoomProblem anywhere shows the room page with its message.
+    /// redirects to `anchor`; a RoomRefusal anywhere shows the room page with its message. The
+    /// route's declared role (`.participant`, `.host`) is checked again on the locked room.
     static func act(_ ctx: RequestContext, anchor: String = "", back: Page = .room, inputs: [String: String] = [:],
                     kept: RoomViews.Kept? = nil,
                     _ body: (PostgresConnection, LockedRoom) throws -> Set<RoomPart>) throws -> Outcome {
         let code = try RoomHandlers.parseCode(ctx)
         let version: Int?
         do {
-            let change = try RoomStore(database: ctx.services.database).change(code, session: ctx.session) { conn, room in
+            let change = try RoomStore(database: ctx.services.database).change(code, session: ctx.session, as: ctx.access.roomRole) { conn, room in
                 ((), try body(conn, room))
             }
             change.announce(ctx.services.hub)
             version = change.version
-        } catch let problem as RoomProblem {
-            if back == .moderation { return try RoomHandlers.moderationPage(ctx, code, error: problem) }
-            return try RoomHandlers.problemPage(ctx, code, problem, inputs: inputs, kept: kept)
+        } catch let refusal as RoomRefusal {
+            if back == .moderation { return try RoomHandlers.moderationPage(ctx, code, error: refusal) }
+            return try RoomHandlers.problemPage(ctx, code, refusal, inputs: inputs, kept: kept)
         } catch let problem as RoomRuleProblem {
             return try RoomHandlers.problemPage(ctx, code, .invalid(problem.description), inputs: inputs, kept: kept)
         }
@@ -46,12 +47,12 @@ enum RoomAction {
 
     /// For the host of a big room, a page that asks to confirm a room-wide action: a form that
     /// posts the same fields again with `confirm=yes` (works without JavaScript). nil when no
-    /// confirmation is needed (a small room) or the action will be refused anyway (not the host).
+    /// confirmation is needed (a small room). Only on `.host` routes, so the gate admitted the host.
     static func confirmation(_ ctx: RequestContext, heading: String, message: (Int) -> String, button: String,
                              action: String, fields: [(String, String)]) throws -> Outcome? {
         let code = try RoomHandlers.parseCode(ctx)
         let snapshot = try RoomHandlers.present(ctx, code)
-        guard snapshot.member(for: ctx.session)?.role == .host, snapshot.members.count > confirmAbove else { return nil }
+        guard snapshot.members.count > confirmAbove else { return nil }
         let context: TemplateContext = [
             "code": .text(code.display), "theme": .text(snapshot.room.theme), "heading": .text(heading),
             "message": .text(message(snapshot.members.count)), "button": .text(button),

@@ -13,7 +13,6 @@ enum SegmentActions {
     static let addSegment: Handler = { ctx in
         let f = try segmentInputs(ctx)
         return try RoomAction.act(ctx, anchor: "#queue", kept: .newSegment(kind: f.kind, duration: f.duration, label: f.label, task: f.task)) { conn, room in
-            _ = try room.host()
             let spec = try SegmentSpec(kind: f.kind, duration: f.duration, label: f.label, publicTask: f.task)
             return try SegmentStore.add(spec, to: room, on: conn)
         }
@@ -24,7 +23,6 @@ enum SegmentActions {
         let f = try segmentInputs(ctx)
         let kept = RoomViews.Kept.segmentEdit(id: RoomAction.id(ctx), kind: f.kind, duration: f.duration, label: f.label, task: f.task)
         return try RoomAction.act(ctx, anchor: "#queue", kept: kept) { conn, room in
-            _ = try room.host()
             let spec = try SegmentSpec(kind: f.kind, duration: f.duration, label: f.label, publicTask: f.task)
             return try SegmentStore.edit(RoomAction.id(ctx), to: spec, in: room, on: conn)
         }
@@ -33,7 +31,6 @@ enum SegmentActions {
     /// POST /r/:code/segments/:id/delete
     static let deleteSegment: Handler = { ctx in
         try RoomAction.act(ctx, anchor: "#queue") { conn, room in
-            _ = try room.host()
             return try SegmentStore.delete(RoomAction.id(ctx), in: room, on: conn)
         }
     }
@@ -42,8 +39,7 @@ enum SegmentActions {
     static let moveSegment: Handler = { ctx in
         let direction = try ctx.field("direction")
         return try RoomAction.act(ctx, anchor: "#queue") { conn, room in
-            _ = try room.host()
-            guard direction == "up" || direction == "down" else { throw RoomProblem.invalid("Move a segment up or down.") }
+            guard direction == "up" || direction == "down" else { throw RoomRefusal.invalid("Move a segment up or down.") }
             return try SegmentStore.move(RoomAction.id(ctx), up: direction == "up", in: room, on: conn)
         }
     }

@@ -9,7 +9,7 @@ enum TaskActions {
         switch raw {
         case "public": return true
         case "private", "": return false
-        default: throw RoomProblem.invalid("A task is either private (only you see it) or public (everyone here sees it).")
+        default: throw RoomRefusal.invalid("A task is either private (only you see it) or public (everyone here sees it).")
         }
     }
 

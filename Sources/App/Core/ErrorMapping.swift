@@ -1,0 +1,63 @@
+import Domain
+import FastCGI
+import Logging
+import Postgres
+import Web
+
+/// The one place where an error gets its HTTP face. Handlers and stores throw what they mean
+/// (`RoomRefusal`, `RoomRuleProblem`, `HTTPError`s for request-level trouble); pages, JSON
+/// answers and the room page's refusals all take their status from here.
+enum ErrorMapping {
+    /// The status a room refusal is answered with.
+    static func status(_ refusal: RoomRefusal) -> HTTPStatus {
+        switch refusal {
+        case .noSuchRoom, .gone: return .notFound
+        case .removed, .notJoined, .hostOnly: return .forbidden
+        case .invalid: return .unprocessableEntity
+        case .stale: return .conflict
+        case .tooFast: return .tooManyRequests
+        }
+    }
+
+    /// Headers that go with a refusal (when to try again).
+    static func headers(_ refusal: RoomRefusal) -> [(String, String)] {
+        if case .tooFast(_, let retryAfter) = refusal { return [("Retry-After", String(retryAfter))] }
+        return []
+    }
+
+    /// What the user is told about `error`; anything unexpected is logged here.
+    static func shown(_ error: Error, requestID id: String, logger: Logger) -> any HTTPError {
+        switch error {
+        case let e as HTTPError:
+            return e
+        case let refusal as RoomRefusal:
+            return Refused(status: status(refusal), publicMessage: refusal.message, extraHeaders: headers(refusal))
+        case let problem as RoomRuleProblem:
+            return ClientError.unprocessable(problem.description)
+        case FastCGIError.bodyTooLarge(let limit):
+            return ClientError.payloadTooLarge(limit: limit)
+        case FastCGIError.bodyIncomplete:
+            return ClientError.badRequest("The request body was cut short.")
+        case PostgresError.unavailable, PostgresError.poolExhausted:
+            logger.error("database unavailable", metadata: ["id": "\(id)", "error": "\(error)"])
+            return ClientError.unavailable(retryAfter: 5)
+        default:
+            logger.error("unhandled error", metadata: ["id": "\(id)", "error": "\(error)"])
+            return ServerFault(requestID: id)
+        }
+    }
+
+    /// A domain refusal as the page or JSON answer shows it.
+    struct Refused: HTTPError {
+        let status: HTTPStatus
+        let publicMessage: String
+        let extraHeaders: [(String, String)]
+    }
+
+    /// A failure on our side: the page names only the request id; details go to the log.
+    struct ServerFault: HTTPError {
+        let requestID: String
+        var status: HTTPStatus { .internalServerError }
+        var publicMessage: String { "Something went wrong on our side. It has been logged as \(requestID)." }
+    }
+}
