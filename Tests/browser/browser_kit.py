@@ -1,7 +1,8 @@
-"""What the browser journeys share: waiting on a live page, and the home page's create and join
-forms driven as a person would."""
+"""What the browser journeys share: waiting on a live page, the home page's create and join
+forms driven as a person would, and the accessibility check (axe-core) every page must pass."""
 
 import pytest
+from axe_selenium_python import Axe
 from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -67,3 +68,39 @@ def join_by_code(driver, base_url, code, name):
     assert name in driver.find_element(By.ID, "you-are").text
     assert driver.find_element(By.ID, "room").get_attribute("data-viewer-role") == "guest"
     assert names_on_page(driver)[-1] == name
+
+
+# axe-core rules switched off for every page, each with the reason; a rule that is wrong for one
+# element is better fixed there. Empty: every rule applies.
+AXE_RULES_OFF: dict[str, str] = {}
+
+AXE_RUN = """
+var done = arguments[arguments.length - 1];
+axe.run(document, arguments[0]).then(function (results) { done(results.violations); },
+                                     function (error) { done({error: String(error)}); });
+"""
+
+
+def assert_accessible(driver, what):
+    """Runs axe-core (bundled with axe-selenium-python, so no network) on the page as it is now,
+    script-made parts included, and fails on any violation, whatever its impact: the list says
+    which rule, how bad, where (CSS selectors), and for contrast the colours and the ratio."""
+    Axe(driver).inject()
+    options = {"rules": {rule: {"enabled": False} for rule in AXE_RULES_OFF}}
+    violations = driver.execute_async_script(AXE_RUN, options)
+    if isinstance(violations, dict):
+        pytest.fail(f"axe-core could not check {what} at {driver.current_url}: {violations['error']}")
+    if violations:
+        pytest.fail(f"{what} at {driver.current_url}: {len(violations)} accessibility rule(s) broken "
+                    f"(axe-core):\n" + "\n".join(describe_violation(v) for v in violations))
+
+
+def describe_violation(violation):
+    """One line for the rule, one per element: its selector and what axe-core says of it (for
+    color-contrast: the colours, the ratio and the ratio needed)."""
+    lines = [f"- {violation['id']} ({violation['impact']}): {violation['help']}"]
+    for node in violation["nodes"]:
+        where = " ".join(" > ".join(t) if isinstance(t, list) else t for t in node["target"])
+        failed = node.get("any", []) + node.get("all", []) + node.get("none", [])
+        lines.append(f"    {where}: " + " / ".join(check["message"] for check in failed if check.get("message")))
+    return "\n".join(lines)

@@ -1,0 +1,332 @@
+"""Every page passes axe-core (browser_kit.assert_accessible) with JavaScript on, light and dark:
+the home page, a room as visitor, host and guest (with chat, tasks, proposals and a running or
+paused timer, in every theme), moderation and confirmation, every account page, and the error
+pages. PAGES says how to reach each page and which template draws it; a test checks that every
+page template in Templates/ has a row, so a new page cannot be forgotten.
+
+One browser serves the whole module: the world (accounts, a busy room, mailed links) is made over
+HTTP once, and each row takes on the identity it needs by swapping the session cookie."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from selenium.common.exceptions import TimeoutException
+from selenium.webdriver.common.by import By
+
+from accounts_kit import Account, OAuthFake, page_csrf, register, sign_in, sign_up, unique_email, unique_username
+from browser_kit import assert_accessible, wait
+from pomopomo_testkit import PROJECT_ROOT, Stack, User, pomopomo_run
+
+THEMES = ["sunrise", "midnight_bloom", "forest_calm", "ocean_deep"]  # Domain's Theme; the CSS colours each
+SCHEMES = ["light", "dark"]
+PAGE_SECONDS = 10
+MAIL_SECONDS = 10
+
+
+# ----------------------------------------------------------------------------------------- the world
+
+@dataclass
+class Room:
+    code: str
+    host: User
+    guest: User
+
+
+@dataclass
+class World:
+    stack: Stack
+    base: str
+    room: Room
+    crowded: Room  # big enough that room-wide actions ask the host to confirm
+    member: Account  # signed in, in the room, with a profile and other sessions
+    admin: Account
+    verify_link: str  # a sign-up's link, opened in another browser than the one that signed up
+    reset_link: str
+    delete_link: str
+    oauth: OAuthFake
+
+
+def ok(r, what):
+    assert r.status_code in (200, 303), f"{what}: {r.status_code}\n{r.text[:500]}"
+    return r
+
+
+def room_post(user: User, code: str, where: str, **fields):
+    token = user.csrf(f"/r/{code}")
+    return ok(user.post_form(f"/r/{code}{where}", [("csrf", token)] + list(fields.items())), f"POST {where}")
+
+
+def busy_room(base: str, member: Account) -> Room:
+    """A room with everything its page can show: a host and guests, a muted guest's hidden
+    message, chat with a link, private, public and done tasks, pending, accepted and rejected
+    proposals, and a timer past its first segment."""
+    host, guest, muted = User(base), User(base), User(base)
+    code = host.create_room("Hana Host")
+    for user, name in ((guest, "Gus Guest"), (muted, "Mo Muted"), (member.user, "Mia Member")):
+        assert user.join(code, name).status_code == 303, f"{name} could not join {code}"
+    state = host.state(code)
+    ids = {p["name"]: p["id"] for p in state["participants"]}
+    segments = [s["id"] for s in state["segments"]]
+    room_post(host, code, "/messages", text="Welcome! Notes are at https://example.org/notes")
+    room_post(guest, code, "/messages", text="Hi all, starting on chapter 3")
+    room_post(host, code, f"/participants/{ids['Mo Muted']}/mute")
+    room_post(muted, code, "/messages", text="only I can see this")
+    muted.http.close()
+    room_post(guest, code, "/tasks", text="Read chapter 3", segment="", visibility="private")
+    room_post(guest, code, "/tasks", text="Write the intro", segment=segments[0], visibility="public")
+    room_post(guest, code, "/tasks", text="Outline", segment="", visibility="public")
+    done = [t["id"] for t in host.state(code)["public_tasks"] if t["text"] == "Outline"]
+    room_post(guest, code, f"/tasks/{done[0]}/toggle")
+    room_post(host, code, "/tasks", text="Prepare slides", segment="", visibility="public")
+    for label in ("Stretch", "Nap", "Review"):
+        room_post(guest, code, "/proposals", kind="add_segment", segment="", text="", segment_kind="custom",
+                  duration="10", label=label)
+    proposals = {p["summary"]: p["id"] for p in host.state(code)["proposals"]}
+    accept = [pid for summary, pid in proposals.items() if "Stretch" in summary]
+    reject = [pid for summary, pid in proposals.items() if "Nap" in summary]
+    room_post(host, code, f"/proposals/{accept[0]}/accept")
+    room_post(host, code, f"/proposals/{reject[0]}/reject", reason="Not today")
+    room_post(host, code, "/timer", action="start", at="0")
+    room_post(host, code, "/timer", action="skip", at="0")
+    return Room(code, host, guest)
+
+
+def crowded_room(base: str, people: int = 21) -> Room:
+    """A room of more than 20 people with a running timer, where ending the session asks first."""
+    host = User(base)
+    code = host.create_room("Cora Crowd")
+    guests = [User(base) for _ in range(people)]
+    for i, guest in enumerate(guests):
+        assert guest.join(code, f"Guest {i + 1}").status_code == 303, f"guest {i + 1} could not join {code}"
+    room_post(host, code, "/timer", action="start", at="0")
+    for guest in guests[1:]:
+        guest.http.close()
+    return Room(code, host, guests[0])
+
+
+def set_timer(room: Room, status: str):
+    timer = room.host.state(room.code)["timer"]
+    if timer["status"] == status:
+        return
+    action = {"running": "start" if timer["status"] == "idle" else "resume", "paused": "pause"}[status]
+    room_post(room.host, room.code, "/timer", action=action, at=str(timer["index"]))
+    assert room.host.state(room.code)["timer"]["status"] == status
+
+
+def set_theme(room: Room, theme: str):
+    if room.host.state(room.code)["theme"] != theme:
+        room_post(room.host, room.code, "/theme", theme=theme)
+
+
+@pytest.fixture(scope="module")
+def world(stack, mailbox, oauth):
+    base = stack.base_url
+    # Made before the first test's fresh_throttle: the test before may have left the mail counters full.
+    stack.clear_throttle()
+    member = register(base, mailbox, "a11y")
+    ok(member.user.post_form("/settings/profile", {
+        "csrf": member.user.csrf("/settings/profile"), "display_name": "Mia Member", "username": member.username,
+        "bio": "I like **quiet** rooms and [good notes](https://example.org).",
+        "links": "https://example.org/mia\nhttps://example.com/mia", "show_recent_rooms": "on"}), "saving the profile")
+    elsewhere = User(base)  # a second session, so /settings/sessions lists one to end
+    ok(sign_in(elsewhere, member.email), "a second session")
+    room = busy_room(base, member)
+    crowded = crowded_room(base)
+
+    admin = register(base, mailbox, "a11yadmin")
+    pomopomo_run(stack, "admin", "grant", admin.email)
+
+    newcomer = User(base)
+    address = unique_email("a11ynew")
+    ok(sign_up(newcomer, address, unique_username("a11ynew")), "a sign-up")
+    verify_link = mailbox.wait_for(address, "Confirm your Pomopomo account", MAIL_SECONDS).link("/auth/verify")
+
+    stranger = User(base)
+    ok(stranger.post_form("/password/forgot", {"csrf": page_csrf(stranger, "/password/forgot", "/password/forgot"),
+                                               "email": admin.email}), "asking for a reset link")
+    reset_link = mailbox.wait_for(admin.email, "Reset your Pomopomo password", MAIL_SECONDS).link("/auth/reset")
+    ok(admin.user.post_form("/settings/delete/email", {"csrf": admin.user.csrf("/settings/account")}),
+       "asking for a delete link")
+    delete_link = mailbox.wait_for(admin.email, "Confirm deleting", MAIL_SECONDS).link("/auth/delete")
+    stack.clear_throttle()
+    yield World(stack, base, room, crowded, member, admin, verify_link, reset_link, delete_link, oauth)
+    for user in (elsewhere, newcomer, stranger, room.host, room.guest, crowded.host, crowded.guest, member.user,
+                 admin.user):
+        user.http.close()
+
+
+# ----------------------------------------------------------------------------------------- moving about
+
+def become(driver, world: World, user: User | None):
+    """This browser is now `user` (their session cookie), or a brand-new visitor for None."""
+    driver.get(world.base + "/healthz")  # cookies can only be set for the site the browser is on
+    driver.delete_all_cookies()
+    if user is not None:
+        driver.add_cookie({"name": "pp_sid", "value": user.sid, "path": "/", "httpOnly": True, "sameSite": "Lax"})
+
+
+def visit(driver, world, user, path):
+    become(driver, world, user)
+    driver.get(world.base + path)
+
+
+def room_as(who: str, theme: str = "sunrise", timer: str = "running"):
+    def reach(driver, world):
+        set_theme(world.room, theme)
+        set_timer(world.room, timer)
+        visit(driver, world, getattr(world.room, who), f"/r/{world.room.code}")
+        # The script has taken over the page: the timer ticks and the sound switch is shown.
+        wait(driver, PAGE_SECONDS).until(
+            lambda d: d.find_element(By.CSS_SELECTOR, "[data-sound-toggle]").is_displayed(),
+            message="the room page's script did not show the sound switch")
+    return reach
+
+
+def confirm_ending(driver, world):
+    """The host of a crowded room presses "End session", which asks first."""
+    visit(driver, world, world.crowded.host, f"/r/{world.crowded.code}")
+    wait(driver, PAGE_SECONDS).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#timer-controls button[value=end]"))
+    driver.find_element(By.CSS_SELECTOR, "#timer-controls button[value=end]").click()
+
+
+def forged_form(driver, world):
+    """A form whose CSRF token is not this session's (an old tab): 403."""
+    visit(driver, world, None, "/")
+    driver.execute_script("document.querySelector('#create-room [name=csrf]').value = 'forged';")
+    form = driver.find_element(By.ID, "create-room")
+    form.find_element(By.NAME, "display_name").send_keys("Fay Forger")
+    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+
+
+def too_many_sign_ins(driver, world):
+    """Wrong passwords for one account until the sign-in is throttled: 429."""
+    visit(driver, world, None, "/login")
+    for i in range(6):
+        wait(driver, PAGE_SECONDS).until(lambda d: d.find_elements(By.ID, "login-form"))
+        form = driver.find_element(By.ID, "login-form")
+        form.find_element(By.NAME, "email").clear()
+        form.find_element(By.NAME, "email").send_keys(world.member.email)
+        form.find_element(By.NAME, "password").send_keys(f"not it {i}")
+        form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        wait(driver, PAGE_SECONDS).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#login-form, #error-message"))
+        if driver.find_elements(By.ID, "error-message"):
+            return
+
+
+def asked_for_a_link(driver, world):
+    visit(driver, world, None, "/password/forgot")
+    driver.find_element(By.ID, "forgot-email").send_keys(unique_email("nobody"))
+    driver.find_element(By.CSS_SELECTOR, "#forgot-form button[type=submit]").click()
+
+
+def link_consent(driver, world):
+    """Continue with GitHub, whose verified address is an existing account's: link it?"""
+    world.oauth.preset("github", unique_username("gh"), world.member.email, verified=True, name="Mia Member")
+    visit(driver, world, None, "/login")
+    driver.find_element(By.ID, "oauth-github").click()
+    wait(driver, PAGE_SECONDS).until(lambda d: d.find_elements(By.NAME, "login"),
+                                     message="no authorize page at the fake provider")
+    form = driver.find_element(By.NAME, "login").find_element(By.XPATH, "ancestor::form")
+    buttons = [b for b in form.find_elements(By.CSS_SELECTOR, "button") if "Authorize" in b.text]
+    buttons[0].click()
+
+
+def stats_with_figures(driver, world):
+    """/stats with a day of figures, so the chart and the table are drawn."""
+    world.stack.psql("insert into daily_statistics values ((now() at time zone 'utc')::date - 21, 3, 7, 5, 4500) "
+                     "on conflict (day) do nothing")
+    visit(driver, world, None, "/stats")
+
+
+def get(path: str, who: str | None = None):
+    def reach(driver, world):
+        user = None if who is None else {"member": world.member.user, "admin": world.admin.user,
+                                         "host": world.room.host, "guest": world.room.guest}[who]
+        visit(driver, world, user, path.format(code=world.room.code, member=world.member.username))
+    return reach
+
+
+def mailed(link: str):
+    def reach(driver, world):
+        visit(driver, world, None, getattr(world, link))
+    return reach
+
+
+# ----------------------------------------------------------------------------------------- the pages
+
+@dataclass
+class Page:
+    name: str
+    template: str  # Templates/<template>.mustache draws it
+    shows: str  # a CSS selector only that page has
+    reach: Callable  # (driver, world) -> None; takes on an identity and goes there
+    says: str = ""  # text the page must show (which error it is)
+
+
+def all_pages() -> list[Page]:
+    rows = [
+        Page("home", "home", "#create-room", get("/")),
+        Page("home after an unknown code", "home", "#join-error", get("/join?code=ZZZ-ZZZ")),
+        Page("room to join", "room", "#join-room", get("/join?code={code}")),
+    ]
+    for theme in THEMES:
+        rows.append(Page(f"room as host, {theme}", "room", "#timer-controls", room_as("host", theme)))
+    rows += [
+        Page("room as host, paused", "room", "#timer-controls", room_as("host", timer="paused")),
+        Page("room as guest", "room", "#propose-form", room_as("guest")),
+        Page("room as guest, paused", "room", "#propose-form", room_as("guest", timer="paused")),
+        Page("moderation", "moderate", "#mod-participants", get("/r/{code}/moderate", "host")),
+        Page("confirm ending the session", "confirm", "#confirm-form", confirm_ending),
+        Page("stats", "stats", "#daily-stats", stats_with_figures),
+        Page("sign up", "signup", "#signup-form", get("/signup")),
+        Page("sign in", "login", "#login-form", get("/login")),
+        Page("forgot password", "forgot", "#forgot-form", get("/password/forgot")),
+        Page("check your email", "check_email", "#check-email", asked_for_a_link),
+        Page("mailed sign-up link, other browser", "mail_link", "#mail-link-without-password", mailed("verify_link")),
+        Page("mailed reset link", "mail_link", "#new-password", mailed("reset_link")),
+        Page("mailed delete link", "mail_link", "#mail-link-form button.danger", mailed("delete_link")),
+        Page("link a provider", "link_consent", "#link-consent", link_consent),
+        Page("profile", "profile", "#profile .social-links", get("/u/{member}")),
+        Page("dashboard", "me", "#me #recent-rooms", get("/me", "member")),
+        Page("settings: profile", "settings_profile", "#profile-form", get("/settings/profile", "member")),
+        Page("settings: preferences", "settings_preferences", "#preferences-form",
+             get("/settings/preferences", "member")),
+        Page("settings: sessions", "settings_sessions", "#end-others-form", get("/settings/sessions", "member")),
+        Page("settings: password", "settings_password", "#password-form", get("/settings/password", "member")),
+        Page("settings: account", "settings_account", "#delete-form", get("/settings/account", "member")),
+        Page("admin", "admin", "#admin-users", get("/admin", "admin")),
+        Page("404", "error", "#error-message", get("/no/such/page"), says="Error 404"),
+        Page("403", "error", "#error-message", forged_form, says="Error 403"),
+        Page("429", "error", "#error-message", too_many_sign_ins, says="Error 429"),
+    ]
+    return rows
+
+
+PAGES = all_pages()
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[p.name for p in PAGES])
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_page_is_accessible(world, shared_browser, scheme, page):
+    driver = shared_browser
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia",
+                           {"media": "", "features": [{"name": "prefers-color-scheme", "value": scheme}]})
+    page.reach(driver, world)
+    try:
+        wait(driver, PAGE_SECONDS).until(lambda d: d.find_elements(By.CSS_SELECTOR, page.shows))
+    except TimeoutException:
+        problem = [el.text for el in driver.find_elements(By.CSS_SELECTOR, "#error-message, [role=alert]")]
+        pytest.fail(f"{page.name}: no {page.shows} at {driver.current_url} (title {driver.title!r}, says {problem})")
+    assert page.says in driver.find_element(By.ID, "main").text, f"{page.name}: {page.says!r} is not on the page"
+    assert_accessible(driver, f"{page.name} ({scheme})")
+
+
+def test_every_page_template_has_a_row():
+    templates = {p.stem for p in (PROJECT_ROOT / "Templates").glob("*.mustache")} - {"layout"}
+    covered = {p.template for p in PAGES}
+    assert not templates - covered, f"page templates no accessibility check visits: {sorted(templates - covered)}; " \
+                                    "add a row to PAGES"
+    assert not covered - templates, f"rows name templates that do not exist: {sorted(covered - templates)}"
