@@ -7,8 +7,8 @@ public struct SafeHTML: Sendable, Equatable {
     public init(trusted html: String) { self.html = html }
 }
 
-/// A value a template can show. Text is always escaped; only `.html` can go out raw, and only
-/// through a triple mustache.
+/// A value a template can show. In a page, text is always escaped; only `.html` can go out raw,
+/// and only through a triple mustache. Plain-text output (mail) escapes nothing.
 public indirect enum TemplateValue: Sendable {
     case text(String)
     case html(SafeHTML)
@@ -123,14 +123,33 @@ public final class TemplateLibrary: Sendable {
     public func render(_ name: String, _ context: TemplateContext, into out: inout [UInt8]) {
         guard let nodes = templates[name] else { preconditionFailure("unknown template \(name)") }
         var stack = [context]
-        render(nodes, &stack, &out, depth: 0)
+        render(nodes, &stack, &out, depth: 0, html: true)
     }
 
-    private func render(_ nodes: [Node], _ stack: inout [TemplateContext], _ out: inout [UInt8], depth: Int) {
+    /// For text/plain output (mail), never for a page: every value goes out as it is, since
+    /// there is no markup for it to break, and escaping would change a name like `a&b` or a
+    /// link's query string.
+    public func renderPlainText(_ name: String, _ context: TemplateContext) -> String {
+        guard let nodes = templates[name] else { preconditionFailure("unknown template \(name)") }
+        var stack = [context]
+        var out: [UInt8] = []
+        render(nodes, &stack, &out, depth: 0, html: false)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private func render(_ nodes: [Node], _ stack: inout [TemplateContext], _ out: inout [UInt8], depth: Int, html: Bool) {
         for node in nodes {
             switch node {
             case .text(let bytes):
                 out.append(contentsOf: bytes)
+            case .escaped(let path) where !html, .raw(let path) where !html:
+                guard let value = Self.lookup(path, stack) else { continue }
+                switch value {
+                case .text(let s): out.append(contentsOf: s.utf8)
+                case .html(let h): out.append(contentsOf: h.html.utf8)
+                case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
+                case .list, .object: break
+                }
             case .escaped(let path):
                 guard let value = Self.lookup(path, stack) else { continue }
                 switch value {
@@ -152,7 +171,7 @@ public final class TemplateLibrary: Sendable {
                 let value = Self.lookup(path, stack)
                 let falsey = value?.isFalsey ?? true
                 if inverted {
-                    if falsey { render(children, &stack, &out, depth: depth) }
+                    if falsey { render(children, &stack, &out, depth: depth, html: html) }
                     continue
                 }
                 guard let value, !falsey else { continue }
@@ -160,22 +179,22 @@ public final class TemplateLibrary: Sendable {
                 case .list(let items):
                     for item in items {
                         stack.append(item)
-                        render(children, &stack, &out, depth: depth)
+                        render(children, &stack, &out, depth: depth, html: html)
                         stack.removeLast()
                     }
                 case .object(let object):
                     stack.append(object)
-                    render(children, &stack, &out, depth: depth)
+                    render(children, &stack, &out, depth: depth, html: html)
                     stack.removeLast()
                 default:
-                    render(children, &stack, &out, depth: depth)
+                    render(children, &stack, &out, depth: depth, html: html)
                 }
             case .partial(let name, let indent):
                 // Recursive partials are legal Mustache; the depth cap keeps a mistake finite.
                 let key = indent.isEmpty ? name : Self.indentedName(name, indent)
                 guard depth < 32, let nodes = templates[key] ?? templates[name] else { continue }
                 let start = out.count
-                render(nodes, &stack, &out, depth: depth + 1)
+                render(nodes, &stack, &out, depth: depth + 1, html: html)
                 // Indentation goes after every newline of the partial but its last; when the
                 // partial ends in sections that rendered nothing, the last newline is only
                 // known now, and its indentation starts a line with nothing on it.

@@ -76,8 +76,13 @@ struct SendTestMail: ParsableCommand {
             throw ExitCode(2)
         }
         do {
-            try Outbox.deliver(config: config, logger: logger, to: to.value, subject: "Pomopomo test mail",
-                               body: "This is a test of the mail settings of the Pomopomo at \(config.baseURL). It works.")
+            let templates = try TemplateLibrary(directory: config.templatesDirectory)
+            let mail = MailTemplate.test
+            guard templates.has(mail.templateName) else {
+                throw TemplateError(template: mail.templateName, message: "missing from \(config.templatesDirectory)")
+            }
+            try Outbox.deliver(config: config, logger: logger, to: to.value, subject: mail.subject,
+                               body: mail.body(["base_url": .text(config.baseURL)], templates: templates))
             print(config.smtp == nil ? "no POMOPOMO_SMTP_HOST, POMOPOMO_MAIL_LOG=1: the mail went to the log" : "sent to \(to.value)")
         } catch {
             FileHandle.standardError.write(Data("sending failed: \(error)\n".utf8))

@@ -369,6 +369,19 @@ def test_magic_link_signs_in_once(stack, account, new_user, mailbox):
     assert_invalid_link_page(new_user().get(link), "GET of the used magic link")
 
 
+def test_mail_is_plain_text_with_the_display_name_as_typed(stack, account, new_user, mailbox):
+    """Mail is text/plain: nothing in it is HTML-escaped, so a name with & and < reads as typed,
+    and the whole text is exactly the template's."""
+    acct = account("plain")
+    name = 'a&b<c> "d"'
+    assert save_profile(acct.user, display_name=name).status_code == 303
+    check_email_page(post_on(new_user(), "/login", "/login/magic", email=acct.email), "magic link request")
+    mail = mailbox.wait_for(acct.email, MAGIC)
+    [link] = [u for u in mail.links if urlsplit(u).path == "/auth/magic"]
+    assert mail.text.rstrip("\n") == (f"Hello {name},\n\nSign in to Pomopomo with this link:\n\n{link}\n\n"
+                                      "It works once, for 15 minutes. If you did not ask for it, ignore this mail."), mail.text
+
+
 @pytest.mark.parametrize("page,action,subject", [("/login", "/login/magic", MAGIC),
                                                   ("/password/forgot", "/password/forgot", RESET)],
                          ids=["magic link", "password reset"])

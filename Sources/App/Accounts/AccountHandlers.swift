@@ -47,7 +47,7 @@ enum AccountHandlers {
     static let deleteByMail: Handler = { ctx in
         let account = try AccountFlow.signedInAccount(ctx)
         try ctx.services.database.transaction { conn in
-            try AccountMail.confirmDeletion(account, base: ctx.services.config.baseURL, on: conn)
+            try AccountMail.confirmDeletion(account, services: ctx.services, on: conn)
         }
         return AccountFlow.checkEmail(ctx, "We sent a link to \(account.email). Open it and confirm to delete your account.")
     }

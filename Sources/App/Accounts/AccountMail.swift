@@ -1,15 +1,10 @@
+import Domain
 import Foundation
 import Postgres
+import Web
 
 /// What we mail people, and the job step that turns "send me a link" requests into mail.
 enum AccountMail {
-    static let confirmSubject = "Confirm your Pomopomo account"
-    static let signUpAgainSubject = "Someone tried to sign up with your email"
-    static let magicSubject = "Your Pomopomo sign-in link"
-    static let resetSubject = "Reset your Pomopomo password"
-    static let passwordChangedSubject = "Your Pomopomo password was changed"
-    static let deleteSubject = "Confirm deleting your Pomopomo account"
-
     /// What someone asked us to mail an address.
     enum Request {
         /// A sign-up: the name, the password's hash and the browser that typed it travel in the link.
@@ -17,11 +12,11 @@ enum AccountMail {
         case magic
         case reset
 
-        var purpose: String {
+        var kind: MailRequestKind {
             switch self {
-            case .signUp: return "signup"
-            case .magic: return "magic"
-            case .reset: return "reset"
+            case .signUp: return .signUp
+            case .magic: return .magic
+            case .reset: return .reset
             }
         }
     }
@@ -34,7 +29,7 @@ enum AccountMail {
         }
         try conn.query("""
             INSERT INTO mail_requests (email, purpose, password_hash, username, session_hash) VALUES ($1, $2, $3, $4, $5)
-            """, [email, request.purpose, hash, username, session])
+            """, [email, request.kind.rawValue, hash, username, session])
     }
 
     /// Answers pending requests (SKIP LOCKED, so responders share the work); returns how many.
@@ -47,94 +42,51 @@ enum AccountMail {
                 """, [limit])
             let users = UserStore(database: services.database)
             let base = services.config.baseURL
+            let templates = services.templates
             for row in rows {
+                guard let kind = MailRequestKind(stored: row.string(1)) else { continue }
                 let account = try users.find(email: row.string(0), on: conn)
-                if row.string(1) == "signup", account?.emailVerified != true, let username = row[3] {
+                if kind == .signUp, account?.emailVerified != true, let username = row[3] {
                     // A new (or never proven) address: the link carries the sign-up.
                     let token = try MailToken.issueSignUp(email: row.string(0), username: username, passwordHash: row[2],
                                                           sessionHash: row[4] == nil ? nil : row.bytes(4), on: conn)
-                    try Outbox.enqueue(to: row.string(0), subject: confirmSubject, body: """
-                        Hello \(username),
-
-                        Please confirm your email address to finish signing up for Pomopomo:
-
-                        \(base)/auth/verify?token=\(token)
-
-                        The link works once, for 24 hours. If you did not sign up, ignore this mail.
-                        """, on: conn)
+                    try Outbox.enqueue(.confirmSignUp, to: row.string(0), [
+                        "name": .text(username), "link": .text(MailToken.link(.verify, token: token, base: base)),
+                    ], templates: templates, on: conn)
                     continue
                 }
                 // No account: nothing else is sent (we do not mail strangers on a stranger's say-so).
                 guard let account else { continue }
-                switch row.string(1) {
-                case "signup":
-                    try Outbox.enqueue(to: account.email, subject: signUpAgainSubject, body: """
-                        Hello \(account.displayName),
-
-                        Someone (perhaps you) tried to sign up for Pomopomo with this email address, but it
-                        already has an account. You can sign in here:
-
-                        \(base)/login
-
-                        Forgot your password? Reset it here:
-
-                        \(base)/password/forgot
-
-                        If this was not you, you can ignore this mail; nothing has changed.
-                        """, on: conn)
-                case "magic":
-                    let token = try MailToken.issue(.magic, userID: account.id, on: conn)
-                    try Outbox.enqueue(to: account.email, subject: magicSubject, body: """
-                        Hello \(account.displayName),
-
-                        Sign in to Pomopomo with this link:
-
-                        \(base)/auth/magic?token=\(token)
-
-                        It works once, for 15 minutes. If you did not ask for it, ignore this mail.
-                        """, on: conn)
-                case "reset":
-                    let token = try MailToken.issue(.reset, userID: account.id, on: conn)
-                    try Outbox.enqueue(to: account.email, subject: resetSubject, body: """
-                        Hello \(account.displayName),
-
-                        Choose a new Pomopomo password here:
-
-                        \(base)/auth/reset?token=\(token)
-
-                        The link works once, for one hour. If you did not ask for it, ignore this mail;
-                        your password has not changed.
-                        """, on: conn)
-                default:
-                    continue
+                switch kind {
+                case .signUp:
+                    try Outbox.enqueue(.signUpAgain, to: account.email, ["name": .text(account.displayName), "base_url": .text(base)],
+                                       templates: templates, on: conn)
+                case .magic:
+                    try sendLink(.magicLink, .magic, to: account, base: base, templates: templates, on: conn)
+                case .reset:
+                    try sendLink(.resetPassword, .reset, to: account, base: base, templates: templates, on: conn)
                 }
             }
             return rows.count
         }
     }
 
-    static func passwordChanged(_ account: Account, base: String, on conn: PostgresConnection) throws {
-        try Outbox.enqueue(to: account.email, subject: passwordChangedSubject, body: """
-            Hello \(account.displayName),
-
-            The password of your Pomopomo account was just changed, and every other device was signed out.
-
-            If this was not you, reset your password now and check your sessions:
-
-            \(base)/password/forgot
-            """, on: conn)
+    static func passwordChanged(_ account: Account, services: Services, on conn: PostgresConnection) throws {
+        try Outbox.enqueue(.passwordChanged, to: account.email,
+                           ["name": .text(account.displayName), "base_url": .text(services.config.baseURL)],
+                           templates: services.templates, on: conn)
     }
 
-    static func confirmDeletion(_ account: Account, base: String, on conn: PostgresConnection) throws {
-        let token = try MailToken.issue(.delete, userID: account.id, on: conn)
-        try Outbox.enqueue(to: account.email, subject: deleteSubject, body: """
-            Hello \(account.displayName),
+    static func confirmDeletion(_ account: Account, services: Services, on conn: PostgresConnection) throws {
+        try sendLink(.confirmDeletion, .delete, to: account, base: services.config.baseURL, templates: services.templates, on: conn)
+    }
 
-            To delete your Pomopomo account and everything in it, open this link and confirm:
-
-            \(base)/auth/delete?token=\(token)
-
-            The link works once, for one hour. If you did not ask for this, ignore this mail.
-            """, on: conn)
+    /// A mail whose link acts on the account, with a fresh token for that purpose.
+    private static func sendLink(_ mail: MailTemplate, _ purpose: MailPurpose, to account: Account, base: String,
+                                 templates: TemplateLibrary, on conn: PostgresConnection) throws {
+        let token = try MailToken.issue(purpose, userID: account.id, on: conn)
+        try Outbox.enqueue(mail, to: account.email, [
+            "name": .text(account.displayName), "link": .text(MailToken.link(purpose, token: token, base: base)),
+        ], templates: templates, on: conn)
     }
 }

@@ -7,7 +7,7 @@ import Web
 enum MailLinkHandlers {
     static let invalid = ClientError.badRequest("This link is not valid: it may have expired or been used already. You can ask for a new one.")
 
-    static func title(_ purpose: MailToken.Purpose) -> (title: String, button: String, text: String) {
+    static func title(_ purpose: MailPurpose) -> (title: String, button: String, text: String) {
         switch purpose {
         case .verify: return ("Confirm your email", "Confirm my email", "Confirm your address to finish signing up. You will be signed in.")
         case .magic: return ("Sign in", "Sign in", "Sign in to Pomopomo on this device.")
@@ -17,7 +17,7 @@ enum MailLinkHandlers {
     }
 
     /// GET /auth/{verify,magic,reset,delete}?token=…
-    static func page(_ purpose: MailToken.Purpose) -> Handler {
+    static func page(_ purpose: MailPurpose) -> Handler {
         { ctx in
             let token = ctx.request.query.values("token").first ?? ""
             guard let claim = try MailToken.peek(token, purpose, database: ctx.services.database) else { throw invalid }
@@ -27,7 +27,7 @@ enum MailLinkHandlers {
 
     /// The link's page, naming the account it acts on, so nobody is signed in to an account
     /// they did not expect.
-    static func linkPage(_ ctx: RequestContext, _ purpose: MailToken.Purpose, token: String, claim: MailToken.Claim,
+    static func linkPage(_ ctx: RequestContext, _ purpose: MailPurpose, token: String, claim: MailToken.Claim,
                          error: String? = nil) throws -> Outcome {
         let t = title(purpose)
         var context: TemplateContext = ["action": .text("/auth/" + purpose.rawValue), "token": .text(token), "heading": .text(t.title),
@@ -50,7 +50,7 @@ enum MailLinkHandlers {
     }
 
     /// POST /auth/{verify,magic,reset,delete}: uses the token up and does what it is for.
-    static func confirm(_ purpose: MailToken.Purpose) -> Handler {
+    static func confirm(_ purpose: MailPurpose) -> Handler {
         { ctx in
             let services = ctx.services
             let token = try ctx.field("token")

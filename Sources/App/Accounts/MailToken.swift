@@ -1,11 +1,10 @@
+import Domain
 import Postgres
 import Sodium
 
 /// Single-use, short-lived links sent by mail. The token is 256 random bits; only its SHA-256
 /// is stored, so the database cannot be used to forge a link.
 enum MailToken {
-    enum Purpose: String { case verify, magic, reset, delete }
-
     /// What a link is for: an account (every purpose), or, for a sign-up's confirmation, the
     /// account to create once the address is proven.
     struct Claim {
@@ -24,7 +23,7 @@ enum MailToken {
         }
     }
 
-    static func lifetime(_ purpose: Purpose) -> Int {
+    static func lifetime(_ purpose: MailPurpose) -> Int {
         switch purpose {
         case .verify: return 24 * 3600
         case .magic: return 15 * 60
@@ -32,9 +31,14 @@ enum MailToken {
         }
     }
 
+    /// The link a mail carries: the page for its purpose, with the token in the query.
+    static func link(_ purpose: MailPurpose, token: String, base: String) -> String {
+        "\(base)/auth/\(purpose.rawValue)?token=\(token)"
+    }
+
     static func hashed(_ token: String) -> ByteA { ByteA(Sodium.sha256(Array(token.utf8))) }
 
-    static func issue(_ purpose: Purpose, userID: String, on conn: PostgresConnection) throws -> String {
+    static func issue(_ purpose: MailPurpose, userID: String, on conn: PostgresConnection) throws -> String {
         let token = Base64URL.encode(Sodium.randomBytes(32))
         try conn.query("""
             INSERT INTO mail_tokens (token_hash, user_id, purpose, expires_at) VALUES ($1, $2, $3, now() + make_interval(secs => $4))
@@ -48,8 +52,9 @@ enum MailToken {
         let token = Base64URL.encode(Sodium.randomBytes(32))
         try conn.query("""
             INSERT INTO mail_tokens (token_hash, purpose, expires_at, email, username, password_hash, session_hash)
-            VALUES ($1, 'verify', now() + make_interval(secs => $2), $3, $4, $5, $6)
-            """, [hashed(token), lifetime(.verify), email, username, passwordHash, sessionHash.map { ByteA($0) }])
+            VALUES ($1, $2, now() + make_interval(secs => $3), $4, $5, $6, $7)
+            """, [hashed(token), MailPurpose.verify.rawValue, lifetime(.verify), email, username, passwordHash,
+                  sessionHash.map { ByteA($0) }])
         return token
     }
 
@@ -60,7 +65,7 @@ enum MailToken {
     }
 
     /// What a still-valid token is for, without using it (for the page a link opens).
-    static func peek(_ token: String, _ purpose: Purpose, database: PostgresPool) throws -> Claim? {
+    static func peek(_ token: String, _ purpose: MailPurpose, database: PostgresPool) throws -> Claim? {
         guard isWellFormed(token) else { return nil }
         return try database.query("""
             SELECT \(claimColumns) FROM mail_tokens
@@ -70,7 +75,7 @@ enum MailToken {
 
     /// Uses the token up; nil when unknown, used, expired or for another purpose. Two clicks at
     /// once: the row lock lets one win.
-    static func consume(_ token: String, _ purpose: Purpose, on conn: PostgresConnection) throws -> Claim? {
+    static func consume(_ token: String, _ purpose: MailPurpose, on conn: PostgresConnection) throws -> Claim? {
         guard isWellFormed(token) else { return nil }
         return try conn.query("""
             UPDATE mail_tokens SET used_at = now()

@@ -2,17 +2,22 @@ import Curl
 import Foundation
 import Logging
 import Postgres
+import Web
 
 /// Mail waits in the outbox table, written in the same transaction as the change it is about,
 /// and a job in every responder sends it. A slow or absent mail server therefore never slows a
 /// request, and the reply to "send me a link" takes the same time whether or not a mail goes.
 public enum Outbox {
-    static func enqueue(to recipient: String, subject: String, body: String, on conn: PostgresConnection) throws {
-        try conn.query("INSERT INTO outbox (recipient, subject, body) VALUES ($1, $2, $3)", [recipient, subject, body])
+    static func enqueue(_ mail: MailTemplate, to recipient: String, _ context: TemplateContext, templates: TemplateLibrary,
+                        on conn: PostgresConnection) throws {
+        try conn.query("INSERT INTO outbox (recipient, subject, body) VALUES ($1, $2, $3)",
+                       [recipient, mail.subject, mail.body(context, templates: templates)])
     }
 
-    /// RFC 5322 message with a UTF-8 text body; header values are ours or validated addresses.
+    /// RFC 5322 message with a UTF-8 text body. Header values are ours or validated addresses;
+    /// control characters in them still become spaces, so nothing can end a header and start another.
     static func message(from: String, to: String, subject: String, body: String, date: Date = Date()) -> [UInt8] {
+        let (from, to, subject) = (oneLine(from), oneLine(to), oneLine(subject))
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")
@@ -24,6 +29,10 @@ public enum Outbox {
             "Content-Type: text/plain; charset=utf-8", "Content-Transfer-Encoding: 8bit", "", ]
         let text = body.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\n", with: "\r\n")
         return Array((lines.joined(separator: "\r\n") + "\r\n" + text + "\r\n").utf8)
+    }
+
+    static func oneLine(_ header: String) -> String {
+        String(String.UnicodeScalarView(header.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? " " : $0 }))
     }
 
     /// Sends what is due, one message per transaction; returns how many went out. A message that

@@ -47,7 +47,7 @@ enum PasswordHandlers {
         try services.database.transaction { conn in
             try users.setPassword(account.id, hash: hash, on: conn)
             ctx.announceAfterCommit(try AccountSessions.endOthers(userID: account.id, keep: ctx.session, on: conn))
-            try AccountMail.passwordChanged(account, base: services.config.baseURL, on: conn)
+            try AccountMail.passwordChanged(account, services: services, on: conn)
         }
         return .response(.redirect(to: "/settings/sessions"))
     }

@@ -9,6 +9,7 @@ enum Views {
                                      "signup", "login", "forgot", "check_email", "mail_link", "me", "profile", "settings_profile",
                                      "settings_preferences", "settings_sessions", "settings_password", "settings_account",
                                      "link_consent", "admin", "partials/settings_nav", "partials/avatar"]
+        + MailTemplate.allCases.map(\.templateName)
 
     /// `refreshSeconds`: reload the page after this long when JavaScript is off (the live
     /// script keeps pages current otherwise). `parts`: pre-rendered fragments by context key
