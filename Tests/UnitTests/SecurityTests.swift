@@ -20,6 +20,14 @@ struct EscapingTests {
         #expect(JSONText.quoted("</script><b>\"x\"\n\u{1}") == #""\u003c/script\u003e\u003cb\u003e\"x\"\n\u0001""#)
     }
 
+    @Test func jsonErrorBodiesCannotOpenATagAndSayNullOnlyWhereAsked() {
+        let body = Response.jsonError(ClientError.badRequest("</script><b> & \u{2028}/"), requestID: "r1").body
+        #expect(String(decoding: body, as: UTF8.self) == #"{"error":"\u003c/script\u003e\u003cb\u003e \u0026 \u2028/","request_id":"r1"}"#)
+        #expect(String(decoding: Response.jsonError(ClientError.badRequest("x")).body, as: UTF8.self) == #"{"error":"x"}"#)
+        struct Absent: Encodable { @NullWhenAbsent var label: String? }
+        #expect(String(decoding: JSONBody.encode(Absent(label: nil)), as: UTF8.self) == #"{"label":null}"#)
+    }
+
     @Test func responseHeadersCannotBeSplit() {
         var response = Response.text("x")
         response.addHeader("X-Test", "a\r\nSet-Cookie: evil=1")
