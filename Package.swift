@@ -43,9 +43,8 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], resources: [.copy("Migrations")]),
         .executableTarget(name: "pomopomo", dependencies: [
-            "App", "Domain",
+            "App",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            .product(name: "Logging", package: "swift-log"),
         ]),
 
         .testTarget(name: "UnitTests", dependencies: [

@@ -1,4 +1,4 @@
-import CCurl
+internal import CCurl
 
 /// The outside world through libcurl: HTTPS calls to OAuth providers and mail over SMTP (with
 /// STARTTLS). Every call blocks the calling thread for at most its timeout; one easy handle per

@@ -1,4 +1,4 @@
-import CFastCGI
+internal import CFastCGI
 import Foundation
 #if canImport(Glibc)
 import Glibc

@@ -1,4 +1,4 @@
-import CDiscount
+internal import CDiscount
 import Foundation
 
 /// Renders Markdown with Discount. Raw HTML is escaped, link schemes are checked (no

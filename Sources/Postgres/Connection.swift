@@ -1,4 +1,4 @@
-import CLibPQ
+internal import CLibPQ
 import Foundation
 
 /// A value bound to a `$n` placeholder, sent in text format. SQL text never contains user data.

@@ -1,4 +1,4 @@
-import CHiredis
+internal import CHiredis
 import Foundation
 
 /// A parsed Redis reply, copied out of hiredis so the C object can be freed at once.

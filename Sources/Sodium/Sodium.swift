@@ -1,4 +1,4 @@
-import CSodium
+internal import CSodium
 
 /// The few libsodium primitives Pomopomo needs: randomness, SHA-256, HMAC-SHA-256 and
 /// constant-time comparison. None of these calls block.

@@ -31,7 +31,8 @@ public enum HTMLEscape {
     }
 }
 
-/// JSON string escaping for the few JSON bodies we write by hand.
+/// JSON string escaping for the one body spliced by hand, the hot long-poll answer (RoomViews.pollBody);
+/// every other JSON body is an Encodable value (`JSONBody`), escaped the same way.
 public enum JSONText {
     public static func quoted(_ text: String) -> String {
         var out = "\""

@@ -37,9 +37,7 @@ public struct Response: Sendable {
 
     /// `{"error": …}` with the error's status and headers (Retry-After, Allow), for JSON routes.
     public static func jsonError(_ error: any HTTPError, requestID: String? = nil) -> Response {
-        var body = "{\"error\":\(JSONText.quoted(error.publicMessage))"
-        if let requestID { body += ",\"request_id\":\(JSONText.quoted(requestID))" }
-        var response = Response.json(Array((body + "}").utf8), status: error.status)
+        var response = Response.json(JSONBody.encode(ErrorJSON(error: error.publicMessage, requestID: requestID)), status: error.status)
         for (name, value) in error.extraHeaders { response.addHeader(name, value) }
         return response
     }

@@ -13,7 +13,8 @@ enum HealthHandlers {
             redis = (try? pool.command("PING")) != nil ? "ok" : "down"
         }
         let ok = postgres && redis != "down"
-        let body = "{\"postgres\":\"\(postgres ? "ok" : "down")\",\"redis\":\"\(redis)\",\"live_subscribed\":\(services.hub.isSubscribed),\"parked_polls\":\(services.hub.parkedCount)}"
-        return .response(.json(Array(body.utf8), status: ok ? .ok : .serviceUnavailable))
+        let body = Readiness(postgres: postgres ? "ok" : "down", redis: redis, liveSubscribed: services.hub.isSubscribed,
+                             parkedPolls: services.hub.parkedCount)
+        return .response(.json(JSONBody.encode(body), status: ok ? .ok : .serviceUnavailable))
     }
 }

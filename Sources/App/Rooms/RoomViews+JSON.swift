@@ -27,9 +27,10 @@ extension RoomViews {
             wanted.flatMap(\.1).map { "\(JSONText.quoted($0)):\(JSONText.quoted(text(shared[$0])))" }.joined(separator: ",")
         }
         if !sharedJSON.isEmpty { fragmentJSON += (fragmentJSON.isEmpty ? "" : ",") + sharedJSON }
+        let timerJSON = String(decoding: JSONBody.encode(TimerJSON(timerView)), as: UTF8.self)
         let json = """
             {"version":\(room.version),"host":\(JSONText.quoted(snapshot.host?.id ?? "")),"theme":\(JSONText.quoted(room.theme)),\
-            "timer":\(timerJSON(timerView)),"spread_ms":\(spreadMs(snapshot)),"fragments":{\(fragmentJSON)}}
+            "timer":\(timerJSON),"spread_ms":\(spreadMs(snapshot)),"fragments":{\(fragmentJSON)}}
             """
         return Array(json.utf8)
     }
@@ -43,14 +44,6 @@ extension RoomViews {
         min(10_000, max(1_000, snapshot.members.count / 4))
     }
 
-    static func timerJSON(_ t: TimerView) -> String {
-        """
-        {"status":\(JSONText.quoted(t.status.rawValue)),"index":\(t.index),"count":\(t.count),"kind":\(JSONText.quoted(t.kind)),\
-        "phase":\(JSONText.quoted(t.phase)),"ends_at_ms":\(t.endsAtMs.map(String.init) ?? "null"),"remaining_ms":\(t.remainingMs),\
-        "duration_ms":\(t.durationMs),"server_now_ms":\(t.serverNowMs)}
-        """
-    }
-
     /// Participants per page of state.json.
     static let statePageSize = 100
 
@@ -59,34 +52,32 @@ extension RoomViews {
     /// answer stays small in a room of any size.
     static func stateJSON(_ snapshot: RoomSnapshot, page: Int = 1) -> [UInt8] {
         let room = snapshot.room
-        let q = JSONText.quoted
-        func optional(_ s: String?) -> String { s.map(q) ?? "null" }
+        let timer = snapshot.timer
         let elapsed = snapshot.age
-        let segments = snapshot.segments.map {
-            "{\"id\":\(q($0.id)),\"position\":\($0.position),\"kind\":\(q($0.kind.rawValue)),\"label\":\(optional($0.label)),\"duration_sec\":\($0.durationSec),\"public_task\":\(optional($0.publicTask))}"
-        }.joined(separator: ",")
         let pages = max(1, (snapshot.members.count + statePageSize - 1) / statePageSize)
         let page = min(max(1, page), pages)
-        let people = snapshot.members.dropFirst((page - 1) * statePageSize).prefix(statePageSize).map {
-            "{\"id\":\(q($0.id)),\"name\":\(q($0.name)),\"role\":\(q($0.role.rawValue)),\"online\":\(snapshot.isOnline($0, elapsed: elapsed))}"
-        }.joined(separator: ",")
-        let tasks = snapshot.tasks.filter(\.isPublic).map {
-            "{\"id\":\(q($0.id)),\"text\":\(q($0.text)),\"author\":\(q($0.author)),\"segment_id\":\(optional($0.segmentID)),\"done\":\($0.done)}"
-        }.joined(separator: ",")
-        let proposals = snapshot.proposals.map {
-            "{\"id\":\(q($0.id)),\"kind\":\(q($0.kind)),\"status\":\(q($0.status.rawValue)),\"author\":\(q($0.author)),\"summary\":\(q($0.summary)),\"reason\":\(optional($0.reason))}"
-        }.joined(separator: ",")
-        let messages = snapshot.messages.filter { !$0.isShadowHidden }.map {
-            "{\"id\":\($0.id),\"author\":\(q($0.author)),\"text\":\(q($0.text)),\"at\":\(q($0.at))}"
-        }.joined(separator: ",")
-        let timer = snapshot.timer
-        let json = """
-            {"code":\(q(room.code.display)),"status":\(q(room.status.rawValue)),"theme":\(q(room.theme)),"version":\(room.version),\
-            "expires_at":\(q(room.expiresAt)),"server_now_ms":\(timer.serverNowMs),"timer":\(timerJSON(timer)),\
-            "segments":[\(segments)],"participant_count":\(snapshot.members.count),"online_count":\(onlineCount(snapshot)),\
-            "participants_page":\(page),"participants_pages":\(pages),"participants":[\(people)],"public_tasks":[\(tasks)],"proposals":[\(proposals)],\
-            "messages":[\(messages)]}
-            """
-        return Array(json.utf8)
+        let people = snapshot.members.dropFirst((page - 1) * statePageSize).prefix(statePageSize)
+        let state = RoomStateJSON(
+            code: room.code.display, status: room.status.rawValue, theme: room.theme, version: room.version,
+            expiresAt: room.expiresAt, serverNowMs: timer.serverNowMs, timer: TimerJSON(timer),
+            segments: snapshot.segments.map {
+                .init(id: $0.id, position: $0.position, kind: $0.kind.rawValue, label: $0.label, durationSec: $0.durationSec,
+                      publicTask: $0.publicTask)
+            },
+            participantCount: snapshot.members.count, onlineCount: onlineCount(snapshot),
+            participantsPage: page, participantsPages: pages,
+            participants: people.map {
+                .init(id: $0.id, name: $0.name, role: $0.role.rawValue, online: snapshot.isOnline($0, elapsed: elapsed))
+            },
+            publicTasks: snapshot.tasks.filter(\.isPublic).map {
+                .init(id: $0.id, text: $0.text, author: $0.author, segmentID: $0.segmentID, done: $0.done)
+            },
+            proposals: snapshot.proposals.map {
+                .init(id: $0.id, kind: $0.kind, status: $0.status.rawValue, author: $0.author, summary: $0.summary, reason: $0.reason)
+            },
+            messages: snapshot.messages.filter { !$0.isShadowHidden }.map {
+                .init(id: $0.id, author: $0.author, text: $0.text, at: $0.at)
+            })
+        return JSONBody.encode(state)
     }
 }

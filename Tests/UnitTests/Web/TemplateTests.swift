@@ -8,7 +8,7 @@ import Testing
 @Suite("Templates")
 struct TemplateTests {
     static let templatesDirectory = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Templates").path
 
     /// The same context as swift-mustache's dictionaries.

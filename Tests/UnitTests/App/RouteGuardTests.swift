@@ -1,0 +1,68 @@
+import Testing
+@testable import App
+import Web
+import Domain
+
+@Suite("Route guards")
+struct RouteGuardTests {
+    let routes = Routes.table().routes
+
+    /// Lobsters' rule: every admin page sits behind the one guard, and the build fails otherwise.
+    @Test func everyAdminRouteIsGuardedAndOnlyThose() {
+        for route in routes {
+            let isAdminPath = route.pattern == "/admin" || route.pattern.hasPrefix("/admin/")
+            #expect(isAdminPath == (route.handler.access == .admin), "\(route.method) \(route.pattern)")
+        }
+        #expect(routes.contains { $0.handler.access == .admin })
+    }
+
+    @Test func personalPagesNeedASignedInUser() {
+        for route in routes where route.pattern == "/me" || route.pattern.hasPrefix("/me/") || route.pattern.hasPrefix("/settings") {
+            #expect(route.handler.access == .user, "\(route.method) \(route.pattern)")
+        }
+    }
+
+    /// What each room route asks of its user. A new room route must be added here, so nobody
+    /// adds one without deciding who may use it.
+    static let roomRoutes: [(String, String, Access)] = [
+        ("GET", "/r/:code", .open), ("POST", "/r/:code/join", .open), ("GET", "/r/:code/poll", .open),
+        ("GET", "/r/:code/state.json", .open),
+        ("POST", "/r/:code/leave", .participant),
+        ("POST", "/r/:code/tasks", .participant), ("POST", "/r/:code/tasks/:id", .participant),
+        ("POST", "/r/:code/tasks/:id/toggle", .participant), ("POST", "/r/:code/tasks/:id/delete", .participant),
+        ("POST", "/r/:code/proposals", .participant), ("POST", "/r/:code/messages", .participant),
+        ("GET", "/r/:code/moderate", .host), ("POST", "/r/:code/timer", .host), ("POST", "/r/:code/theme", .host),
+        ("POST", "/r/:code/slow-mode", .host),
+        ("POST", "/r/:code/segments", .host), ("POST", "/r/:code/segments/:id", .host),
+        ("POST", "/r/:code/segments/:id/delete", .host), ("POST", "/r/:code/segments/:id/move", .host),
+        ("POST", "/r/:code/proposals/:id/accept", .host), ("POST", "/r/:code/proposals/:id/reject", .host),
+        ("POST", "/r/:code/messages/:id/delete", .host),
+        ("POST", "/r/:code/participants/:id/mute", .host), ("POST", "/r/:code/participants/:id/unmute", .host),
+        ("POST", "/r/:code/participants/:id/remove", .host), ("POST", "/r/:code/participants/:id/host", .host),
+    ]
+
+    @Test func everyRoomRouteDeclaresWhoMayUseIt() {
+        let declared = routes.filter { $0.pattern.hasPrefix("/r/") }
+        #expect(declared.count == Self.roomRoutes.count, "a room route is missing from the table above, or gone")
+        for route in declared {
+            let expected = Self.roomRoutes.first { $0.0 == route.method && $0.1 == route.pattern }?.2
+            #expect(expected != nil, "\(route.method) \(route.pattern) is not in the table above")
+            #expect(route.handler.access == expected, "\(route.method) \(route.pattern)")
+        }
+        // Room roles only make sense where a code names the room.
+        for route in routes where !route.pattern.hasPrefix("/r/:code") {
+            #expect(route.handler.access.roomRole == nil, "\(route.method) \(route.pattern)")
+        }
+    }
+
+    @Test func everyRouteIsReachable() {
+        // A route shadowed by an earlier pattern would never run its handler.
+        for route in routes {
+            let path = route.pattern.split(separator: "/").map { $0.hasPrefix(":") ? "x1" : String($0) }.joined(separator: "/")
+            guard case .found(let found, _) = Routes.table().match(method: route.method, path: "/" + path) else {
+                Issue.record("\(route.method) \(route.pattern) does not match itself"); continue
+            }
+            if !route.pattern.contains(":") { #expect(found.pattern == route.pattern) }
+        }
+    }
+}
