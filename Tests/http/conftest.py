@@ -1,13 +1,16 @@
 """Fixtures for the bad-input tables of Tests/http.
 
 - Rooms (test_http_room_bad_input_*.py): a fresh Scene, a shared calm one, and nginx passing
-  requests on before each test (those files ask for it with pytestmark)."""
+  requests on before each test (those files ask for it with pytestmark).
+- Accounts (test_http_account_bad_input_*.py): `me` and `other`, signed-in accounts shared by the
+  tests whose requests must all be refused."""
 
 import time
 
 import pytest
 import requests
 
+from account_forms_kit import Shared
 from pomopomo_testkit import User
 from room_forms_kit import Scene
 
@@ -48,3 +51,18 @@ def calm(stack) -> Scene:
     yield s
     if s.versions() != versions:
         _CALM.pop("scene", None)
+
+
+SHARED = Shared()
+
+
+@pytest.fixture
+def me(stack, mailbox):
+    """A signed-in account whose refused requests must leave it as it is."""
+    return SHARED.get(stack, mailbox, "me")
+
+
+@pytest.fixture
+def other(stack, mailbox):
+    """Another account: its username is taken."""
+    return SHARED.get(stack, mailbox, "other")
