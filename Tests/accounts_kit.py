@@ -126,7 +126,7 @@ class Mail:
     path: str = ""
 
     @classmethod
-    def parse(cls, data: bytes, path: str = "") -> "Mail":
+    def parse(cls, data: bytes, path: str = "") -> Mail:
         msg = email.message_from_bytes(data, policy=email.policy.default)
         headers = msg.get_all("To", []) + msg.get_all("X-RcptTo", [])
         to = []

@@ -110,10 +110,10 @@ class Scene:
 
 
 def without_versions(snap: dict) -> dict:
-    """A stored() part (rows, state.json, or a nested room's) without the room's version counters. Every row and everything shown is
-    still compared; the counter alone may move, because the refused request's own visitor is
-    present in the room, and presence (someone back from away) is written in a batch about a
-    second later with a people-version bump of its own (RoomJobs, PresenceBuffer)."""
+    """A stored() part (rows, state.json, or a nested room's) without the room's version counters.
+    Every row and everything shown is still compared; the counter alone may move, because the refused
+    request's own visitor is present in the room, and presence (someone back from away) is written in
+    a batch about a second later with a people-version bump of its own (RoomJobs, PresenceBuffer)."""
     snap = json.loads(json.dumps(snap))
     for part in (snap, snap.get("rows"), snap.get("state")):
         if isinstance(part, dict):
@@ -196,7 +196,8 @@ def with_field(pairs: list, field: str, value: str) -> list:
 
 # Every id a room path carries: which form, who sends it, what else the body holds.
 PATH_ROUTES = [
-    ("segment edit", "host", "/segments/{id}", "segment", [("kind", "focus"), ("duration", "10"), ("label", ""), ("public_task", "")]),
+    ("segment edit", "host", "/segments/{id}", "segment",
+     [("kind", "focus"), ("duration", "10"), ("label", ""), ("public_task", "")]),
     ("segment delete", "host", "/segments/{id}/delete", "segment", []),
     ("segment move", "host", "/segments/{id}/move", "segment", [("direction", "down")]),
     ("task edit", "guest", "/tasks/{id}", "task", [("text", "Hijacked"), ("visibility", "public")]),

@@ -138,16 +138,17 @@ def test_an_identity_linked_before_the_address_was_proven_is_gone_once_it_is(sta
     """A legacy unconfirmed account (made before this fix) with an attacker's identity linked."""
     email = unique_email("legacy")
     username = unique_username("legacy")
-    stack.psql("insert into users (email, username, display_name, password_hash) values (:'v1', :'v2', 'Legacy', 'planted')",
-               email, username)
-    stack.psql("insert into oauth_identities (provider, subject, user_id) select 'github', :'v1', id from users where email = :'v2'",
-               f"attacker-{username}", email)
+    stack.psql("insert into users (email, username, display_name, password_hash)"
+               " values (:'v1', :'v2', 'Legacy', 'planted')", email, username)
+    stack.psql("insert into oauth_identities (provider, subject, user_id)"
+               " select 'github', :'v1', id from users where email = :'v2'", f"attacker-{username}", email)
     # The address's owner signs up and proves it.
     owner = new_user()
     assert sign_up(owner, email, unique_username("owner"), VICTIM_PASSWORD).status_code == 200
     r = verify_from_mail(owner, mailbox, email)
     assert r.status_code == 303, brief(r)
-    assert stack.psql("select count(*) from oauth_identities i join users u on u.id = i.user_id where u.email = :'v1'", email) == "0"
+    assert stack.psql("select count(*) from oauth_identities i join users u on u.id = i.user_id"
+                      " where u.email = :'v1'", email) == "0"
     assert sign_in(new_user(), email, VICTIM_PASSWORD).status_code == 303
 
 
@@ -163,7 +164,8 @@ def test_sign_up_does_not_reserve_a_username_only_for_new_addresses(stack, accou
 
 def test_an_unconfirmed_account_has_no_public_profile(stack, new_user):
     username = unique_username("ghost")
-    stack.psql("insert into users (email, username, display_name) values (:'v1', :'v2', 'Ghost')", unique_email("ghost"), username)
+    stack.psql("insert into users (email, username, display_name) values (:'v1', :'v2', 'Ghost')",
+               unique_email("ghost"), username)
     assert new_user().get(f"/u/{username}").status_code == 404
 
 

@@ -8,7 +8,7 @@ a refused request must not change is read back from PostgreSQL."""
 import json
 import os
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -173,7 +173,7 @@ def test_preferences_are_saved_and_applied(stack, account):
     r = post_on(acct.user, "/settings/preferences", "/settings/preferences", theme="forest_calm", sound="off",
                 timezone="Asia/Tokyo")
     assert r.status_code == 303, brief(r)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     local = {(now + timedelta(minutes=d)).astimezone(ZoneInfo("Asia/Tokyo")).strftime("%H:%M") for d in (-1, 0, 1)}
     utc = {(now + timedelta(minutes=d)).strftime("%H:%M") for d in (-1, 0, 1)}
     [current] = [tr for tr in session_rows(acct.user) if "current" in tr.classes]

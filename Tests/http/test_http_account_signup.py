@@ -84,7 +84,8 @@ def test_sign_up_with_a_registered_email_looks_the_same_and_warns_the_owner(stac
     assert parse_html(r_dup.text).by_id("check-email") is not None
     assert normalized(r_dup.text, owner.email, taken_name) == normalized(r_new.text, fresh_email, fresh_name), \
         "the sign-up answer tells whether the email is registered"
-    names = lambda r: sorted(k.lower() for k in r.headers if k.lower() not in ("date", "content-length"))
+    def names(r):
+        return sorted(k.lower() for k in r.headers if k.lower() not in ("date", "content-length"))
     assert names(r_dup) == names(r_new), "the sign-up answers differ in their headers"
 
     mail = mailbox.wait_for(owner.email, SOMEONE_TRIED)

@@ -82,13 +82,15 @@ def test_ids_of_another_rooms_objects_are_404_exactly_like_absent(calm, name, wh
         doc = assert_clear_refusal(r.status_code, r.text, {404}, f"{name} with {label} id")
         error = doc.by_id("room-error")
         answers[label] = (r.status_code, error.clean_text() if error is not None else None)
-    assert answers["another room's"] == answers["absent"], f"{name}: another room's id is told apart from an absent one: {answers}"
+    assert answers["another room's"] == answers["absent"], \
+        f"{name}: another room's id is told apart from an absent one: {answers}"
     calm.assert_unchanged(before, f"{name} with another room's id")
 
 
-@pytest.mark.parametrize("case_id,form,field", [("task for another room's segment", "task add", "segment"),
-                                                ("proposed task for another room's segment", "proposal public_task", "segment"),
-                                                ("proposed change to another room's segment", "proposal edit_segment", "segment")],
+@pytest.mark.parametrize("case_id,form,field",
+                         [("task for another room's segment", "task add", "segment"),
+                          ("proposed task for another room's segment", "proposal public_task", "segment"),
+                          ("proposed change to another room's segment", "proposal edit_segment", "segment")],
                          ids=["task add", "proposal public_task", "proposal edit_segment"])
 def test_another_rooms_segment_in_a_form_is_404_exactly_like_absent(calm, case_id, form, field):
     member, where, pairs = form_body(calm, form)

@@ -46,7 +46,7 @@ def test_every_form_in_the_tables_is_accepted_as_sent(scene, form):
     member, where, pairs = form_body(scene, form)
     r = member.post_pairs(where, pairs)
     assert r.status_code == 303, f"{form}: {r.status_code} {excerpt(r)}"
-    for case_id, f, field, kind, overrides in FIELDS:
+    for case_id, f, field, _kind, overrides in FIELDS:
         if f == form and overrides:
             fresh = Scene(scene.stack, scene.new_user)
             member, where, pairs = form_body(fresh, form, overrides)
@@ -239,7 +239,8 @@ def test_hostile_text_is_shown_literally_in_pages_polls_and_state(scene, text_fi
     assert r.status_code == 303, f"{case_id} {value!r}: {r.status_code} {excerpt(r)}"
     escaped = html.escape(value, quote=True)
 
-    viewers = [("guest", scene.guest)] if where == "private task" else [("host", scene.host), ("guest", scene.guest), ("other guest", scene.olga)]
+    viewers = [("guest", scene.guest)] if where == "private task" else \
+        [("host", scene.host), ("guest", scene.guest), ("other guest", scene.olga)]
     for who, viewer in viewers:
         text = viewer.raw_page()
         if escaped != value:
@@ -336,7 +337,8 @@ def test_malformed_encoding_in_any_field_is_400(calm, case_id, form, field, kind
     calm.assert_unchanged(before, f"{case_id} {encoding}")
 
 
-@pytest.mark.parametrize("encoding,raw_value", BAD_ENCODINGS + [("encoded slash", "%2F..%2F"), ("encoded CR LF", "x%0D%0ASet-Cookie:%20a=1")],
+@pytest.mark.parametrize("encoding,raw_value",
+                         BAD_ENCODINGS + [("encoded slash", "%2F..%2F"), ("encoded CR LF", "x%0D%0ASet-Cookie:%20a=1")],
                          ids=[e[0] for e in BAD_ENCODINGS] + ["encoded slash", "encoded CR LF"])
 @pytest.mark.parametrize("name,who,template,id_kind,pairs", PATH_ROUTES, ids=PATH_IDS)
 def test_malformed_encoding_in_path_ids_is_400_or_404(calm, name, who, template, id_kind, pairs, encoding, raw_value):

@@ -1,7 +1,7 @@
 """Rooms (issue 3): daily statistics on /stats and `pomopomo clean-rooms`, which counts expired
 rooms into them exactly once and deletes them (and their Redis mirror)."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -45,12 +45,12 @@ def mirror_keys(stack, room: Room) -> list[str]:
     keys = [f"room:timer:{room.id}", f"room:presence:{room.id}"]
     room.state()  # a read through a responder writes the mirror
     for key in keys:
-        wait_for(lambda: redis_cli(stack, "EXISTS", key) == "1", 3.0, f"the responder writing {key}")
+        wait_for(lambda key=key: redis_cli(stack, "EXISTS", key) == "1", 3.0, f"the responder writing {key}")
     return keys
 
 
 def not_near_midnight():
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     if now.hour == 23 and now.minute >= 58 or now.hour == 0 and now.minute < 1:
         pytest.skip("too close to midnight UTC for day-exact statistics")
 
