@@ -495,7 +495,7 @@ def read_env_file(path: str) -> dict:
 
 
 # ----------------------------------------------------------------------------------------- rooms (issue 3)
-# Helpers for Tests/http/test_http_rooms.py: the room's id, Redis keys, and the `pomopomo` command
+# Helpers for the room tests (Tests/http/test_http_room_*.py): the room's id, Redis keys, and the `pomopomo` command
 # line (clean-rooms) run with the same environment as the stack's responders.
 
 def pomopomo_bin() -> str:

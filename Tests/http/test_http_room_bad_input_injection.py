@@ -171,7 +171,7 @@ TEXT_FIELDS = [
 ]
 
 
-# The chat's <script>/<img>/<svg> cases are in test_http_rooms.py.
+# The chat's <script>/<img>/<svg> cases are in test_http_room_chat.py.
 XSS_CASES = [(f, p) for f in TEXT_FIELDS for p in HOSTILE
              if not (f[4] == "chat" and p[0] in ("script tag", "img onerror", "svg onload"))]
 
