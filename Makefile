@@ -2,6 +2,7 @@
 #
 #   make run      build (release) and run everything on http://127.0.0.1:8080 until Ctrl-C
 #   make test     build (debug) and run every test suite against throwaway services
+#   make lint     ruff on the Python, shellcheck on the shell scripts (no build needed)
 #   make bench    benchmarks (bench/run.sh)
 #   make migrate  apply database migrations to the services in POMOPOMO_DATA_DIR (starts them if needed)
 #   make stop     stop whatever runs in POMOPOMO_DATA_DIR (nginx, responders, Redis, PostgreSQL)
@@ -15,13 +16,16 @@ SHELL := /bin/bash
 POMOPOMO_DATA_DIR ?= $(CURDIR)/.data
 RELEASE_BIN := $(CURDIR)/.build/release/pomopomo
 
-.PHONY: run test bench deps build migrate stop clean status
+.PHONY: run test lint bench deps build migrate stop clean status
 
 run:
 	POMOPOMO_DATA_DIR="$(POMOPOMO_DATA_DIR)" bash scripts/run.sh
 
 test:
 	bash scripts/test.sh
+
+lint:
+	bash scripts/lint.sh
 
 bench:
 	bash bench/run.sh

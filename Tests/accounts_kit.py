@@ -4,6 +4,8 @@
 - Mail / Mailbox: the messages the SMTP catcher (aiosmtpd) wrote into a Maildir, parsed the way a
   reader sees them: recipients, subject, text body and the links in it.
 - sign_up, verify_from_mail, sign_in, sign_out, register: the account flows a browser goes through.
+- user_row, user_id, session_count, signed_in, post_on, mail_link_form, …: what the account tests ask
+  the site (GET /me) and PostgreSQL, and how they submit a page's form with its own CSRF token.
 - OAuthFake: drives Tests/fakes/oauth_provider.py (presets who signs in, reads what it was asked).
 """
 
@@ -11,9 +13,13 @@ from __future__ import annotations
 
 import email
 import email.policy
+import json
+import os
 import re
 import secrets
+import struct
 import time
+import zlib
 from dataclasses import dataclass
 from email.utils import getaddresses
 from pathlib import Path
@@ -24,7 +30,15 @@ import requests
 from pomopomo_testkit import REQUEST_TIMEOUT, Element, User, parse_html
 
 STRONG_PASSWORD = "correct horse battery staple"
-CONFIRM_SUBJECT = "Confirm your Pomopomo account"
+NEW_PASSWORD = "a brand new passphrase 2"
+
+# The subjects of the mails the site sends (what Mailbox.wait_for looks for).
+CONFIRM = "Confirm your Pomopomo account"
+SOMEONE_TRIED = "Someone tried to sign up with your email"
+MAGIC = "Your Pomopomo sign-in link"
+RESET = "Reset your Pomopomo password"
+CHANGED = "Your Pomopomo password was changed"
+DELETE = "Confirm deleting your Pomopomo account"
 
 
 def brief(r) -> str:
@@ -112,7 +126,7 @@ class Mail:
     path: str = ""
 
     @classmethod
-    def parse(cls, data: bytes, path: str = "") -> "Mail":
+    def parse(cls, data: bytes, path: str = "") -> Mail:
         msg = email.message_from_bytes(data, policy=email.policy.default)
         headers = msg.get_all("To", []) + msg.get_all("X-RcptTo", [])
         to = []
@@ -208,7 +222,7 @@ def open_mail_link(user: User, mailbox: Mailbox, address: str, subject: str, pat
 
 
 def verify_from_mail(user: User, mailbox: Mailbox, email: str) -> requests.Response:
-    return open_mail_link(user, mailbox, email, CONFIRM_SUBJECT, "/auth/verify")
+    return open_mail_link(user, mailbox, email, CONFIRM, "/auth/verify")
 
 
 def sign_in(user: User, email: str, password: str = STRONG_PASSWORD, next: str | None = None) -> requests.Response:
@@ -246,6 +260,113 @@ def register(base_url: str, mailbox: Mailbox, prefix: str = "user") -> Account:
     r = verify_from_mail(user, mailbox, address)
     assert r.status_code == 303, f"verifying {address}: {r.status_code}\n{r.text[:500]}"
     return Account(user, address, username, STRONG_PASSWORD)
+
+
+# ----------------------------------------------------------------------------------------- asking the site
+
+def location(r) -> str:
+    return r.headers.get("Location", "")
+
+
+def post_on(user: User, page: str, action: str, **fields):
+    """Submits `fields` to `action` with the csrf of that form on `page`, as a browser would."""
+    token = page_csrf(user, page, action)
+    return user.post_form(action, {"csrf": token, **fields})
+
+
+def signed_in(user: User) -> bool:
+    """Asks the site: /me is the dashboard when signed in, a redirect to /login for a guest."""
+    r = user.get("/me")
+    if r.status_code == 303:
+        assert urlsplit(r.headers["Location"]).path == "/login", f"/me redirected a guest to {r.headers['Location']}"
+        return False
+    assert r.status_code == 200, f"GET /me: {brief(r)}"
+    assert parse_html(r.text).by_id("me") is not None, "/me answered 200 without #me"
+    return True
+
+
+def me_username(user: User) -> str | None:
+    return signed_in_username(user)
+
+
+def user_row(stack, email: str) -> dict | None:
+    out = stack.psql("select row_to_json(u) from users u where lower(u.email) = lower(:'v1')", email)
+    return json.loads(out) if out else None
+
+
+def user_id(stack, email: str) -> str:
+    row = user_row(stack, email)
+    assert row, f"no user {email}"
+    return row["id"]
+
+
+def session_count(stack, email: str) -> int:
+    return int(stack.psql("select count(*) from sessions s join users u on u.id = s.user_id "
+                          "where lower(u.email) = lower(:'v1')", email))
+
+
+def assert_invalid_link_page(r, what: str):
+    assert r.status_code == 400, f"{what}: expected 400, got {brief(r)}"
+    doc = parse_html(r.text)
+    assert "not valid" in doc.clean_text().lower(), f"{what}: the 400 page does not say the link is not valid"
+    for form in doc.find_all("form"):
+        assert urlsplit(form.get("action") or "").path not in ("/auth/verify", "/auth/magic", "/auth/reset",
+                                                                "/auth/delete"), \
+            f"{what}: the refusal still offers the form to use the link"
+
+
+def post_token(user: User, link_page, action: str, **fields):
+    """Posts the token of a mailed link's page (another browser's) with this browser's own csrf."""
+    token = form_fields(form_by_action(parse_html(link_page.text), action))["token"]
+    return user.post_form(action, {"csrf": user.csrf("/"), "token": token, **fields})
+
+
+def check_email_page(r, what: str):
+    assert r.status_code == 200, f"{what}: {brief(r)}"
+    doc = parse_html(r.text)
+    assert doc.by_id("check-email") is not None, f"{what}: no #check-email"
+    return doc
+
+
+def normalized(text: str, *secrets_: str) -> str:
+    """A page with its csrf token(s) and the typed values replaced, for comparing two answers."""
+    doc = parse_html(text)
+    for el in doc.find_all("input", name="csrf"):
+        if el.get("value"):
+            text = text.replace(el.get("value"), "CSRF")
+    m = re.search(r'data-csrf="([^"]+)"', text)
+    if m:
+        text = text.replace(m.group(1), "CSRF")
+    for i, s in enumerate(secrets_):
+        text = text.replace(s, f"TYPED{i}")
+    return text
+
+
+def mail_link_form(user: User, link: str, action: str):
+    """GET of a mailed link: a page with a form posting the token to `action`."""
+    r = user.get(link)
+    assert r.status_code == 200, f"GET {link}: {brief(r)}"
+    form = form_by_action(parse_html(r.text), action)
+    assert (form.get("method") or "").lower() == "post", f"the form on {link} does not POST"
+    token = form_fields(form).get("token")
+    assert token, f"the form on {link} has no token field"
+    return r
+
+
+def profile_fields(user: User) -> dict:
+    return form_fields(form_by_action(user.page("/settings/profile"), "/settings/profile"))
+
+
+def png_bytes(width: int = 1, height: int = 1, random_pixels: bool = False) -> bytes:
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    if random_pixels:
+        raw = b"".join(b"\0" + os.urandom(width * 4) for _ in range(height))
+        data = zlib.compress(raw, 0)
+    else:
+        data = zlib.compress(b"".join(b"\0" + b"\xff\x80\x00\xff" * width for _ in range(height)))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0))
+            + chunk(b"IDAT", data) + chunk(b"IEND", b""))
 
 
 # ----------------------------------------------------------------------------------------- OAuth

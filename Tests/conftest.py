@@ -20,6 +20,7 @@ import requests
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from accounts_kit import Mailbox, OAuthFake, register  # noqa: E402
 from pomopomo_testkit import Stack, User  # noqa: E402
+from rooms_kit import new_room  # noqa: E402
 
 
 def pytest_collection_modifyitems(session, config, items):
@@ -121,6 +122,24 @@ def host(new_user) -> User:
 def room(host):
     """A fresh room hosted by `host` (display name "Hana Host"); returns its code (ABC-DEF)."""
     return host.create_room("Hana Host")
+
+
+@pytest.fixture
+def make_room(stack, new_user):
+    """make_room(preset=None, theme=None, name="Hana Host", user=None) -> a rooms_kit.Room hosted by a
+    fresh visitor (or `user`); the browsers that joined it are closed afterwards."""
+    made = []
+
+    def make(preset: str | None = None, theme: str | None = None, name: str = "Hana Host",
+             user: User | None = None):
+        room = new_room(stack, user or new_user(), name, preset, theme)
+        made.append(room)
+        return room
+
+    yield make
+    for room in made:
+        for user in room.users:
+            user.http.close()
 
 
 @pytest.fixture

@@ -18,9 +18,9 @@ import socket
 import struct
 import subprocess
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
 from urllib.parse import urlsplit
 
 import requests
@@ -41,7 +41,7 @@ VOID_ELEMENTS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "li
 class Element:
     tag: str
     attrs: dict
-    parent: "Element | None" = None
+    parent: Element | None = None
     children: list = field(default_factory=list)  # Element or str
 
     def get(self, name: str, default=None):
@@ -60,13 +60,13 @@ class Element:
     def clean_text(self) -> str:
         return " ".join(self.text().split())
 
-    def iter(self) -> Iterable["Element"]:
+    def iter(self) -> Iterable[Element]:
         for child in self.children:
             if isinstance(child, Element):
                 yield child
                 yield from child.iter()
 
-    def find_all(self, tag: str | None = None, cls: str | None = None, **attrs) -> list["Element"]:
+    def find_all(self, tag: str | None = None, cls: str | None = None, **attrs) -> list[Element]:
         found = []
         for el in self.iter():
             if tag and el.tag != tag:
@@ -78,11 +78,11 @@ class Element:
             found.append(el)
         return found
 
-    def find(self, tag: str | None = None, cls: str | None = None, **attrs) -> "Element | None":
+    def find(self, tag: str | None = None, cls: str | None = None, **attrs) -> Element | None:
         found = self.find_all(tag, cls, **attrs)
         return found[0] if found else None
 
-    def by_id(self, element_id: str) -> "Element | None":
+    def by_id(self, element_id: str) -> Element | None:
         for el in self.iter():
             if el.attrs.get("id") == element_id:
                 return el
@@ -495,7 +495,7 @@ def read_env_file(path: str) -> dict:
 
 
 # ----------------------------------------------------------------------------------------- rooms (issue 3)
-# Helpers for Tests/http/test_http_rooms.py: the room's id, Redis keys, and the `pomopomo` command
+# Helpers for the room tests (Tests/http/test_http_room_*.py): the room's id, Redis keys, and the `pomopomo` command
 # line (clean-rooms) run with the same environment as the stack's responders.
 
 def pomopomo_bin() -> str:

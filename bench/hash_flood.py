@@ -71,8 +71,8 @@ def flood(stop, counts, lock, sources):
             body = urlencode({"csrf": csrf, "token": secrets.token_urlsafe(32), "password": "flood password that is long"})
             path = "/auth/reset"
         else:
-            body = urlencode({"csrf": csrf, "email": f"f{secrets.token_hex(6)}@flood.test", "username": "f" + secrets.token_hex(6),
-                              "password": "flood password that is long"})
+            body = urlencode({"csrf": csrf, "email": f"f{secrets.token_hex(6)}@flood.test",
+                              "username": "f" + secrets.token_hex(6), "password": "flood password that is long"})
             path = "/signup"
         n += 1
         threading.Thread(target=one, args=(source, path, body, cookie, counts, lock), daemon=True).start()

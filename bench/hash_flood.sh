@@ -34,6 +34,7 @@ trap cleanup EXIT
 
 bash scripts/services.sh start "$DIR" >/dev/null
 set -a
+# shellcheck source=/dev/null # DATA/env is written by scripts/services.sh when it starts
 . "$DIR/env"
 set +a
 "$POMOPOMO_BIN" migrate >/dev/null

@@ -21,8 +21,8 @@ import argparse
 import errno
 import heapq
 import json
-import random
 import os
+import random
 import re
 import resource
 import select

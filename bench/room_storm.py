@@ -256,7 +256,7 @@ def main():
     statuses = {}
     answered_200 = 0
     t0 = time.monotonic()
-    for i, cookie in enumerate(cookies):
+    for i in range(len(cookies)):
         heapq.heappush(due, (t0 + args.ramp * i / args.n, i))
     conns = [Poll(c, version) for c in cookies]
 
@@ -295,7 +295,7 @@ def main():
             _, i = heapq.heappop(due)
             send(i, now)
         timeout = 0.05 if not due else max(0.0, min(0.05, due[0][0] - time.monotonic()))
-        for fd, ev in ep.poll(timeout, 4096):
+        for fd, _ in ep.poll(timeout, 4096):
             i = polls.get(fd)
             if i is None:
                 continue
@@ -389,10 +389,13 @@ def main():
     if threads_seen and min(threads_seen) != max(threads_seen):
         result["problems"].append(f"responder threads moved: {min(threads_seen)}..{max(threads_seen)}")
     result["ok"] = not result["problems"]
-    fmt = lambda p: f"p50 {p['p50_ms']:.1f} p99 {p['p99_ms']:.1f} max {p['max_ms']:.1f} ms (n={p['n']})" if p["n"] else "no samples"
+    def fmt(p):
+        return f"p50 {p['p50_ms']:.1f} p99 {p['p99_ms']:.1f} max {p['max_ms']:.1f} ms (n={p['n']})" if p["n"] else "no samples"
+
     print(f"storm N={args.n}: page {result['page_bytes']} B, state.json {result['state_bytes']} B; "
           f"polls {result['poll_statuses']}; version bumps {result['version_bumps']} in {args.duration:.0f}s; "
-          f"opened over {args.ramp:.1f}s, all parked after {all_parked_at if all_parked_at is None else round(all_parked_at, 2)}s, "
+          f"opened over {args.ramp:.1f}s, "
+          f"all parked after {all_parked_at if all_parked_at is None else round(all_parked_at, 2)}s, "
           f"longest re-park after a wake-up {last_short:.2f}s; "
           f"threads {threads0} -> {result['threads_min']}..{result['threads_max']}")
     for path, p in result["probes"].items():

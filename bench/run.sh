@@ -118,6 +118,7 @@ fi
 
 bash scripts/services.sh start "$DIR" >/dev/null
 set -a
+# shellcheck source=/dev/null # DATA/env is written by scripts/services.sh when it starts
 . "$DIR/env"
 set +a
 "$POMOPOMO_BIN" migrate >"$DIR/migrate.log" 2>&1 || { cat "$DIR/migrate.log"; die "migrate failed"; }
@@ -510,7 +511,9 @@ PYFAN
     echo
   fi
   if [ -n "$CLEAN_SUMMARY" ]; then
+    # shellcheck disable=SC2154 # the clean_* variables are the summary's, written by bench/clean_rooms.sh
     (
+      # shellcheck source=/dev/null
       . "$CLEAN_SUMMARY"
       echo "clean-rooms on $clean_rooms expired rooms (bench/expired_rooms.sql; $clean_days days of statistics):"
       echo "  first run:  $clean_first_ms ms (exit $clean_first_rc): $clean_first_out"

@@ -82,7 +82,8 @@ def read_room(args):
     if not room:
         raise SystemExit("timer_fanout: no #room element on the room page")
     room = room.group(0)
-    attr = lambda tag, name: (re.search(rf'\b{name}="([^"]*)"', tag) or [None, None])[1]
+    def attr(tag, name):
+        return (re.search(rf'\b{name}="([^"]*)"', tag) or [None, None])[1]
     live = re.search(r'<[^>]*\bdata-live="[^"]*"[^>]*>', text)
     timer = re.search(r'<[^>]*\bclass="timer-state"[^>]*>', text)
     if not live or not timer:

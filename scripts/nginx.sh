@@ -64,6 +64,7 @@ probe_address() {
 
 port_answers() {
   local host=$1 port=$2
+  # shellcheck disable=SC2016 # $0 and $1 are the inner bash's arguments, expanded there
   timeout 2 bash -c 'exec 3<>"/dev/tcp/$0/$1"' "$host" "$port" 2>/dev/null
 }
 

@@ -71,6 +71,7 @@ start() {
   say "starting responder $NAME ($BIN) on $SOCKET, log $LOG"
   (
     set -a
+    # shellcheck source=/dev/null # DATA/env is written by scripts/services.sh when it starts
     . "$DATA_DIR/env"
     set +a
     export POMOPOMO_SOCKET=$SOCKET
@@ -80,6 +81,7 @@ start() {
     cd "$POMOPOMO_ROOT"
     # Own session: a Ctrl-C in the terminal must not reach it; the scripts stop it in order.
     # The inner shell writes its pid before exec, so the pid file names the responder itself.
+    # shellcheck disable=SC2016 # $$, $0 and $@ are the inner shell's, expanded there
     exec setsid sh -c 'echo $$ >"$0"; exec "$@"' "$PIDFILE" "$BIN" serve </dev/null >>"$LOG" 2>&1
   ) &
   disown $! # its fate is reported below, not by bash's job messages

@@ -51,6 +51,7 @@ trap '[ "$running" = 1 ] && exit 0 || exit 143' TERM
 
 bash scripts/services.sh start "$DATA_DIR"
 set -a
+# shellcheck source=/dev/null # DATA/env is written by scripts/services.sh when it starts
 . "$DATA_DIR/env"
 set +a
 say "migrating the database"

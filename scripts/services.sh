@@ -62,8 +62,8 @@ pg_bin_dir() {
     printf '%s\n' "$dir"
     return
   fi
-  dir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
-  [ -n "$dir" ] && [ -x "$dir/initdb" ] ||
+  dir=$(printf '%s\n' /usr/lib/postgresql/*/bin | sort -V | tail -n 1)  # the newest installed
+  [ -x "$dir/initdb" ] ||
     die "no PostgreSQL server found under /usr/lib/postgresql; run scripts/deps.sh (package 'postgresql')"
   printf '%s\n' "$dir"
 }

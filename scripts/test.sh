@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # `make test`: everything, on throwaway services.
+#   0. scripts/lint.sh (ruff, shellcheck); a finding fails the run, but the tests still run
 #   1. Debian packages, debug build with tests
 #   2. PostgreSQL + Redis in a fresh /tmp/pomopomo-test.XXXXXX (fast, non-durable), migrations
 #   3. swift test (unit and integration tests; they read POMOPOMO_DATABASE_URL and POMOPOMO_REDIS)
@@ -32,13 +33,15 @@ export POMOPOMO_BASE_URL=http://$LISTEN
 bash scripts/deps.sh
 # pytest runs in a venv over Debian's python3 with the PyPI-only packages (axe-selenium-python, ruff).
 PY=$(bash scripts/pydeps.sh)
+failed=()
+say "linting (scripts/lint.sh)"
+bash scripts/lint.sh || failed+=("lint (scripts/lint.sh)")
 command -v swift >/dev/null 2>&1 || die "the Swift toolchain (swift) is not on PATH"
 say "building (swift build --build-tests)"
 swift build --build-tests
 
 DATA_DIR=$(mktemp -d /tmp/pomopomo-test.XXXXXX)
 chmod 755 "$DATA_DIR"
-failed=()
 # Pid files of the SMTP catcher and the fake provider; not in DATA_DIR/run, where every *.pid but
 # Redis's is taken for a responder's.
 HELPERS_DIR=$DATA_DIR/helpers
@@ -51,6 +54,7 @@ start_helper() {
   ! port_open "$listen" || die "something already listens on $listen (a dev stack?); stop it or pick another port for $name (see the top of $0)"
   mkdir -p "$HELPERS_DIR" "$DATA_DIR/log"
   say "starting $name on $listen, log $DATA_DIR/log/$name.log"
+  # shellcheck disable=SC2016 # $$, $0 and $@ are the inner shell's, expanded there
   setsid sh -c 'echo $$ >"$0"; exec "$@"' "$HELPERS_DIR/$name.pid" "$@" </dev/null >>"$DATA_DIR/log/$name.log" 2>&1 &
   until port_open "$listen"; do
     pid=$(read_pid "$HELPERS_DIR/$name.pid" || true)
@@ -114,6 +118,7 @@ trap 'exit 143' TERM
 
 POMOPOMO_FAST_PG=1 bash scripts/services.sh start "$DATA_DIR"
 set -a
+# shellcheck source=/dev/null # DATA/env is written by scripts/services.sh when it starts
 . "$DATA_DIR/env"
 set +a
 say "migrating the test database"

@@ -16,7 +16,6 @@ import pytest
 import requests
 from selenium.common.exceptions import StaleElementReferenceException, TimeoutException, WebDriverException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 from accounts_kit import STRONG_PASSWORD, unique_email, unique_username

@@ -11,8 +11,7 @@ import time
 
 import pytest
 import requests
-from selenium.common.exceptions import (ElementNotInteractableException, StaleElementReferenceException,
-                                        TimeoutException)
+from selenium.common.exceptions import ElementNotInteractableException, StaleElementReferenceException, TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
@@ -184,7 +183,8 @@ def assert_same_running_clock(host, guest, js):
         # Server-rendered clocks, each at its own render time (data-server-now).
         for who, snap in (("host", h), ("guest", g)):
             expected = (int(snap["endsAt"]) - int(snap["serverNow"])) / 1000
-            assert abs(seconds_of(snap["clock"]) - expected) <= 1, f"{who}'s clock {snap['clock']} != ends-at - server-now {expected:.1f}s"
+            assert abs(seconds_of(snap["clock"]) - expected) <= 1, \
+                f"{who}'s clock {snap['clock']} != ends-at - server-now {expected:.1f}s"
         elapsed = (int(g["serverNow"]) - int(h["serverNow"])) / 1000
         assert abs(seconds_of(g["clock"]) - (seconds_of(h["clock"]) - elapsed)) <= 1.5, \
             f"host showed {h['clock']}, guest {g['clock']} {elapsed:.1f}s later"
@@ -508,7 +508,7 @@ def test_a_spammer_is_auto_muted_and_only_sees_its_own_later_messages(stack, bro
     mine = messages(spammer)
     assert [t for _, _, t, _ in mine] == flood, mine
     assert [local for *_, local in mine] == [False] * 8 + [True] * 12, \
-        f"expected the 9th message onwards to be data-local (shadow-hidden), got {[(t, l) for _, _, t, l in mine]}"
+        f"expected the 9th message onwards to be data-local (shadow-hidden), got {[(t, local) for _, _, t, local in mine]}"
 
     visible, hidden = flood[:8], flood[8:]
     see(host, lambda d: visible[-1] in message_texts(d), 3, "the host does not get the spammer's first 8 messages")

@@ -8,9 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
-
-from accounts_kit import STRONG_PASSWORD, CONFIRM_SUBJECT, sign_in, sign_up, unique_email, unique_username
+from accounts_kit import CONFIRM, sign_in, sign_up, unique_email, unique_username
 from pomopomo_testkit import User
 
 
@@ -82,7 +80,7 @@ def test_mail_waits_while_the_mail_server_is_down_and_arrives_once_it_is_back(st
     finally:
         _smtp_start(data_dir)
     # The retry comes within the back-off (5 s after the first failure) and sends it once.
-    mail = mailbox.wait_for(email, CONFIRM_SUBJECT, timeout=30)
+    mail = mailbox.wait_for(email, CONFIRM, timeout=30)
     assert "/auth/verify?token=" in mail.text
     time.sleep(1)
     assert len(mailbox.to(email)) == 1

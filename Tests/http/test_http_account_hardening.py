@@ -12,16 +12,25 @@ import re
 import secrets
 import time
 
-import pytest
-
-from accounts_kit import (CONFIRM_SUBJECT, STRONG_PASSWORD, brief, form_by_action, open_mail_link, sign_in,
-                          sign_out, sign_up, signed_in_username, submit_form, unique_email, unique_username,
-                          verify_from_mail)
+from accounts_kit import (
+    CONFIRM,
+    MAGIC,
+    brief,
+    form_by_action,
+    open_mail_link,
+    sign_in,
+    sign_out,
+    sign_up,
+    signed_in_username,
+    submit_form,
+    unique_email,
+    unique_username,
+    verify_from_mail,
+)
 from pomopomo_testkit import User, parse_html
 
 ATTACKER_PASSWORD = "attacker chosen passphrase 42"
 VICTIM_PASSWORD = "victims own secret passphrase"
-MAGIC_SUBJECT = "Your Pomopomo sign-in link"
 
 
 def request_magic_link(user, email):
@@ -33,7 +42,7 @@ def request_magic_link(user, email):
 
 def sign_in_by_magic_link(user, mailbox, email, count=1):
     request_magic_link(user, email)
-    r = open_mail_link(user, mailbox, email, MAGIC_SUBJECT, "/auth/magic", count=count)
+    r = open_mail_link(user, mailbox, email, MAGIC, "/auth/magic", count=count)
     assert r.status_code == 303, brief(r)
 
 
@@ -42,7 +51,7 @@ def own_confirmation(mailbox, email, username, timeout=10):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         for mail in mailbox.to(email):
-            if CONFIRM_SUBJECT in mail.subject and f"Hello {username}," in mail.text:
+            if CONFIRM in mail.subject and f"Hello {username}," in mail.text:
                 return mail.link("/auth/verify")
         time.sleep(0.1)
     raise AssertionError(f"no confirmation mail for {username} at {email}")
@@ -55,11 +64,11 @@ def test_attackers_signup_password_does_not_survive_the_victims_magic_link(stack
     attacker, victim = new_user(), new_user()
     r = sign_up(attacker, victim_email, unique_username("squat"), ATTACKER_PASSWORD)
     assert r.status_code == 200, brief(r)
-    mailbox.wait_for(victim_email, CONFIRM_SUBJECT)
+    mailbox.wait_for(victim_email, CONFIRM)
     # The victim never saw that; later they ask for a sign-in link (no account exists yet: none
     # is sent), then sign up themselves and confirm.
     request_magic_link(victim, victim_email)
-    mailbox.none_for(victim_email, subject_contains=MAGIC_SUBJECT)
+    mailbox.none_for(victim_email, subject_contains=MAGIC)
     assert sign_in(new_user(), victim_email, ATTACKER_PASSWORD).status_code == 422, \
         "an unconfirmed sign-up signed in with the password its maker chose"
     victim_name = unique_username("victim")
@@ -77,10 +86,10 @@ def test_the_attackers_newer_confirmation_link_does_not_set_the_attackers_passwo
     victim_email = unique_email("victim")
     victim, attacker = new_user(), new_user()
     assert sign_up(victim, victim_email, unique_username("victim"), VICTIM_PASSWORD).status_code == 200
-    mailbox.wait_for(victim_email, CONFIRM_SUBJECT)
+    mailbox.wait_for(victim_email, CONFIRM)
     assert sign_up(attacker, victim_email, unique_username("squat"), ATTACKER_PASSWORD).status_code == 200
     # The victim opens the newest mail, which is the attacker's, in their own browser.
-    newest = mailbox.wait_for(victim_email, CONFIRM_SUBJECT, count=2).link("/auth/verify")
+    newest = mailbox.wait_for(victim_email, CONFIRM, count=2).link("/auth/verify")
     page = victim.get(newest)
     assert page.status_code == 200
     doc = parse_html(page.text)
@@ -107,7 +116,7 @@ def test_the_sign_up_password_is_adopted_when_typed_again_in_another_browser(sta
     email = unique_email("phone")
     laptop, phone = new_user(), new_user()
     assert sign_up(laptop, email, unique_username("phone"), VICTIM_PASSWORD).status_code == 200
-    link = mailbox.wait_for(email, CONFIRM_SUBJECT).link("/auth/verify")
+    link = mailbox.wait_for(email, CONFIRM).link("/auth/verify")
     r = submit_form(phone, phone.get(link).text, "/auth/verify", signup_password=VICTIM_PASSWORD)
     assert r.status_code == 303, brief(r)
     assert sign_in(new_user(), email, VICTIM_PASSWORD).status_code == 303
@@ -129,16 +138,17 @@ def test_an_identity_linked_before_the_address_was_proven_is_gone_once_it_is(sta
     """A legacy unconfirmed account (made before this fix) with an attacker's identity linked."""
     email = unique_email("legacy")
     username = unique_username("legacy")
-    stack.psql("insert into users (email, username, display_name, password_hash) values (:'v1', :'v2', 'Legacy', 'planted')",
-               email, username)
-    stack.psql("insert into oauth_identities (provider, subject, user_id) select 'github', :'v1', id from users where email = :'v2'",
-               f"attacker-{username}", email)
+    stack.psql("insert into users (email, username, display_name, password_hash)"
+               " values (:'v1', :'v2', 'Legacy', 'planted')", email, username)
+    stack.psql("insert into oauth_identities (provider, subject, user_id)"
+               " select 'github', :'v1', id from users where email = :'v2'", f"attacker-{username}", email)
     # The address's owner signs up and proves it.
     owner = new_user()
     assert sign_up(owner, email, unique_username("owner"), VICTIM_PASSWORD).status_code == 200
     r = verify_from_mail(owner, mailbox, email)
     assert r.status_code == 303, brief(r)
-    assert stack.psql("select count(*) from oauth_identities i join users u on u.id = i.user_id where u.email = :'v1'", email) == "0"
+    assert stack.psql("select count(*) from oauth_identities i join users u on u.id = i.user_id"
+                      " where u.email = :'v1'", email) == "0"
     assert sign_in(new_user(), email, VICTIM_PASSWORD).status_code == 303
 
 
@@ -154,7 +164,8 @@ def test_sign_up_does_not_reserve_a_username_only_for_new_addresses(stack, accou
 
 def test_an_unconfirmed_account_has_no_public_profile(stack, new_user):
     username = unique_username("ghost")
-    stack.psql("insert into users (email, username, display_name) values (:'v1', :'v2', 'Ghost')", unique_email("ghost"), username)
+    stack.psql("insert into users (email, username, display_name) values (:'v1', :'v2', 'Ghost')",
+               unique_email("ghost"), username)
     assert new_user().get(f"/u/{username}").status_code == 404
 
 
@@ -206,7 +217,7 @@ def test_no_log_line_holds_a_mailed_link_token(stack, account, new_user, mailbox
     acct = account("logs")
     user = new_user()
     request_magic_link(user, acct.email)
-    link = mailbox.wait_for(acct.email, MAGIC_SUBJECT).link("/auth/magic")
+    link = mailbox.wait_for(acct.email, MAGIC).link("/auth/magic")
     token = link.split("token=")[1]
     user.get(link)
     user.get("/auth/magic?token=" + "x" * 43)
@@ -257,6 +268,6 @@ def test_the_magic_link_page_names_the_account_it_signs_into(stack, account, new
     acct = account("named")
     user = new_user()
     request_magic_link(user, acct.email)
-    link = mailbox.wait_for(acct.email, MAGIC_SUBJECT).link("/auth/magic")
+    link = mailbox.wait_for(acct.email, MAGIC).link("/auth/magic")
     named = parse_html(user.get(link).text).by_id("link-account")
     assert named is not None and acct.username in named.clean_text() and acct.email in named.clean_text()

@@ -2,9 +2,9 @@
 where there is a form, never a 500, and changes nothing stored."""
 
 import html
-import time
 import json
 import secrets
+import time
 
 import pytest
 

@@ -13,13 +13,22 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 
-from accounts_kit import (OAuthFake, form_by_action, sign_in, sign_out, sign_up, signed_in_username,
-                          submit_form, unique_email, unique_username)
+from accounts_kit import (
+    SOMEONE_TRIED,
+    OAuthFake,
+    form_by_action,
+    sign_in,
+    sign_out,
+    sign_up,
+    signed_in_username,
+    submit_form,
+    unique_email,
+    unique_username,
+)
 from pomopomo_testkit import parse_html
 
 PROVIDERS = pytest.mark.parametrize("provider", ["github", "google"])
 SECRETS = {"github": ("gh-client", "gh-secret"), "google": ("google-client", "google-secret")}
-LINK_SUBJECT_EXISTING = "Someone tried to sign up with your email"
 
 
 def new_identity(oauth: OAuthFake, provider: str, email: str | None = None, verified: bool = True) -> dict:
@@ -127,7 +136,7 @@ def test_a_new_account_from_a_verified_email_counts_as_verified(new_user, oauth,
     assert_signed_in_to_me(oauth.sign_in_with(new_user(), provider), "sign-in")
     r = sign_up(new_user(), who["email"], unique_username("again"))
     assert r.status_code == 200, r.text[:300]
-    mailbox.wait_for(who["email"], LINK_SUBJECT_EXISTING)
+    mailbox.wait_for(who["email"], SOMEONE_TRIED)
     mailbox.none_for(who["email"], subject_contains="Confirm", wait=0.5)
 
 

@@ -1,12 +1,9 @@
 """Mail to a real SMTP server that demands STARTTLS and a login, as most providers do: checked with
 `pomopomo send-test-mail` against aiosmtpd on loopback with a throwaway certificate authority."""
 
-import asyncio
-import os
 import socket
 import ssl
 import subprocess
-from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# `make lint`: the checks that need no build and no services, each run to the end so one run shows
+# every finding:
+#   - ruff check on the Python in Tests/, bench/ and scripts/ (rules in ruff.toml; ruff is pinned in
+#     Tests/requirements.txt and lives in the venv scripts/pydeps.sh makes)
+#   - shellcheck on scripts/*.sh, bench/*.sh and .ci/run (options in .shellcheckrc)
+# Exits non-zero if any check found something. scripts/test.sh runs it first.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+cd "$POMOPOMO_ROOT"
+
+failed=()
+
+# Swift: added by the swift-format change
+
+PY=$(bash scripts/pydeps.sh)
+RUFF=$(dirname "$PY")/ruff
+say "ruff check Tests bench scripts"
+"$RUFF" check --output-format concise --quiet Tests bench scripts || failed+=("ruff check (rules in ruff.toml)")
+
+command -v shellcheck >/dev/null 2>&1 || die "shellcheck is not installed; run scripts/deps.sh"
+say "shellcheck scripts/*.sh bench/*.sh .ci/run"
+shellcheck scripts/*.sh bench/*.sh .ci/run || failed+=("shellcheck")
+
+if [ "${#failed[@]}" -gt 0 ]; then
+  say "FAILED: ${failed[*]}; see the findings above"
+  exit 1
+fi
+say "no findings"
