@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # `make lint`: the checks that need no build and no services, each run to the end so one run shows
 # every finding:
+#   - swift format lint --strict on the Swift in Sources/, Tests/ and Package.swift (style in
+#     .swift-format; swift-format ships with the toolchain). `swift format -i -r Sources Tests
+#     Package.swift` fixes nearly everything it reports.
 #   - ruff check on the Python in Tests/, bench/ and scripts/ (rules in ruff.toml; ruff is pinned in
 #     Tests/requirements.txt and lives in the venv scripts/pydeps.sh makes)
 #   - shellcheck on scripts/*.sh, bench/*.sh and .ci/run (options in .shellcheckrc)
@@ -11,7 +14,10 @@ cd "$POMOPOMO_ROOT"
 
 failed=()
 
-# Swift: added by the swift-format change
+command -v swift >/dev/null 2>&1 || die "the Swift toolchain (swift) is not on PATH"
+say "swift format lint --strict Sources Tests Package.swift"
+swift format lint --strict --recursive --parallel Sources Tests Package.swift ||
+  failed+=("swift format lint (style in .swift-format; swift format -i -r Sources Tests Package.swift fixes most)")
 
 PY=$(bash scripts/pydeps.sh)
 RUFF=$(dirname "$PY")/ruff
