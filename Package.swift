@@ -10,7 +10,7 @@ let package = Package(
     name: "pomopomo",
     platforms: [.macOS(.v14)],
     products: [
-        .executable(name: "pomopomo", targets: ["pomopomo"]),
+        .executable(name: "pomopomo", targets: ["pomopomo"])
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -34,26 +34,36 @@ let package = Package(
         .target(name: "Curl", dependencies: ["CCurl"]),
 
         .target(name: "Domain"),
-        .target(name: "Web", dependencies: [
-            "Domain", "Sodium",
-            .product(name: "Logging", package: "swift-log"),
-        ]),
-        .target(name: "App", dependencies: [
-            "Domain", "Web", "FastCGI", "Postgres", "Redis", "Markdown", "Sodium", "Curl",
-            .product(name: "Logging", package: "swift-log"),
-        ], resources: [.copy("Migrations")]),
-        .executableTarget(name: "pomopomo", dependencies: [
-            "App",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        .target(
+            name: "Web",
+            dependencies: [
+                "Domain", "Sodium",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .target(
+            name: "App",
+            dependencies: [
+                "Domain", "Web", "FastCGI", "Postgres", "Redis", "Markdown", "Sodium", "Curl",
+                .product(name: "Logging", package: "swift-log"),
+            ], resources: [.copy("Migrations")]),
+        .executableTarget(
+            name: "pomopomo",
+            dependencies: [
+                "App",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
 
-        .testTarget(name: "UnitTests", dependencies: [
-            "Domain", "Web", "Markdown", "Sodium", "App",
-            .product(name: "Mustache", package: "swift-mustache"),
-        ]),
-        .testTarget(name: "IntegrationTests", dependencies: [
-            "App", "Postgres", "Redis", "Web", "Domain",
-        ]),
+        .testTarget(
+            name: "UnitTests",
+            dependencies: [
+                "Domain", "Web", "Markdown", "Sodium", "App",
+                .product(name: "Mustache", package: "swift-mustache"),
+            ]),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: [
+                "App", "Postgres", "Redis", "Web", "Domain",
+            ]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -18,8 +18,10 @@ public enum Curl {
     }
 
     /// An HTTP request. `body` is sent as a POST when present. Responses over `maxBytes` fail.
-    public static func http(url: String, headers: [String] = [], body: [UInt8]? = nil,
-                            timeoutSeconds: Int = 10, maxBytes: Int = 1 << 20) throws -> HTTPResponse {
+    public static func http(
+        url: String, headers: [String] = [], body: [UInt8]? = nil,
+        timeoutSeconds: Int = 10, maxBytes: Int = 1 << 20
+    ) throws -> HTTPResponse {
         precondition(ready)
         guard let handle = curl_easy_init() else { throw Failure(description: "curl_easy_init failed") }
         defer { curl_easy_cleanup(handle) }
@@ -39,8 +41,10 @@ public enum Curl {
             if let body {
                 try body.withUnsafeBufferPointer { buffer in
                     try check(pp_curl_setopt_long(handle, CURLOPT_POSTFIELDSIZE, buffer.count))
-                    try check(pp_curl_setopt_pointer(handle, CURLOPT_COPYPOSTFIELDS,
-                                                     UnsafeMutableRawPointer(mutating: buffer.baseAddress ?? UnsafePointer(bitPattern: 1)!)))
+                    try check(
+                        pp_curl_setopt_pointer(
+                            handle, CURLOPT_COPYPOSTFIELDS,
+                            UnsafeMutableRawPointer(mutating: buffer.baseAddress ?? UnsafePointer(bitPattern: 1)!)))
                 }
             }
             try perform(handle)

@@ -34,10 +34,10 @@ public struct DisplayName: Hashable, Sendable {
 
     static func isForbidden(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
-        case 0x00...0x08, 0x0B...0x1F, 0x7F...0x9F: return true      // controls (tab/newline fold to spaces)
-        case 0x200B...0x200F, 0x2028...0x202E, 0x2060...0x206F: return true // zero-width, separators, bidi
-        case 0xFEFF, 0xFFF9...0xFFFB: return true                        // BOM, interlinear annotations
-        case 0xE0000...0xE007F: return true                              // tag characters
+        case 0x00...0x08, 0x0B...0x1F, 0x7F...0x9F: return true  // controls (tab/newline fold to spaces)
+        case 0x200B...0x200F, 0x2028...0x202E, 0x2060...0x206F: return true  // zero-width, separators, bidi
+        case 0xFEFF, 0xFFF9...0xFFFB: return true  // BOM, interlinear annotations
+        case 0xE0000...0xE007F: return true  // tag characters
         default:
             return scalar.properties.generalCategory == .format || scalar.properties.generalCategory == .privateUse
                 || scalar.properties.generalCategory == .surrogate || scalar.properties.generalCategory == .unassigned

@@ -1,5 +1,6 @@
 internal import CFastCGI
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -16,7 +17,9 @@ public enum FastCGIError: Error, CustomStringConvertible {
         switch self {
         case .initFailed(let code): return "FCGX_Init failed (\(code))"
         case .socketInUse(let path): return "another responder is already listening on \(path)"
-        case .unsafeSocketDirectory(let dir): return "the socket's directory \(dir) is writable by everyone; put the socket in a directory of its own (e.g. /run/pomopomo, mode 0750, group www-data)"
+        case .unsafeSocketDirectory(let dir):
+            return
+                "the socket's directory \(dir) is writable by everyone; put the socket in a directory of its own (e.g. /run/pomopomo, mode 0750, group www-data)"
         case .openFailed(let path): return "cannot listen on \(path): \(String(cString: strerror(errno)))"
         case .bodyTooLarge(let limit): return "request body larger than \(limit) bytes"
         case .bodyIncomplete: return "request body shorter than its Content-Length"
@@ -63,11 +66,17 @@ public final class FastCGIServer: @unchecked Sendable {
     public func start(threads: Int, parameters: [String], handler: @escaping @Sendable (FastCGIRequest, [String: String]) -> Void) {
         let wanted = Set(parameters + ["CONTENT_LENGTH"]).map { Array($0.utf8CString) }
         for index in 0..<threads {
-            lock.lock(); running += 1; lock.unlock()
+            lock.lock()
+            running += 1
+            lock.unlock()
             let thread = Thread { [self] in
                 self.acceptLoop(wanted: wanted, handler: handler)
-                self.lock.lock(); self.running -= 1; self.lock.unlock()
-                self.finished.lock(); self.finished.broadcast(); self.finished.unlock()
+                self.lock.lock()
+                self.running -= 1
+                self.lock.unlock()
+                self.finished.lock()
+                self.finished.broadcast()
+                self.finished.unlock()
             }
             thread.name = "fcgi-accept-\(index)"
             thread.stackSize = 1 << 20
@@ -78,7 +87,9 @@ public final class FastCGIServer: @unchecked Sendable {
     /// Stops accepting; requests already accepted keep running. Blocks until every accept
     /// thread has finished its current request or `timeout` passes.
     public func stop(timeout: TimeInterval) {
-        lock.lock(); stopping = true; lock.unlock()
+        lock.lock()
+        stopping = true
+        lock.unlock()
         // shutdown() wakes threads blocked in accept(); close() alone does not on Linux.
         Glibc.shutdown(listenFD, Int32(SHUT_RDWR))
         let deadline = Date().addingTimeInterval(timeout)
@@ -87,8 +98,16 @@ public final class FastCGIServer: @unchecked Sendable {
         finished.unlock()
     }
 
-    private var activeThreads: Int { lock.lock(); defer { lock.unlock() }; return running }
-    private var isStopping: Bool { lock.lock(); defer { lock.unlock() }; return stopping }
+    private var activeThreads: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return running
+    }
+    private var isStopping: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return stopping
+    }
 
     private func acceptLoop(wanted: [[CChar]], handler: @Sendable (FastCGIRequest, [String: String]) -> Void) {
         while !isStopping {
@@ -173,7 +192,8 @@ public final class FastCGIRequest: @unchecked Sendable {
 
     /// Reads the whole body; blocks while nginx sends it. Throws past `limit` bytes.
     public func readBody(limit: Int) throws -> [UInt8] {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         guard let raw else { return [] }
         let declared = contentLength
         if declared > limit { throw FastCGIError.bodyTooLarge(limit: limit) }
@@ -214,7 +234,10 @@ public final class FastCGIRequest: @unchecked Sendable {
 
     private func finish(bytes: [UInt8]?) -> Bool {
         lock.lock()
-        guard let request = raw else { lock.unlock(); return false }
+        guard let request = raw else {
+            lock.unlock()
+            return false
+        }
         raw = nil
         // A refused body (too large, malformed) was not read: take it off the socket first.
         drainInput(upTo: Self.drainLimit, request)

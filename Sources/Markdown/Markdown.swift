@@ -21,9 +21,13 @@ public enum Markdown {
         source.removeAll { $0 == 0 }
         if source.isEmpty { return "" }
         return source.withUnsafeMutableBufferPointer { buffer -> String in
-            guard let doc = buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count, {
-                mkd_string($0, Int32(buffer.count), safeFlags)
-            }) else { return "" }
+            guard
+                let doc = buffer.baseAddress!.withMemoryRebound(
+                    to: CChar.self, capacity: buffer.count,
+                    {
+                        mkd_string($0, Int32(buffer.count), safeFlags)
+                    })
+            else { return "" }
             defer { mkd_cleanup(doc) }
             guard mkd_compile(doc, safeFlags) != 0 else { return "" }
             var out: UnsafeMutablePointer<CChar>? = nil

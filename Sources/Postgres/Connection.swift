@@ -22,7 +22,10 @@ public struct ByteA: PostgresBindable, Hashable {
         let hex = Array("0123456789abcdef".utf8)
         var out: [UInt8] = [UInt8(ascii: "\\"), UInt8(ascii: "x")]
         out.reserveCapacity(2 + bytes.count * 2)
-        for b in bytes { out.append(hex[Int(b >> 4)]); out.append(hex[Int(b & 15)]) }
+        for b in bytes {
+            out.append(hex[Int(b >> 4)])
+            out.append(hex[Int(b & 15)])
+        }
         return String(decoding: out, as: UTF8.self)
     }
 }
@@ -68,7 +71,7 @@ public final class PostgresConnection {
         guard let conn else { throw PostgresError.unavailable("connection closed") }
         let texts = params.map { $0.postgresText }
         let cStrings: [UnsafeMutablePointer<CChar>?] = texts.map { $0.map { strdup($0) } ?? nil }
-        defer { cStrings.forEach { free($0) } }
+        defer { for pointer in cStrings { free(pointer) } }
         let result: OpaquePointer? = cStrings.withUnsafeBufferPointer { buffer in
             buffer.baseAddress!.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: max(buffer.count, 1)) { values in
                 PQexecParams(conn, sql, Int32(texts.count), nil, texts.isEmpty ? nil : values, nil, nil, 0)
@@ -130,9 +133,10 @@ public struct PostgresRows: Sendable, Sequence {
                 } else {
                     let length = Int(PQgetlength(result, Int32(r), Int32(c)))
                     let value = PQgetvalue(result, Int32(r), Int32(c))!
-                    row.append(value.withMemoryRebound(to: UInt8.self, capacity: length) {
-                        String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self)
-                    })
+                    row.append(
+                        value.withMemoryRebound(to: UInt8.self, capacity: length) {
+                            String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self)
+                        })
                 }
             }
             rows.append(row)

@@ -18,7 +18,8 @@ public final class RedisPool: @unchecked Sendable {
 
     /// True while the breaker is open after a recent failure.
     public var isDown: Bool {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         return Date() < downUntil
     }
 

@@ -154,11 +154,14 @@ public final class RedisConnection {
         let copies: [UnsafeMutablePointer<CChar>] = args.map { arg in
             let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: arg.utf8.count + 1)
             var i = 0
-            for byte in arg.utf8 { buffer[i] = CChar(bitPattern: byte); i += 1 }
+            for byte in arg.utf8 {
+                buffer[i] = CChar(bitPattern: byte)
+                i += 1
+            }
             buffer[i] = 0
             return buffer
         }
-        defer { copies.forEach { $0.deallocate() } }
+        defer { for copy in copies { copy.deallocate() } }
         var argv: [UnsafePointer<CChar>?] = copies.map { UnsafePointer($0) }
         return argv.withUnsafeMutableBufferPointer { argvBuffer in
             lengths.withUnsafeBufferPointer { lengthBuffer in
@@ -167,4 +170,3 @@ public final class RedisConnection {
         }
     }
 }
-

@@ -1,5 +1,6 @@
 internal import CHiredis
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -26,7 +27,11 @@ public final class RedisSubscriber: @unchecked Sendable {
         self.onState = onState
     }
 
-    public var isConnected: Bool { lock.lock(); defer { lock.unlock() }; return connectedFlag }
+    public var isConnected: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return connectedFlag
+    }
 
     public func start() {
         let thread = Thread { [self] in self.run() }
@@ -34,9 +39,17 @@ public final class RedisSubscriber: @unchecked Sendable {
         thread.start()
     }
 
-    public func stop() { lock.lock(); stopped = true; lock.unlock() }
+    public func stop() {
+        lock.lock()
+        stopped = true
+        lock.unlock()
+    }
 
-    private var isStopped: Bool { lock.lock(); defer { lock.unlock() }; return stopped }
+    private var isStopped: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return stopped
+    }
 
     private func setConnected(_ value: Bool) {
         lock.lock()
@@ -49,7 +62,8 @@ public final class RedisSubscriber: @unchecked Sendable {
     private func run() {
         while !isStopped {
             if let connection = try? RedisConnection(address: address, timeout: 1),
-               connection.append(["SUBSCRIBE"] + channels), connection.flush() {
+                connection.append(["SUBSCRIBE"] + channels), connection.flush()
+            {
                 listen(on: connection)
             }
             setConnected(false)

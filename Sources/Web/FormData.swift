@@ -31,7 +31,8 @@ public struct FormData: Sendable, Equatable {
             let rawName = eq.map { pair[pair.startIndex..<$0] } ?? pair[...]
             let rawValue = eq.map { pair[pair.index(after: $0)...] } ?? pair[pair.endIndex...]
             guard let name = PercentDecoding.decode(rawName, plusAsSpace: true),
-                  let value = PercentDecoding.decode(rawValue, plusAsSpace: true) else {
+                let value = PercentDecoding.decode(rawValue, plusAsSpace: true)
+            else {
                 throw ClientError.badRequest("The form data is not validly encoded (bad %-escape or invalid UTF-8).")
             }
             fields.append((name: name, value: value))
@@ -103,7 +104,7 @@ public enum PercentDecoding {
         for b in text.utf8 {
             switch b {
             case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
                 out.append(b)
             default:
                 out += [UInt8(ascii: "%"), hex[Int(b >> 4)], hex[Int(b & 15)]]

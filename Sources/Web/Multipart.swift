@@ -1,3 +1,5 @@
+import Foundation
+
 /// A `multipart/form-data` body (RFC 7578), parsed from memory with limits on parts and
 /// header sizes. Anything malformed is a 400 that says what was wrong.
 public struct MultipartPart: Sendable, Equatable {
@@ -51,8 +53,10 @@ public enum Multipart {
                 throw ClientError.badRequest("The upload is malformed: a part is never closed.")
             }
             if parts.count >= maxParts { throw ClientError.badRequest("The upload has more than \(maxParts) parts.") }
-            parts.append(MultipartPart(name: headers.name, filename: headers.filename, contentType: headers.contentType,
-                                       body: Array(body[contentStart..<next])))
+            parts.append(
+                MultipartPart(
+                    name: headers.name, filename: headers.filename, contentType: headers.contentType,
+                    body: Array(body[contentStart..<next])))
             position = next + 2
         }
     }
@@ -97,7 +101,11 @@ public enum Multipart {
             let segmentEnd = nextSemicolon(in: rest)
             let segment = rest[..<segmentEnd].trimmingSpaces
             rest = segmentEnd < rest.endIndex ? rest[rest.index(after: segmentEnd)...] : ""
-            if first { kind = segment.lowercased(); first = false; continue }
+            if first {
+                kind = segment.lowercased()
+                first = false
+                continue
+            }
             guard let eq = segment.firstIndex(of: "=") else { continue }
             var v = String(segment[segment.index(after: eq)...])
             if v.hasPrefix("\""), v.hasSuffix("\""), v.count >= 2 {
@@ -135,5 +143,3 @@ public enum Multipart {
         return nil
     }
 }
-
-import Foundation

@@ -53,8 +53,10 @@ public struct Request: Sendable {
         remoteAddress = Self.clientAddress(params["REMOTE_ADDR"] ?? "")
         host = params["HTTP_HOST"]
         serverPort = params["SERVER_PORT"]
-        userAgent = String(String.UnicodeScalarView((params["HTTP_USER_AGENT"] ?? "").unicodeScalars.lazy
-            .filter { $0.value >= 0x20 && $0.value != 0x7F }.prefix(300)))
+        userAgent = String(
+            String.UnicodeScalarView(
+                (params["HTTP_USER_AGENT"] ?? "").unicodeScalars.lazy
+                    .filter { $0.value >= 0x20 && $0.value != 0x7F }.prefix(300)))
         isHTTPS = params["HTTPS"].map { !$0.isEmpty && $0 != "off" } ?? false
     }
 

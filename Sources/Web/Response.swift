@@ -50,7 +50,8 @@ public struct Response: Sendable {
     /// makes a stored XSS inert even if escaping were ever missed.
     static func contentSecurityPolicy(formActions: [String]) -> String {
         let forms = (["'self'"] + formActions.filter { !$0.contains(";") && !$0.contains(" ") }).joined(separator: " ")
-        return "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action \(forms); frame-ancestors 'none'"
+        return
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action \(forms); frame-ancestors 'none'"
     }
 
     static let defaultContentSecurityPolicy = contentSecurityPolicy(formActions: [])

@@ -1,4 +1,5 @@
 import Sodium
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -27,12 +28,16 @@ public enum Splice {
                 guard let found = memchr(bytes.baseAddress! + i, 2, bytes.count - markerLength + 1 - i) else { break }
                 i = bytes.baseAddress!.distance(to: found.assumingMemoryBound(to: UInt8.self))
                 guard bytes[i] == 2, bytes[i + markerLength - 1] == 3,
-                      prefix.withUnsafeBufferPointer({ p in memcmpEqual(bytes.baseAddress! + i, p.baseAddress!, p.count) }) else {
+                    prefix.withUnsafeBufferPointer({ p in memcmpEqual(bytes.baseAddress! + i, p.baseAddress!, p.count) })
+                else {
                     i += 1
                     continue
                 }
                 let index = Int(bytes[i + prefix.count]) - Int(UInt8(ascii: "0"))
-                guard index >= 0, index < parts.count else { i += 1; continue }
+                guard index >= 0, index < parts.count else {
+                    i += 1
+                    continue
+                }
                 out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied..<i]))
                 for (n, piece) in parts[index].enumerated() {
                     if n > 0 { out.append(contentsOf: joiner) }

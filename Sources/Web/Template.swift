@@ -199,7 +199,8 @@ public final class TemplateLibrary: Sendable {
                 // partial ends in sections that rendered nothing, the last newline is only
                 // known now, and its indentation starts a line with nothing on it.
                 if !indent.isEmpty, out.count - start > indent.count, out[out.count - indent.count - 1] == 10,
-                   out[(out.count - indent.count)...].elementsEqual(indent) {
+                    out[(out.count - indent.count)...].elementsEqual(indent)
+                {
                     out.removeLast(indent.count)
                 }
             }
@@ -210,7 +211,10 @@ public final class TemplateLibrary: Sendable {
         guard let first = path.first else { return nil }
         var found: TemplateValue? = nil
         for context in stack.reversed() {
-            if let value = context.values[first] { found = value; break }
+            if let value = context.values[first] {
+                found = value
+                break
+            }
         }
         for key in path.dropFirst() {
             guard case .object(let object)? = found else { return nil }
@@ -322,7 +326,8 @@ extension TemplateLibrary {
             var j = i + 2
             let triple = j < s.count && s[j] == UInt8(ascii: "{")
             if j < s.count, Array("#^/>!{&=".utf8).contains(s[j]) {
-                kind = s[j]; j += 1
+                kind = s[j]
+                j += 1
             }
             if kind == UInt8(ascii: "=") {
                 throw TemplateError(template: name, message: "changing delimiters is not supported")

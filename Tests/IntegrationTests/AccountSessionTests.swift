@@ -3,6 +3,7 @@ import Foundation
 import Postgres
 import Sodium
 import Testing
+
 @testable import App
 
 /// A confirmed account straight in the database, for tests that start after sign-up.
@@ -10,7 +11,8 @@ func makeAccount(_ prefix: String = "it") throws -> (id: String, email: String) 
     let suffix = String(UUID().uuidString.prefix(8)).lowercased()
     let email = "\(prefix)-\(suffix)@example.test"
     let id = try TestEnvironment.pool.transaction { conn in
-        try UserStore(database: TestEnvironment.pool).create(email: try EmailAddress(validating: email),
+        try UserStore(database: TestEnvironment.pool).create(
+            email: try EmailAddress(validating: email),
             username: try Username(validating: "\(prefix)-\(suffix)"), displayName: "Tester", passwordHash: nil, on: conn)
     }
     return (try #require(id), email)
@@ -55,9 +57,11 @@ struct AccountSessionTests {
 
     @Test func endingOtherSessionsLeavesThisOne() throws {
         let account = try makeAccount()
-        let signIn = { try TestEnvironment.pool.transaction { conn in
-            try sessions.signIn(account.id, replacing: SessionID.fresh(), userAgent: "ua", on: conn).session
-        } }
+        let signIn = {
+            try TestEnvironment.pool.transaction { conn in
+                try sessions.signIn(account.id, replacing: SessionID.fresh(), userAgent: "ua", on: conn).session
+            }
+        }
         let (a, b, c) = (try signIn(), try signIn(), try signIn())
         #expect(try sessions.list(userID: account.id, current: a).count == 3)
         _ = try TestEnvironment.pool.transaction { conn in try AccountSessions.endOthers(userID: account.id, keep: a, on: conn) }
@@ -99,9 +103,11 @@ struct AccountSessionTests {
 
     @Test func idleAndOldSessionsNoLongerSignAnyoneIn() throws {
         let account = try makeAccount()
-        let signIn = { try TestEnvironment.pool.transaction { conn in
-            try sessions.signIn(account.id, replacing: SessionID.fresh(), userAgent: "ua", on: conn).session
-        } }
+        let signIn = {
+            try TestEnvironment.pool.transaction { conn in
+                try sessions.signIn(account.id, replacing: SessionID.fresh(), userAgent: "ua", on: conn).session
+            }
+        }
         let (idle, old, fresh) = (try signIn(), try signIn(), try signIn())
         try TestEnvironment.pool.query("UPDATE sessions SET last_seen_at = now() - interval '15 days' WHERE id_hash = $1", [ByteA(idle.hash)])
         try TestEnvironment.pool.query("UPDATE sessions SET signed_in_at = now() - interval '31 days' WHERE id_hash = $1", [ByteA(old.hash)])
@@ -117,10 +123,12 @@ struct AccountSessionTests {
         let planted = try TestEnvironment.pool.transaction { conn in
             try sessions.signIn(account.id, replacing: SessionID.fresh(), userAgent: "attacker", on: conn).session
         }
-        try TestEnvironment.pool.query("""
+        try TestEnvironment.pool.query(
+            """
             UPDATE users SET email_verified_at = NULL, password_hash = 'planted' WHERE id = $1
             """, [account.id])
-        try TestEnvironment.pool.query("""
+        try TestEnvironment.pool.query(
+            """
             INSERT INTO oauth_identities (provider, subject, user_id) VALUES ('github', $1, $2)
             """, ["attacker-\(account.id)", account.id])
         _ = try TestEnvironment.pool.transaction { conn in try users.prove(account.id, on: conn) }
@@ -152,7 +160,9 @@ struct AccountSwitchTests {
         let sessions = AccountSessions(database: TestEnvironment.pool)
         let (alice, bob) = (try makeAccount("alice"), try makeAccount("bob"))
         let room = try TestRoom.make()
-        let asAlice = try TestEnvironment.pool.transaction { conn in try sessions.signIn(alice.id, replacing: room.host, userAgent: "", on: conn).session }
+        let asAlice = try TestEnvironment.pool.transaction { conn in
+            try sessions.signIn(alice.id, replacing: room.host, userAgent: "", on: conn).session
+        }
         let asBob = try TestEnvironment.pool.transaction { conn in try sessions.signIn(bob.id, replacing: asAlice, userAgent: "", on: conn).session }
         let host = try #require(try room.snapshot().host)
         #expect(host.sessionHash != asBob.hash, "Bob does not inherit Alice's seat")

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
 import Postgres
 import Redis
+import Testing
+
 @testable import App
 
 /// The real PostgreSQL and Redis that `make test` starts. A plain `swift test` has neither,

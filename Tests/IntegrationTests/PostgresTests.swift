@@ -1,6 +1,7 @@
 import Foundation
 import Postgres
 import Testing
+
 @testable import App
 
 @Suite("PostgreSQL wrapper", .serialized, TestEnvironment.requirement)
@@ -9,7 +10,9 @@ struct PostgresTests {
 
     @Test func boundParametersKeepHostileTextVerbatim() throws {
         let hostile = "'; DROP TABLE rooms; -- \u{0}".replacingOccurrences(of: "\u{0}", with: "") + " ünï 🍅 \\ $1"
-        let row = try pool.query("SELECT $1::text, $2::int, $3::bool, $4::bytea, $5::text", [hostile, 42, true, ByteA([0, 255, 7]), Optional<String>.none]).first!
+        let row = try pool.query(
+            "SELECT $1::text, $2::int, $3::bool, $4::bytea, $5::text", [hostile, 42, true, ByteA([0, 255, 7]), Optional<String>.none]
+        ).first!
         #expect(row.string(0) == hostile)
         #expect(row.int(1) == 42)
         #expect(row.bool(2))

@@ -31,9 +31,10 @@ struct RedisTests {
     @Test func subscriberReceivesPublishedMessages() throws {
         let channel = "test:wake:\(UUID().uuidString)"
         let received = Mailbox()
-        let subscriber = RedisSubscriber(address: address, channels: [channel],
-                                         onMessage: { _, message in received.put(message) },
-                                         onState: { _ in })
+        let subscriber = RedisSubscriber(
+            address: address, channels: [channel],
+            onMessage: { _, message in received.put(message) },
+            onState: { _ in })
         subscriber.start()
         defer { subscriber.stop() }
         let pool = RedisPool(address: address)
@@ -50,11 +51,15 @@ final class Mailbox: @unchecked Sendable {
     private var messages: [String] = []
 
     func put(_ message: String) {
-        condition.lock(); messages.append(message); condition.signal(); condition.unlock()
+        condition.lock()
+        messages.append(message)
+        condition.signal()
+        condition.unlock()
     }
 
     func wait(timeout: TimeInterval) -> String? {
-        condition.lock(); defer { condition.unlock() }
+        condition.lock()
+        defer { condition.unlock() }
         let deadline = Date().addingTimeInterval(timeout)
         while messages.isEmpty { if !condition.wait(until: deadline) { return nil } }
         return messages.removeFirst()

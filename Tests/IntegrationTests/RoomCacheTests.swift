@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Redis
 import Testing
+
 @testable import App
 
 @Suite("Room cache", TestEnvironment.requirement)
@@ -10,8 +11,9 @@ struct RoomCacheTests {
     let store = RoomStore(database: TestEnvironment.pool)
 
     func subscribedHub() throws -> LiveHub {
-        let hub = LiveHub(redis: RedisPool(address: TestEnvironment.redisAddress),
-                          redisAddress: TestEnvironment.redisAddress, logger: Logger(label: "test"), holdSeconds: 5)
+        let hub = LiveHub(
+            redis: RedisPool(address: TestEnvironment.redisAddress),
+            redisAddress: TestEnvironment.redisAddress, logger: Logger(label: "test"), holdSeconds: 5)
         hub.start()
         let deadline = Date().addingTimeInterval(5)
         while hub.cacheEpoch == nil && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
@@ -68,7 +70,10 @@ struct RoomCacheTests {
         #expect(loads.value == 1)
         #expect(results.value == Array(repeating: 1, count: 16))
         // Once it finished, the next miss loads again.
-        _ = try cache.singleFlight("code:" + room.code.value) { loads.mutate { $0 += 1 }; return nil }
+        _ = try cache.singleFlight("code:" + room.code.value) {
+            loads.mutate { $0 += 1 }
+            return nil
+        }
         #expect(loads.value == 2)
     }
 

@@ -2,6 +2,7 @@ import Domain
 import Foundation
 import Postgres
 import Testing
+
 @testable import App
 
 /// A fresh room for one test: its code, id and the host's session.
@@ -14,8 +15,9 @@ struct TestRoom {
     static func make(queue: [SegmentSpec] = SegmentSpec.classic, name: String = "Host", hours: Int = 72) throws -> TestRoom {
         let host = SessionID.fresh()
         let store = RoomStore(database: TestEnvironment.pool)
-        let code = try store.create(host: host, hostName: try DisplayName(validating: name), theme: .midnightBloom, queue: queue,
-                                    lifetimeHours: hours)
+        let code = try store.create(
+            host: host, hostName: try DisplayName(validating: name), theme: .midnightBloom, queue: queue,
+            lifetimeHours: hours)
         return TestRoom(code: code, id: try #require(try store.find(code)).id, host: host)
     }
 
@@ -72,7 +74,9 @@ struct RoomStoreTests {
         let room = try TestRoom.make(name: "Hash")
         let rows = try TestEnvironment.pool.query("SELECT id_hash FROM sessions WHERE id_hash = $1", [ByteA(room.host.hash)])
         #expect(rows.count == 1)
-        #expect(try TestEnvironment.pool.query("SELECT 1 FROM sessions WHERE encode(id_hash, 'escape') LIKE '%' || $1 || '%'", [room.host.raw]).count == 0)
+        #expect(
+            try TestEnvironment.pool.query("SELECT 1 FROM sessions WHERE encode(id_hash, 'escape') LIKE '%' || $1 || '%'", [room.host.raw]).count == 0
+        )
     }
 
     @Test func expiredRoomsAreNotFound() throws {
@@ -131,7 +135,8 @@ struct RoomStoreTests {
 
     @Test func aHostWhoLeavesHandsOverToTheLongestPresent() throws {
         let room = try TestRoom.make()
-        let first = SessionID.fresh(), second = SessionID.fresh()
+        let first = SessionID.fresh()
+        let second = SessionID.fresh()
         _ = try store.join(room.code, session: first, name: try DisplayName(validating: "First"))
         _ = try store.join(room.code, session: second, name: try DisplayName(validating: "Second"))
         _ = try store.leave(room.code, session: room.host)
@@ -142,7 +147,8 @@ struct RoomStoreTests {
         let room = try TestRoom.make()
         let guest = SessionID.fresh()
         _ = try store.join(room.code, session: guest, name: try DisplayName(validating: "Heir"))
-        try TestEnvironment.pool.query("UPDATE participants SET last_seen_at = now() - interval '10 minutes' WHERE room_id = $1 AND role = 'host'", [room.id])
+        try TestEnvironment.pool.query(
+            "UPDATE participants SET last_seen_at = now() - interval '10 minutes' WHERE room_id = $1 AND role = 'host'", [room.id])
         let changed = Locked<[String]>([])
         DispatchQueue.concurrentPerform(iterations: 4) { _ in
             let moved = try! store.handOverFromAbsentHosts(after: 180).map(\.channel).filter { $0 == room.channel }
@@ -159,6 +165,14 @@ final class Locked<T>: @unchecked Sendable {
     private let lock = NSLock()
     private var stored: T
     init(_ value: T) { stored = value }
-    var value: T { lock.lock(); defer { lock.unlock() }; return stored }
-    func mutate(_ body: (inout T) -> Void) { lock.lock(); body(&stored); lock.unlock() }
+    var value: T {
+        lock.lock()
+        defer { lock.unlock() }
+        return stored
+    }
+    func mutate(_ body: (inout T) -> Void) {
+        lock.lock()
+        body(&stored)
+        lock.unlock()
+    }
 }

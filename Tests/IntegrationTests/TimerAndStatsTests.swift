@@ -2,6 +2,7 @@ import Domain
 import Foundation
 import Postgres
 import Testing
+
 @testable import App
 
 @Suite("Timer, sweeper and statistics", .serialized, TestEnvironment.requirement)
@@ -17,8 +18,9 @@ struct TimerAndStatsTests {
 
     /// Makes the running segment of `room` end `seconds` from now (negative: in the past).
     func endRunningSegment(_ room: TestRoom, in seconds: Double) throws {
-        try pool.query("UPDATE rooms SET segment_ends_at = now() + make_interval(secs => $2::float8) WHERE id = $1",
-                       [room.id, String(seconds)])
+        try pool.query(
+            "UPDATE rooms SET segment_ends_at = now() + make_interval(secs => $2::float8) WHERE id = $1",
+            [room.id, String(seconds)])
     }
 
     @Test func pauseKeepsTheRemainingTimeAndResumeContinuesFromIt() throws {
@@ -83,11 +85,14 @@ struct TimerAndStatsTests {
         for i in 0..<30 {
             let room = try TestRoom.make(name: "Clean\(i)")
             _ = try store.join(room.code, session: shared, name: try DisplayName(validating: "Regular"))
-            try pool.query("INSERT INTO focus_completions (room_id, segment_id, seconds, completed_at) VALUES ($1, gen_random_uuid(), 1500, '2026-01-02T10:00:00Z')", [room.id])
+            try pool.query(
+                "INSERT INTO focus_completions (room_id, segment_id, seconds, completed_at) VALUES ($1, gen_random_uuid(), 1500, '2026-01-02T10:00:00Z')",
+                [room.id])
             rooms.append(room)
         }
         let ids = "{" + rooms.map(\.id).joined(separator: ",") + "}"
-        try pool.query("""
+        try pool.query(
+            """
             UPDATE rooms SET expires_at = now() - interval '1 second', created_at = '2026-01-02T09:00:00Z' WHERE id = ANY($1::uuid[]);
             """, [ids])
         try pool.query("UPDATE participants SET joined_at = '2026-01-02T09:30:00Z' WHERE room_id = ANY($1::uuid[])", [ids])
@@ -98,9 +103,12 @@ struct TimerAndStatsTests {
         }
         // Other suites may expire rooms of their own meanwhile: those are counted on today.
         #expect(summaries.value.map(\.rooms).reduce(0, +) >= 30)
-        let row = try #require(try pool.query("""
-            SELECT rooms_created, total_participants, total_sessions, total_focus_seconds FROM daily_statistics WHERE day = '2026-01-02'
-            """).first)
+        let row = try #require(
+            try pool.query(
+                """
+                SELECT rooms_created, total_participants, total_sessions, total_focus_seconds FROM daily_statistics WHERE day = '2026-01-02'
+                """
+            ).first)
         #expect(row.int(0) == 30)
         #expect(row.int(1) == 60)
         // 30 hosts plus one guest who was in every room.

@@ -12,7 +12,8 @@ enum AccountCleanup {
             try conn.query("DELETE FROM outbox WHERE sent_at < now() - interval '7 days'")
             try conn.query("DELETE FROM sessions WHERE expires_at < now()")
             let moved = try AccountSessions.endLapsed(on: conn)
-            try conn.query("""
+            try conn.query(
+                """
                 DELETE FROM users u WHERE email_verified_at IS NULL AND created_at < now() - interval '7 days'
                   AND NOT EXISTS (SELECT 1 FROM oauth_identities i WHERE i.user_id = u.id)
                 """)

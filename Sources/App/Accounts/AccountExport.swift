@@ -4,30 +4,33 @@ import Postgres
 /// (json_build_object escapes all text), without password or token hashes.
 enum AccountExport {
     static func json(_ account: Account, database: PostgresPool) throws -> [UInt8] {
-        let text = try database.query("""
-            SELECT json_build_object(
-              'user', (SELECT json_build_object('id', id, 'email', email, 'email_verified', email_verified_at IS NOT NULL,
-                         'username', username, 'display_name', display_name, 'bio', bio, 'social_links', social_links,
-                         'show_recent_rooms', show_recent_rooms, 'has_avatar', avatar_file IS NOT NULL, 'theme', theme,
-                         'sound_on', sound_on, 'timezone', timezone, 'role', role, 'created_at', created_at)
-                       FROM users WHERE id = $1),
-              'sessions', coalesce((SELECT json_agg(json_build_object('id', public_id, 'user_agent', user_agent,
-                         'signed_in_at', signed_in_at, 'last_seen_at', last_seen_at, 'expires_at', expires_at))
-                       FROM sessions WHERE user_id = $1), '[]'::json),
-              'oauth_identities', coalesce((SELECT json_agg(json_build_object('provider', provider, 'subject', subject,
-                         'email', email, 'linked_at', created_at)) FROM oauth_identities WHERE user_id = $1), '[]'::json),
-              'rooms', coalesce((SELECT json_agg(json_build_object('code', r.code, 'display_name', p.display_name, 'role', p.role,
-                         'joined_at', p.joined_at, 'last_seen_at', p.last_seen_at))
-                       FROM participants p JOIN rooms r ON r.id = p.room_id WHERE p.user_id = $1), '[]'::json),
-              'tasks', coalesce((SELECT json_agg(json_build_object('room', r.code, 'text', t.text, 'visibility', t.visibility,
-                         'done', t.done, 'created_at', t.created_at))
-                       FROM tasks t JOIN participants p ON p.id = t.participant_id JOIN rooms r ON r.id = t.room_id
-                       WHERE p.user_id = $1), '[]'::json),
-              'messages', coalesce((SELECT json_agg(json_build_object('room', r.code, 'text', m.text, 'created_at', m.created_at))
-                       FROM messages m JOIN participants p ON p.id = m.participant_id JOIN rooms r ON r.id = m.room_id
-                       WHERE p.user_id = $1), '[]'::json)
-            )::text
-            """, [account.id]).first?.string(0) ?? "{}"
+        let text =
+            try database.query(
+                """
+                SELECT json_build_object(
+                  'user', (SELECT json_build_object('id', id, 'email', email, 'email_verified', email_verified_at IS NOT NULL,
+                             'username', username, 'display_name', display_name, 'bio', bio, 'social_links', social_links,
+                             'show_recent_rooms', show_recent_rooms, 'has_avatar', avatar_file IS NOT NULL, 'theme', theme,
+                             'sound_on', sound_on, 'timezone', timezone, 'role', role, 'created_at', created_at)
+                           FROM users WHERE id = $1),
+                  'sessions', coalesce((SELECT json_agg(json_build_object('id', public_id, 'user_agent', user_agent,
+                             'signed_in_at', signed_in_at, 'last_seen_at', last_seen_at, 'expires_at', expires_at))
+                           FROM sessions WHERE user_id = $1), '[]'::json),
+                  'oauth_identities', coalesce((SELECT json_agg(json_build_object('provider', provider, 'subject', subject,
+                             'email', email, 'linked_at', created_at)) FROM oauth_identities WHERE user_id = $1), '[]'::json),
+                  'rooms', coalesce((SELECT json_agg(json_build_object('code', r.code, 'display_name', p.display_name, 'role', p.role,
+                             'joined_at', p.joined_at, 'last_seen_at', p.last_seen_at))
+                           FROM participants p JOIN rooms r ON r.id = p.room_id WHERE p.user_id = $1), '[]'::json),
+                  'tasks', coalesce((SELECT json_agg(json_build_object('room', r.code, 'text', t.text, 'visibility', t.visibility,
+                             'done', t.done, 'created_at', t.created_at))
+                           FROM tasks t JOIN participants p ON p.id = t.participant_id JOIN rooms r ON r.id = t.room_id
+                           WHERE p.user_id = $1), '[]'::json),
+                  'messages', coalesce((SELECT json_agg(json_build_object('room', r.code, 'text', m.text, 'created_at', m.created_at))
+                           FROM messages m JOIN participants p ON p.id = m.participant_id JOIN rooms r ON r.id = m.room_id
+                           WHERE p.user_id = $1), '[]'::json)
+                )::text
+                """, [account.id]
+            ).first?.string(0) ?? "{}"
         return Array(text.utf8)
     }
 }

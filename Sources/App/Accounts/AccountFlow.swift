@@ -45,7 +45,10 @@ enum AccountFlow {
 
     /// The password problem, or nil.
     static func passwordProblem(_ ctx: RequestContext, _ password: String) -> String? {
-        do { try ctx.services.passwords.check(password); return nil } catch { return error.description }
+        do {
+            try ctx.services.passwords.check(password)
+            return nil
+        } catch { return error.description }
     }
 
     /// Refuses (429) when `key` has used up `limit`, else counts this attempt against it. Done

@@ -9,13 +9,16 @@ enum AccountHandlers {
         let linked = try OAuthStore(database: ctx.services.database).providers(linkedTo: account.id)
         var context: TemplateContext = [
             "section_account": .bool(true), "email": .text(account.email), "has_password": .bool(account.passwordHash != nil),
-            "providers": .list(ctx.services.config.oauth.map {
-                ["kind": .text($0.kind.rawValue), "label": .text($0.label), "linked": .bool(linked.contains($0.kind.rawValue))]
-            }),
+            "providers": .list(
+                ctx.services.config.oauth.map {
+                    ["kind": .text($0.kind.rawValue), "label": .text($0.label), "linked": .bool(linked.contains($0.kind.rawValue))]
+                }),
         ]
         if let error { context["error"] = .text(error) }
-        return OAuthHandlers.allowingProviderForms(Views.page("settings_account", title: "Your account", context, ctx: ctx,
-                                                              status: error == nil ? .ok : .unprocessableEntity), ctx)
+        return OAuthHandlers.allowingProviderForms(
+            Views.page(
+                "settings_account", title: "Your account", context, ctx: ctx,
+                status: error == nil ? .ok : .unprocessableEntity), ctx)
     }
 
     /// GET /settings/export.json

@@ -27,7 +27,8 @@ enum AccountMail {
         if case .signUp(let name, let passwordHash, let browser) = request {
             (username, hash, session) = (name, passwordHash, browser.map { ByteA($0) })
         }
-        try conn.query("""
+        try conn.query(
+            """
             INSERT INTO mail_requests (email, purpose, password_hash, username, session_hash) VALUES ($1, $2, $3, $4, $5)
             """, [email, request.kind.rawValue, hash, username, session])
     }
@@ -35,7 +36,8 @@ enum AccountMail {
     /// Answers pending requests (SKIP LOCKED, so responders share the work); returns how many.
     static func answerRequests(services: Services, limit: Int = 50) throws -> Int {
         try services.database.transaction { conn in
-            let rows = try conn.query("""
+            let rows = try conn.query(
+                """
                 DELETE FROM mail_requests WHERE id IN (
                     SELECT id FROM mail_requests ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
                 RETURNING email, purpose, password_hash, username, session_hash
@@ -48,19 +50,23 @@ enum AccountMail {
                 let account = try users.find(email: row.string(0), on: conn)
                 if kind == .signUp, account?.emailVerified != true, let username = row[3] {
                     // A new (or never proven) address: the link carries the sign-up.
-                    let token = try MailToken.issueSignUp(email: row.string(0), username: username, passwordHash: row[2],
-                                                          sessionHash: row[4] == nil ? nil : row.bytes(4), on: conn)
-                    try Outbox.enqueue(.confirmSignUp, to: row.string(0), [
-                        "name": .text(username), "link": .text(MailToken.link(.verify, token: token, base: base)),
-                    ], templates: templates, on: conn)
+                    let token = try MailToken.issueSignUp(
+                        email: row.string(0), username: username, passwordHash: row[2],
+                        sessionHash: row[4] == nil ? nil : row.bytes(4), on: conn)
+                    try Outbox.enqueue(
+                        .confirmSignUp, to: row.string(0),
+                        [
+                            "name": .text(username), "link": .text(MailToken.link(.verify, token: token, base: base)),
+                        ], templates: templates, on: conn)
                     continue
                 }
                 // No account: nothing else is sent (we do not mail strangers on a stranger's say-so).
                 guard let account else { continue }
                 switch kind {
                 case .signUp:
-                    try Outbox.enqueue(.signUpAgain, to: account.email, ["name": .text(account.displayName), "base_url": .text(base)],
-                                       templates: templates, on: conn)
+                    try Outbox.enqueue(
+                        .signUpAgain, to: account.email, ["name": .text(account.displayName), "base_url": .text(base)],
+                        templates: templates, on: conn)
                 case .magic:
                     try sendLink(.magicLink, .magic, to: account, base: base, templates: templates, on: conn)
                 case .reset:
@@ -72,9 +78,10 @@ enum AccountMail {
     }
 
     static func passwordChanged(_ account: Account, services: Services, on conn: PostgresConnection) throws {
-        try Outbox.enqueue(.passwordChanged, to: account.email,
-                           ["name": .text(account.displayName), "base_url": .text(services.config.baseURL)],
-                           templates: services.templates, on: conn)
+        try Outbox.enqueue(
+            .passwordChanged, to: account.email,
+            ["name": .text(account.displayName), "base_url": .text(services.config.baseURL)],
+            templates: services.templates, on: conn)
     }
 
     static func confirmDeletion(_ account: Account, services: Services, on conn: PostgresConnection) throws {
@@ -82,11 +89,15 @@ enum AccountMail {
     }
 
     /// A mail whose link acts on the account, with a fresh token for that purpose.
-    private static func sendLink(_ mail: MailTemplate, _ purpose: MailPurpose, to account: Account, base: String,
-                                 templates: TemplateLibrary, on conn: PostgresConnection) throws {
+    private static func sendLink(
+        _ mail: MailTemplate, _ purpose: MailPurpose, to account: Account, base: String,
+        templates: TemplateLibrary, on conn: PostgresConnection
+    ) throws {
         let token = try MailToken.issue(purpose, userID: account.id, on: conn)
-        try Outbox.enqueue(mail, to: account.email, [
-            "name": .text(account.displayName), "link": .text(MailToken.link(purpose, token: token, base: base)),
-        ], templates: templates, on: conn)
+        try Outbox.enqueue(
+            mail, to: account.email,
+            [
+                "name": .text(account.displayName), "link": .text(MailToken.link(purpose, token: token, base: base)),
+            ], templates: templates, on: conn)
     }
 }

@@ -15,7 +15,8 @@ enum Avatars {
     /// The image type, or nil for anything else (HTML, SVG, text, truncated headers).
     static func sniff(_ bytes: [UInt8]) -> Kind? {
         if bytes.count >= 33, bytes.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]),
-           Array(bytes[12..<16]) == Array("IHDR".utf8) {
+            Array(bytes[12..<16]) == Array("IHDR".utf8)
+        {
             let width = bytes[16..<20].reduce(0) { $0 << 8 | Int($1) }
             let height = bytes[20..<24].reduce(0) { $0 << 8 | Int($1) }
             return width > 0 && height > 0 && width <= 8192 && height <= 8192 ? .png : nil
@@ -24,7 +25,8 @@ enum Avatars {
             return .jpeg
         }
         if bytes.count >= 16, Array(bytes[0..<4]) == Array("RIFF".utf8), Array(bytes[8..<12]) == Array("WEBP".utf8),
-           ["VP8 ", "VP8L", "VP8X"].contains(String(decoding: bytes[12..<16], as: UTF8.self)) {
+            ["VP8 ", "VP8L", "VP8X"].contains(String(decoding: bytes[12..<16], as: UTF8.self))
+        {
             let declared = bytes[4..<8].reversed().reduce(0) { $0 << 8 | Int($1) }
             return declared + 8 <= bytes.count ? .webp : nil
         }

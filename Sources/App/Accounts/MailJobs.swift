@@ -19,8 +19,16 @@ final class MailJobs: @unchecked Sendable {
         thread.start()
     }
 
-    func stop() { lock.lock(); stopped = true; lock.unlock() }
-    private var isStopped: Bool { lock.lock(); defer { lock.unlock() }; return stopped }
+    func stop() {
+        lock.lock()
+        stopped = true
+        lock.unlock()
+    }
+    private var isStopped: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return stopped
+    }
 
     private func run() {
         var lastCleanup = Date.distantPast

@@ -11,8 +11,15 @@ enum MailLinkHandlers {
         switch purpose {
         case .verify: return ("Confirm your email", "Confirm my email", "Confirm your address to finish signing up. You will be signed in.")
         case .magic: return ("Sign in", "Sign in", "Sign in to Pomopomo on this device.")
-        case .reset: return ("Choose a new password", "Save password and sign in", "Choose a new password. Every device signed in to this account will be signed out.")
-        case .delete: return ("Delete your account", "Delete my account for good", "This deletes your account, your profile and your settings. It cannot be undone.")
+        case .reset:
+            return (
+                "Choose a new password", "Save password and sign in",
+                "Choose a new password. Every device signed in to this account will be signed out."
+            )
+        case .delete:
+            return (
+                "Delete your account", "Delete my account for good", "This deletes your account, your profile and your settings. It cannot be undone."
+            )
         }
     }
 
@@ -27,12 +34,16 @@ enum MailLinkHandlers {
 
     /// The link's page, naming the account it acts on, so nobody is signed in to an account
     /// they did not expect.
-    static func linkPage(_ ctx: RequestContext, _ purpose: MailPurpose, token: String, claim: MailToken.Claim,
-                         error: String? = nil) throws -> Outcome {
+    static func linkPage(
+        _ ctx: RequestContext, _ purpose: MailPurpose, token: String, claim: MailToken.Claim,
+        error: String? = nil
+    ) throws -> Outcome {
         let t = title(purpose)
-        var context: TemplateContext = ["action": .text("/auth/" + purpose.rawValue), "token": .text(token), "heading": .text(t.title),
-                                        "button": .text(t.button), "text": .text(t.text), "wants_password": .bool(purpose == .reset),
-                                        "danger": .bool(purpose == .delete)]
+        var context: TemplateContext = [
+            "action": .text("/auth/" + purpose.rawValue), "token": .text(token), "heading": .text(t.title),
+            "button": .text(t.button), "text": .text(t.text), "wants_password": .bool(purpose == .reset),
+            "danger": .bool(purpose == .delete),
+        ]
         if let userID = claim.userID, let account = try UserStore(database: ctx.services.database).find(id: userID) {
             context["account_username"] = .text(account.username)
             context["account_email"] = .text(account.email)
@@ -61,18 +72,26 @@ enum MailLinkHandlers {
             switch purpose {
             case .reset:
                 let password = try ctx.field("password")
-                if let problem = AccountFlow.passwordProblem(ctx, password) { return try linkPage(ctx, purpose, token: token, claim: claim, error: problem) }
-                try AccountFlow.spend(ctx, Throttle.addressKey("link-password", address: ctx.request.remoteAddress), limit: Throttle.Limit.addressAttempts)
+                if let problem = AccountFlow.passwordProblem(ctx, password) {
+                    return try linkPage(ctx, purpose, token: token, claim: claim, error: problem)
+                }
+                try AccountFlow.spend(
+                    ctx, Throttle.addressKey("link-password", address: ctx.request.remoteAddress), limit: Throttle.Limit.addressAttempts)
                 newHash = try services.passwordWork.hash(password)
             case .verify where claim.passwordHash != nil:
                 if claim.typedHere(ctx.session) {
                     adopt = true
                 } else if try ctx.field("without_password") != "1" {
                     let typed = try ctx.field("signup_password")
-                    try AccountFlow.spend(ctx, Throttle.addressKey("link-password", address: ctx.request.remoteAddress),
-                                          limit: Throttle.Limit.addressAttempts)
+                    try AccountFlow.spend(
+                        ctx, Throttle.addressKey("link-password", address: ctx.request.remoteAddress),
+                        limit: Throttle.Limit.addressAttempts)
                     guard !typed.isEmpty, try services.passwordWork.verify(String(typed.prefix(512)), against: claim.passwordHash!) else {
-                        return try linkPage(ctx, purpose, token: token, claim: claim, error: "That is not the password this sign-up was made with. Type the one you chose when you signed up, or confirm without it and choose a new password afterwards.")
+                        return try linkPage(
+                            ctx, purpose, token: token, claim: claim,
+                            error:
+                                "That is not the password this sign-up was made with. Type the one you chose when you signed up, or confirm without it and choose a new password afterwards."
+                        )
                     }
                     adopt = true
                 }
@@ -125,7 +144,8 @@ enum MailLinkHandlers {
             return existing.id
         }
         guard claim.userID == nil, let emailText = claim.email, let email = try? EmailAddress(validating: emailText),
-              let name = claim.username, let username = try? Username(validating: name) else { throw invalid }
+            let name = claim.username, let username = try? Username(validating: name)
+        else { throw invalid }
         // The name was free at sign-up; if someone took it since, the nearest free one.
         let free = try users.freeUsername(from: username, on: conn)
         guard let userID = try users.create(email: email, username: free, displayName: free.value, passwordHash: password, on: conn) else {

@@ -13,7 +13,8 @@ enum MailRequests {
         let addressKey = Throttle.addressKey("mail", address: ctx.request.remoteAddress)
         let accountKey = Throttle.accountKey("mail", email: email.value)
         if let wait = services.throttle.blocked(addressKey, limit: Throttle.Limit.addressMails)
-            ?? services.throttle.blocked(accountKey, limit: Throttle.Limit.accountMails) {
+            ?? services.throttle.blocked(accountKey, limit: Throttle.Limit.accountMails)
+        {
             throw ClientError.tooManyRequests(retryAfter: wait)
         }
         services.throttle.count(addressKey)

@@ -40,21 +40,28 @@ enum MailToken {
 
     static func issue(_ purpose: MailPurpose, userID: String, on conn: PostgresConnection) throws -> String {
         let token = Base64URL.encode(Sodium.randomBytes(32))
-        try conn.query("""
+        try conn.query(
+            """
             INSERT INTO mail_tokens (token_hash, user_id, purpose, expires_at) VALUES ($1, $2, $3, now() + make_interval(secs => $4))
             """, [hashed(token), userID, purpose.rawValue, lifetime(purpose)])
         return token
     }
 
     /// A sign-up's confirmation link: no account exists until it is used.
-    static func issueSignUp(email: String, username: String, passwordHash: String?, sessionHash: [UInt8]?,
-                            on conn: PostgresConnection) throws -> String {
+    static func issueSignUp(
+        email: String, username: String, passwordHash: String?, sessionHash: [UInt8]?,
+        on conn: PostgresConnection
+    ) throws -> String {
         let token = Base64URL.encode(Sodium.randomBytes(32))
-        try conn.query("""
+        try conn.query(
+            """
             INSERT INTO mail_tokens (token_hash, purpose, expires_at, email, username, password_hash, session_hash)
             VALUES ($1, $2, now() + make_interval(secs => $3), $4, $5, $6, $7)
-            """, [hashed(token), MailPurpose.verify.rawValue, lifetime(.verify), email, username, passwordHash,
-                  sessionHash.map { ByteA($0) }])
+            """,
+            [
+                hashed(token), MailPurpose.verify.rawValue, lifetime(.verify), email, username, passwordHash,
+                sessionHash.map { ByteA($0) },
+            ])
         return token
     }
 
@@ -67,29 +74,35 @@ enum MailToken {
     /// What a still-valid token is for, without using it (for the page a link opens).
     static func peek(_ token: String, _ purpose: MailPurpose, database: PostgresPool) throws -> Claim? {
         guard isWellFormed(token) else { return nil }
-        return try database.query("""
+        return try database.query(
+            """
             SELECT \(claimColumns) FROM mail_tokens
             WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > now()
-            """, [hashed(token), purpose.rawValue]).first.map(claim)
+            """, [hashed(token), purpose.rawValue]
+        ).first.map(claim)
     }
 
     /// Uses the token up; nil when unknown, used, expired or for another purpose. Two clicks at
     /// once: the row lock lets one win.
     static func consume(_ token: String, _ purpose: MailPurpose, on conn: PostgresConnection) throws -> Claim? {
         guard isWellFormed(token) else { return nil }
-        return try conn.query("""
+        return try conn.query(
+            """
             UPDATE mail_tokens SET used_at = now()
             WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > now() RETURNING \(claimColumns)
-            """, [hashed(token), purpose.rawValue]).first.map(claim)
+            """, [hashed(token), purpose.rawValue]
+        ).first.map(claim)
     }
 
     /// The newest pending sign-up for an address, for a sign-in attempt made before confirming.
     static func pendingSignUp(email: String, database: PostgresPool) throws -> Claim? {
-        try database.query("""
+        try database.query(
+            """
             SELECT \(claimColumns) FROM mail_tokens
             WHERE user_id IS NULL AND lower(email) = lower($1) AND used_at IS NULL AND expires_at > now()
             ORDER BY created_at DESC LIMIT 1
-            """, [email]).first.map(claim)
+            """, [email]
+        ).first.map(claim)
     }
 
     static func isWellFormed(_ token: String) -> Bool {

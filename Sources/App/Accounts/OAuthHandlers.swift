@@ -7,7 +7,9 @@ import Web
 /// Sign-in with GitHub or Google: authorization code + PKCE, `state` bound to this browser's
 /// session and usable once.
 enum OAuthHandlers {
-    static let invalidState = ClientError.badRequest("This sign-in attempt is not valid here: it expired, was already used, or was started in another browser. Please start again from the sign-in page.")
+    static let invalidState = ClientError.badRequest(
+        "This sign-in attempt is not valid here: it expired, was already used, or was started in another browser. Please start again from the sign-in page."
+    )
 
     static func provider(_ ctx: RequestContext) throws -> OAuthProvider {
         let name = ctx.request.parameter("provider")
@@ -30,8 +32,9 @@ enum OAuthHandlers {
         let provider = try provider(ctx)
         let state = Base64URL.encode(Sodium.randomBytes(32))
         let pkce = OAuthProvider.pkcePair()
-        try OAuthStore(database: ctx.services.database).begin(state: state, session: ctx.session, provider: provider.kind,
-                                                              verifier: pkce.verifier)
+        try OAuthStore(database: ctx.services.database).begin(
+            state: state, session: ctx.session, provider: provider.kind,
+            verifier: pkce.verifier)
         let url = provider.authorizationURL(baseURL: ctx.services.config.baseURL, state: state, challenge: pkce.challenge)
         return .response(Response(status: .seeOther, headers: [("Location", url)]))
     }
@@ -42,7 +45,7 @@ enum OAuthHandlers {
         let services = ctx.services
         let query = ctx.request.query
         guard let state = query.values("state").first, query.values("state").count == 1, MailToken.isWellFormed(state),
-              let verifier = try OAuthStore(database: services.database).finish(state: state, session: ctx.session, provider: provider.kind)
+            let verifier = try OAuthStore(database: services.database).finish(state: state, session: ctx.session, provider: provider.kind)
         else { throw invalidState }
         if let error = query.values("error").first {
             let reason = error == "access_denied" ? "you chose not to allow it" : "it answered “\(error.prefix(60))”"
@@ -62,8 +65,10 @@ enum OAuthHandlers {
         return try services.database.transaction { conn in try finish(ctx, provider, identity, on: conn) }
     }
 
-    static func finish(_ ctx: RequestContext, _ provider: OAuthProvider, _ identity: OAuthProvider.Identity,
-                       on conn: PostgresConnection) throws -> Outcome {
+    static func finish(
+        _ ctx: RequestContext, _ provider: OAuthProvider, _ identity: OAuthProvider.Identity,
+        on conn: PostgresConnection
+    ) throws -> Outcome {
         let users = UserStore(database: ctx.services.database)
         if let known = try OAuthStore.user(provider: provider.kind.rawValue, subject: identity.subject, on: conn) {
             try AccountFlow.signIn(ctx, userID: known, on: conn)
@@ -79,20 +84,28 @@ enum OAuthHandlers {
         }
         if let email, let existing = try users.find(email: email.value, on: conn) {
             guard provenEmail != nil else {
-                throw ClientError.badRequest("An account already uses \(email.value), and \(provider.label) has not verified that address, so we cannot connect them. Sign in to that account first, then connect \(provider.label) from your settings.")
+                throw ClientError.badRequest(
+                    "An account already uses \(email.value), and \(provider.label) has not verified that address, so we cannot connect them. Sign in to that account first, then connect \(provider.label) from your settings."
+                )
             }
             return try consent(ctx, provider, identity, account: existing, email: provenEmail, on: conn)
         }
         guard let email else {
-            throw ClientError.badRequest("\(provider.label) did not share an email address with us. Make one visible to apps there, or sign up with email.")
+            throw ClientError.badRequest(
+                "\(provider.label) did not share an email address with us. Make one visible to apps there, or sign up with email.")
         }
         guard let provenEmail else {
-            throw ClientError.badRequest("\(provider.label) has not verified \(email.value), so we cannot make an account for it. Verify the address at \(provider.label) and try again, or sign up with email.")
+            throw ClientError.badRequest(
+                "\(provider.label) has not verified \(email.value), so we cannot make an account for it. Verify the address at \(provider.label) and try again, or sign up with email."
+            )
         }
         let fallback = try Username(validating: "focus-" + String(UUID().uuidString.prefix(8)).lowercased())
-        let base = Username.suggestion(from: identity.login ?? "") ?? Username.suggestion(from: String(provenEmail.value.split(separator: "@")[0])) ?? fallback
+        let base =
+            Username.suggestion(from: identity.login ?? "") ?? Username.suggestion(from: String(provenEmail.value.split(separator: "@")[0]))
+            ?? fallback
         let username = try users.freeUsername(from: base, on: conn)
-        let display = (identity.name.flatMap { try? DisplayName(validating: $0) } ?? (try? DisplayName(validating: username.value)))?.value ?? username.value
+        let display =
+            (identity.name.flatMap { try? DisplayName(validating: $0) } ?? (try? DisplayName(validating: username.value)))?.value ?? username.value
         guard let userID = try users.create(email: provenEmail, username: username, displayName: display, passwordHash: nil, on: conn) else {
             throw ClientError.badRequest("Signing up with \(provider.label) failed because the account changed meanwhile. Please try again.")
         }
@@ -103,14 +116,19 @@ enum OAuthHandlers {
 
     /// The consent page: "Link {provider} to {account}?". `email` is the provider-verified
     /// address, kept with the pending link; it proves the account's address if it is the same.
-    static func consent(_ ctx: RequestContext, _ provider: OAuthProvider, _ identity: OAuthProvider.Identity, account: Account,
-                        email: EmailAddress?, on conn: PostgresConnection) throws -> Outcome {
+    static func consent(
+        _ ctx: RequestContext, _ provider: OAuthProvider, _ identity: OAuthProvider.Identity, account: Account,
+        email: EmailAddress?, on conn: PostgresConnection
+    ) throws -> Outcome {
         let pending = Base64URL.encode(Sodium.randomBytes(32))
-        try OAuthStore.awaitConsent(pending: pending, session: ctx.session, provider: provider.kind, userID: account.id,
-                                    subject: identity.subject, email: email?.value, on: conn)
-        return Views.page("link_consent", title: "Link \(provider.label)?", [
-            "provider": .text(provider.label), "email": .text(account.email), "username": .text(account.username), "pending": .text(pending),
-        ], ctx: ctx)
+        try OAuthStore.awaitConsent(
+            pending: pending, session: ctx.session, provider: provider.kind, userID: account.id,
+            subject: identity.subject, email: email?.value, on: conn)
+        return Views.page(
+            "link_consent", title: "Link \(provider.label)?",
+            [
+                "provider": .text(provider.label), "email": .text(account.email), "username": .text(account.username), "pending": .text(pending),
+            ], ctx: ctx)
     }
 
     static func link(_ provider: OAuthProvider, _ identity: OAuthProvider.Identity, to userID: String, on conn: PostgresConnection) throws {

@@ -37,15 +37,19 @@ public struct OAuthProvider: Sendable {
             }
             switch kind {
             case .github:
-                providers.append(OAuthProvider(kind: kind, clientID: id, clientSecret: secret,
-                    authorizeURL: try url("AUTHORIZE_URL", "https://github.com/login/oauth/authorize"),
-                    tokenURL: try url("TOKEN_URL", "https://github.com/login/oauth/access_token"),
-                    identityURL: try url("API_URL", "https://api.github.com")))
+                providers.append(
+                    OAuthProvider(
+                        kind: kind, clientID: id, clientSecret: secret,
+                        authorizeURL: try url("AUTHORIZE_URL", "https://github.com/login/oauth/authorize"),
+                        tokenURL: try url("TOKEN_URL", "https://github.com/login/oauth/access_token"),
+                        identityURL: try url("API_URL", "https://api.github.com")))
             case .google:
-                providers.append(OAuthProvider(kind: kind, clientID: id, clientSecret: secret,
-                    authorizeURL: try url("AUTHORIZE_URL", "https://accounts.google.com/o/oauth2/v2/auth"),
-                    tokenURL: try url("TOKEN_URL", "https://oauth2.googleapis.com/token"),
-                    identityURL: try url("USERINFO_URL", "https://openidconnect.googleapis.com/v1/userinfo")))
+                providers.append(
+                    OAuthProvider(
+                        kind: kind, clientID: id, clientSecret: secret,
+                        authorizeURL: try url("AUTHORIZE_URL", "https://accounts.google.com/o/oauth2/v2/auth"),
+                        tokenURL: try url("TOKEN_URL", "https://oauth2.googleapis.com/token"),
+                        identityURL: try url("USERINFO_URL", "https://openidconnect.googleapis.com/v1/userinfo")))
             }
         }
         return providers
@@ -62,9 +66,11 @@ public struct OAuthProvider: Sendable {
     }
 
     func authorizationURL(baseURL: String, state: String, challenge: String) -> String {
-        let query = [("response_type", "code"), ("client_id", clientID), ("redirect_uri", redirectURI(baseURL: baseURL)),
-                     ("scope", scope), ("state", state), ("code_challenge", challenge), ("code_challenge_method", "S256")]
-            .map { "\($0.0)=\(PercentDecoding.encode($0.1))" }.joined(separator: "&")
+        let query = [
+            ("response_type", "code"), ("client_id", clientID), ("redirect_uri", redirectURI(baseURL: baseURL)),
+            ("scope", scope), ("state", state), ("code_challenge", challenge), ("code_challenge_method", "S256"),
+        ]
+        .map { "\($0.0)=\(PercentDecoding.encode($0.1))" }.joined(separator: "&")
         return authorizeURL + (authorizeURL.contains("?") ? "&" : "?") + query
     }
 
@@ -81,13 +87,17 @@ public struct OAuthProvider: Sendable {
 
     /// Trades the code for a token and asks who it belongs to. Blocks on two or three HTTP calls.
     func identity(code: String, verifier: String, baseURL: String) throws -> Identity {
-        let form = [("grant_type", "authorization_code"), ("code", code), ("redirect_uri", redirectURI(baseURL: baseURL)),
-                    ("client_id", clientID), ("client_secret", clientSecret), ("code_verifier", verifier)]
-            .map { "\($0.0)=\(PercentDecoding.encode($0.1))" }.joined(separator: "&")
-        let tokenReply = try Curl.http(url: tokenURL, headers: ["Accept: application/json", "Content-Type: application/x-www-form-urlencoded"],
-                                       body: Array(form.utf8))
+        let form = [
+            ("grant_type", "authorization_code"), ("code", code), ("redirect_uri", redirectURI(baseURL: baseURL)),
+            ("client_id", clientID), ("client_secret", clientSecret), ("code_verifier", verifier),
+        ]
+        .map { "\($0.0)=\(PercentDecoding.encode($0.1))" }.joined(separator: "&")
+        let tokenReply = try Curl.http(
+            url: tokenURL, headers: ["Accept: application/json", "Content-Type: application/x-www-form-urlencoded"],
+            body: Array(form.utf8))
         guard tokenReply.status == 200, let token = (try? json(tokenReply.body) as? [String: Any])?["access_token"] as? String,
-              !token.isEmpty, token.utf8.allSatisfy({ $0 > 32 && $0 < 127 }) else {
+            !token.isEmpty, token.utf8.allSatisfy({ $0 > 32 && $0 < 127 })
+        else {
             throw Failure(description: "token endpoint answered \(tokenReply.status)")
         }
         let auth = ["Authorization: Bearer \(token)", "Accept: application/json", "User-Agent: Pomopomo"]
@@ -97,14 +107,16 @@ public struct OAuthProvider: Sendable {
             let subject = (user["id"] as? Int).map(String.init) ?? (user["id"] as? String) ?? ""
             let emails = (try? json(Curl.http(url: identityURL + "/user/emails", headers: auth).body)) as? [[String: Any]] ?? []
             let primary = emails.first { $0["primary"] as? Bool == true } ?? emails.first
-            return Identity(subject: subject, email: primary?["email"] as? String ?? user["email"] as? String,
-                            emailVerified: primary?["verified"] as? Bool ?? false,
-                            login: user["login"] as? String, name: user["name"] as? String)
+            return Identity(
+                subject: subject, email: primary?["email"] as? String ?? user["email"] as? String,
+                emailVerified: primary?["verified"] as? Bool ?? false,
+                login: user["login"] as? String, name: user["name"] as? String)
         case .google:
             let info = try object(Curl.http(url: identityURL, headers: auth))
-            return Identity(subject: info["sub"] as? String ?? "", email: info["email"] as? String,
-                            emailVerified: info["email_verified"] as? Bool ?? false,
-                            login: (info["email"] as? String)?.split(separator: "@").first.map(String.init), name: info["name"] as? String)
+            return Identity(
+                subject: info["sub"] as? String ?? "", email: info["email"] as? String,
+                emailVerified: info["email_verified"] as? Bool ?? false,
+                login: (info["email"] as? String)?.split(separator: "@").first.map(String.init), name: info["name"] as? String)
         }
     }
 

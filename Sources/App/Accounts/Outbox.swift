@@ -8,10 +8,13 @@ import Web
 /// and a job in every responder sends it. A slow or absent mail server therefore never slows a
 /// request, and the reply to "send me a link" takes the same time whether or not a mail goes.
 public enum Outbox {
-    static func enqueue(_ mail: MailTemplate, to recipient: String, _ context: TemplateContext, templates: TemplateLibrary,
-                        on conn: PostgresConnection) throws {
-        try conn.query("INSERT INTO outbox (recipient, subject, body) VALUES ($1, $2, $3)",
-                       [recipient, mail.subject, mail.body(context, templates: templates)])
+    static func enqueue(
+        _ mail: MailTemplate, to recipient: String, _ context: TemplateContext, templates: TemplateLibrary,
+        on conn: PostgresConnection
+    ) throws {
+        try conn.query(
+            "INSERT INTO outbox (recipient, subject, body) VALUES ($1, $2, $3)",
+            [recipient, mail.subject, mail.body(context, templates: templates)])
     }
 
     /// RFC 5322 message with a UTF-8 text body. Header values are ours or validated addresses;
@@ -26,7 +29,8 @@ public enum Outbox {
         let lines = [
             "From: Pomopomo <\(from)>", "To: <\(to)>", "Subject: \(subject)", "Date: \(formatter.string(from: date))",
             "Message-ID: <\(UUID().uuidString.lowercased())@\(domain)>", "MIME-Version: 1.0",
-            "Content-Type: text/plain; charset=utf-8", "Content-Transfer-Encoding: 8bit", "", ]
+            "Content-Type: text/plain; charset=utf-8", "Content-Transfer-Encoding: 8bit", "",
+        ]
         let text = body.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\n", with: "\r\n")
         return Array((lines.joined(separator: "\r\n") + "\r\n" + text + "\r\n").utf8)
     }
@@ -44,10 +48,14 @@ public enum Outbox {
         var sent = 0
         for _ in 0..<limit {
             let more = try services.database.transaction { conn -> Bool in
-                guard let row = try conn.query("""
-                    SELECT id, recipient, subject, body, attempts FROM outbox
-                    WHERE sent_at IS NULL AND next_try_at <= now() ORDER BY next_try_at LIMIT 1 FOR UPDATE SKIP LOCKED
-                    """).first else { return false }
+                guard
+                    let row = try conn.query(
+                        """
+                        SELECT id, recipient, subject, body, attempts FROM outbox
+                        WHERE sent_at IS NULL AND next_try_at <= now() ORDER BY next_try_at LIMIT 1 FOR UPDATE SKIP LOCKED
+                        """
+                    ).first
+                else { return false }
                 let (id, to, subject, body) = (row.string(0), row.string(1), row.string(2), row.string(3))
                 do {
                     try deliver(services: services, to: to, subject: subject, body: body)
@@ -55,7 +63,8 @@ public enum Outbox {
                     sent += 1
                 } catch {
                     let pause = min(86_400, 5 << min(row.int(4), 14))
-                    try conn.query("""
+                    try conn.query(
+                        """
                         UPDATE outbox SET attempts = attempts + 1, next_try_at = now() + make_interval(secs => $2), last_error = $3 WHERE id = $1
                         """, [id, pause, String(describing: error).prefix(500).description])
                     services.logger.warning("mail not sent", metadata: ["to": "\(to)", "error": "\(error)", "retry_in_s": "\(pause)"])
@@ -83,7 +92,8 @@ public enum Outbox {
             logger.info("mail", metadata: ["to": "\(to)", "subject": "\(subject)", "body": "\(body)"])
             return
         }
-        try Curl.sendMail(server: smtp, from: config.mailFrom, to: to,
-                          message: message(from: config.mailFrom, to: to, subject: subject, body: body))
+        try Curl.sendMail(
+            server: smtp, from: config.mailFrom, to: to,
+            message: message(from: config.mailFrom, to: to, subject: subject, body: body))
     }
 }

@@ -17,7 +17,8 @@ struct PasswordGuesses {
     /// 429 when this account or this address has had too many wrong guesses.
     func refuseIfBlocked() throws {
         if let wait = throttle.blocked(accountKey, limit: Throttle.Limit.accountFailures)
-            ?? throttle.blocked(addressKey, limit: Throttle.Limit.addressFailures) {
+            ?? throttle.blocked(addressKey, limit: Throttle.Limit.addressFailures)
+        {
             throw ClientError.tooManyRequests(retryAfter: wait)
         }
     }

@@ -14,7 +14,9 @@ enum PasswordHandlers {
 
     /// POST /password/forgot
     static let forgot: Handler = { ctx in
-        try MailRequests.submit(ctx, request: .reset, what: "If an account uses this address, we sent it a link to choose a new password. It works once, for one hour.") {
+        try MailRequests.submit(
+            ctx, request: .reset, what: "If an account uses this address, we sent it a link to choose a new password. It works once, for one hour."
+        ) {
             forgotPage(ctx, error: $0)
         }
     }

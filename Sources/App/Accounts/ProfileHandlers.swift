@@ -8,7 +8,8 @@ enum ProfileHandlers {
     static let show: Handler = { ctx in
         // An account whose address was never proven has no public face: its profile is absent.
         guard let account = try UserStore(database: ctx.services.database).find(username: ctx.request.parameter("username")),
-              account.emailVerified else {
+            account.emailVerified
+        else {
             throw ClientError.notFound("There is no one with this username.")
         }
         let viewer = try ctx.user
@@ -46,22 +47,28 @@ enum ProfileHandlers {
     static func recentRooms(_ ctx: RequestContext, _ userID: String, timezone: String?) throws -> [TemplateContext] {
         try UserStore(database: ctx.services.database).recentRooms(userID).compactMap { room in
             guard let code = RoomCode(parsing: room.code) else { return nil }
-            return ["code": .text(code.display), "last_seen": .text(AccountFlow.format(room.lastSeen, timezone: timezone)),
-                    "is_host": .bool(room.role == .host)]
+            return [
+                "code": .text(code.display), "last_seen": .text(AccountFlow.format(room.lastSeen, timezone: timezone)),
+                "is_host": .bool(room.role == .host),
+            ]
         }
     }
 
     /// GET /u/{username}/avatar: the stored bytes with their sniffed type; never rendered as a page.
     static let avatar: Handler = { ctx in
         guard let account = try UserStore(database: ctx.services.database).find(username: ctx.request.parameter("username")),
-              let file = account.avatarFile, let type = account.avatarType, let bytes = Avatars.read(file, services: ctx.services) else {
+            let file = account.avatarFile, let type = account.avatarType, let bytes = Avatars.read(file, services: ctx.services)
+        else {
             throw ClientError.notFound("This person has no picture.")
         }
-        return .response(Response(status: .ok, headers: [
-            ("Content-Type", type), ("Content-Security-Policy", "default-src 'none'; sandbox"),
-            ("Content-Disposition", "inline; filename=\"avatar.\(file.split(separator: ".").last ?? "img")\""),
-            ("Cache-Control", "public, max-age=300"),
-        ], body: bytes))
+        return .response(
+            Response(
+                status: .ok,
+                headers: [
+                    ("Content-Type", type), ("Content-Security-Policy", "default-src 'none'; sandbox"),
+                    ("Content-Disposition", "inline; filename=\"avatar.\(file.split(separator: ".").last ?? "img")\""),
+                    ("Cache-Control", "public, max-age=300"),
+                ], body: bytes))
     }
 
     /// GET /me

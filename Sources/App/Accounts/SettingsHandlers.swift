@@ -6,8 +6,10 @@ enum SettingsHandlers {
     /// GET /settings/profile
     static let profileForm: Handler = { ctx in try profilePage(ctx, try AccountFlow.signedInAccount(ctx)) }
 
-    static func profilePage(_ ctx: RequestContext, _ account: Account, error: String? = nil, avatarError: String? = nil,
-                            kept: Bool = false) throws -> Outcome {
+    static func profilePage(
+        _ ctx: RequestContext, _ account: Account, error: String? = nil, avatarError: String? = nil,
+        kept: Bool = false
+    ) throws -> Outcome {
         var context = ProfileHandlers.profileContext(account)
         context["section_profile"] = .bool(true)
         context["display_name_input"] = .text(kept ? try ctx.field("display_name") : account.displayName)
@@ -28,8 +30,10 @@ enum SettingsHandlers {
         try ctx.limit(ctx.services.config.rateLimits.profileWrites)
         let account = try AccountFlow.signedInAccount(ctx)
         func refuse(_ message: String) throws -> Outcome { try profilePage(ctx, account, error: message, kept: true) }
-        let (nameText, usernameText, bio, linksText) = (try ctx.field("display_name"), try ctx.field("username"),
-                                                         try ctx.field("bio"), try ctx.field("links"))
+        let (nameText, usernameText, bio, linksText) = (
+            try ctx.field("display_name"), try ctx.field("username"),
+            try ctx.field("bio"), try ctx.field("links")
+        )
         let displayName: DisplayName
         let username: Username
         let links: SocialLinks
@@ -56,7 +60,9 @@ enum SettingsHandlers {
             return try refuse("Choose an image file to upload.")
         }
         guard let file = try ctx.upload("avatar"), !file.body.isEmpty else { return try refuse("Choose an image file to upload.") }
-        if file.body.count > Avatars.maxBytes { return try refuse("That image is larger than \(Avatars.maxBytes / 1024) KiB. Please choose a smaller one.") }
+        if file.body.count > Avatars.maxBytes {
+            return try refuse("That image is larger than \(Avatars.maxBytes / 1024) KiB. Please choose a smaller one.")
+        }
         guard let kind = Avatars.sniff(file.body) else {
             return try refuse("That file is not a PNG, JPEG or WebP image (whatever its name says).")
         }
@@ -121,7 +127,8 @@ enum SettingsHandlers {
         guard let theme = Theme(rawValue: themeText) else { return try preferencesPage(ctx, account, error: "Choose one of the listed themes.") }
         guard sound == "on" || sound == "off" else { return try preferencesPage(ctx, account, error: "Sound is either on or off.") }
         guard isKnownTimeZone(zone) else {
-            return try preferencesPage(ctx, account, error: "“\(zone.prefix(64))” is not a time zone we know. Use a name like Europe/Paris or America/New_York.")
+            return try preferencesPage(
+                ctx, account, error: "“\(zone.prefix(64))” is not a time zone we know. Use a name like Europe/Paris or America/New_York.")
         }
         try UserStore(database: ctx.services.database).updatePreferences(account.id, theme: theme.rawValue, soundOn: sound == "on", timezone: zone)
         return .response(.redirect(to: "/settings/preferences?saved=1"))

@@ -39,8 +39,9 @@ enum SignInHandlers {
             if valid, account == nil, let pending, let username = pending.username {
                 // Only someone with the right password learns this, so it leaks nothing.
                 try services.database.transaction { conn in
-                    try AccountMail.request(.signUp(username: username, passwordHash: pending.passwordHash, session: ctx.session.hash),
-                                            email: email.value, on: conn)
+                    try AccountMail.request(
+                        .signUp(username: username, passwordHash: pending.passwordHash, session: ctx.session.hash),
+                        email: email.value, on: conn)
                 }
                 return page(ctx, error: "Please confirm your email address first: we have sent you a new link.")
             }
@@ -59,7 +60,9 @@ enum SignInHandlers {
 
     /// POST /login/magic
     static let requestMagicLink: Handler = { ctx in
-        try MailRequests.submit(ctx, request: .magic, what: "If an account uses this address, we sent it a sign-in link. It works once, for 15 minutes.") {
+        try MailRequests.submit(
+            ctx, request: .magic, what: "If an account uses this address, we sent it a sign-in link. It works once, for 15 minutes."
+        ) {
             page(ctx, error: $0)
         }
     }

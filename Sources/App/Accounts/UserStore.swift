@@ -7,11 +7,12 @@ struct UserStore {
     let database: PostgresPool
 
     static func account(_ row: PostgresRow) -> Account {
-        Account(id: row.string(0), email: row.string(1), emailVerified: row.bool(2), passwordHash: row[3], username: row.string(4),
-                displayName: row.string(5), bio: row.string(6),
-                socialLinks: row.string(7).split(separator: "\n").map(String.init), showRecentRooms: row.bool(8),
-                avatarFile: row[9], avatarType: row[10], theme: row.string(11), soundOn: row.bool(12), timezone: row.string(13),
-                role: AccountRole(stored: row.string(14)), createdAt: Double(row.string(15)) ?? 0)
+        Account(
+            id: row.string(0), email: row.string(1), emailVerified: row.bool(2), passwordHash: row[3], username: row.string(4),
+            displayName: row.string(5), bio: row.string(6),
+            socialLinks: row.string(7).split(separator: "\n").map(String.init), showRecentRooms: row.bool(8),
+            avatarFile: row[9], avatarType: row[10], theme: row.string(11), soundOn: row.bool(12), timezone: row.string(13),
+            role: AccountRole(stored: row.string(14)), createdAt: Double(row.string(15)) ?? 0)
     }
 
     /// By email, ignoring case.
@@ -32,20 +33,26 @@ struct UserStore {
     }
 
     func usernameTaken(_ name: Username, except userID: String? = nil, on conn: PostgresConnection) throws -> Bool {
-        try conn.query("SELECT 1 FROM users WHERE lower(username) = $1 AND id IS DISTINCT FROM $2::uuid",
-                       [name.key, userID]).count > 0
+        try conn.query(
+            "SELECT 1 FROM users WHERE lower(username) = $1 AND id IS DISTINCT FROM $2::uuid",
+            [name.key, userID]
+        ).count > 0
     }
 
     /// A new account for a proven address; nil when the email or username is taken (a unique
     /// index decides, so two sign-ups at once cannot both win). Accounts are only ever made for
     /// addresses proven by a mailed link or a provider, never on a sign-up form's word.
-    func create(email: EmailAddress, username: Username, displayName: String, passwordHash: String?,
-                on conn: PostgresConnection) throws -> String? {
-        try conn.query("""
+    func create(
+        email: EmailAddress, username: Username, displayName: String, passwordHash: String?,
+        on conn: PostgresConnection
+    ) throws -> String? {
+        try conn.query(
+            """
             INSERT INTO users (email, username, display_name, password_hash, email_verified_at)
             VALUES ($1, $2, $3, $4, now())
             ON CONFLICT DO NOTHING RETURNING id
-            """, [email.value, username.value, displayName, passwordHash]).first?.string(0)
+            """, [email.value, username.value, displayName, passwordHash]
+        ).first?.string(0)
     }
 
     /// A free username starting from `base`: base, base-2, base-3, … (for OAuth sign-ups).
@@ -65,7 +72,9 @@ struct UserStore {
     /// prover brings (the password they typed, the identity they came with) and signs them in.
     /// Returns the rooms whose seats lost their sessions, to announce after commit.
     func prove(_ userID: String, on conn: PostgresConnection) throws -> [(channel: String, version: Int)] {
-        guard try conn.query("SELECT email_verified_at IS NULL FROM users WHERE id = $1 FOR UPDATE", [userID]).first?.bool(0) == true else { return [] }
+        guard try conn.query("SELECT email_verified_at IS NULL FROM users WHERE id = $1 FOR UPDATE", [userID]).first?.bool(0) == true else {
+            return []
+        }
         try conn.query("UPDATE users SET password_hash = NULL, email_verified_at = now() WHERE id = $1", [userID])
         try conn.query("DELETE FROM oauth_identities WHERE user_id = $1", [userID])
         return try AccountSessions.endOthers(userID: userID, keep: nil, on: conn)
@@ -86,13 +95,17 @@ struct UserStore {
     /// false when the username was taken meanwhile.
     func updateProfile(_ userID: String, _ change: ProfileChange) throws -> Bool {
         do {
-            try database.query("""
+            try database.query(
+                """
                 UPDATE users SET display_name = $2, username = $3, bio = $4,
                     social_links = CASE WHEN $5 = '' THEN '{}'::text[] ELSE string_to_array($5, E'\\n') END,
                     show_recent_rooms = $6
                 WHERE id = $1
-                """, [userID, change.displayName.value, change.username.value, change.bio, change.links.urls.joined(separator: "\n"),
-                      change.showRecentRooms])
+                """,
+                [
+                    userID, change.displayName.value, change.username.value, change.bio, change.links.urls.joined(separator: "\n"),
+                    change.showRecentRooms,
+                ])
             return true
         } catch PostgresError.uniqueViolation {
             return false
@@ -100,16 +113,19 @@ struct UserStore {
     }
 
     func updatePreferences(_ userID: String, theme: String, soundOn: Bool, timezone: String) throws {
-        try database.query("UPDATE users SET theme = $2, sound_on = $3, timezone = $4 WHERE id = $1",
-                           [userID, theme, soundOn, timezone])
+        try database.query(
+            "UPDATE users SET theme = $2, sound_on = $3, timezone = $4 WHERE id = $1",
+            [userID, theme, soundOn, timezone])
     }
 
     /// Swaps the avatar; returns the previous file so the caller can delete it after commit.
     func setAvatar(_ userID: String, file: String?, type: String?) throws -> String? {
-        try database.query("""
+        try database.query(
+            """
             UPDATE users u SET avatar_file = $2, avatar_type = $3 FROM (SELECT avatar_file FROM users WHERE id = $1 FOR UPDATE) old
             WHERE u.id = $1 RETURNING old.avatar_file
-            """, [userID, file, type]).first?[0]
+            """, [userID, file, type]
+        ).first?[0]
     }
 
     /// Admin: grant or revoke; false for an unknown email.
@@ -124,11 +140,13 @@ struct UserStore {
 
     /// Admin: newest first, optionally filtered by a username or email fragment.
     func list(matching query: String, limit: Int = 100) throws -> [Account] {
-        try database.query("""
+        try database.query(
+            """
             SELECT * FROM account_rows
             WHERE $1 = '' OR strpos(lower(username), lower($1)) > 0 OR strpos(lower(email), lower($1)) > 0
             ORDER BY created_at DESC LIMIT $2
-            """, [query, limit]).map(Self.account)
+            """, [query, limit]
+        ).map(Self.account)
     }
 
     func count() throws -> Int {
@@ -145,11 +163,13 @@ struct UserStore {
 
     /// Rooms this account was in during the last 24 hours, newest first.
     func recentRooms(_ userID: String) throws -> [(code: String, lastSeen: Double, role: ParticipantRole)] {
-        try database.query("""
+        try database.query(
+            """
             SELECT r.code, extract(epoch FROM max(p.last_seen_at))::float8, max(p.role)
             FROM participants p JOIN rooms r ON r.id = p.room_id
             WHERE p.user_id = $1 AND p.last_seen_at > now() - interval '24 hours' AND r.expires_at > now()
             GROUP BY r.code ORDER BY 2 DESC LIMIT 20
-            """, [userID]).map { ($0.string(0), Double($0.string(1)) ?? 0, ParticipantRole(stored: $0.string(2))) }
+            """, [userID]
+        ).map { ($0.string(0), Double($0.string(1)) ?? 0, ParticipantRole(stored: $0.string(2))) }
     }
 }

@@ -11,7 +11,9 @@ public enum CleanRoomsCommand {
             let redis = env.config.redis.map { RedisPool(address: $0) }
             let summary = try StatsStore(database: PostgresPool(conninfo: env.config.databaseURL, size: 2)).cleanExpiredRooms(redis: redis)
             let elapsed = Int(Date().timeIntervalSince(started) * 1000)
-            print("rooms=\(summary.rooms) participants=\(summary.participants) sessions=\(summary.sessions) focus_seconds=\(summary.focusSeconds) elapsed_ms=\(elapsed)")
+            print(
+                "rooms=\(summary.rooms) participants=\(summary.participants) sessions=\(summary.sessions) focus_seconds=\(summary.focusSeconds) elapsed_ms=\(elapsed)"
+            )
         } catch {
             env.logger.critical("clean-rooms failed", metadata: ["error": "\(error)"])
             throw CommandExit.failure

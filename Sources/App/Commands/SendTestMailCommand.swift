@@ -18,8 +18,9 @@ public enum SendTestMailCommand {
             guard templates.has(mail.templateName) else {
                 throw TemplateError(template: mail.templateName, message: "missing from \(config.templatesDirectory)")
             }
-            try Outbox.deliver(config: config, logger: env.logger, to: to.value, subject: mail.subject,
-                               body: mail.body(["base_url": .text(config.baseURL)], templates: templates))
+            try Outbox.deliver(
+                config: config, logger: env.logger, to: to.value, subject: mail.subject,
+                body: mail.body(["base_url": .text(config.baseURL)], templates: templates))
             print(env.config.smtp == nil ? "no POMOPOMO_SMTP_HOST, POMOPOMO_MAIL_LOG=1: the mail went to the log" : "sent to \(to.value)")
         } catch {
             FileHandle.standardError.write(Data("sending failed: \(error)\n".utf8))

@@ -72,7 +72,9 @@ public struct Config: Sendable {
         }
         let mailLog = env["POMOPOMO_MAIL_LOG"] == "1"
         if mailLog && baseURL.hasPrefix("https://") {
-            throw Problem(description: "POMOPOMO_MAIL_LOG=1 writes sign-in links to the log; it is for development and refused with an https:// POMOPOMO_BASE_URL")
+            throw Problem(
+                description:
+                    "POMOPOMO_MAIL_LOG=1 writes sign-in links to the log; it is for development and refused with an https:// POMOPOMO_BASE_URL")
         }
         // A connect timeout keeps a dead database from holding request threads for minutes.
         let conninfo = database.contains("connect_timeout") ? database : database + " connect_timeout=3"
@@ -117,8 +119,9 @@ public struct Config: Sendable {
         if let caFile, !FileManager.default.isReadableFile(atPath: caFile) {
             throw Problem(description: "POMOPOMO_SMTP_CA_FILE names a file that cannot be read: \(caFile)")
         }
-        return Curl.SMTPServer(host: host, port: try int("POMOPOMO_SMTP_PORT", 587, 1...65535), requireTLS: tls == "required",
-                               username: env["POMOPOMO_SMTP_USER"], password: env["POMOPOMO_SMTP_PASSWORD"], caFile: caFile)
+        return Curl.SMTPServer(
+            host: host, port: try int("POMOPOMO_SMTP_PORT", 587, 1...65535), requireTLS: tls == "required",
+            username: env["POMOPOMO_SMTP_USER"], password: env["POMOPOMO_SMTP_PASSWORD"], caFile: caFile)
     }
 
     public var secureCookies: Bool { baseURL.hasPrefix("https://") }

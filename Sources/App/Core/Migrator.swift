@@ -34,7 +34,8 @@ public struct Migrator {
         try pool.withConnection { conn in
             try conn.query("SELECT pg_advisory_lock(727001)")
             defer { _ = try? conn.query("SELECT pg_advisory_unlock(727001)") }
-            try conn.query("""
+            try conn.query(
+                """
                 CREATE TABLE IF NOT EXISTS schema_migrations (
                     version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())
                 """)

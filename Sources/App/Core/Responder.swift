@@ -30,8 +30,9 @@ public final class Responder: Sendable {
     public init(services: Services) {
         self.services = services
         router = Routes.table()
-        services.hub.register(prefix: "room", source: RoomHandlers.snapshot(services: services),
-                              versions: { ids in try RoomStore(database: services.database).versions(ids) })
+        services.hub.register(
+            prefix: "room", source: RoomHandlers.snapshot(services: services),
+            versions: { ids in try RoomStore(database: services.database).versions(ids) })
     }
 
     public func handle(_ fcgi: FastCGIRequest, params: [String: String]) {
@@ -49,8 +50,9 @@ public final class Responder: Sendable {
             case .methodNotAllowed(let allowed):
                 // An admin address answers a wrong method like a missing page to anyone else.
                 if router.routes(matching: request.path).contains(where: { $0.handler.access == .admin }) {
-                    let probe = RequestContext(services: services, request: request,
-                                               session: SessionID.from(cookie: request.cookies[SessionID.cookieName(secure: services.config.secureCookies)]))
+                    let probe = RequestContext(
+                        services: services, request: request,
+                        session: SessionID.from(cookie: request.cookies[SessionID.cookieName(secure: services.config.secureCookies)]))
                     ctx = probe
                     _ = try Self.refusal(.admin, probe)
                 }
@@ -72,13 +74,14 @@ public final class Responder: Sendable {
                 let outcome = try RoomAccess.refusal(endpoint.access, context) ?? endpoint.handler(context)
                 for (channel, version) in context.announcements { services.hub.notify(channel: channel, version: version) }
                 switch outcome {
-            case .response(let r):
-                response = r
-            case .park(let channel, let since, let variant):
-                services.hub.wait(request: fcgi, channel: channel, since: since, variant: variant, owner: context.session.hash,
-                                      address: context.request.remoteAddress)
-                return
-            }
+                case .response(let r):
+                    response = r
+                case .park(let channel, let since, let variant):
+                    services.hub.wait(
+                        request: fcgi, channel: channel, since: since, variant: variant, owner: context.session.hash,
+                        address: context.request.remoteAddress)
+                    return
+                }
             }
         } catch {
             response = Self.errorResponse(error, ctx: ctx, services: services, requestID: requestID, path: params["REQUEST_URI"] ?? "")
@@ -87,10 +90,12 @@ public final class Responder: Sendable {
         fcgi.respond(response.serialize(requestID: requestID))
         if services.logger.logLevel <= .debug || response.status.code >= 500 {
             let micros = (DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1000
-            services.logger.log(level: response.status.code == 503 ? .warning : response.status.code >= 500 ? .error : .debug, "request", metadata: [
-                "id": "\(requestID)", "method": "\(params["REQUEST_METHOD"] ?? "")", "uri": "\(LogRedaction.uri(params["REQUEST_URI"] ?? ""))",
-                "status": "\(response.status.code)", "us": "\(micros)",
-            ])
+            services.logger.log(
+                level: response.status.code == 503 ? .warning : response.status.code >= 500 ? .error : .debug, "request",
+                metadata: [
+                    "id": "\(requestID)", "method": "\(params["REQUEST_METHOD"] ?? "")", "uri": "\(LogRedaction.uri(params["REQUEST_URI"] ?? ""))",
+                    "status": "\(response.status.code)", "us": "\(micros)",
+                ])
         }
     }
 
@@ -122,17 +127,26 @@ public final class Responder: Sendable {
         let sessionCookie = SessionID.cookieName(secure: secure)
         switch ctx.sessionChange {
         case .signedIn:
-            response.addHeader("Set-Cookie", Cookies.setCookie(name: sessionCookie, value: ctx.session.raw,
-                                                               maxAge: AccountSessions.absoluteSeconds, secure: secure))
-            response.addHeader("Set-Cookie", Cookies.setCookie(name: RequestContext.signedInHintCookie, value: "1",
-                                                               maxAge: AccountSessions.absoluteSeconds, secure: secure))
+            response.addHeader(
+                "Set-Cookie",
+                Cookies.setCookie(
+                    name: sessionCookie, value: ctx.session.raw,
+                    maxAge: AccountSessions.absoluteSeconds, secure: secure))
+            response.addHeader(
+                "Set-Cookie",
+                Cookies.setCookie(
+                    name: RequestContext.signedInHintCookie, value: "1",
+                    maxAge: AccountSessions.absoluteSeconds, secure: secure))
         case .signedOut:
             response.addHeader("Set-Cookie", Cookies.setCookie(name: sessionCookie, value: "", maxAge: 0, secure: secure))
             response.addHeader("Set-Cookie", Cookies.setCookie(name: RequestContext.signedInHintCookie, value: "", maxAge: 0, secure: secure))
         case nil:
             if ctx.session.isNew {
-                response.addHeader("Set-Cookie", Cookies.setCookie(name: sessionCookie, value: ctx.session.raw,
-                                                                   maxAge: SessionID.lifetimeSeconds, secure: secure))
+                response.addHeader(
+                    "Set-Cookie",
+                    Cookies.setCookie(
+                        name: sessionCookie, value: ctx.session.raw,
+                        maxAge: SessionID.lifetimeSeconds, secure: secure))
             }
             if ctx.hintIsStale {
                 response.addHeader("Set-Cookie", Cookies.setCookie(name: RequestContext.signedInHintCookie, value: "", maxAge: 0, secure: secure))

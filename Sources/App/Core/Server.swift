@@ -2,6 +2,7 @@ import FastCGI
 import Foundation
 import Logging
 import Web
+
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -41,11 +41,14 @@ public final class Services: Sendable {
         csrf = CSRFProtector(secret: config.secret)
         seenVersions = SeenVersion(secret: config.secret)
         assetVersion = Self.fingerprint(publicDirectory: config.publicDirectory)
-        hub = LiveHub(redis: redis, redisAddress: config.redis, logger: logger,
-                      holdSeconds: config.pollHoldSeconds, pollsPerAddress: config.rateLimits.pollsPerAddress)
+        hub = LiveHub(
+            redis: redis, redisAddress: config.redis, logger: logger,
+            holdSeconds: config.pollHoldSeconds, pollsPerAddress: config.rateLimits.pollsPerAddress)
         roomCache = RoomCache(hub: hub)
         guard let list = FileManager.default.contents(atPath: config.commonPasswordsFile) else {
-            throw Config.Problem(description: "cannot read the common-password list \(config.commonPasswordsFile) (Debian package john-data, or set POMOPOMO_COMMON_PASSWORDS)")
+            throw Config.Problem(
+                description:
+                    "cannot read the common-password list \(config.commonPasswordsFile) (Debian package john-data, or set POMOPOMO_COMMON_PASSWORDS)")
         }
         passwords = PasswordPolicy(commonList: String(decoding: list, as: UTF8.self))
         passwordWork = PasswordWork(slots: config.hashSlots, queue: config.hashQueue, perSecond: config.hashesPerSecond)

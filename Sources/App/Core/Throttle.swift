@@ -42,7 +42,8 @@ struct Throttle {
         var groups = address.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
         if let gap = groups.firstIndex(of: ""), address.contains("::") {
             let present = groups.filter { !$0.isEmpty }
-            groups = Array(groups[..<gap].filter { !$0.isEmpty }) + Array(repeating: "0", count: max(0, 8 - present.count))
+            groups =
+                Array(groups[..<gap].filter { !$0.isEmpty }) + Array(repeating: "0", count: max(0, 8 - present.count))
                 + Array(groups[(gap + 1)...].filter { !$0.isEmpty })
         }
         return groups.prefix(4).map { String(Int($0, radix: 16) ?? 0, radix: 16) }.joined(separator: ":") + "::/64"
@@ -82,8 +83,9 @@ struct Throttle {
     /// past `limit` within `window` seconds (nil: allowed, or Redis is down).
     func hit(_ key: String, limit: Int, window: Int) -> Int? {
         guard let redis, !redis.isDown,
-              let wait = (try? redis.command(["EVAL", Self.hitScript, "1", key, String(window), String(limit)]))?.integer,
-              wait >= 0 else { return nil }
+            let wait = (try? redis.command(["EVAL", Self.hitScript, "1", key, String(window), String(limit)]))?.integer,
+            wait >= 0
+        else { return nil }
         return max(1, wait)
     }
 }

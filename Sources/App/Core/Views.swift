@@ -3,28 +3,35 @@ import Web
 /// Renders pages: the page template first, then the shared layout around it with the context
 /// every page gets (CSRF token, asset version, title).
 enum Views {
-    static let requiredTemplates = ["layout", "home", "room", "moderate", "stats", "error", "partials/participants", "partials/timer",
-                                     "partials/queue", "partials/public_tasks", "partials/proposals", "partials/chat",
-                                     "partials/segment_options", "partials/theme_options", "partials/slow_mode", "confirm",
-                                     "signup", "login", "forgot", "check_email", "mail_link", "me", "profile", "settings_profile",
-                                     "settings_preferences", "settings_sessions", "settings_password", "settings_account",
-                                     "link_consent", "admin", "partials/settings_nav", "partials/avatar"]
+    static let requiredTemplates =
+        [
+            "layout", "home", "room", "moderate", "stats", "error", "partials/participants", "partials/timer",
+            "partials/queue", "partials/public_tasks", "partials/proposals", "partials/chat",
+            "partials/segment_options", "partials/theme_options", "partials/slow_mode", "confirm",
+            "signup", "login", "forgot", "check_email", "mail_link", "me", "profile", "settings_profile",
+            "settings_preferences", "settings_sessions", "settings_password", "settings_account",
+            "link_consent", "admin", "partials/settings_nav", "partials/avatar",
+        ]
         + MailTemplate.allCases.map(\.templateName)
 
     /// `refreshSeconds`: reload the page after this long when JavaScript is off (the live
     /// script keeps pages current otherwise). `parts`: pre-rendered fragments by context key
     /// (each as the pieces between CSRF slots), spliced in with the viewer's token.
-    static func page(_ name: String, title: String, _ context: TemplateContext, for ctx: RequestContext?,
-                     services: Services, status: HTTPStatus = .ok, refreshSeconds: Int? = nil,
-                     parts: [String: [[UInt8]]] = [:]) -> Response {
+    static func page(
+        _ name: String, title: String, _ context: TemplateContext, for ctx: RequestContext?,
+        services: Services, status: HTTPStatus = .ok, refreshSeconds: Int? = nil,
+        parts: [String: [[UInt8]]] = [:]
+    ) -> Response {
         var context = context
         if let refreshSeconds { context["refresh_seconds"] = .text(String(refreshSeconds)) }
         let csrf = ctx?.csrfToken ?? ""
         context["csrf"] = .text(csrf)
         context["asset_version"] = .text(services.assetVersion)
         if let user = ctx?.userForChrome {
-            context["signed_in"] = .object(["username": .text(user.username), "display_name": .text(user.displayName),
-                                            "is_admin": .bool(user.isAdmin)])
+            context["signed_in"] = .object([
+                "username": .text(user.username), "display_name": .text(user.displayName),
+                "is_admin": .bool(user.isAdmin),
+            ])
             context["page_theme"] = .text(user.theme)
             if !user.soundOn { context["sound_off"] = .bool(true) }
         }

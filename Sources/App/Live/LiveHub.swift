@@ -72,7 +72,8 @@ public final class LiveHub: @unchecked Sendable {
     /// wake-up since the load been seen.
     var cacheEpoch: Int? {
         guard isSubscribed else { return nil }
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         return epoch
     }
 
@@ -87,7 +88,9 @@ public final class LiveHub: @unchecked Sendable {
                 onMessage: { [weak self] _, message in self?.handleWakeMessage(message) },
                 onState: { [weak self] connected in
                     guard let self else { return }
-                    self.lock.lock(); self.epoch += 1; self.lock.unlock()
+                    self.lock.lock()
+                    self.epoch += 1
+                    self.lock.unlock()
                     self.logger.info("live wake-ups via redis", metadata: ["connected": "\(connected)"])
                     // Wake-ups sent while we were not subscribed are lost: look for them now.
                     if connected { self.workers.submit { self.recheckFromDatabase() } }
@@ -104,9 +107,10 @@ public final class LiveHub: @unchecked Sendable {
     /// for a newer version arrived while the request was being handled.
     func wait(request: FastCGIRequest, channel: String, since: Int, variant: PollVariant, owner: [UInt8], address: String) {
         let ownerKey = owner.prefix(8).reduce(0) { $0 << 8 | Int($1) }
-        let waiter = ParkedPolls.Waiter(request: request, since: since, variant: variant,
-                                        deadline: Date().addingTimeInterval(holdSeconds), owner: ownerKey,
-                                        address: Throttle.addressBucket(address))
+        let waiter = ParkedPolls.Waiter(
+            request: request, since: since, variant: variant,
+            deadline: Date().addingTimeInterval(holdSeconds), owner: ownerKey,
+            address: Throttle.addressBucket(address))
         var evicted: ParkedPolls.Waiter? = nil
         if !parked.park(waiter, on: channel, evicted: &evicted) {
             // On a worker, not this accept thread: the answer may need a room load that other
@@ -146,7 +150,9 @@ public final class LiveHub: @unchecked Sendable {
 
     /// Answers every parked poll at once (204), for shutdown.
     public func releaseAll() {
-        lock.lock(); stopping = true; lock.unlock()
+        lock.lock()
+        stopping = true
+        lock.unlock()
         subscriber?.stop()
         let bytes = Response.noContent.serialize(requestID: "shutdown")
         for waiter in parked.takeAll() { waiter.request.respond(bytes) }
@@ -168,7 +174,10 @@ public final class LiveHub: @unchecked Sendable {
     /// waiters (usually two: they all saw the previous version; a few are hosts), then sends the
     /// bytes, spread over the workers.
     private func deliver(channel: String, waiters: [ParkedPolls.Waiter]) {
-        struct Key: Hashable { let since: Int; let variant: PollVariant }
+        struct Key: Hashable {
+            let since: Int
+            let variant: PollVariant
+        }
         var bySince: [Key: [ParkedPolls.Waiter]] = [:]
         for waiter in waiters { bySince[Key(since: waiter.since, variant: waiter.variant), default: []].append(waiter) }
         let snapshot: LiveSnapshot?
@@ -181,7 +190,8 @@ public final class LiveHub: @unchecked Sendable {
             return
         }
         for (key, group) in bySince {
-            let bytes = snapshot.map { Response.json($0.body(key.since, key.variant)).serialize(requestID: "live") }
+            let bytes =
+                snapshot.map { Response.json($0.body(key.since, key.variant)).serialize(requestID: "live") }
                 ?? Response.jsonError(ClientError.notFound("This no longer exists.")).serialize(requestID: "live")
             send(bytes, to: group)
         }
@@ -201,11 +211,17 @@ public final class LiveHub: @unchecked Sendable {
 
     private func snapshot(_ channel: String) throws -> LiveSnapshot? {
         guard let prefix = channel.split(separator: ":", maxSplits: 1).first else { return nil }
-        lock.lock(); let source = sources[String(prefix)]; lock.unlock()
+        lock.lock()
+        let source = sources[String(prefix)]
+        lock.unlock()
         return try source?(channel)
     }
 
-    private var isStopping: Bool { lock.lock(); defer { lock.unlock() }; return stopping }
+    private var isStopping: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return stopping
+    }
 
     /// Times out old polls (204: "nothing new, ask again") and, without Redis, polls PostgreSQL.
     private func housekeeping() {
@@ -236,7 +252,9 @@ public final class LiveHub: @unchecked Sendable {
             byPrefix[String(parts[0]), default: []].append((String(parts[1]), oldest))
         }
         for (prefix, entries) in byPrefix {
-            lock.lock(); let source = versionSources[prefix]; lock.unlock()
+            lock.lock()
+            let source = versionSources[prefix]
+            lock.unlock()
             guard let source else { continue }
             for start in stride(from: 0, to: entries.count, by: 500) {
                 let batch = entries[start..<min(start + 500, entries.count)]

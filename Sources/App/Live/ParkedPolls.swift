@@ -34,18 +34,24 @@ final class ParkedPolls: @unchecked Sendable {
     /// just before a wake-up and parks just after it is answered instead of left to time out.
     private var latest: [String: (version: Int, at: Date)] = [:]
 
-    var count: Int { lock.lock(); defer { lock.unlock() }; return total }
+    var count: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return total
+    }
 
     /// Channels with at least one waiter, with the oldest version any of them has seen.
     var channels: [(channel: String, oldestSince: Int)] {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         return byChannel.compactMap { channel, waiters in
             waiters.map(\.since).min().map { (channel, $0) }
         }
     }
 
     func latestVersion(of channel: String) -> Int? {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         return latest[channel]?.version
     }
 
@@ -53,7 +59,8 @@ final class ParkedPolls: @unchecked Sendable {
     /// `evicted` is the same owner's (or else the same address's) oldest poll when it already
     /// had too many.
     func park(_ waiter: Waiter, on channel: String, evicted: inout Waiter?) -> Bool {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         if let known = latest[channel], known.version > waiter.since { return false }
         if perOwner[waiter.owner, default: 0] >= Self.maxPerOwner {
             evicted = removeOldest { $0.owner == waiter.owner }
@@ -94,7 +101,8 @@ final class ParkedPolls: @unchecked Sendable {
 
     /// Removes and returns the waiters of `channel` that have not seen `version` yet.
     func take(_ channel: String, olderThan version: Int) -> [Waiter] {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         if (latest[channel]?.version ?? Int.min) < version { latest[channel] = (version, Date()) }
         guard let waiters = byChannel[channel] else { return [] }
         var stay: [Waiter] = []
@@ -108,7 +116,8 @@ final class ParkedPolls: @unchecked Sendable {
     }
 
     func takeExpired(now: Date) -> [Waiter] {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         // A request is parsed and parked within seconds, so older knowledge is not needed.
         latest = latest.filter { now.timeIntervalSince($0.value.at) < 60 }
         var expired: [Waiter] = []
@@ -125,7 +134,8 @@ final class ParkedPolls: @unchecked Sendable {
     }
 
     func takeAll() -> [Waiter] {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         let all = byChannel.values.flatMap { $0 }
         byChannel = [:]
         perOwner = [:]

@@ -13,8 +13,9 @@ enum HealthHandlers {
             redis = (try? pool.command("PING")) != nil ? "ok" : "down"
         }
         let ok = postgres && redis != "down"
-        let body = Readiness(postgres: postgres ? "ok" : "down", redis: redis, liveSubscribed: services.hub.isSubscribed,
-                             parkedPolls: services.hub.parkedCount)
+        let body = Readiness(
+            postgres: postgres ? "ok" : "down", redis: redis, liveSubscribed: services.hub.isSubscribed,
+            parkedPolls: services.hub.parkedCount)
         return .response(.json(JSONBody.encode(body), status: ok ? .ok : .serviceUnavailable))
     }
 }

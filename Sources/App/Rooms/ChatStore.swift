@@ -19,7 +19,8 @@ enum ChatStore {
     /// The latest visible messages and the latest shadow-hidden ones (each up to `limit`),
     /// oldest first, so a muted spammer cannot push the conversation out of the window.
     static func recent(roomID: String, limit: Int, on conn: PostgresConnection) throws -> [RoomSnapshot.Message] {
-        try conn.query("""
+        try conn.query(
+            """
             SELECT id, participant_id, author_name, text, is_shadow_hidden,
                    to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
             FROM (
@@ -27,9 +28,11 @@ enum ChatStore {
                 UNION ALL
                 (SELECT * FROM messages WHERE room_id = $1 AND is_shadow_hidden ORDER BY id DESC LIMIT $2)) m
             ORDER BY id
-            """, [roomID, limit]).map { row in
-            RoomSnapshot.Message(id: row.int(0), participantID: row[1], author: row.string(2), text: row.string(3),
-                                 isShadowHidden: row.bool(4), at: row.string(5))
+            """, [roomID, limit]
+        ).map { row in
+            RoomSnapshot.Message(
+                id: row.int(0), participantID: row[1], author: row.string(2), text: row.string(3),
+                isShadowHidden: row.bool(4), at: row.string(5))
         }
     }
 
@@ -37,17 +40,20 @@ enum ChatStore {
     /// through several responders are counted exactly.
     static func post(_ text: ShortText, room: LockedRoom, on conn: PostgresConnection) throws -> Set<RoomPart> {
         let me = try room.participant()
-        let counts = try conn.query("""
+        let counts = try conn.query(
+            """
             SELECT count(*) FILTER (WHERE created_at > now() - make_interval(secs => 60)),
                    count(*) FILTER (WHERE created_at > now() - make_interval(secs => $2))
             FROM messages WHERE participant_id = $1 AND created_at > now() - make_interval(secs => 60)
-            """, [me.id, burstSeconds]).first!
+            """, [me.id, burstSeconds]
+        ).first!
         if counts.int(0) >= perMinute {
             throw RoomRefusal.tooFast("You are sending messages too fast. Please wait a few seconds.", retryAfter: 10)
         }
         if let wait = try slowModeWait(room: room, participantID: me.id, on: conn) {
-            throw RoomRefusal.tooFast("Slow mode: this room is busy, so everyone may send one message every \(slowModeSeconds) seconds. "
-                                      + "Please wait \(wait) s.", retryAfter: wait)
+            throw RoomRefusal.tooFast(
+                "Slow mode: this room is busy, so everyone may send one message every \(slowModeSeconds) seconds. "
+                    + "Please wait \(wait) s.", retryAfter: wait)
         }
         var muted = me.isMuted
         var parts: Set<RoomPart> = []
@@ -57,7 +63,8 @@ enum ChatStore {
             muted = true
             parts.insert(.people)
         }
-        try conn.query("""
+        try conn.query(
+            """
             INSERT INTO messages (room_id, participant_id, author_name, text, is_shadow_hidden) VALUES ($1, $2, $3, $4, $5)
             """, [room.id, me.id, me.name, text.value, muted])
         parts.insert(muted ? .personal : .chat)
@@ -68,20 +75,23 @@ enum ChatStore {
     /// `slowModeAt` online), or nil. Counting online people stops at `slowModeAt`, so it costs
     /// the same in a room of 10,000.
     static func slowModeWait(room: LockedRoom, participantID: String, on conn: PostgresConnection) throws -> Int? {
-        let row = try conn.query("""
+        let row = try conn.query(
+            """
             SELECT (SELECT slow_mode FROM rooms WHERE id = $1)
                    OR (SELECT count(*) FROM (SELECT 1 FROM participants WHERE room_id = $1
                                              AND last_seen_at > now() - make_interval(secs => $3) LIMIT $4) crowd) >= $4,
                    (SELECT ceil(extract(epoch FROM max(created_at) + make_interval(secs => $5) - now()))::int
                     FROM messages WHERE participant_id = $2)
-            """, [room.id, participantID, RoomStore.onlineWindow, slowModeAt, slowModeSeconds]).first!
+            """, [room.id, participantID, RoomStore.onlineWindow, slowModeAt, slowModeSeconds]
+        ).first!
         guard row.bool(0), let wait = row[1].flatMap({ Int($0) }), wait > 0 else { return nil }
         return wait
     }
 
     static func delete(_ id: String, room: LockedRoom, on conn: PostgresConnection) throws -> Set<RoomPart> {
         guard id.count <= 18, let number = Int(id),
-              try conn.query("DELETE FROM messages WHERE id = $1 AND room_id = $2 RETURNING 1", [number, room.id]).first != nil else {
+            try conn.query("DELETE FROM messages WHERE id = $1 AND room_id = $2 RETURNING 1", [number, room.id]).first != nil
+        else {
             throw RoomRefusal.gone("That message is already gone.")
         }
         return [.chat]

@@ -22,10 +22,13 @@ final class CodeGuesses: @unchecked Sendable {
         lock.unlock()
         guard let until, until > now else { return }
         let rule = ctx.services.config.rateLimits.unknownCodes
-        let stillCounted = ctx.services.redis.map { $0.isDown } ?? true
+        let stillCounted =
+            ctx.services.redis.map { $0.isDown } ?? true
             || ctx.services.throttle.blocked(Throttle.addressKey(rule.kind, address: ctx.request.remoteAddress), limit: rule.limit + 1) != nil
         guard stillCounted else {
-            lock.lock(); blockedUntil[bucket] = nil; lock.unlock()
+            lock.lock()
+            blockedUntil[bucket] = nil
+            lock.unlock()
             return
         }
         throw RateLimited(doing: rule.doing, retryAfter: max(1, Int(until.timeIntervalSince(now).rounded(.up))))

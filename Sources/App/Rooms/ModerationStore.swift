@@ -8,8 +8,11 @@ enum ModerationStore {
 
     static func apply(_ action: Action, to participantID: String, room: LockedRoom, on conn: PostgresConnection) throws -> Set<RoomPart> {
         let me = try room.participant()
-        guard UUID(uuidString: participantID) != nil, try conn.query(
-            "SELECT 1 FROM participants WHERE id = $1::uuid AND room_id = $2", [participantID, room.id]).first != nil else {
+        guard UUID(uuidString: participantID) != nil,
+            try conn.query(
+                "SELECT 1 FROM participants WHERE id = $1::uuid AND room_id = $2", [participantID, room.id]
+            ).first != nil
+        else {
             throw RoomRefusal.gone("That person is no longer in the room.")
         }
         guard participantID != me.id else { throw RoomRefusal.invalid("That is you. To leave, use “Leave room”.") }
@@ -28,8 +31,9 @@ enum ModerationStore {
             try conn.query("DELETE FROM participants WHERE id = $1", [participantID])
             return [.people, .tasks, .proposals]
         case .host:
-            try conn.query("UPDATE participants SET role = CASE WHEN id = $1 THEN 'host' ELSE 'guest' END WHERE room_id = $2 AND (id = $1 OR role = 'host')",
-                           [participantID, room.id])
+            try conn.query(
+                "UPDATE participants SET role = CASE WHEN id = $1 THEN 'host' ELSE 'guest' END WHERE room_id = $2 AND (id = $1 OR role = 'host')",
+                [participantID, room.id])
             return [.people, .state]
         }
     }

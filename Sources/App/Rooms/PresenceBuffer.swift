@@ -60,8 +60,10 @@ final class PresenceBuffer: @unchecked Sendable {
             let state = bumps[roomID] ?? Bumps()
             let interval = state.roomSize >= Self.bigRoom ? Self.bigRoomBumpInterval : 0
             let mayBump = state.last == 0 || Double(now &- state.last) / 1e9 >= interval
-            batches.append(Batch(roomID: roomID, seen: (taken[roomID] ?? [:]).map { ($0.key, Double(now &- $0.value) / 1e9) },
-                                 mayBump: mayBump, owed: state.owed))
+            batches.append(
+                Batch(
+                    roomID: roomID, seen: (taken[roomID] ?? [:]).map { ($0.key, Double(now &- $0.value) / 1e9) },
+                    mayBump: mayBump, owed: state.owed))
         }
         // Rooms nobody has looked at for a while are forgotten.
         bumps = bumps.filter { $0.value.owed || taken[$0.key] != nil || Double(now &- $0.value.last) / 1e9 < 60 }

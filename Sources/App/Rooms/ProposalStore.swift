@@ -21,13 +21,16 @@ enum ProposalStore {
     static let maxPendingPerParticipant = 10
 
     static func recent(roomID: String, on conn: PostgresConnection) throws -> [RoomSnapshot.Proposal] {
-        try conn.query("""
+        try conn.query(
+            """
             SELECT id, participant_id, author_name, kind, status, reason, payload->>'summary' FROM proposals
             WHERE room_id = $1 AND (status = 'pending' OR decided_at > now() - interval '1 day')
             ORDER BY created_at DESC, id LIMIT 50
-            """, [roomID]).map { row in
-            RoomSnapshot.Proposal(id: row.string(0), participantID: row[1], author: row.string(2), kind: row.string(3),
-                                  status: ProposalStatus(stored: row.string(4)), reason: row[5], summary: row.string(6))
+            """, [roomID]
+        ).map { row in
+            RoomSnapshot.Proposal(
+                id: row.string(0), participantID: row[1], author: row.string(2), kind: row.string(3),
+                status: ProposalStatus(stored: row.string(4)), reason: row[5], summary: row.string(6))
         }.reversed()
     }
 
@@ -53,12 +56,16 @@ enum ProposalStore {
         case .addSegment: summary = "add \(describe(draft.spec!))"
         case .editSegment: summary = "change \(segmentTitle) to \(describe(draft.spec!))"
         }
-        try conn.query("""
+        try conn.query(
+            """
             INSERT INTO proposals (room_id, participant_id, author_name, kind, payload) VALUES ($1, $2, $3, $4,
                 jsonb_build_object('segment_id', $5::text, 'kind', $6::text, 'duration_sec', $7::int, 'label', $8::text,
                                    'public_task', $9::text, 'text', $10::text, 'summary', $11::text))
-            """, [room.id, me.id, me.name, draft.kind.rawValue, draft.segmentID, draft.spec?.kind.rawValue,
-                  draft.spec.map { String($0.duration.seconds) }, draft.spec?.label, draft.spec?.publicTask, draft.text, summary])
+            """,
+            [
+                room.id, me.id, me.name, draft.kind.rawValue, draft.segmentID, draft.spec?.kind.rawValue,
+                draft.spec.map { String($0.duration.seconds) }, draft.spec?.label, draft.spec?.publicTask, draft.text, summary,
+            ])
         return [.proposals]
     }
 
@@ -67,17 +74,23 @@ enum ProposalStore {
     }
 
     static func title(_ segmentID: String, on conn: PostgresConnection) throws -> String {
-        guard let row = try conn.query("SELECT kind, label, duration_sec, position FROM segments WHERE id = $1::uuid", [segmentID]).first else { return "" }
+        guard let row = try conn.query("SELECT kind, label, duration_sec, position FROM segments WHERE id = $1::uuid", [segmentID]).first else {
+            return ""
+        }
         return "segment \(row.int(3) + 1) (\(row[1] ?? SegmentKind(rawValue: row.string(0))?.label ?? "") · \(SegmentDuration.text(row.int(2))))"
     }
 
     /// The pending proposal, locked; 404 when unknown, 409 when already decided.
     private static func pending(_ id: String, room: LockedRoom, on conn: PostgresConnection) throws -> PostgresRow {
-        guard UUID(uuidString: id) != nil, let row = try conn.query("""
-            SELECT status, kind, payload->>'segment_id', payload->>'kind', payload->>'duration_sec', payload->>'label',
-                   payload->>'public_task', payload->>'text'
-            FROM proposals WHERE id = $1::uuid AND room_id = $2 FOR UPDATE
-            """, [id, room.id]).first else {
+        guard UUID(uuidString: id) != nil,
+            let row = try conn.query(
+                """
+                SELECT status, kind, payload->>'segment_id', payload->>'kind', payload->>'duration_sec', payload->>'label',
+                       payload->>'public_task', payload->>'text'
+                FROM proposals WHERE id = $1::uuid AND room_id = $2 FOR UPDATE
+                """, [id, room.id]
+            ).first
+        else {
             throw RoomRefusal.gone("That proposal does not exist any more.")
         }
         guard ProposalStatus(stored: row.string(0)) == .pending else { throw RoomRefusal.stale("That proposal was already \(row.string(0)).") }
@@ -89,15 +102,18 @@ enum ProposalStore {
         let segmentID = row[2]
         var spec: SegmentSpec? = nil
         if let kindText = row[3], let kind = SegmentKind(rawValue: kindText), let seconds = row[4].flatMap({ Int($0) }),
-           let duration = try? SegmentDuration(seconds: seconds) {
+            let duration = try? SegmentDuration(seconds: seconds)
+        {
             spec = SegmentSpec(kind: kind, duration: duration, label: row[5], publicTask: row[6])
         }
         // Why it can no longer apply, if it cannot.
         var stale: String? = nil
         if room.status == .ended { stale = "the session has ended" }
         if stale == nil, let segmentID {
-            if let position = try conn.query("SELECT position FROM segments WHERE id = $1::uuid AND room_id = $2",
-                                             [segmentID, room.id]).first?.int(0) {
+            if let position = try conn.query(
+                "SELECT position FROM segments WHERE id = $1::uuid AND room_id = $2",
+                [segmentID, room.id]
+            ).first?.int(0) {
                 if position < room.currentIndex { stale = "that segment is already over" }
             } else {
                 stale = "that segment is no longer in the queue"

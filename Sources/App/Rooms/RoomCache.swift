@@ -24,11 +24,15 @@ final class RoomCache: @unchecked Sendable {
         private var result: Result<RoomSnapshot?, Error>?
 
         func finish(_ outcome: Result<RoomSnapshot?, Error>) {
-            condition.lock(); result = outcome; condition.broadcast(); condition.unlock()
+            condition.lock()
+            result = outcome
+            condition.broadcast()
+            condition.unlock()
         }
 
         func wait() -> Result<RoomSnapshot?, Error> {
-            condition.lock(); defer { condition.unlock() }
+            condition.lock()
+            defer { condition.unlock() }
             while result == nil { condition.wait() }
             return result!
         }
@@ -78,7 +82,8 @@ final class RoomCache: @unchecked Sendable {
 
     /// Whether a load for `key` is running now.
     func isLoading(_ key: String) -> Bool {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         return flights[key] != nil
     }
 

@@ -36,8 +36,9 @@ enum RoomHandlers {
         let raw = try ctx.request.query.value("code") ?? ""
         guard let code = RoomCode(parsing: raw), try RoomStore(database: ctx.services.database).find(code) != nil else {
             if RoomCode(parsing: raw) != nil { try ctx.services.codeGuesses.missed(ctx) }
-            return HomeHandlers.homePage(ctx, joinError: "There is no open room with the code “\(raw)”. Check it and try again.",
-                                         codeInput: raw, status: .notFound)
+            return HomeHandlers.homePage(
+                ctx, joinError: "There is no open room with the code “\(raw)”. Check it and try again.",
+                codeInput: raw, status: .notFound)
         }
         return .response(.redirect(to: "/r/\(code.display)"))
     }
@@ -57,8 +58,9 @@ enum RoomHandlers {
         let rawName = try ctx.field("display_name")
         let name: DisplayName
         do throws(DisplayName.Problem) { name = try DisplayName(validating: rawName) } catch {
-            return roomPage(ctx, try present(ctx, code), joinError: error.description, inputs: ["name_input": rawName],
-                            status: .unprocessableEntity)
+            return roomPage(
+                ctx, try present(ctx, code), joinError: error.description, inputs: ["name_input": rawName],
+                status: .unprocessableEntity)
         }
         if let refusal = try limited(ctx, code, ctx.services.config.rateLimits.joins, inputs: ["name_input": rawName]) {
             return refusal
@@ -145,15 +147,19 @@ enum RoomHandlers {
         let people = snapshot.members.dropFirst((page - 1) * moderationPageSize).prefix(moderationPageSize)
         var context: TemplateContext = [
             "code": .text(code.display), "theme": .text(snapshot.room.theme),
-            "people": .list(people.map { m in
-                ["id": .text(m.id), "name": .text(m.name), "is_host": .bool(m.role == .host), "muted": .bool(m.isMuted),
-                 "online": .bool(snapshot.isOnline(m, elapsed: elapsed))]
-            }),
+            "people": .list(
+                people.map { m in
+                    [
+                        "id": .text(m.id), "name": .text(m.name), "is_host": .bool(m.role == .host), "muted": .bool(m.isMuted),
+                        "online": .bool(snapshot.isOnline(m, elapsed: elapsed)),
+                    ]
+                }),
             "people_count": .text(RoomViews.countText(snapshot)),
             "page": .text(String(page)), "pages": .text(String(pages)), "paged": .bool(pages > 1),
-            "messages": .list(snapshot.messages.reversed().map { m in
-                ["id": .text(String(m.id)), "author": .text(m.author), "html": .html(ChatFormat.html(m.text)), "hidden": .bool(m.isShadowHidden)]
-            }),
+            "messages": .list(
+                snapshot.messages.reversed().map { m in
+                    ["id": .text(String(m.id)), "author": .text(m.author), "html": .html(ChatFormat.html(m.text)), "hidden": .bool(m.isShadowHidden)]
+                }),
         ]
         if page > 1 { context["previous_page"] = .text(String(page - 1)) }
         if page < pages { context["next_page"] = .text(String(page + 1)) }
@@ -179,8 +185,11 @@ enum RoomHandlers {
         var response = Response.redirect(to: location)
         if let change {
             let value = ctx.services.seenVersions.cookieValue(change, room: code)
-            response.addHeader("Set-Cookie", Cookies.setCookie(name: SeenVersion.cookieName, value: value, maxAge: 60,
-                                                               secure: ctx.services.config.secureCookies, path: "/r/\(code.display)"))
+            response.addHeader(
+                "Set-Cookie",
+                Cookies.setCookie(
+                    name: SeenVersion.cookieName, value: value, maxAge: 60,
+                    secure: ctx.services.config.secureCookies, path: "/r/\(code.display)"))
         }
         return .response(response)
     }
@@ -222,20 +231,24 @@ enum RoomHandlers {
         guard let snapshot = try reader.snapshot(code, atLeast: ownChange, orWhileLoading: poll) else { throw RoomRefusal.noSuchRoom }
         if snapshot.isRemoved(ctx.session, user: { ctx.userForChrome?.id }) { throw RoomRefusal.removed }
         if let viewer = snapshot.member(for: ctx.session), !snapshot.lookup.wasSeen(viewer.id),
-           viewer.idleAtLoad + snapshot.age >= Double(RoomStore.touchInterval) {
+            viewer.idleAtLoad + snapshot.age >= Double(RoomStore.touchInterval)
+        {
             ctx.services.presence.record(roomID: snapshot.room.id, participantID: viewer.id, roomSize: snapshot.members.count)
             snapshot.lookup.markSeen(viewer.id)
         }
         return snapshot
     }
 
-    static func roomPage(_ ctx: RequestContext, _ snapshot: RoomSnapshot, error: String? = nil, joinError: String? = nil,
-                         inputs: [String: String] = [:], kept: RoomViews.Kept? = nil, status: HTTPStatus = .ok,
-                         headers: [(String, String)] = []) -> Outcome {
+    static func roomPage(
+        _ ctx: RequestContext, _ snapshot: RoomSnapshot, error: String? = nil, joinError: String? = nil,
+        inputs: [String: String] = [:], kept: RoomViews.Kept? = nil, status: HTTPStatus = .ok,
+        headers: [(String, String)] = []
+    ) -> Outcome {
         // One reading of the clock for the whole page.
         let timer = snapshot.timer
-        var (context, parts) = RoomViews.page(snapshot, timer: timer, viewer: ctx.session, csrf: ctx.csrfToken,
-                                              baseURL: ctx.services.config.baseURL, kept: kept, templates: ctx.services.templates)
+        var (context, parts) = RoomViews.page(
+            snapshot, timer: timer, viewer: ctx.session, csrf: ctx.csrfToken,
+            baseURL: ctx.services.config.baseURL, kept: kept, templates: ctx.services.templates)
         if snapshot.member(for: ctx.session) == nil, inputs["name_input"] == nil, let user = ctx.userForChrome {
             // A signed-in visitor joins under their own name unless they type another.
             context["name_input"] = .text(user.displayName)
@@ -245,18 +258,23 @@ enum RoomHandlers {
         if let joinError { context["join_error"] = .text(joinError) }
         // The same shape live.js keeps up to date while the clock runs.
         let room = "Room \(snapshot.room.code.display)"
-        let title = timer.status == .running ? "\(RoomViews.clock(timer.remainingMs)) · \(timer.phase) · \(room)"
+        let title =
+            timer.status == .running
+            ? "\(RoomViews.clock(timer.remainingMs)) · \(timer.phase) · \(room)"
             : timer.status == .paused ? "Paused · \(timer.phase) · \(room)" : room
-        var response = Views.page("room", title: title, context, for: ctx, services: ctx.services, status: status,
-                                  refreshSeconds: RoomViews.refreshSeconds(timer), parts: parts)
+        var response = Views.page(
+            "room", title: title, context, for: ctx, services: ctx.services, status: status,
+            refreshSeconds: RoomViews.refreshSeconds(timer), parts: parts)
         for (name, value) in headers { response.addHeader(name, value) }
         return .response(response)
     }
 
     /// Counts `rule` for this client (`RequestContext.limit`); past it, the room page again with
     /// the reason, 429 and Retry-After, and what the person typed. nil: go ahead.
-    static func limited(_ ctx: RequestContext, _ code: RoomCode, _ rule: RateLimits.Rule,
-                        inputs: [String: String] = [:]) throws -> Outcome? {
+    static func limited(
+        _ ctx: RequestContext, _ code: RoomCode, _ rule: RateLimits.Rule,
+        inputs: [String: String] = [:]
+    ) throws -> Outcome? {
         do {
             try ctx.limit(rule)
             return nil
@@ -266,9 +284,12 @@ enum RoomHandlers {
     }
 
     /// The room page again, with what went wrong and what the person typed.
-    static func problemPage(_ ctx: RequestContext, _ code: RoomCode, _ refusal: RoomRefusal, inputs: [String: String] = [:],
-                            kept: RoomViews.Kept? = nil) throws -> Outcome {
-        roomPage(ctx, try present(ctx, code), error: refusal.message, inputs: inputs, kept: kept,
-                 status: ErrorMapping.status(refusal), headers: ErrorMapping.headers(refusal))
+    static func problemPage(
+        _ ctx: RequestContext, _ code: RoomCode, _ refusal: RoomRefusal, inputs: [String: String] = [:],
+        kept: RoomViews.Kept? = nil
+    ) throws -> Outcome {
+        roomPage(
+            ctx, try present(ctx, code), error: refusal.message, inputs: inputs, kept: kept,
+            status: ErrorMapping.status(refusal), headers: ErrorMapping.headers(refusal))
     }
 }

@@ -29,9 +29,17 @@ final class RoomJobs: @unchecked Sendable {
         thread.start()
     }
 
-    func stop() { lock.lock(); stopped = true; lock.unlock() }
+    func stop() {
+        lock.lock()
+        stopped = true
+        lock.unlock()
+    }
 
-    private var isStopped: Bool { lock.lock(); defer { lock.unlock() }; return stopped }
+    private var isStopped: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return stopped
+    }
 
     private func run() {
         var lastHandOver = Date()
@@ -57,13 +65,15 @@ final class RoomJobs: @unchecked Sendable {
                 lastHandOver = Date()
                 attempt("presence") {
                     for (channel, version) in try RoomStore(database: services.database)
-                        .announceNewlyAway(window: Int(Self.handOverCheckInterval)) {
+                        .announceNewlyAway(window: Int(Self.handOverCheckInterval))
+                    {
                         services.hub.notify(channel: channel, version: version)
                     }
                 }
                 attempt("host hand-over") {
                     for (channel, version) in try RoomStore(database: services.database)
-                        .handOverFromAbsentHosts(after: Self.hostAbsenceSeconds) {
+                        .handOverFromAbsentHosts(after: Self.hostAbsenceSeconds)
+                    {
                         services.hub.notify(channel: channel, version: version)
                     }
                 }
@@ -72,9 +82,12 @@ final class RoomJobs: @unchecked Sendable {
                 lastClean = Date()
                 attempt("clean-rooms") {
                     if let summary = try StatsStore(database: services.database).cleanIfNobodyElseIs(redis: services.redis), summary.rooms > 0 {
-                        services.logger.info("clean-rooms", metadata: [
-                            "rooms": "\(summary.rooms)", "participants": "\(summary.participants)",
-                            "sessions": "\(summary.sessions)", "focus_seconds": "\(summary.focusSeconds)"])
+                        services.logger.info(
+                            "clean-rooms",
+                            metadata: [
+                                "rooms": "\(summary.rooms)", "participants": "\(summary.participants)",
+                                "sessions": "\(summary.sessions)", "focus_seconds": "\(summary.focusSeconds)",
+                            ])
                     }
                 }
             }

@@ -46,8 +46,10 @@ enum RoomMirror {
         let ttl = max(1000, Int(snapshot.secondsToExpiry * 1000 - snapshot.age * 1000))
         let now = timer.serverNowMs
         let elapsed = snapshot.age
-        var args = ["EVAL", script, "2", timerKey(room.id), presenceKey(room.id), String(ttl), timer.status.rawValue, String(timer.index),
-                    timer.endsAtMs.map(String.init) ?? "", String(timer.remainingMs), String(room.version)]
+        var args = [
+            "EVAL", script, "2", timerKey(room.id), presenceKey(room.id), String(ttl), timer.status.rawValue, String(timer.index),
+            timer.endsAtMs.map(String.init) ?? "", String(timer.remainingMs), String(room.version),
+        ]
         args.reserveCapacity(args.count + 2 * snapshot.members.count)
         let seen = snapshot.lookup.seenIDs()
         for member in snapshot.members {

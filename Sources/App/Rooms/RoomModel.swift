@@ -151,10 +151,11 @@ struct RoomSnapshot: Sendable {
         default:
             break
         }
-        return TimerView(status: room.status, index: room.currentIndex, count: segments.count,
-                         kind: room.status == .ended ? "" : current?.kind.rawValue ?? "",
-                         phase: room.status == .ended ? "Finished" : current?.name ?? "No segments yet",
-                         remainingMs: remaining, durationMs: durationMs, endsAtMs: endsAt, serverNowMs: now)
+        return TimerView(
+            status: room.status, index: room.currentIndex, count: segments.count,
+            kind: room.status == .ended ? "" : current?.kind.rawValue ?? "",
+            phase: room.status == .ended ? "Finished" : current?.name ?? "No segments yet",
+            remainingMs: remaining, durationMs: durationMs, endsAtMs: endsAt, serverNowMs: now)
     }
 
     /// Whether the segment at `position` is over (read-only), now playing, or still to come.
@@ -176,7 +177,8 @@ final class MemberLookup: @unchecked Sendable {
     private var seen: Set<String> = []
 
     func index(_ members: [RoomSnapshot.Member]) -> [[UInt8]: Int] {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         if let bySession { return bySession }
         var made: [[UInt8]: Int] = [:]
         made.reserveCapacity(members.count)
@@ -188,17 +190,21 @@ final class MemberLookup: @unchecked Sendable {
     /// Records that this process saw the participant after the load (their presence is on its
     /// way to PostgreSQL in the next batch), so the next view does not record it again.
     func markSeen(_ participantID: String) {
-        lock.lock(); seen.insert(participantID); lock.unlock()
+        lock.lock()
+        seen.insert(participantID)
+        lock.unlock()
     }
 
     /// Everyone marked so far, for loops over all members (one lock, not one per member).
     func seenIDs() -> Set<String> {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         return seen
     }
 
     func wasSeen(_ participantID: String) -> Bool {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         return seen.contains(participantID)
     }
 }
@@ -220,15 +226,21 @@ final class RenderedParts: @unchecked Sendable {
     /// once per snapshot, since a crowd's polls, answered one by one, ask for the same ones.
     func fragments(_ key: String, _ make: () -> String) -> String {
         lock.lock()
-        if let made = fragmentJSON[key] { lock.unlock(); return made }
+        if let made = fragmentJSON[key] {
+            lock.unlock()
+            return made
+        }
         lock.unlock()
         let made = make()
-        lock.lock(); fragmentJSON[key] = made; lock.unlock()
+        lock.lock()
+        fragmentJSON[key] = made
+        lock.unlock()
         return made
     }
 
     func get(host: Bool, _ render: () -> [String: [[UInt8]]]) -> [String: [[UInt8]]] {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         if let made = parts[host] { return made }
         let made = render()
         parts[host] = made

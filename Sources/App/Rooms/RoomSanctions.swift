@@ -22,7 +22,8 @@ enum RoomSanctions {
 
     /// Records `kind` against the person in seat `participantID`: their session and account.
     static func record(_ kind: Kind, participantID: String, on conn: PostgresConnection) throws {
-        try conn.query("""
+        try conn.query(
+            """
             INSERT INTO room_sanctions (room_id, kind, session_hash, user_id)
             SELECT room_id, $2, session_hash, user_id FROM participants WHERE id = $1::uuid
             """, [participantID, kind.rawValue])
@@ -30,7 +31,8 @@ enum RoomSanctions {
 
     /// Lifts the mute of the person in seat `participantID` (by their session and account).
     static func liftMute(participantID: String, on conn: PostgresConnection) throws {
-        try conn.query("""
+        try conn.query(
+            """
             DELETE FROM room_sanctions s USING participants p
             WHERE p.id = $1::uuid AND s.room_id = p.room_id AND s.kind = 'mute'
               AND (s.session_hash = p.session_hash OR s.user_id = p.user_id)
@@ -39,17 +41,22 @@ enum RoomSanctions {
 
     /// What applies to this session (or the account it is signed in to) in the room.
     static func applying(roomID: String, session: SessionID, on conn: PostgresConnection) throws -> Set<Kind> {
-        Set(try conn.query("""
-            SELECT DISTINCT kind FROM room_sanctions
-            WHERE room_id = $1 AND (session_hash = $2 OR user_id = (SELECT user_id FROM sessions WHERE id_hash = $2))
-            """, [roomID, ByteA(session.hash)]).compactMap { Kind(rawValue: $0.string(0)) })
+        Set(
+            try conn.query(
+                """
+                SELECT DISTINCT kind FROM room_sanctions
+                WHERE room_id = $1 AND (session_hash = $2 OR user_id = (SELECT user_id FROM sessions WHERE id_hash = $2))
+                """, [roomID, ByteA(session.hash)]
+            ).compactMap { Kind(rawValue: $0.string(0)) })
     }
 
     /// The room's removals, for its snapshot.
     static func removals(roomID: String, on conn: PostgresConnection) throws -> Removals {
         var removals = Removals()
-        for row in try conn.query("SELECT session_hash, user_id::text FROM room_sanctions WHERE room_id = $1 AND kind = 'removal'",
-                                  [roomID]) {
+        for row in try conn.query(
+            "SELECT session_hash, user_id::text FROM room_sanctions WHERE room_id = $1 AND kind = 'removal'",
+            [roomID])
+        {
             removals.sessions.insert(row.bytes(0))
             if let user = row[1] { removals.users.insert(user) }
         }
@@ -60,9 +67,12 @@ enum RoomSanctions {
     /// signing in (even after leaving the room) does not lift them. Returns the rooms concerned,
     /// whose cached snapshots name the old session.
     static func follow(from old: SessionID, to fresh: SessionID, userID: String, on conn: PostgresConnection) throws -> Set<String> {
-        Set(try conn.query("""
-            UPDATE room_sanctions SET session_hash = $2, user_id = coalesce(user_id, $3::uuid) WHERE session_hash = $1
-            RETURNING room_id::text
-            """, [ByteA(old.hash), ByteA(fresh.hash), userID]).map { $0.string(0) })
+        Set(
+            try conn.query(
+                """
+                UPDATE room_sanctions SET session_hash = $2, user_id = coalesce(user_id, $3::uuid) WHERE session_hash = $1
+                RETURNING room_id::text
+                """, [ByteA(old.hash), ByteA(fresh.hash), userID]
+            ).map { $0.string(0) })
     }
 }

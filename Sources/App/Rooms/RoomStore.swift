@@ -68,10 +68,11 @@ struct RoomStore {
     static func room(_ row: PostgresRow) -> Room {
         var parts: [RoomPart: Int] = [:]
         for (offset, part) in RoomPart.shared.enumerated() { parts[part] = row.int(9 + offset) }
-        return Room(id: row.string(0), code: RoomCode(parsing: row.string(1))!, theme: row.string(2), status: RoomStatus(stored: row.string(3)),
-                    version: row.int(4), expiresAt: row.string(5), currentIndex: row.int(6),
-                    msToEndAtLoad: row[7].flatMap(Double.init), pausedRemainingMs: row[8].flatMap { Int($0) }, partVersions: parts,
-                    slowMode: row.bool(15))
+        return Room(
+            id: row.string(0), code: RoomCode(parsing: row.string(1))!, theme: row.string(2), status: RoomStatus(stored: row.string(3)),
+            version: row.int(4), expiresAt: row.string(5), currentIndex: row.int(6),
+            msToEndAtLoad: row[7].flatMap(Double.init), pausedRemainingMs: row[8].flatMap { Int($0) }, partVersions: parts,
+            slowMode: row.bool(15))
     }
 
     /// Creates a room with its host as first participant and the chosen starting queue;
@@ -84,10 +85,13 @@ struct RoomStore {
             do {
                 return try database.transaction { conn in
                     try SessionStore.touch(session, on: conn)
-                    let id = try conn.query("""
+                    let id = try conn.query(
+                        """
                         INSERT INTO rooms (code, theme, expires_at) VALUES ($1, $2, now() + make_interval(hours => $3)) RETURNING id
-                        """, [code.value, theme.rawValue, lifetimeHours]).first!.string(0)
-                    try conn.query("""
+                        """, [code.value, theme.rawValue, lifetimeHours]
+                    ).first!.string(0)
+                    try conn.query(
+                        """
                         INSERT INTO participants (room_id, session_hash, display_name, role) VALUES ($1, $2, $3, 'host')
                         """, [id, ByteA(session.hash), hostName.value])
                     for (position, spec) in queue.enumerated() {
@@ -125,22 +129,24 @@ struct RoomStore {
     private func snapshot(code: String?, id: String?) throws -> RoomSnapshot? {
         try database.withConnection { conn in
             // The room, then one row per participant (none for an empty room), host first.
-            let rows = try conn.query("SELECT " + Self.roomColumns + """
-                , extract(epoch FROM r.expires_at - now())::float8,
-                p.id, p.display_name, p.role, p.session_hash, extract(epoch FROM now() - p.last_seen_at)::float8, p.is_muted
-                FROM rooms r LEFT JOIN participants p ON p.room_id = r.id
-                WHERE (r.code = $1 OR r.id = $2::uuid) AND r.expires_at > now()
-                ORDER BY p.role = 'host' DESC, p.joined_at, p.id
-                """, [code, id])
+            let rows = try conn.query(
+                "SELECT " + Self.roomColumns + """
+                    , extract(epoch FROM r.expires_at - now())::float8,
+                    p.id, p.display_name, p.role, p.session_hash, extract(epoch FROM now() - p.last_seen_at)::float8, p.is_muted
+                    FROM rooms r LEFT JOIN participants p ON p.room_id = r.id
+                    WHERE (r.code = $1 OR r.id = $2::uuid) AND r.expires_at > now()
+                    ORDER BY p.role = 'host' DESC, p.joined_at, p.id
+                    """, [code, id])
             let loadedAt = DispatchTime.now().uptimeNanoseconds
             guard let first = rows.first else { return nil }
             let c = Self.roomColumnCount
             let room = Self.room(first)
             let members = rows.compactMap { row -> RoomSnapshot.Member? in
                 guard row[c + 1] != nil else { return nil }
-                return RoomSnapshot.Member(id: row.string(c + 1), name: row.string(c + 2), role: ParticipantRole(stored: row.string(c + 3)),
-                                           sessionHash: row.bytes(c + 4), idleAtLoad: Double(row.string(c + 5)) ?? 0,
-                                           isMuted: row.bool(c + 6))
+                return RoomSnapshot.Member(
+                    id: row.string(c + 1), name: row.string(c + 2), role: ParticipantRole(stored: row.string(c + 3)),
+                    sessionHash: row.bytes(c + 4), idleAtLoad: Double(row.string(c + 5)) ?? 0,
+                    isMuted: row.bool(c + 6))
             }
             let segments = try SegmentStore.segments(roomID: room.id, on: conn)
             let names = Dictionary(members.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
@@ -148,9 +154,10 @@ struct RoomStore {
             let proposals = try ProposalStore.recent(roomID: room.id, on: conn)
             let messages = try ChatStore.recent(roomID: room.id, limit: Self.messageWindow, on: conn)
             let removals = try RoomSanctions.removals(roomID: room.id, on: conn)
-            return RoomSnapshot(room: room, members: members, segments: segments, tasks: tasks, proposals: proposals,
-                                messages: messages, loadedAt: loadedAt, secondsToExpiry: Double(first.string(c)) ?? 0,
-                                removals: removals)
+            return RoomSnapshot(
+                room: room, members: members, segments: segments, tasks: tasks, proposals: proposals,
+                messages: messages, loadedAt: loadedAt, secondsToExpiry: Double(first.string(c)) ?? 0,
+                removals: removals)
         }
     }
 
@@ -158,8 +165,9 @@ struct RoomStore {
     func versions(_ ids: [String]) throws -> [String: Int] {
         let valid = ids.filter { UUID(uuidString: $0) != nil }
         guard !valid.isEmpty else { return [:] }
-        let rows = try database.query("SELECT id::text, version FROM rooms WHERE id = ANY($1::uuid[]) AND expires_at > now()",
-                                      ["{" + valid.joined(separator: ",") + "}"])
+        let rows = try database.query(
+            "SELECT id::text, version FROM rooms WHERE id = ANY($1::uuid[]) AND expires_at > now()",
+            ["{" + valid.joined(separator: ",") + "}"])
         return Dictionary(rows.map { ($0.string(0), $0.int(1)) }, uniquingKeysWith: { a, _ in a })
     }
 
@@ -172,8 +180,10 @@ struct RoomStore {
     /// `as`: the role the route declares (Routes); the gate checked it on the cached room before
     /// the handler ran, and it is checked again here on the locked row, which is the truth (the
     /// host may have handed over a moment ago through another responder).
-    func change<T>(_ code: RoomCode, session: SessionID, as role: RoomRole? = nil,
-                   _ body: (PostgresConnection, LockedRoom) throws -> (T, Set<RoomPart>)) throws -> Change<T> {
+    func change<T>(
+        _ code: RoomCode, session: SessionID, as role: RoomRole? = nil,
+        _ body: (PostgresConnection, LockedRoom) throws -> (T, Set<RoomPart>)
+    ) throws -> Change<T> {
         try database.transaction { conn in
             guard var locked = try Self.lock(code: code, session: session, on: conn) else { throw RoomRefusal.noSuchRoom }
             try role?.admit(locked.me?.role)
@@ -189,17 +199,22 @@ struct RoomStore {
     }
 
     static func lock(code: RoomCode, session: SessionID, on conn: PostgresConnection) throws -> LockedRoom? {
-        guard let row = try conn.query("""
-            SELECT r.id, r.status, r.current_segment_index, (extract(epoch FROM r.segment_ends_at - now()) * 1000)::float8,
-                   r.paused_remaining_ms, (SELECT count(*) FROM segments s WHERE s.room_id = r.id),
-                   p.id, p.display_name, p.role, p.is_muted
-            FROM rooms r LEFT JOIN participants p ON p.room_id = r.id AND p.session_hash = $2
-            WHERE r.code = $1 AND r.expires_at > now()
-            FOR UPDATE OF r
-            """, [code.value, ByteA(session.hash)]).first else { return nil }
+        guard
+            let row = try conn.query(
+                """
+                SELECT r.id, r.status, r.current_segment_index, (extract(epoch FROM r.segment_ends_at - now()) * 1000)::float8,
+                       r.paused_remaining_ms, (SELECT count(*) FROM segments s WHERE s.room_id = r.id),
+                       p.id, p.display_name, p.role, p.is_muted
+                FROM rooms r LEFT JOIN participants p ON p.room_id = r.id AND p.session_hash = $2
+                WHERE r.code = $1 AND r.expires_at > now()
+                FOR UPDATE OF r
+                """, [code.value, ByteA(session.hash)]
+            ).first
+        else { return nil }
         let me = row[6].map { LockedRoom.Me(id: $0, name: row.string(7), role: ParticipantRole(stored: row.string(8)), isMuted: row.bool(9)) }
-        return LockedRoom(id: row.string(0), code: code, status: RoomStatus(stored: row.string(1)), currentIndex: row.int(2), segmentCount: row.int(5),
-                          msToEnd: row[3].flatMap(Double.init), pausedRemainingMs: row[4].flatMap { Int($0) }, me: me)
+        return LockedRoom(
+            id: row.string(0), code: code, status: RoomStatus(stored: row.string(1)), currentIndex: row.int(2), segmentCount: row.int(5),
+            msToEnd: row[3].flatMap(Double.init), pausedRemainingMs: row[4].flatMap { Int($0) }, me: me)
     }
 
     /// The room's colour theme (the host's choice).
@@ -215,7 +230,8 @@ struct RoomStore {
     /// Bumps the room's version, marking `parts` as changed at the new version (one flag per
     /// part, in `RoomPart.shared` order).
     static func bump(_ roomID: String, parts: Set<RoomPart>, on conn: PostgresConnection) throws -> Int {
-        try conn.query("""
+        try conn.query(
+            """
             UPDATE rooms SET version = version + 1,
                 state_v = CASE WHEN $2 THEN version + 1 ELSE state_v END,
                 people_v = CASE WHEN $3 THEN version + 1 ELSE people_v END,
@@ -224,7 +240,8 @@ struct RoomStore {
                 proposals_v = CASE WHEN $6 THEN version + 1 ELSE proposals_v END,
                 chat_v = CASE WHEN $7 THEN version + 1 ELSE chat_v END
             WHERE id = $1 RETURNING version
-            """, [roomID] + RoomPart.shared.map { parts.contains($0) }).first!.int(0)
+            """, [roomID] + RoomPart.shared.map { parts.contains($0) }
+        ).first!.int(0)
     }
 
     /// Joins (or renames) this session in the room. Someone joining a room without a host
@@ -235,7 +252,8 @@ struct RoomStore {
             let sanctions = try RoomSanctions.applying(roomID: room.id, session: session, on: conn)
             if room.me == nil && sanctions.contains(.removal) { throw RoomRefusal.removed }
             try SessionStore.touch(session, on: conn)
-            try conn.query("""
+            try conn.query(
+                """
                 INSERT INTO participants (room_id, session_hash, display_name, role, is_muted)
                 VALUES ($1, $2, $3, CASE WHEN EXISTS (SELECT 1 FROM participants WHERE room_id = $1 AND role = 'host') THEN 'guest' ELSE 'host' END, $4)
                 ON CONFLICT (room_id, session_hash) DO UPDATE SET display_name = EXCLUDED.display_name, last_seen_at = now()
@@ -257,7 +275,8 @@ struct RoomStore {
 
     /// Makes the longest-present participant (online ones first) host of a room that has none.
     static func promoteSuccessor(roomID: String, on conn: PostgresConnection) throws {
-        try conn.query("""
+        try conn.query(
+            """
             UPDATE participants SET role = 'host' WHERE id = (
                 SELECT id FROM participants WHERE room_id = $1
                 ORDER BY last_seen_at > now() - make_interval(secs => $2) DESC, joined_at, id LIMIT 1)
@@ -270,7 +289,8 @@ struct RoomStore {
     /// (rows are locked and skipped). Returns the rooms changed with their new versions.
     func handOverFromAbsentHosts(after seconds: Int) throws -> [(channel: String, version: Int)] {
         try database.transaction { conn in
-            let rooms = try conn.query("""
+            let rooms = try conn.query(
+                """
                 SELECT r.id FROM rooms r JOIN participants h ON h.room_id = r.id AND h.role = 'host'
                 WHERE r.expires_at > now() AND h.last_seen_at < now() - make_interval(secs => $1)
                   AND EXISTS (SELECT 1 FROM participants g WHERE g.room_id = r.id AND g.role = 'guest'
@@ -293,14 +313,16 @@ struct RoomStore {
     /// `window` seconds: their people part is bumped so open pages show it. Runs every `window`
     /// seconds in each responder; a room bumped twice by two responders costs one extra answer.
     func announceNewlyAway(window seconds: Int) throws -> [(channel: String, version: Int)] {
-        try database.query("""
+        try database.query(
+            """
             UPDATE rooms SET version = version + 1, people_v = version + 1
             WHERE expires_at > now() AND id IN (
                 SELECT room_id FROM participants
                 WHERE last_seen_at <= now() - make_interval(secs => $1)
                   AND last_seen_at > now() - make_interval(secs => $1 + $2))
             RETURNING id::text, version
-            """, [Self.onlineWindow, seconds]).map { ("room:\($0.string(0))", $0.int(1)) }
+            """, [Self.onlineWindow, seconds]
+        ).map { ("room:\($0.string(0))", $0.int(1)) }
     }
 
     /// Writes a batch of presence for one room (`PresenceBuffer`) in one statement: each
@@ -309,11 +331,14 @@ struct RoomStore {
     /// away the people part is bumped, once for the whole batch; when `mayBump` is false (a big
     /// room bumped moments ago, see `PresenceBuffer`) it only reports `cameBack`, and an `owed`
     /// bump is made as soon as it may. Returns whether anyone came back and the new version.
-    func flushPresence(roomID: String, _ batch: [(participantID: String, secondsAgo: Double)], mayBump: Bool = true,
-                       owed: Bool = false) throws -> (cameBack: Bool, version: Int?) {
+    func flushPresence(
+        roomID: String, _ batch: [(participantID: String, secondsAgo: Double)], mayBump: Bool = true,
+        owed: Bool = false
+    ) throws -> (cameBack: Bool, version: Int?) {
         let valid = batch.filter { UUID(uuidString: $0.participantID) != nil }
         guard !valid.isEmpty || owed, UUID(uuidString: roomID) != nil else { return (false, nil) }
-        let row = try database.query("""
+        let row = try database.query(
+            """
             WITH seen AS (
                 SELECT * FROM unnest($2::uuid[], $3::float8[]) AS s(id, ago)),
             came_back AS (
@@ -327,9 +352,13 @@ struct RoomStore {
                 WHERE id = $1 AND expires_at > now() AND $5 AND ($6 OR EXISTS (SELECT 1 FROM came_back))
                 RETURNING version)
             SELECT EXISTS (SELECT 1 FROM came_back), (SELECT version FROM bumped)
-            """, [roomID, "{" + valid.map(\.participantID).joined(separator: ",") + "}",
-                  "{" + valid.map { String(max(0, $0.secondsAgo)) }.joined(separator: ",") + "}", Self.onlineWindow,
-                  mayBump, owed]).first!
+            """,
+            [
+                roomID, "{" + valid.map(\.participantID).joined(separator: ",") + "}",
+                "{" + valid.map { String(max(0, $0.secondsAgo)) }.joined(separator: ",") + "}", Self.onlineWindow,
+                mayBump, owed,
+            ]
+        ).first!
         return (row.bool(0), row[1].flatMap { Int($0) })
     }
 }

@@ -9,7 +9,9 @@ extension RoomViews {
     /// "24:59", or "1:04:59" past an hour; rounds up, like the countdown in live.js.
     static func clock(_ ms: Int) -> String {
         let total = (ms + 999) / 1000
-        let h = total / 3600, m = total % 3600 / 60, s = total % 60
+        let h = total / 3600
+        let m = total % 3600 / 60
+        let s = total % 60
         return h > 0 ? "\(h):\(twoDigits(m)):\(twoDigits(s))" : "\(twoDigits(m)):\(twoDigits(s))"
     }
 
@@ -17,7 +19,8 @@ extension RoomViews {
     /// runs for every page view, where Calendar would cost more than the rest of the timer).
     static func utcTime(_ epochMs: Int) -> (iso: String, text: String) {
         let seconds = epochMs / 1000
-        let days = seconds / 86_400, rest = seconds % 86_400
+        let days = seconds / 86_400
+        let rest = seconds % 86_400
         let z = days + 719_468
         let era = z / 146_097
         let doe = z - era * 146_097

@@ -9,8 +9,10 @@ extension RoomViews {
     static func sharedParts(_ snapshot: RoomSnapshot, host: Bool, templates: TemplateLibrary) -> [String: [[UInt8]]] {
         snapshot.rendered.get(host: host) {
             let room = snapshot.room
-            var context: TemplateContext = ["code": .text(room.code.display), "csrf": .text(RenderedParts.csrfSlot),
-                                            "host_view": .bool(host)]
+            var context: TemplateContext = [
+                "code": .text(room.code.display), "csrf": .text(RenderedParts.csrfSlot),
+                "host_view": .bool(host),
+            ]
             func render(_ template: String, _ values: TemplateContext) -> [[UInt8]] {
                 context.merge(values)
                 return split(templates.render(template, context), at: Array(RenderedParts.csrfSlot.utf8))
@@ -18,23 +20,39 @@ extension RoomViews {
             let (pending, decided) = proposals(snapshot)
             let people = listed(snapshot)
             return [
-                "queue": render("partials/queue", ["has_segments": .bool(!snapshot.segments.isEmpty), "segments": segments(snapshot),
-                                                   "new_segment": newSegment()]),
-                "participants": render("partials/participants", ["participants": participants(snapshot, people.members),
-                                                                 "more": .text(String(people.more)),
-                                                                 "has_more": .bool(people.more > 0)]),
+                "queue": render(
+                    "partials/queue",
+                    [
+                        "has_segments": .bool(!snapshot.segments.isEmpty), "segments": segments(snapshot),
+                        "new_segment": newSegment(),
+                    ]),
+                "participants": render(
+                    "partials/participants",
+                    [
+                        "participants": participants(snapshot, people.members),
+                        "more": .text(String(people.more)),
+                        "has_more": .bool(people.more > 0),
+                    ]),
                 "participant-count": [Array(countText(snapshot).utf8)],
                 // Page-only: the chat's note while slow mode is on (ChatStore.slowModeWait decides).
-                "slow-mode": room.slowMode || onlineCount(snapshot) >= ChatStore.slowModeAt ? render("partials/slow_mode", [
-                    "seconds": .text(String(ChatStore.slowModeSeconds))]) : [[]],
+                "slow-mode": room.slowMode || onlineCount(snapshot) >= ChatStore.slowModeAt
+                    ? render(
+                        "partials/slow_mode",
+                        [
+                            "seconds": .text(String(ChatStore.slowModeSeconds))
+                        ]) : [[]],
                 "public-tasks": render("partials/public_tasks", ["public_tasks": publicTasks(snapshot)]),
                 "proposals": render("partials/proposals", ["pending": pending, "decided": decided]),
                 "chat-messages": render("partials/chat", ["messages": messages(snapshot, viewer: nil)]),
                 // Page-only parts (no element of their own in poll answers).
-                "segment-options": render("partials/segment_options", ["segment_options": .list(
-                    snapshot.segments.filter { snapshot.segmentState($0.position) != .done }.map {
-                        ["id": .text($0.id), "name": .text("\($0.position + 1). \($0.title)")]
-                    })]),
+                "segment-options": render(
+                    "partials/segment_options",
+                    [
+                        "segment_options": .list(
+                            snapshot.segments.filter { snapshot.segmentState($0.position) != .done }.map {
+                                ["id": .text($0.id), "name": .text("\($0.position + 1). \($0.title)")]
+                            })
+                    ]),
                 "theme-options": render("partials/theme_options", ["themes": themes(selected: room.theme)]),
             ]
         }
@@ -46,12 +64,16 @@ extension RoomViews {
         var context: TemplateContext = ["code": .text(snapshot.room.code.display), "csrf": .text(csrf), "host_view": .bool(true)]
         switch kept {
         case .newSegment(let kind, let duration, let label, let task):
-            context.merge(["has_segments": .bool(!snapshot.segments.isEmpty), "segments": segments(snapshot),
-                           "new_segment": newSegment(kind: kind, duration: duration, label: label, publicTask: task)])
+            context.merge([
+                "has_segments": .bool(!snapshot.segments.isEmpty), "segments": segments(snapshot),
+                "new_segment": newSegment(kind: kind, duration: duration, label: label, publicTask: task),
+            ])
             return ("queue_html", SafeHTML(trusted: String(decoding: templates.render("partials/queue", context), as: UTF8.self)))
         case .segmentEdit:
-            context.merge(["has_segments": .bool(!snapshot.segments.isEmpty), "segments": segments(snapshot, kept: kept),
-                           "new_segment": newSegment()])
+            context.merge([
+                "has_segments": .bool(!snapshot.segments.isEmpty), "segments": segments(snapshot, kept: kept),
+                "new_segment": newSegment(),
+            ])
             return ("queue_html", SafeHTML(trusted: String(decoding: templates.render("partials/queue", context), as: UTF8.self)))
         case .reject:
             let (pending, decided) = proposals(snapshot, kept: kept)

@@ -14,12 +14,16 @@ extension RoomViews {
         var fragments: [(String, String)] = []
         let timerView = snapshot.timer
         if changed(.state) {
-            let context: TemplateContext = ["code": .text(room.code.display), "csrf": .text(""), "timer": timer(timerView),
-                                            "host_view": .bool(host)]
+            let context: TemplateContext = [
+                "code": .text(room.code.display), "csrf": .text(""), "timer": timer(timerView),
+                "host_view": .bool(host),
+            ]
             fragments.append(("timer", String(decoding: templates.render("partials/timer", context), as: UTF8.self)))
         }
-        let parts: [(RoomPart, [String])] = [(.queue, ["queue"]), (.people, ["participants", "participant-count"]),
-                                             (.tasks, ["public-tasks"]), (.proposals, ["proposals"]), (.chat, ["chat-messages"])]
+        let parts: [(RoomPart, [String])] = [
+            (.queue, ["queue"]), (.people, ["participants", "participant-count"]),
+            (.tasks, ["public-tasks"]), (.proposals, ["proposals"]), (.chat, ["chat-messages"]),
+        ]
         let wanted = parts.filter { changed($0.0) }
         var fragmentJSON = fragments.map { "\(JSONText.quoted($0.0)):\(JSONText.quoted($0.1))" }.joined(separator: ",")
         // The shared fragments are quoted once per snapshot, set of parts and variant.
@@ -61,8 +65,9 @@ extension RoomViews {
             code: room.code.display, status: room.status.rawValue, theme: room.theme, version: room.version,
             expiresAt: room.expiresAt, serverNowMs: timer.serverNowMs, timer: TimerJSON(timer),
             segments: snapshot.segments.map {
-                .init(id: $0.id, position: $0.position, kind: $0.kind.rawValue, label: $0.label, durationSec: $0.durationSec,
-                      publicTask: $0.publicTask)
+                .init(
+                    id: $0.id, position: $0.position, kind: $0.kind.rawValue, label: $0.label, durationSec: $0.durationSec,
+                    publicTask: $0.publicTask)
             },
             participantCount: snapshot.members.count, onlineCount: onlineCount(snapshot),
             participantsPage: page, participantsPages: pages,

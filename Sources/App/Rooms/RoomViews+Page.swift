@@ -5,14 +5,18 @@ import Web
 /// The room page for one viewer.
 extension RoomViews {
     /// The context keys of the page's shared parts, by element id.
-    static let pageParts = ["queue": "queue_html", "participants": "participants_html", "public-tasks": "public_tasks_html",
-                            "proposals": "proposals_html", "chat-messages": "chat_html",
-                            "segment-options": "segment_options_html", "theme-options": "theme_options_html",
-                            "slow-mode": "slow_mode_html"]
+    static let pageParts = [
+        "queue": "queue_html", "participants": "participants_html", "public-tasks": "public_tasks_html",
+        "proposals": "proposals_html", "chat-messages": "chat_html",
+        "segment-options": "segment_options_html", "theme-options": "theme_options_html",
+        "slow-mode": "slow_mode_html",
+    ]
 
     /// The room page for one viewer: its own context, and the shared parts to splice in.
-    static func page(_ snapshot: RoomSnapshot, timer timerView: TimerView, viewer session: SessionID, csrf: String, baseURL: String,
-                     kept: Kept? = nil, templates: TemplateLibrary) -> (context: TemplateContext, parts: [String: [[UInt8]]]) {
+    static func page(
+        _ snapshot: RoomSnapshot, timer timerView: TimerView, viewer session: SessionID, csrf: String, baseURL: String,
+        kept: Kept? = nil, templates: TemplateLibrary
+    ) -> (context: TemplateContext, parts: [String: [[UInt8]]]) {
         let room = snapshot.room
         let me = snapshot.member(for: session)
         let host = me?.role == .host
@@ -39,16 +43,18 @@ extension RoomViews {
                 context["chat_html"] = .html(SafeHTML(trusted: String(decoding: templates.render("partials/chat", chat), as: UTF8.self)))
             }
             context["me"] = .object(["name": .text(me.name), "is_host": .bool(me.role == .host)])
-            context["my_tasks"] = .list(snapshot.tasks.filter { $0.participantID == me.id }.map { t in
-                var item: TemplateContext = [
-                    "id": .text(t.id), "text": .text(t.text), "visibility": .text(t.isPublic ? "public" : "private"),
-                    "is_private": .bool(!t.isPublic), "done": .bool(t.done), "segment_name": .text(segmentName(snapshot, t.segmentID)),
-                    "edit_text": .text(t.text), "open": .bool(false)]
-                if case .taskEdit(let id, let text, let isPublic) = kept, id == t.id {
-                    item.merge(["edit_text": .text(text), "is_private": .bool(!isPublic), "open": .bool(true)])
-                }
-                return item
-            })
+            context["my_tasks"] = .list(
+                snapshot.tasks.filter { $0.participantID == me.id }.map { t in
+                    var item: TemplateContext = [
+                        "id": .text(t.id), "text": .text(t.text), "visibility": .text(t.isPublic ? "public" : "private"),
+                        "is_private": .bool(!t.isPublic), "done": .bool(t.done), "segment_name": .text(segmentName(snapshot, t.segmentID)),
+                        "edit_text": .text(t.text), "open": .bool(false),
+                    ]
+                    if case .taskEdit(let id, let text, let isPublic) = kept, id == t.id {
+                        item.merge(["edit_text": .text(text), "is_private": .bool(!isPublic), "open": .bool(true)])
+                    }
+                    return item
+                })
         }
         var parts: [String: [[UInt8]]] = [:]
         for (id, key) in pageParts where context[key] == nil { parts[key] = shared[id] }

@@ -38,11 +38,14 @@ enum RoomViews {
 
     static func participants(_ snapshot: RoomSnapshot, _ shown: [RoomSnapshot.Member]) -> TemplateValue {
         let elapsed = snapshot.age
-        return .list(shown.map { m in
-            ["id": .text(m.id), "name": .text(m.name), "is_host": .bool(m.role == .host),
-             "online": .bool(snapshot.isOnline(m, elapsed: elapsed)),
-             "initial": .text(m.name.first.map { String($0).uppercased() } ?? "?")]
-        })
+        return .list(
+            shown.map { m in
+                [
+                    "id": .text(m.id), "name": .text(m.name), "is_host": .bool(m.role == .host),
+                    "online": .bool(snapshot.isOnline(m, elapsed: elapsed)),
+                    "initial": .text(m.name.first.map { String($0).uppercased() } ?? "?"),
+                ]
+            })
     }
 
     static func online(_ member: RoomSnapshot.Member, _ elapsed: Double) -> Bool {
@@ -98,26 +101,32 @@ enum RoomViews {
     }
 
     static func segments(_ snapshot: RoomSnapshot, kept: Kept? = nil) -> TemplateValue {
-        .list(snapshot.segments.map { s in
-            let state = snapshot.segmentState(s.position)
-            var item: TemplateContext = [
-                "id": .text(s.id), "kind": .text(s.kind.rawValue), "kind_label": .text(s.name),
-                "duration_text": .text(SegmentDuration.text(s.durationSec)), "state": .text(state.rawValue),
-                "is_current": .bool(state == .current), "public_task": .text(s.publicTask ?? ""),
-                "editable": .bool(state != .done), "kinds": kinds(selected: s.kind.rawValue),
-                "duration_input": .text(SegmentDuration.input(s.durationSec)), "field_label": .text(s.label ?? ""),
-                "field_task": .text(s.publicTask ?? ""), "open": .bool(false)]
-            if case .segmentEdit(let id, let kind, let duration, let label, let task) = kept, id == s.id {
-                item.merge(["kinds": kinds(selected: kind), "duration_input": .text(duration), "field_label": .text(label),
-                            "field_task": .text(task), "open": .bool(true)])
-            }
-            return item
-        })
+        .list(
+            snapshot.segments.map { s in
+                let state = snapshot.segmentState(s.position)
+                var item: TemplateContext = [
+                    "id": .text(s.id), "kind": .text(s.kind.rawValue), "kind_label": .text(s.name),
+                    "duration_text": .text(SegmentDuration.text(s.durationSec)), "state": .text(state.rawValue),
+                    "is_current": .bool(state == .current), "public_task": .text(s.publicTask ?? ""),
+                    "editable": .bool(state != .done), "kinds": kinds(selected: s.kind.rawValue),
+                    "duration_input": .text(SegmentDuration.input(s.durationSec)), "field_label": .text(s.label ?? ""),
+                    "field_task": .text(s.publicTask ?? ""), "open": .bool(false),
+                ]
+                if case .segmentEdit(let id, let kind, let duration, let label, let task) = kept, id == s.id {
+                    item.merge([
+                        "kinds": kinds(selected: kind), "duration_input": .text(duration), "field_label": .text(label),
+                        "field_task": .text(task), "open": .bool(true),
+                    ])
+                }
+                return item
+            })
     }
 
     static func newSegment(kind: String = "focus", duration: String = "25", label: String = "", publicTask: String = "") -> TemplateValue {
-        .object(["kinds": kinds(selected: kind), "duration_input": .text(duration), "field_label": .text(label),
-                 "field_task": .text(publicTask)])
+        .object([
+            "kinds": kinds(selected: kind), "duration_input": .text(duration), "field_label": .text(label),
+            "field_task": .text(publicTask),
+        ])
     }
 
     static func segmentName(_ snapshot: RoomSnapshot, _ id: String?) -> String {
@@ -127,8 +136,10 @@ enum RoomViews {
 
     static func publicTasks(_ snapshot: RoomSnapshot) -> TemplateValue {
         let items: [TemplateContext] = snapshot.tasks.filter(\.isPublic).map { t in
-            ["id": .text(t.id), "text": .text(t.text), "author": .text(t.author), "done": .bool(t.done),
-             "segment_name": .text(segmentName(snapshot, t.segmentID))]
+            [
+                "id": .text(t.id), "text": .text(t.text), "author": .text(t.author), "done": .bool(t.done),
+                "segment_name": .text(segmentName(snapshot, t.segmentID)),
+            ]
         }
         return items.isEmpty ? .bool(false) : .object(["items": .list(items)])
     }
@@ -137,13 +148,17 @@ enum RoomViews {
         func item(_ p: RoomSnapshot.Proposal) -> TemplateContext {
             var reason = ""
             if case .reject(let id, let typed) = kept, id == p.id { reason = typed }
-            return ["id": .text(p.id), "author": .text(p.author), "summary": .text(p.summary), "status": .text(p.status.rawValue),
-                    "reason": .text(p.reason ?? ""), "reason_input": .text(reason)]
+            return [
+                "id": .text(p.id), "author": .text(p.author), "summary": .text(p.summary), "status": .text(p.status.rawValue),
+                "reason": .text(p.reason ?? ""), "reason_input": .text(reason),
+            ]
         }
         let pending = snapshot.proposals.filter { $0.status == .pending }.map(item)
         let decided = snapshot.proposals.filter { $0.status != .pending }.suffix(10).map(item)
-        return (pending.isEmpty ? .bool(false) : .object(["items": .list(pending)]),
-                decided.isEmpty ? .bool(false) : .object(["items": .list(Array(decided))]))
+        return (
+            pending.isEmpty ? .bool(false) : .object(["items": .list(pending)]),
+            decided.isEmpty ? .bool(false) : .object(["items": .list(Array(decided))])
+        )
     }
 
     /// Visible messages, plus (for their sender only) the shadow-hidden ones.
@@ -153,9 +168,12 @@ enum RoomViews {
         let shown = snapshot.messages.filter { m in
             !m.isShadowHidden || (viewer != nil && m.participantID == viewer!.id && m.id >= oldestShown)
         }
-        return .list(shown.map { m in
-            ["id": .text(String(m.id)), "author": .text(m.author), "html": .html(ChatFormat.html(m.text)), "at": .text(m.at),
-             "at_text": .text(String(m.at.dropFirst(11).prefix(5))), "own_hidden": .bool(m.isShadowHidden)]
-        })
+        return .list(
+            shown.map { m in
+                [
+                    "id": .text(String(m.id)), "author": .text(m.author), "html": .html(ChatFormat.html(m.text)), "at": .text(m.at),
+                    "at_text": .text(String(m.at.dropFirst(11).prefix(5))), "own_hidden": .bool(m.isShadowHidden),
+                ]
+            })
     }
 }

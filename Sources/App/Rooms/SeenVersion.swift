@@ -24,8 +24,9 @@ struct SeenVersion: Sendable {
         guard let value, value.utf8.count <= 64 else { return nil }
         let fields = value.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
         guard fields.count == 2, fields[0].count <= 15, fields[0].allSatisfy({ $0.isASCII && $0.isNumber }),
-              let version = Int(fields[0]),
-              Sodium.constantTimeEqual(Array(fields[1].utf8), Array(signature(version, code).utf8)) else { return nil }
+            let version = Int(fields[0]),
+            Sodium.constantTimeEqual(Array(fields[1].utf8), Array(signature(version, code).utf8))
+        else { return nil }
         return version
     }
 

@@ -6,16 +6,20 @@ import Postgres
 /// one can be edited (its timer follows) but not removed or moved; the rest is free.
 enum SegmentStore {
     static func segments(roomID: String, on conn: PostgresConnection) throws -> [RoomSnapshot.Segment] {
-        try conn.query("""
+        try conn.query(
+            """
             SELECT id, position, kind, label, duration_sec, public_task FROM segments WHERE room_id = $1 ORDER BY position
-            """, [roomID]).map { row in
-            RoomSnapshot.Segment(id: row.string(0), position: row.int(1), kind: SegmentKind(rawValue: row.string(2)) ?? .custom,
-                                 label: row[3], durationSec: row.int(4), publicTask: row[5])
+            """, [roomID]
+        ).map { row in
+            RoomSnapshot.Segment(
+                id: row.string(0), position: row.int(1), kind: SegmentKind(rawValue: row.string(2)) ?? .custom,
+                label: row[3], durationSec: row.int(4), publicTask: row[5])
         }
     }
 
     static func insert(_ spec: SegmentSpec, roomID: String, position: Int, on conn: PostgresConnection) throws {
-        try conn.query("""
+        try conn.query(
+            """
             INSERT INTO segments (room_id, position, kind, label, duration_sec, public_task) VALUES ($1, $2, $3, $4, $5, $6)
             """, [roomID, position, spec.kind.rawValue, spec.label, spec.duration.seconds, spec.publicTask])
     }
@@ -32,8 +36,11 @@ enum SegmentStore {
 
     /// A segment of this room by id, or 404 (also for ids that are not ids).
     static func segment(_ id: String, in room: LockedRoom, on conn: PostgresConnection) throws -> (position: Int, durationSec: Int) {
-        guard UUID(uuidString: id) != nil, let row = try conn.query(
-            "SELECT position, duration_sec FROM segments WHERE id = $1::uuid AND room_id = $2", [id, room.id]).first else {
+        guard UUID(uuidString: id) != nil,
+            let row = try conn.query(
+                "SELECT position, duration_sec FROM segments WHERE id = $1::uuid AND room_id = $2", [id, room.id]
+            ).first
+        else {
             throw RoomRefusal.gone("That segment is no longer in the queue. The page now shows the current queue.")
         }
         return (row.int(0), row.int(1))
@@ -55,13 +62,15 @@ enum SegmentStore {
     static func edit(_ id: String, to spec: SegmentSpec, in room: LockedRoom, on conn: PostgresConnection) throws -> Set<RoomPart> {
         let segment = try Self.segment(id, in: room, on: conn)
         try requireNotDone(segment.position, in: room)
-        try conn.query("""
+        try conn.query(
+            """
             UPDATE segments SET kind = $2, label = $3, duration_sec = $4, public_task = $5 WHERE id = $1
             """, [id, spec.kind.rawValue, spec.label, spec.duration.seconds, spec.publicTask])
         if segment.position == room.currentIndex && isStarted(room) {
             // The running segment keeps its start: the end moves by the change in length.
             let delta = spec.duration.seconds - segment.durationSec
-            try conn.query("""
+            try conn.query(
+                """
                 UPDATE rooms SET segment_ends_at = segment_ends_at + make_interval(secs => $2),
                        paused_remaining_ms = CASE WHEN paused_remaining_ms IS NOT NULL THEN greatest(1000, paused_remaining_ms + $2 * 1000) END
                 WHERE id = $1
@@ -94,7 +103,8 @@ enum SegmentStore {
             throw RoomRefusal.stale(up ? "That segment is already the next one." : "That segment is already the last one.")
         }
         // One statement, so the (deferrable) unique position is checked after both rows moved.
-        try conn.query("""
+        try conn.query(
+            """
             UPDATE segments SET position = CASE WHEN position = $2 THEN $3 ELSE $2 END
             WHERE room_id = $1 AND position IN ($2, $3)
             """, [room.id, segment.position, target])

@@ -9,11 +9,14 @@ enum TaskStore {
     static let maxPerParticipant = 50
 
     static func all(roomID: String, on conn: PostgresConnection, names: [String: String]) throws -> [RoomSnapshot.Task] {
-        try conn.query("""
+        try conn.query(
+            """
             SELECT id, participant_id, segment_id, text, visibility = 'public', done FROM tasks WHERE room_id = $1 ORDER BY created_at, id
-            """, [roomID]).map { row in
-            RoomSnapshot.Task(id: row.string(0), participantID: row.string(1), segmentID: row[2], text: row.string(3),
-                              isPublic: row.bool(4), done: row.bool(5), author: names[row.string(1)] ?? "")
+            """, [roomID]
+        ).map { row in
+            RoomSnapshot.Task(
+                id: row.string(0), participantID: row.string(1), segmentID: row[2], text: row.string(3),
+                isPublic: row.bool(4), done: row.bool(5), author: names[row.string(1)] ?? "")
         }
     }
 
@@ -26,7 +29,8 @@ enum TaskStore {
         guard count < maxPerParticipant else {
             throw RoomRefusal.invalid("You already have \(maxPerParticipant) tasks here. Delete some you no longer need.")
         }
-        try conn.query("""
+        try conn.query(
+            """
             INSERT INTO tasks (room_id, participant_id, segment_id, text, visibility) VALUES ($1, $2, $3, $4, $5)
             """, [room.id, me.id, segmentID, text.value, isPublic ? "public" : "private"])
         return parts(public: isPublic)
@@ -35,9 +39,13 @@ enum TaskStore {
     /// The viewer's own task, locked; 404 for anyone else's.
     private static func own(_ id: String, room: LockedRoom, on conn: PostgresConnection) throws -> Bool {
         let me = try room.participant()
-        guard UUID(uuidString: id) != nil, let row = try conn.query("""
-            SELECT visibility = 'public' FROM tasks WHERE id = $1::uuid AND participant_id = $2 FOR UPDATE
-            """, [id, me.id]).first else {
+        guard UUID(uuidString: id) != nil,
+            let row = try conn.query(
+                """
+                SELECT visibility = 'public' FROM tasks WHERE id = $1::uuid AND participant_id = $2 FOR UPDATE
+                """, [id, me.id]
+            ).first
+        else {
             throw RoomRefusal.gone("That task does not exist, or is not yours.")
         }
         return row.bool(0)

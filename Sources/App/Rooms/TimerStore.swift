@@ -12,11 +12,15 @@ enum TimerStore {
     static func completeDue(_ room: LockedRoom, on conn: PostgresConnection) throws -> Bool {
         guard room.status == .running, let msToEnd = room.msToEnd, msToEnd <= 0 else { return false }
         let segments = try SegmentStore.segments(roomID: room.id, on: conn)
-        guard let advance = TimerMath.advance(durationsSec: segments.map(\.durationSec), isFocus: segments.map { $0.kind == .focus },
-                                              index: room.currentIndex, msToEnd: msToEnd) else { return false }
+        guard
+            let advance = TimerMath.advance(
+                durationsSec: segments.map(\.durationSec), isFocus: segments.map { $0.kind == .focus },
+                index: room.currentIndex, msToEnd: msToEnd)
+        else { return false }
         for (index, endedAt) in advance.completedFocus {
             // Completed when it was due, not when we noticed.
-            try conn.query("""
+            try conn.query(
+                """
                 INSERT INTO focus_completions (room_id, segment_id, seconds, completed_at)
                 VALUES ($1, $2, $3, now() + make_interval(secs => $4::float8 / 1000))
                 """, [room.id, segments[index].id, segments[index].durationSec, String(endedAt)])
@@ -24,7 +28,8 @@ enum TimerStore {
         if advance.ended {
             try finish(room, at: advance.index, on: conn)
         } else {
-            try conn.query("""
+            try conn.query(
+                """
                 UPDATE rooms SET current_segment_index = $2, segment_ends_at = now() + make_interval(secs => $3::float8 / 1000)
                 WHERE id = $1
                 """, [room.id, advance.index, String(advance.msToEnd)])
@@ -34,19 +39,22 @@ enum TimerStore {
 
     /// Applies a host's timer control: the rules are `TimerTransition`'s; this writes its effect.
     static func control(_ action: TimerAction, at seenIndex: Int, room: LockedRoom, on conn: PostgresConnection) throws -> Set<RoomPart> {
-        let position = TimerTransition.Position(status: room.status, index: room.currentIndex, segmentCount: room.segmentCount,
-                                                pausedRemainingMs: room.pausedRemainingMs)
+        let position = TimerTransition.Position(
+            status: room.status, index: room.currentIndex, segmentCount: room.segmentCount,
+            pausedRemainingMs: room.pausedRemainingMs)
         let transition = try TimerTransition.of(action, seenIndex: seenIndex, from: position)
         switch transition.effect {
         case .run(let index, let remainingMs):
             let milliseconds = try remainingMs ?? duration(of: index, room: room, on: conn) * 1000
-            try conn.query("""
+            try conn.query(
+                """
                 UPDATE rooms SET status = 'running', current_segment_index = $2, paused_remaining_ms = NULL,
                        segment_ends_at = now() + make_interval(secs => $3::float8 / 1000)
                 WHERE id = $1
                 """, [room.id, index, milliseconds])
         case .pause:
-            try conn.query("""
+            try conn.query(
+                """
                 UPDATE rooms SET status = 'paused', segment_ends_at = NULL,
                        paused_remaining_ms = greatest(1000, (extract(epoch FROM segment_ends_at - now()) * 1000)::integer)
                 WHERE id = $1
@@ -59,15 +67,20 @@ enum TimerStore {
 
     /// Seconds segment `index` lasts; refused when the queue has no such segment (an empty one).
     private static func duration(of index: Int, room: LockedRoom, on conn: PostgresConnection) throws -> Int {
-        guard let row = try conn.query("SELECT duration_sec FROM segments WHERE room_id = $1 AND position = $2",
-                                       [room.id, index]).first else {
+        guard
+            let row = try conn.query(
+                "SELECT duration_sec FROM segments WHERE room_id = $1 AND position = $2",
+                [room.id, index]
+            ).first
+        else {
             throw RoomRefusal.stale("There is no segment to run: add one to the queue first. Nothing was changed.")
         }
         return row.int(0)
     }
 
     private static func finish(_ room: LockedRoom, at index: Int, on conn: PostgresConnection) throws {
-        try conn.query("""
+        try conn.query(
+            """
             UPDATE rooms SET status = 'ended', segment_ends_at = NULL, paused_remaining_ms = NULL, current_segment_index = $2
             WHERE id = $1
             """, [room.id, index])
@@ -78,7 +91,8 @@ enum TimerStore {
     /// skipped, so running this everywhere at once counts nothing twice. Returns what moved.
     static func sweep(database: PostgresPool, limit: Int = 100) throws -> [(channel: String, version: Int)] {
         try database.transaction { conn in
-            let due = try conn.query("""
+            let due = try conn.query(
+                """
                 SELECT r.id, r.code, r.current_segment_index, (extract(epoch FROM r.segment_ends_at - now()) * 1000)::float8
                 FROM rooms r WHERE r.status = 'running' AND r.segment_ends_at <= now() AND r.expires_at > now()
                 ORDER BY r.segment_ends_at LIMIT $1
@@ -86,9 +100,10 @@ enum TimerStore {
                 """, [limit])
             var moved: [(String, Int)] = []
             for row in due {
-                let room = LockedRoom(id: row.string(0), code: RoomCode(parsing: row.string(1))!, status: .running,
-                                      currentIndex: row.int(2), segmentCount: 0, msToEnd: row[3].flatMap(Double.init),
-                                      pausedRemainingMs: nil, me: nil)
+                let room = LockedRoom(
+                    id: row.string(0), code: RoomCode(parsing: row.string(1))!, status: .running,
+                    currentIndex: row.int(2), segmentCount: 0, msToEnd: row[3].flatMap(Double.init),
+                    pausedRemainingMs: nil, me: nil)
                 if try completeDue(room, on: conn) {
                     moved.append((room.channel, try RoomStore.bump(room.id, parts: [.state, .queue], on: conn)))
                 }

@@ -12,18 +12,26 @@ enum StatsHandlers {
             "running_rooms": .text(String(live.running)),
             "has_days": .bool(!days.isEmpty), "day_count": .text(String(days.count)),
             "chart": .html(chart(days.reversed())),
-            "days": .list(days.map { d in
-                ["day": .text(d.day), "rooms": .text(String(d.roomsCreated)), "participants": .text(String(d.participants)),
-                 "sessions": .text(String(d.sessions)), "focus_minutes": .text(String(d.focusSeconds / 60))]
-            }),
+            "days": .list(
+                days.map { d in
+                    [
+                        "day": .text(d.day), "rooms": .text(String(d.roomsCreated)), "participants": .text(String(d.participants)),
+                        "sessions": .text(String(d.sessions)), "focus_minutes": .text(String(d.focusSeconds / 60)),
+                    ]
+                }),
         ]
         return Views.page("stats", title: "Statistics", context, ctx: ctx)
     }
 
     /// A bar chart of focus minutes per day, oldest on the left. Every label is escaped.
     static func chart(_ days: [StatsStore.Day]) -> SafeHTML {
-        let width = 640, height = 220, left = 44, bottom = 28, top = 12
-        let plotWidth = width - left - 8, plotHeight = height - bottom - top
+        let width = 640
+        let height = 220
+        let left = 44
+        let bottom = 28
+        let top = 12
+        let plotWidth = width - left - 8
+        let plotHeight = height - bottom - top
         let maxMinutes = max(1, days.map { $0.focusSeconds / 60 }.max() ?? 1)
         let slot = days.isEmpty ? 0 : Double(plotWidth) / Double(days.count)
         var svg = """

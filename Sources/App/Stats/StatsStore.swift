@@ -46,7 +46,8 @@ public struct StatsStore {
             }
         }
         // A day's sessions can only be seen again while a room created that day still exists.
-        try database.query("""
+        try database.query(
+            """
             DELETE FROM daily_session_seen
             WHERE day < (coalesce((SELECT min(created_at) FROM rooms), now()) AT TIME ZONE 'UTC')::date
             """)
@@ -55,16 +56,19 @@ public struct StatsStore {
 
     private func cleanBatch(limit: Int) throws -> (Summary, [String]) {
         try database.transaction { conn in
-            let ids = try conn.query("""
+            let ids = try conn.query(
+                """
                 SELECT id::text FROM rooms WHERE expires_at <= now() ORDER BY expires_at LIMIT $1 FOR UPDATE SKIP LOCKED
-                """, [limit]).map { $0.string(0) }
+                """, [limit]
+            ).map { $0.string(0) }
             guard !ids.isEmpty else { return (Summary(), []) }
             let array = "{" + ids.joined(separator: ",") + "}"
             var summary = Summary()
             summary.rooms = ids.count
             // Every figure of the batch, per UTC day, added to the day's row in one statement. A
             // session is counted on a day only the first time any cleaned room shows it there.
-            let row = try conn.query("""
+            let row = try conn.query(
+                """
                 WITH created AS (
                     SELECT (created_at AT TIME ZONE 'UTC')::date AS day, count(*) AS n FROM rooms
                     WHERE id = ANY($1::uuid[]) GROUP BY 1),
@@ -96,7 +100,8 @@ public struct StatsStore {
                     RETURNING 1)
                 SELECT (SELECT coalesce(sum(n), 0) FROM joined)::bigint, (SELECT coalesce(sum(n), 0) FROM sessions)::bigint,
                        (SELECT coalesce(sum(n), 0) FROM focus)::bigint, (SELECT count(*) FROM added)
-                """, [array]).first!
+                """, [array]
+            ).first!
             summary.participants = row.int(0)
             summary.sessions = row.int(1)
             summary.focusSeconds = row.int(2)
@@ -117,17 +122,21 @@ public struct StatsStore {
 
     /// The most recent days with figures, newest first.
     func days(limit: Int = 30) throws -> [Day] {
-        try database.query("""
+        try database.query(
+            """
             SELECT to_char(day, 'YYYY-MM-DD'), rooms_created, total_participants, total_sessions, total_focus_seconds
             FROM daily_statistics ORDER BY day DESC LIMIT $1
-            """, [limit]).map { Day(day: $0.string(0), roomsCreated: $0.int(1), participants: $0.int(2), sessions: $0.int(3), focusSeconds: $0.int(4)) }
+            """, [limit]
+        ).map { Day(day: $0.string(0), roomsCreated: $0.int(1), participants: $0.int(2), sessions: $0.int(3), focusSeconds: $0.int(4)) }
     }
 
     /// Rooms open now, and how many have a running timer.
     func live() throws -> (open: Int, running: Int) {
-        let row = try database.query("""
+        let row = try database.query(
+            """
             SELECT count(*), count(*) FILTER (WHERE status = 'running') FROM rooms WHERE expires_at > now()
-            """).first!
+            """
+        ).first!
         return (row.int(0), row.int(1))
     }
 }

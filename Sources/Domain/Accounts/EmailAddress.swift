@@ -1,3 +1,5 @@
+import Foundation
+
 /// An email address as people type it: trimmed, one "@", a dotted domain, nothing invisible.
 /// We do not try to be RFC 5322; the confirmation mail is the real check.
 public struct EmailAddress: Hashable, Sendable {
@@ -17,12 +19,10 @@ public struct EmailAddress: Hashable, Sendable {
         let parts = text.split(separator: "@", omittingEmptySubsequences: false)
         let visible = text.unicodeScalars.allSatisfy { $0.value > 0x20 && $0.value != 0x7F && !DisplayName.isForbidden($0) }
         guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !parts[1].hasPrefix("."),
-              !parts[1].hasSuffix("."), visible, !text.contains("<"), !text.contains(">"), !text.contains(",")
+            !parts[1].hasSuffix("."), visible, !text.contains("<"), !text.contains(">"), !text.contains(",")
         else {
             throw Problem(description: "That does not look like an email address (like name@example.org).")
         }
         value = text
     }
 }
-
-import Foundation

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The links on a profile: https only, at most five, one per line as typed.
 public struct SocialLinks: Equatable, Sendable {
     public static let maxCount = 5
@@ -29,10 +31,8 @@ public struct SocialLinks: Equatable, Sendable {
         let rest = url.dropFirst(8)
         let host = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
         guard !host.isEmpty, host.contains("."), !host.contains("@"),
-              host.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "-" || $0 == ":") })
+            host.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "-" || $0 == ":") })
         else { return false }
         return url.unicodeScalars.allSatisfy { $0.value > 0x20 && $0.value < 0x7F && !"\"'<>\\`".unicodeScalars.contains($0) }
     }
 }
-
-import Foundation

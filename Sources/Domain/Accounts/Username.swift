@@ -51,9 +51,11 @@ public struct Username: Hashable, Sendable {
     /// A valid, unreserved name built from arbitrary text (an OAuth login or an email's local
     /// part), or nil when nothing usable is left.
     public static func suggestion(from text: String) -> Username? {
-        let cleaned = String(text.precomposedStringWithCompatibilityMapping.unicodeScalars
-            .map { isAllowed($0) ? Character($0) : "-" })
-            .split(separator: "-", omittingEmptySubsequences: true).joined(separator: "-")
+        let cleaned = String(
+            text.precomposedStringWithCompatibilityMapping.unicodeScalars
+                .map { isAllowed($0) ? Character($0) : "-" }
+        )
+        .split(separator: "-", omittingEmptySubsequences: true).joined(separator: "-")
         var candidate = String(cleaned.drop { !($0.isASCII && ($0.isLetter || $0.isNumber)) }.prefix(24))
         while candidate.hasSuffix("-") || candidate.hasSuffix("_") { candidate.removeLast() }
         if candidate.count < 3 { candidate += "-focus" }

@@ -24,7 +24,8 @@ public enum RoomRefusal: Error, Equatable, Sendable {
         case .noSuchRoom:
             return "There is no open room with this code. Rooms close 72 hours after they are created."
         case .removed:
-            return "The host removed you from this room, so you cannot see it or join it again with this browser or account. It closes by itself 72 hours after it was opened."
+            return
+                "The host removed you from this room, so you cannot see it or join it again with this browser or account. It closes by itself 72 hours after it was opened."
         case .notJoined:
             return "Join the room first."
         case .hostOnly:

@@ -25,7 +25,9 @@ public enum SegmentKind: String, CaseIterable, Sendable {
 public enum RoomRuleProblem: Error, Equatable, Sendable, CustomStringConvertible {
     case invalid(String)
     public var description: String {
-        switch self { case .invalid(let message): return message }
+        switch self {
+        case .invalid(let message): return message
+        }
     }
 }
 
@@ -51,7 +53,8 @@ public struct SegmentDuration: Equatable, Sendable {
         if parts.count == 1, let minutes = number(parts[0], maxDigits: 4) {
             total = minutes * 60
         } else if parts.count == 2, let minutes = number(parts[0], maxDigits: 4), parts[1].count == 2,
-                  let seconds = number(parts[1], maxDigits: 2), seconds < 60 {
+            let seconds = number(parts[1], maxDigits: 2), seconds < 60
+        {
             total = minutes * 60 + seconds
         } else {
             throw .invalid("Type the length in minutes, like 25, or minutes and seconds, like 1:30.")
@@ -65,7 +68,9 @@ public struct SegmentDuration: Equatable, Sendable {
     public var text: String { Self.text(seconds) }
 
     public static func text(_ seconds: Int) -> String {
-        let h = seconds / 3600, m = seconds % 3600 / 60, s = seconds % 60
+        let h = seconds / 3600
+        let m = seconds % 3600 / 60
+        let s = seconds % 60
         var parts: [String] = []
         if h > 0 { parts.append("\(h) h") }
         if m > 0 { parts.append("\(m) min") }
@@ -157,8 +162,11 @@ public struct SegmentSpec: Equatable, Sendable {
 
     /// The classic Pomodoro: four 25-minute focus blocks with short breaks, then a long one.
     public static let classic: [SegmentSpec] = (0..<4).flatMap { i -> [SegmentSpec] in
-        [SegmentSpec(kind: .focus, duration: try! SegmentDuration(seconds: 25 * 60), label: nil, publicTask: nil),
-         i < 3 ? SegmentSpec(kind: .break, duration: try! SegmentDuration(seconds: 5 * 60), label: nil, publicTask: nil)
-               : SegmentSpec(kind: .longBreak, duration: try! SegmentDuration(seconds: 15 * 60), label: nil, publicTask: nil)]
+        [
+            SegmentSpec(kind: .focus, duration: try! SegmentDuration(seconds: 25 * 60), label: nil, publicTask: nil),
+            i < 3
+                ? SegmentSpec(kind: .break, duration: try! SegmentDuration(seconds: 5 * 60), label: nil, publicTask: nil)
+                : SegmentSpec(kind: .longBreak, duration: try! SegmentDuration(seconds: 15 * 60), label: nil, publicTask: nil),
+        ]
     }
 }

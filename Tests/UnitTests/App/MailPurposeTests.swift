@@ -1,6 +1,7 @@
 import Foundation
 import Mustache
 import Testing
+
 @testable import App
 @testable import Domain
 @testable import Web

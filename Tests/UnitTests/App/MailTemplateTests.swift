@@ -1,6 +1,7 @@
 import Foundation
 import Mustache
 import Testing
+
 @testable import App
 @testable import Domain
 @testable import Web
@@ -51,8 +52,10 @@ struct MailTemplateTests {
     /// Header injection: a line break in a header value must not start a header of its own.
     @Test(arguments: ["Hi\r\nBcc: evil@example.org", "Hi\nBcc: evil@example.org", "Hi\rBcc: evil@example.org"])
     func headerValuesStayOnOneLine(_ subject: String) {
-        let message = String(decoding: Outbox.message(from: "pomo@example.org", to: "ann@example.org\r\nCc: x@example.org",
-                                                      subject: subject, body: "Hello"), as: UTF8.self)
+        let message = String(
+            decoding: Outbox.message(
+                from: "pomo@example.org", to: "ann@example.org\r\nCc: x@example.org",
+                subject: subject, body: "Hello"), as: UTF8.self)
         let headers = message.components(separatedBy: "\r\n\r\n")[0].components(separatedBy: "\r\n")
         #expect(!headers.contains { $0.hasPrefix("Bcc:") || $0.hasPrefix("Cc:") })
         #expect(headers.contains("Subject: " + subject.replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "\n", with: " ")))

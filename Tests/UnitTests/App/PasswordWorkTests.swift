@@ -1,8 +1,9 @@
 import Foundation
 import Testing
+import Web
+
 @testable import App
 @testable import Sodium
-import Web
 
 @Suite("Password hashing under load")
 struct PasswordWorkTests {
@@ -12,7 +13,11 @@ struct PasswordWorkTests {
         final class Outcomes: @unchecked Sendable {
             let lock = NSLock()
             var values: [Bool] = []
-            func add(_ ok: Bool) { lock.lock(); values.append(ok); lock.unlock() }
+            func add(_ ok: Bool) {
+                lock.lock()
+                values.append(ok)
+                lock.unlock()
+            }
         }
         let results = Outcomes()
         let group = DispatchGroup()

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import App
 
 @Suite("Room view formatting")
@@ -16,10 +17,12 @@ struct RoomViewFormattingTests {
         let formatter = ISO8601DateFormatter()
         formatter.timeZone = TimeZone(identifier: "UTC")
         var state: UInt64 = 7
-        let samples: [Int] = [0, 951_782_400_000, 1_709_164_800_000, 4_107_542_399_000] + (0..<500).map { _ in
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return Int(state >> 24) % 4_102_444_800_000
-        }
+        let samples: [Int] =
+            [0, 951_782_400_000, 1_709_164_800_000, 4_107_542_399_000]
+            + (0..<500).map { _ in
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                return Int(state >> 24) % 4_102_444_800_000
+            }
         for ms in samples {
             let expected = formatter.string(from: Date(timeIntervalSince1970: Double(ms / 1000)))
             #expect(RoomViews.utcTime(ms).iso == expected)

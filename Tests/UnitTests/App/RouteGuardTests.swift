@@ -1,7 +1,8 @@
-import Testing
-@testable import App
-import Web
 import Domain
+import Testing
+import Web
+
+@testable import App
 
 @Suite("Route guards")
 struct RouteGuardTests {
@@ -60,7 +61,8 @@ struct RouteGuardTests {
         for route in routes {
             let path = route.pattern.split(separator: "/").map { $0.hasPrefix(":") ? "x1" : String($0) }.joined(separator: "/")
             guard case .found(let found, _) = Routes.table().match(method: route.method, path: "/" + path) else {
-                Issue.record("\(route.method) \(route.pattern) does not match itself"); continue
+                Issue.record("\(route.method) \(route.pattern) does not match itself")
+                continue
             }
             if !route.pattern.contains(":") { #expect(found.pattern == route.pattern) }
         }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Sodium
 
 @Suite("Base64url")
@@ -10,6 +11,6 @@ struct Base64URLTests {
         }
         #expect(Base64URL.decode("a") == nil)
         #expect(Base64URL.decode("ab+/") == nil)
-        #expect(Base64URL.decode("AB") == nil) // leftover bits set
+        #expect(Base64URL.decode("AB") == nil)  // leftover bits set
     }
 }

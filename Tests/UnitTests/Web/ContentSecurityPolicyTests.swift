@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Web
 
 @Suite("Content-Security-Policy")

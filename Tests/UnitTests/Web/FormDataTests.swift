@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Web
 
 @Suite("Form and query parsing")
@@ -13,12 +14,12 @@ struct FormDataTests {
     }
 
     @Test(arguments: [
-        "name=%ZZ",          // not hex
-        "name=%4",           // truncated escape
-        "name=%FF",          // invalid UTF-8
-        "name=%C0%AE",       // overlong encoding of "."
-        "name=%ED%A0%80",    // UTF-16 surrogate encoded in UTF-8
-        "name=a%00b",        // NUL byte
+        "name=%ZZ",  // not hex
+        "name=%4",  // truncated escape
+        "name=%FF",  // invalid UTF-8
+        "name=%C0%AE",  // overlong encoding of "."
+        "name=%ED%A0%80",  // UTF-16 surrogate encoded in UTF-8
+        "name=a%00b",  // NUL byte
     ])
     func rejectsMalformedEncoding(_ query: String) {
         #expect(throws: ClientError.self) { try FormData(query: query) }

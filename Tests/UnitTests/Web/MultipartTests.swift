@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Web
 
 @Suite("Multipart")
@@ -8,10 +9,11 @@ struct MultipartTests {
     }
 
     @Test func parsesFieldsAndFiles() throws {
-        let parts = try Multipart.parse(body([
-            "Content-Disposition: form-data; name=\"title\"\r\n\r\nHello",
-            "Content-Disposition: form-data; name=\"file\"; filename=\"a;b.png\"\r\nContent-Type: image/png\r\n\r\n\u{89}PNG",
-        ]), boundary: "XyZ")
+        let parts = try Multipart.parse(
+            body([
+                "Content-Disposition: form-data; name=\"title\"\r\n\r\nHello",
+                "Content-Disposition: form-data; name=\"file\"; filename=\"a;b.png\"\r\nContent-Type: image/png\r\n\r\n\u{89}PNG",
+            ]), boundary: "XyZ")
         #expect(parts.count == 2)
         #expect(parts[0].name == "title")
         #expect(String(decoding: parts[0].body, as: UTF8.self) == "Hello")

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Web
 
 @Suite("Splicing pre-rendered parts")

@@ -1,6 +1,7 @@
 import Foundation
 import Mustache
 import Testing
+
 @testable import Web
 
 /// Our compiled templates must render exactly what the reference Mustache implementation

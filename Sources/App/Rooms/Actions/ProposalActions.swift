@@ -20,14 +20,17 @@ enum ProposalActions {
             let draft: ProposalStore.Draft
             switch ProposalStore.Kind(rawValue: kind) {
             case .publicTask:
-                draft = .init(kind: .publicTask, segmentID: segment.isEmpty ? nil : segment, spec: nil,
-                              text: try ShortText(validating: text, what: "A task", max: RoomLimits.taskLength).value)
+                draft = .init(
+                    kind: .publicTask, segmentID: segment.isEmpty ? nil : segment, spec: nil,
+                    text: try ShortText(validating: text, what: "A task", max: RoomLimits.taskLength).value)
             case .addSegment:
-                draft = .init(kind: .addSegment, segmentID: nil,
-                              spec: try SegmentSpec(kind: f.kind, duration: f.duration, label: f.label, publicTask: ""), text: nil)
+                draft = .init(
+                    kind: .addSegment, segmentID: nil,
+                    spec: try SegmentSpec(kind: f.kind, duration: f.duration, label: f.label, publicTask: ""), text: nil)
             case .editSegment:
-                draft = .init(kind: .editSegment, segmentID: segment.isEmpty ? nil : segment,
-                              spec: try SegmentSpec(kind: f.kind, duration: f.duration, label: f.label, publicTask: ""), text: nil)
+                draft = .init(
+                    kind: .editSegment, segmentID: segment.isEmpty ? nil : segment,
+                    spec: try SegmentSpec(kind: f.kind, duration: f.duration, label: f.label, publicTask: ""), text: nil)
             case nil:
                 throw RoomRefusal.invalid("Choose what to propose: a public task, a new segment or a change to one.")
             }
@@ -53,8 +56,9 @@ enum ProposalActions {
     static let rejectProposal: Handler = { ctx in
         let reason = try ctx.field("reason")
         return try RoomAction.act(ctx, anchor: "#proposals", kept: .reject(id: RoomAction.id(ctx), reason: reason)) { conn, room in
-            try ProposalStore.reject(RoomAction.id(ctx), reason: try ShortText.optional(reason, what: "A reason", max: RoomLimits.reasonLength)?.value,
-                                     room: room, on: conn)
+            try ProposalStore.reject(
+                RoomAction.id(ctx), reason: try ShortText.optional(reason, what: "A reason", max: RoomLimits.reasonLength)?.value,
+                room: room, on: conn)
         }
     }
 }

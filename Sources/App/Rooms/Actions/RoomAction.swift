@@ -20,9 +20,11 @@ enum RoomAction {
     /// Validates, then applies `body` to the locked room, announces the new version and
     /// redirects to `anchor`; a RoomRefusal anywhere shows the room page with its message. The
     /// route's declared role (`.participant`, `.host`) is checked again on the locked room.
-    static func act(_ ctx: RequestContext, anchor: String = "", back: Page = .room, inputs: [String: String] = [:],
-                    kept: RoomViews.Kept? = nil,
-                    _ body: (PostgresConnection, LockedRoom) throws -> Set<RoomPart>) throws -> Outcome {
+    static func act(
+        _ ctx: RequestContext, anchor: String = "", back: Page = .room, inputs: [String: String] = [:],
+        kept: RoomViews.Kept? = nil,
+        _ body: (PostgresConnection, LockedRoom) throws -> Set<RoomPart>
+    ) throws -> Outcome {
         let code = try RoomHandlers.parseCode(ctx)
         let version: Int?
         do {
@@ -48,8 +50,10 @@ enum RoomAction {
     /// For the host of a big room, a page that asks to confirm a room-wide action: a form that
     /// posts the same fields again with `confirm=yes` (works without JavaScript). nil when no
     /// confirmation is needed (a small room). Only on `.host` routes, so the gate admitted the host.
-    static func confirmation(_ ctx: RequestContext, heading: String, message: (Int) -> String, button: String,
-                             action: String, fields: [(String, String)]) throws -> Outcome? {
+    static func confirmation(
+        _ ctx: RequestContext, heading: String, message: (Int) -> String, button: String,
+        action: String, fields: [(String, String)]
+    ) throws -> Outcome? {
         let code = try RoomHandlers.parseCode(ctx)
         let snapshot = try RoomHandlers.present(ctx, code)
         guard snapshot.members.count > confirmAbove else { return nil }

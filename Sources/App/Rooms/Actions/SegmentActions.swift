@@ -12,7 +12,8 @@ enum SegmentActions {
     /// POST /r/:code/segments
     static let addSegment: Handler = { ctx in
         let f = try segmentInputs(ctx)
-        return try RoomAction.act(ctx, anchor: "#queue", kept: .newSegment(kind: f.kind, duration: f.duration, label: f.label, task: f.task)) { conn, room in
+        return try RoomAction.act(ctx, anchor: "#queue", kept: .newSegment(kind: f.kind, duration: f.duration, label: f.label, task: f.task)) {
+            conn, room in
             let spec = try SegmentSpec(kind: f.kind, duration: f.duration, label: f.label, publicTask: f.task)
             return try SegmentStore.add(spec, to: room, on: conn)
         }

@@ -19,8 +19,9 @@ enum TaskActions {
         let vis = try ctx.field("visibility")
         let segment = try ctx.field("segment")
         return try RoomAction.act(ctx, anchor: "#my-tasks", inputs: ["task_input": text]) { conn, room in
-            try TaskStore.add(text: try ShortText(validating: text, what: "A task", max: RoomLimits.taskLength),
-                              isPublic: try visibility(vis), segmentID: segment.isEmpty ? nil : segment, room: room, on: conn)
+            try TaskStore.add(
+                text: try ShortText(validating: text, what: "A task", max: RoomLimits.taskLength),
+                isPublic: try visibility(vis), segmentID: segment.isEmpty ? nil : segment, room: room, on: conn)
         }
     }
 
@@ -28,9 +29,11 @@ enum TaskActions {
     static let editTask: Handler = { ctx in
         let text = try ctx.field("text")
         let vis = try ctx.field("visibility")
-        return try RoomAction.act(ctx, anchor: "#my-tasks", kept: .taskEdit(id: RoomAction.id(ctx), text: text, isPublic: vis == "public")) { conn, room in
-            try TaskStore.edit(RoomAction.id(ctx), text: try ShortText(validating: text, what: "A task", max: RoomLimits.taskLength),
-                               isPublic: try visibility(vis), room: room, on: conn)
+        return try RoomAction.act(ctx, anchor: "#my-tasks", kept: .taskEdit(id: RoomAction.id(ctx), text: text, isPublic: vis == "public")) {
+            conn, room in
+            try TaskStore.edit(
+                RoomAction.id(ctx), text: try ShortText(validating: text, what: "A task", max: RoomLimits.taskLength),
+                isPublic: try visibility(vis), room: room, on: conn)
         }
     }
 

@@ -10,10 +10,12 @@ enum TimerActions {
         let actionText = try ctx.field("action")
         let atText = try ctx.field("at")
         if actionText == TimerAction.end.rawValue, try ctx.field("confirm") != "yes",
-           let page = try RoomAction.confirmation(ctx, heading: "End the session for everyone?",
-                                       message: { "This ends the timer for all \($0) people in the room. It cannot be undone." },
-                                       button: "End the session for everyone", action: "timer",
-                                       fields: [("action", actionText), ("at", atText)]) {
+            let page = try RoomAction.confirmation(
+                ctx, heading: "End the session for everyone?",
+                message: { "This ends the timer for all \($0) people in the room. It cannot be undone." },
+                button: "End the session for everyone", action: "timer",
+                fields: [("action", actionText), ("at", atText)])
+        {
             return page
         }
         return try RoomAction.act(ctx, anchor: "#timer") { conn, room in

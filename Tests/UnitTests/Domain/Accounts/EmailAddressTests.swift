@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Domain
 
 @Suite("Email addresses")
@@ -9,8 +10,10 @@ struct EmailAddressTests {
         #expect(try EmailAddress(validating: typed).value == typed.trimmingCharacters(in: .whitespaces))
     }
 
-    @Test(arguments: ["", "plain", "a@b", "@example.org", "a@@example.org", "a b@example.org", "a@example.org\r\nBcc: x@y.z",
-                      "<a@example.org>", "a@example..", String(repeating: "a", count: 250) + "@example.org", "a\u{202E}@example.org"])
+    @Test(arguments: [
+        "", "plain", "a@b", "@example.org", "a@@example.org", "a b@example.org", "a@example.org\r\nBcc: x@y.z",
+        "<a@example.org>", "a@example..", String(repeating: "a", count: 250) + "@example.org", "a\u{202E}@example.org",
+    ])
     func refusesTheRest(_ typed: String) {
         #expect(throws: EmailAddress.Problem.self) { try EmailAddress(validating: typed) }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Domain
 
 @Suite("Password policy")
@@ -13,14 +14,18 @@ struct PasswordPolicyTests {
         #expect(throws: Never.self) { try policy.check(String(repeating: "x", count: 127) + "y") }
     }
 
-    @Test(arguments: ["password1234", "PASSWORD!!2024", "monkeymonkeymonkey", "1234567890123", "iloveyou2024!", "aaaaaaaaaaaa",
-                      "--qwerty--12", "123123123123", "0000 0000 0000", "987654321098"])
+    @Test(arguments: [
+        "password1234", "PASSWORD!!2024", "monkeymonkeymonkey", "1234567890123", "iloveyou2024!", "aaaaaaaaaaaa",
+        "--qwerty--12", "123123123123", "0000 0000 0000", "987654321098",
+    ])
     func refusesCommonPasswordsDressedUp(_ password: String) {
         #expect(throws: PasswordPolicy.Problem.tooCommon) { try policy.check(password) }
     }
 
-    @Test(arguments: ["correct horse battery staple", "tomato-timer-river", "focus on the long run",
-                      "7391 4820 6159 3827 4610", "🍅🍅🚲🌊🎧📚🌙⭐️🍵🪴🎲🧭"])
+    @Test(arguments: [
+        "correct horse battery staple", "tomato-timer-river", "focus on the long run",
+        "7391 4820 6159 3827 4610", "🍅🍅🚲🌊🎧📚🌙⭐️🍵🪴🎲🧭",
+    ])
     func acceptsLongUncommonOnes(_ password: String) {
         #expect(throws: Never.self) { try policy.check(password) }
     }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Domain
 
 @Suite("Usernames")
@@ -13,9 +14,9 @@ struct UsernameTests {
     }
 
     @Test(arguments: [
-        "аlice",            // Cyrillic а
-        "al\u{200B}ice",    // zero-width space
-        "al\u{202E}ice",    // right-to-left override
+        "аlice",  // Cyrillic а
+        "al\u{200B}ice",  // zero-width space
+        "al\u{202E}ice",  // right-to-left override
         "al ice", "al.ice", "_alice", "-alice", "alice<script>", "ali'ce", "al\u{0}ice", "ålice",
     ])
     func refusesOtherCharacters(_ typed: String) {

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Domain
 
 @Suite("Room codes")
@@ -18,7 +19,7 @@ struct RoomCodeTests {
         var state: UInt64 = 42
         for _ in 0..<500 {
             let code = RoomCode.random { bound in
-                state = state &* 6364136223846793005 &+ 1442695040888963407
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
                 return Int((state >> 33) % UInt64(bound))
             }
             #expect(RoomCode(parsing: code.display) == code)
