@@ -44,8 +44,8 @@ say "expected: rooms=$exp_rooms participants=$exp_participants sessions=$exp_ses
 stats_digest() { q -c "SELECT md5(coalesce(string_agg(d::text, ';' ORDER BY day), '')) FROM daily_statistics d"; }
 
 run_clean() { # $1 = label; sets OUT, RC, MS
-  local out=$(mktemp)
-  local t0 t1
+  local out t0 t1
+  out=$(mktemp)
   t0=$(now_ms)
   set +e
   "$BIN" clean-rooms >"$out" 2>&1

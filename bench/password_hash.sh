@@ -5,5 +5,6 @@ set -euo pipefail
 cd "$(dirname "$0")"
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-gcc -O2 -o "$out/argon2id" argon2id.c $(pkg-config --cflags --libs libsodium)
+read -r -a sodium <<<"$(pkg-config --cflags --libs libsodium)"
+gcc -O2 -o "$out/argon2id" argon2id.c "${sodium[@]}"
 "$out/argon2id" "${1:-20}"
