@@ -16,14 +16,16 @@ the flood got back by status.
 """
 
 import collections
-import http.client
 import re
 import secrets
 import subprocess
 import sys
 import threading
 import time
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
+
+sys.dont_write_bytecode = True  # importing bench_kit would leave bench/__pycache__ behind
+import bench_kit as kit  # noqa: E402
 
 BASE = sys.argv[1].rstrip("/")
 CODE = sys.argv[2]
@@ -31,30 +33,22 @@ SECONDS = int(sys.argv[3]) if len(sys.argv) > 3 else 10
 RATE = int(sys.argv[4]) if len(sys.argv) > 4 else 400
 # "both" (default), "reset" or "signup": which requests the flood sends, to tell their costs apart.
 KIND = sys.argv[5] if len(sys.argv) > 5 else "both"
-HOST, PORT = urlsplit(BASE).hostname, urlsplit(BASE).port or 80
-CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+SITE = kit.Site(BASE)
 
 
 def request(source, method, path, body=None, cookie=None):
-    conn = http.client.HTTPConnection(HOST, PORT, timeout=30, source_address=(source, 0))
-    headers = {"Host": f"{HOST}:{PORT}", "Origin": BASE}
+    headers = {"Host": SITE.host_header, "Origin": BASE}
     if cookie:
-        headers["Cookie"] = cookie
+        headers["Cookie"] = f"pp_sid={cookie}"
     if body is not None:
         headers["Content-Type"] = "application/x-www-form-urlencoded"
-    conn.request(method, path, body=body, headers=headers)
-    r = conn.getresponse()
-    data = r.read().decode("utf-8", "replace")
-    set_cookie = r.getheader("Set-Cookie") or ""
-    conn.close()
-    return r.status, data, set_cookie
+    return SITE.request(method, path, headers, body, source=source)
 
 
 def session_for(source):
     """A cookie and CSRF token for one flooding address."""
-    status, page, set_cookie = request(source, "GET", "/signup")
-    cookie = set_cookie.split(";")[0]
-    return cookie, CSRF.search(page).group(1)
+    _, headers, page = request(source, "GET", "/signup")
+    return kit.pp_sid_of(headers), kit.csrf_of(page)
 
 
 def flood(stop, counts, lock, sources):
@@ -68,7 +62,8 @@ def flood(stop, counts, lock, sources):
             sessions[source] = session_for(source)
         cookie, csrf = sessions[source]
         if KIND == "reset" or (KIND == "both" and n % 2):
-            body = urlencode({"csrf": csrf, "token": secrets.token_urlsafe(32), "password": "flood password that is long"})
+            body = urlencode({"csrf": csrf, "token": secrets.token_urlsafe(32),
+                              "password": "flood password that is long"})
             path = "/auth/reset"
         else:
             body = urlencode({"csrf": csrf, "email": f"f{secrets.token_hex(6)}@flood.test",
@@ -92,7 +87,8 @@ def one(source, path, body, cookie, counts, lock):
 
 
 def wrk(path):
-    out = subprocess.run(["wrk", "-t2", "-c32", f"-d{SECONDS}s", "--latency", BASE + path], capture_output=True, text=True).stdout
+    out = subprocess.run(["wrk", "-t2", "-c32", f"-d{SECONDS}s", "--latency", BASE + path],
+                         capture_output=True, text=True).stdout
     p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
     rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
     if not p99 or not rps or float(rps.group(1)) == 0:
@@ -127,7 +123,8 @@ def main():
     print(f"flood: {total} requests in {elapsed:.1f} s = {total / elapsed:.0f} req/s from {len(sources)} addresses")
     for (path, status), n in sorted(counts.items(), key=lambda kv: (kv[0][0], str(kv[0][1]))):
         print(f"  {path:12} {status}: {n}")
-    print(f"summary: home p99 flood/quiet = {loud[0][0] / quiet[0][0]:.2f}x ({quiet[0][0]:.1f} -> {loud[0][0]:.1f} ms); "
+    print(f"summary: home p99 flood/quiet = {loud[0][0] / quiet[0][0]:.2f}x "
+          f"({quiet[0][0]:.1f} -> {loud[0][0]:.1f} ms); "
           f"room p99 flood/quiet = {loud[1][0] / quiet[1][0]:.2f}x ({quiet[1][0]:.1f} -> {loud[1][0]:.1f} ms)")
 
 

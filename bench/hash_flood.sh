@@ -8,10 +8,8 @@
 # Knobs: BENCH_LISTEN (127.0.0.1:18280), BENCH_FLOOD_SECONDS (10), BENCH_FLOOD_RATE (400),
 # BENCH_RESPONDERS (2), BENCH_FLOOD_KIND (both, reset or signup).
 set -euo pipefail
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-cd "$ROOT"
-say() { printf 'hash_flood.sh: %s\n' "$*" >&2; }
-die() { say "error: $*"; exit 1; }
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
 LISTEN=${BENCH_LISTEN:-127.0.0.1:18280}
 BASE=http://$LISTEN
 SECONDS_EACH=${BENCH_FLOOD_SECONDS:-10}
@@ -25,19 +23,12 @@ DIR=$(mktemp -d /tmp/pomopomo-flood.XXXXXX)
 chmod 755 "$DIR"
 cleanup() {
   set +e
-  bash scripts/nginx.sh stop "$DIR" >/dev/null 2>&1
-  bash scripts/responder.sh stop-all "$DIR" >/dev/null 2>&1
-  bash scripts/services.sh stop "$DIR" >/dev/null 2>&1
+  stop_stack "$DIR"
   rm -rf "$DIR"
 }
 trap cleanup EXIT
 
-bash scripts/services.sh start "$DIR" >/dev/null
-set -a
-# shellcheck source=/dev/null # DATA/env is written by scripts/services.sh when it starts
-. "$DIR/env"
-set +a
-"$POMOPOMO_BIN" migrate >/dev/null
+start_services "$DIR"
 export POMOPOMO_BASE_URL=$BASE POMOPOMO_NGINX_ACCESS_LOG=off LIBFCGI_OS_CLOSE_POLL_TIMEOUT=0 POMOPOMO_CLEAN_SECONDS=86400
 sockets=()
 for i in $(seq "$COUNT"); do
@@ -46,11 +37,6 @@ for i in $(seq "$COUNT"); do
 done
 bash scripts/nginx.sh start "$DIR" "$LISTEN" "${sockets[@]}" >/dev/null
 
-curl -sf -c "$DIR/jar" -o "$DIR/home.html" "$BASE/" || die "GET / failed"
-csrf=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$DIR/home.html" | head -n 1)
-location=$(curl -s -b "$DIR/jar" -c "$DIR/jar" -o /dev/null -w '%{redirect_url}' \
-  --data-urlencode "csrf=$csrf" --data-urlencode "display_name=Bench Host" "$BASE/rooms")
-code=${location##*/r/}
-[ -n "$code" ] || die "could not create a room"
+code=$(make_room "$BASE" "$DIR/jar" "Bench Host")
 say "$COUNT responder(s), room $code; flood $RATE req/s for ${SECONDS_EACH}s x2"
 /usr/bin/python3 bench/hash_flood.py "$BASE" "$code" "$SECONDS_EACH" "$RATE" "${BENCH_FLOOD_KIND:-both}"

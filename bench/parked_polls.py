@@ -14,7 +14,8 @@
 
 Everything is bounded by --time-limit (default 38 s: nginx's fastcgi_read_timeout for /poll is 40 s,
 the responder holds polls for POMOPOMO_POLL_HOLD, which bench/run.sh sets to 60 s). Only the standard
-library is used: one epoll loop, non-blocking sockets, no per-connection objects beyond a small list.
+library is used (with bench/bench_kit.py): one epoll loop, non-blocking sockets, no per-connection
+objects beyond a small list.
 """
 
 import argparse
@@ -23,30 +24,16 @@ import heapq
 import json
 import os
 import random
-import re
 import resource
 import select
 import socket
 import sys
 import time
-import urllib.parse
-import urllib.request
 
+sys.dont_write_bytecode = True  # importing bench_kit would leave bench/__pycache__ behind
+import bench_kit as kit  # noqa: E402
 
-def log(msg):
-    print(f"parked_polls: {msg}", file=sys.stderr, flush=True)
-
-
-def proc_status(pid):
-    """VmRSS in kB and Threads of a process."""
-    rss = threads = None
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                rss = int(line.split()[1])
-            elif line.startswith("Threads:"):
-                threads = int(line.split()[1])
-    return rss, threads
+log = kit.logger("parked_polls")
 
 
 def children(pid):
@@ -70,24 +57,11 @@ def nginx_workers_rss(master):
     total = 0
     for child in children(master):
         try:
-            rss, _ = proc_status(child)
+            rss, _ = kit.proc_status(child)
             total += rss or 0
         except OSError:
             pass
     return total
-
-
-def http_get(url, headers=None, timeout=5):
-    req = urllib.request.Request(url, headers=headers or {})
-    with urllib.request.urlopen(req, timeout=timeout) as resp:
-        return resp.status, resp.headers, resp.read()
-
-
-def pct(sorted_values, p):
-    if not sorted_values:
-        return None
-    k = max(0, min(len(sorted_values) - 1, int(round(p / 100.0 * len(sorted_values) + 0.5)) - 1))
-    return sorted_values[k]
 
 
 class Conn:
@@ -106,39 +80,6 @@ class Conn:
         self.status2 = None  # --repoll: the second poll's outcome
         self.done2_at = None
         self.body = None
-
-
-def response_complete(c):
-    """Parses what arrived; True once a whole response is in (head + Content-Length body)."""
-    if c.need is None:
-        end = c.buf.find(b"\r\n\r\n")
-        if end < 0:
-            return False
-        head = c.buf[:end].decode("latin-1")
-        lines = head.split("\r\n")
-        try:
-            c.status = int(lines[0].split()[1])
-        except (IndexError, ValueError):
-            c.status = -1
-            return True
-        length = 0
-        chunked = False
-        for line in lines[1:]:
-            name, _, value = line.partition(":")
-            name = name.strip().lower()
-            if name == "content-length":
-                length = int(value.strip())
-            elif name == "transfer-encoding" and "chunked" in value.lower():
-                chunked = True
-        if c.status in (204, 304):
-            length = 0
-        if chunked:
-            c.need = -1
-        else:
-            c.need = end + 4 + length
-    if c.need == -1:
-        return c.buf.endswith(b"0\r\n\r\n")
-    return len(c.buf) >= c.need
 
 
 def main():
@@ -163,44 +104,32 @@ def main():
 
     started = time.monotonic()
     deadline = started + args.time_limit
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    try:
-        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-    except (ValueError, OSError) as e:
-        log(f"could not raise RLIMIT_NOFILE to {hard}: {e}")
-    nofile = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+    nofile, hard = kit.raise_nofile(log)
     if nofile != resource.RLIM_INFINITY and args.n + 50 > nofile:
         log(f"N={args.n} needs {args.n + 50} file descriptors here but RLIMIT_NOFILE is {nofile} (hard {hard})")
 
-    u = urllib.parse.urlsplit(args.base)
-    host, port = u.hostname, u.port or 80
-    host_header = f"{host}:{port}"
+    site = kit.Site(args.base)
     result = {"n": args.n, "code": args.code, "nofile": nofile, "ok": False, "problems": []}
 
     # 1. Version and a fresh guest for the change.
-    _, _, body = http_get(f"{args.base}/r/{args.code}/state.json")
+    _, _, body = kit.http_get(f"{args.base}/r/{args.code}/state.json")
     version = json.loads(body)["version"]
-    status, headers, page = http_get(f"{args.base}/r/{args.code}")
-    cookie = None
-    for value in headers.get_all("Set-Cookie") or []:
-        m = re.match(r"pp_sid=([^;]+)", value)
-        if m:
-            cookie = m.group(1)
-    m = re.search(rb'name="csrf" value="([^"]*)"', page)
-    if not cookie or not m:
+    _, headers, page = kit.http_get(f"{args.base}/r/{args.code}")
+    cookie = kit.pp_sid_of(headers.items())
+    csrf = kit.csrf_of(page, required=False)
+    if not cookie or not csrf:
         log("could not get a guest cookie and csrf token from the room page")
         return 2
-    csrf = m.group(1).decode()
-    _, _, body = http_get(f"{args.base}/r/{args.code}/state.json")
+    _, _, body = kit.http_get(f"{args.base}/r/{args.code}/state.json")
     if json.loads(body)["version"] != version:
         result["problems"].append("the room's version moved while preparing (someone else is changing it)")
         version = json.loads(body)["version"]
     result["version_before"] = version
 
     # 2. Before.
-    rss0, threads0 = proc_status(args.pid)
+    rss0, threads0 = kit.proc_status(args.pid)
     nginx0 = nginx_workers_rss(args.nginx_pid)
-    _, _, body = http_get(f"{args.base}/readyz")
+    _, _, body = kit.http_get(f"{args.base}/readyz")
     parked0 = json.loads(body).get("parked_polls")
     result.update(rss_before_kb=rss0, threads_before=threads0, nginx_rss_before_kb=nginx0, parked_before=parked0)
     log(f"N={args.n}: version {version}, responder RSS {rss0} kB, {threads0} threads, parked now {parked0}")
@@ -208,8 +137,7 @@ def main():
     # 3. Open N polls.
     ep = select.epoll()
     conns = {}
-    request = (f"GET /r/{args.code}/poll?since={version} HTTP/1.1\r\nHost: {host_header}\r\n"
-               f"Accept: application/json\r\nUser-Agent: bench-parked-polls\r\n\r\n").encode()
+    request = kit.poll_request(args.code, version, site.host_header, agent="bench-parked-polls")
     t_open = time.monotonic()
     opened = 0
     connect_errors = {}
@@ -219,19 +147,11 @@ def main():
         c = conns[fd]
         if c.state == "connecting":
             counts["connecting"] -= 1
-            if ev & (select.EPOLLERR | select.EPOLLHUP):
-                err = c.sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
-                c.state = "failed"
-                c.status = f"connect:{errno.errorcode.get(err, err)}"
-                c.done_at = now
-                ep.unregister(fd)
-                return
-            if ev & select.EPOLLOUT:
-                c.sock.send(c.out)  # small: fits in the socket buffer
-                c.state = "sent"
-                ep.modify(fd, select.EPOLLIN | select.EPOLLRDHUP)
-            else:
+            outcome = kit.send_when_connected(ep, fd, c, ev)
+            if outcome is None:
                 counts["connecting"] += 1  # not ready after all
+            elif outcome != "sent":
+                c.state, c.status, c.done_at = "failed", f"connect:{outcome}", now
             return
         if c.state in ("sent",):
             try:
@@ -256,7 +176,7 @@ def main():
             if c.first_at is None:
                 c.first_at = now
             c.buf += data
-            if response_complete(c):
+            if kit.response_complete(c):
                 if c.done_at is None and c.status == 200 and repoll["request"] is not None:
                     # like live.js: on 200, poll again on the same (kept-alive) connection after a
                     # random delay of up to --repoll-jitter seconds (live.js spreads them over 1 s)
@@ -295,14 +215,6 @@ def main():
             handle(fd, ev, now)
         send_due_repolls(time.monotonic())
 
-    def parked_now():
-        try:
-            _, _, body = http_get(f"{args.base}/readyz", timeout=2)
-            return json.loads(body).get("parked_polls")
-        except Exception as e:  # a busy responder may time out once; the caller tries again
-            log(f"/readyz: {e}")
-            return None
-
     counts = {"connecting": 0}
     repoll = {"request": None, "sent": 0, "due": []}
     stop_opening = False
@@ -315,7 +227,7 @@ def main():
         if args.max_pending > 0 and opened > 0:
             t_wait = time.monotonic()
             while time.monotonic() < deadline - args.wake_wait:
-                p = parked_now()
+                p = kit.parked_now(args.base, log)
                 ended = sum(1 for c in conns.values() if c.done_at is not None)
                 if p is not None and opened - (p - (parked0 or 0)) - ended <= args.max_pending:
                     break
@@ -330,7 +242,7 @@ def main():
                 stop_opening = True
                 break
             s.setblocking(False)
-            rc = s.connect_ex((host, port))
+            rc = s.connect_ex((site.host, site.port))
             opened += 1
             if rc not in (0, errno.EINPROGRESS):
                 name = errno.errorcode.get(rc, str(rc))
@@ -357,27 +269,21 @@ def main():
     # Wait for the responder to report them parked (pumping the sockets meanwhile).
     parked = None
     t_last_increase = time.monotonic()
-    last_check = 0
     stable_since = None
-    while True:
-        pump(0.05)
-        now = time.monotonic()
-        if now - last_check >= 0.1:
-            last_check = now
-            p = parked_now()
-            if p is not None:
-                stable_since = stable_since if p == parked else now
-                if parked is None or p > parked:
-                    t_last_increase = now
-                parked = p
-            if parked is not None and parked >= (parked0 or 0) + sent:
-                break
-            if stable_since and now - stable_since > 5:
-                result["problems"].append(f"parked_polls stuck at {parked} of {sent} for 5 s")
-                break
-        if now > deadline - args.wake_wait:
-            result["problems"].append(f"time limit while waiting for polls to park ({parked} of {sent})")
+    for now in kit.ticks(pump, deadline - args.wake_wait):
+        p = kit.parked_now(args.base, log)
+        if p is not None:
+            stable_since = stable_since if p == parked else now
+            if parked is None or p > parked:
+                t_last_increase = now
+            parked = p
+        if parked is not None and parked >= (parked0 or 0) + sent:
             break
+        if stable_since and now - stable_since > 5:
+            result["problems"].append(f"parked_polls stuck at {parked} of {sent} for 5 s")
+            break
+    else:
+        result["problems"].append(f"time limit while waiting for polls to park ({parked} of {sent})")
     t_parked = time.monotonic()
     result["parked_seconds"] = round(t_parked - t_sent, 3)
     if parked:
@@ -390,11 +296,8 @@ def main():
         pump(0.1)
     early = [c for c in conns.values() if c.done_at is not None]
     if early:
-        kinds = {}
-        for c in early:
-            kinds[str(c.status)] = kinds.get(str(c.status), 0) + 1
-        result["problems"].append(f"{len(early)} polls ended before the change: {kinds}")
-    rss1, threads1 = proc_status(args.pid)
+        result["problems"].append(f"{len(early)} polls ended before the change: {kit.tally(c.status for c in early)}")
+    rss1, threads1 = kit.proc_status(args.pid)
     nginx1 = nginx_workers_rss(args.nginx_pid)
     waiting = [c for c in conns.values() if c.done_at is None]
     result.update(rss_parked_kb=rss1, threads_parked=threads1, nginx_rss_parked_kb=nginx1, waiting=len(waiting))
@@ -406,20 +309,13 @@ def main():
         f"(+{rss1 - rss0} kB), {threads1} threads; nginx workers {nginx1} kB")
 
     # 4. One change: a join from a fresh guest, on a connection opened beforehand.
-    form = urllib.parse.urlencode({"csrf": csrf, "display_name": f"Bench {args.n}"}).encode()
-    post = (f"POST /r/{args.code}/join HTTP/1.1\r\nHost: {host_header}\r\nCookie: pp_sid={cookie}\r\n"
-            f"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {len(form)}\r\n"
-            f"Connection: close\r\n\r\n").encode() + form
-    js = socket.create_connection((host, port), timeout=5)
-    js.setblocking(False)
-    join = Conn(js, b"")
-    join.state = "sent"
-    conns[js.fileno()] = join
-    ep.register(js.fileno(), select.EPOLLIN | select.EPOLLRDHUP)
+    post = kit.form_post(f"/r/{args.code}/join", site.host_header, cookie,
+                     {"csrf": csrf, "display_name": f"Bench {args.n}"})
+    join = kit.open_sent(ep, conns, Conn, site)
     if args.repoll:
-        repoll["request"] = request.replace(f"since={version} ".encode(), f"since={version + 1} ".encode())
+        repoll["request"] = kit.poll_request(args.code, version + 1, site.host_header, agent="bench-parked-polls")
     t0 = time.monotonic()
-    js.sendall(post)
+    join.sock.sendall(post)
     wake_deadline = min(deadline, t0 + args.wake_wait)
     while any(c.done_at is None for c in waiting) or join.done_at is None:
         if time.monotonic() > wake_deadline:
@@ -431,14 +327,8 @@ def main():
         rp_parked = None
         rp_stable = time.monotonic()
         rp_last_increase = t0
-        last_check = 0
-        while time.monotonic() < rp_deadline:
-            pump(0.05)
-            now = time.monotonic()
-            if now - last_check < 0.1:
-                continue
-            last_check = now
-            p = parked_now()
+        for now in kit.ticks(pump, rp_deadline):
+            p = kit.parked_now(args.base, log)
             if p is None:
                 continue
             if rp_parked is None or p != rp_parked:
@@ -448,37 +338,34 @@ def main():
             rp_parked = p
             if (p >= repoll["sent"] and not repoll["due"]) or now - rp_stable > 3:
                 break
-        rp_statuses = {}
-        for c in waiting:
-            if c.done2_at is not None:
-                rp_statuses[str(c.status2)] = rp_statuses.get(str(c.status2), 0) + 1
+        rp_statuses = kit.tally(c.status2 for c in waiting if c.done2_at is not None)
         result.update(repoll_sent=repoll["sent"], repoll_parked=rp_parked,
                       repoll_parked_ms=round((rp_last_increase - t0) * 1000),
                       repoll_failed=sum(rp_statuses.values()), repoll_statuses=rp_statuses)
         log(f"re-polls: {repoll['sent']} sent, {rp_parked} parked again (last at "
             f"{result['repoll_parked_ms']} ms after the change), answered at once: {rp_statuses}")
-    rss2, threads2 = proc_status(args.pid)
+    rss2, threads2 = kit.proc_status(args.pid)
     result.update(rss_after_kb=rss2, threads_after=threads2)
 
     result["join_status"] = join.status
     result["join_ms"] = round((join.done_at - t0) * 1000, 1) if join.done_at else None
-    statuses = {}
     times = []
     first_byte = []
+    answers = []
     for c in waiting:
         status1 = 200 if c.body is not None else c.status  # (a re-poll reuses c.status)
-        key = str(status1) if c.done_at is not None else "no answer"
-        statuses[key] = statuses.get(key, 0) + 1
+        answers.append(status1 if c.done_at is not None else "no answer")
         if c.done_at is not None and status1 == 200:
             times.append((c.done_at - t0) * 1000)
             first_byte.append((c.first_at - t0) * 1000)
     times.sort()
     first_byte.sort()
+    statuses = kit.tally(answers)
     result["statuses"] = statuses
     result["answered_200"] = len(times)
     if times:
-        result["wake_p50_ms"] = round(pct(times, 50), 1)
-        result["wake_p99_ms"] = round(pct(times, 99), 1)
+        result["wake_p50_ms"] = round(kit.pct(times, 50), 1)
+        result["wake_p99_ms"] = round(kit.pct(times, 99), 1)
         result["wake_last_ms"] = round(times[-1], 1)
         result["wake_first_ms"] = round(times[0], 1)
     # check that the answers carry the new version
@@ -495,12 +382,7 @@ def main():
     log(f"change sent; join answered {join.status} in {result['join_ms']} ms; {len(times)} of {len(waiting)} "
         f"polls answered 200; last at {result.get('wake_last_ms')} ms; statuses {statuses}")
 
-    for c in conns.values():
-        try:
-            c.sock.close()
-        except OSError:
-            pass
-    ep.close()
+    kit.close_all(conns.values(), ep)
     result["total_seconds"] = round(time.monotonic() - started, 2)
     out = json.dumps(result, indent=1, sort_keys=True)
     if args.json:

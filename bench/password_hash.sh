@@ -5,6 +5,6 @@ set -euo pipefail
 cd "$(dirname "$0")"
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-# shellcheck disable=SC2046 # pkg-config prints several flags: split on purpose
-gcc -O2 -o "$out/argon2id" argon2id.c $(pkg-config --cflags --libs libsodium)
+read -r -a sodium <<<"$(pkg-config --cflags --libs libsodium)"
+gcc -O2 -o "$out/argon2id" argon2id.c "${sodium[@]}"
 "$out/argon2id" "${1:-20}"

@@ -31,13 +31,10 @@ import argparse
 import base64
 import hashlib
 import heapq
-import http.client
 import json
 import multiprocessing
 import os
 import random
-import re
-import resource
 import select
 import socket
 import subprocess
@@ -46,29 +43,12 @@ import threading
 import time
 import urllib.parse
 
+sys.dont_write_bytecode = True  # importing bench_kit would leave bench/__pycache__ behind
+import bench_kit as kit  # noqa: E402
+
 PROBE_P99_MS = 100
 REPARK_S = 5.0
-
-
-def log(msg):
-    print(f"room_storm: {msg}", file=sys.stderr, flush=True)
-
-
-def pct(values, p):
-    if not values:
-        return None
-    v = sorted(values)
-    return v[max(0, min(len(v) - 1, int(round(p / 100.0 * len(v) + 0.5)) - 1))]
-
-
-def threads_of(pid):
-    try:
-        with open(f"/proc/{pid}/status") as f:
-            for line in f:
-                if line.startswith("Threads:"):
-                    return int(line.split()[1])
-    except OSError:
-        return None
+log = kit.logger("room_storm")
 
 
 def psql(sql, *args):
@@ -86,28 +66,12 @@ def cookie_for(seed):
     return base64.urlsafe_b64encode(hashlib.sha256(seed.encode()).digest()).rstrip(b"=").decode()
 
 
-class Client:
-    def __init__(self, base):
-        u = urllib.parse.urlsplit(base)
-        self.host, self.port = u.hostname, u.port or 80
-
-    def request(self, method, path, headers=None, body=None, timeout=30):
-        c = http.client.HTTPConnection(self.host, self.port, timeout=timeout)
-        try:
-            c.request(method, path, body=body, headers=headers or {})
-            r = c.getresponse()
-            return r.status, r.getheaders(), r.read()
-        finally:
-            c.close()
-
-
-def make_room(client, name):
-    status, headers, page = client.request("GET", "/")
-    cookie = next(m.group(1) for k, v in headers if k.lower() == "set-cookie" for m in [re.match(r"pp_sid=([^;]+)", v)] if m)
-    csrf = re.search(rb'name="csrf" value="([^"]*)"', page).group(1).decode()
-    body = urllib.parse.urlencode({"csrf": csrf, "display_name": name})
-    status, headers, _ = client.request("POST", "/rooms", {"Cookie": f"pp_sid={cookie}", "Origin": f"http://{client.host}:{client.port}",
-                                                         "Content-Type": "application/x-www-form-urlencoded"}, body)
+def make_room(site, name):
+    _, headers, page = site.request("GET", "/")
+    cookie = kit.pp_sid_of(headers)
+    body = urllib.parse.urlencode({"csrf": kit.csrf_of(page), "display_name": name})
+    status, headers, _ = site.request("POST", "/rooms", {"Cookie": f"pp_sid={cookie}", "Origin": f"http://{site.host_header}",
+                                                        "Content-Type": "application/x-www-form-urlencoded"}, body)
     location = dict((k.lower(), v) for k, v in headers).get("location", "")
     if status != 303 or not location.startswith("/r/"):
         raise RuntimeError(f"creating a room: {status} {location}")
@@ -123,41 +87,9 @@ class Poll:
         self.backoff = 0
 
 
-def parse(c):
-    """(complete, body) for what arrived on a poll connection."""
-    if c.need is None:
-        end = c.buf.find(b"\r\n\r\n")
-        if end < 0:
-            return False, None
-        lines = c.buf[:end].decode("latin-1").split("\r\n")
-        c.status = int(lines[0].split()[1])
-        length, chunked = 0, False
-        for line in lines[1:]:
-            name, _, value = line.partition(":")
-            if name.strip().lower() == "content-length":
-                length = int(value)
-            elif name.strip().lower() == "transfer-encoding" and "chunked" in value.lower():
-                chunked = True
-        c.need = -(end + 4) if chunked else end + 4 + (0 if c.status in (204, 304) else length)
-    if c.need < 0:
-        if not c.buf.endswith(b"0\r\n\r\n"):
-            return False, None
-        raw, body = c.buf[-c.need:], b""
-        while raw:
-            size_line, _, raw = raw.partition(b"\r\n")
-            size = int(size_line, 16)
-            if size == 0:
-                break
-            body, raw = body + raw[:size], raw[size + 2:]
-        return True, body
-    if len(c.buf) < c.need:
-        return False, None
-    return True, c.buf[c.buf.find(b"\r\n\r\n") + 4:c.need]
-
-
 def watch(base, other, other_cookie, pids, stop, results):
     """The probe (GET /, the second room, /healthz in turn) and the sampler (threads, parked polls)."""
-    client = Client(base)
+    site = kit.Site(base)
     probes = {"/": [], f"/r/{other}": [], "/healthz": []}
     probe_status = {}
     samples = []
@@ -167,7 +99,7 @@ def watch(base, other, other_cookie, pids, stop, results):
             for path, sink in probes.items():
                 t = time.monotonic()
                 try:
-                    status, _, _ = client.request("GET", path, {"Cookie": f"pp_sid={other_cookie}"}, timeout=60)
+                    status, _, _ = site.request("GET", path, {"Cookie": f"pp_sid={other_cookie}"}, timeout=60)
                 except Exception as e:
                     status = type(e).__name__
                 sink.append((t, (time.monotonic() - t) * 1000))
@@ -178,11 +110,11 @@ def watch(base, other, other_cookie, pids, stop, results):
         while not stop.is_set():
             t = time.monotonic()
             try:
-                _, _, body = client.request("GET", "/readyz", timeout=5)
+                _, _, body = site.request("GET", "/readyz", timeout=5)
                 parked = json.loads(body).get("parked_polls")
             except Exception:
                 parked = None
-            samples.append((t, parked, [threads_of(p) for p in pids]))
+            samples.append((t, parked, [kit.threads_of(p) for p in pids]))
             time.sleep(0.2)
 
     workers = [threading.Thread(target=probe), threading.Thread(target=sample)]
@@ -205,14 +137,13 @@ def main():
     args = ap.parse_args()
     if args.ramp is None:
         args.ramp = args.n / 2000
-    hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
-    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-    client = Client(args.base)
+    kit.raise_nofile(log)
+    site = kit.Site(args.base)
     result = {"n": args.n, "problems": []}
 
     # 1. Rooms and the crowd.
-    code, host_cookie = make_room(client, "Storm Host")
-    other, other_cookie = make_room(client, "Quiet Host")
+    code, host_cookie = make_room(site, "Storm Host")
+    other, other_cookie = make_room(site, "Quiet Host")
     prefix = f"storm-{code}-{random.random()}-"
     rid, version = psql(
         "with r as (select id from rooms where code = replace(:'v1', '-', '')),"
@@ -230,22 +161,24 @@ def main():
     else:
         time.sleep(11)  # without an announcement, caches may keep the room without its crowd for 10 s
     cookies = [cookie_for(f"{prefix}{g}") for g in range(1, args.n + 1)]
-    _, _, page = client.request("GET", f"/r/{code}", {"Cookie": f"pp_sid={host_cookie}"})
-    _, _, state = client.request("GET", f"/r/{code}/state.json")
+    _, _, page = site.request("GET", f"/r/{code}", {"Cookie": f"pp_sid={host_cookie}"})
+    _, _, state = site.request("GET", f"/r/{code}/state.json")
     state = json.loads(state)
-    result.update(code=code, page_bytes=len(page), state_bytes=len(json.dumps(state)), people=state["participant_count"])
+    result.update(code=code, page_bytes=len(page), state_bytes=len(json.dumps(state)),
+                  people=state["participant_count"])
     version = state["version"]
     log(f"room {code}: {state['participant_count']} people; host's page {len(page)} bytes, state.json "
         f"{result['state_bytes']} bytes; second room {other}")
 
     # 2-3. Probes and sampler, in a process of their own: in this one they would wait for the
     # interpreter while the storm loop parses thousands of answers, and measure that instead.
-    _, _, body = client.request("GET", "/readyz")
+    _, _, body = site.request("GET", "/readyz")
     parked0 = json.loads(body).get("parked_polls") or 0
-    threads0 = [threads_of(p) for p in args.pid]
+    threads0 = [kit.threads_of(p) for p in args.pid]
     stop = multiprocessing.Event()
     results = multiprocessing.Queue()
-    watcher = multiprocessing.Process(target=watch, args=(args.base, other, other_cookie, args.pid, stop, results), daemon=True)
+    watcher = multiprocessing.Process(target=watch, args=(args.base, other, other_cookie, args.pid, stop, results),
+                                      daemon=True)
     watcher.start()
     time.sleep(1)  # a quiet baseline for the probes
 
@@ -266,7 +199,7 @@ def main():
             c.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
             c.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             try:
-                c.sock.connect((client.host, client.port))
+                c.sock.connect((site.host, site.port))
             except OSError as e:
                 statuses[f"connect:{type(e).__name__}"] = statuses.get(f"connect:{type(e).__name__}", 0) + 1
                 c.sock.close()
@@ -277,8 +210,7 @@ def main():
             polls[c.sock.fileno()] = i
             ep.register(c.sock.fileno(), select.EPOLLIN | select.EPOLLRDHUP)
         c.buf, c.need, c.status, c.state = b"", None, None, "sent"
-        c.sock.send((f"GET /r/{code}/poll?since={c.since} HTTP/1.1\r\nHost: {client.host}:{client.port}\r\n"
-                     f"Accept: application/json\r\nCookie: pp_sid={c.cookie}\r\n\r\n").encode())
+        c.sock.send(kit.poll_request(code, c.since, site.host_header, cookie=c.cookie))
 
     def drop(c, i, now, retry_in):
         fd = c.sock.fileno()
@@ -312,13 +244,12 @@ def main():
                 drop(c, i, now, 1.0)
                 continue
             c.buf += data
-            complete, body = parse(c)
-            if not complete:
+            if not kit.response_complete(c):
                 continue
             statuses[c.status] = statuses.get(c.status, 0) + 1
             if c.status == 200:
                 answered_200 += 1
-                answer = json.loads(body)
+                answer = json.loads(kit.response_body(c))
                 c.since = answer["version"]
                 c.state = "waiting"
                 c.backoff = 0
@@ -335,9 +266,7 @@ def main():
     stop.set()
     probes, probe_status, samples = results.get(timeout=90)
     watcher.join(timeout=10)
-    for c in conns:
-        if c.sock is not None:
-            c.sock.close()
+    kit.close_all(conns, ep)
 
     # Results.
     final_version = int(psql("select version from rooms where id = :'v1'", rid))
@@ -367,12 +296,14 @@ def main():
     five_xx = sum(v for k, v in statuses.items() if isinstance(k, int) and k >= 500)
     five_xx += sum(v for k, v in probe_status.items() if isinstance(k, int) and k >= 500)
     result.update(
-        poll_statuses={str(k): v for k, v in statuses.items()}, probe_statuses={str(k): v for k, v in probe_status.items()},
+        poll_statuses={str(k): v for k, v in statuses.items()},
+        probe_statuses={str(k): v for k, v in probe_status.items()},
         polls_answered_200=answered_200, version_bumps=final_version - version,
-        probes={path: {"n": len(v), "p50_ms": pct(v, 50), "p99_ms": pct(v, 99), "max_ms": max(v) if v else None}
+        probes={path: {"n": len(v), "p50_ms": kit.pct(v, 50), "p99_ms": kit.pct(v, 99), "max_ms": max(v) if v else None}
                 for path, v in storm.items()},
         all_parked_after_s=all_parked_at, longest_repark_s=last_short, ramp_s=args.ramp,
-        parked_series=[(round(t - t0, 2), None if parked is None else parked - parked0) for t, parked, _ in samples if t >= t0],
+        parked_series=[(round(t - t0, 2), None if parked is None else parked - parked0)
+                       for t, parked, _ in samples if t >= t0],
         threads_before=threads0, threads_min=min(threads_seen) if threads_seen else None,
         threads_max=max(threads_seen) if threads_seen else None, five_xx=five_xx)
     for path, p in result["probes"].items():
@@ -389,8 +320,11 @@ def main():
     if threads_seen and min(threads_seen) != max(threads_seen):
         result["problems"].append(f"responder threads moved: {min(threads_seen)}..{max(threads_seen)}")
     result["ok"] = not result["problems"]
+
     def fmt(p):
-        return f"p50 {p['p50_ms']:.1f} p99 {p['p99_ms']:.1f} max {p['max_ms']:.1f} ms (n={p['n']})" if p["n"] else "no samples"
+        if not p["n"]:
+            return "no samples"
+        return f"p50 {p['p50_ms']:.1f} p99 {p['p99_ms']:.1f} max {p['max_ms']:.1f} ms (n={p['n']})"
 
     print(f"storm N={args.n}: page {result['page_bytes']} B, state.json {result['state_bytes']} B; "
           f"polls {result['poll_statuses']}; version bumps {result['version_bumps']} in {args.duration:.0f}s; "

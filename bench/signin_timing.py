@@ -9,7 +9,6 @@ KNOWN_EMAIL must belong to a confirmed account. Throttling counts the wrong pass
 clears those Redis keys between rounds when POMOPOMO_REDIS (unix:/path) is set.
 """
 import os
-import re
 import statistics
 import subprocess
 import sys
@@ -18,10 +17,8 @@ import uuid
 
 import requests
 
-
-def csrf(session, base, path):
-    text = session.get(base + path).text
-    return re.search(r'name="csrf" value="([^"]+)"', text).group(1)
+sys.dont_write_bytecode = True  # importing bench_kit would leave bench/__pycache__ behind
+import bench_kit as kit  # noqa: E402
 
 
 def timed(session, base, path, fields):
@@ -50,7 +47,7 @@ def main():
                                                           "password": "correct horse battery staple"}),
         ("password reset request", "/password/forgot", lambda e: {"email": e}),
     ]:
-        token = csrf(s, base, path if path != "/password/forgot" else "/password/forgot")
+        token = kit.csrf_of(s.get(base + path).text)
         times = {"known": [], "unknown": []}
         for i in range(n):
             if i % 4 == 0:

@@ -21,7 +21,7 @@ Each round:
 Rounds alternate pause and resume, re-parking every poll with the new version. At the end: per-round
 lines and the p99 over all rounds' answers (target: <= 100 ms).
 
-Standard library only; the epoll loop and HTTP parsing come from bench/parked_polls.py.
+Standard library only; the raw HTTP and its parsing come from bench/bench_kit.py.
 """
 
 import argparse
@@ -29,30 +29,16 @@ import base64
 import json
 import os
 import re
-import resource
 import select
 import socket
 import struct
 import sys
 import time
-import urllib.parse
-import urllib.request
 
-sys.dont_write_bytecode = True  # no bench/__pycache__
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from parked_polls import pct, response_complete  # noqa: E402
+sys.dont_write_bytecode = True  # importing bench_kit would leave bench/__pycache__ behind
+import bench_kit as kit  # noqa: E402
 
-
-def log(msg):
-    print(f"timer_fanout: {msg}", file=sys.stderr, flush=True)
-
-
-def http_get(url, headers=None, timeout=10):
-    req = urllib.request.Request(url, headers=headers or {})
-    with urllib.request.urlopen(req, timeout=timeout) as resp:
-        return resp.status, resp.read()
-
-
+log = kit.logger("timer_fanout")
 SO_TIMESTAMPNS = getattr(socket, "SO_TIMESTAMPNS", 35)  # Linux; SCM_TIMESTAMPNS has the same value
 CMSG_LEN = socket.CMSG_SPACE(16)
 
@@ -70,20 +56,19 @@ class Poll:
         self.arrived = None  # kernel receive time (epoch seconds) of the last bytes read
 
 
-def body_of(c):
-    return c.buf.split(b"\r\n\r\n", 1)[1] if b"\r\n\r\n" in c.buf else b""
-
-
 def read_room(args):
     """The host's view of the room: csrf, version, timer status and index."""
-    status, page = http_get(f"{args.base}/r/{args.code}", {"Cookie": f"pp_sid={args.host_cookie}"})
+    _, _, page = kit.http_get(f"{args.base}/r/{args.code}", {"Cookie": f"pp_sid={args.host_cookie}"}, timeout=10)
     text = page.decode("utf-8", "replace")
     room = re.search(r'<article[^>]*\bid="room"[^>]*>', text)
     if not room:
         raise SystemExit("timer_fanout: no #room element on the room page")
     room = room.group(0)
+
     def attr(tag, name):
-        return (re.search(rf'\b{name}="([^"]*)"', tag) or [None, None])[1]
+        m = re.search(rf'\b{name}="([^"]*)"', tag)
+        return m[1] if m else None
+
     live = re.search(r'<[^>]*\bdata-live="[^"]*"[^>]*>', text)
     timer = re.search(r'<[^>]*\bclass="timer-state"[^>]*>', text)
     if not live or not timer:
@@ -98,16 +83,7 @@ def read_room(args):
     }
 
 
-def parked_now(args):
-    try:
-        _, body = http_get(f"{args.base}/readyz", timeout=2)
-        return json.loads(body).get("parked_polls")
-    except Exception as e:  # a busy responder may time out once; the caller tries again
-        log(f"/readyz: {e}")
-        return None
-
-
-def one_round(args, number, host, port, host_header):
+def one_round(args, number, site):
     result = {"round": number, "n": args.n, "problems": []}
     room = read_room(args)
     if room["role"] != "host":
@@ -117,7 +93,7 @@ def one_round(args, number, host, port, host_header):
         raise SystemExit(f"timer_fanout: the timer is {room['status']}; nothing to pause or resume")
     version = room["version"]
     result.update(version_before=version, action=action, at=room["index"], status_before=room["status"])
-    parked0 = parked_now(args) or 0
+    parked0 = kit.parked_now(args.base, log) or 0
 
     # Open the polls, all at once (1,000 is well inside the responder's listen queue of 4,096).
     ep = select.epoll()
@@ -128,12 +104,10 @@ def one_round(args, number, host, port, host_header):
         s.setblocking(False)
         s.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
         try:
-            s.connect((host, port))
+            s.connect((site.host, site.port))
         except BlockingIOError:
             pass
-        req = (f"GET /r/{args.code}/poll?since={version} HTTP/1.1\r\nHost: {host_header}\r\n"
-               f"Accept: application/json\r\nCookie: pp_sid={random_cookie()}\r\n"
-               f"User-Agent: bench-timer-fanout\r\n\r\n").encode()
+        req = kit.poll_request(args.code, version, site.host_header, cookie=random_cookie(), agent="bench-timer-fanout")
         c = Poll(s, req)
         conns[s.fileno()] = c
         ep.register(s.fileno(), select.EPOLLOUT | select.EPOLLIN | select.EPOLLRDHUP)
@@ -144,14 +118,8 @@ def one_round(args, number, host, port, host_header):
         for fd, ev in events:
             c = conns[fd]
             if c.state == "connecting":
-                if ev & (select.EPOLLERR | select.EPOLLHUP):
+                if kit.send_when_connected(ep, fd, c, ev) not in (None, "sent"):
                     c.state, c.status, c.done_at = "done", "connect-error", now
-                    ep.unregister(fd)
-                    continue
-                if ev & select.EPOLLOUT:
-                    c.sock.send(c.out)  # small: fits in the socket buffer
-                    c.state = "sent"
-                    ep.modify(fd, select.EPOLLIN | select.EPOLLRDHUP)
                 continue
             try:
                 data, anc, _, _ = c.sock.recvmsg(65536, CMSG_LEN)
@@ -170,23 +138,17 @@ def one_round(args, number, host, port, host_header):
                 ep.unregister(fd)
                 continue
             c.buf += data
-            if response_complete(c):
+            if kit.response_complete(c):
                 c.state, c.done_at = "done", now
                 ep.unregister(fd)
 
     # Wait until all are sent and parked.
     deadline = time.monotonic() + args.park_wait
     parked = None
-    last_check = 0.0
-    while time.monotonic() < deadline:
-        pump(0.05)
-        now = time.monotonic()
-        if now - last_check < 0.1:
-            continue
-        last_check = now
+    for _ in kit.ticks(pump, deadline):
         if any(c.state == "connecting" for c in conns.values()):
             continue
-        parked = parked_now(args)
+        parked = kit.parked_now(args.base, log)
         if parked is not None and parked - parked0 >= args.n:
             break
     t_parked = time.monotonic()
@@ -199,28 +161,19 @@ def one_round(args, number, host, port, host_header):
         pump(0.05)
     early = [c for c in conns.values() if c.done_at is not None]
     if early:
-        kinds = {}
-        for c in early:
-            kinds[str(c.status)] = kinds.get(str(c.status), 0) + 1
+        kinds = kit.tally(c.status for c in early)
         result["problems"].append(f"{len(early)} polls answered before the change: {kinds}")
     log(f"round {number}: {result['parked']} of {args.n} parked in {result['park_seconds']} s at version {version}; "
         f"{action} at={room['index']}")
 
     # The change, on a connection opened beforehand.
-    form = urllib.parse.urlencode({"csrf": room["csrf"], "action": action, "at": str(room["index"])}).encode()
-    post = (f"POST /r/{args.code}/timer HTTP/1.1\r\nHost: {host_header}\r\nOrigin: {args.base}\r\n"
-            f"Cookie: pp_sid={args.host_cookie}\r\nContent-Type: application/x-www-form-urlencoded\r\n"
-            f"Content-Length: {len(form)}\r\nConnection: close\r\n\r\n").encode() + form
-    ps = socket.create_connection((host, port), timeout=5)
-    ps.setblocking(False)
-    pc = Poll(ps, b"")
-    pc.state = "sent"
-    conns[ps.fileno()] = pc
-    ep.register(ps.fileno(), select.EPOLLIN | select.EPOLLRDHUP)
+    post = kit.form_post(f"/r/{args.code}/timer", site.host_header, args.host_cookie,
+                     {"csrf": room["csrf"], "action": action, "at": str(room["index"])}, origin=args.base)
+    pc = kit.open_sent(ep, conns, Poll, site)
     waiting = [c for c in conns.values() if c.done_at is None and c is not pc]
     t0_wall = time.time()
     t0 = time.monotonic()
-    ps.sendall(post)
+    pc.sock.sendall(post)
     wake_deadline = t0 + args.wake_wait
     while (pc.done_at is None or any(c.done_at is None for c in waiting)) and time.monotonic() < wake_deadline:
         pump(0.05)
@@ -231,15 +184,14 @@ def one_round(args, number, host, port, host_header):
         head = pc.buf.split(b"\r\n\r\n", 1)[0].decode("latin-1", "replace")
         err = re.search(rb'id="room-error"[^>]*>([^<]*)<', pc.buf)
         result["problems"].append(f"POST /timer answered {pc.status}: {err.group(1).decode() if err else head[:200]}")
-    statuses, times, seen, versions, timer_status, with_timer = {}, [], [], set(), set(), 0
+    statuses = kit.tally(c.status if c.done_at is not None else "no answer" for c in waiting)
+    times, seen, versions, timer_status, with_timer = [], [], set(), set(), 0
     for c in waiting:
-        key = str(c.status) if c.done_at is not None else "no answer"
-        statuses[key] = statuses.get(key, 0) + 1
         if c.done_at is not None and c.status == 200:
             seen.append((c.done_at - t0) * 1000)
             times.append((c.arrived - t0_wall) * 1000 if c.arrived is not None else seen[-1])
             try:
-                doc = json.loads(body_of(c))
+                doc = json.loads(kit.response_body(c))
                 versions.add(doc.get("version"))
                 timer_status.add((doc.get("timer") or {}).get("status"))
                 with_timer += "timer" in (doc.get("fragments") or {})
@@ -249,25 +201,22 @@ def one_round(args, number, host, port, host_header):
     seen.sort()
     result["kernel_timestamps"] = sum(1 for c in waiting if c.arrived is not None)
     if seen:
-        result.update(seen_p50_ms=round(pct(seen, 50), 1), seen_p99_ms=round(pct(seen, 99), 1), seen_max_ms=round(seen[-1], 1))
+        result.update(seen_p50_ms=round(kit.pct(seen, 50), 1), seen_p99_ms=round(kit.pct(seen, 99), 1),
+                      seen_max_ms=round(seen[-1], 1))
     result.update(statuses=statuses, answered_200=len(times), answer_versions=sorted(map(str, versions)),
                   answer_timer_status=sorted(map(str, timer_status)), with_timer_fragment=with_timer)
     if times:
-        result.update(p50_ms=round(pct(times, 50), 1), p95_ms=round(pct(times, 95), 1),
-                      p99_ms=round(pct(times, 99), 1), max_ms=round(times[-1], 1), min_ms=round(times[0], 1))
+        result.update(p50_ms=round(kit.pct(times, 50), 1), p95_ms=round(kit.pct(times, 95), 1),
+                      p99_ms=round(kit.pct(times, 99), 1), max_ms=round(times[-1], 1), min_ms=round(times[0], 1))
     if times and with_timer != len(times):
         result["problems"].append(f"{len(times) - with_timer} answers lack the timer fragment")
     result["times"] = [round(t, 2) for t in times]
-    for c in conns.values():
-        try:
-            c.sock.close()
-        except OSError:
-            pass
-    ep.close()
-    log(f"round {number}: {action} answered {pc.status} in {result['post_ms']} ms; {len(times)} of {len(waiting)} polls "
-        f"answered 200: p50 {result.get('p50_ms')} p95 {result.get('p95_ms')} p99 {result.get('p99_ms')} "
-        f"max {result.get('max_ms')} ms (seen by the client: p50 {result.get('seen_p50_ms')} p99 {result.get('seen_p99_ms')} "
-        f"max {result.get('seen_max_ms')}); versions {result['answer_versions']}, timer {result['answer_timer_status']}"
+    kit.close_all(conns.values(), ep)
+    log(f"round {number}: {action} answered {pc.status} in {result['post_ms']} ms; {len(times)} of {len(waiting)} "
+        f"polls answered 200: p50 {result.get('p50_ms')} p95 {result.get('p95_ms')} p99 {result.get('p99_ms')} "
+        f"max {result.get('max_ms')} ms (seen by the client: p50 {result.get('seen_p50_ms')} "
+        f"p99 {result.get('seen_p99_ms')} max {result.get('seen_max_ms')}); versions {result['answer_versions']}, "
+        f"timer {result['answer_timer_status']}"
         + (f"; statuses {statuses}" if set(statuses) != {"200"} else ""))
     for p in result["problems"]:
         log(f"round {number}: problem: {p}")
@@ -289,24 +238,20 @@ def main():
     ap.add_argument("--json", help="write the results here as JSON")
     args = ap.parse_args()
 
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    if soft != resource.RLIM_INFINITY and soft < args.n + 100:
-        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-    u = urllib.parse.urlsplit(args.base)
-    host, port = u.hostname, u.port or 80
-    host_header = f"{host}:{port}"
+    kit.raise_nofile(log)
+    site = kit.Site(args.base)
 
     rounds = []
     for number in range(1, args.rounds + 1):
-        rounds.append(one_round(args, number, host, port, host_header))
+        rounds.append(one_round(args, number, site))
         time.sleep(args.pause_between)
     all_times = sorted(t for r in rounds for t in r.pop("times"))
     summary = {
         "n": args.n, "rounds": rounds, "target_ms": args.target_ms,
         "answered_200": len(all_times), "expected": args.n * args.rounds,
-        "p50_ms": round(pct(all_times, 50), 1) if all_times else None,
-        "p95_ms": round(pct(all_times, 95), 1) if all_times else None,
-        "p99_ms": round(pct(all_times, 99), 1) if all_times else None,
+        "p50_ms": round(kit.pct(all_times, 50), 1) if all_times else None,
+        "p95_ms": round(kit.pct(all_times, 95), 1) if all_times else None,
+        "p99_ms": round(kit.pct(all_times, 99), 1) if all_times else None,
         "max_ms": round(all_times[-1], 1) if all_times else None,
         "worst_round_p99_ms": max((r.get("p99_ms") or 1e9 for r in rounds), default=None),
         "problems": sum(len(r["problems"]) for r in rounds),
