@@ -6,7 +6,7 @@ import Logging
 /// presence seen by page views and polls is written in batches (every second), people who
 /// went away are shown as away, absent hosts are replaced, and expired rooms are folded into the statistics (one responder
 /// at a time). Every step locks what it changes and skips what another responder holds.
-final class RoomJobs: @unchecked Sendable {
+final class RoomJobs: Sendable {
     static let sweepInterval: TimeInterval = 0.25
     static let handOverCheckInterval: TimeInterval = 5
     /// How long a host may be gone before the longest-present participant takes over.
@@ -14,81 +14,65 @@ final class RoomJobs: @unchecked Sendable {
 
     private let services: Services
     private let cleanInterval: TimeInterval
-    private let lock = NSLock()
-    private var stopped = false
-    private var lastFailureLog = Date.distantPast
+    private let thread: JobThread
+    // Touched by the job thread alone.
+    nonisolated(unsafe) private var lastHandOver = Date()
+    nonisolated(unsafe) private var lastPresenceFlush = Date()
+    nonisolated(unsafe) private var lastClean: Date
 
     init(services: Services, cleanInterval: TimeInterval) {
         self.services = services
         self.cleanInterval = cleanInterval
-    }
-
-    func start() {
-        let thread = Thread { [self] in self.run() }
-        thread.name = "room-jobs"
-        thread.start()
-    }
-
-    func stop() {
-        lock.lock()
-        stopped = true
-        lock.unlock()
-    }
-
-    private var isStopped: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return stopped
-    }
-
-    private func run() {
-        var lastHandOver = Date()
-        var lastPresenceFlush = Date()
+        thread = JobThread(name: "room-jobs", interval: Self.sweepInterval, logger: services.logger)
         // The first run comes somewhere in the second half of the first interval, so responders
         // started together do not all clean at the same moment.
-        var lastClean = Date().addingTimeInterval(-Double.random(in: 0...(cleanInterval / 2)))
-        while !isStopped {
-            Thread.sleep(forTimeInterval: Self.sweepInterval)
-            attempt("sweep") {
-                for (channel, version) in try TimerStore.sweep(database: services.database) {
+        lastClean = Date().addingTimeInterval(-Double.random(in: 0...(cleanInterval / 2)))
+    }
+
+    func start() { thread.start { [self] in tick() } }
+
+    func stop() { thread.stop() }
+
+    private func tick() {
+        thread.attempt("sweep") {
+            for (channel, version) in try TimerStore.sweep(database: services.database) {
+                services.hub.notify(channel: channel, version: version)
+                // Loading the moved room rewrites its Redis mirror (and warms the cache for
+                // the wake-up), so the mirror follows the timer with no page open.
+                _ = try? RoomReader(services: services).snapshot(id: String(channel.dropFirst("room:".count)))
+            }
+        }
+        if Date().timeIntervalSince(lastPresenceFlush) >= PresenceBuffer.flushInterval {
+            lastPresenceFlush = Date()
+            flushPresence()
+        }
+        if Date().timeIntervalSince(lastHandOver) >= Self.handOverCheckInterval {
+            lastHandOver = Date()
+            thread.attempt("presence") {
+                for (channel, version) in try RoomStore(database: services.database)
+                    .announceNewlyAway(window: Int(Self.handOverCheckInterval))
+                {
                     services.hub.notify(channel: channel, version: version)
-                    // Loading the moved room rewrites its Redis mirror (and warms the cache for
-                    // the wake-up), so the mirror follows the timer with no page open.
-                    _ = try? RoomReader(services: services).snapshot(id: String(channel.dropFirst("room:".count)))
                 }
             }
-            if Date().timeIntervalSince(lastPresenceFlush) >= PresenceBuffer.flushInterval {
-                lastPresenceFlush = Date()
-                flushPresence()
-            }
-            if Date().timeIntervalSince(lastHandOver) >= Self.handOverCheckInterval {
-                lastHandOver = Date()
-                attempt("presence") {
-                    for (channel, version) in try RoomStore(database: services.database)
-                        .announceNewlyAway(window: Int(Self.handOverCheckInterval))
-                    {
-                        services.hub.notify(channel: channel, version: version)
-                    }
-                }
-                attempt("host hand-over") {
-                    for (channel, version) in try RoomStore(database: services.database)
-                        .handOverFromAbsentHosts(after: Self.hostAbsenceSeconds)
-                    {
-                        services.hub.notify(channel: channel, version: version)
-                    }
+            thread.attempt("host hand-over") {
+                for (channel, version) in try RoomStore(database: services.database)
+                    .handOverFromAbsentHosts(after: Self.hostAbsenceSeconds)
+                {
+                    services.hub.notify(channel: channel, version: version)
                 }
             }
-            if Date().timeIntervalSince(lastClean) >= cleanInterval {
-                lastClean = Date()
-                attempt("clean-rooms") {
-                    if let summary = try StatsStore(database: services.database).cleanIfNobodyElseIs(redis: services.redis), summary.rooms > 0 {
-                        services.logger.info(
-                            "clean-rooms",
-                            metadata: [
-                                "rooms": "\(summary.rooms)", "participants": "\(summary.participants)",
-                                "sessions": "\(summary.sessions)", "focus_seconds": "\(summary.focusSeconds)",
-                            ])
-                    }
+        }
+        if Date().timeIntervalSince(lastClean) >= cleanInterval {
+            lastClean = Date()
+            thread.attempt("clean-rooms") {
+                if let summary = try StatsStore(database: services.database).cleanIfNobodyElseIs(redis: services.redis), summary.rooms > 0 {
+                    services.logger.info(
+                        "clean-rooms",
+                        metadata: [
+                            "rooms": "\(summary.rooms)", "participants": "\(summary.participants)",
+                            "sessions": "\(summary.sessions)", "focus_seconds": "\(summary.focusSeconds)",
+                        ])
                 }
             }
         }
@@ -109,18 +93,7 @@ final class RoomJobs: @unchecked Sendable {
                 RoomMirror.seen(roomID: batch.roomID, batch.seen, redis: services.redis)
             } catch {
                 services.presence.restore(batch)
-                attempt("presence flush") { throw error }
-            }
-        }
-    }
-
-    /// Runs a step; a database outage is logged at most every 30 s and the step is tried
-    /// again on the next tick.
-    private func attempt(_ name: String, _ body: () throws -> Void) {
-        do { try body() } catch {
-            if Date().timeIntervalSince(lastFailureLog) > 30 {
-                lastFailureLog = Date()
-                services.logger.warning("room job failed", metadata: ["job": "\(name)", "error": "\(error)"])
+                thread.attempt("presence flush") { throw error }
             }
         }
     }
