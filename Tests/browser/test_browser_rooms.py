@@ -499,10 +499,14 @@ def test_a_spammer_is_auto_muted_and_only_sees_its_own_later_messages(stack, bro
 
     flood = [f"flood {i:02d} buy now" for i in range(1, 21)]
     started = time.monotonic()
-    for text in flood:
+    for number, text in enumerate(flood, start=1):
         send_chat(spammer, text, seconds=3)
-    took = time.monotonic() - started
-    assert took < 10, f"sending 20 messages took {took:.1f}s: the journey needs them within 10 s"
+        if number == 9:
+            # The burst rule: more than 8 messages within 10 s mutes the sender (ChatStore.burst),
+            # and the mute stays. Only those nine must be quick; a loaded machine may take longer
+            # over all twenty.
+            took = time.monotonic() - started
+            assert took < 10, f"sending 9 messages took {took:.1f}s: the burst needs them within 10 s"
 
     # The spammer sees all twenty; from the 9th on they are its own shadow-hidden ones.
     mine = messages(spammer)
