@@ -109,7 +109,13 @@ enum RoomHandlers {
     /// counts always present.
     static let state: Handler = { ctx in
         let page = try pageNumber(ctx, "participants_page")
-        guard let snapshot = try RoomReader(services: ctx.services).snapshot(try parseCode(ctx)) else { throw RoomRefusal.noSuchRoom }
+        let code = try parseCode(ctx)
+        // Read-your-writes, as for pages: after this browser's own change (its signed `pp_rv`),
+        // another responder whose copy is older reloads instead of answering from it.
+        let ownChange = ctx.services.seenVersions.version(fromCookie: ctx.request.cookies[SeenVersion.cookieName], room: code)
+        guard let snapshot = try RoomReader(services: ctx.services).snapshot(code, atLeast: ownChange) else {
+            throw RoomRefusal.noSuchRoom
+        }
         return .response(.json(RoomViews.stateJSON(snapshot, page: page)))
     }
 
