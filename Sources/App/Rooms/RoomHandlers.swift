@@ -110,10 +110,7 @@ enum RoomHandlers {
     static let state: Handler = { ctx in
         let page = try pageNumber(ctx, "participants_page")
         let code = try parseCode(ctx)
-        // Read-your-writes, as for pages: after this browser's own change (its signed `pp_rv`),
-        // another responder whose copy is older reloads instead of answering from it.
-        let ownChange = ctx.services.seenVersions.version(fromCookie: ctx.request.cookies[SeenVersion.cookieName], room: code)
-        guard let snapshot = try RoomReader(services: ctx.services).snapshot(code, atLeast: ownChange) else {
+        guard let snapshot = try RoomReader(services: ctx.services).snapshot(code, atLeast: ownChange(ctx, code)) else {
             throw RoomRefusal.noSuchRoom
         }
         return .response(.json(RoomViews.stateJSON(snapshot, page: page)))
@@ -227,14 +224,19 @@ enum RoomHandlers {
         }
     }
 
+    /// The version this browser's own last change produced (its signed `pp_rv`): a responder
+    /// whose copy is older reloads rather than show the browser a room without its change.
+    static func ownChange(_ ctx: RequestContext, _ code: RoomCode) -> Int? {
+        ctx.services.seenVersions.version(fromCookie: ctx.request.cookies[SeenVersion.cookieName], room: code)
+    }
+
     /// Loads the room for this viewer and records their presence: in memory only, written to
     /// PostgreSQL (and announced, if they came back from away) in the next batch, about a
     /// second later (`PresenceBuffer`), so a crowd coming back at once costs one write per room.
     /// `poll`: a long-poll may be given an older copy while the room reloads (RoomReader).
     static func present(_ ctx: RequestContext, _ code: RoomCode, poll: Bool = false) throws -> RoomSnapshot {
         let reader = RoomReader(services: ctx.services)
-        let ownChange = ctx.services.seenVersions.version(fromCookie: ctx.request.cookies[SeenVersion.cookieName], room: code)
-        guard let snapshot = try reader.snapshot(code, atLeast: ownChange, orWhileLoading: poll) else { throw RoomRefusal.noSuchRoom }
+        guard let snapshot = try reader.snapshot(code, atLeast: ownChange(ctx, code), orWhileLoading: poll) else { throw RoomRefusal.noSuchRoom }
         if snapshot.isRemoved(ctx.session, user: { ctx.userForChrome?.id }) { throw RoomRefusal.removed }
         if let viewer = snapshot.member(for: ctx.session), !snapshot.lookup.wasSeen(viewer.id),
             viewer.idleAtLoad + snapshot.age >= Double(RoomStore.touchInterval)
