@@ -28,6 +28,7 @@ public final class Services: Sendable {
     let throttle: Throttle
     let codeGuesses = CodeGuesses()
     let seenVersions: SeenVersion
+    let leaderboards: Leaderboards
 
     public init(config: Config, logger: Logger) throws {
         self.config = config
@@ -54,6 +55,7 @@ public final class Services: Sendable {
         passwordWork = PasswordWork(slots: config.hashSlots, queue: config.hashQueue, perSecond: config.hashesPerSecond)
         dummyHash = try passwordWork.hasher.hash(Base64URL.encode(Sodium.randomBytes(24)))
         throttle = Throttle(redis: redis)
+        leaderboards = Leaderboards(redis: redis, database: database)
         try FileManager.default.createDirectory(atPath: config.uploadsDirectory, withIntermediateDirectories: true)
     }
 
