@@ -7,7 +7,7 @@ import ArgumentParser
 struct Pomopomo: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Pomopomo: shared focus rooms. Configured by POMOPOMO_* environment variables (see README.md).",
-        subcommands: [Serve.self, Migrate.self, CleanRooms.self, Admin.self, SendTestMail.self])
+        subcommands: [Serve.self, Migrate.self, CleanRooms.self, Admin.self, Stats.self, SendTestMail.self])
 }
 
 struct Serve: ParsableCommand {
@@ -50,6 +50,17 @@ struct Admin: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Make the account with this email an ordinary user again.")
         @Argument(help: "The account's email address.") var email: String
         func run() throws { try exitingWithStatus { try AdminCommand.revoke(email: email) } }
+    }
+}
+
+struct Stats: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Focus stats kept from the ledger.", subcommands: [Rebuild.self])
+
+    struct Rebuild: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Recompute the tallies (user_stats) from the focus ledger: one account, or every account with credit. Safe while serving.")
+        @Option(name: .customLong("user"), help: "Only this account (its id).") var user: String?
+        func run() throws { try exitingWithStatus { try StatsCommand.rebuild(userID: user) } }
     }
 }
 

@@ -241,6 +241,22 @@ def stats_with_figures(driver, world):
     visit(driver, world, None, "/stats")
 
 
+def personal_stats(driver, world):
+    """The member's own stats page with a month of credit in two zones (so every chart and table
+    has numbers), its tables opened."""
+    uid = world.stack.psql("select id from users where lower(email) = lower(:'v1')", world.member.email)
+    if world.stack.psql("select count(*) from focus_credits where user_id = :'v1'", uid) == "0":
+        world.stack.psql(
+            "insert into focus_credits (user_id, source, started_at, ended_at, seconds, local_day, time_zone, completed) "
+            "select :'v1', 'room', t, t + interval '25 minutes', 1500, (t at time zone z)::date, z, true "
+            "from generate_series(now() - interval '30 days', now() - interval '1 hour', interval '9 hours') as t, "
+            "lateral (select case when extract(day from t)::int % 2 = 0 then 'Europe/Berlin' else 'Asia/Tokyo' end) as zz(z)",
+            uid)
+        pomopomo_run(world.stack, "stats", "rebuild", "--user", uid)
+    visit(driver, world, world.member.user, f"/u/{world.member.username}/stats")
+    driver.execute_script("document.querySelectorAll('details').forEach(function (d) { d.open = true; });")
+
+
 def get(path: str, who: str | None = None):
     def reach(driver, world):
         user = None if who is None else {"member": world.member.user, "admin": world.admin.user,
@@ -290,6 +306,7 @@ def all_pages() -> list[Page]:
         Page("mailed delete link", "mail_link", "#mail-link-form button.danger", mailed("delete_link")),
         Page("link a provider", "link_consent", "#link-consent", link_consent),
         Page("profile", "profile", "#profile .social-links", get("/u/{member}")),
+        Page("personal stats", "user_stats", "#hours-table", personal_stats),
         Page("dashboard", "me", "#me #recent-rooms", get("/me", "member")),
         Page("settings: profile", "settings_profile", "#profile-form", get("/settings/profile", "member")),
         Page("settings: preferences", "settings_preferences", "#preferences-form",

@@ -17,6 +17,7 @@ enum ProfileHandlers {
         var context = profileContext(account)
         context["is_owner"] = .bool(isOwner)
         context["member_since"] = .text(AccountFlow.format(account.createdAt, timezone: viewer?.timezone).components(separatedBy: ",").first ?? "")
+        context["stats_visible"] = .bool(try UserStatsStore(database: ctx.services.database).visibility(userID: account.id).admits(isOwner: isOwner))
         if isOwner || account.showRecentRooms {
             context["show_rooms"] = .bool(true)
             let rooms = try recentRooms(ctx, account.id, timezone: viewer?.timezone)
@@ -71,6 +72,23 @@ enum ProfileHandlers {
                 ], body: bytes))
     }
 
+    /// The owner's own numbers for /me: today, this week, the streak and sessions.
+    static func focusGlance(_ ctx: RequestContext, _ account: Account) throws -> TemplateContext {
+        let now = Date()
+        let boundary = DayBoundary(zoneName: account.timezone) ?? DayBoundary(zone: TimeZone(identifier: "UTC")!)
+        let today = boundary.day(at: now)
+        let glance = try UserStatsStore(database: ctx.services.database).glance(
+            userID: account.id, today: today, weekStart: StatsPeriods(today: today).weekStart)
+        let streak = glance.tally.streak(at: now, zone: account.timezone)
+        return [
+            "focus_today": .text(FocusDuration.text(seconds: glance.todaySeconds)),
+            "focus_week": .text(FocusDuration.text(seconds: glance.weekSeconds)),
+            "focus_streak": .text(UserStatsView.days(streak.current)),
+            "focus_covering": .text(UserStatsView.coveringNote(streak) ?? ""),
+            "focus_sessions": .text(String(glance.tally.sessions)),
+        ]
+    }
+
     /// GET /me
     static let dashboard: Handler = { ctx in
         let account = try AccountFlow.signedInAccount(ctx)
@@ -79,6 +97,7 @@ enum ProfileHandlers {
         let rooms = try recentRooms(ctx, account.id, timezone: account.timezone)
         context["rooms"] = .list(rooms)
         context["has_rooms"] = .bool(!rooms.isEmpty)
+        context.merge(try focusGlance(ctx, account))
         return Views.page("me", title: "Your space", context, ctx: ctx)
     }
 }

@@ -17,6 +17,8 @@ enum SettingsHandlers {
         context["bio_input"] = .text(kept ? try ctx.field("bio") : account.bio)
         context["links_input"] = .text(kept ? try ctx.field("links") : account.socialLinks.joined(separator: "\n"))
         context["show_recent_rooms"] = .bool(kept ? try ctx.field("show_recent_rooms") == "on" : account.showRecentRooms)
+        let statsVisibility = try UserStatsStore(database: ctx.services.database).visibility(userID: account.id).asOffered
+        context["stats_everyone"] = .bool(kept ? try ctx.field("stats_visibility") == "everyone" : statsVisibility == .everyone)
         context["has_avatar"] = .bool(account.avatarFile != nil)
         context["max_avatar_kib"] = .text(String(Avatars.maxBytes / 1024))
         if let error { context["error"] = .text(error) }
@@ -44,7 +46,13 @@ enum SettingsHandlers {
         if bio.unicodeScalars.contains(where: { $0.value == 0 }) { return try refuse("The bio contains a character that cannot be stored.") }
         let show = try ctx.field("show_recent_rooms")
         guard show.isEmpty || show == "on" else { return try refuse("“Show my recent rooms” is either checked or not.") }
-        let change = UserStore.ProfileChange(displayName: displayName, username: username, bio: bio, links: links, showRecentRooms: show == "on")
+        // Absent (an older form): left as it is.
+        let statsChoice = try ctx.field("stats_visibility")
+        let statsVisibility = StatsVisibility(choice: statsChoice)
+        guard statsChoice.isEmpty || statsVisibility != nil else { return try refuse("Choose who can see your focus stats: everyone or only you.") }
+        let change = UserStore.ProfileChange(
+            displayName: displayName, username: username, bio: bio, links: links, showRecentRooms: show == "on",
+            statsVisibility: statsVisibility)
         guard try UserStore(database: ctx.services.database).updateProfile(account.id, change) else {
             return try refuse("That username is taken. Please choose another.")
         }

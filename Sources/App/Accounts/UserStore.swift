@@ -90,6 +90,8 @@ struct UserStore {
         let bio: String
         let links: SocialLinks
         let showRecentRooms: Bool
+        /// nil leaves it as it is.
+        let statsVisibility: StatsVisibility?
     }
 
     /// false when the username was taken meanwhile.
@@ -99,12 +101,12 @@ struct UserStore {
                 """
                 UPDATE users SET display_name = $2, username = $3, bio = $4,
                     social_links = CASE WHEN $5 = '' THEN '{}'::text[] ELSE string_to_array($5, E'\\n') END,
-                    show_recent_rooms = $6
+                    show_recent_rooms = $6, stats_visibility = coalesce($7, stats_visibility)
                 WHERE id = $1
                 """,
                 [
                     userID, change.displayName.value, change.username.value, change.bio, change.links.urls.joined(separator: "\n"),
-                    change.showRecentRooms,
+                    change.showRecentRooms, change.statsVisibility?.rawValue,
                 ])
             return true
         } catch PostgresError.uniqueViolation {

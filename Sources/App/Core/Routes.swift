@@ -102,6 +102,7 @@ enum Routes {
             open("GET", "/auth/:provider/callback", OAuthHandlers.callback),
             open("GET", "/u/:username", ProfileHandlers.show),
             open("GET", "/u/:username/avatar", ProfileHandlers.avatar),
+            open("GET", "/u/:username/stats", UserStatsHandlers.page),
 
             user("GET", "/me", ProfileHandlers.dashboard),
             user("GET", "/settings/profile", SettingsHandlers.profileForm),

@@ -10,7 +10,7 @@ public struct StatsYear: Sendable, Equatable {
         public var description: String {
             switch self {
             case .notAYear(let text):
-                return "“\(text.prefix(20))” is not a year. Ask for one like ?year=2026, or leave it out for the last 12 months."
+                return "“\(text.prefix(20))” is not a year. Ask for one like ?year=2026, or leave it out for the past year."
             case .outOfRange(let years) where years.count == 1:
                 return "There are stats for \(years.lowerBound) only: ask for ?year=\(years.lowerBound), or leave it out."
             case .outOfRange(let years):
