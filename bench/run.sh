@@ -20,6 +20,8 @@
 #   BENCH_FANOUT_ROUNDS  rounds of that                (default 5)
 #   BENCH_CLEAN_ROOMS  expired rooms for `pomopomo clean-rooms` (default 10000; empty skips)
 #   BENCH_STORM      room sizes for the reconnect storm, bench/room_storm.py (default "2000 10000"; empty skips)
+#   BENCH_STATS      1: seed a person with three years of daily focus and measure their /u/NAME/stats (default 1;
+#                    0 skips; skipped too when the binary has no `stats rebuild`)
 #   BENCH_SKIP_BUILD=1  use the existing .build/release/pomopomo as it is
 #   BENCH_BIN        the binary to measure             (default .build/release/pomopomo; implies no build)
 #   BENCH_KEEP=1     keep the data dir (for looking at logs afterwards; services are still stopped)
@@ -40,6 +42,7 @@ FANOUT=${BENCH_FANOUT-1000}
 FANOUT_ROUNDS=${BENCH_FANOUT_ROUNDS:-5}
 CLEAN_ROOMS=${BENCH_CLEAN_ROOMS-10000}
 STORM_COUNTS=${BENCH_STORM-2000 10000}
+STATS=${BENCH_STATS:-1}
 [ "$BUSY" = 1 ] || FANOUT=
 BASE=http://$LISTEN
 RESPONDER=web
@@ -105,6 +108,10 @@ fi
 export POMOPOMO_BIN=${BENCH_BIN:-$ROOT/.build/release/pomopomo}
 case $POMOPOMO_BIN in /*) ;; *) POMOPOMO_BIN=$ROOT/$POMOPOMO_BIN ;; esac
 [ -x "$POMOPOMO_BIN" ] || die "no binary at $POMOPOMO_BIN"
+if [ "$STATS" = 1 ] && [[ $("$POMOPOMO_BIN" stats --help 2>&1 || true) != *rebuild* ]]; then
+  say "$POMOPOMO_BIN has no stats rebuild command: skipping the stats page"
+  STATS=0
+fi
 if [ -n "$CLEAN_ROOMS" ] && [[ $("$POMOPOMO_BIN" --help 2>&1 || true) != *clean-rooms* ]]; then
   say "$POMOPOMO_BIN has no clean-rooms command: skipping that measurement"
   CLEAN_ROOMS=
@@ -183,6 +190,20 @@ print(c, hashlib.sha256(c.encode()).hexdigest())')
   busy_segments=$(grep -c 'data-segment-id=' "$DIR/static/busy.html" || true)
   busy_proposals=$(grep -c 'data-proposal-id=' "$DIR/static/busy.html" || true)
   say "busy room $BUSY_CODE: host's page $BUSY_BYTES bytes; it shows $BUSY_SHOWN of the 200 chat messages, $busy_people participants, $busy_segments segments, $busy_proposals proposals"
+fi
+
+# A person with three years of daily focus (bench/stats_user.sql), their tally rebuilt from the ledger the
+# way `pomopomo stats rebuild` does it; their stats page is public and measured as a visitor sees it.
+STATS_NAME=bench_stats
+if [ "$STATS" = 1 ]; then
+  stats_id=$(psql "$POMOPOMO_DATABASE_URL" -X -qtA -v username="$STATS_NAME" -f bench/stats_user.sql | tail -n 1)
+  "$POMOPOMO_BIN" stats rebuild --user "$stats_id" >"$DIR/stats-rebuild.log" 2>&1 ||
+    { cat "$DIR/stats-rebuild.log"; die "pomopomo stats rebuild failed"; }
+  stats_rows=$(psql "$POMOPOMO_DATABASE_URL" -X -qtA -c "SELECT count(*) || ' ledger rows over ' || count(DISTINCT local_day) || ' days' FROM focus_credits")
+  curl -sf -o "$DIR/stats.html" "$BASE/u/$STATS_NAME/stats" || die "GET /u/$STATS_NAME/stats failed"
+  STATS_BYTES=$(stat -c %s "$DIR/stats.html")
+  grep -q 'id="hours-table"' "$DIR/stats.html" || die "the stats page has no hours table"
+  say "stats page of $STATS_NAME ($stats_rows, $(cat "$DIR/stats-rebuild.log")): $STATS_BYTES bytes"
 fi
 
 # ------------------------------------------------------------------ 3. C baseline and the static copy
@@ -335,6 +356,9 @@ if [ "$BUSY" = 1 ]; then
   run_wrk c_busy "$BASE/bench/c-busy"
   run_wrk room_busy "$BASE/r/$BUSY_CODE" -H "Cookie: pp_sid=$BUSY_COOKIE"
 fi
+if [ "$STATS" = 1 ]; then
+  run_wrk stats "$BASE/u/$STATS_NAME/stats"
+fi
 
 # ------------------------------------------------------------------ 4b. timer fan-out in the busy room
 
@@ -460,6 +484,13 @@ wrk_row() { row "$1" "${RPS[$2]}" "${P99[$2]}" "${ERRS[$2]}"; } # label run-name
     d_b=$(ratio "${RPS[room_busy]}" "${RPS[c]}")
     echo "d/b  = $d_b   (target >= 0.4: $(at_least "$d_b" 0.4))"
     echo "d/b2 = $(ratio "${RPS[room_busy]}" "${RPS[c_busy]}")   (against C sending the same $BUSY_BYTES bytes)"
+    echo
+  fi
+  if [ "$STATS" = 1 ]; then
+    echo "Personal stats page of a person with three years of daily focus (bench/stats_user.sql; $STATS_BYTES bytes, as a visitor):"
+    wrk_row "(s) Pomopomo GET /u/NAME/stats" stats
+    printf '  %-5s %s\n' "(s)" "${CPU[stats]}"
+    echo "s/b  = $(ratio "${RPS[stats]}" "${RPS[c]}")   (against the small room page's C baseline (b))"
     echo
   fi
   if [ -n "$FANOUT_JSON" ]; then

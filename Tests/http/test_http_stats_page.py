@@ -211,6 +211,24 @@ def test_a_freeze_covering_yesterday_is_shown_and_never_counted_as_a_streak_day(
     assert acct.user.page("/me").by_id("me-streak").clean_text() == "7 days (1 freeze covering yesterday)"
 
 
+def test_new_credit_shows_at_once_on_every_responder(stack, account, new_user):
+    """Each responder keeps pages it drew; new credit (which changes the tally in the same
+    transaction) is never hidden behind one."""
+    acct, uid = owner(stack, account, "statsfresh", BERLIN)
+    today = datetime.now(ZoneInfo(BERLIN)).date()
+    start = datetime.combine(today, datetime.min.time(), ZoneInfo(BERLIN)) + timedelta(hours=1)
+    credit(stack, uid, start, start + timedelta(minutes=25), BERLIN, day=today)
+    rebuild(stack, uid)
+    visitor = new_user()
+    for _ in range(4):  # nginx sends them to both responders
+        assert table(stats_page(visitor, acct.username), "days-table")[today.isoformat()][1] == "25"
+    credit(stack, uid, start + timedelta(minutes=30), start + timedelta(minutes=40), BERLIN, day=today)
+    rebuild(stack, uid)
+    for _ in range(4):
+        doc = stats_page(visitor, acct.username)
+        assert table(doc, "days-table")[today.isoformat()][1] == "35" and figure(doc, "total") == "35 min"
+
+
 def test_an_account_without_credit_has_an_empty_page_and_zeros_on_me(stack, account):
     acct = account("statsnone")
     doc = stats_page(acct.user, acct.username)

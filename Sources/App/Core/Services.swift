@@ -27,6 +27,7 @@ public final class Services: Sendable {
     let dummyHash: String
     let throttle: Throttle
     let codeGuesses = CodeGuesses()
+    let userStatsCache = UserStatsCache()
     let seenVersions: SeenVersion
     let leaderboards: Leaderboards
 

@@ -17,19 +17,41 @@ enum UserStatsHandlers {
         let now = Date()
         let today = ownersToday(owner.timezone, tally: owner.tally, now: now)
         let periods = StatsPeriods(today: today)
-        let years = min(owner.firstDay?.components.year ?? today.components.year, today.components.year)...today.components.year
-        var year: Int? = nil
-        if let text = try ctx.request.query.value("year") {
-            do throws(StatsYear.Problem) { year = try StatsYear(validating: text, allowed: years).value } catch {
-                throw ClientError.badRequest(error.description)
-            }
-        }
+        let yearText = try ctx.request.query.value("year")
+        // Its form now; whether the owner has stats that year once their first day is read
+        // (a body is kept only for a year that passed).
+        let year = try yearText.map(yearInForm)
         let grid = year.map(DayGrid.year) ?? DayGrid.recent(through: today)
-        let credits = try store.credits(userID: owner.id, since: periods.earliest, or: grid.days)
-        let view = UserStatsView(owner: owner, periods: periods, grid: grid, year: year, years: years, credits: credits, now: now)
-        var context = view.context
-        context["is_owner"] = .bool(isOwner)
-        return Views.page("user_stats", title: "\(owner.displayName) · focus stats", context, ctx: ctx)
+        let streak = owner.tally.streak(at: now, zone: owner.timezone)
+        let body = try ctx.services.userStatsCache.body(UserStatsCache.Key(owner: owner, today: today, year: year, streak: streak)) {
+            let (firstDay, credits) = try store.credits(userID: owner.id, since: periods.earliest, or: grid.days)
+            let thisYear = today.components.year
+            let years = min(firstDay?.components.year ?? thisYear, thisYear)...thisYear
+            if let yearText { try check(yearText, within: years) }
+            let view = UserStatsView(
+                owner: owner, periods: periods, grid: grid, year: year, years: years, summary: FocusSummary(credits, hoursOf: grid.days),
+                streak: streak)
+            return ctx.services.templates.render("partials/user_stats_body", view.context)
+        }
+        let context: TemplateContext = [
+            "display_name": .text(owner.displayName), "username": .text(owner.username), "zone": .text(owner.timezone),
+            "is_owner": .bool(isOwner), "is_private": .bool(owner.visibility != .everyone),
+        ]
+        return .response(
+            Views.page(
+                "user_stats", title: "\(owner.displayName) · focus stats", context, for: ctx, services: ctx.services,
+                parts: ["stats_body": [body]]))
+    }
+
+    /// The year asked for, or a bad request saying what would have worked.
+    static func yearInForm(_ text: String) throws -> Int {
+        do throws(StatsYear.Problem) { return try StatsYear.digits(text) } catch { throw ClientError.badRequest(error.description) }
+    }
+
+    static func check(_ text: String, within years: ClosedRange<Int>) throws {
+        do throws(StatsYear.Problem) { _ = try StatsYear(validating: text, allowed: years) } catch {
+            throw ClientError.badRequest(error.description)
+        }
     }
 
     /// The owner's day now: by their zone and day boundary, and never before the last day they

@@ -9,7 +9,7 @@ struct UserStatsStore {
     let database: PostgresPool
 
     /// The person a stats page is about.
-    struct Owner: Sendable {
+    struct Owner: Sendable, Equatable {
         let id: String
         let username: String
         let displayName: String
@@ -18,8 +18,6 @@ struct UserStatsStore {
         let visibility: StatsVisibility
         let timezone: String
         let tally: FocusTally
-        /// The earliest day they have credit on; nil before any.
-        let firstDay: LocalDate?
     }
 
     /// One ledger row, as the charts need it.
@@ -45,14 +43,13 @@ struct UserStatsStore {
         s.streak_current, s.streak_best, s.freezes_banked, s.freezes_spent, s.best_day::text, s.best_day_seconds
         """
 
-    /// The account named `username` (any case), with its tally and first credited day; nil
-    /// when nobody has that name.
+    /// The account named `username` (any case), with its tally; nil when nobody has that name.
     func owner(username: String) throws -> Owner? {
         guard
             let row = try database.query(
                 """
                 SELECT u.id, u.username, u.display_name, u.email_verified_at IS NOT NULL, u.stats_visibility, u.timezone,
-                       (SELECT min(f.local_day)::text FROM focus_credits f WHERE f.user_id = u.id), \(Self.tallyColumns)
+                       \(Self.tallyColumns)
                 FROM users u LEFT JOIN user_stats s ON s.user_id = u.id
                 WHERE lower(u.username) = lower($1)
                 """, [username]
@@ -60,25 +57,30 @@ struct UserStatsStore {
         else { return nil }
         return Owner(
             id: row.string(0), username: row.string(1), displayName: row.string(2), proven: row.bool(3),
-            visibility: StatsVisibility(stored: row.string(4)), timezone: row.string(5), tally: Self.tally(row, from: 7),
-            firstDay: row[6].flatMap(LocalDate.init(iso:)))
+            visibility: StatsVisibility(stored: row.string(4)), timezone: row.string(5), tally: Self.tally(row, from: 6))
     }
 
-    /// The owner's ledger rows stamped on or after `since` or within `days`, oldest first.
-    func credits(userID: String, since: LocalDate, or days: ClosedRange<LocalDate>) throws -> [Credit] {
-        try database.query(
+    /// The owner's first day with credit (nil before any), and their ledger rows stamped on or
+    /// after `since` or within `days`, oldest first.
+    func credits(userID: String, since: LocalDate, or days: ClosedRange<LocalDate>) throws -> (firstDay: LocalDate?, [Credit]) {
+        let rows = try database.query(
             """
-            SELECT local_day - DATE '1970-01-01', extract(epoch FROM started_at)::float8, extract(epoch FROM ended_at)::float8,
-                   seconds, time_zone
-            FROM focus_credits
-            WHERE user_id = $1 AND (local_day >= $2::date OR local_day BETWEEN $3::date AND $4::date)
-            ORDER BY started_at
-            """, [userID, since.iso, days.lowerBound.iso, days.upperBound.iso]
-        ).map { row in
-            Credit(
-                day: LocalDate(dayNumber: row.int(0)), start: Date(timeIntervalSince1970: Double(row.string(1)) ?? 0),
-                end: Date(timeIntervalSince1970: Double(row.string(2)) ?? 0), seconds: row.int(3), zone: row.string(4))
+            SELECT f.first::text, c.day, c.started, c.ended, c.seconds, c.zone
+            FROM (SELECT min(local_day) AS first FROM focus_credits WHERE user_id = $1) f
+            LEFT JOIN LATERAL (
+                SELECT local_day - DATE '1970-01-01' AS day, extract(epoch FROM started_at)::float8 AS started,
+                       extract(epoch FROM ended_at)::float8 AS ended, seconds, time_zone AS zone
+                FROM focus_credits
+                WHERE user_id = $1 AND (local_day >= $2::date OR local_day BETWEEN $3::date AND $4::date)) c ON true
+            ORDER BY c.started
+            """, [userID, since.iso, days.lowerBound.iso, days.upperBound.iso])
+        let credits = rows.compactMap { row -> Credit? in
+            guard row[1] != nil else { return nil }
+            return Credit(
+                day: LocalDate(dayNumber: row.int(1)), start: Date(timeIntervalSince1970: Double(row.string(2)) ?? 0),
+                end: Date(timeIntervalSince1970: Double(row.string(3)) ?? 0), seconds: row.int(4), zone: row.string(5))
         }
+        return (rows.first?[0].flatMap(LocalDate.init(iso:)), credits)
     }
 
     /// Who may see the account's stats page.

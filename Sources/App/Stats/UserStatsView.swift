@@ -2,8 +2,8 @@ import Domain
 import Foundation
 import Web
 
-/// The stats page's context: figures from the tally, and the charts and their tables from the
-/// ledger rows of the days shown.
+/// The stats page's body (`partials/user_stats_body`): figures from the tally, and the charts
+/// and their tables from the ledger's summary for the days shown. The same for every viewer.
 struct UserStatsView {
     let owner: UserStatsStore.Owner
     let periods: StatsPeriods
@@ -12,28 +12,18 @@ struct UserStatsView {
     let year: Int?
     /// The years there is something to show for.
     let years: ClosedRange<Int>
-    let credits: [UserStatsStore.Credit]
-    let now: Date
+    let summary: FocusSummary
+    /// The streak as it stands now.
+    let streak: Streak.Standing
 
     var context: TemplateContext {
-        var secondsByDay: [Int: Int] = [:]
-        var hours = HourBuckets()
-        var zones: [String: TimeZone] = [:]
-        for credit in credits {
-            secondsByDay[credit.day.dayNumber, default: 0] += credit.seconds
-            guard grid.days.contains(credit.day) else { continue }
-            if zones[credit.zone] == nil { zones[credit.zone] = TimeZone(identifier: credit.zone) ?? TimeZone(identifier: "UTC")! }
-            hours.add(from: credit.start, to: credit.end, seconds: credit.seconds, zone: zones[credit.zone]!)
-        }
-        func seconds(from first: LocalDate) -> Int { secondsByDay.reduce(0) { $0 + ($1.key >= first.dayNumber ? $1.value : 0) } }
-        func minutes(_ day: LocalDate) -> Int { (secondsByDay[day.dayNumber] ?? 0) / 60 }
+        let hours = summary.hours
+        func seconds(from first: LocalDate) -> Int { summary.seconds(from: first) }
+        func minutes(_ day: LocalDate) -> Int { summary.seconds(on: day) / 60 }
         let tally = owner.tally
-        let streak = tally.streak(at: now, zone: owner.timezone)
         let period = year.map(String.init) ?? "the past year"
         var context: TemplateContext = [
-            "display_name": .text(owner.displayName), "username": .text(owner.username), "zone": .text(owner.timezone),
-            "is_private": .bool(owner.visibility != .everyone),
-            "total": .text(FocusDuration.text(seconds: tally.totalSeconds)),
+            "username": .text(owner.username), "total": .text(FocusDuration.text(seconds: tally.totalSeconds)),
             "week": .text(FocusDuration.text(seconds: seconds(from: periods.weekStart))),
             "month": .text(FocusDuration.text(seconds: seconds(from: periods.monthStart))),
             "sessions": .text(String(tally.sessions)),
@@ -56,7 +46,7 @@ struct UserStatsView {
             "hours": .list(
                 (0..<24).map { hour in
                     [
-                        "hour": .text(String(format: "%02d:00", hour)),
+                        "hour": .text((hour < 10 ? "0" : "") + "\(hour):00"),
                         "cells": .list((1...7).map { ["minutes": .text(String(hours.minutes(weekday: $0, hour: hour)))] }),
                     ]
                 }),

@@ -8,12 +8,15 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
     public init(dayNumber: Int) { self.dayNumber = dayNumber }
 
     public init?(year: Int, month: Int, day: Int) {
-        var components = DateComponents(year: year, month: month, day: day)
-        components.hour = 12
-        guard (1...12).contains(month), (1...31).contains(day), let date = Self.utc.date(from: components),
-            Self.utc.component(.day, from: date) == day
-        else { return nil }
-        dayNumber = Int((date.timeIntervalSince1970 / 86_400).rounded(.down))
+        guard (1...12).contains(month), (1...Self.days(inMonth: month, of: year)).contains(day) else { return nil }
+        // Days from civil (proleptic Gregorian), as in Howard Hinnant's date algorithms: plain
+        // arithmetic, where Calendar costs microseconds a call (a stats page converts hundreds).
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        dayNumber = era * 146_097 + dayOfEra - 719_468
     }
 
     /// "2026-12-02", as PostgreSQL writes a `date`; nil for anything else.
@@ -26,13 +29,32 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
     }
 
     public var components: (year: Int, month: Int, day: Int) {
-        let parts = Self.utc.dateComponents([.year, .month, .day], from: noonUTC)
-        return (parts.year!, parts.month!, parts.day!)
+        let z = dayNumber + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let shifted = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * shifted + 2) / 5 + 1
+        let month = shifted < 10 ? shifted + 3 : shifted - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
     public var iso: String {
         let (y, m, d) = components
-        return String(format: "%04d-%02d-%02d", y, m, d)
+        func padded(_ n: Int, _ width: Int) -> String {
+            let digits = String(n)
+            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        }
+        return padded(y, 4) + "-" + padded(m, 2) + "-" + padded(d, 2)
+    }
+
+    static func days(inMonth month: Int, of year: Int) -> Int {
+        switch month {
+        case 2: return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
     }
 
     public var description: String { iso }

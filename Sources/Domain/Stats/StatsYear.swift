@@ -20,10 +20,17 @@ public struct StatsYear: Sendable, Equatable {
     }
 
     public init(validating text: String, allowed: ClosedRange<Int>) throws(Problem) {
+        let year = try Self.digits(text)
+        guard allowed.contains(year) else { throw .outOfRange(allowed) }
+        value = year
+    }
+
+    /// The year `text` names, checked for its form alone (four ASCII digits): the range is
+    /// known only once the owner's first day of credit is.
+    public static func digits(_ text: String) throws(Problem) -> Int {
         guard text.utf8.count == 4, text.utf8.allSatisfy({ (0x30...0x39).contains($0) }), let year = Int(text) else {
             throw .notAYear(text)
         }
-        guard allowed.contains(year) else { throw .outOfRange(allowed) }
-        value = year
+        return year
     }
 }

@@ -23,6 +23,8 @@ struct StatsRulesTests {
     ])
     func aYearIsFourDigitsWithinTheOwnersYears(text: String, allowed: ClosedRange<Int>, expected: Int?) {
         #expect((try? StatsYear(validating: text, allowed: allowed))?.value == expected)
+        let inForm = text.count == 4 && Int(text) != nil && !text.hasPrefix("+") && !text.hasPrefix("-") && text.allSatisfy(\.isASCII)
+        #expect((try? StatsYear.digits(text)) == (inForm ? Int(text) : nil))
     }
 
     @Test func refusalsSayWhatWouldWork() {
