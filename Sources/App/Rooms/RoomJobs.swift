@@ -35,7 +35,9 @@ final class RoomJobs: Sendable {
 
     private func tick() {
         thread.attempt("sweep") {
-            for (channel, version) in try TimerStore.sweep(database: services.database) {
+            let swept = try TimerStore.sweep(database: services.database)
+            if !swept.credits.isEmpty { services.leaderboards.record(swept.credits) }
+            for (channel, version) in swept.moved {
                 services.hub.notify(channel: channel, version: version)
                 // Loading the moved room rewrites its Redis mirror (and warms the cache for
                 // the wake-up), so the mirror follows the timer with no page open.
