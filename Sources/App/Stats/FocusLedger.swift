@@ -31,11 +31,13 @@ enum FocusLedger {
         var tallies = try lockTallies(userIDs, on: conn)
         let guestUntil = try guestsCreditedUntil(claims.filter { $0.userID == nil }.map(\.sessionHash), on: conn)
         var written: [FocusCredit] = []
+        var boundaries: [String: DayBoundary] = [:]
         for claim in claims {
             // A stored zone the system no longer knows counts as UTC (and is stamped so).
             var zoneName = claim.userID.flatMap { tallies[$0]?.zone } ?? guestZone
-            if DayBoundary(zoneName: zoneName) == nil { zoneName = guestZone }
-            let boundary = DayBoundary(zoneName: zoneName)!
+            if boundaries[zoneName] == nil { boundaries[zoneName] = DayBoundary(zoneName: zoneName) }
+            if boundaries[zoneName] == nil { zoneName = guestZone }
+            let boundary = boundaries[zoneName] ?? DayBoundary(zoneName: guestZone)!
             let tally = claim.userID.flatMap { tallies[$0]?.tally }
             let until = claim.userID == nil ? guestUntil[claim.sessionHash] : tally?.creditedUntil
             let pieces = FocusStretch(end: end, seconds: claim.seconds).pieces(
