@@ -66,7 +66,7 @@ enum RoomHandlers {
             return refusal
         }
         let change = try RoomStore(database: ctx.services.database).join(code, session: ctx.session, name: name)
-        change.announce(ctx.services.hub)
+        change.announce(ctx.services)
         return redirect(ctx, code, to: "/r/\(code.display)", after: change.version)
     }
 
@@ -74,7 +74,7 @@ enum RoomHandlers {
     static let leave: Handler = { ctx in
         let code = try parseCode(ctx)
         do {
-            try RoomStore(database: ctx.services.database).leave(code, session: ctx.session).announce(ctx.services.hub)
+            try RoomStore(database: ctx.services.database).leave(code, session: ctx.session).announce(ctx.services)
         } catch let refusal as RoomRefusal {
             return try problemPage(ctx, code, refusal)
         }
