@@ -50,10 +50,12 @@ struct AchievementAwardTests {
     }
 
     static let hourAgo = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 / 60).rounded(.down) * 60 - 3600)
+    /// 1 June 2026, 12:00 UTC (the test accounts' zone).
+    static let noon = Date(timeIntervalSince1970: 1_780_315_200)
 
     @Test func aCompletedSessionEarnsFirstFocusOnceAtTheMomentItEnds() throws {
         let people = try accounts(3)
-        let end = Self.hourAgo
+        let end = Self.noon
         try credit(people.map { claim($0, people: 4) } + [claim(nil, people: 4)], endingAt: end)
         for id in people {
             #expect(try earned(id) == ["first_focus": end.timeIntervalSince1970])
@@ -72,9 +74,11 @@ struct AchievementAwardTests {
     @Test func theTenthSessionWithCompanyEarnsTeamPlayerAndHost() throws {
         let people = try accounts(3)
         let host = people[0]
-        let first = Self.hourAgo.addingTimeInterval(-10 * 3600)
+        let first = Self.noon  // so no session earns Early Bird or Night Owl
         func session(_ i: Int) throws {
-            try credit(people.map { claim($0, people: 3, hosted: $0 == host) }, endingAt: first.addingTimeInterval(Double(i) * 1800))
+            // Ten minutes each: ten sessions stay under Marathoner's four hours.
+            try credit(
+                people.map { claim($0, people: 3, hosted: $0 == host, seconds: 600) }, endingAt: first.addingTimeInterval(Double(i) * 1800))
         }
         for i in 0..<9 { try session(i) }
         #expect(try earned(host).keys.sorted() == ["first_focus"])
@@ -124,13 +128,23 @@ struct AchievementAwardTests {
             INSERT INTO focus_credits (user_id, source, started_at, ended_at, seconds, local_day, time_zone, completed)
             VALUES ($1, 'room', '2026-01-10 13:45:00+00', '2026-01-10 14:10:00+00', 1500, '2026-01-10', 'Asia/Tokyo', true)
             """, [id])
-        try pool.transaction { conn in try FocusLedger.rebuild(userID: id, on: conn) }
+        // Another account's row names a zone this PostgreSQL does not know: its hour is left out, the run goes on.
+        let elsewhere = try accounts(1)[0]
+        try pool.query(
+            """
+            INSERT INTO focus_credits (user_id, source, started_at, ended_at, seconds, local_day, time_zone, completed)
+            VALUES ($1, 'timer', '2026-01-10 03:45:00+00', '2026-01-10 04:10:00+00', 1500, '2026-01-10', 'Zone/Nowhere', true)
+            """, [elsewhere])
+        for account in [id, elsewhere] { try pool.transaction { conn in try FocusLedger.rebuild(userID: account, on: conn) } }
         #expect(try earned(id) == [:])
+        // Small pages, so the run crosses page boundaries (other suites' accounts are in the database too).
         let first = try AchievementAwards.backfill(database: pool, pageSize: 7)
-        #expect(first.awarded >= 2)
-        #expect(try earned(id).keys.sorted() == ["first_focus", "night_owl"])
+        #expect(first.awarded >= 3)
+        let awarded = try earned(id)
+        #expect(awarded.keys.sorted() == ["first_focus", "night_owl"])
+        #expect(try earned(elsewhere).keys.sorted() == ["first_focus"])
         let again = try AchievementAwards.backfill(database: pool, pageSize: 7)
-        #expect(again.awarded == 0)
         #expect(again.accounts >= first.accounts)
+        #expect(try earned(id) == awarded, "awarded once: the second run changed nothing, not even the dates")
     }
 }

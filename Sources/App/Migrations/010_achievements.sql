@@ -18,3 +18,14 @@ CREATE INDEX focus_credits_team_idx ON focus_credits (user_id, ended_at)
     WHERE user_id IS NOT NULL AND completed AND people_present >= 3;
 CREATE INDEX focus_credits_hosted_idx ON focus_credits (user_id, ended_at)
     WHERE user_id IS NOT NULL AND completed AND hosted AND people_present >= 2;
+
+-- Whether PostgreSQL knows a zone name. Ledger rows carry the zone the application knew; the
+-- backfill reads their local hours here, and one zone unknown to this server must not fail it.
+-- Asked once per distinct zone (each call is a subtransaction), not per row.
+CREATE FUNCTION known_time_zone(zone text) RETURNS boolean LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    PERFORM now() AT TIME ZONE zone;
+    RETURN true;
+EXCEPTION WHEN invalid_parameter_value THEN
+    RETURN false;
+END $$;

@@ -28,7 +28,8 @@ enum AchievementStore {
     /// For the crediting transaction: each account's freshly folded tally (`user_stats`, current on
     /// this connection), its completed sessions with company that ended at or before `before[id]`
     /// (the start of its first row in the batch, so the batch's own rows are left for the caller to
-    /// count), capped at what the rules need, and what it has already earned.
+    /// count), capped at what the rules need and not counted at all once earned, and what it has
+    /// already earned.
     static func standingsBeforeBatch(_ before: [String: Date], on conn: PostgresConnection) throws -> [String: Standing] {
         guard !before.isEmpty else { return [:] }
         let entries = before.sorted { $0.key < $1.key }
@@ -36,19 +37,24 @@ enum AchievementStore {
         for row in try conn.query(
             """
             SELECT s.user_id, s.sessions, s.streak_best, s.best_day_seconds,
-                   (SELECT count(*) FROM (SELECT 1 FROM focus_credits f
-                        WHERE f.user_id = b.id AND f.completed AND f.people_present >= $3 AND f.ended_at <= to_timestamp(b.since)
-                        LIMIT $5) AS t),
-                   (SELECT count(*) FROM (SELECT 1 FROM focus_credits f
-                        WHERE f.user_id = b.id AND f.completed AND f.hosted AND f.people_present >= $4
-                              AND f.ended_at <= to_timestamp(b.since)
-                        LIMIT $5) AS t),
-                   (SELECT string_agg(a.achievement, ',') FROM user_achievements a WHERE a.user_id = b.id)
+                   CASE WHEN $6 = ANY(e.earned) THEN $5 ELSE
+                       (SELECT count(*) FROM (SELECT 1 FROM focus_credits f
+                            WHERE f.user_id = b.id AND f.completed AND f.people_present >= $3 AND f.ended_at <= to_timestamp(b.since)
+                            LIMIT $5) AS t) END,
+                   CASE WHEN $7 = ANY(e.earned) THEN $5 ELSE
+                       (SELECT count(*) FROM (SELECT 1 FROM focus_credits f
+                            WHERE f.user_id = b.id AND f.completed AND f.hosted AND f.people_present >= $4
+                                  AND f.ended_at <= to_timestamp(b.since)
+                            LIMIT $5) AS t) END,
+                   array_to_string(e.earned, ',')
             FROM unnest($1::uuid[], $2::float8[]) AS b(id, since) JOIN user_stats s ON s.user_id = b.id
+            CROSS JOIN LATERAL (
+                SELECT coalesce(array_agg(a.achievement), '{}') AS earned FROM user_achievements a WHERE a.user_id = b.id) AS e
             """,
             [
                 array(entries.map(\.key)), array(entries.map { String($0.value.timeIntervalSince1970) }),
                 Achievement.teamPeople, Achievement.hostPeople, Achievement.countedSessions,
+                Achievement.teamPlayer.rawValue, Achievement.host.rawValue,
             ])
         {
             result[row.string(0)] = standing(row)
@@ -59,7 +65,7 @@ enum AchievementStore {
     /// Whole-ledger facts for backfill and catch-up: the tally's part from `user_stats` (the
     /// ledger's projection; its streaks need the fold, which `pomopomo stats rebuild` redoes), the
     /// counts and completion hours from every completed row (hours by the wall clock of each row's
-    /// zone; a zone PostgreSQL does not know is left out rather than failing the run), and what
+    /// zone; a zone PostgreSQL does not know is left out (`known_time_zone`) rather than failing the run), and what
     /// each account has already earned. In account id order.
     static func standingsFromLedger(_ accounts: Accounts, on conn: PostgresConnection) throws -> [(userID: String, standing: Standing)] {
         let (which, params): (String, [any PostgresBindable]) =
@@ -69,21 +75,27 @@ enum AchievementStore {
             }
         return try conn.query(
             """
-            WITH accounts AS (SELECT user_id, sessions, streak_best, best_day_seconds FROM user_stats WHERE \(which))
+            WITH accounts AS (SELECT user_id, sessions, streak_best, best_day_seconds FROM user_stats WHERE \(which)),
+            sessions AS (
+                SELECT f.user_id, f.people_present, f.hosted, f.ended_at, f.time_zone
+                FROM accounts p JOIN focus_credits f ON f.user_id = p.user_id AND f.completed),
+            -- OFFSET 0 keeps the check on the few distinct zones instead of every row.
+            zones AS (SELECT zone FROM (SELECT DISTINCT time_zone AS zone FROM sessions OFFSET 0) AS d WHERE known_time_zone(zone))
             SELECT p.user_id, p.sessions, p.streak_best, p.best_day_seconds,
                    count(*) FILTER (WHERE f.people_present >= $1),
                    count(*) FILTER (WHERE f.hosted AND f.people_present >= $2),
                    (SELECT string_agg(a.achievement, ',') FROM user_achievements a WHERE a.user_id = p.user_id),
-                   string_agg(DISTINCT extract(hour FROM f.ended_at AT TIME ZONE z.name)::int::text, ',')
+                   coalesce(bit_or(1 << extract(hour FROM f.ended_at AT TIME ZONE z.zone)::int), 0)
             FROM accounts p
-            LEFT JOIN focus_credits f ON f.user_id = p.user_id AND f.completed
-            LEFT JOIN pg_timezone_names z ON z.name = f.time_zone
+            LEFT JOIN sessions f ON f.user_id = p.user_id
+            LEFT JOIN zones z ON z.zone = f.time_zone
             GROUP BY p.user_id, p.sessions, p.streak_best, p.best_day_seconds
             ORDER BY p.user_id
             """, [Achievement.teamPeople, Achievement.hostPeople] + params
         ).map { row in
             var standing = standing(row)
-            standing.facts.completionHours = Set((row[7] ?? "").split(separator: ",").compactMap { Int($0) })
+            let hours = row.int(7)  // bit h set: a session was completed in local hour h
+            standing.facts.completionHours = Set((0..<24).filter { hours & (1 << $0) != 0 })
             return (row.string(0), standing)
         }
     }
