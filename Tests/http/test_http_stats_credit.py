@@ -2,6 +2,7 @@
 Only minutes a person was present while the timer ran count; a pause credits nothing; a skip
 credits what ran; guests are credited and keep it when they sign up; nothing is credited twice."""
 
+import json
 import time
 
 from accounts_kit import sign_up, unique_email, unique_username, user_id, verify_from_mail
@@ -158,3 +159,16 @@ def test_the_ledger_is_append_only(stack, make_room):
     out = stack.psql("do $$ begin update focus_credits set seconds = seconds * 10 where room_id = '" + room.id
                      + "'; exception when insufficient_privilege then raise notice 'refused'; end $$")
     assert ledger(stack, "room_id = :'v1'", room.id)[0]["seconds"] <= 60 + SLACK, out
+
+
+def test_my_data_export_holds_my_focus(stack, make_room, account):
+    acct = account("exported")
+    room = make_room()
+    room.join("Ella Export", user=acct.user)
+    start(room)
+    time_passes(stack, room, FOCUS)
+    wait_for(lambda: acct.user.get("/settings/export.json").json()["focus_credits"], 5, "the credit in the export")
+    data = acct.user.get("/settings/export.json").json()
+    assert [(c["seconds"] >= FOCUS - SLACK, c["completed"], c["source"]) for c in data["focus_credits"]] == [(True, True, "room")]
+    assert data["focus_stats"]["sessions"] == 1 and data["focus_stats"]["total_seconds"] >= FOCUS - SLACK
+    assert "session_hash" not in json.dumps(data)
