@@ -650,6 +650,6 @@ def test_without_javascript_the_presence_frame_loads_in_the_room(stack, browser)
     driver.switch_to.frame(frames[0])
     try:
         wait(driver, 5).until(lambda d: d.find_elements(By.ID, "presence-note"))
-        assert "keeps you present" in driver.find_element(By.ID, "presence-note").text
+        assert "keeps you present" in driver.find_element(By.ID, "presence-note").get_attribute("textContent")
     finally:
         driver.switch_to.default_content()
