@@ -201,3 +201,15 @@ def test_a_reader_without_javascript_is_kept_present_by_the_frame(stack, make_ro
     assert abs(seconds_for_guest(stack, room, reader_hash) - 600) <= SLACK
     # Someone without a seat gets the frame without a refresh: nothing to keep.
     assert "Refresh" not in room.visitor().user.get(frame.group(1)).headers
+
+
+def test_turning_the_running_focus_into_a_break_stops_the_credit(stack, make_room):
+    room = make_room()
+    start(room)
+    time_passes(stack, room, 300)
+    first = room.state()["segments"][0]["id"]
+    room.host.ok(f"/segments/{first}", kind="break", duration="25", label="", public_task="")
+    time_passes(stack, room, 900)  # a break now: nobody earns these minutes
+    room.host.ok("/timer", action="skip", at="0")
+    rows = ledger(stack, "room_id = :'v1'", room.id)
+    assert len(rows) == 1 and 299 <= rows[0]["seconds"] <= 300 + SLACK, rows
