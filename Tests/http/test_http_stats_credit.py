@@ -2,11 +2,13 @@
 Only minutes a person was present while the timer ran count; a pause credits nothing; a skip
 credits what ran; guests are credited and keep it when they sign up; nothing is credited twice."""
 
+import json
+import re
 import time
 
 from accounts_kit import sign_up, unique_email, unique_username, user_id, verify_from_mail
 from rooms_kit import wait_for
-from stats_kit import goes_away, ledger, seat_hash, seconds_for_guest, seen_now, time_passes, wait_for_credit
+from stats_kit import bump, goes_away, ledger, seat_hash, seconds_for_guest, seen_now, time_passes, wait_for_credit
 
 FOCUS = 1500  # the classic queue starts with 25 minutes of focus
 SLACK = 3  # seconds of real time that pass while a test runs
@@ -158,3 +160,56 @@ def test_the_ledger_is_append_only(stack, make_room):
     out = stack.psql("do $$ begin update focus_credits set seconds = seconds * 10 where room_id = '" + room.id
                      + "'; exception when insufficient_privilege then raise notice 'refused'; end $$")
     assert ledger(stack, "room_id = :'v1'", room.id)[0]["seconds"] <= 60 + SLACK, out
+
+
+def test_my_data_export_holds_my_focus(stack, make_room, account):
+    acct = account("exported")
+    room = make_room()
+    room.join("Ella Export", user=acct.user)
+    start(room)
+    time_passes(stack, room, FOCUS)
+    wait_for(lambda: acct.user.get("/settings/export.json").json()["focus_credits"], 5, "the credit in the export")
+    data = acct.user.get("/settings/export.json").json()
+    assert [(c["seconds"] >= FOCUS - SLACK, c["completed"], c["source"]) for c in data["focus_credits"]] == [(True, True, "room")]
+    assert data["focus_stats"]["sessions"] == 1 and data["focus_stats"]["total_seconds"] >= FOCUS - SLACK
+    assert "session_hash" not in json.dumps(data)
+
+
+def test_a_reader_without_javascript_is_kept_present_by_the_frame(stack, make_room):
+    room = make_room()
+    reader = room.join("Nora Noscript")
+    reader_hash = seat_hash(stack, reader)
+    r = reader.user.get(f"/r/{room.code}")
+    assert r.headers["X-Frame-Options"] == "DENY", "only the frame may be framed"
+    page = r.text
+    frame = re.search(r'<noscript>.*?<iframe id="presence-frame" src="(/r/[^"]+/here)"[^>]*hidden', page, re.S)
+    assert frame, "the room page has no presence frame for browsers without JavaScript"
+    start(room)
+    time_passes(stack, room, 600)
+    # The frame reloads itself every 40 s: one such reload, 30 s after the last sighting.
+    stack.psql("update participants set last_seen_at = now() - interval '30 seconds' where id = :'v1'", reader.id)
+    bump(stack, room)
+    r = reader.user.get(frame.group(1))
+    assert r.status_code == 200
+    assert r.headers.get("Refresh") == "40", "the frame does not reload itself"
+    assert r.headers["X-Frame-Options"] == "SAMEORIGIN" and "frame-ancestors 'self'" in r.headers["Content-Security-Policy"]
+    wait_for(lambda: stack.psql("select focus_accrued_ms from participants where id = :'v1'", reader.id) != "0", 5,
+             "the frame's sighting accruing the reader's focus")
+    goes_away(stack, reader)
+    time_passes(stack, room, FOCUS - 600)
+    wait_for_credit(stack, room, 2)
+    assert abs(seconds_for_guest(stack, room, reader_hash) - 600) <= SLACK
+    # Someone without a seat gets the frame without a refresh: nothing to keep.
+    assert "Refresh" not in room.visitor().user.get(frame.group(1)).headers
+
+
+def test_turning_the_running_focus_into_a_break_stops_the_credit(stack, make_room):
+    room = make_room()
+    start(room)
+    time_passes(stack, room, 300)
+    first = room.state()["segments"][0]["id"]
+    room.host.ok(f"/segments/{first}", kind="break", duration="25", label="", public_task="")
+    time_passes(stack, room, 900)  # a break now: nobody earns these minutes
+    room.host.ok("/timer", action="skip", at="0")
+    rows = ledger(stack, "room_id = :'v1'", room.id)
+    assert len(rows) == 1 and 299 <= rows[0]["seconds"] <= 300 + SLACK, rows

@@ -61,14 +61,10 @@ extension RoomViews {
         return (context, parts)
     }
 
-    /// The head's refresh for browsers without JavaScript: when the running segment ends, and
-    /// at least every `presenceRefresh` seconds meanwhile, so someone focusing without
-    /// JavaScript is seen as present (and credited) like everyone else.
+    /// The head's refresh for browsers without JavaScript: when the running segment ends. (Until
+    /// then the presence frame keeps them present: `RoomHandlers.here`.)
     static func refreshSeconds(_ t: TimerView) -> Int? {
         guard t.status == .running else { return nil }
-        return min(t.remainingMs / 1000 + 1, presenceRefresh)
+        return t.remainingMs / 1000 + 1
     }
-
-    /// Shorter than the online window (`RoomStore.onlineWindow`), with room for a slow load.
-    static let presenceRefresh = 45
 }

@@ -141,14 +141,15 @@ enum FocusLedger {
     private static func guestsCreditedUntil(_ hashes: [[UInt8]], on conn: PostgresConnection) throws -> [[UInt8]: Date] {
         guard !hashes.isEmpty else { return [:] }
         var result: [[UInt8]: Date] = [:]
+        // One index probe per guest (focus_credits_guest_idx), however long the ledger grows.
         for row in try conn.query(
             """
-            SELECT session_hash, extract(epoch FROM max(ended_at))::float8 FROM focus_credits
-            WHERE user_id IS NULL AND session_hash = ANY(SELECT decode(h, 'hex') FROM unnest($1::text[]) AS h)
-            GROUP BY session_hash
+            SELECT g.hash, extract(epoch FROM (
+                       SELECT max(f.ended_at) FROM focus_credits f WHERE f.user_id IS NULL AND f.session_hash = g.hash))::float8
+            FROM (SELECT decode(h, 'hex') AS hash FROM unnest($1::text[]) AS h) g
             """, ["{" + hashes.map(hex).joined(separator: ",") + "}"])
         {
-            if let epoch = Double(row.string(1)) { result[row.bytes(0)] = Date(timeIntervalSince1970: epoch) }
+            if let epoch = row[1].flatMap(Double.init) { result[row.bytes(0)] = Date(timeIntervalSince1970: epoch) }
         }
         return result
     }
