@@ -286,3 +286,10 @@ def test_a_guest_who_focused_earns_first_focus_when_they_sign_up(stack, make_roo
     assert set(earned(stack, uid)) == {"first_focus"}
     shown, _ = notice(browser, "/me")
     assert shown is not None and "You earned First Focus" in shown.clean_text()
+
+
+def test_the_data_export_includes_the_achievements(stack, account):
+    acct, _ = with_first_focus(stack, account)
+    r = acct.user.get("/settings/export.json")
+    assert r.status_code == 200, brief(r)
+    assert [(a["achievement"], a["seen_at"]) for a in r.json()["achievements"]] == [("first_focus", None)]
