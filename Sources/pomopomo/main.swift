@@ -7,7 +7,7 @@ import ArgumentParser
 struct Pomopomo: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Pomopomo: shared focus rooms. Configured by POMOPOMO_* environment variables (see README.md).",
-        subcommands: [Serve.self, Migrate.self, CleanRooms.self, Admin.self, Stats.self, SendTestMail.self])
+        subcommands: [Serve.self, Migrate.self, CleanRooms.self, Admin.self, SendTestMail.self, Achievements.self, Stats.self])
 }
 
 struct Serve: ParsableCommand {
@@ -50,6 +50,18 @@ struct Admin: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Make the account with this email an ordinary user again.")
         @Argument(help: "The account's email address.") var email: String
         func run() throws { try exitingWithStatus { try AdminCommand.revoke(email: email) } }
+    }
+}
+
+struct Achievements: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Achievements.", subcommands: [Backfill.self])
+
+    struct Backfill: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract:
+                "Award every achievement rule to every account that meets it, from the focus ledger (a rule added later needs only this), then print how many were new. Safe to run twice or while serving."
+        )
+        func run() throws { try exitingWithStatus { try AchievementsCommand.backfill() } }
     }
 }
 

@@ -241,11 +241,29 @@ def stats_with_figures(driver, world):
     visit(driver, world, None, "/stats")
 
 
+def achiever_profile(driver, world):
+    """The member's own profile with achievements, under the notice telling them (seeded in the
+    ledger and awarded by the backfill once; from then on every page of theirs has the notice)."""
+    stack = world.stack
+    uid = stack.psql("select id from users where username = :'v1'", world.member.username)
+    if not stack.psql("select 1 from user_achievements where user_id = :'v1'", uid):
+        stack.psql("insert into focus_credits (user_id, source, started_at, ended_at, seconds, local_day, time_zone,"
+                   " completed) values (:'v1', 'timer', '2026-06-01 05:00+00', '2026-06-01 05:25+00', 1500, '2026-06-01',"
+                   " 'UTC', true)", uid)
+        stack.psql("insert into user_stats (user_id, total_seconds, sessions, best_day_seconds) values (:'v1', 1500, 1,"
+                   " 1500) on conflict (user_id) do update set sessions = user_stats.sessions + 1", uid)
+        pomopomo_run(stack, "achievements", "backfill")
+    become(driver, world, world.member.user)
+    # Signed in as a browser is after signing in: open pages look the user up only with this hint.
+    driver.add_cookie({"name": "pp_in", "value": "1", "path": "/", "sameSite": "Lax"})
+    driver.get(world.base + f"/u/{world.member.username}")
+
+
 def personal_stats(driver, world):
     """The member's own stats page with a month of credit in two zones (so every chart and table
     has numbers), its tables opened."""
     uid = world.stack.psql("select id from users where lower(email) = lower(:'v1')", world.member.email)
-    if world.stack.psql("select count(*) from focus_credits where user_id = :'v1'", uid) == "0":
+    if world.stack.psql("select count(*) from focus_credits where user_id = :'v1' and time_zone = 'Asia/Tokyo'", uid) == "0":
         world.stack.psql(
             "insert into focus_credits (user_id, source, started_at, ended_at, seconds, local_day, time_zone, completed) "
             "select :'v1', 'room', t, t + interval '25 minutes', 1500, (t at time zone z)::date, z, true "
@@ -296,6 +314,7 @@ def all_pages() -> list[Page]:
         Page("room as guest, paused", "room", "#propose-form", room_as("guest", timer="paused")),
         Page("moderation", "moderate", "#mod-participants", get("/r/{code}/moderate", "host")),
         Page("confirm ending the session", "confirm", "#confirm-form", confirm_ending),
+        Page("presence frame", "here", "#presence-note", get("/r/{code}/here", "guest")),
         Page("stats", "stats", "#daily-stats", stats_with_figures),
         Page("sign up", "signup", "#signup-form", get("/signup")),
         Page("sign in", "login", "#login-form", get("/login")),
@@ -306,6 +325,8 @@ def all_pages() -> list[Page]:
         Page("mailed delete link", "mail_link", "#mail-link-form button.danger", mailed("delete_link")),
         Page("link a provider", "link_consent", "#link-consent", link_consent),
         Page("profile", "profile", "#profile .social-links", get("/u/{member}")),
+        Page("own profile with achievements, and the notice", "profile", "#achievement-notice ~ main #achievements li",
+             achiever_profile),
         Page("personal stats", "user_stats", "#hours-table", personal_stats),
         Page("dashboard", "me", "#me #recent-rooms", get("/me", "member")),
         Page("settings: profile", "settings_profile", "#profile-form", get("/settings/profile", "member")),

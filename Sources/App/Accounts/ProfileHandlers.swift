@@ -18,6 +18,15 @@ enum ProfileHandlers {
         context["is_owner"] = .bool(isOwner)
         context["member_since"] = .text(AccountFlow.format(account.createdAt, timezone: viewer?.timezone).components(separatedBy: ",").first ?? "")
         context["stats_visible"] = .bool(try UserStatsStore(database: ctx.services.database).visibility(userID: account.id).admits(isOwner: isOwner))
+        let achievements = try ctx.services.database.withConnection { conn in
+            try AchievementStore.earned(userID: account.id, ownerIsLooking: isOwner, on: conn)
+        }
+        // Nobody else learns whether an account has none or keeps them private.
+        if isOwner || !achievements.isEmpty {
+            context["show_achievements"] = .bool(true)
+            context["achievements"] = AchievementViews.list(achievements, timezone: viewer?.timezone)
+            context["has_achievements"] = .bool(!achievements.isEmpty)
+        }
         if isOwner || account.showRecentRooms {
             context["show_rooms"] = .bool(true)
             let rooms = try recentRooms(ctx, account.id, timezone: viewer?.timezone)

@@ -55,6 +55,7 @@ enum Routes {
             room("POST", "/r/:code/join", .open, RoomHandlers.join),
             room("GET", "/r/:code/poll", .open, RoomHandlers.poll),
             room("GET", "/r/:code/state.json", .open, RoomHandlers.state),
+            room("GET", "/r/:code/here", .open, RoomHandlers.here),
             room("POST", "/r/:code/leave", .participant, RoomHandlers.leave),
             room("GET", "/r/:code/moderate", .host, RoomHandlers.moderate),
             room("POST", "/r/:code/timer", .host, TimerActions.timer),
@@ -105,6 +106,8 @@ enum Routes {
             open("GET", "/u/:username/stats", UserStatsHandlers.page),
 
             user("GET", "/me", ProfileHandlers.dashboard),
+            user("GET", "/me/achievements/notice", AchievementHandlers.notice),
+            user("POST", "/me/achievements/seen", AchievementHandlers.seen),
             user("GET", "/settings/profile", SettingsHandlers.profileForm),
             user("POST", "/settings/profile", SettingsHandlers.saveProfile),
             user("POST", "/settings/avatar", SettingsHandlers.uploadAvatar),
