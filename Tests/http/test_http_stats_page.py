@@ -16,6 +16,8 @@ import pytest
 
 from accounts_kit import brief, submit_form, user_id
 from pomopomo_testkit import User, parse_html, pomopomo_bin, pomopomo_env, pomopomo_run
+from rooms_kit import wait_for
+from stats_kit import time_passes
 
 BERLIN = "Europe/Berlin"
 WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
@@ -227,6 +229,29 @@ def test_new_credit_shows_at_once_on_every_responder(stack, account, new_user):
     for _ in range(4):
         doc = stats_page(visitor, acct.username)
         assert table(doc, "days-table")[today.isoformat()][1] == "35" and figure(doc, "total") == "35 min"
+
+
+def test_focus_in_a_room_shows_on_the_page_and_on_me(stack, account, make_room, new_user):
+    """The real path: a room's focus segment runs out with the account present, the crediting
+    transaction writes the ledger and the tally, and the pages show it (one of them was drawn
+    and kept before)."""
+    acct, uid = owner(stack, account, "statsroom", BERLIN)
+    visitor = new_user()
+    assert figure(stats_page(visitor, acct.username), "total") == "0 min"
+    room = make_room()
+    room.join("Sam Stats", user=acct.user)
+    room.host.ok("/timer", action="start", at="0")
+    time_passes(stack, room, 1500)
+    wait_for(lambda: stack.psql("select sessions from user_stats where user_id = :'v1'", uid) == "1", 5,
+             "the account's completed session")
+    today = datetime.now(ZoneInfo(BERLIN)).date().isoformat()
+    doc = stats_page(visitor, acct.username)
+    assert figure(doc, "sessions") == "1" and figure(doc, "streak") == "1 day"
+    assert figure(doc, "total") in ("24 min", "25 min") and figure(doc, "week") == figure(doc, "total")
+    assert table(doc, "days-table")[today][1] in ("24", "25")
+    me = acct.user.page("/me")
+    assert me.by_id("me-today").clean_text() == figure(doc, "total")
+    assert me.by_id("me-sessions").clean_text() == "1" and me.by_id("me-streak").clean_text() == "1 day"
 
 
 def test_an_account_without_credit_has_an_empty_page_and_zeros_on_me(stack, account):
