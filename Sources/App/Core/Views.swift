@@ -10,7 +10,7 @@ enum Views {
             "partials/segment_options", "partials/theme_options", "partials/slow_mode", "confirm",
             "signup", "login", "forgot", "check_email", "mail_link", "me", "profile", "settings_profile",
             "settings_preferences", "settings_sessions", "settings_password", "settings_account",
-            "link_consent", "admin", "partials/settings_nav", "partials/avatar",
+            "link_consent", "admin", "partials/settings_nav", "partials/avatar", "leaderboards", "leaderboard_report",
         ]
         + MailTemplate.allCases.map(\.templateName)
 
