@@ -20,6 +20,7 @@
 #   BENCH_FANOUT_ROUNDS  rounds of that                (default 5)
 #   BENCH_CLEAN_ROOMS  expired rooms for `pomopomo clean-rooms` (default 10000; empty skips)
 #   BENCH_STORM      room sizes for the reconnect storm, bench/room_storm.py (default "2000 10000"; empty skips)
+#   BENCH_CREDIT_CROWD  people present when a focus segment completes, bench/credit_crowd.sh (default 1000; empty skips)
 #   BENCH_SKIP_BUILD=1  use the existing .build/release/pomopomo as it is
 #   BENCH_BIN        the binary to measure             (default .build/release/pomopomo; implies no build)
 #   BENCH_KEEP=1     keep the data dir (for looking at logs afterwards; services are still stopped)
@@ -40,6 +41,7 @@ FANOUT=${BENCH_FANOUT-1000}
 FANOUT_ROUNDS=${BENCH_FANOUT_ROUNDS:-5}
 CLEAN_ROOMS=${BENCH_CLEAN_ROOMS-10000}
 STORM_COUNTS=${BENCH_STORM-2000 10000}
+CREDIT_CROWD=${BENCH_CREDIT_CROWD-1000}
 [ "$BUSY" = 1 ] || FANOUT=
 BASE=http://$LISTEN
 RESPONDER=web
@@ -422,6 +424,16 @@ if [ -n "$CLEAN_ROOMS" ]; then
   fi
 fi
 
+# ------------------------------------------------------------------ 6b. crediting a crowd
+
+CROWD_SUMMARY=
+if [ -n "$CREDIT_CROWD" ]; then
+  CROWD_SUMMARY=$DIR/crowd.summary
+  say "crediting: $CREDIT_CROWD people present when a focus segment completes (bench/credit_crowd.sh)"
+  bash bench/credit_crowd.sh "$DIR/log/$RESPONDER.log" "$CREDIT_CROWD" 5 "$CROWD_SUMMARY" ||
+    { say "bench/credit_crowd.sh failed"; CROWD_SUMMARY=; }
+fi
+
 # ------------------------------------------------------------------ 7. report
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
@@ -505,6 +517,16 @@ PYFAN
     echo
   elif [ -n "$CLEAN_ROOMS" ]; then
     echo "clean-rooms: no result (see the log above)"
+    echo
+  fi
+  if [ -n "$CROWD_SUMMARY" ]; then
+    # shellcheck disable=SC2154 # the crowd_* variables come from the summary file bench/credit_crowd.sh wrote
+    (
+      # shellcheck source=/dev/null
+      . "$CROWD_SUMMARY"
+      echo "crediting $crowd_people people present at a focus segment's end (bench/credit_crowd.sh, $crowd_rounds rounds):"
+      echo "  room lock held: median $crowd_median_ms ms, worst $crowd_worst_ms ms; every person credited once: $crowd_verdict"
+    )
     echo
   fi
   echo "Parked long-polls (one responder; it and nginx restarted before each round; POMOPOMO_POLL_HOLD=60,"

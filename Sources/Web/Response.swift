@@ -8,6 +8,9 @@ public struct Response: Sendable {
     /// to a form's redirect): the sign-in page's OAuth forms post here and are sent on to the
     /// provider. Empty for every other page.
     public var formActionOrigins: [String] = []
+    /// Whether our own pages may show this one in a frame (the room's presence frame for browsers
+    /// without JavaScript). Every other response refuses every frame.
+    public var framedBySelf = false
 
     public init(status: HTTPStatus = .ok, headers: [(String, String)] = [], body: [UInt8] = []) {
         self.status = status
@@ -48,10 +51,11 @@ public struct Response: Sendable {
 
     /// Headers every response carries. `script-src 'self'` with no 'unsafe-inline' is what
     /// makes a stored XSS inert even if escaping were ever missed.
-    static func contentSecurityPolicy(formActions: [String]) -> String {
+    static func contentSecurityPolicy(formActions: [String], framedBySelf: Bool = false) -> String {
         let forms = (["'self'"] + formActions.filter { !$0.contains(";") && !$0.contains(" ") }).joined(separator: " ")
+        let ancestors = framedBySelf ? "'self'" : "'none'"
         return
-            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action \(forms); frame-ancestors 'none'"
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action \(forms); frame-ancestors \(ancestors)"
     }
 
     static let defaultContentSecurityPolicy = contentSecurityPolicy(formActions: [])
@@ -67,9 +71,13 @@ public struct Response: Sendable {
     /// so nothing can split the response.
     public func serialize(requestID: String, cacheable: Bool = false) -> [UInt8] {
         var head = "Status: \(status.code) \(status.reason)\r\n"
-        let csp = formActionOrigins.isEmpty ? Self.defaultContentSecurityPolicy : Self.contentSecurityPolicy(formActions: formActionOrigins)
+        let csp =
+            formActionOrigins.isEmpty && !framedBySelf
+            ? Self.defaultContentSecurityPolicy : Self.contentSecurityPolicy(formActions: formActionOrigins, framedBySelf: framedBySelf)
         head += "Content-Security-Policy: \(Self.headerSafe(csp))\r\n"
-        for (name, value) in Self.securityHeaders { head += "\(name): \(value)\r\n" }
+        for (name, value) in Self.securityHeaders {
+            head += "\(name): \(name == "X-Frame-Options" && framedBySelf ? "SAMEORIGIN" : value)\r\n"
+        }
         if !cacheable && !headers.contains(where: { $0.0 == "Cache-Control" }) {
             // Dynamic pages carry CSRF tokens and personal state.
             head += "Cache-Control: no-store\r\n"

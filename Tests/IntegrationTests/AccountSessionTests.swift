@@ -28,7 +28,7 @@ struct AccountSessionTests {
         let room = try TestRoom.make()
         let guest = room.host
         let before = try room.snapshot().room.version
-        let (fresh, moved) = try TestEnvironment.pool.transaction { conn in
+        let (fresh, moved, _) = try TestEnvironment.pool.transaction { conn in
             try sessions.signIn(account.id, replacing: guest, userAgent: "test", on: conn)
         }
         #expect(moved.map(\.channel) == [room.channel])

@@ -280,6 +280,7 @@ def all_pages() -> list[Page]:
         Page("room as guest, paused", "room", "#propose-form", room_as("guest", timer="paused")),
         Page("moderation", "moderate", "#mod-participants", get("/r/{code}/moderate", "host")),
         Page("confirm ending the session", "confirm", "#confirm-form", confirm_ending),
+        Page("presence frame", "here", "#presence-note", get("/r/{code}/here", "guest")),
         Page("stats", "stats", "#daily-stats", stats_with_figures),
         Page("sign up", "signup", "#signup-form", get("/signup")),
         Page("sign in", "login", "#login-form", get("/login")),

@@ -637,3 +637,19 @@ def test_the_title_shows_the_phase_and_the_time_while_running(stack, browser, js
         time.sleep(1.5)
         host.refresh()
         assert "Focus" in host.title and title_clock(host) < first, f"after a reload the title is {host.title!r}"
+
+
+def test_without_javascript_the_presence_frame_loads_in_the_room(stack, browser):
+    """A participant reading without JavaScript is kept present by a hidden frame (credited focus
+    depends on it): the browser really loads it, framing allowed for that page alone."""
+    driver = browser(js=False)
+    create_room(driver, stack.base_url, "Nadia Noscript")
+    frames = driver.find_elements(By.ID, "presence-frame")
+    assert frames, "no #presence-frame on the room page with JavaScript off"
+    assert not frames[0].is_displayed(), "the presence frame is visible"
+    driver.switch_to.frame(frames[0])
+    try:
+        wait(driver, 5).until(lambda d: d.find_elements(By.ID, "presence-note"))
+        assert "keeps you present" in driver.find_element(By.ID, "presence-note").get_attribute("textContent")
+    finally:
+        driver.switch_to.default_content()

@@ -11,6 +11,13 @@ enum AccountCleanup {
             try conn.query("DELETE FROM mail_tokens WHERE expires_at < now() - interval '1 day' OR used_at < now() - interval '1 day'")
             try conn.query("DELETE FROM outbox WHERE sent_at < now() - interval '7 days'")
             try conn.query("DELETE FROM sessions WHERE expires_at < now()")
+            // A guest's credit waits for them to sign up or in from the same browser; once that
+            // session is gone, nobody can claim it.
+            try conn.query(
+                """
+                DELETE FROM focus_credits f WHERE f.user_id IS NULL AND f.ended_at < now() - interval '1 day'
+                  AND NOT EXISTS (SELECT 1 FROM sessions s WHERE s.id_hash = f.session_hash)
+                """)
             let moved = try AccountSessions.endLapsed(on: conn)
             try conn.query(
                 """

@@ -27,7 +27,12 @@ enum AccountExport {
                            WHERE p.user_id = $1), '[]'::json),
                   'messages', coalesce((SELECT json_agg(json_build_object('room', r.code, 'text', m.text, 'created_at', m.created_at))
                            FROM messages m JOIN participants p ON p.id = m.participant_id JOIN rooms r ON r.id = m.room_id
-                           WHERE p.user_id = $1), '[]'::json)
+                           WHERE p.user_id = $1), '[]'::json),
+                  'focus_stats', (SELECT to_json(s) FROM user_stats s WHERE s.user_id = $1),
+                  'focus_credits', coalesce((SELECT json_agg(json_build_object('source', source, 'room_id', room_id,
+                             'started_at', started_at, 'ended_at', ended_at, 'seconds', seconds, 'local_day', local_day,
+                             'time_zone', time_zone, 'completed', completed, 'people_present', people_present, 'hosted', hosted)
+                             ORDER BY ended_at) FROM focus_credits WHERE user_id = $1), '[]'::json)
                 )::text
                 """, [account.id]
             ).first?.string(0) ?? "{}"

@@ -8,10 +8,11 @@ enum AccountFlow {
     /// Signs this browser in as `userID` inside `conn`'s transaction; the responder sends the new
     /// cookie. Called by every way in: password, mail links, OAuth.
     static func signIn(_ ctx: RequestContext, userID: String, on conn: PostgresConnection) throws {
-        let (fresh, moved) = try AccountSessions(database: ctx.services.database)
+        let (fresh, moved, adoptedCredit) = try AccountSessions(database: ctx.services.database)
             .signIn(userID, replacing: ctx.session, userAgent: ctx.request.userAgent, on: conn)
         ctx.signedIn(as: fresh)
         ctx.announceAfterCommit(moved)
+        if adoptedCredit { ctx.refreshRankingsAfterCommit(userID) }
     }
 
     /// The account's address was just proven (see UserStore.prove).

@@ -48,7 +48,7 @@ struct AccountSessions {
     func signIn(
         _ userID: String, replacing old: SessionID, userAgent: String,
         on conn: PostgresConnection
-    ) throws -> (session: SessionID, moved: [(channel: String, version: Int)]) {
+    ) throws -> (session: SessionID, moved: [(channel: String, version: Int)], adoptedCredit: Bool) {
         let fresh = SessionID.fresh()
         try conn.query(
             """
@@ -77,9 +77,11 @@ struct AccountSessions {
                 """, [userID, ByteA(fresh.hash)]
             ).map { $0.string(0) })
         rooms.formUnion(try RoomSanctions.follow(from: old, to: fresh, userID: userID, on: conn))
+        // The focus they earned as a guest is theirs now (seats from here on credit the account).
+        let adopted = try FocusLedger.adopt(sessionHash: old.hash, userID: userID, on: conn)
         try conn.query("DELETE FROM sessions WHERE id_hash = $1", [ByteA(old.hash)])
         let moved = try rooms.sorted().map { ("room:\($0)", try RoomStore.bump($0, parts: [.personal], on: conn)) }
-        return (fresh, moved)
+        return (fresh, moved, adopted)
     }
 
     /// Ending a session ends its cookie's authority over room seats too: each seat it held gets

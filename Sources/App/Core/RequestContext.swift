@@ -74,6 +74,14 @@ public final class RequestContext {
         announcements += changes
     }
 
+    /// Accounts whose credit changed wholesale in this request's transaction (a guest's credit
+    /// adopted at sign-in): their leaderboard scores are rewritten once the handler returns.
+    private(set) var rankingsToRefresh: [String] = []
+
+    func refreshRankingsAfterCommit(_ userID: String) {
+        rankingsToRefresh.append(userID)
+    }
+
     func signedOut() {
         session = SessionID.fresh()
         sessionChange = .signedOut

@@ -73,6 +73,7 @@ public final class Responder: Sendable {
                 // forged request must not cause.
                 let outcome = try RoomAccess.refusal(endpoint.access, context) ?? endpoint.handler(context)
                 for (channel, version) in context.announcements { services.hub.notify(channel: channel, version: version) }
+                for userID in context.rankingsToRefresh { services.leaderboards.refresh(userID: userID) }
                 switch outcome {
                 case .response(let r):
                     response = r

@@ -55,6 +55,7 @@ enum Routes {
             room("POST", "/r/:code/join", .open, RoomHandlers.join),
             room("GET", "/r/:code/poll", .open, RoomHandlers.poll),
             room("GET", "/r/:code/state.json", .open, RoomHandlers.state),
+            room("GET", "/r/:code/here", .open, RoomHandlers.here),
             room("POST", "/r/:code/leave", .participant, RoomHandlers.leave),
             room("GET", "/r/:code/moderate", .host, RoomHandlers.moderate),
             room("POST", "/r/:code/timer", .host, TimerActions.timer),

@@ -66,7 +66,7 @@ enum RoomHandlers {
             return refusal
         }
         let change = try RoomStore(database: ctx.services.database).join(code, session: ctx.session, name: name)
-        change.announce(ctx.services.hub)
+        change.announce(ctx.services)
         return redirect(ctx, code, to: "/r/\(code.display)", after: change.version)
     }
 
@@ -74,7 +74,7 @@ enum RoomHandlers {
     static let leave: Handler = { ctx in
         let code = try parseCode(ctx)
         do {
-            try RoomStore(database: ctx.services.database).leave(code, session: ctx.session).announce(ctx.services.hub)
+            try RoomStore(database: ctx.services.database).leave(code, session: ctx.session).announce(ctx.services)
         } catch let refusal as RoomRefusal {
             return try problemPage(ctx, code, refusal)
         }
@@ -115,6 +115,24 @@ enum RoomHandlers {
         }
         return .response(.json(RoomViews.stateJSON(snapshot, page: page)))
     }
+
+    /// GET /r/:code/here: the presence frame. The room page carries it for participants, inside
+    /// `<noscript>`; it reloads itself every `presenceRefresh` seconds, so a participant reading
+    /// the page without JavaScript is seen (and credited) like everyone else without their page
+    /// reloading under what they type. Notes presence as a page view does, and nothing else.
+    static let here: Handler = { ctx in
+        let snapshot = try present(ctx, try parseCode(ctx))
+        var response = Response.html(ctx.services.templates.render("here", [:]))
+        response.framedBySelf = true
+        // The header, not a <meta>: the frame is hidden, and nobody reads it.
+        if snapshot.member(for: ctx.session) != nil, snapshot.room.status != .ended {
+            response.addHeader("Refresh", String(presenceRefresh))
+        }
+        return .response(response)
+    }
+
+    /// Shorter than the online window (`RoomStore.onlineWindow`), with room for a slow load.
+    static let presenceRefresh = 40
 
     /// A 1-based page number from the query (1 when absent); anything else is a 400.
     static func pageNumber(_ ctx: RequestContext, _ name: String) throws -> Int {

@@ -35,7 +35,20 @@ final class RoomJobs: Sendable {
 
     private func tick() {
         thread.attempt("sweep") {
-            for (channel, version) in try TimerStore.sweep(database: services.database) {
+            let started = DispatchTime.now().uptimeNanoseconds
+            let swept = try TimerStore.sweep(database: services.database)
+            if !swept.credits.isEmpty {
+                // How long the rooms were locked while their people were credited (bench/credit_crowd.sh reads it).
+                let heldMs = Double(DispatchTime.now().uptimeNanoseconds - started) / 1_000_000
+                services.logger.info(
+                    "credited focus",
+                    metadata: [
+                        "rooms": "\(swept.moved.count)", "credits": "\(swept.credits.count)",
+                        "held_ms": "\(String(format: "%.1f", heldMs))",
+                    ])
+                services.leaderboards.record(swept.credits)
+            }
+            for (channel, version) in swept.moved {
                 services.hub.notify(channel: channel, version: version)
                 // Loading the moved room rewrites its Redis mirror (and warms the cache for
                 // the wake-up), so the mirror follows the timer with no page open.

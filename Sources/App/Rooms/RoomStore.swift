@@ -21,6 +21,9 @@ struct LockedRoom {
     let msToEnd: Double?
     let pausedRemainingMs: Int?
     let me: Me?
+    /// What this transaction credited (the segment it completed, a skip, a leave), for the
+    /// leaderboards once it commits.
+    var credited = CreditSink()
 
     var channel: String { "room:\(id)" }
 
@@ -38,9 +41,12 @@ struct Change<T> {
     let channel: String
     /// nil when nothing changed.
     let version: Int?
+    var credits: [FocusCredit] = []
 
-    func announce(_ hub: LiveHub) {
-        if let version { hub.notify(channel: channel, version: version) }
+    /// Tells every responder about the new version, and the leaderboards about the credit.
+    func announce(_ services: Services) {
+        if let version { services.hub.notify(channel: channel, version: version) }
+        if !credits.isEmpty { services.leaderboards.record(credits) }
     }
 }
 
@@ -188,13 +194,18 @@ struct RoomStore {
             guard var locked = try Self.lock(code: code, session: session, on: conn) else { throw RoomRefusal.noSuchRoom }
             try role?.admit(locked.me?.role)
             var parts: Set<RoomPart> = []
-            if try TimerStore.completeDue(locked, on: conn) {
+            let credited = locked.credited
+            if let credits = try TimerStore.completeDue(locked, on: conn) {
                 parts.formUnion([.state, .queue])
                 locked = try Self.lock(code: code, session: session, on: conn)!
+                locked.credited = credited
+                credited.add(credits)
             }
             let (result, changed) = try body(conn, locked)
             parts.formUnion(changed)
-            return Change(result: result, channel: locked.channel, version: parts.isEmpty ? nil : try Self.bump(locked.id, parts: parts, on: conn))
+            return Change(
+                result: result, channel: locked.channel, version: parts.isEmpty ? nil : try Self.bump(locked.id, parts: parts, on: conn),
+                credits: credited.credits)
         }
     }
 
@@ -254,10 +265,14 @@ struct RoomStore {
             try SessionStore.touch(session, on: conn)
             try conn.query(
                 """
-                INSERT INTO participants (room_id, session_hash, display_name, role, is_muted)
-                VALUES ($1, $2, $3, CASE WHEN EXISTS (SELECT 1 FROM participants WHERE room_id = $1 AND role = 'host') THEN 'guest' ELSE 'host' END, $4)
-                ON CONFLICT (room_id, session_hash) DO UPDATE SET display_name = EXCLUDED.display_name, last_seen_at = now()
-                """, [room.id, ByteA(session.hash), name.value, sanctions.contains(.mute)])
+                INSERT INTO participants (room_id, session_hash, display_name, role, is_muted, focus_mark_ms)
+                VALUES ($1, $2, $3, CASE WHEN EXISTS (SELECT 1 FROM participants WHERE room_id = $1 AND role = 'host') THEN 'guest' ELSE 'host' END, $4,
+                        (SELECT focus_clock_at(focus_clock_ms, focus_since, segment_ends_at, now()) FROM rooms WHERE id = $1))
+                ON CONFLICT (room_id, session_hash) DO UPDATE SET display_name = EXCLUDED.display_name, last_seen_at = now(),
+                    focus_accrued_ms = participants.focus_accrued_ms + CASE WHEN participants.last_seen_at >= now() - make_interval(secs => $5)
+                        THEN greatest(0, EXCLUDED.focus_mark_ms - participants.focus_mark_ms) ELSE 0 END,
+                    focus_mark_ms = EXCLUDED.focus_mark_ms
+                """, [room.id, ByteA(session.hash), name.value, sanctions.contains(.mute), Self.onlineWindow])
             return ((), [.people, .state])
         }
     }
@@ -267,6 +282,9 @@ struct RoomStore {
     func leave(_ code: RoomCode, session: SessionID) throws -> Change<Void> {
         try change(code, session: session) { conn, room in
             let me = try room.participant()
+            // Leaving takes the minutes they were there with them.
+            let reading = try FocusRun.read(room.id, on: conn)
+            room.credited.add(try FocusRun.settle(room.id, end: reading.at, clockMs: reading.clockMs, only: me.id, on: conn))
             try conn.query("DELETE FROM participants WHERE id = $1", [me.id])
             if me.isHost { try Self.promoteSuccessor(roomID: room.id, on: conn) }
             return ((), [.people, .state, .tasks])
@@ -345,8 +363,14 @@ struct RoomStore {
                 SELECT 1 FROM participants p JOIN seen s ON s.id = p.id
                 WHERE p.room_id = $1 AND p.last_seen_at < now() - make_interval(secs => $4) AND s.ago < $4),
             moved AS (
-                UPDATE participants p SET last_seen_at = now() - make_interval(secs => s.ago)
-                FROM seen s WHERE p.id = s.id AND p.room_id = $1 AND p.last_seen_at < now() - make_interval(secs => s.ago)),
+                UPDATE participants p SET last_seen_at = now() - make_interval(secs => s.ago),
+                    focus_accrued_ms = p.focus_accrued_ms + CASE
+                        WHEN p.last_seen_at >= now() - make_interval(secs => s.ago + $4)
+                        THEN greatest(0, focus_clock_at(r.focus_clock_ms, r.focus_since, r.segment_ends_at, now() - make_interval(secs => s.ago)) - p.focus_mark_ms)
+                        ELSE 0 END,
+                    focus_mark_ms = focus_clock_at(r.focus_clock_ms, r.focus_since, r.segment_ends_at, now() - make_interval(secs => s.ago))
+                FROM seen s, rooms r
+                WHERE p.id = s.id AND p.room_id = $1 AND r.id = $1 AND p.last_seen_at < now() - make_interval(secs => s.ago)),
             bumped AS (
                 UPDATE rooms SET version = version + 1, people_v = version + 1
                 WHERE id = $1 AND expires_at > now() AND $5 AND ($6 OR EXISTS (SELECT 1 FROM came_back))

@@ -61,7 +61,8 @@ extension RoomViews {
         return (context, parts)
     }
 
-    /// The head's refresh for browsers without JavaScript: when the running segment ends.
+    /// The head's refresh for browsers without JavaScript: when the running segment ends. (Until
+    /// then the presence frame keeps them present: `RoomHandlers.here`.)
     static func refreshSeconds(_ t: TimerView) -> Int? {
         guard t.status == .running else { return nil }
         return t.remainingMs / 1000 + 1

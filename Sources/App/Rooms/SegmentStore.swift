@@ -67,6 +67,8 @@ enum SegmentStore {
             UPDATE segments SET kind = $2, label = $3, duration_sec = $4, public_task = $5 WHERE id = $1
             """, [id, spec.kind.rawValue, spec.label, spec.duration.seconds, spec.publicTask])
         if segment.position == room.currentIndex && isStarted(room) {
+            // Focus turned into a break, or the other way round: the focus clock follows.
+            try FocusRun.stop(room.id, on: conn)
             // The running segment keeps its start: the end moves by the change in length.
             let delta = spec.duration.seconds - segment.durationSec
             try conn.query(
@@ -75,6 +77,7 @@ enum SegmentStore {
                        paused_remaining_ms = CASE WHEN paused_remaining_ms IS NOT NULL THEN greatest(1000, paused_remaining_ms + $2 * 1000) END
                 WHERE id = $1
                 """, [room.id, delta])
+            try FocusRun.resume(room.id, on: conn)
         }
         return [.queue, .state, .tasks]
     }

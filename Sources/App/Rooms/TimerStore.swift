@@ -8,15 +8,16 @@ import Postgres
 enum TimerStore {
     /// Completes the running segment if it has ended (and any that ended after it while nobody
     /// looked), crediting focus segments once: in the transaction that moves past them, on the
-    /// locked room row. Returns whether anything moved.
-    static func completeDue(_ room: LockedRoom, on conn: PostgresConnection) throws -> Bool {
-        guard room.status == .running, let msToEnd = room.msToEnd, msToEnd <= 0 else { return false }
+    /// locked room row; each person gets the minutes they were there (`FocusRun.settle`).
+    /// Returns what was credited, or nil when nothing moved.
+    static func completeDue(_ room: LockedRoom, on conn: PostgresConnection) throws -> [FocusCredit]? {
+        guard room.status == .running, let msToEnd = room.msToEnd, msToEnd <= 0 else { return nil }
         let segments = try SegmentStore.segments(roomID: room.id, on: conn)
         guard
             let advance = TimerMath.advance(
                 durationsSec: segments.map(\.durationSec), isFocus: segments.map { $0.kind == .focus },
                 index: room.currentIndex, msToEnd: msToEnd)
-        else { return false }
+        else { return nil }
         for (index, endedAt) in advance.completedFocus {
             // Completed when it was due, not when we noticed.
             try conn.query(
@@ -25,6 +26,23 @@ enum TimerStore {
                 VALUES ($1, $2, $3, now() + make_interval(secs => $4::float8 / 1000))
                 """, [room.id, segments[index].id, segments[index].durationSec, String(endedAt)])
         }
+        // Walk the segments that ended: the clock stops at the first one's end, and each later
+        // one (the sweeper catching up) ran whole.
+        var reading = try FocusRun.readingAtSegmentEnd(room.id, on: conn)
+        var credits: [FocusCredit] = []
+        for index in room.currentIndex...(advance.ended ? advance.index : advance.index - 1) where index < segments.count {
+            let segment = segments[index]
+            if index > room.currentIndex {
+                reading = FocusRun.Reading(
+                    clockMs: reading.clockMs + (segment.kind == .focus ? Int64(segment.durationSec) * 1000 : 0),
+                    at: reading.at.addingTimeInterval(Double(segment.durationSec)))
+            }
+            if segment.kind == .focus {
+                credits += try FocusRun.settle(
+                    room.id, end: reading.at, clockMs: reading.clockMs, sessionSeconds: segment.durationSec, on: conn)
+            }
+        }
+        try FocusRun.stop(room.id, at: reading.clockMs, on: conn)
         if advance.ended {
             try finish(room, at: advance.index, on: conn)
         } else {
@@ -33,8 +51,9 @@ enum TimerStore {
                 UPDATE rooms SET current_segment_index = $2, segment_ends_at = now() + make_interval(secs => $3::float8 / 1000)
                 WHERE id = $1
                 """, [room.id, advance.index, String(advance.msToEnd)])
+            try FocusRun.resume(room.id, fromSegmentStart: true, on: conn)
         }
-        return true
+        return credits
     }
 
     /// Applies a host's timer control: the rules are `TimerTransition`'s; this writes its effect.
@@ -43,6 +62,12 @@ enum TimerStore {
             status: room.status, index: room.currentIndex, segmentCount: room.segmentCount,
             pausedRemainingMs: room.pausedRemainingMs)
         let transition = try TimerTransition.of(action, seenIndex: seenIndex, from: position)
+        try FocusRun.stop(room.id, on: conn)
+        if action == .skip || action == .end {
+            // The minutes of a focus segment cut short still count; it is not a session.
+            let reading = try FocusRun.read(room.id, on: conn)
+            room.credited.add(try FocusRun.settle(room.id, end: reading.at, clockMs: reading.clockMs, on: conn))
+        }
         switch transition.effect {
         case .run(let index, let remainingMs):
             let milliseconds = try remainingMs ?? duration(of: index, room: room, on: conn) * 1000
@@ -62,6 +87,7 @@ enum TimerStore {
         case .finish(let index):
             try finish(room, at: index, on: conn)
         }
+        try FocusRun.resume(room.id, on: conn)
         return transition.movesQueue ? [.state, .queue] : [.state]
     }
 
@@ -89,7 +115,7 @@ enum TimerStore {
     /// Advances every running room whose segment has ended (at most `limit` per call), each in
     /// the same transaction as its completion records; rooms locked by another responder are
     /// skipped, so running this everywhere at once counts nothing twice. Returns what moved.
-    static func sweep(database: PostgresPool, limit: Int = 100) throws -> [(channel: String, version: Int)] {
+    static func sweep(database: PostgresPool, limit: Int = 100) throws -> (moved: [(channel: String, version: Int)], credits: [FocusCredit]) {
         try database.transaction { conn in
             let due = try conn.query(
                 """
@@ -99,16 +125,18 @@ enum TimerStore {
                 FOR UPDATE SKIP LOCKED
                 """, [limit])
             var moved: [(String, Int)] = []
+            var credits: [FocusCredit] = []
             for row in due {
                 let room = LockedRoom(
                     id: row.string(0), code: RoomCode(parsing: row.string(1))!, status: .running,
                     currentIndex: row.int(2), segmentCount: 0, msToEnd: row[3].flatMap(Double.init),
                     pausedRemainingMs: nil, me: nil)
-                if try completeDue(room, on: conn) {
+                if let credited = try completeDue(room, on: conn) {
+                    credits += credited
                     moved.append((room.channel, try RoomStore.bump(room.id, parts: [.state, .queue], on: conn)))
                 }
             }
-            return moved
+            return (moved, credits)
         }
     }
 }

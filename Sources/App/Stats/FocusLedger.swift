@@ -31,9 +31,13 @@ enum FocusLedger {
         var tallies = try lockTallies(userIDs, on: conn)
         let guestUntil = try guestsCreditedUntil(claims.filter { $0.userID == nil }.map(\.sessionHash), on: conn)
         var written: [FocusCredit] = []
+        var boundaries: [String: DayBoundary] = [:]
         for claim in claims {
-            let zoneName = claim.userID.flatMap { tallies[$0]?.zone } ?? guestZone
-            let boundary = DayBoundary(zoneName: zoneName) ?? DayBoundary(zone: TimeZone(identifier: "UTC")!)
+            // A stored zone the system no longer knows counts as UTC (and is stamped so).
+            var zoneName = claim.userID.flatMap { tallies[$0]?.zone } ?? guestZone
+            if boundaries[zoneName] == nil { boundaries[zoneName] = DayBoundary(zoneName: zoneName) }
+            if boundaries[zoneName] == nil { zoneName = guestZone }
+            let boundary = boundaries[zoneName] ?? DayBoundary(zoneName: guestZone)!
             let tally = claim.userID.flatMap { tallies[$0]?.tally }
             let until = claim.userID == nil ? guestUntil[claim.sessionHash] : tally?.creditedUntil
             let pieces = FocusStretch(end: end, seconds: claim.seconds).pieces(
@@ -42,7 +46,7 @@ enum FocusLedger {
                 let credit = FocusCredit(
                     userID: claim.userID, sessionHash: claim.userID == nil ? claim.sessionHash : nil, source: source,
                     roomID: roomID, start: piece.start, end: piece.end, seconds: piece.seconds, day: piece.day,
-                    zone: boundary.zone.identifier, completed: claim.completed && piece.isLast,
+                    zone: zoneName, completed: claim.completed && piece.isLast,
                     peoplePresent: claim.peoplePresent, hosted: claim.hosted)
                 written.append(credit)
                 if let userID = claim.userID {
@@ -137,14 +141,15 @@ enum FocusLedger {
     private static func guestsCreditedUntil(_ hashes: [[UInt8]], on conn: PostgresConnection) throws -> [[UInt8]: Date] {
         guard !hashes.isEmpty else { return [:] }
         var result: [[UInt8]: Date] = [:]
+        // One index probe per guest (focus_credits_guest_idx), however long the ledger grows.
         for row in try conn.query(
             """
-            SELECT session_hash, extract(epoch FROM max(ended_at))::float8 FROM focus_credits
-            WHERE user_id IS NULL AND session_hash = ANY(SELECT decode(h, 'hex') FROM unnest($1::text[]) AS h)
-            GROUP BY session_hash
+            SELECT g.hash, extract(epoch FROM (
+                       SELECT max(f.ended_at) FROM focus_credits f WHERE f.user_id IS NULL AND f.session_hash = g.hash))::float8
+            FROM (SELECT decode(h, 'hex') AS hash FROM unnest($1::text[]) AS h) g
             """, ["{" + hashes.map(hex).joined(separator: ",") + "}"])
         {
-            if let epoch = Double(row.string(1)) { result[row.bytes(0)] = Date(timeIntervalSince1970: epoch) }
+            if let epoch = row[1].flatMap(Double.init) { result[row.bytes(0)] = Date(timeIntervalSince1970: epoch) }
         }
         return result
     }
@@ -152,7 +157,8 @@ enum FocusLedger {
     /// One INSERT for the whole batch.
     private static func insert(_ credits: [FocusCredit], on conn: PostgresConnection) throws {
         guard !credits.isEmpty else { return }
-        func array(_ values: [String]) -> String { "{" + values.joined(separator: ",") + "}" }
+        // Every element quoted, so an empty one (a guest's user id) stays an element. None holds a quote or backslash.
+        func array(_ values: [String]) -> String { "{" + values.map { "\"\($0)\"" }.joined(separator: ",") + "}" }
         try conn.query(
             """
             INSERT INTO focus_credits (user_id, session_hash, source, room_id, started_at, ended_at, seconds, local_day,
@@ -167,7 +173,7 @@ enum FocusLedger {
                 credits.first!.source.rawValue, credits.first!.roomID,
                 array(credits.map { String($0.start.timeIntervalSince1970) }),
                 array(credits.map { String($0.end.timeIntervalSince1970) }), array(credits.map { String($0.seconds) }),
-                array(credits.map(\.day.iso)), array(credits.map { "\"\($0.zone)\"" }),
+                array(credits.map(\.day.iso)), array(credits.map(\.zone)),
                 array(credits.map { $0.completed ? "t" : "f" }), array(credits.map { String($0.peoplePresent) }),
                 array(credits.map { $0.hosted ? "t" : "f" }),
             ])

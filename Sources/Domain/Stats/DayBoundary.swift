@@ -6,13 +6,21 @@ import Foundation
 /// never disagree. DST days are 23 or 25 hours long; a reset time that a DST change skips
 /// happens at the first moment after the gap.
 public struct DayBoundary: Sendable, Equatable {
+    public static func == (a: DayBoundary, b: DayBoundary) -> Bool { a.zone == b.zone && a.resetMinutes == b.resetMinutes }
+
     public let zone: TimeZone
     /// Minutes after local midnight, 0..<1440.
     public let resetMinutes: Int
 
+    /// Made once: building a Calendar costs more than the sums asked of it.
+    private let calendar: Calendar
+
     public init(zone: TimeZone, resetMinutes: Int = 0) {
         self.zone = zone
         self.resetMinutes = min(max(resetMinutes, 0), 1439)
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        self.calendar = calendar
     }
 
     /// A zone name as stored (an IANA id); nil for anything the system does not know.
@@ -52,10 +60,4 @@ public struct DayBoundary: Sendable, Equatable {
 
     /// The hour of the local day (0–23) at `instant`, by the wall clock.
     public func hour(at instant: Date) -> Int { calendar.component(.hour, from: instant) }
-
-    private var calendar: Calendar {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = zone
-        return calendar
-    }
 }

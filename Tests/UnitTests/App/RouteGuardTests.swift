@@ -28,6 +28,7 @@ struct RouteGuardTests {
     static let roomRoutes: [(String, String, Access)] = [
         ("GET", "/r/:code", .open), ("POST", "/r/:code/join", .open), ("GET", "/r/:code/poll", .open),
         ("GET", "/r/:code/state.json", .open),
+        ("GET", "/r/:code/here", .open),
         ("POST", "/r/:code/leave", .participant),
         ("POST", "/r/:code/tasks", .participant), ("POST", "/r/:code/tasks/:id", .participant),
         ("POST", "/r/:code/tasks/:id/toggle", .participant), ("POST", "/r/:code/tasks/:id/delete", .participant),

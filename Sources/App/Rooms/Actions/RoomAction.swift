@@ -31,7 +31,7 @@ enum RoomAction {
             let change = try RoomStore(database: ctx.services.database).change(code, session: ctx.session, as: ctx.access.roomRole) { conn, room in
                 ((), try body(conn, room))
             }
-            change.announce(ctx.services.hub)
+            change.announce(ctx.services)
             version = change.version
         } catch let refusal as RoomRefusal {
             if back == .moderation { return try RoomHandlers.moderationPage(ctx, code, error: refusal) }
