@@ -18,10 +18,13 @@ from urllib.parse import urlencode, urlsplit
 
 import pytest
 
-from accounts_kit import brief, post_on, user_id
+from accounts_kit import brief, post_on, sign_up, unique_email, unique_username, user_id, verify_from_mail
 from pomopomo_testkit import Element, parse_html, pomopomo_bin, pomopomo_env, pomopomo_run, redis_cli
+from stats_kit import time_passes, wait_for_credit
 
 REPORT_LIMIT = 10  # RateLimits.reports: per address and per account, per hour
+FOCUS = 1500  # the classic queue starts with 25 minutes of focus
+FOCUSED = ("24 min", "25 min")  # what a whole focus segment reads as (a second or two of real time passes)
 
 
 # ----------------------------------------------------------------------------------------- seeding
@@ -252,6 +255,69 @@ def test_guests_are_never_ranked(stack, boards, new_user):
     assert redis_cli(stack, "ZCARD", f"leaderboard:weekly:{iso_week()}") == "1"
     assert "Guests are never ranked" in text_of(doc, "rank-guest")
     assert "/leaderboards/report" not in guest.get("/leaderboards").text, "guests are offered a report form"
+
+
+# ----------------------------------------------------------------------------------------- credit from rooms
+
+def focus_together(stack, make_room, *accounts):
+    """A room (hosted by a guest) where `accounts` sit through a whole focus segment; returns it
+    once the sweeper has credited everyone."""
+    room = make_room()
+    for acct in accounts:
+        room.join(acct.username, user=acct.user)
+    room.host.ok("/timer", action="start", at="0")
+    time_passes(stack, room, FOCUS)
+    wait_for_credit(stack, room, len(accounts) + 1)
+    return room
+
+
+def test_credit_from_a_room_reaches_the_boards_at_once(stack, boards, make_room, account, new_user):
+    ann, bob = account("lbann"), account("lbbob")
+    focus_together(stack, make_room, ann, bob)
+    # No rebuild: the crediting commit wrote the boards.
+    doc = wait_for(lambda: len(rows(d := page(ann.user))) == 2 and d, "the credit is not on the weekly board", timeout=5)
+    assert {name for _, name, _ in rows(doc)} == {ann.username, bob.username}, "the guest host is ranked"
+    assert all(score in FOCUSED for _, _, score in rows(doc))
+    assert re.search(r"#[12] of 2 with 2[45] min", text_of(doc, "rank-summary"))
+    for board in ("monthly", "alltime"):
+        assert {name for _, name, _ in rows(page(ann.user, f"?board={board}"))} == {ann.username, bob.username}
+    assert [(p, s) for p, _, s in rows(page(ann.user, "?board=consistency"))] == [(1, "1 day"), (1, "1 day")]
+    assert redis_cli(stack, "ZCARD", f"leaderboard:weekly:{iso_week()}") == "2"
+
+
+def test_a_guests_focus_is_ranked_once_they_sign_up(stack, boards, make_room, new_user, mailbox):
+    room = make_room()
+    browser = new_user()
+    room.join("Gina Guest", user=browser)
+    room.host.ok("/timer", action="start", at="0")
+    time_passes(stack, room, FOCUS)
+    wait_for_credit(stack, room, 2)
+    assert rows(page(browser)) == [], "a guest is ranked"
+    address, name = unique_email("lbgina"), unique_username("lbgina")
+    sign_up(browser, address, name)
+    assert verify_from_mail(browser, mailbox, address).status_code == 303
+    # Signing in adopted the guest's credit and refreshed the new account's lines.
+    [(place, who, score)] = rows(page(browser))
+    assert (place, who) == (1, name) and score in FOCUSED
+
+
+def test_credit_while_redis_hangs_reaches_the_boards_when_it_answers(stack, boards, make_room, account, redis_hang):
+    ann = account("lbhung")
+    room = make_room()
+    room.join(ann.username, user=ann.user)
+    room.host.ok("/timer", action="start", at="0")
+    rebuild(stack)
+    with redis_hang():
+        # The segment ends (the sweeper reads PostgreSQL; nobody needs to be told) and is
+        # credited; the write to the boards times out.
+        stack.psql("update rooms set segment_ends_at = segment_ends_at - make_interval(secs => :'v2'::int),"
+                   " focus_since = focus_since - make_interval(secs => :'v2'::int) where id = :'v1'", room.id, str(FOCUS))
+        wait_for_credit(stack, room, 2)
+        time.sleep(0.5)
+    # Redis kept its data and its built mark: only the failed write says a rebuild is due.
+    assert redis_cli(stack, "GET", "leaderboard:built") != ""
+    [(_, who, score)] = wait_for(lambda: rows(page(ann.user)), "the credit made while Redis hung is not on the board")
+    assert who == ann.username and score in FOCUSED
 
 
 # ----------------------------------------------------------------------------------------- leaving the boards
