@@ -145,19 +145,26 @@ enum LeaderboardHandlers {
         return zip(entries, places).map { LeaderboardEntry(userID: $0.userID, score: $0.score, place: $1) }
     }
 
+    static let months = [
+        "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December",
+    ]
+
+    /// "30 November 2026" (no DateFormatter on the board's hot path).
+    static func day(_ instant: Date) -> String {
+        let (year, month, day) = LocalDate(dayNumber: Int((instant.timeIntervalSince1970 / 86_400).rounded(.down))).components
+        return "\(day) \(months[month - 1]) \(year)"
+    }
+
     /// What the board ranks, in words.
     static func about(_ kind: LeaderboardKind, now: Date) -> String {
-        let days = DateFormatter()
-        days.locale = Locale(identifier: "en_GB_POSIX")
-        days.timeZone = TimeZone(identifier: "UTC")
         switch kind {
         case .weekly:
             let week = LeaderboardPeriod.week(containing: now)
-            days.dateFormat = "EEEE d MMMM"
-            return "Focus time in week \(week.id): \(days.string(from: week.start)) to \(days.string(from: week.end.addingTimeInterval(-1))), UTC."
+            return "Focus time in week \(week.id): Monday \(day(week.start)) to Sunday \(day(week.end.addingTimeInterval(-1))), UTC."
         case .monthly:
-            days.dateFormat = "MMMM yyyy"
-            return "Focus time in \(days.string(from: now)), UTC."
+            let month = LeaderboardPeriod.month(containing: now)
+            let (year, number, _) = LocalDate(dayNumber: Int(month.start.timeIntervalSince1970 / 86_400)).components
+            return "Focus time in \(months[number - 1]) \(year), UTC."
         case .alltime:
             return "Focus time since each person started."
         case .consistency:
