@@ -279,6 +279,7 @@ def test_credit_from_a_room_reaches_the_boards_at_once(stack, boards, make_room,
     assert {name for _, name, _ in rows(doc)} == {ann.username, bob.username}, "the guest host is ranked"
     assert all(score in FOCUSED for _, _, score in rows(doc))
     assert re.search(r"#[12] of 2 with 2[45] min", text_of(doc, "rank-summary"))
+    assert re.fullmatch(r"This week you are #[12] of 2 on the leaderboards\.", text_of(ann.user.page("/me"), "me-rank"))
     for board in ("monthly", "alltime"):
         assert {name for _, name, _ in rows(page(ann.user, f"?board={board}"))} == {ann.username, bob.username}
     assert [(p, s) for p, _, s in rows(page(ann.user, "?board=consistency"))] == [(1, "1 day"), (1, "1 day")]
@@ -346,6 +347,7 @@ def test_leaving_the_boards_takes_you_off_at_once_and_rejoining_puts_you_back(st
     assert [name for _, name, _ in rows(doc)] == [other[1]]
     assert [name for _, name, _ in rows(doc, "last-week-board")] == []
     assert "You have left the boards" in text_of(page(acct.user), "rank-left")
+    assert acct.user.page("/me").by_id("me-rank") is None
     assert acct.user.page("/settings/preferences").find("input", name="ranked", value="off").get("checked") is not None
     # A rebuild skips them, and their own stats stay.
     rebuild(stack)

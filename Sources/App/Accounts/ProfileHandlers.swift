@@ -79,6 +79,9 @@ enum ProfileHandlers {
         let rooms = try recentRooms(ctx, account.id, timezone: account.timezone)
         context["rooms"] = .list(rooms)
         context["has_rooms"] = .bool(!rooms.isEmpty)
+        if let place = ctx.services.leaderboards.place(of: account.id, on: .weekly) {
+            context["board_place"] = .object(["place": .text(String(place.place)), "total": .text(String(place.total))])
+        }
         return Views.page("me", title: "Your space", context, ctx: ctx)
     }
 }

@@ -156,6 +156,14 @@ enum LeaderboardScripts {
         return 1
         """
 
+    /// One account's place on a board: {} when it is not on it, else {place, total}.
+    /// KEYS: board. ARGV: member.
+    static let place = """
+        local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
+        if not score then return {} end
+        return {redis.call('ZCOUNT', KEYS[1], '(' .. score, '+inf') + 1, redis.call('ZCARD', KEYS[1])}
+        """
+
     /// Everything a page shows, read in one step, every part O(log n + shown):
     /// { built (0/1), total, page (member, score, …), people above the page's first,
     ///   viewer: {} or {0-based place, first shown place, people above the first shown, (member, score, …)},

@@ -185,6 +185,16 @@ final class Leaderboards: @unchecked Sendable {
             total: parts[1].integer ?? 0, entries: entries, viewer: viewerLine, lastWeek: lastWeekLines, fromDatabase: false)
     }
 
+    /// An account's place on a board now (O(log n)), for its own pages; nil when it is not on
+    /// the board or Redis cannot say.
+    func place(of userID: String, on kind: LeaderboardKind, now: Date = Date()) -> (place: Int, total: Int)? {
+        guard let redis, !redis.isDown,
+            case .array(let parts)? = try? redis.command(["EVAL", LeaderboardScripts.place, "1", LeaderboardKeys.board(kind, at: now), userID]),
+            parts.count == 2, let place = parts[0].integer, let total = parts[1].integer
+        else { return nil }
+        return (place, total)
+    }
+
     private static func score(_ reply: RedisReply) -> Int { Int(Double(reply.string ?? "0") ?? 0) }
 
     private static func pairs(_ reply: RedisReply) -> [(String, Int)] {
