@@ -11,7 +11,7 @@
 # bulk ZADDs), then measures with wrk through nginx:
 #   guest     GET /leaderboards (this week's first page, last week's top 10)
 #   viewer    GET /leaderboards?board=weekly&page=1000 as the signed-in account in the middle of the board
-#             (its place, the people around it, a page deep in the board)
+#             (its place, the people around it, a page deep in the board; page BENCH_PEOPLE / 100)
 #   C         bench/c-responder.c sending the guest page's bytes behind the same nginx (the ceiling)
 # and then, with the responder logging every request's own time (POMOPOMO_LOG_LEVEL=debug, us=…),
 # the responder's p50/p99 for the two pages at a gentle concurrency.
@@ -76,7 +76,8 @@ ranked=$(redis ZCARD "leaderboard:weekly:$week")
 say "Redis: weekly $ranked, all-time $(redis ZCARD leaderboard:alltime), consistency $(redis ZCARD leaderboard:consistency); used_memory $(redis INFO memory | sed -n 's/^used_memory_human:\(.*\)\r$/\1/p')"
 
 GUEST_PATH=/leaderboards
-VIEWER_PATH="/leaderboards?board=weekly&page=1000"
+# A page as deep into the board as the viewer is (page 1000 of 2000 at 100,000 people).
+VIEWER_PATH="/leaderboards?board=weekly&page=$((PEOPLE >= 100 ? PEOPLE / 100 : 1))"
 VIEWER_HEADER="Cookie: pp_sid=$VIEWER_COOKIE; pp_in=1"
 curl -sf -o "$DIR/guest.html" "$BASE$GUEST_PATH" || die "GET $GUEST_PATH failed"
 curl -sf -H "$VIEWER_HEADER" -o "$DIR/viewer.html" "$BASE$VIEWER_PATH" || die "GET $VIEWER_PATH failed"
@@ -150,7 +151,7 @@ wrk -t1 -c4 -d5s "$BASE$GUEST_PATH" >/dev/null
 wrk -t1 -c4 -d5s -H "$VIEWER_HEADER" "$BASE$VIEWER_PATH" >/dev/null
 bash scripts/responder.sh stop "$DIR" "$RESPONDER" >/dev/null
 own_time() { # name uri-as-logged
-  tail -n +"$((from + 1))" "$LOG" | grep 'msg=request' | grep -F " uri=$2 " | sed -n 's/.* us=\([0-9]*\).*/\1/p' |
+  tail -n +"$((from + 1))" "$LOG" | grep 'msg=request' | grep -F -e " uri=$2 " -e " uri=\"$2\" " | sed -n 's/.* us=\([0-9]*\).*/\1/p' |
     "$PY" -c 'import sys
 v = sorted(int(x) for x in sys.stdin)
 if not v:

@@ -21,7 +21,7 @@ enum LeaderboardHandlers {
 
         var ids = snapshot.entries.map(\.userID) + (snapshot.viewer?.around.map(\.userID) ?? [])
         ids += (snapshot.lastWeek?.top.map(\.userID) ?? []) + (viewer.map { [$0.id] } ?? [])
-        let names = try boards.store.names(of: Array(Set(ids)))
+        let names = try snapshot.fromDatabase ? boards.store.names(of: Array(Set(ids))) : boards.names.names(of: ids, store: boards.store)
         func line(_ entry: LeaderboardEntry, _ kind: LeaderboardKind) -> TemplateContext? {
             guard let name = names[entry.userID] else { return nil }
             return [

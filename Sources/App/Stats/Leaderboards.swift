@@ -18,6 +18,8 @@ final class Leaderboards: @unchecked Sendable {
     let logger: Logger
     /// The top of each board from PostgreSQL, for pages while Redis is catching up.
     let fallback: LeaderboardFallback
+    /// Who is on the boards, by name, kept a moment.
+    let names = LeaderboardNames()
     /// Every process rebuilds everything this often (one of them, by the lock), which also
     /// repairs writes lost to a process killed between a commit and its write to Redis.
     static let fullRebuildInterval: TimeInterval = 6 * 3600
