@@ -7,6 +7,8 @@
 // - Timer: a local countdown from the server's timer state, in #timer-clock and the tab title,
 //   with a chime when a segment runs out.
 // - Forms inside #room post with fetch and swap in the answer's #main instead of reloading.
+// - Achievements: when a running segment ends, a signed-in page asks whether it earned one and
+//   shows the notice the next page would have shown.
 (function () {
   "use strict";
 
@@ -266,6 +268,8 @@
       next.armed = next.status === "running" && left(next) > 0;
       next.chimed = false;
     }
+    // A segment that ran and is over credits everyone present, which may earn them something.
+    if (prev && prev.status === "running" && next && (next.index !== prev.index || next.status !== "running")) askForNotice();
     timer = next;
     if (!next || (next.status !== "running" && next.status !== "paused")) document.title = idleTitle();
     tick();
@@ -548,6 +552,34 @@
       // send it again; show the room as it is now.
       location.assign("/r/" + encodeURIComponent(code));
     });
+  }
+
+  // ---- Achievements --------------------------------------------------------------------------
+
+  // Signed-in pages carry body[data-notices]: the notice alone, or 204 when there is nothing new.
+  // Asked a moment after the segment ends, spread over two seconds so a full room does not ask at once.
+  function askForNotice() {
+    var url = document.body.getAttribute("data-notices");
+    if (!url) return;
+    setTimeout(function () {
+      fetch(url + "?next=" + encodeURIComponent(location.pathname), {
+        headers: { Accept: "text/html" },
+        credentials: "same-origin",
+        cache: "no-store"
+      }).then(function (response) {
+        if (response.status !== 200) return;
+        return response.text().then(function (html) {
+          var parsed = document.createElement("template");
+          parsed.innerHTML = html.trim();
+          var fresh = parsed.content.getElementById("achievement-notice");
+          var main = document.getElementById("main");
+          if (!fresh || !main) return;
+          var shown = document.getElementById("achievement-notice");
+          if (shown) shown.parentNode.replaceChild(fresh, shown);
+          else main.parentNode.insertBefore(fresh, main);
+        });
+      }).catch(function () {}); // the next page shows it anyway
+    }, 500 + Math.random() * 2000);
   }
 
   // ---- Start ---------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import ArgumentParser
 struct Pomopomo: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Pomopomo: shared focus rooms. Configured by POMOPOMO_* environment variables (see README.md).",
-        subcommands: [Serve.self, Migrate.self, CleanRooms.self, Admin.self, Leaderboards.self, SendTestMail.self])
+        subcommands: [Serve.self, Migrate.self, CleanRooms.self, Admin.self, Leaderboards.self, SendTestMail.self, Achievements.self])
 }
 
 struct Serve: ParsableCommand {
@@ -63,6 +63,18 @@ struct Leaderboards: ParsableCommand {
                 "Recompute every board from PostgreSQL and swap them in at once, then print a summary line. The serve jobs do this by themselves after a Redis flush or outage."
         )
         func run() throws { try exitingWithStatus { try LeaderboardsCommand.rebuild() } }
+    }
+}
+
+struct Achievements: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Achievements.", subcommands: [Backfill.self])
+
+    struct Backfill: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract:
+                "Award every achievement rule to every account that meets it, from the focus ledger (a rule added later needs only this), then print how many were new. Safe to run twice or while serving."
+        )
+        func run() throws { try exitingWithStatus { try AchievementsCommand.backfill() } }
     }
 }
 

@@ -267,6 +267,24 @@ def ranked(path: str, who: str | None):
     return reach
 
 
+def achiever_profile(driver, world):
+    """The member's own profile with achievements, under the notice telling them (seeded in the
+    ledger and awarded by the backfill once; from then on every page of theirs has the notice)."""
+    stack = world.stack
+    uid = stack.psql("select id from users where username = :'v1'", world.member.username)
+    if not stack.psql("select 1 from user_achievements where user_id = :'v1'", uid):
+        stack.psql("insert into focus_credits (user_id, source, started_at, ended_at, seconds, local_day, time_zone,"
+                   " completed) values (:'v1', 'timer', '2026-06-01 05:00+00', '2026-06-01 05:25+00', 1500, '2026-06-01',"
+                   " 'UTC', true)", uid)
+        stack.psql("insert into user_stats (user_id, total_seconds, sessions, best_day_seconds) values (:'v1', 1500, 1,"
+                   " 1500) on conflict (user_id) do update set sessions = user_stats.sessions + 1", uid)
+        pomopomo_run(stack, "achievements", "backfill")
+    become(driver, world, world.member.user)
+    # Signed in as a browser is after signing in: open pages look the user up only with this hint.
+    driver.add_cookie({"name": "pp_in", "value": "1", "path": "/", "sameSite": "Lax"})
+    driver.get(world.base + f"/u/{world.member.username}")
+
+
 def get(path: str, who: str | None = None):
     def reach(driver, world):
         user = None if who is None else {"member": world.member.user, "admin": world.admin.user,
@@ -317,6 +335,8 @@ def all_pages() -> list[Page]:
         Page("mailed delete link", "mail_link", "#mail-link-form button.danger", mailed("delete_link")),
         Page("link a provider", "link_consent", "#link-consent", link_consent),
         Page("profile", "profile", "#profile .social-links", get("/u/{member}")),
+        Page("own profile with achievements, and the notice", "profile", "#achievement-notice ~ main #achievements li",
+             achiever_profile),
         Page("dashboard", "me", "#me #recent-rooms", get("/me", "member")),
         Page("settings: profile", "settings_profile", "#profile-form", get("/settings/profile", "member")),
         Page("settings: preferences", "settings_preferences", "#preferences-form",

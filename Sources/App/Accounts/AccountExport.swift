@@ -32,7 +32,9 @@ enum AccountExport {
                   'focus_credits', coalesce((SELECT json_agg(json_build_object('source', source, 'room_id', room_id,
                              'started_at', started_at, 'ended_at', ended_at, 'seconds', seconds, 'local_day', local_day,
                              'time_zone', time_zone, 'completed', completed, 'people_present', people_present, 'hosted', hosted)
-                             ORDER BY ended_at) FROM focus_credits WHERE user_id = $1), '[]'::json)
+                             ORDER BY ended_at) FROM focus_credits WHERE user_id = $1), '[]'::json),
+                  'achievements', coalesce((SELECT json_agg(json_build_object('achievement', achievement, 'earned_at', earned_at,
+                             'seen_at', seen_at) ORDER BY earned_at, achievement) FROM user_achievements WHERE user_id = $1), '[]'::json)
                 )::text
                 """, [account.id]
             ).first?.string(0) ?? "{}"

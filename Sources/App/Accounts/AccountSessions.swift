@@ -25,7 +25,9 @@ struct AccountSessions {
             let row = try database.query(
                 """
                 SELECT u.id, u.username, u.display_name, u.email, u.role, u.theme, u.sound_on, u.timezone,
-                       s.last_seen_at < now() - make_interval(secs => \(Self.touchSeconds))
+                       s.last_seen_at < now() - make_interval(secs => \(Self.touchSeconds)),
+                       (SELECT string_agg(a.achievement, ',' ORDER BY a.earned_at, a.achievement) FROM user_achievements a
+                        WHERE a.user_id = u.id AND a.seen_at IS NULL)
                 FROM sessions s JOIN users u ON u.id = s.user_id
                 WHERE s.id_hash = $1 AND \(Self.live)
                 """, [ByteA(session.hash)]
@@ -36,7 +38,8 @@ struct AccountSessions {
         }
         return CurrentUser(
             id: row.string(0), username: row.string(1), displayName: row.string(2), email: row.string(3),
-            role: AccountRole(stored: row.string(4)), theme: row.string(5), soundOn: row.bool(6), timezone: row.string(7))
+            role: AccountRole(stored: row.string(4)), theme: row.string(5), soundOn: row.bool(6), timezone: row.string(7),
+            unseenAchievements: (row[9] ?? "").split(separator: ",").compactMap { Achievement(stored: String($0)) })
     }
 
     /// Signs `userID` in on this browser with a brand-new session id, in the caller's

@@ -11,6 +11,8 @@ struct CurrentUser: Sendable {
     let theme: String
     let soundOn: Bool
     let timezone: String
+    /// Achievements earned and not yet dismissed, oldest first: the notice on every page says so.
+    let unseenAchievements: [Achievement]
 
     var isAdmin: Bool { role == .admin }
 }

@@ -17,6 +17,15 @@ enum ProfileHandlers {
         var context = profileContext(account)
         context["is_owner"] = .bool(isOwner)
         context["member_since"] = .text(AccountFlow.format(account.createdAt, timezone: viewer?.timezone).components(separatedBy: ",").first ?? "")
+        let achievements = try ctx.services.database.withConnection { conn in
+            try AchievementStore.earned(userID: account.id, ownerIsLooking: isOwner, on: conn)
+        }
+        // Nobody else learns whether an account has none or keeps them private.
+        if isOwner || !achievements.isEmpty {
+            context["show_achievements"] = .bool(true)
+            context["achievements"] = AchievementViews.list(achievements, timezone: viewer?.timezone)
+            context["has_achievements"] = .bool(!achievements.isEmpty)
+        }
         if isOwner || account.showRecentRooms {
             context["show_rooms"] = .bool(true)
             let rooms = try recentRooms(ctx, account.id, timezone: viewer?.timezone)

@@ -108,6 +108,8 @@ enum Routes {
             open("GET", "/u/:username/avatar", ProfileHandlers.avatar),
 
             user("GET", "/me", ProfileHandlers.dashboard),
+            user("GET", "/me/achievements/notice", AchievementHandlers.notice),
+            user("POST", "/me/achievements/seen", AchievementHandlers.seen),
             user("GET", "/settings/profile", SettingsHandlers.profileForm),
             user("POST", "/settings/profile", SettingsHandlers.saveProfile),
             user("POST", "/settings/avatar", SettingsHandlers.uploadAvatar),

@@ -10,7 +10,8 @@ enum Views {
             "partials/segment_options", "partials/theme_options", "partials/slow_mode", "confirm", "here",
             "signup", "login", "forgot", "check_email", "mail_link", "me", "profile", "settings_profile",
             "settings_preferences", "settings_sessions", "settings_password", "settings_account",
-            "link_consent", "admin", "partials/settings_nav", "partials/avatar", "leaderboards", "leaderboard_report",
+            "link_consent", "admin", "partials/settings_nav", "partials/avatar", "partials/achievement_notice",
+            "leaderboards", "leaderboard_report",
         ]
         + MailTemplate.allCases.map(\.templateName)
 
@@ -34,6 +35,12 @@ enum Views {
             ])
             context["page_theme"] = .text(user.theme)
             if !user.soundOn { context["sound_off"] = .bool(true) }
+            // On pages a GET shows, so "Got it" can lead back to them.
+            if let request = ctx?.request, request.method == "GET" || request.method == "HEAD", status.code == 200,
+                let notice = AchievementViews.notice(user, csrf: csrf, next: request.path)
+            {
+                context["achievement_notice"] = .object(notice)
+            }
         }
         var pieces: [[[UInt8]]] = []
         for (key, part) in parts {

@@ -54,6 +54,14 @@ struct TemplateTests {
         "status": .text("503"), "heading": .text("Temporarily unavailable"), "message": .text(hostile),
         "request_id": .text("abc"), "has_kept": .bool(true),
         "kept": .list([["name": .text("display_name"), "value": .text(hostile)]]),
+        "achievement_notice": .object([
+            "heading": .text(hostile), "next": .text(hostile), "username": .text(hostile),
+            "achievements": .list([["name": .text(hostile), "title": .text(hostile), "summary": .text(hostile)]]),
+        ]),
+        "show_achievements": .bool(true), "has_achievements": .bool(true),
+        "achievements": .list([
+            ["title": .text(hostile), "summary": .text(hostile), "earned_on": .text(hostile), "earned_iso": .text(hostile)]
+        ]),
     ]
 
     @Test func everyRealTemplateMatchesTheReference() throws {
