@@ -7,7 +7,9 @@ import ArgumentParser
 struct Pomopomo: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Pomopomo: shared focus rooms. Configured by POMOPOMO_* environment variables (see README.md).",
-        subcommands: [Serve.self, Migrate.self, CleanRooms.self, Admin.self, SendTestMail.self, Achievements.self, Stats.self])
+        subcommands: [
+            Serve.self, Migrate.self, CleanRooms.self, Admin.self, Leaderboards.self, SendTestMail.self, Achievements.self, Stats.self,
+        ])
 }
 
 struct Serve: ParsableCommand {
@@ -50,6 +52,19 @@ struct Admin: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Make the account with this email an ordinary user again.")
         @Argument(help: "The account's email address.") var email: String
         func run() throws { try exitingWithStatus { try AdminCommand.revoke(email: email) } }
+    }
+}
+
+struct Leaderboards: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Manage the leaderboards (Redis sorted sets mirroring PostgreSQL).", subcommands: [Rebuild.self])
+
+    struct Rebuild: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract:
+                "Recompute every board from PostgreSQL and swap them in at once, then print a summary line. The serve jobs do this by themselves after a Redis flush or outage."
+        )
+        func run() throws { try exitingWithStatus { try LeaderboardsCommand.rebuild() } }
     }
 }
 

@@ -241,6 +241,32 @@ def stats_with_figures(driver, world):
     visit(driver, world, None, "/stats")
 
 
+def ranked(path: str, who: str | None):
+    """The leaderboards with lines on them: the member focused this week (and has a streak), someone
+    reported them, and the boards were rebuilt. An open page looks the viewer up only when the browser
+    says it signed in (the pp_in hint), so the hint goes with the session."""
+    def reach(driver, world):
+        uid = world.stack.psql("select id from users where username = :'v1'", world.member.username)
+        world.stack.psql(
+            "insert into focus_credits (user_id, source, started_at, ended_at, seconds, local_day, time_zone, completed) "
+            "values (:'v1', 'room', now() - interval '26 minutes', now() - interval '1 minute', 1500, current_date, "
+            "'UTC', true); "
+            "insert into user_stats (user_id, total_seconds, sessions, streak_current, streak_best, streak_alive_until, "
+            "last_credit_at) values (:'v1', 1500, 1, 3, 3, now() + interval '1 day', now()) "
+            "on conflict (user_id) do update set total_seconds = user_stats.total_seconds + 1500, streak_current = 3, "
+            "streak_alive_until = now() + interval '1 day', last_credit_at = now(); "
+            "insert into leaderboard_reports (reporter_id, reported_id, board, reason) "
+            "select id, :'v1', 'weekly', 'Looks like a lot' from users where username = :'v2'",
+            uid, world.admin.username)
+        pomopomo_run(world.stack, "leaderboards", "rebuild")
+        user = None if who is None else {"member": world.member.user, "admin": world.admin.user}[who]
+        become(driver, world, user)
+        if user is not None:
+            driver.add_cookie({"name": "pp_in", "value": "1", "path": "/", "sameSite": "Lax"})
+        driver.get(world.base + path)
+    return reach
+
+
 def achiever_profile(driver, world):
     """The member's own profile with achievements, under the notice telling them (seeded in the
     ledger and awarded by the backfill once; from then on every page of theirs has the notice)."""
@@ -336,6 +362,11 @@ def all_pages() -> list[Page]:
         Page("settings: password", "settings_password", "#password-form", get("/settings/password", "member")),
         Page("settings: account", "settings_account", "#delete-form", get("/settings/account", "member")),
         Page("admin", "admin", "#admin-users", get("/admin", "admin")),
+        Page("leaderboards", "leaderboards", "#rank-summary", ranked("/leaderboards", "member")),
+        Page("leaderboards as a guest", "leaderboards", "#rank-guest", ranked("/leaderboards?board=consistency", None)),
+        Page("leaderboards as admin", "leaderboards", "#board-reports", ranked("/leaderboards?board=alltime", "admin")),
+        Page("report an entry", "leaderboard_report", "#report-form",
+             get("/leaderboards/report?board=weekly&user={member}", "admin")),
         Page("404", "error", "#error-message", get("/no/such/page"), says="Error 404"),
         Page("403", "error", "#error-message", forged_form, says="Error 403"),
         Page("429", "error", "#error-message", too_many_sign_ins, says="Error 429"),

@@ -42,6 +42,7 @@ enum AccountHandlers {
         }
         let deleted = try services.database.transaction { conn in try AccountFlow.delete(ctx, account.id, on: conn) }
         if let file = deleted?.avatarFile { Avatars.remove(file, services: services) }
+        services.leaderboards.remove(userID: account.id)
         ctx.signedOut()
         return .response(.redirect(to: "/"))
     }

@@ -99,6 +99,7 @@ enum MailLinkHandlers {
                 break
             }
             var deletedAvatar: String?? = nil
+            var deletedUserID: String? = nil
             let used: Bool = try services.database.transaction { conn in
                 guard let claim = try MailToken.consume(token, purpose, on: conn) else { return false }
                 let users = UserStore(database: services.database)
@@ -117,12 +118,14 @@ enum MailLinkHandlers {
                     try AccountFlow.signIn(ctx, userID: claim.userID!, on: conn)
                 case .delete:
                     deletedAvatar = try AccountFlow.delete(ctx, claim.userID!, on: conn).map { $0.avatarFile }
+                    deletedUserID = claim.userID
                 }
                 return true
             }
             guard used else { throw invalid }
             if purpose == .delete {
                 if let file = deletedAvatar ?? nil { Avatars.remove(file, services: services) }
+                if let deletedUserID { services.leaderboards.remove(userID: deletedUserID) }
                 ctx.signedOut()
                 return .response(.redirect(to: "/"))
             }

@@ -113,6 +113,7 @@ enum SettingsHandlers {
         ]
         if let error { context["error"] = .text(error) }
         if saved || ctx.request.query.values("saved").first == "1" { context["saved"] = .bool(true) }
+        context.merge(try LeaderboardSettingsHandlers.context(ctx, userID: account.id))
         return Views.page("settings_preferences", title: "Preferences", context, ctx: ctx, status: kept ? .unprocessableEntity : .ok)
     }
 

@@ -23,6 +23,8 @@ public struct RateLimits: Sendable {
     public var unknownCodes = Rule(kind: "codes", limit: 30, window: 600, doing: "tried many room codes that do not exist")
     public var profileWrites = Rule(kind: "profile", limit: 30, window: 3600, doing: "changed your profile many times")
     public var avatarWrites = Rule(kind: "avatar", limit: 20, window: 3600, doing: "changed your picture many times")
+    /// Reports of leaderboard entries: each lands in an admin's list.
+    public var reports = Rule(kind: "reports", limit: 10, window: 3600, doing: "reported many leaderboard entries")
     /// Parked long-polls per client address in one responder (a whole office behind one NAT
     /// shares it); past it, that address's oldest poll is answered 429.
     public var pollsPerAddress = 64
@@ -41,6 +43,7 @@ public struct RateLimits: Sendable {
         limits.unknownCodes = try rule("POMOPOMO_LIMIT_UNKNOWN_CODES", limits.unknownCodes)
         limits.profileWrites = try rule("POMOPOMO_LIMIT_PROFILE_WRITES", limits.profileWrites)
         limits.avatarWrites = try rule("POMOPOMO_LIMIT_AVATAR_WRITES", limits.avatarWrites)
+        limits.reports = try rule("POMOPOMO_LIMIT_REPORTS", limits.reports)
         limits.pollsPerAddress = try int("POMOPOMO_POLLS_PER_ADDRESS", limits.pollsPerAddress, 1...1_000_000)
         return limits
     }

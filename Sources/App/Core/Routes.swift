@@ -79,6 +79,9 @@ enum Routes {
             room("POST", "/r/:code/participants/:id/remove", .host, ModerationActions.moderation(.remove)),
             room("POST", "/r/:code/participants/:id/host", .host, ModerationActions.moderation(.host)),
             open("GET", "/stats", StatsHandlers.page),
+            open("GET", "/leaderboards", LeaderboardHandlers.page),
+            user("GET", "/leaderboards/report", LeaderboardReportHandlers.form),
+            user("POST", "/leaderboards/report", LeaderboardReportHandlers.submit),
             open("GET", "/healthz", HealthHandlers.alive),
             open("GET", "/readyz", HealthHandlers.ready),
 
@@ -114,6 +117,7 @@ enum Routes {
             user("POST", "/settings/avatar/delete", SettingsHandlers.deleteAvatar),
             user("GET", "/settings/preferences", SettingsHandlers.preferencesForm),
             user("POST", "/settings/preferences", SettingsHandlers.savePreferences),
+            user("POST", "/settings/leaderboards", LeaderboardSettingsHandlers.save),
             user("GET", "/settings/sessions", SessionHandlers.list),
             user("POST", "/settings/sessions/end-others", SessionHandlers.endOthers),
             user("POST", "/settings/sessions/:id/end", SessionHandlers.end),
@@ -127,6 +131,8 @@ enum Routes {
             admin("GET", "/admin", AdminHandlers.dashboard),
             admin("GET", "/admin/users", AdminHandlers.dashboard),
             admin("POST", "/admin/users/:id/role", AdminHandlers.setRole),
+            admin("POST", "/admin/leaderboards/:id/hide", LeaderboardAdminHandlers.hide),
+            admin("POST", "/admin/leaderboards/:id/unhide", LeaderboardAdminHandlers.unhide),
         ])
     }
 }

@@ -27,6 +27,8 @@ public enum Server {
         jobs.start()
         let mail = MailJobs(services: services)
         mail.start()
+        let leaderboards = LeaderboardJobs(services: services)
+        leaderboards.start()
         server.start(threads: config.threads, parameters: Request.cgiParameters) { request, params in
             responder.handle(request, params: params)
         }
@@ -37,6 +39,7 @@ public enum Server {
         logger.info("shutting down", metadata: ["signal": "\(received)", "parked": "\(services.hub.parkedCount)"])
         jobs.stop()
         mail.stop()
+        leaderboards.stop()
         services.hub.releaseAll()
         server.stop(timeout: 10)
         if !config.socket.contains(":") { unlink(config.socket) }

@@ -56,7 +56,7 @@ public final class Services: Sendable {
         passwordWork = PasswordWork(slots: config.hashSlots, queue: config.hashQueue, perSecond: config.hashesPerSecond)
         dummyHash = try passwordWork.hasher.hash(Base64URL.encode(Sodium.randomBytes(24)))
         throttle = Throttle(redis: redis)
-        leaderboards = Leaderboards(redis: redis, database: database)
+        leaderboards = Leaderboards(redis: redis, database: database, logger: logger)
         try FileManager.default.createDirectory(atPath: config.uploadsDirectory, withIntermediateDirectories: true)
     }
 

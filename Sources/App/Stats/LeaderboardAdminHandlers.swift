@@ -1,0 +1,29 @@
+import Domain
+import Web
+
+/// The admin's hand on the boards: hide an entry (the account leaves every board at once and
+/// rebuilds skip it) or let it back. The forms are on /leaderboards, shown to admins only.
+enum LeaderboardAdminHandlers {
+    /// POST /admin/leaderboards/{id}/hide
+    static let hide: Handler = { ctx in
+        let admin = try AccountFlow.signedInUser(ctx)
+        let userID = ctx.request.parameter("id")
+        guard try ctx.services.leaderboards.store.hide(userID, by: admin.id) else { throw ClientError.notFound("There is no such user.") }
+        ctx.services.leaderboards.remove(userID: userID)
+        return .response(.redirect(to: try back(ctx)))
+    }
+
+    /// POST /admin/leaderboards/{id}/unhide
+    static let unhide: Handler = { ctx in
+        let userID = ctx.request.parameter("id")
+        guard try ctx.services.leaderboards.store.unhide(userID) else { throw ClientError.notFound("There is no such user.") }
+        ctx.services.leaderboards.refresh(userID: userID)
+        return .response(.redirect(to: try back(ctx)))
+    }
+
+    /// The board the admin was looking at.
+    static func back(_ ctx: RequestContext) throws -> String {
+        let values = try ctx.form().values("board")
+        return LeaderboardHandlers.href((try? LeaderboardHandlers.board(values)) ?? .weekly, page: 1) + "#board-admin"
+    }
+}
