@@ -2,6 +2,7 @@
 
 import json
 
+from accounts_kit import sign_up, unique_email, unique_username, user_id, verify_from_mail
 from pomopomo_testkit import publish_wake
 from rooms_kit import Member, Room, wait_for
 
@@ -72,3 +73,27 @@ def wait_for_credit(stack, room: Room, rows: int, timeout: float = 5) -> list[di
 
     wait_for(enough, timeout, f"{rows} ledger rows for the room")
     return found
+
+
+FOCUS = 1500  # the classic queue starts with 25 minutes of focus
+
+
+def guest_focuses_a_segment(stack, make_room, browser, name: str) -> tuple[Room, Member]:
+    """`browser` joins a fresh room as a guest and is there for its whole first focus segment,
+    which the sweeper then credits (to the host and to them)."""
+    room = make_room()
+    guest = room.join(name, user=browser)
+    room.host.ok("/timer", action="start", at="0")
+    time_passes(stack, room, FOCUS)
+    wait_for_credit(stack, room, 2)
+    return room, guest
+
+
+def signs_up_here(stack, browser, mailbox, prefix: str) -> tuple[str, str]:
+    """The browser signs up and opens the mailed link itself, so its guest session becomes the
+    account's. Returns (username, user id)."""
+    address, name = unique_email(prefix), unique_username(prefix)
+    sign_up(browser, address, name)
+    r = verify_from_mail(browser, mailbox, address)
+    assert r.status_code == 303, f"confirming {address}: {r.status_code}"
+    return name, user_id(stack, address)

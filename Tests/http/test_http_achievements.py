@@ -12,15 +12,11 @@ from accounts_kit import (
     form_by_action,
     form_fields,
     location,
-    sign_up,
-    unique_email,
-    unique_username,
     user_id,
-    verify_from_mail,
 )
 from pomopomo_testkit import parse_html, pomopomo_run
 from rooms_kit import wait_for
-from stats_kit import time_passes, wait_for_credit
+from stats_kit import guest_focuses_a_segment, signs_up_here, time_passes, wait_for_credit
 
 FOCUS = 1500  # the classic queue starts with 25 minutes of focus
 SEEN = "/me/achievements/seen"
@@ -272,17 +268,9 @@ def test_first_focus_is_earned_when_a_room_segment_completes(stack, account, mak
 
 
 def test_a_guest_who_focused_earns_first_focus_when_they_sign_up(stack, make_room, new_user, mailbox):
-    room = make_room()
     browser = new_user()
-    room.join("Gil Guest", user=browser)
-    room.host.ok("/timer", action="start", at="0")
-    time_passes(stack, room, FOCUS)
-    wait_for_credit(stack, room, 2)
-
-    address, name = unique_email("gil"), unique_username("gil")
-    sign_up(browser, address, name)
-    assert verify_from_mail(browser, mailbox, address).status_code == 303
-    uid = user_id(stack, address)
+    guest_focuses_a_segment(stack, make_room, browser, "Gil Guest")
+    _, uid = signs_up_here(stack, browser, mailbox, "gil")
     assert set(earned(stack, uid)) == {"first_focus"}
     shown, _ = notice(browser, "/me")
     assert shown is not None and "You earned First Focus" in shown.clean_text()

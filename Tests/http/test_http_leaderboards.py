@@ -18,9 +18,9 @@ from urllib.parse import urlencode, urlsplit
 
 import pytest
 
-from accounts_kit import brief, post_on, sign_up, unique_email, unique_username, user_id, verify_from_mail
+from accounts_kit import brief, post_on, user_id
 from pomopomo_testkit import Element, parse_html, pomopomo_bin, pomopomo_env, pomopomo_run, redis_cli
-from stats_kit import time_passes, wait_for_credit
+from stats_kit import guest_focuses_a_segment, signs_up_here, time_passes, wait_for_credit
 
 REPORT_LIMIT = 10  # RateLimits.reports: per address and per account, per hour
 FOCUS = 1500  # the classic queue starts with 25 minutes of focus
@@ -287,16 +287,10 @@ def test_credit_from_a_room_reaches_the_boards_at_once(stack, boards, make_room,
 
 
 def test_a_guests_focus_is_ranked_once_they_sign_up(stack, boards, make_room, new_user, mailbox):
-    room = make_room()
     browser = new_user()
-    room.join("Gina Guest", user=browser)
-    room.host.ok("/timer", action="start", at="0")
-    time_passes(stack, room, FOCUS)
-    wait_for_credit(stack, room, 2)
+    guest_focuses_a_segment(stack, make_room, browser, "Gina Guest")
     assert rows(page(browser)) == [], "a guest is ranked"
-    address, name = unique_email("lbgina"), unique_username("lbgina")
-    sign_up(browser, address, name)
-    assert verify_from_mail(browser, mailbox, address).status_code == 303
+    name, _ = signs_up_here(stack, browser, mailbox, "lbgina")
     # Signing in adopted the guest's credit and refreshed the new account's lines.
     [(place, who, score)] = rows(page(browser))
     assert (place, who) == (1, name) and score in FOCUSED

@@ -6,9 +6,20 @@ import json
 import re
 import time
 
-from accounts_kit import sign_up, unique_email, unique_username, user_id, verify_from_mail
+from accounts_kit import user_id
 from rooms_kit import wait_for
-from stats_kit import bump, goes_away, ledger, seat_hash, seconds_for_guest, seen_now, time_passes, wait_for_credit
+from stats_kit import (
+    bump,
+    goes_away,
+    guest_focuses_a_segment,
+    ledger,
+    seat_hash,
+    seconds_for_guest,
+    seen_now,
+    signs_up_here,
+    time_passes,
+    wait_for_credit,
+)
 
 FOCUS = 1500  # the classic queue starts with 25 minutes of focus
 SLACK = 3  # seconds of real time that pass while a test runs
@@ -105,20 +116,12 @@ def test_ending_the_session_early_credits_what_ran(stack, make_room):
 
 
 def test_a_guest_keeps_their_credit_when_they_sign_up(stack, make_room, new_user, mailbox):
-    room = make_room()
     browser = new_user()
-    guest = room.join("Gina Guest", user=browser)
+    room, guest = guest_focuses_a_segment(stack, make_room, browser, "Gina Guest")
     guest_hash = seat_hash(stack, guest)
-    start(room)
-    time_passes(stack, room, FOCUS)
-    wait_for_credit(stack, room, 2)
     assert abs(seconds_for_guest(stack, room, guest_hash) - FOCUS) <= SLACK
 
-    address, name = unique_email("gina"), unique_username("gina")
-    sign_up(browser, address, name)
-    r = verify_from_mail(browser, mailbox, address)
-    assert r.status_code == 303
-    account = user_id(stack, address)
+    _, account = signs_up_here(stack, browser, mailbox, "gina")
     mine = ledger(stack, "user_id = :'v1'", account)
     assert len(mine) == 1 and mine[0]["guest"] == guest_hash, mine
     assert abs(mine[0]["seconds"] - FOCUS) <= SLACK and mine[0]["completed"]
