@@ -25,3 +25,9 @@ CREATE INDEX leaderboard_reports_reported_idx ON leaderboard_reports (reported_i
 -- The all-time board read straight from PostgreSQL while Redis is catching up: the top 50 by
 -- an index, not a sort of every account.
 CREATE INDEX user_stats_total_idx ON user_stats (total_seconds DESC) WHERE total_seconds > 0;
+
+-- Who is ranked: on the boards by their own choice and not hidden by an admin. One definition
+-- for every statement that reads the boards (a plain SQL function, inlined by the planner).
+CREATE FUNCTION is_ranked(u users) RETURNS boolean LANGUAGE sql STABLE AS $$
+    SELECT u.on_leaderboards AND u.leaderboard_hidden_at IS NULL
+$$;

@@ -26,13 +26,17 @@ enum FocusRun {
         return Reading(clockMs: Int64(row.string(0)) ?? 0, at: Date(timeIntervalSince1970: Double(row.string(1)) ?? 0))
     }
 
-    /// Stops the clock at `now()`, keeping its reading (before any change to the timer).
-    static func stop(_ roomID: String, on conn: PostgresConnection) throws {
-        try conn.query(
+    /// Stops the clock at `now()`, keeping its reading (before any change to the timer), and
+    /// returns that reading.
+    @discardableResult
+    static func stop(_ roomID: String, on conn: PostgresConnection) throws -> Reading {
+        let row = try conn.query(
             """
             UPDATE rooms SET focus_clock_ms = focus_clock_at(focus_clock_ms, focus_since, segment_ends_at, now()), focus_since = NULL
-            WHERE id = $1
-            """, [roomID])
+            WHERE id = $1 RETURNING focus_clock_ms, extract(epoch FROM now())::float8
+            """, [roomID]
+        ).first!
+        return Reading(clockMs: Int64(row.string(0)) ?? 0, at: Date(timeIntervalSince1970: Double(row.string(1)) ?? 0))
     }
 
     /// Stops the clock at a reading worked out by the caller (the sweeper's catch-up).

@@ -62,10 +62,9 @@ enum TimerStore {
             status: room.status, index: room.currentIndex, segmentCount: room.segmentCount,
             pausedRemainingMs: room.pausedRemainingMs)
         let transition = try TimerTransition.of(action, seenIndex: seenIndex, from: position)
-        try FocusRun.stop(room.id, on: conn)
+        let reading = try FocusRun.stop(room.id, on: conn)
         if action == .skip || action == .end {
             // The minutes of a focus segment cut short still count; it is not a session.
-            let reading = try FocusRun.read(room.id, on: conn)
             room.credited.add(try FocusRun.settle(room.id, end: reading.at, clockMs: reading.clockMs, on: conn))
         }
         switch transition.effect {

@@ -8,9 +8,6 @@ import Postgres
 struct LeaderboardStore {
     let database: PostgresPool
 
-    /// The condition on `users u` for being ranked.
-    static let ranked = "u.on_leaderboards AND u.leaderboard_hidden_at IS NULL"
-
     /// One ranked account's figures, as one statement read them.
     struct Totals: Sendable {
         let userID: String
@@ -53,7 +50,7 @@ struct LeaderboardStore {
                    coalesce(floor(extract(epoch FROM s.streak_alive_until))::bigint, 0),
                    coalesce(floor(extract(epoch FROM s.last_credit_at) * 1000)::bigint, 0)
             FROM user_stats s JOIN users u ON u.id = s.user_id
-            WHERE s.user_id = ANY($1::uuid[]) AND \(Self.ranked)
+            WHERE s.user_id = ANY($1::uuid[]) AND is_ranked(u)
             """, [Self.uuidArray(userIDs)], on: conn
         ).map(Self.totals)
     }
@@ -64,7 +61,7 @@ struct LeaderboardStore {
             """
             SELECT c.user_id, sum(c.seconds) FROM focus_credits c JOIN users u ON u.id = c.user_id
             WHERE c.user_id = ANY($3::uuid[]) AND c.ended_at >= to_timestamp($1) AND c.ended_at < to_timestamp($2)
-              AND \(Self.ranked)
+              AND is_ranked(u)
             GROUP BY c.user_id
             """, [Self.epoch(period.start), Self.epoch(period.end), Self.uuidArray(userIDs)], on: conn
         ).map { ($0.string(0), $0.int(1)) }
@@ -75,7 +72,7 @@ struct LeaderboardStore {
         try conn.query(
             """
             SELECT c.user_id, sum(c.seconds) FROM focus_credits c JOIN users u ON u.id = c.user_id
-            WHERE c.ended_at >= to_timestamp($1) AND c.ended_at < to_timestamp($2) AND \(Self.ranked)
+            WHERE c.ended_at >= to_timestamp($1) AND c.ended_at < to_timestamp($2) AND is_ranked(u)
             GROUP BY c.user_id
             """, [Self.epoch(period.start), Self.epoch(period.end)]
         ).map { ($0.string(0), $0.int(1)) }
@@ -89,7 +86,7 @@ struct LeaderboardStore {
                    coalesce(floor(extract(epoch FROM s.streak_alive_until))::bigint, 0),
                    coalesce(floor(extract(epoch FROM s.last_credit_at) * 1000)::bigint, 0)
             FROM user_stats s JOIN users u ON u.id = s.user_id
-            WHERE s.total_seconds > 0 AND \(Self.ranked)
+            WHERE s.total_seconds > 0 AND is_ranked(u)
             """
         ).map(Self.totals)
     }
@@ -105,7 +102,7 @@ struct LeaderboardStore {
         try database.query(
             """
             SELECT c.user_id, sum(c.seconds) AS seconds FROM focus_credits c JOIN users u ON u.id = c.user_id
-            WHERE c.ended_at >= to_timestamp($1) AND c.ended_at < to_timestamp($2) AND \(Self.ranked)
+            WHERE c.ended_at >= to_timestamp($1) AND c.ended_at < to_timestamp($2) AND is_ranked(u)
             GROUP BY c.user_id ORDER BY seconds DESC, c.user_id DESC LIMIT $3
             """, [Self.epoch(period.start), Self.epoch(period.end), limit]
         ).map { ($0.string(0), $0.int(1)) }
@@ -116,7 +113,7 @@ struct LeaderboardStore {
         try database.query(
             """
             SELECT s.user_id, s.total_seconds FROM user_stats s JOIN users u ON u.id = s.user_id
-            WHERE s.total_seconds > 0 AND \(Self.ranked)
+            WHERE s.total_seconds > 0 AND is_ranked(u)
             ORDER BY s.total_seconds DESC, s.user_id DESC LIMIT $1
             """, [limit]
         ).map { ($0.string(0), $0.int(1)) }
@@ -127,7 +124,7 @@ struct LeaderboardStore {
         try database.query(
             """
             SELECT s.user_id, s.streak_current FROM user_stats s JOIN users u ON u.id = s.user_id
-            WHERE s.streak_current > 0 AND s.streak_alive_until > now() AND \(Self.ranked)
+            WHERE s.streak_current > 0 AND s.streak_alive_until > now() AND is_ranked(u)
             ORDER BY s.streak_current DESC, s.user_id DESC LIMIT $1
             """, [limit]
         ).map { ($0.string(0), $0.int(1)) }
@@ -141,7 +138,7 @@ struct LeaderboardStore {
         guard !userIDs.isEmpty else { return [:] }
         var names: [String: (String, String)] = [:]
         for row in try database.query(
-            "SELECT u.id, u.username, u.display_name FROM users u WHERE u.id = ANY($1::uuid[]) AND \(Self.ranked)",
+            "SELECT u.id, u.username, u.display_name FROM users u WHERE u.id = ANY($1::uuid[]) AND is_ranked(u)",
             [Self.uuidArray(userIDs)])
         {
             names[row.string(0)] = (row.string(1), row.string(2))
@@ -169,7 +166,7 @@ struct LeaderboardStore {
     /// A ranked account by its username (case-insensitive), for reporting it: id and username.
     func rankedAccount(username: String) throws -> (id: String, username: String)? {
         try database.query(
-            "SELECT u.id, u.username FROM users u WHERE lower(u.username) = lower($1) AND \(Self.ranked)", [username]
+            "SELECT u.id, u.username FROM users u WHERE lower(u.username) = lower($1) AND is_ranked(u)", [username]
         ).first.map { ($0.string(0), $0.string(1)) }
     }
 
