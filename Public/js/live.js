@@ -584,6 +584,89 @@
 
   // ---- Start ---------------------------------------------------------------------------------
 
+
+  // ---- The person's own channel ------------------------------------------------------------
+  // One long-poll per signed-in tab (besides a room's): header counts, friends' presence, and a
+  // nudge for an open conversation. Pages say so with <body data-user-live="/me/poll">.
+
+  var userVersion = "0";
+
+  function startUserChannel() {
+    var url = document.body.getAttribute("data-user-live");
+    if (!url) return;
+    var delay = 0;
+
+    function again(wait) { setTimeout(poll, wait); }
+
+    function poll() {
+      fetch(url + "?since=" + encodeURIComponent(userVersion), {
+        headers: { Accept: "application/json" },
+        credentials: "same-origin",
+        cache: "no-store",
+        redirect: "manual"
+      }).then(function (response) {
+        if (response.status === 200) {
+          return response.json().then(function (data) {
+            var first = userVersion === "0";
+            userVersion = String(data.version);
+            applyUser(data, first);
+            delay = 0;
+            again(Math.random() * 1000);
+          });
+        }
+        if (response.status === 204) { delay = 0; again(0); return; }
+        if (response.status === 429) {
+          var seconds = parseInt(response.headers.get("Retry-After"), 10);
+          again((seconds > 0 ? seconds : 10) * 1000);
+          return;
+        }
+        // Signed out (a redirect or 403) or the account is gone: stop asking.
+        if (response.type === "opaqueredirect" || response.status === 403 || response.status === 404) return;
+        throw new Error("user channel answered " + response.status);
+      }).catch(function () {
+        delay = Math.min(delay ? delay * 2 : 1000, 10000);
+        again(delay / 2 + Math.random() * delay / 2);
+      });
+    }
+
+    again(0);
+  }
+
+  function setCount(id, n) {
+    var el = document.getElementById(id);
+    if (!el) return;
+    el.textContent = n > 99 ? "99+" : String(n);
+    el.hidden = n === 0;
+  }
+
+  function applyUser(data, first) {
+    setCount("nav-notifications-count", data.notifications);
+    setCount("nav-messages-count", data.messages);
+    setCount("nav-requests-count", data.requests);
+    (data.presence || []).forEach(function (f) {
+      Array.prototype.forEach.call(document.querySelectorAll("[data-friends] [data-user]"), function (row) {
+        if (row.getAttribute("data-user") !== f.user) return;
+        row.setAttribute("data-presence", f.presence);
+        var words = row.querySelector(".presence");
+        if (!words) return;
+        words.textContent = f.words;
+        var link = row.querySelector("a.presence-room");
+        if (f.room) {
+          if (!link) {
+            link = document.createElement("a");
+            link.className = "presence-room";
+            words.parentNode.insertBefore(link, words.nextSibling);
+          }
+          link.href = "/r/" + f.room.replace("-", "");
+          link.textContent = "Join " + f.room;
+        } else if (link) {
+          link.parentNode.removeChild(link);
+        }
+      });
+    });
+    if (!first) document.dispatchEvent(new CustomEvent("pomopomo:user", { detail: data }));
+  }
+
   function start() {
     document.addEventListener("submit", onSubmit);
     document.addEventListener("click", function (event) {
@@ -596,6 +679,7 @@
     document.addEventListener("keydown", unlockAudio, true);
     setInterval(tick, 250);
     setup();
+    startUserChannel();
   }
 
   if (document.readyState === "loading") {

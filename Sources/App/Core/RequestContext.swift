@@ -49,6 +49,7 @@ public final class RequestContext {
             lookedUp = true
             guard !session.isNew, mustLookUpUser || request.cookies[Self.signedInHintCookie] != nil else { return nil }
             cachedUser = try AccountSessions(database: services.database).currentUser(session)
+            if let cachedUser { services.online.note(cachedUser.id) }
             return cachedUser
         }
     }

@@ -33,6 +33,9 @@ public final class Responder: Sendable {
         services.hub.register(
             prefix: "room", source: RoomHandlers.snapshot(services: services),
             versions: { ids in try RoomStore(database: services.database).versions(ids) })
+        services.hub.register(
+            prefix: UserChannel.prefix, source: UserChannelFeed.snapshot(services: services),
+            versions: { ids in try UserChannelStore(database: services.database).versions(ids) })
     }
 
     public func handle(_ fcgi: FastCGIRequest, params: [String: String]) {
@@ -72,7 +75,7 @@ public final class Responder: Sendable {
                 // Room roles after CSRF: checking a seat loads the room and notes presence, which a
                 // forged request must not cause.
                 let outcome = try RoomAccess.refusal(endpoint.access, context) ?? endpoint.handler(context)
-                for (channel, version) in context.announcements { services.hub.notify(channel: channel, version: version) }
+                UserChannel.announce(context.announcements, services: services)
                 for userID in context.rankingsToRefresh { services.leaderboards.refresh(userID: userID) }
                 switch outcome {
                 case .response(let r):

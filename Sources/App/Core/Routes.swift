@@ -110,6 +110,7 @@ enum Routes {
 
             user("GET", "/me", ProfileHandlers.dashboard),
             user("GET", "/me/achievements/notice", AchievementHandlers.notice),
+            user("GET", "/me/poll", UserLiveHandlers.poll),
             user("POST", "/me/achievements/seen", AchievementHandlers.seen),
             user("GET", "/settings/profile", SettingsHandlers.profileForm),
             user("POST", "/settings/profile", SettingsHandlers.saveProfile),

@@ -29,6 +29,8 @@ public enum Server {
         mail.start()
         let leaderboards = LeaderboardJobs(services: services)
         leaderboards.start()
+        let social = SocialJobs(services: services)
+        social.start()
         server.start(threads: config.threads, parameters: Request.cgiParameters) { request, params in
             responder.handle(request, params: params)
         }
@@ -40,6 +42,7 @@ public enum Server {
         jobs.stop()
         mail.stop()
         leaderboards.stop()
+        social.stop()
         services.hub.releaseAll()
         server.stop(timeout: 10)
         if !config.socket.contains(":") { unlink(config.socket) }

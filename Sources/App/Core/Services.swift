@@ -20,6 +20,8 @@ public final class Services: Sendable {
     let roomCache: RoomCache
     /// Presence seen here, written to PostgreSQL in batches by the room jobs.
     let presence = PresenceBuffer()
+    /// Signed-in people seen here, written to Redis once a second by `SocialJobs`.
+    let online = OnlineBuffer()
     let passwords: PasswordPolicy
     let passwordWork: PasswordWork
     /// Verified against when an email has no account, so a wrong email costs the same time as a

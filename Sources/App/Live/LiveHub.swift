@@ -129,6 +129,27 @@ public final class LiveHub: @unchecked Sendable {
         publish(channel: channel, version: version)
     }
 
+    /// Announces many channels at once (a presence change wakes every friend): local waiters
+    /// first, then one PUBLISH per 500 channels, each line "<channel> <version>".
+    public func notify(_ wakes: [(channel: String, version: Int)]) {
+        guard wakes.count > 1 else {
+            if let only = wakes.first { notify(channel: only.channel, version: only.version) }
+            return
+        }
+        for (channel, version) in wakes { wake(channel: channel, version: version) }
+        guard let redis else { return }
+        for start in stride(from: 0, to: wakes.count, by: 500) {
+            let chunk = wakes[start..<min(start + 500, wakes.count)]
+            let message = chunk.map { "\($0.channel) \($0.version)" }.joined(separator: "\n")
+            if redis.bestEffort("PUBLISH", Self.wakeChannel, message) != nil { continue }
+            lock.lock()
+            for (channel, version) in chunk where unpublished.count < Self.maxUnpublished || unpublished[channel] != nil {
+                unpublished[channel] = max(unpublished[channel] ?? 0, version)
+            }
+            lock.unlock()
+        }
+    }
+
     private func publish(channel: String, version: Int) {
         guard let redis else { return }
         if redis.bestEffort("PUBLISH", Self.wakeChannel, "\(channel) \(version)") != nil { return }
@@ -159,9 +180,11 @@ public final class LiveHub: @unchecked Sendable {
     }
 
     private func handleWakeMessage(_ message: String) {
-        let parts = message.split(separator: " ")
-        guard parts.count == 2, let version = Int(parts[1]) else { return }
-        wake(channel: String(parts[0]), version: version)
+        for line in message.split(separator: "\n") {
+            let parts = line.split(separator: " ")
+            guard parts.count == 2, let version = Int(parts[1]) else { continue }
+            wake(channel: String(parts[0]), version: version)
+        }
     }
 
     private func wake(channel: String, version: Int) {

@@ -164,13 +164,20 @@ struct RoomReader {
             let named = services.hub.latestVersion(of: loaded.room.channel) ?? 0
             if loaded.room.version < max(atLeast ?? 0, named) {
                 let again = try self.load(load)
-                if let again { RoomMirror.write(again, redis: services.redis) }
+                if let again { mirror(again) }
                 return again
             }
         }
         // The loader rewrites the mirror after the waiters have their snapshot.
-        if !joined, let loaded { RoomMirror.write(loaded, redis: services.redis) }
+        if !joined, let loaded { mirror(loaded) }
         return loaded
+    }
+
+    /// Rewrites the room's Redis mirror and the presence of the accounts in it, and tells the
+    /// friends of anyone whose presence changed.
+    private func mirror(_ snapshot: RoomSnapshot) {
+        RoomMirror.write(snapshot, redis: services.redis)
+        PresenceFanOut.tell(PresenceMirror.write(snapshot, redis: services.redis), services: services)
     }
 
     private func load(_ body: () throws -> RoomSnapshot?) throws -> RoomSnapshot? {

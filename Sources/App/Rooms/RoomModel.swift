@@ -48,6 +48,8 @@ struct RoomSnapshot: Sendable {
         let sessionHash: [UInt8]
         let idleAtLoad: Double
         let isMuted: Bool
+        /// The account holding the seat; nil for a guest.
+        let userID: String?
     }
 
     struct Segment: Sendable {

@@ -13,14 +13,28 @@ struct FriendPresenceReader {
     /// Seats not seen for longer than this no longer say "away": the person has gone.
     static let awayWindow = 600
 
+    /// Someone as a friend list shows them.
+    struct Person: Sendable {
+        let username: String
+        let displayName: String
+        let presence: FriendPresence
+    }
+
     /// The presence of each of `userIDs` (accounts who chose to appear offline are offline).
     func presence(of userIDs: [String]) throws -> [String: FriendPresence] {
+        try people(userIDs).mapValues(\.presence)
+    }
+
+    /// Each of `userIDs` with their name and presence.
+    func people(_ userIDs: [String]) throws -> [String: Person] {
         let ids = userIDs.filter { UUID(uuidString: $0) != nil }
         guard !ids.isEmpty else { return [:] }
         var result: [String: FriendPresence] = [:]
+        var names: [String: (String, String)] = [:]
         let rows = try database.query(
             """
-            SELECT u.id::text, u.appear_offline, seat.code, seat.status, seat.kind, seat.seconds_left, seat.seen_ago
+            SELECT u.id::text, u.appear_offline, seat.code, seat.status, seat.kind, seat.seconds_left, seat.seen_ago,
+                   u.username, u.display_name
             FROM users u
             LEFT JOIN LATERAL (
                 SELECT r.code, r.status, s.kind,
@@ -37,6 +51,7 @@ struct FriendPresenceReader {
         var unplaced: [String] = []
         for row in rows {
             let id = row.string(0)
+            names[id] = (row.string(7), row.string(8))
             if row.bool(1) {
                 result[id] = .offline
                 continue
@@ -57,6 +72,8 @@ struct FriendPresenceReader {
         for id in UserPresence.online(among: unplaced, redis: redis) where result[id] != nil {
             result[id] = .online
         }
-        return result
+        return result.reduce(into: [:]) { out, entry in
+            if let name = names[entry.key] { out[entry.key] = Person(username: name.0, displayName: name.1, presence: entry.value) }
+        }
     }
 }

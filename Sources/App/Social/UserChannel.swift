@@ -21,3 +21,42 @@ enum UserChannel {
         ).map { (name($0.string(0)), $0.int(1)) }
     }
 }
+
+extension UserChannel {
+    /// Raises each channel's Redis version (`live:user:<id>`) to at least the stored one it was
+    /// bumped to (ARGV: (user, version) pairs) and returns the versions to announce, so that the
+    /// channel's version, the larger of PostgreSQL's and Redis's, always moves on.
+    static let raiseScript = """
+        local out = {}
+        for i = 1, #ARGV, 2 do
+            local key = 'live:user:' .. ARGV[i]
+            local v = math.max(tonumber(redis.call('GET', key) or '0') + 1, tonumber(ARGV[i + 1]))
+            redis.call('SET', key, v, 'EX', 86400)
+            out[#out + 1] = tostring(v)
+        end
+        return out
+        """
+
+    /// Wakes the channels of a committed change. User channels go through Redis's version first
+    /// (see `raiseScript`); Redis down, they are announced with PostgreSQL's versions, which a
+    /// poll compares with what it saw and answers at once when they differ.
+    static func announce(_ wakes: [(channel: String, version: Int)], services: Services) {
+        guard !wakes.isEmpty else { return }
+        let users = wakes.filter { $0.channel.hasPrefix(prefix + ":") }
+        var out = wakes.filter { !$0.channel.hasPrefix(prefix + ":") }
+        if !users.isEmpty, let redis = services.redis, !redis.isDown {
+            var args = ["EVAL", raiseScript, "0"]
+            for wake in users { args += [String(wake.channel.dropFirst(prefix.count + 1)), String(wake.version)] }
+            if case .array(let raised)? = try? redis.command(args), raised.count == users.count {
+                for (wake, reply) in zip(users, raised) {
+                    if case .string(let v) = reply, let version = Int(v) { out.append((wake.channel, version)) }
+                }
+            } else {
+                out += users
+            }
+        } else {
+            out += users
+        }
+        services.hub.notify(out)
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import Postgres
+
+/// SQL behind the live channel: what one person's channel says, the channels' versions, and
+/// whose channels a change of someone's presence must wake.
+struct UserChannelStore {
+    let database: PostgresPool
+
+    /// What the header and the channel show: each count stops at 100 ("99+"), so a flood costs
+    /// the same as a few.
+    struct Glance: Sendable {
+        let version: Int
+        let notifications: Int
+        let messages: Int
+        let requests: Int
+    }
+
+    private static func uuidArray(_ ids: [String]) -> String {
+        "{" + ids.filter { UUID(uuidString: $0) != nil }.joined(separator: ",") + "}"
+    }
+
+    /// The person's channel version and counts: one statement over partial indexes.
+    func glance(_ userID: String) throws -> Glance? {
+        guard UUID(uuidString: userID) != nil else { return nil }
+        return try database.query(
+            """
+            SELECT u.live_v,
+                   (SELECT count(*) FROM (SELECT 1 FROM notifications n WHERE n.user_id = u.id AND n.read_at IS NULL
+                                          AND n.kind <> 'direct_message' LIMIT 100) x),
+                   (SELECT coalesce(sum(c), 0) FROM (SELECT n.count AS c FROM notifications n WHERE n.user_id = u.id
+                                          AND n.read_at IS NULL AND n.kind = 'direct_message' LIMIT 100) y),
+                   (SELECT count(*) FROM (SELECT 1 FROM friend_requests r WHERE r.to_id = u.id AND r.status = 'pending' LIMIT 100) z)
+            FROM users u WHERE u.id = $1
+            """, [userID]
+        ).first.map { Glance(version: $0.int(0), notifications: $0.int(1), messages: min(100, $0.int(2)), requests: $0.int(3)) }
+    }
+
+    /// Stored versions of many channels (the hub's re-check while Redis is away).
+    func versions(_ userIDs: [String]) throws -> [String: Int] {
+        var result: [String: Int] = [:]
+        for row in try database.query("SELECT id::text, live_v FROM users WHERE id = ANY($1::uuid[])", [Self.uuidArray(userIDs)]) {
+            result[row.string(0)] = row.int(1)
+        }
+        return result
+    }
+
+    /// (friend to wake, person who changed, the friend's stored channel version) for everyone
+    /// whose presence changed, leaving out people who appear offline. Bounded: a crowd changing
+    /// at once wakes at most this many.
+    func watchers(of changed: [String]) throws -> [(viewer: String, subject: String, stored: Int)] {
+        try database.query(
+            """
+            SELECT f.friend_id::text, f.user_id::text, v.live_v
+            FROM friendships f JOIN users u ON u.id = f.user_id JOIN users v ON v.id = f.friend_id
+            WHERE f.user_id = ANY($1::uuid[]) AND NOT u.appear_offline
+            LIMIT 200000
+            """, [Self.uuidArray(changed)]
+        ).map { ($0.string(0), $0.string(1), $0.int(2)) }
+    }
+
+    /// Those of `ids` who are `userID`'s friends, in the order given.
+    func friendsAmong(_ userID: String, _ ids: [String]) throws -> [String] {
+        let friends = Set(
+            try database.query(
+                "SELECT friend_id::text FROM friendships WHERE user_id = $1 AND friend_id = ANY($2::uuid[])",
+                [userID, Self.uuidArray(ids)]
+            ).map { $0.string(0) })
+        return ids.filter(friends.contains)
+    }
+}

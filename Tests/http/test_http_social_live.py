@@ -1,0 +1,185 @@
+"""Each person's live channel (issue 12): `GET /me/poll?since=V` answers at once when the channel
+moved, parks otherwise, and is woken across responders when a friend's presence changes. It is
+never a room's channel: room changes do not wake it, and it does not wake a room's watchers."""
+
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+import requests
+
+from accounts_kit import user_id
+from pomopomo_testkit import redis_cli
+from rooms_kit import new_room
+from social_kit import befriend_in_db, block_in_db
+
+WAKE_WITHIN = 2.0  # seconds from a friend's change to the answered poll
+ONLINE_NOTE = 20  # OnlineBuffer.interval
+
+
+class Waiting:
+    """What a poll that was still parked when the client stopped waiting looks like."""
+    status_code = None
+
+
+def channel(acct, since=0, timeout=6):
+    """One poll of the account's channel; `Waiting` when it was still parked after `timeout`."""
+    try:
+        return acct.user.get(f"/me/poll?since={since}", headers={"Accept": "application/json"}, timeout=timeout,
+                             allow_redirects=False)
+    except requests.exceptions.ReadTimeout:
+        return Waiting()
+
+
+def version(acct) -> int:
+    r = channel(acct)
+    assert r.status_code == 200, f"/me/poll?since=0: {r.status_code} {r.text[:300]}"
+    return r.json()["version"]
+
+
+def poll_on(stack, responder, acct, since, timeout=8):
+    headers = {"Cookie": f"pp_sid={acct.user.sid}; pp_in=1", "Accept": "application/json"}
+    return stack.fcgi(responder, "GET", f"/me/poll?since={since}", headers=headers, timeout=timeout)
+
+
+def presence_of(body, username):
+    return [f for f in body.get("presence", []) if f["user"] == username]
+
+
+def test_first_poll_answers_at_once_with_the_counts_and_the_next_one_waits(account):
+    me = account("live")
+    r = channel(me)
+    assert r.status_code == 200
+    body = r.json()
+    assert body["version"] >= 0
+    assert (body["notifications"], body["messages"], body["requests"]) == (0, 0, 0)
+    r = channel(me, body["version"], timeout=2.5)
+    assert r.status_code is None, f"a poll with nothing new was answered: {r.status_code}"
+
+
+def test_guests_have_no_channel(new_user):
+    guest = new_user()
+    r = guest.get("/me/poll?since=0", allow_redirects=False)
+    assert r.status_code == 303 and r.headers["Location"].startswith("/login")
+
+
+@pytest.mark.parametrize("query", ["since=-1", "since=abc", "since=1e3", "since=" + "9" * 16, "since=", "",
+                                   "since=1&since=2", "since=%EF%BC%91"])
+def test_bad_since_is_a_400_that_says_so(me, query):
+    r = me.user.get(f"/me/poll?{query}", headers={"Accept": "application/json"})
+    assert r.status_code == 400, f"{query}: {r.status_code}"
+    assert "since" in r.text
+
+
+@pytest.mark.parametrize("parked_on,acted_on", [("a", "b"), ("b", "a")])
+def test_a_friend_sitting_down_in_a_room_wakes_the_channel_on_another_responder(stack, account, parked_on, acted_on):
+    if {parked_on, acted_on} - set(stack.responders):
+        pytest.skip("needs two responders")
+    me, friend = account("watcher"), account("focuser")
+    befriend_in_db(stack, me, friend)
+    since = version(me)
+    baseline = stack.parked()
+    with ThreadPoolExecutor(1) as pool:
+        future = pool.submit(poll_on, stack, parked_on, me, since)
+        assert stack.wait_parked(baseline, {parked_on: 1}), "the channel poll was not parked"
+        assert not future.done()
+        token = friend.user.csrf("/")
+        r = stack.fcgi(acted_on, "POST", "/rooms", headers={
+            "Cookie": f"pp_sid={friend.user.sid}; pp_in=1", "Content-Type": "application/x-www-form-urlencoded"},
+            body=f"csrf={token}&display_name=Fran+Focus".encode())
+        acted = time.monotonic()
+        assert r.status == 303, r.text[:300]
+        answer = future.result(timeout=8)
+        lag = time.monotonic() - acted
+    assert answer.status == 200, answer.text[:300]
+    body = answer.json()
+    assert body["version"] > since
+    [seen] = presence_of(body, friend.username)
+    assert seen["presence"] == "break" and seen["words"] == "On a break"
+    assert seen["room"], "a friend's room is linked for friends"
+    assert lag <= WAKE_WITHIN, f"woken {lag:.2f}s after the friend sat down"
+
+
+def test_starting_focus_says_focusing_with_the_minutes_left(stack, account):
+    me, friend = account("watcher"), account("focuser")
+    befriend_in_db(stack, me, friend)
+    room = new_room(stack, friend.user, "Fran Focus")
+    since = version(me)
+    room.host.ok("/timer", action="start", at="0")
+    deadline = time.monotonic() + 5
+    while True:
+        r = channel(me, since, timeout=6)
+        assert r.status_code in (200, 204)
+        if r.status_code == 200:
+            since = r.json()["version"]
+            found = presence_of(r.json(), friend.username)
+            if found and found[0]["presence"] == "focusing":
+                break
+        assert time.monotonic() < deadline, "the friend's focus never reached the channel"
+    assert found[0]["words"] == f"Focusing in room {room.code} (25 min left)"
+    assert found[0]["room"] == room.code
+
+
+def test_strangers_blocked_people_and_invisible_friends_do_not_wake_anyone(stack, account):
+    me, stranger, blocked, invisible = account("watcher"), account("stranger"), account("blocked"), account("ghost")
+    befriend_in_db(stack, me, blocked)
+    block_in_db(stack, me, blocked)
+    befriend_in_db(stack, me, invisible)
+    stack.psql("update users set appear_offline = true where id = :'v1'", user_id(stack, invisible.email))
+    since = version(me)
+    for person in (stranger, blocked, invisible):
+        new_room(stack, person.user, "Quiet Person")
+    r = channel(me, since, timeout=4)
+    assert r.status_code is None, f"someone who is not a visible friend woke the channel: {r.status_code}"
+
+
+def test_a_room_without_friends_in_it_does_not_wake_the_channel(stack, account, new_user):
+    me = account("watcher")
+    room = new_room(stack, new_user(), "Other Host")
+    since = version(me)
+    room_since = room.db_version()
+    with ThreadPoolExecutor(2) as pool:
+        mine = pool.submit(channel, me, since, 3)
+        room_poll = pool.submit(room.host.poll, room_since, 3)
+        time.sleep(0.3)
+        # A room with no friend of mine in it changes: my channel stays parked.
+        room.host.ok("/timer", action="start", at="0")
+        r = room_poll.result(timeout=5)
+        assert r.status_code == 200, "the room's own watcher is woken by its change"
+        assert mine.result(timeout=5).status_code is None, "a room my friends are not in woke my channel"
+
+
+def test_coming_online_reaches_friends_but_wakes_no_room(stack, account, new_user):
+    me, friend = account("watcher"), account("arriver")
+    befriend_in_db(stack, me, friend)
+    room = new_room(stack, new_user(), "Other Host")
+    # Each responder notes a person at most every 20 s: let the notes of the friend's sign-up pass,
+    # then let their "online" key lapse, as after an hour away.
+    time.sleep(ONLINE_NOTE + 0.5)
+    redis_cli(stack, "DEL", f"presence:online:{user_id(stack, friend.email)}")
+    since = version(me)
+    room_since = room.db_version()
+    with ThreadPoolExecutor(2) as pool:
+        mine = pool.submit(channel, me, since, 8)
+        room_poll = pool.submit(room.host.poll, room_since, 3)
+        time.sleep(0.3)
+        assert friend.user.get("/me").status_code == 200
+        r = mine.result(timeout=10)
+        assert r.status_code == 200, "the friend's arrival did not reach the channel"
+        [seen] = presence_of(r.json(), friend.username)
+        assert seen["presence"] == "online" and seen["words"] == "Online" and seen.get("room") is None
+        try:
+            answer = room_poll.result(timeout=5)
+        except requests.exceptions.ReadTimeout:
+            answer = Waiting()
+        assert answer.status_code is None, "a friend's presence woke a room poll"
+
+
+def test_with_redis_down_the_channel_still_answers_from_postgresql(stack, account, redis_outage):
+    me = account("outage")
+    since = version(me)
+    with redis_outage():
+        stack.psql("select bump_live(array[:'v1'::uuid])", user_id(stack, me.email))
+        r = channel(me, since, timeout=6)
+        assert r.status_code == 200
+        assert r.json()["version"] != since
