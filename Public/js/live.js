@@ -644,6 +644,27 @@
     setCount("nav-messages-count", data.messages);
     setCount("nav-requests-count", data.requests);
     (data.presence || []).forEach(function (f) {
+      var here = f.presence !== "offline" && f.presence !== "away";
+      // "Friends online" lists gain a friend who arrives and lose one who leaves.
+      Array.prototype.forEach.call(document.querySelectorAll('[data-friends="online"]'), function (list) {
+        var row = list.querySelector('[data-user="' + f.user + '"]');
+        if (row && !here) list.removeChild(row);
+        if (!row && here) {
+          row = document.createElement("li");
+          row.setAttribute("data-user", f.user);
+          var name = document.createElement("a");
+          name.href = "/u/" + encodeURIComponent(f.user);
+          name.textContent = f.name;
+          var words = document.createElement("span");
+          words.className = "presence";
+          row.appendChild(name);
+          row.appendChild(document.createTextNode(" "));
+          row.appendChild(words);
+          list.appendChild(row);
+        }
+        var empty = list.parentNode.querySelector("[data-friends-empty]");
+        if (empty) empty.hidden = list.children.length > 0;
+      });
       Array.prototype.forEach.call(document.querySelectorAll("[data-friends] [data-user]"), function (row) {
         if (row.getAttribute("data-user") !== f.user) return;
         row.setAttribute("data-presence", f.presence);
@@ -657,7 +678,7 @@
             link.className = "presence-room";
             words.parentNode.insertBefore(link, words.nextSibling);
           }
-          link.href = "/r/" + f.room.replace("-", "");
+          link.href = "/r/" + encodeURIComponent(f.room);
           link.textContent = "Join " + f.room;
         } else if (link) {
           link.parentNode.removeChild(link);

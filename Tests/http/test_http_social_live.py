@@ -183,3 +183,25 @@ def test_with_redis_down_the_channel_still_answers_from_postgresql(stack, accoun
         r = channel(me, since, timeout=6)
         assert r.status_code == 200
         assert r.json()["version"] != since
+
+
+def test_friends_online_on_me_and_in_a_room(stack, account, new_user):
+    me, focuser, stranger = account("panel"), account("sitter"), account("stranger")
+    befriend_in_db(stack, me, focuser)
+    room = new_room(stack, focuser.user, "Sam Sitter")
+    room.host.ok("/timer", action="start", at="0")
+    new_room(stack, stranger.user, "Not A Friend")
+    doc = me.user.page("/me")
+    listed = doc.by_id("me-friends")
+    assert listed is not None, "/me has no friends panel"
+    [row] = listed.find_all("li")
+    assert row.get("data-user") == focuser.username and row.get("data-presence") == "focusing"
+    assert f"Focusing in room {room.code}" in row.text()
+    assert row.find("a", cls="presence-room").get("href") == f"/r/{room.code}"
+    # In another room's side column, the same list; strangers never appear.
+    other = new_room(stack, me.user, "Pat Panel")
+    side = me.user.page(f"/r/{other.code}").by_id("room-friends")
+    assert [li.get("data-user") for li in side.find_all("li")] == [focuser.username]
+    assert stranger.username not in me.user.get(f"/r/{other.code}").text
+    # Guests see no panel.
+    assert new_user().page(f"/r/{other.code}").by_id("room-friends") is None

@@ -110,6 +110,8 @@ enum ProfileHandlers {
         if let place = ctx.services.leaderboards.place(of: account.id, on: .weekly) {
             context["board_place"] = .object(["place": .text(String(place.place)), "total": .text(String(place.total))])
         }
+        context["friends_panel"] = FriendsOnline.context(
+            try ctx.services.friendsOnline.list(for: account.id, services: ctx.services), listID: "me-friends")
         return Views.page("me", title: "Your space", context, ctx: ctx)
     }
 }

@@ -22,6 +22,7 @@ public final class Services: Sendable {
     let presence = PresenceBuffer()
     /// Signed-in people seen here, written to Redis once a second by `SocialJobs`.
     let online = OnlineBuffer()
+    let friendsOnline = FriendsOnline()
     let passwords: PasswordPolicy
     let passwordWork: PasswordWork
     /// Verified against when an email has no account, so a wrong email costs the same time as a

@@ -279,6 +279,9 @@ enum RoomHandlers {
             // A signed-in visitor joins under their own name unless they type another.
             context["name_input"] = .text(user.displayName)
         }
+        if let user = ctx.userForChrome, let friends = try? ctx.services.friendsOnline.list(for: user.id, services: ctx.services) {
+            context["friends_panel"] = FriendsOnline.context(friends, listID: "room-friends")
+        }
         for (key, value) in inputs { context[key] = .text(value) }
         if let error { context["error"] = .text(error) }
         if let joinError { context["join_error"] = .text(joinError) }

@@ -67,4 +67,18 @@ struct UserChannelStore {
             ).map { $0.string(0) })
         return ids.filter(friends.contains)
     }
+
+    /// Every friend of `userID` who does not appear offline, and whether they hold a seat seen in
+    /// the last minute (an index probe each on `participants (user_id, last_seen_at)`).
+    func friendsWithSeats(_ userID: String) throws -> [(id: String, seated: Bool)] {
+        try database.query(
+            """
+            SELECT f.friend_id::text, EXISTS (
+                SELECT 1 FROM participants p JOIN rooms r ON r.id = p.room_id AND r.expires_at > now()
+                WHERE p.user_id = f.friend_id AND p.last_seen_at > now() - make_interval(secs => $2))
+            FROM friendships f JOIN users u ON u.id = f.friend_id
+            WHERE f.user_id = $1 AND NOT u.appear_offline
+            """, [userID, RoomStore.onlineWindow]
+        ).map { ($0.string(0), $0.bool(1)) }
+    }
 }
