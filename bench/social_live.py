@@ -101,8 +101,8 @@ class Client:
 
 
 def get(site, path, username, accept="application/json"):
-    return (f"GET {path} HTTP/1.1\r\nHost: {site.host_header}\r\nAccept: {accept}\r\nCookie: pp_sid={cookie(username)}; pp_in=1\r\n"
-            "Connection: close\r\n\r\n").encode()
+    return (f"GET {path} HTTP/1.1\r\nHost: {site.host_header}\r\nAccept: {accept}\r\n"
+            f"Cookie: pp_sid={cookie(username)}; pp_in=1\r\nConnection: close\r\n\r\n").encode()
 
 
 def versions(args, usernames):

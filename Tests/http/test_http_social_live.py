@@ -46,6 +46,20 @@ def presence_of(body, username):
     return [f for f in body.get("presence", []) if f["user"] == username]
 
 
+def until_presence(acct, since, username, wanted, seconds=6):
+    """Polls `acct`'s channel until it reports `username` in a state `wanted` accepts; that entry,
+    with the channel's version under "version"."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        r = channel(acct, since, timeout=max(0.5, deadline - time.monotonic()))
+        if r.status_code == 200:
+            since = r.json()["version"]
+            for found in presence_of(r.json(), username):
+                if wanted(found):
+                    return {**found, "version": since}
+    raise AssertionError(f"{username}'s presence never reached the wanted state on the channel")
+
+
 def test_first_poll_answers_at_once_with_the_counts_and_the_next_one_waits(account):
     me = account("live")
     r = channel(me)
@@ -106,18 +120,9 @@ def test_starting_focus_says_focusing_with_the_minutes_left(stack, account):
     room = new_room(stack, friend.user, "Fran Focus")
     since = version(me)
     room.host.ok("/timer", action="start", at="0")
-    deadline = time.monotonic() + 5
-    while True:
-        r = channel(me, since, timeout=6)
-        assert r.status_code in (200, 204)
-        if r.status_code == 200:
-            since = r.json()["version"]
-            found = presence_of(r.json(), friend.username)
-            if found and found[0]["presence"] == "focusing":
-                break
-        assert time.monotonic() < deadline, "the friend's focus never reached the channel"
-    assert found[0]["words"] == f"Focusing in room {room.code} (25 min left)"
-    assert found[0]["room"] == room.code
+    found = until_presence(me, since, friend.username, lambda f: f["presence"] == "focusing")
+    assert found["words"] == f"Focusing in room {room.code} (25 min left)"
+    assert found["room"] == room.code
 
 
 def test_strangers_blocked_people_and_invisible_friends_do_not_wake_anyone(stack, account):
@@ -205,3 +210,14 @@ def test_friends_online_on_me_and_in_a_room(stack, account, new_user):
     assert stranger.username not in me.user.get(f"/r/{other.code}").text
     # Guests see no panel.
     assert new_user().page(f"/r/{other.code}").by_id("room-friends") is None
+
+
+def test_leaving_the_room_reaches_friends_even_with_nobody_left_watching(stack, account):
+    me, friend = account("watcher"), account("leaver")
+    befriend_in_db(stack, me, friend)
+    room = new_room(stack, friend.user, "Lee Leaver")
+    since = version(me)
+    seen = until_presence(me, since, friend.username, lambda f: f["presence"] == "break")
+    room.host.ok("/leave")
+    seen = until_presence(me, seen["version"], friend.username, lambda f: f.get("room") is None)
+    assert seen["presence"] in ("online", "offline")

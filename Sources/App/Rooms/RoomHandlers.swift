@@ -74,7 +74,13 @@ enum RoomHandlers {
     static let leave: Handler = { ctx in
         let code = try parseCode(ctx)
         do {
-            try RoomStore(database: ctx.services.database).leave(code, session: ctx.session).announce(ctx.services)
+            let change = try RoomStore(database: ctx.services.database).leave(code, session: ctx.session)
+            change.announce(ctx.services)
+            // The leaver goes elsewhere: load the room once now, so their friends hear they left
+            // (the presence mirror is rewritten from loads) even when nobody else is watching it.
+            if ctx.userForChrome != nil, let version = change.version {
+                _ = try? RoomReader(services: ctx.services).snapshot(code, atLeast: version)
+            }
         } catch let refusal as RoomRefusal {
             return try problemPage(ctx, code, refusal)
         }
