@@ -14,54 +14,80 @@ enum UserChannelFeed {
         let presence: [Friend]
     }
 
-    struct Friend: Encodable {
+    struct Friend: Codable {
         let user: String
         let name: String
         let presence: String
         let words: String
         let room: String?
+
+        init(_ person: FriendPresenceReader.Person) {
+            user = person.username
+            name = person.displayName
+            presence = person.presence.name
+            words = person.presence.words
+            room = person.presence.roomCode
+        }
+    }
+
+    /// The channel's Redis side in one round trip: its version, then each person on its feed
+    /// with the version they changed at and their presence view (ARGV: the user id).
+    static let feedScript = """
+        local version = redis.call('GET', 'live:user:' .. ARGV[1]) or '0'
+        local out = {version}
+        local feed = redis.call('ZRANGE', 'presence:feed:' .. ARGV[1], 0, -1, 'WITHSCORES')
+        for i = 1, #feed, 2 do
+            out[#out + 1] = feed[i]
+            out[#out + 1] = feed[i + 1]
+            out[#out + 1] = redis.call('GET', 'presence:view:' .. feed[i]) or ''
+        end
+        return out
+        """
+
+    /// A person on the feed: when they changed (a channel version) and how they look now.
+    struct Change {
+        let userID: String
+        let at: Int
+        let view: Friend?
     }
 
     /// The channel's snapshot for the hub; nil for an account that no longer exists.
     static func snapshot(services: Services) -> LiveHub.SnapshotSource {
         { channel in
             let userID = String(channel.dropFirst(UserChannel.prefix.count + 1))
-            guard let glance = try UserChannelStore(database: services.database).glance(userID) else { return nil }
+            let (redisVersion, changes) = feed(userID, services.redis)
+            guard let glance = try UserChannelStore(database: services.database).glance(userID, people: changes.map(\.userID)) else {
+                return nil
+            }
             // Never 0: a first poll (`since=0`) is always answered at once with the counts.
-            let version = max(glance.version, redisVersion(userID, services.redis), 1)
+            let version = max(glance.version, redisVersion, 1)
             return LiveSnapshot(version: version) { since, _ in
-                JSONBody.encode(body(glance, version: version, userID: userID, since: since, services: services))
+                // Only people who are friends now: someone unfriended or blocked since is left out.
+                let presence =
+                    since > 0 ? changes.filter { $0.at > since && glance.friends.contains($0.userID) }.compactMap(\.view) : []
+                return JSONBody.encode(
+                    Body(
+                        version: version, notifications: glance.notifications, messages: glance.messages,
+                        requests: glance.requests, presence: presence))
             }
         }
     }
 
-    /// The channel's version in Redis (presence changes move only this one); 0 without Redis.
-    static func redisVersion(_ userID: String, _ redis: RedisPool?) -> Int {
-        guard let redis, !redis.isDown, case .string(let text)? = try? redis.command("GET", PresenceFanOut.liveKey(userID)) else { return 0 }
-        return Int(text) ?? 0
-    }
-
-    static func body(_ glance: UserChannelStore.Glance, version: Int, userID: String, since: Int, services: Services) -> Body {
-        Body(
-            version: version, notifications: glance.notifications, messages: glance.messages, requests: glance.requests,
-            presence: since > 0 ? changedFriends(userID, since: since, services: services) : [])
-    }
-
-    /// Friends on the feed after `since` (at most the feed's 200), as friend lists show them.
-    /// Someone who is no longer a friend (unfriended, blocked since) is left out.
-    static func changedFriends(_ userID: String, since: Int, services: Services) -> [Friend] {
-        guard let redis = services.redis, !redis.isDown,
-            case .array(let replies)? = try? redis.command("ZRANGEBYSCORE", PresenceFanOut.feedKey(userID), "(\(since)", "+inf")
-        else { return [] }
-        let ids = replies.compactMap { reply -> String? in if case .string(let id) = reply { return id } else { return nil } }
-        guard !ids.isEmpty,
-            let friends = try? UserChannelStore(database: services.database).friendsAmong(userID, ids),
-            let people = try? FriendPresenceReader(database: services.database, redis: services.redis).people(friends)
-        else { return [] }
-        return friends.compactMap { id in
-            people[id].map {
-                Friend(user: $0.username, name: $0.displayName, presence: $0.presence.name, words: $0.presence.words, room: $0.presence.roomCode)
+    /// The Redis version and feed; nothing while Redis is down.
+    static func feed(_ userID: String, _ redis: RedisPool?) -> (Int, [Change]) {
+        guard let redis, !redis.isDown, case .array(let reply)? = try? redis.command("EVAL", feedScript, "0", userID),
+            case .string(let first)? = reply.first
+        else { return (0, []) }
+        var changes: [Change] = []
+        var i = 1
+        while i + 2 < reply.count + 0 || i + 2 == reply.count {
+            if case .string(let id) = reply[i], case .string(let at) = reply[i + 1], let version = Int(at) {
+                var view: Friend? = nil
+                if case .string(let json) = reply[i + 2], !json.isEmpty { view = try? JSONDecoder().decode(Friend.self, from: Data(json.utf8)) }
+                changes.append(Change(userID: id, at: version, view: view))
             }
+            i += 3
         }
+        return (Int(first) ?? 0, changes)
     }
 }

@@ -13,14 +13,17 @@ struct UserChannelStore {
         let notifications: Int
         let messages: Int
         let requests: Int
+        /// Those of the asked-about people who are friends now.
+        let friends: Set<String>
     }
 
     private static func uuidArray(_ ids: [String]) -> String {
         "{" + ids.filter { UUID(uuidString: $0) != nil }.joined(separator: ",") + "}"
     }
 
-    /// The person's channel version and counts: one statement over partial indexes.
-    func glance(_ userID: String) throws -> Glance? {
+    /// The person's channel version and counts, and which of `people` are their friends now:
+    /// one statement over partial indexes and the friendships key.
+    func glance(_ userID: String, people: [String] = []) throws -> Glance? {
         guard UUID(uuidString: userID) != nil else { return nil }
         return try database.query(
             """
@@ -29,10 +32,15 @@ struct UserChannelStore {
                                           AND n.kind <> 'direct_message' LIMIT 100) x),
                    (SELECT coalesce(sum(c), 0) FROM (SELECT n.count AS c FROM notifications n WHERE n.user_id = u.id
                                           AND n.read_at IS NULL AND n.kind = 'direct_message' LIMIT 100) y),
-                   (SELECT count(*) FROM (SELECT 1 FROM friend_requests r WHERE r.to_id = u.id AND r.status = 'pending' LIMIT 100) z)
+                   (SELECT count(*) FROM (SELECT 1 FROM friend_requests r WHERE r.to_id = u.id AND r.status = 'pending' LIMIT 100) z),
+                   (SELECT string_agg(f.friend_id::text, ',') FROM friendships f WHERE f.user_id = u.id AND f.friend_id = ANY($2::uuid[]))
             FROM users u WHERE u.id = $1
-            """, [userID]
-        ).first.map { Glance(version: $0.int(0), notifications: $0.int(1), messages: min(100, $0.int(2)), requests: $0.int(3)) }
+            """, [userID, Self.uuidArray(people)]
+        ).first.map {
+            Glance(
+                version: $0.int(0), notifications: $0.int(1), messages: min(100, $0.int(2)), requests: $0.int(3),
+                friends: Set(($0[4] ?? "").split(separator: ",").map(String.init)))
+        }
     }
 
     /// Stored versions of many channels (the hub's re-check while Redis is away).
@@ -56,16 +64,6 @@ struct UserChannelStore {
             LIMIT 200000
             """, [Self.uuidArray(changed)]
         ).map { ($0.string(0), $0.string(1), $0.int(2)) }
-    }
-
-    /// Those of `ids` who are `userID`'s friends, in the order given.
-    func friendsAmong(_ userID: String, _ ids: [String]) throws -> [String] {
-        let friends = Set(
-            try database.query(
-                "SELECT friend_id::text FROM friendships WHERE user_id = $1 AND friend_id = ANY($2::uuid[])",
-                [userID, Self.uuidArray(ids)]
-            ).map { $0.string(0) })
-        return ids.filter(friends.contains)
     }
 
     /// Every friend of `userID` who does not appear offline, and whether they hold a seat seen in
