@@ -22,4 +22,16 @@ struct FocusCredit: Sendable {
     let completed: Bool
     let peoplePresent: Int
     let hosted: Bool
+    /// Set on one credit of each person whose live channel this batch moved (an achievement
+    /// notice): the version to announce on `user:<id>` once the transaction has committed.
+    var liveVersion: Int? = nil
+
+    /// Wakes the live channels of people this batch gave a notice (see `liveVersion`).
+    static func announceNotices(_ credits: [FocusCredit], hub: LiveHub) {
+        for credit in credits {
+            if let userID = credit.userID, let version = credit.liveVersion {
+                hub.notify(channel: UserChannel.name(userID), version: version)
+            }
+        }
+    }
 }
