@@ -60,6 +60,9 @@ def test_star_shows_live_status_on_me_and_unstar(stack, host_room):
     room.host.ok("/timer", action="start", at="0")
     status, text, _ = favorites(acct.user)[room.code]
     assert status == "focus" and "Focus running (50 min left)" in text
+    export = acct.user.get("/settings/export.json").json()
+    assert [(f["room"], f["theme"], [s["duration"] for s in f["queue"]]) for f in export["favorite_rooms"]] == \
+        [(room.code, "forest_calm", [3000, 600])]
     r = room.host.post("/unfavorite")
     assert r.status_code == 303, brief(r)
     assert room.code not in favorites(acct.user)

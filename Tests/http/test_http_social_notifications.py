@@ -80,6 +80,8 @@ def test_each_kind_has_its_words_and_link_and_opening_marks_it_read(stack, pair)
         assert r.status_code == 303 and location(r) == targets[kind], f"opening {kind}: {brief(r)}"
         state = {k: unread for _, k, _, unread in notices(me.user)}
         assert state[kind] is False, f"{kind} is still unread after opening it"
+    exported = me.user.get("/settings/export.json").json()["notifications"]
+    assert sorted(n["kind"] for n in exported) == sorted(NOTICE_KINDS) and all(n["read_at"] for n in exported)
     # Opening a read one again still leads there and changes nothing.
     r = open_notice(me.user, ids["room_invite"])
     assert r.status_code == 303 and location(r) == "/r/ABC-DEF"
