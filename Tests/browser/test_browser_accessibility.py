@@ -301,6 +301,26 @@ def personal_stats(driver, world):
     driver.execute_script("document.querySelectorAll('details').forEach(function (d) { d.open = true; });")
 
 
+def as_member(path: str):
+    """`path` as the member sees it signed in (with the hint open pages look the user up by)."""
+    def reach(driver, world):
+        become(driver, world, world.member.user)
+        driver.add_cookie({"name": "pp_in", "value": "1", "path": "/", "sameSite": "Lax"})
+        driver.get(world.base + path.format(code=world.room.code))
+    return reach
+
+
+def member_notices(driver, world):
+    """The member's notifications: an unread room invite from the admin and a read achievement."""
+    uid = world.stack.psql("select id from users where username = :'v1'", world.member.username)
+    if not world.stack.psql("select 1 from notifications where user_id = :'v1' and kind = 'room_invite'", uid):
+        world.stack.psql(
+            "insert into notifications (user_id, kind, actor_id, subject) select :'v1', 'room_invite', id, :'v3'"
+            " from users where username = :'v2'; insert into notifications (user_id, kind, subject, read_at)"
+            " values (:'v1', 'achievement', 'first_focus', now())", uid, world.admin.username, world.room.code)
+    as_member("/notifications")(driver, world)
+
+
 def get(path: str, who: str | None = None):
     def reach(driver, world):
         user = None if who is None else {"member": world.member.user, "admin": world.admin.user,
@@ -355,6 +375,9 @@ def all_pages() -> list[Page]:
              achiever_profile),
         Page("personal stats", "user_stats", "#hours-table", personal_stats),
         Page("dashboard", "me", "#me #recent-rooms", get("/me", "member")),
+        Page("room as a signed-in member: star and invite", "room", "#room-social #favorite",
+             as_member("/r/{code}")),
+        Page("notifications", "notifications", "#notice-list .notice-item.unread", member_notices),
         Page("settings: profile", "settings_profile", "#profile-form", get("/settings/profile", "member")),
         Page("settings: preferences", "settings_preferences", "#preferences-form",
              get("/settings/preferences", "member")),

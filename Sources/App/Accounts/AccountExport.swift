@@ -34,7 +34,12 @@ enum AccountExport {
                              'time_zone', time_zone, 'completed', completed, 'people_present', people_present, 'hosted', hosted)
                              ORDER BY ended_at) FROM focus_credits WHERE user_id = $1), '[]'::json),
                   'achievements', coalesce((SELECT json_agg(json_build_object('achievement', achievement, 'earned_at', earned_at,
-                             'seen_at', seen_at) ORDER BY earned_at, achievement) FROM user_achievements WHERE user_id = $1), '[]'::json)
+                             'seen_at', seen_at) ORDER BY earned_at, achievement) FROM user_achievements WHERE user_id = $1), '[]'::json),
+                  'favorite_rooms', coalesce((SELECT json_agg(json_build_object('room', room_code, 'queue', queue, 'theme', theme,
+                             'starred_at', starred_at) ORDER BY starred_at, id) FROM favorite_rooms WHERE user_id = $1), '[]'::json),
+                  'notifications', coalesce((SELECT json_agg(json_build_object('kind', n.kind, 'from', u.username, 'subject', n.subject,
+                             'count', n.count, 'created_at', n.created_at, 'read_at', n.read_at) ORDER BY n.id)
+                           FROM notifications n LEFT JOIN users u ON u.id = n.actor_id WHERE n.user_id = $1), '[]'::json)
                 )::text
                 """, [account.id]
             ).first?.string(0) ?? "{}"

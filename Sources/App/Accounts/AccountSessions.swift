@@ -27,7 +27,13 @@ struct AccountSessions {
                 SELECT u.id, u.username, u.display_name, u.email, u.role, u.theme, u.sound_on, u.timezone,
                        s.last_seen_at < now() - make_interval(secs => \(Self.touchSeconds)),
                        (SELECT string_agg(a.achievement, ',' ORDER BY a.earned_at, a.achievement) FROM user_achievements a
-                        WHERE a.user_id = u.id AND a.seen_at IS NULL)
+                        WHERE a.user_id = u.id AND a.seen_at IS NULL),
+                       -- The header's counts, each read through the unread index and stopped at
+                       -- 100 (shown as "99+"), so a backlog costs no more than a few.
+                       (SELECT count(*) FROM (SELECT 1 FROM notifications n
+                        WHERE n.user_id = u.id AND n.read_at IS NULL AND n.kind <> 'direct_message' LIMIT 100) c),
+                       (SELECT coalesce(sum(m.count), 0) FROM (SELECT n.count FROM notifications n
+                        WHERE n.user_id = u.id AND n.read_at IS NULL AND n.kind = 'direct_message' LIMIT 100) m)
                 FROM sessions s JOIN users u ON u.id = s.user_id
                 WHERE s.id_hash = $1 AND \(Self.live)
                 """, [ByteA(session.hash)]
@@ -39,7 +45,8 @@ struct AccountSessions {
         return CurrentUser(
             id: row.string(0), username: row.string(1), displayName: row.string(2), email: row.string(3),
             role: AccountRole(stored: row.string(4)), theme: row.string(5), soundOn: row.bool(6), timezone: row.string(7),
-            unseenAchievements: (row[9] ?? "").split(separator: ",").compactMap { Achievement(stored: String($0)) })
+            unseenAchievements: (row[9] ?? "").split(separator: ",").compactMap { Achievement(stored: String($0)) },
+            unreadNotifications: row.int(10), unreadMessages: row.int(11))
     }
 
     /// Signs `userID` in on this browser with a brand-new session id, in the caller's

@@ -13,6 +13,11 @@ struct CurrentUser: Sendable {
     let timezone: String
     /// Achievements earned and not yet dismissed, oldest first: the notice on every page says so.
     let unseenAchievements: [Achievement]
+    /// Unread notices other than direct messages, counted up to 100 (the header's "Notifications (N)").
+    let unreadNotifications: Int
+    /// New direct messages: the counts of unread message notices, summed over at most 100
+    /// conversations (the header's "Messages (M)").
+    let unreadMessages: Int
 
     var isAdmin: Bool { role == .admin }
 }

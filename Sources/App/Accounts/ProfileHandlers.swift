@@ -107,6 +107,7 @@ enum ProfileHandlers {
         context["rooms"] = .list(rooms)
         context["has_rooms"] = .bool(!rooms.isEmpty)
         context.merge(try focusGlance(ctx, account))
+        context.merge(try FavoriteRoomHandlers.dashboardContext(ctx, userID: account.id))
         if let place = ctx.services.leaderboards.place(of: account.id, on: .weekly) {
             context["board_place"] = .object(["place": .text(String(place.place)), "total": .text(String(place.total))])
         }

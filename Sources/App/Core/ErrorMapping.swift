@@ -19,6 +19,15 @@ enum ErrorMapping {
         }
     }
 
+    /// The status a refused invite or favorite is answered with.
+    static func status(_ refusal: SocialRefusal) -> HTTPStatus {
+        switch refusal {
+        case .signInFirst: return .forbidden
+        case .noSuchFavorite: return .notFound
+        case .noFriendChosen, .notAFriend, .tooManyAtOnce, .favoritesFull: return .unprocessableEntity
+        }
+    }
+
     /// Headers that go with a refusal (when to try again).
     static func headers(_ refusal: RoomRefusal) -> [(String, String)] {
         if case .tooFast(_, let retryAfter) = refusal { return [("Retry-After", String(retryAfter))] }
@@ -32,6 +41,8 @@ enum ErrorMapping {
             return e
         case let refusal as RoomRefusal:
             return Refused(status: status(refusal), publicMessage: refusal.message, extraHeaders: headers(refusal))
+        case let refusal as SocialRefusal:
+            return Refused(status: status(refusal), publicMessage: refusal.message, extraHeaders: [])
         case let problem as RoomRuleProblem:
             return ClientError.unprocessable(problem.description)
         case FastCGIError.bodyTooLarge(let limit):

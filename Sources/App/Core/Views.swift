@@ -1,3 +1,4 @@
+import Domain
 import Web
 
 /// Renders pages: the page template first, then the shared layout around it with the context
@@ -11,7 +12,7 @@ enum Views {
             "signup", "login", "forgot", "check_email", "mail_link", "me", "profile", "settings_profile",
             "settings_preferences", "settings_sessions", "settings_password", "settings_account",
             "link_consent", "admin", "partials/settings_nav", "partials/avatar", "partials/achievement_notice", "user_stats",
-            "partials/user_stats_body", "leaderboards", "leaderboard_report",
+            "partials/user_stats_body", "leaderboards", "leaderboard_report", "notifications", "partials/room_social",
         ]
         + MailTemplate.allCases.map(\.templateName)
 
@@ -32,6 +33,8 @@ enum Views {
             context["signed_in"] = .object([
                 "username": .text(user.username), "display_name": .text(user.displayName),
                 "is_admin": .bool(user.isAdmin),
+                "notifications_badge": .text(badge(user.unreadNotifications)),
+                "messages_badge": .text(badge(user.unreadMessages)),
             ])
             context["page_theme"] = .text(user.theme)
             if !user.soundOn { context["sound_off"] = .bool(true) }
@@ -62,6 +65,12 @@ enum Views {
         out.reserveCapacity(layout.count + page.count)
         Splice.assemble(layout, parts: pieces, joiner: [], into: &out)
         return .html(out, status: status)
+    }
+
+    /// "(N)" after a header link, nothing at zero; the span stays so live.js can fill it.
+    private static func badge(_ count: Int) -> String {
+        let text = NotificationWording.badge(count)
+        return text.isEmpty ? "" : "(\(text))"
     }
 
     static func page(_ name: String, title: String, _ context: TemplateContext, ctx: RequestContext, status: HTTPStatus = .ok) -> Outcome {

@@ -273,7 +273,7 @@ enum RoomHandlers {
 
     static func roomPage(
         _ ctx: RequestContext, _ snapshot: RoomSnapshot, error: String? = nil, joinError: String? = nil,
-        inputs: [String: String] = [:], kept: RoomViews.Kept? = nil, status: HTTPStatus = .ok,
+        inputs: [String: String] = [:], kept: RoomViews.Kept? = nil, checkedFriends: [String] = [], status: HTTPStatus = .ok,
         headers: [(String, String)] = []
     ) -> Outcome {
         // One reading of the clock for the whole page.
@@ -288,6 +288,8 @@ enum RoomHandlers {
         if let user = ctx.userForChrome, let friends = try? ctx.services.friendsOnline.list(for: user.id, services: ctx.services) {
             context["friends_panel"] = FriendsOnline.context(friends, listID: "room-friends")
         }
+        // The viewer's own star and invite form (signed-in participants only).
+        context.merge(RoomSocialViews.context(ctx, snapshot, checked: checkedFriends))
         for (key, value) in inputs { context[key] = .text(value) }
         if let error { context["error"] = .text(error) }
         if let joinError { context["join_error"] = .text(joinError) }

@@ -47,6 +47,7 @@ final class RoomJobs: Sendable {
                         "held_ms": "\(String(format: "%.1f", heldMs))",
                     ])
                 services.leaderboards.record(swept.credits)
+                FocusCredit.announceNotices(swept.credits, services: services)
             }
             for (channel, version) in swept.moved {
                 services.hub.notify(channel: channel, version: version)

@@ -46,7 +46,10 @@ struct Change<T> {
     /// Tells every responder about the new version, and the leaderboards about the credit.
     func announce(_ services: Services) {
         if let version { services.hub.notify(channel: channel, version: version) }
-        if !credits.isEmpty { services.leaderboards.record(credits) }
+        if !credits.isEmpty {
+            services.leaderboards.record(credits)
+            FocusCredit.announceNotices(credits, services: services)
+        }
     }
 }
 
@@ -82,8 +85,12 @@ struct RoomStore {
     }
 
     /// Creates a room with its host as first participant and the chosen starting queue;
-    /// retries on the rare code collision.
-    func create(host session: SessionID, hostName: DisplayName, theme: Theme, queue: [SegmentSpec], lifetimeHours: Int) throws -> RoomCode {
+    /// retries on the rare code collision. `then` runs in the same transaction with the new
+    /// room's id and code (a favorite started again points at it).
+    func create(
+        host session: SessionID, hostName: DisplayName, theme: Theme, queue: [SegmentSpec], lifetimeHours: Int,
+        then: ((PostgresConnection, String, RoomCode) throws -> Void)? = nil
+    ) throws -> RoomCode {
         var attempts = 0
         while true {
             attempts += 1
@@ -103,6 +110,7 @@ struct RoomStore {
                     for (position, spec) in queue.enumerated() {
                         try SegmentStore.insert(spec, roomID: id, position: position, on: conn)
                     }
+                    try then?(conn, id, code)
                     return code
                 }
             } catch PostgresError.uniqueViolation(let constraint, _) where constraint == "rooms_code_key" && attempts < 5 {

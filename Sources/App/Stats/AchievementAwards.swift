@@ -8,8 +8,10 @@ import Postgres
 enum AchievementAwards {
     /// In the crediting transaction, after `credits` were written and the tallies folded and stored.
     /// One statement reads every credited account's facts, at most one more writes what is new,
-    /// however many people the batch credits. Guests earn nothing until their credit is adopted.
-    static func award(after credits: [FocusCredit], on conn: PostgresConnection) throws {
+    /// however many people the batch credits; when something is new, one more adds a notice per
+    /// achievement and one bumps the live channels of those who earned them. Guests earn nothing
+    /// until their credit is adopted. Returns the channel versions to announce after the commit.
+    static func award(after credits: [FocusCredit], on conn: PostgresConnection) throws -> [(userID: String, version: Int)] {
         var firstStart: [String: Date] = [:]
         var lastEnd: [String: Date] = [:]
         var sessions: [String: [AchievementFacts.Session]] = [:]
@@ -27,14 +29,17 @@ enum AchievementAwards {
             for session in sessions[userID] ?? [] { standing.facts.count(session) }
             awards += standing.facts.earned.filter { !standing.earned.contains($0) }.map { (userID, $0, lastEnd[userID]) }
         }
-        try AchievementStore.award(awards, on: conn)
+        return try NotificationStore.addAchievements(try AchievementStore.award(awards, on: conn), on: conn)
     }
 
     /// Catches one account up from its whole ledger (after a guest's credit was adopted), in the
     /// caller's transaction, after its tally was rebuilt. Returns how many it awarded.
     @discardableResult
     static func catchUp(userID: String, on conn: PostgresConnection) throws -> Int {
-        try AchievementStore.award(newlyEarned(try AchievementStore.standingsFromLedger(.one(userID), on: conn)), on: conn)
+        let awarded = try AchievementStore.award(newlyEarned(try AchievementStore.standingsFromLedger(.one(userID), on: conn)), on: conn)
+        // Their next page shows the header count; nobody is parked on a channel this new session has not opened.
+        try NotificationStore.addAchievements(awarded, on: conn)
+        return awarded.count
     }
 
     /// Every account with credit, `pageSize` at a time, each page in its own transaction (two
@@ -45,7 +50,10 @@ enum AchievementAwards {
         while true {
             let (page, count) = try database.transaction { conn in
                 let page = try AchievementStore.standingsFromLedger(.page(after: after, limit: pageSize), on: conn)
-                return (page, try AchievementStore.award(newlyEarned(page), on: conn))
+                let awarded = try AchievementStore.award(newlyEarned(page), on: conn)
+                // A parked channel sees the version next time it asks (the command has no hub to announce on).
+                try NotificationStore.addAchievements(awarded, on: conn)
+                return (page, awarded.count)
             }
             accounts += page.count
             awarded += count

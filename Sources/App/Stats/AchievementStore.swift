@@ -111,11 +111,13 @@ enum AchievementStore {
         return Standing(facts: facts, earned: Set(earned))
     }
 
-    /// Awards each (account, achievement) not awarded before, dated `at` (nil: now). Returns how
-    /// many were new.
+    /// Awards each (account, achievement) not awarded before, dated `at` (nil: now). Returns
+    /// those that were new (each gets its notice: `NotificationStore.addAchievements`).
     @discardableResult
-    static func award(_ awards: [(userID: String, achievement: Achievement, at: Date?)], on conn: PostgresConnection) throws -> Int {
-        guard !awards.isEmpty else { return 0 }
+    static func award(
+        _ awards: [(userID: String, achievement: Achievement, at: Date?)], on conn: PostgresConnection
+    ) throws -> [(userID: String, achievement: Achievement)] {
+        guard !awards.isEmpty else { return [] }
         // In key order, like every writer of these rows, so two batches never wait on each other in a circle.
         let sorted = awards.sorted { ($0.userID, $0.achievement.rawValue) < ($1.userID, $1.achievement.rawValue) }
         return try conn.query(
@@ -123,12 +125,13 @@ enum AchievementStore {
             INSERT INTO user_achievements (user_id, achievement, earned_at)
             SELECT u, a, coalesce(to_timestamp(e), now()) FROM unnest($1::uuid[], $2::text[], $3::float8[]) AS t(u, a, e)
             ON CONFLICT DO NOTHING
+            RETURNING user_id, achievement
             """,
             [
                 array(sorted.map(\.userID)), array(sorted.map(\.achievement.rawValue)),
                 array(sorted.map { $0.at.map { String($0.timeIntervalSince1970) } ?? "NULL" }),
             ]
-        ).affectedRows
+        ).compactMap { row in Achievement(stored: row.string(1)).map { (row.string(0), $0) } }
     }
 
     /// Marks the achievements a notice showed as seen; one earned since it was drawn stays unseen,

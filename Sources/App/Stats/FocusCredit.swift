@@ -22,4 +22,14 @@ struct FocusCredit: Sendable {
     let completed: Bool
     let peoplePresent: Int
     let hosted: Bool
+    /// Set on one credit of each person whose live channel this batch moved (an achievement
+    /// notice): the version to announce on `user:<id>` once the transaction has committed.
+    var liveVersion: Int? = nil
+
+    /// Wakes the live channels of people this batch gave a notice (see `liveVersion`).
+    static func announceNotices(_ credits: [FocusCredit], services: Services) {
+        UserChannel.announce(
+            credits.compactMap { credit in credit.liveVersion.flatMap { v in credit.userID.map { (UserChannel.name($0), v) } } },
+            services: services)
+    }
 }

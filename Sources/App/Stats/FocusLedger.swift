@@ -56,7 +56,14 @@ enum FocusLedger {
         }
         try insert(written, on: conn)
         try store(tallies.filter { id, _ in written.contains { $0.userID == id } }.mapValues(\.tally), on: conn)
-        try AchievementAwards.award(after: written, on: conn)
+        let moved = try AchievementAwards.award(after: written, on: conn)
+        if !moved.isEmpty {
+            // Once per person, on their last credit of the batch.
+            var versions = Dictionary(moved.map { ($0.userID, $0.version) }, uniquingKeysWith: max)
+            for i in written.indices.reversed() {
+                if let id = written[i].userID, let version = versions.removeValue(forKey: id) { written[i].liveVersion = version }
+            }
+        }
         return written
     }
 

@@ -41,6 +41,9 @@ struct RouteGuardTests {
         ("POST", "/r/:code/messages/:id/delete", .host),
         ("POST", "/r/:code/participants/:id/mute", .host), ("POST", "/r/:code/participants/:id/unmute", .host),
         ("POST", "/r/:code/participants/:id/remove", .host), ("POST", "/r/:code/participants/:id/host", .host),
+        // A signed-in participant's own: invites go only to their friends, stars to their list.
+        ("POST", "/r/:code/invite", .participant), ("POST", "/r/:code/favorite", .participant),
+        ("POST", "/r/:code/unfavorite", .participant),
     ]
 
     @Test func everyRoomRouteDeclaresWhoMayUseIt() {
