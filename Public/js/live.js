@@ -635,8 +635,8 @@
   function setCount(id, n) {
     var el = document.getElementById(id);
     if (!el) return;
-    el.textContent = n > 99 ? "99+" : String(n);
-    el.hidden = n === 0;
+    // As the server draws it (Views.badge): "(N)", "(99+)", nothing at zero.
+    el.textContent = n > 0 ? "(" + (n > 99 ? "99+" : String(n)) + ")" : "";
   }
 
   function applyUser(data, first) {

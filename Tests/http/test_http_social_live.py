@@ -221,3 +221,24 @@ def test_leaving_the_room_reaches_friends_even_with_nobody_left_watching(stack, 
     room.host.ok("/leave")
     seen = until_presence(me, seen["version"], friend.username, lambda f: f.get("room") is None)
     assert seen["presence"] in ("online", "offline")
+
+
+def test_a_room_invite_reaches_the_invitees_parked_channel_with_its_count(stack, account):
+    me, host = account("invitee"), account("inviter")
+    befriend_in_db(stack, me, host)
+    room = new_room(stack, host.user, "Ivy Inviter")
+    since = version(me)
+    with ThreadPoolExecutor(1) as pool:
+        future = pool.submit(channel, me, since, 8)
+        time.sleep(0.3)
+        room.host.post_pairs("/invite", [("friend", me.username)])
+        invited = time.monotonic()
+        r = future.result(timeout=10)
+        # People coming online wake the channel too: ask again until the notice is counted.
+        while r.status_code == 200 and r.json()["notifications"] == 0 and time.monotonic() - invited < WAKE_WITHIN:
+            r = channel(me, r.json()["version"], timeout=WAKE_WITHIN)
+        lag = time.monotonic() - invited
+    assert r.status_code == 200 and r.json()["notifications"] == 1
+    assert lag <= WAKE_WITHIN
+    # The header says the same on the next page, without JavaScript.
+    assert me.user.page("/me").by_id("nav-notifications-count").text().strip("() \n") == "1"

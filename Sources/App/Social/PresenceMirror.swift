@@ -13,16 +13,21 @@ enum PresenceMirror {
     /// while the person is still there is simply written again (one spare wake-up for friends).
     static let ttlMs = 600_000
 
-    /// ARGV: room id, the set's TTL (ms), then (user, value) pairs. Returns the users whose value
-    /// changed, including those who left the room. A live state elsewhere outranks "away" here.
+    /// ARGV: room id, the set's TTL (ms), the snapshot's room version, then (user, value) pairs.
+    /// Returns the users whose value changed, including those who left the room. A live state
+    /// elsewhere outranks "away" here. A snapshot older than one already written changes nothing
+    /// (two responders loading two versions at once may finish in either order).
     static let script = """
         local room = ARGV[1]
+        local versionKey = 'presence:roomv:' .. room
+        if tonumber(redis.call('GET', versionKey) or '0') > tonumber(ARGV[3]) then return {} end
+        redis.call('SET', versionKey, ARGV[3], 'PX', ARGV[2])
         local prefix = room .. '|'
         local setKey = 'presence:room:' .. room
         local changed = {}
         local here = {}
         local members = {}
-        for i = 3, #ARGV, 2 do
+        for i = 4, #ARGV, 2 do
             local user, value = ARGV[i], ARGV[i + 1]
             here[user] = true
             members[#members + 1] = user
@@ -58,7 +63,7 @@ enum PresenceMirror {
         guard let redis, !redis.isDown else { return [] }
         let room = snapshot.room
         let ttl = max(1000, Int(snapshot.secondsToExpiry * 1000 - snapshot.age * 1000))
-        var args = ["EVAL", script, "0", room.id, String(ttl)]
+        var args = ["EVAL", script, "0", room.id, String(ttl), String(room.version)]
         if room.status != .ended {
             let seen = snapshot.lookup.seenIDs()
             let segment = room.currentIndex < snapshot.segments.count ? snapshot.segments[room.currentIndex] : nil
