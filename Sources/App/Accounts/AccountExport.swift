@@ -34,7 +34,17 @@ enum AccountExport {
                              'time_zone', time_zone, 'completed', completed, 'people_present', people_present, 'hosted', hosted)
                              ORDER BY ended_at) FROM focus_credits WHERE user_id = $1), '[]'::json),
                   'achievements', coalesce((SELECT json_agg(json_build_object('achievement', achievement, 'earned_at', earned_at,
-                             'seen_at', seen_at) ORDER BY earned_at, achievement) FROM user_achievements WHERE user_id = $1), '[]'::json)
+                             'seen_at', seen_at) ORDER BY earned_at, achievement) FROM user_achievements WHERE user_id = $1), '[]'::json),
+                  'friends', coalesce((SELECT json_agg(json_build_object('username', u.username, 'since', f.since) ORDER BY f.friend_key)
+                           FROM friendships f JOIN users u ON u.id = f.friend_id WHERE f.user_id = $1), '[]'::json),
+                  'friend_requests', coalesce((SELECT json_agg(json_build_object(
+                             'direction', CASE WHEN r.from_id = $1 THEN 'sent' ELSE 'received' END,
+                             'username', u.username, 'status', r.status, 'created_at', r.created_at, 'decided_at', r.decided_at)
+                             ORDER BY r.created_at, r.id)
+                           FROM friend_requests r JOIN users u ON u.id = CASE WHEN r.from_id = $1 THEN r.to_id ELSE r.from_id END
+                           WHERE r.from_id = $1 OR r.to_id = $1), '[]'::json),
+                  'blocks', coalesce((SELECT json_agg(json_build_object('username', u.username, 'blocked_at', b.created_at)
+                             ORDER BY b.created_at) FROM user_blocks b JOIN users u ON u.id = b.blocked_id WHERE b.blocker_id = $1), '[]'::json)
                 )::text
                 """, [account.id]
             ).first?.string(0) ?? "{}"

@@ -25,6 +25,9 @@ public struct RateLimits: Sendable {
     public var avatarWrites = Rule(kind: "avatar", limit: 20, window: 3600, doing: "changed your picture many times")
     /// Reports of leaderboard entries: each lands in an admin's list.
     public var reports = Rule(kind: "reports", limit: 10, window: 3600, doing: "reported many leaderboard entries")
+    /// Friend requests, answers, unfriending and blocking, per address and account (the per-day
+    /// and waiting limits of requests themselves are counted in PostgreSQL, `FriendLimits`).
+    public var friendActions = Rule(kind: "friends", limit: 120, window: 600, doing: "changed many friendships")
     /// Parked long-polls per client address in one responder (a whole office behind one NAT
     /// shares it); past it, that address's oldest poll is answered 429.
     public var pollsPerAddress = 64
@@ -44,6 +47,7 @@ public struct RateLimits: Sendable {
         limits.profileWrites = try rule("POMOPOMO_LIMIT_PROFILE_WRITES", limits.profileWrites)
         limits.avatarWrites = try rule("POMOPOMO_LIMIT_AVATAR_WRITES", limits.avatarWrites)
         limits.reports = try rule("POMOPOMO_LIMIT_REPORTS", limits.reports)
+        limits.friendActions = try rule("POMOPOMO_LIMIT_FRIEND_ACTIONS", limits.friendActions)
         limits.pollsPerAddress = try int("POMOPOMO_POLLS_PER_ADDRESS", limits.pollsPerAddress, 1...1_000_000)
         return limits
     }

@@ -11,7 +11,7 @@ enum Views {
             "signup", "login", "forgot", "check_email", "mail_link", "me", "profile", "settings_profile",
             "settings_preferences", "settings_sessions", "settings_password", "settings_account",
             "link_consent", "admin", "partials/settings_nav", "partials/avatar", "partials/achievement_notice", "user_stats",
-            "partials/user_stats_body", "leaderboards", "leaderboard_report",
+            "partials/user_stats_body", "leaderboards", "leaderboard_report", "friends",
         ]
         + MailTemplate.allCases.map(\.templateName)
 

@@ -48,6 +48,8 @@ struct RoomSnapshot: Sendable {
         let sessionHash: [UInt8]
         let idleAtLoad: Double
         let isMuted: Bool
+        /// Joined while signed in: signed-in people sharing the room may ask them to be friends.
+        let hasAccount: Bool
     }
 
     struct Segment: Sendable {

@@ -138,7 +138,8 @@ struct RoomStore {
             let rows = try conn.query(
                 "SELECT " + Self.roomColumns + """
                     , extract(epoch FROM r.expires_at - now())::float8,
-                    p.id, p.display_name, p.role, p.session_hash, extract(epoch FROM now() - p.last_seen_at)::float8, p.is_muted
+                    p.id, p.display_name, p.role, p.session_hash, extract(epoch FROM now() - p.last_seen_at)::float8, p.is_muted,
+                    p.user_id IS NOT NULL
                     FROM rooms r LEFT JOIN participants p ON p.room_id = r.id
                     WHERE (r.code = $1 OR r.id = $2::uuid) AND r.expires_at > now()
                     ORDER BY p.role = 'host' DESC, p.joined_at, p.id
@@ -152,7 +153,7 @@ struct RoomStore {
                 return RoomSnapshot.Member(
                     id: row.string(c + 1), name: row.string(c + 2), role: ParticipantRole(stored: row.string(c + 3)),
                     sessionHash: row.bytes(c + 4), idleAtLoad: Double(row.string(c + 5)) ?? 0,
-                    isMuted: row.bool(c + 6))
+                    isMuted: row.bool(c + 6), hasAccount: row.bool(c + 7))
             }
             let segments = try SegmentStore.segments(roomID: room.id, on: conn)
             let names = Dictionary(members.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
