@@ -53,7 +53,9 @@ enum SettingsHandlers {
         // Absent (an older form): left as it is.
         let statsChoice = try ctx.field("stats_visibility")
         let statsVisibility = StatsVisibility(choice: statsChoice)
-        guard statsChoice.isEmpty || statsVisibility != nil else { return try refuse("Choose who can see your focus stats: everyone, your friends or only you.") }
+        guard statsChoice.isEmpty || statsVisibility != nil else {
+            return try refuse("Choose who can see your focus stats: everyone, your friends or only you.")
+        }
         let change = UserStore.ProfileChange(
             displayName: displayName, username: username, bio: bio, links: links, showRecentRooms: show == "on",
             statsVisibility: statsVisibility)

@@ -37,11 +37,13 @@ public enum FriendRefusal: Error, Equatable, Sendable {
         case .alreadyFriends: return "You are already friends."
         case .alreadyRequested: return "You already sent this person a request. It waits for their answer."
         case .tooManyToday(let wait):
-            return "You have sent \(FriendLimits.perDay) friend requests in the last 24 hours. You can send another in \(FriendLimits.words(seconds: wait))."
+            return
+                "You have sent \(FriendLimits.perDay) friend requests in the last 24 hours. You can send another in \(FriendLimits.words(seconds: wait))."
         case .tooManyPending:
             return "You have \(FriendLimits.pendingMax) requests waiting for an answer. Cancel some, or wait for answers, before sending more."
         case .declinedRecently(let wait):
-            return "This person declined your request less than \(FriendLimits.declinedPauseDays) days ago. You can ask again in \(FriendLimits.words(seconds: wait))."
+            return
+                "This person declined your request less than \(FriendLimits.declinedPauseDays) days ago. You can ask again in \(FriendLimits.words(seconds: wait))."
         case .noSuchRequest: return "There is no such request waiting for you."
         case .notFriends: return "You are not friends with this person."
         case .notBlocked: return "You have not blocked this person."

@@ -41,7 +41,9 @@ struct FriendRulesTests {
                 == .declinedRecently(retryAfter: 86_400))
     }
 
-    @Test(arguments: [(1, "1 second"), (59, "59 seconds"), (60, "1 minute"), (61, "2 minutes"), (7200, "2 hours"), (172_800, "2 days"), (172_801, "3 days")])
+    @Test(arguments: [
+        (1, "1 second"), (59, "59 seconds"), (60, "1 minute"), (61, "2 minutes"), (7200, "2 hours"), (172_800, "2 days"), (172_801, "3 days"),
+    ])
     func waitsAreSaidInWords(seconds: Int, words: String) {
         #expect(FriendLimits.words(seconds: seconds) == words)
     }
