@@ -367,6 +367,8 @@ def all_pages() -> list[Page]:
         Page("leaderboards as admin", "leaderboards", "#board-reports", ranked("/leaderboards?board=alltime", "admin")),
         Page("report an entry", "leaderboard_report", "#report-form",
              get("/leaderboards/report?board=weekly&user={member}", "admin")),
+        Page("friends", "friends", "#add-friend-form", get("/friends?q=a", "member")),
+        Page("profile with friend buttons", "profile", "#friend-actions #add-friend", get("/u/{member}", "admin")),
         Page("404", "error", "#error-message", get("/no/such/page"), says="Error 404"),
         Page("403", "error", "#error-message", forged_form, says="Error 403"),
         Page("429", "error", "#error-message", too_many_sign_ins, says="Error 429"),
