@@ -28,7 +28,10 @@ enum FriendHandlers {
         let after = try prefix(query.values("after"), what: "Start the list after")
         let store = FriendStore(database: ctx.services.database)
 
-        var page = try store.friends(of: me.id, after: after?.key, limit: pageSize + 1)
+        let overview = try store.overview(
+            of: me.id, after: after?.key, limit: pageSize + 1, pendingLimit: pendingShown, blockedLimit: blockedShown)
+        func ordered<T>(_ rows: [(Int, T)]) -> [T] { rows.sorted { $0.0 < $1.0 }.map(\.1) }
+        var page = ordered(overview.friends)
         let hasMore = page.count > pageSize
         if hasMore { page.removeLast() }
         let presence = try FriendPresenceReader(database: ctx.services.database, redis: ctx.services.redis).presence(of: page.map(\.id))
@@ -42,17 +45,18 @@ enum FriendHandlers {
             if let code = now.roomCode { row["room_code"] = .text(code) }
             return row
         }
-        let count = try store.friendCount(of: me.id)
-        let incoming = try store.pending(for: me.id, incoming: true, limit: pendingShown)
-        let outgoing = try store.pending(for: me.id, incoming: false, limit: pendingShown)
-        let blocked = try store.blocked(by: me.id, limit: blockedShown)
-        func pending(_ list: (shown: [FriendStore.Pending], total: Int)) -> TemplateContext {
-            [
+        let count = overview.friendCount
+        let incoming = (ordered(overview.incoming), overview.incomingTotal)
+        let outgoing = (ordered(overview.outgoing), overview.outgoingTotal)
+        let blocked = ordered(overview.blocked)
+        func pending(_ list: ([FriendStore.Pending], Int)) -> TemplateContext {
+            let (shown, total) = list
+            return [
                 "items": .list(
-                    list.shown.map {
+                    shown.map {
                         ["id": .text(String($0.id)), "username": .text($0.other.username), "display_name": .text($0.other.displayName)]
-                    }), "total": .text(String(list.total)), "any": .bool(list.total > 0),
-                "more": .bool(list.total > list.shown.count), "more_count": .text(String(list.total - list.shown.count)),
+                    }), "total": .text(String(total)), "any": .bool(total > 0),
+                "more": .bool(total > shown.count), "more_count": .text(String(total - shown.count)),
             ]
         }
         var context: TemplateContext = [

@@ -24,7 +24,17 @@ struct FriendStore {
     struct Pending: Sendable {
         let id: Int
         let other: Person
-        let createdAt: Double
+    }
+
+    /// The friends page's lists (`overview`), each as (its order, item) pairs as read.
+    struct Overview: Sendable {
+        var friends: [(Int, Person)] = []
+        var friendCount = 0
+        var incoming: [(Int, Pending)] = []
+        var incomingTotal = 0
+        var outgoing: [(Int, Pending)] = []
+        var outgoingTotal = 0
+        var blocked: [(Int, Person)] = []
     }
 
     /// What sending a request did.
@@ -262,57 +272,57 @@ struct FriendStore {
 
     // MARK: - Lists
 
-    /// One page of `me`'s friends by username, after `after` (lower case), `limit` of them:
-    /// one range of `friendships_by_name_idx` (migration 012), whatever the number of friends.
-    func friends(of me: String, after: String?, limit: Int) throws -> [Person] {
-        try database.query(
+    /// What the friends page lists, read in one statement (one round trip and one plan for the
+    /// whole page): a page of friends by username after `after` (lower case; `limit` of them,
+    /// one range of `friendships_by_name_idx`, migration 012, whatever the number of friends),
+    /// how many friends there are, waiting requests each way (newest first, `pendingLimit`
+    /// each, with their totals) and the people `me` blocked (newest first).
+    func overview(of me: String, after: String?, limit: Int, pendingLimit: Int, blockedLimit: Int) throws -> Overview {
+        var overview = Overview()
+        // Each part numbers its own rows (`n`), so the order within a part never rests on UNION ALL.
+        for row in try database.query(
             """
-            SELECT u.id, u.username, u.display_name FROM friendships f JOIN users u ON u.id = f.friend_id
-            WHERE f.user_id = $1 AND f.friend_key > coalesce($2, '') ORDER BY f.friend_key LIMIT $3
-            """, [me, after, limit]
-        ).map(Self.person)
+            SELECT 'friend', n, id, username, display_name, 0::float8 FROM (
+                SELECT row_number() OVER (ORDER BY f.friend_key) AS n, u.id, u.username, u.display_name
+                FROM (SELECT friend_id, friend_key FROM friendships WHERE user_id = $1 AND friend_key > coalesce($2, '')
+                      ORDER BY friend_key LIMIT $3) f JOIN users u ON u.id = f.friend_id) page
+            UNION ALL
+            SELECT 'count', (SELECT count(*) FROM friendships WHERE user_id = $1),
+                   NULL, (SELECT count(*) FROM friend_requests WHERE to_id = $1 AND status = 'pending')::text,
+                   (SELECT count(*) FROM friend_requests WHERE from_id = $1 AND status = 'pending')::text, 0
+            UNION ALL
+            SELECT 'in', row_number() OVER (ORDER BY r.created_at DESC, r.id DESC), u.id, u.username, u.display_name, r.id::float8
+            FROM (SELECT id, from_id, created_at FROM friend_requests WHERE to_id = $1 AND status = 'pending'
+                  ORDER BY created_at DESC, id DESC LIMIT $4) r JOIN users u ON u.id = r.from_id
+            UNION ALL
+            SELECT 'out', row_number() OVER (ORDER BY r.created_at DESC, r.id DESC), u.id, u.username, u.display_name, r.id::float8
+            FROM (SELECT id, to_id, created_at FROM friend_requests WHERE from_id = $1 AND status = 'pending'
+                  ORDER BY created_at DESC, id DESC LIMIT $4) r JOIN users u ON u.id = r.to_id
+            UNION ALL
+            SELECT 'blocked', row_number() OVER (ORDER BY b.created_at DESC), u.id, u.username, u.display_name, 0
+            FROM (SELECT blocked_id, created_at FROM user_blocks WHERE blocker_id = $1 ORDER BY created_at DESC LIMIT $5) b
+            JOIN users u ON u.id = b.blocked_id
+            """, [me, after, limit, pendingLimit, blockedLimit])
+        {
+            let person = Person(id: row.string(2), username: row.string(3), displayName: row.string(4))
+            let n = row.int(1)
+            switch row.string(0) {
+            case "friend": overview.friends.append((n, person))
+            case "in": overview.incoming.append((n, Pending(id: Int(Double(row.string(5)) ?? 0), other: person)))
+            case "out": overview.outgoing.append((n, Pending(id: Int(Double(row.string(5)) ?? 0), other: person)))
+            case "blocked": overview.blocked.append((n, person))
+            default:
+                overview.friendCount = n
+                overview.incomingTotal = row.int(3)
+                overview.outgoingTotal = row.int(4)
+            }
+        }
+        return overview
     }
 
-    /// How many friends `me` has.
-    func friendCount(of me: String) throws -> Int {
-        try database.query("SELECT count(*) FROM friendships WHERE user_id = $1", [me]).first?.int(0) ?? 0
-    }
-
-    /// Every friend's id (for the friends' leaderboard; as many as there are friends).
+    /// Every friend's id (for the board among friends; as many as there are friends).
     func friendIDs(of me: String) throws -> [String] {
         try database.query("SELECT friend_id FROM friendships WHERE user_id = $1", [me]).map { $0.string(0) }
-    }
-
-    /// Waiting requests sent to `me` (incoming) or by `me`, newest first, and how many in all.
-    func pending(for me: String, incoming: Bool, limit: Int) throws -> (shown: [Pending], total: Int) {
-        let rows = try database.query(
-            incoming
-                ? """
-                SELECT r.id, u.id, u.username, u.display_name, extract(epoch FROM r.created_at)::float8, count(*) OVER ()
-                FROM friend_requests r JOIN users u ON u.id = r.from_id
-                WHERE r.to_id = $1 AND r.status = 'pending' ORDER BY r.created_at DESC, r.id DESC LIMIT $2
-                """
-                : """
-                SELECT r.id, u.id, u.username, u.display_name, extract(epoch FROM r.created_at)::float8, count(*) OVER ()
-                FROM friend_requests r JOIN users u ON u.id = r.to_id
-                WHERE r.from_id = $1 AND r.status = 'pending' ORDER BY r.created_at DESC, r.id DESC LIMIT $2
-                """, [me, limit])
-        let shown = rows.map {
-            Pending(
-                id: $0.int(0), other: Person(id: $0.string(1), username: $0.string(2), displayName: $0.string(3)),
-                createdAt: Double($0.string(4)) ?? 0)
-        }
-        return (shown, rows.first?.int(5) ?? 0)
-    }
-
-    /// People `me` blocked, newest first.
-    func blocked(by me: String, limit: Int) throws -> [Person] {
-        try database.query(
-            """
-            SELECT u.id, u.username, u.display_name FROM user_blocks b JOIN users u ON u.id = b.blocked_id
-            WHERE b.blocker_id = $1 ORDER BY b.created_at DESC LIMIT $2
-            """, [me, limit]
-        ).map(Self.person)
     }
 
     /// Proven accounts whose username starts with `prefix` (a LIKE pattern from
