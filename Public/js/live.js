@@ -679,7 +679,7 @@
             words.parentNode.insertBefore(link, words.nextSibling);
           }
           link.href = "/r/" + encodeURIComponent(f.room);
-          link.textContent = "Join " + f.room;
+          link.textContent = "Join them in " + f.room;
         } else if (link) {
           link.parentNode.removeChild(link);
         }

@@ -329,6 +329,15 @@ def get(path: str, who: str | None = None):
     return reach
 
 
+def signed_in_view(path: str, who: str):
+    """As `who` on an open page, which looks its viewer up when the browser says it signed in (pp_in)."""
+    def reach(driver, world):
+        become(driver, world, {"member": world.member.user, "admin": world.admin.user}[who])
+        driver.add_cookie({"name": "pp_in", "value": "1", "path": "/"})
+        driver.get(world.base + path.format(member=world.member.username))
+    return reach
+
+
 def mailed(link: str):
     def reach(driver, world):
         visit(driver, world, None, getattr(world, link))
@@ -390,6 +399,8 @@ def all_pages() -> list[Page]:
         Page("leaderboards as admin", "leaderboards", "#board-reports", ranked("/leaderboards?board=alltime", "admin")),
         Page("report an entry", "leaderboard_report", "#report-form",
              get("/leaderboards/report?board=weekly&user={member}", "admin")),
+        Page("friends", "friends", "#add-friend-form", get("/friends?q=a", "member")),
+        Page("profile with friend buttons", "profile", "#friend-actions #add-friend", signed_in_view("/u/{member}", "admin")),
         Page("404", "error", "#error-message", get("/no/such/page"), says="Error 404"),
         Page("403", "error", "#error-message", forged_form, says="Error 403"),
         Page("429", "error", "#error-message", too_many_sign_ins, says="Error 429"),

@@ -239,7 +239,7 @@ def test_the_profile_shows_achievements_with_dates_to_whoever_may_see_the_stats(
         dates = [t.get("datetime") for t in shown.find_all("time")]
         assert len(dates) == 2 and all(d.startswith(day) for d in dates), dates
 
-    for visibility in ("only_me", "friends"):  # until friendships exist, "friends" means only the owner
+    for visibility in ("only_me", "friends"):  # nobody here is a friend (friends: test_http_social_friends.py)
         stack.psql("update users set stats_visibility = :'v2' where id = :'v1'", uid, visibility)
         assert section(guest) is None and section(other.user) is None, f"{visibility}: shown to others"
         assert section(acct.user) is not None, f"{visibility}: hidden from the owner"

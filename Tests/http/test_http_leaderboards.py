@@ -192,7 +192,7 @@ def test_a_board_is_paged_with_shared_places_and_the_viewer_sees_their_neighbour
 
     # The viewer is 56th of 61: the two above and below them, and the page they are on.
     assert "#56 of 61" in text_of(doc, "rank-summary")
-    assert "Friends do not exist yet" in text_of(doc, "rank-summary")
+    assert "among everyone" in text_of(doc, "rank-summary")
     near = rows(doc, "rank-neighbours")
     assert [place for place, _, _ in near] == [54, 55, 56, 57, 58]
     assert near[2][1] == viewer.username and near[2][2] == minutes(6000 * 15 + 60)

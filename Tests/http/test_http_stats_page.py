@@ -290,15 +290,15 @@ def test_only_me_hides_the_page_from_everyone_else_like_a_missing_user(stack, ac
     assert "Only you can see this page." in mine.by_id("stats-visibility-note").clean_text()
     assert mine.by_id("figure-total").clean_text() == "25 min"
     assert acct.user.page(f"/u/{acct.username}").by_id("stats-link") is not None
-    assert visibility_radios(acct) == {"everyone": False, "only_me": True}
+    assert visibility_radios(acct) == {"everyone": False, "friends": False, "only_me": True}
 
-    # "friends" waits for friendships: stored, it shows the page to its owner alone and the
-    # settings say "only me".
-    stack.psql("update users set stats_visibility = 'friends' where id = :'v1'", uid)
+    # "friends": the owner and their friends (test_http_social_friends.py); a guest and someone
+    # who is no friend see nothing, and the settings say "my friends".
+    save_visibility(acct, "friends")
     assert guest.get(f"/u/{acct.username}/stats").status_code == 404
     assert other.user.get(f"/u/{acct.username}/stats").status_code == 404
     stats_page(acct.user, acct.username)
-    assert visibility_radios(acct) == {"everyone": False, "only_me": True}
+    assert visibility_radios(acct) == {"everyone": False, "friends": True, "only_me": False}
 
     save_visibility(acct, "everyone")
     assert "Everyone can see this page." in stats_page(acct.user, acct.username).by_id("stats-visibility-note").clean_text()
@@ -306,7 +306,7 @@ def test_only_me_hides_the_page_from_everyone_else_like_a_missing_user(stack, ac
     assert stats_page(other.user, acct.username).by_id("stats-visibility-note") is None
 
 
-@pytest.mark.parametrize("choice", ["friends", "nobody", "EVERYONE", "everyone' OR '1'='1", "only_me\r\nX: y"])
+@pytest.mark.parametrize("choice", ["friend", "nobody", "EVERYONE", "everyone' OR '1'='1", "only_me\r\nX: y"])
 def test_a_visibility_the_form_does_not_offer_is_refused_and_nothing_changes(stack, account, choice):
     acct = account("statsbadvis")
     before = stack.psql("select row_to_json(u) from users u where lower(email) = lower(:'v1')", acct.email)
@@ -314,7 +314,7 @@ def test_a_visibility_the_form_does_not_offer_is_refused_and_nothing_changes(sta
     r = submit_form(acct.user, page.text, "/settings/profile", stats_visibility=choice, bio="changed?")
     assert r.status_code == 422, brief(r)
     doc = parse_html(r.text)
-    assert doc.by_id("form-error").clean_text() == "Choose who can see your focus stats: everyone or only you."
+    assert doc.by_id("form-error").clean_text() == "Choose who can see your focus stats: everyone, your friends or only you."
     assert doc.find("textarea", name="bio").text() == "changed?"
     assert stack.psql("select row_to_json(u) from users u where lower(email) = lower(:'v1')", acct.email) == before
 

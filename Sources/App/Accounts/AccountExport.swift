@@ -39,7 +39,17 @@ enum AccountExport {
                              'starred_at', starred_at) ORDER BY starred_at, id) FROM favorite_rooms WHERE user_id = $1), '[]'::json),
                   'notifications', coalesce((SELECT json_agg(json_build_object('kind', n.kind, 'from', u.username, 'subject', n.subject,
                              'count', n.count, 'created_at', n.created_at, 'read_at', n.read_at) ORDER BY n.id)
-                           FROM notifications n LEFT JOIN users u ON u.id = n.actor_id WHERE n.user_id = $1), '[]'::json)
+                           FROM notifications n LEFT JOIN users u ON u.id = n.actor_id WHERE n.user_id = $1), '[]'::json),
+                  'friends', coalesce((SELECT json_agg(json_build_object('username', u.username, 'since', f.since) ORDER BY f.friend_key)
+                           FROM friendships f JOIN users u ON u.id = f.friend_id WHERE f.user_id = $1), '[]'::json),
+                  'friend_requests', coalesce((SELECT json_agg(json_build_object(
+                             'direction', CASE WHEN r.from_id = $1 THEN 'sent' ELSE 'received' END,
+                             'username', u.username, 'status', r.status, 'created_at', r.created_at, 'decided_at', r.decided_at)
+                             ORDER BY r.created_at, r.id)
+                           FROM friend_requests r JOIN users u ON u.id = CASE WHEN r.from_id = $1 THEN r.to_id ELSE r.from_id END
+                           WHERE r.from_id = $1 OR r.to_id = $1), '[]'::json),
+                  'blocks', coalesce((SELECT json_agg(json_build_object('username', u.username, 'blocked_at', b.created_at)
+                             ORDER BY b.created_at) FROM user_blocks b JOIN users u ON u.id = b.blocked_id WHERE b.blocker_id = $1), '[]'::json)
                 )::text
                 """, [account.id]
             ).first?.string(0) ?? "{}"

@@ -14,12 +14,23 @@ enum ProfileHandlers {
         }
         let viewer = try ctx.user
         let isOwner = viewer?.id == account.id
+        // What the viewer is to this person (signed in, someone else): the friend buttons, and
+        // whether the two are hidden from each other (a block either way: "not available").
+        let relation = try viewer.flatMap { isOwner ? nil : try FriendStore(database: ctx.services.database).relation(of: $0.id, to: account.id) }
+        if let relation, relation.isBlocked {
+            return Views.page(
+                "profile", title: "Not available",
+                ["unavailable": .bool(true), "username": .text(account.username), "you_blocked": .bool(relation == .youBlocked)], ctx: ctx)
+        }
         var context = profileContext(account)
         context["is_owner"] = .bool(isOwner)
         context["member_since"] = .text(AccountFlow.format(account.createdAt, timezone: viewer?.timezone).components(separatedBy: ",").first ?? "")
-        context["stats_visible"] = .bool(try UserStatsStore(database: ctx.services.database).visibility(userID: account.id).admits(isOwner: isOwner))
+        if let relation { context["friend_actions"] = .object(FriendHandlers.relationContext(account.username, account.displayName, relation)) }
+        let visibility = try UserStatsStore(database: ctx.services.database).visibility(userID: account.id)
+        let statsAdmitted = visibility.admits(isOwner: isOwner, isFriend: relation == .friends)
+        context["stats_visible"] = .bool(statsAdmitted)
         let achievements = try ctx.services.database.withConnection { conn in
-            try AchievementStore.earned(userID: account.id, ownerIsLooking: isOwner, on: conn)
+            try AchievementStore.earned(userID: account.id, viewerAdmitted: statsAdmitted, on: conn)
         }
         // Nobody else learns whether an account has none or keeps them private.
         if isOwner || !achievements.isEmpty {

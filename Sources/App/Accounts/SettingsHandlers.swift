@@ -17,8 +17,12 @@ enum SettingsHandlers {
         context["bio_input"] = .text(kept ? try ctx.field("bio") : account.bio)
         context["links_input"] = .text(kept ? try ctx.field("links") : account.socialLinks.joined(separator: "\n"))
         context["show_recent_rooms"] = .bool(kept ? try ctx.field("show_recent_rooms") == "on" : account.showRecentRooms)
-        let statsVisibility = try UserStatsStore(database: ctx.services.database).visibility(userID: account.id).asOffered
-        context["stats_everyone"] = .bool(kept ? try ctx.field("stats_visibility") == "everyone" : statsVisibility == .everyone)
+        let stored = try UserStatsStore(database: ctx.services.database).visibility(userID: account.id)
+        // A refused form shows the choice as sent when it was one of the offered, else the stored one.
+        let shown = kept ? (StatsVisibility(choice: try ctx.field("stats_visibility")) ?? stored) : stored
+        context["stats_everyone"] = .bool(shown == .everyone)
+        context["stats_friends"] = .bool(shown == .friends)
+        context["stats_only_me"] = .bool(shown == .onlyMe)
         context["has_avatar"] = .bool(account.avatarFile != nil)
         context["max_avatar_kib"] = .text(String(Avatars.maxBytes / 1024))
         if let error { context["error"] = .text(error) }
@@ -49,7 +53,9 @@ enum SettingsHandlers {
         // Absent (an older form): left as it is.
         let statsChoice = try ctx.field("stats_visibility")
         let statsVisibility = StatsVisibility(choice: statsChoice)
-        guard statsChoice.isEmpty || statsVisibility != nil else { return try refuse("Choose who can see your focus stats: everyone or only you.") }
+        guard statsChoice.isEmpty || statsVisibility != nil else {
+            return try refuse("Choose who can see your focus stats: everyone, your friends or only you.")
+        }
         let change = UserStore.ProfileChange(
             displayName: displayName, username: username, bio: bio, links: links, showRecentRooms: show == "on",
             statsVisibility: statsVisibility)

@@ -34,6 +34,23 @@ enum ErrorMapping {
         return []
     }
 
+    /// The status a friendship refusal is answered with: 404 for what is absent or not the
+    /// viewer's (another person's request id looks like a missing one), 409 for what is already
+    /// so, 429 (with `Retry-After`) for the limits.
+    static func status(_ refusal: FriendRefusal) -> HTTPStatus {
+        switch refusal {
+        case .noSuchPerson, .noSuchRequest, .notFriends, .notBlocked, .noSharedRoom: return .notFound
+        case .yourself, .guestParticipant: return .unprocessableEntity
+        case .blocked: return .forbidden
+        case .youBlocked, .alreadyFriends, .alreadyRequested: return .conflict
+        case .tooManyToday, .tooManyPending, .declinedRecently: return .tooManyRequests
+        }
+    }
+
+    static func headers(_ refusal: FriendRefusal) -> [(String, String)] {
+        refusal.retryAfter.map { [("Retry-After", String($0))] } ?? []
+    }
+
     /// What the user is told about `error`; anything unexpected is logged here.
     static func shown(_ error: Error, requestID id: String, logger: Logger) -> any HTTPError {
         switch error {
@@ -43,6 +60,8 @@ enum ErrorMapping {
             return Refused(status: status(refusal), publicMessage: refusal.message, extraHeaders: headers(refusal))
         case let refusal as SocialRefusal:
             return Refused(status: status(refusal), publicMessage: refusal.message, extraHeaders: [])
+        case let refusal as FriendRefusal:
+            return Refused(status: status(refusal), publicMessage: refusal.message, extraHeaders: headers(refusal))
         case let problem as RoomRuleProblem:
             return ClientError.unprocessable(problem.description)
         case FastCGIError.bodyTooLarge(let limit):

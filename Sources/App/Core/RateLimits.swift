@@ -27,6 +27,9 @@ public struct RateLimits: Sendable {
     public var reports = Rule(kind: "reports", limit: 10, window: 3600, doing: "reported many leaderboard entries")
     /// Room invites sent (each friend invited counts one): each lands in someone's notices.
     public var invites = Rule(kind: "invites", limit: 30, window: 3600, doing: "sent many room invites")
+    /// Friend requests, answers, unfriending and blocking, per address and account (the per-day
+    /// and waiting limits of requests themselves are counted in PostgreSQL, `FriendLimits`).
+    public var friendActions = Rule(kind: "friends", limit: 120, window: 600, doing: "changed many friendships")
     /// Parked long-polls per client address in one responder (a whole office behind one NAT
     /// shares it); past it, that address's oldest poll is answered 429.
     public var pollsPerAddress = 64
@@ -47,6 +50,7 @@ public struct RateLimits: Sendable {
         limits.avatarWrites = try rule("POMOPOMO_LIMIT_AVATAR_WRITES", limits.avatarWrites)
         limits.reports = try rule("POMOPOMO_LIMIT_REPORTS", limits.reports)
         limits.invites = try rule("POMOPOMO_LIMIT_INVITES", limits.invites)
+        limits.friendActions = try rule("POMOPOMO_LIMIT_FRIEND_ACTIONS", limits.friendActions)
         limits.pollsPerAddress = try int("POMOPOMO_POLLS_PER_ADDRESS", limits.pollsPerAddress, 1...1_000_000)
         return limits
     }

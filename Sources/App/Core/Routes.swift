@@ -137,6 +137,15 @@ enum Routes {
             user("POST", "/settings/delete", AccountHandlers.deleteWithPassword),
             user("POST", "/settings/delete/email", AccountHandlers.deleteByMail),
 
+            user("GET", "/friends", FriendHandlers.page),
+            user("POST", "/friends/requests", FriendHandlers.request),
+            user("POST", "/friends/requests/:id/accept", FriendHandlers.accept),
+            user("POST", "/friends/requests/:id/decline", FriendHandlers.decline),
+            user("POST", "/friends/requests/:id/cancel", FriendHandlers.cancel),
+            user("POST", "/friends/unfriend", FriendHandlers.unfriend),
+            user("POST", "/friends/block", BlockHandlers.block),
+            user("POST", "/friends/unblock", BlockHandlers.unblock),
+
             admin("GET", "/admin", AdminHandlers.dashboard),
             admin("GET", "/admin/users", AdminHandlers.dashboard),
             admin("POST", "/admin/users/:id/role", AdminHandlers.setRole),

@@ -12,7 +12,7 @@ enum Views {
             "signup", "login", "forgot", "check_email", "mail_link", "me", "profile", "settings_profile",
             "settings_preferences", "settings_sessions", "settings_password", "settings_account",
             "link_consent", "admin", "partials/settings_nav", "partials/avatar", "partials/achievement_notice", "user_stats",
-            "partials/user_stats_body", "leaderboards", "leaderboard_report", "notifications", "partials/room_social",
+            "partials/user_stats_body", "leaderboards", "leaderboard_report", "notifications", "partials/room_social", "friends",
         ]
         + MailTemplate.allCases.map(\.templateName)
 

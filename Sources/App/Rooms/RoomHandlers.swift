@@ -290,6 +290,9 @@ enum RoomHandlers {
         }
         // The viewer's own star and invite form (signed-in participants only).
         context.merge(RoomSocialViews.context(ctx, snapshot, checked: checkedFriends))
+        // Signed in with a seat: the people list's "Add friend" buttons are theirs to use (the
+        // list is rendered once for every viewer; the page's attribute shows or hides them).
+        if snapshot.member(for: ctx.session) != nil, ctx.userForChrome != nil { context["befriends"] = .bool(true) }
         for (key, value) in inputs { context[key] = .text(value) }
         if let error { context["error"] = .text(error) }
         if let joinError { context["join_error"] = .text(joinError) }

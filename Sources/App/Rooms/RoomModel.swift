@@ -50,6 +50,8 @@ struct RoomSnapshot: Sendable {
         let isMuted: Bool
         /// The account holding the seat; nil for a guest.
         let userID: String?
+        /// Joined while signed in: signed-in people sharing the room may ask them to be friends.
+        var hasAccount: Bool { userID != nil }
     }
 
     struct Segment: Sendable {

@@ -41,7 +41,7 @@ enum RoomViews {
         return .list(
             shown.map { m in
                 [
-                    "id": .text(m.id), "name": .text(m.name), "is_host": .bool(m.role == .host),
+                    "id": .text(m.id), "name": .text(m.name), "is_host": .bool(m.role == .host), "has_account": .bool(m.hasAccount),
                     "online": .bool(snapshot.isOnline(m, elapsed: elapsed)),
                     "initial": .text(m.name.first.map { String($0).uppercased() } ?? "?"),
                 ]

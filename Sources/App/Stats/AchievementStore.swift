@@ -142,15 +142,15 @@ enum AchievementStore {
             [userID, array(shown.map(\.rawValue))])
     }
 
-    /// The account's achievements, in the order they were earned: for its owner always, for
-    /// anyone else only while its stats are public ('everyone'; 'friends' means only the owner
-    /// until friendships exist).
-    static func earned(userID: String, ownerIsLooking: Bool, on conn: PostgresConnection) throws -> [Earned] {
+    /// The account's achievements, in the order they were earned: for a viewer its stats
+    /// visibility admits (`viewerAdmitted`: the owner, or a friend when it is for friends), and
+    /// for anyone while its stats are public ('everyone').
+    static func earned(userID: String, viewerAdmitted: Bool, on conn: PostgresConnection) throws -> [Earned] {
         try conn.query(
             """
             SELECT a.achievement, extract(epoch FROM a.earned_at)::float8 FROM user_achievements a JOIN users u ON u.id = a.user_id
             WHERE a.user_id = $1 AND ($2 OR u.stats_visibility = 'everyone') ORDER BY a.earned_at, a.achievement
-            """, [userID, ownerIsLooking]
+            """, [userID, viewerAdmitted]
         ).compactMap { row in
             Achievement(stored: row.string(0)).map { Earned(achievement: $0, earnedAt: Date(timeIntervalSince1970: Double(row.string(1)) ?? 0)) }
         }

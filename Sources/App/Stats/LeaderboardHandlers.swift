@@ -9,15 +9,24 @@ enum LeaderboardHandlers {
     /// People shown from last week's final standings.
     static let lastWeekShown = 10
 
-    /// GET /leaderboards?board=weekly|monthly|alltime|consistency&page=N
+    /// GET /leaderboards?board=weekly|monthly|alltime|consistency&page=N&scope=everyone|friends
     static let page: Handler = { ctx in
         let kind = try board(ctx.request.query.values("board"))
         let paging = try paging(ctx.request.query.values("page"))
         let viewer = ctx.userForChrome
+        // Among friends: the viewer and their friends on the same board (guests see everyone).
+        let friendsOnly = try scope(ctx.request.query.values("scope")) && viewer != nil
         let boards = ctx.services.leaderboards
         let now = Date()
-        let snapshot =
-            try boards.read(kind, paging, viewer: viewer?.id, lastWeekShown: lastWeekShown, now: now) ?? fromDatabase(kind, paging, boards, now)
+        let snapshot: LeaderboardSnapshot
+        if friendsOnly, let viewer {
+            let ids = [viewer.id] + (try FriendStore(database: ctx.services.database).friendIDs(of: viewer.id))
+            snapshot = try amongFriends(kind, paging, ids: ids, viewer: viewer.id, boards, now)
+        } else {
+            snapshot =
+                try boards.read(kind, paging, viewer: viewer?.id, lastWeekShown: lastWeekShown, now: now) ?? fromDatabase(kind, paging, boards, now)
+        }
+        func href(_ kind: LeaderboardKind, page: Int) -> String { Self.href(kind, page: page, friends: friendsOnly) }
 
         var ids = snapshot.entries.map(\.userID) + (snapshot.viewer?.around.map(\.userID) ?? [])
         ids += (snapshot.lastWeek?.top.map(\.userID) ?? []) + (viewer.map { [$0.id] } ?? [])
@@ -48,6 +57,7 @@ enum LeaderboardHandlers {
             "empty": .bool(entries.isEmpty && paging.page == 1), "page": .text(String(paging.page)),
             "pages": .text(String(pages)), "pages_word": .text(pages == 1 ? "page" : "pages"),
             "page_size": .text(String(LeaderboardPaging.pageSize)), "can_act": .bool(viewer != nil),
+            "friends_scope": .bool(friendsOnly), "can_scope": .bool(viewer != nil),
         ]
         if snapshot.fromDatabase { context["catching_up"] = .bool(true) }
         if ctx.request.query.values("reported") == ["1"] { context["reported"] = .bool(true) }
@@ -119,8 +129,40 @@ enum LeaderboardHandlers {
         }
     }
 
-    static func href(_ kind: LeaderboardKind, page: Int) -> String {
-        "/leaderboards?board=\(kind.rawValue)" + (page > 1 ? "&page=\(page)" : "")
+    static func href(_ kind: LeaderboardKind, page: Int, friends: Bool = false) -> String {
+        "/leaderboards?board=\(kind.rawValue)" + (page > 1 ? "&page=\(page)" : "") + (friends ? "&scope=friends" : "")
+    }
+
+    /// `?scope=`: true for friends; everyone when absent; 400 for anything else.
+    static func scope(_ values: [String]) throws -> Bool {
+        guard values.count <= 1 else { throw ClientError.badRequest("Choose one scope, not several.") }
+        switch values.first {
+        case nil, "everyone": return false
+        case "friends": return true
+        case let other?: throw ClientError.badRequest("“\(other.prefix(40))” is not a scope of the boards: choose everyone or friends.")
+        }
+    }
+
+    /// The board among `ids` (the viewer and their friends): their scores in one Redis call
+    /// (ZMSCORE, as many as there are friends), ranked here; while Redis is catching up, those of
+    /// them in the top from PostgreSQL.
+    static func amongFriends(
+        _ kind: LeaderboardKind, _ paging: LeaderboardPaging, ids: [String], viewer: String, _ boards: Leaderboards, _ now: Date
+    ) throws -> LeaderboardSnapshot {
+        guard let scored = boards.scores(kind, of: ids, now: now) else {
+            let top = try fromDatabase(kind, paging, boards, now)
+            let wanted = Set(ids)
+            let entries = top.entries.filter { wanted.contains($0.userID) }
+            return LeaderboardSnapshot(total: entries.count, entries: entries, viewer: nil, lastWeek: nil, fromDatabase: true)
+        }
+        let all = FriendsBoard.ranked(scored).map { LeaderboardEntry(userID: $0.id, score: $0.score, place: $0.place) }
+        let page = Array(all.dropFirst(paging.offset).prefix(LeaderboardPaging.pageSize))
+        var mine: LeaderboardSnapshot.Viewer? = nil
+        if let index = all.firstIndex(where: { $0.userID == viewer }) {
+            let around = LeaderboardPaging.around(index, total: all.count)
+            mine = .init(index: index, entry: all[index], around: Array(all[around]))
+        }
+        return LeaderboardSnapshot(total: all.count, entries: page, viewer: mine, lastWeek: nil, fromDatabase: false)
     }
 
     /// While Redis is catching up: the top of the board (and of last week) from PostgreSQL, first

@@ -156,6 +156,19 @@ enum LeaderboardScripts {
         return 1
         """
 
+    /// Scores of some members on one board, in their order (nil for those not on it), or
+    /// {0, {}} when the boards are not built. In slices, as Lua's stack bounds `unpack`.
+    /// KEYS: board, built. ARGV: members.
+    static let scores = """
+        if redis.call('EXISTS', KEYS[2]) == 0 then return {0, {}} end
+        local out = {}
+        for i = 1, #ARGV, 1000 do
+            local part = redis.call('ZMSCORE', KEYS[1], unpack(ARGV, i, math.min(i + 999, #ARGV)))
+            for j = 1, #part do out[#out + 1] = part[j] end
+        end
+        return {1, out}
+        """
+
     /// One account's place on a board: {} when it is not on it, else {place, total}.
     /// KEYS: board. ARGV: member.
     static let place = """

@@ -187,6 +187,18 @@ final class Leaderboards: @unchecked Sendable {
             total: parts[1].integer ?? 0, entries: entries, viewer: viewerLine, lastWeek: lastWeekLines, fromDatabase: false)
     }
 
+    /// The scores of `userIDs` on a board now (one round trip, O(ids)): those not on it are
+    /// absent. Nil when Redis cannot say or the boards are not built.
+    func scores(_ kind: LeaderboardKind, of userIDs: [String], now: Date = Date()) -> [(id: String, score: Int)]? {
+        guard let redis, !redis.isDown else { return nil }
+        guard
+            case .array(let parts)? = try? redis.command(
+                ["EVAL", LeaderboardScripts.scores, "2", LeaderboardKeys.board(kind, at: now), LeaderboardKeys.built] + userIDs),
+            parts.count == 2, parts[0].integer == 1, case .array(let values) = parts[1]
+        else { return nil }
+        return zip(userIDs, values).compactMap { id, value in value.string.map { (id, Int(Double($0) ?? 0)) } }
+    }
+
     /// An account's place on a board now (O(log n)), for its own pages; nil when it is not on
     /// the board or Redis cannot say.
     func place(of userID: String, on kind: LeaderboardKind, now: Date = Date()) -> (place: Int, total: Int)? {

@@ -12,8 +12,13 @@ enum UserStatsHandlers {
     static let page: Handler = { ctx in
         let store = UserStatsStore(database: ctx.services.database)
         guard let owner = try store.owner(username: ctx.request.parameter("username")), owner.proven else { throw hidden }
-        let isOwner = try ctx.user?.id == owner.id
-        guard owner.visibility.admits(isOwner: isOwner) else { throw hidden }
+        let viewer = try ctx.user
+        let isOwner = viewer?.id == owner.id
+        // Friendship is asked only when it decides (a page for friends, someone else signed in).
+        let isFriend =
+            try owner.visibility.asksFriendship && !isOwner
+            && viewer.map { try FriendStore(database: ctx.services.database).areFriends($0.id, owner.id) } ?? false
+        guard owner.visibility.admits(isOwner: isOwner, isFriend: isFriend) else { throw hidden }
         let now = Date()
         let today = ownersToday(owner.timezone, tally: owner.tally, now: now)
         let periods = StatsPeriods(today: today)
@@ -35,7 +40,8 @@ enum UserStatsHandlers {
         }
         let context: TemplateContext = [
             "display_name": .text(owner.displayName), "username": .text(owner.username), "zone": .text(owner.timezone),
-            "is_owner": .bool(isOwner), "is_private": .bool(owner.visibility != .everyone),
+            "is_owner": .bool(isOwner), "is_private": .bool(owner.visibility == .onlyMe),
+            "for_friends": .bool(owner.visibility == .friends),
         ]
         return .response(
             Views.page(

@@ -1,13 +1,12 @@
 /// Who may see someone's stats page (`users.stats_visibility`). The owner always sees it.
 public enum StatsVisibility: String, Sendable, CaseIterable {
     case everyone
-    /// Stored for when friendships exist; until then it shows the page to nobody but the
-    /// owner, so nothing is shown more widely than the owner chose.
+    /// The owner's friends (a friendship, both ways) and the owner.
     case friends
     case onlyMe = "only_me"
 
-    /// The choices the settings page offers today ("friends" waits for friendships).
-    public static let offered: [StatsVisibility] = [.everyone, .onlyMe]
+    /// The choices the settings page offers.
+    public static let offered: [StatsVisibility] = [.everyone, .friends, .onlyMe]
 
     /// From the database; anything unknown is the most private choice.
     public init(stored: String) { self = StatsVisibility(rawValue: stored) ?? .onlyMe }
@@ -18,9 +17,16 @@ public enum StatsVisibility: String, Sendable, CaseIterable {
         self = value
     }
 
-    /// Whether a viewer sees the page: the owner always, anyone else only when it is public.
-    public func admits(isOwner: Bool) -> Bool { isOwner || self == .everyone }
+    /// Whether a viewer sees the page: the owner always, a friend when it is for friends, anyone
+    /// when it is public.
+    public func admits(isOwner: Bool, isFriend: Bool = false) -> Bool {
+        switch self {
+        case .everyone: return true
+        case .friends: return isOwner || isFriend
+        case .onlyMe: return isOwner
+        }
+    }
 
-    /// The offered choice that shows this setting as it acts today.
-    public var asOffered: StatsVisibility { self == .everyone ? .everyone : .onlyMe }
+    /// Whether friendship matters to the answer (so it is asked only then).
+    public var asksFriendship: Bool { self == .friends }
 }

@@ -23,6 +23,17 @@ struct RouteGuardTests {
         }
     }
 
+    /// Friend lists, requests and blocks are a signed-in person's own; every one is `user`.
+    @Test func friendRoutesNeedASignedInUser() {
+        let friends = routes.filter { $0.pattern == "/friends" || $0.pattern.hasPrefix("/friends/") }
+        #expect(
+            Set(friends.map { "\($0.method) \($0.pattern)" }) == [
+                "GET /friends", "POST /friends/requests", "POST /friends/requests/:id/accept", "POST /friends/requests/:id/decline",
+                "POST /friends/requests/:id/cancel", "POST /friends/unfriend", "POST /friends/block", "POST /friends/unblock",
+            ])
+        for route in friends { #expect(route.handler.access == .user, "\(route.method) \(route.pattern)") }
+    }
+
     /// What each room route asks of its user. A new room route must be added here, so nobody
     /// adds one without deciding who may use it.
     static let roomRoutes: [(String, String, Access)] = [

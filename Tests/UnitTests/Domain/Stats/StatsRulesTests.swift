@@ -35,25 +35,28 @@ struct StatsRulesTests {
     }
 
     @Test(arguments: [
-        ("everyone", StatsVisibility.everyone, true, true),
-        ("only_me", .onlyMe, true, false),
-        // Until friendships exist, "friends" shows the page to its owner alone.
-        ("friends", .friends, true, false),
-        ("something else", .onlyMe, true, false),
+        ("everyone", StatsVisibility.everyone, true, true, true),
+        ("only_me", .onlyMe, true, false, false),
+        ("friends", .friends, true, true, false),
+        ("something else", .onlyMe, true, false, false),
     ])
-    func visibilityAdmitsTheOwnerAlwaysAndOthersWhenPublic(stored: String, value: StatsVisibility, owner: Bool, others: Bool) {
+    func visibilityAdmitsTheOwnerAlwaysFriendsWhenForFriendsAndOthersWhenPublic(
+        stored: String, value: StatsVisibility, owner: Bool, friend: Bool, others: Bool
+    ) {
         let visibility = StatsVisibility(stored: stored)
         #expect(visibility == value)
         #expect(visibility.admits(isOwner: true) == owner)
+        #expect(visibility.admits(isOwner: false, isFriend: true) == friend)
         #expect(visibility.admits(isOwner: false) == others)
+        #expect(visibility.asksFriendship == (value == .friends))
     }
 
-    @Test func settingsOfferEveryoneAndOnlyMe() {
+    @Test func settingsOfferEveryoneFriendsAndOnlyMe() {
         #expect(StatsVisibility(choice: "everyone") == .everyone)
         #expect(StatsVisibility(choice: "only_me") == .onlyMe)
-        #expect(StatsVisibility(choice: "friends") == nil)
+        #expect(StatsVisibility(choice: "friends") == .friends)
         #expect(StatsVisibility(choice: "EVERYONE") == nil)
-        #expect(StatsVisibility.friends.asOffered == .onlyMe)
+        #expect(StatsVisibility(choice: "nobody") == nil)
     }
 
     @Test(arguments: [
