@@ -358,7 +358,8 @@ def test_the_friends_page_shows_a_friend_focusing_in_a_room_with_its_link(stack,
     ann, bob, eve = account("ann"), account("bob"), account("eve")
     make_friends(stack, ann, bob)
     _, rows = friends_rows(ann.user)
-    assert [(li.get("data-user"), li.get("data-presence")) for li in rows] == [(bob.username, "offline")]
+    # Bob has just signed up in his browser: about, in no room.
+    assert [(li.get("data-user"), li.get("data-presence")) for li in rows] == [(bob.username, "online")]
 
     room = new_room(stack, bob.user, "Bob Focus")
     room.host.ok("/timer", action="start", at="0")
