@@ -35,7 +35,8 @@ public final class Responder: Sendable {
             versions: { ids in try RoomStore(database: services.database).versions(ids) })
         services.hub.register(
             prefix: UserChannel.prefix, source: UserChannelFeed.snapshot(services: services),
-            versions: { ids in try UserChannelStore(database: services.database).versions(ids) })
+            versions: { ids in try UserChannelStore(database: services.database).versions(ids) },
+            batch: UserChannelFeed.snapshots(services: services))
     }
 
     public func handle(_ fcgi: FastCGIRequest, params: [String: String]) {

@@ -25,6 +25,9 @@ public final class LiveHub: @unchecked Sendable {
     public typealias SnapshotSource = @Sendable (_ channel: String) throws -> LiveSnapshot?
     /// Current versions of many channels of one prefix at once (ids without the prefix).
     public typealias VersionSource = @Sendable (_ ids: [String]) throws -> [String: Int]
+    /// Snapshots of many channels of one prefix at once (full channel names in and out), for
+    /// prefixes where one wake-up names many channels (a presence change wakes every friend).
+    public typealias BatchSource = @Sendable (_ channels: [String]) throws -> [String: LiveSnapshot]
 
     static let wakeChannel = "pomopomo:wake"
 
@@ -37,6 +40,7 @@ public final class LiveHub: @unchecked Sendable {
     private let lock = NSLock()
     private var sources: [String: SnapshotSource] = [:]
     private var versionSources: [String: VersionSource] = [:]
+    private var batchSources: [String: BatchSource] = [:]
     private var subscriber: RedisSubscriber?
     private var stopping = false
     private var epoch = 0
@@ -56,11 +60,13 @@ public final class LiveHub: @unchecked Sendable {
         self.holdSeconds = holdSeconds
     }
 
-    /// Registers how to snapshot channels named `prefix:…` (e.g. "room").
-    public func register(prefix: String, source: @escaping SnapshotSource, versions: @escaping VersionSource) {
+    /// Registers how to snapshot channels named `prefix:…` (e.g. "room"), and optionally how to
+    /// snapshot many of them at once.
+    public func register(prefix: String, source: @escaping SnapshotSource, versions: @escaping VersionSource, batch: BatchSource? = nil) {
         lock.lock()
         sources[prefix] = source
         versionSources[prefix] = versions
+        batchSources[prefix] = batch
         lock.unlock()
     }
 
@@ -136,7 +142,7 @@ public final class LiveHub: @unchecked Sendable {
             if let only = wakes.first { notify(channel: only.channel, version: only.version) }
             return
         }
-        for (channel, version) in wakes { wake(channel: channel, version: version) }
+        wakeMany(wakes)
         guard let redis else { return }
         for start in stride(from: 0, to: wakes.count, by: 500) {
             let chunk = wakes[start..<min(start + 500, wakes.count)]
@@ -180,10 +186,47 @@ public final class LiveHub: @unchecked Sendable {
     }
 
     private func handleWakeMessage(_ message: String) {
+        var wakes: [(channel: String, version: Int)] = []
         for line in message.split(separator: "\n") {
             let parts = line.split(separator: " ")
             guard parts.count == 2, let version = Int(parts[1]) else { continue }
-            wake(channel: String(parts[0]), version: version)
+            wakes.append((String(parts[0]), version))
+        }
+        if wakes.count == 1 { wake(channel: wakes[0].channel, version: wakes[0].version) } else { wakeMany(wakes) }
+    }
+
+    /// Wakes many channels: those of a prefix with a batch source are snapshotted 250 at a time
+    /// (one round trip or two for all of them instead of one or two each), the rest one by one.
+    private func wakeMany(_ wakes: [(channel: String, version: Int)]) {
+        var batched: [String: [(channel: String, waiters: [ParkedPolls.Waiter])]] = [:]
+        lock.lock()
+        let batchable = batchSources
+        lock.unlock()
+        for (channel, version) in wakes {
+            let prefix = String(channel.prefix { $0 != ":" })
+            guard batchable[prefix] != nil else {
+                wake(channel: channel, version: version)
+                continue
+            }
+            let waiters = parked.take(channel, olderThan: version)
+            if !waiters.isEmpty { batched[prefix, default: []].append((channel, waiters)) }
+        }
+        for (prefix, entries) in batched {
+            guard let batch = batchable[prefix] else { continue }
+            for start in stride(from: 0, to: entries.count, by: 250) {
+                let chunk = Array(entries[start..<min(start + 250, entries.count)])
+                workers.submit {
+                    let snapshots: [String: LiveSnapshot]
+                    do {
+                        snapshots = try batch(chunk.map(\.channel))
+                    } catch {
+                        // One by one instead: each delivery reports its own failure.
+                        for entry in chunk { self.deliver(channel: entry.channel, waiters: entry.waiters) }
+                        return
+                    }
+                    for entry in chunk { self.deliver(channel: entry.channel, waiters: entry.waiters, snapshot: snapshots[entry.channel]) }
+                }
+            }
         }
     }
 
@@ -197,12 +240,6 @@ public final class LiveHub: @unchecked Sendable {
     /// waiters (usually two: they all saw the previous version; a few are hosts), then sends the
     /// bytes, spread over the workers.
     private func deliver(channel: String, waiters: [ParkedPolls.Waiter]) {
-        struct Key: Hashable {
-            let since: Int
-            let variant: PollVariant
-        }
-        var bySince: [Key: [ParkedPolls.Waiter]] = [:]
-        for waiter in waiters { bySince[Key(since: waiter.since, variant: waiter.variant), default: []].append(waiter) }
         let snapshot: LiveSnapshot?
         do {
             snapshot = try self.snapshot(channel)
@@ -212,6 +249,18 @@ public final class LiveHub: @unchecked Sendable {
             for waiter in waiters { waiter.request.respond(bytes) }
             return
         }
+        deliver(channel: channel, waiters: waiters, snapshot: snapshot)
+    }
+
+    /// Renders `snapshot` once per distinct `since` and variant among the waiters and sends it
+    /// (nil: the channel is gone, answered 404).
+    private func deliver(channel: String, waiters: [ParkedPolls.Waiter], snapshot: LiveSnapshot?) {
+        struct Key: Hashable {
+            let since: Int
+            let variant: PollVariant
+        }
+        var bySince: [Key: [ParkedPolls.Waiter]] = [:]
+        for waiter in waiters { bySince[Key(since: waiter.since, variant: waiter.variant), default: []].append(waiter) }
         for (key, group) in bySince {
             let bytes =
                 snapshot.map { Response.json($0.body(key.since, key.variant)).serialize(requestID: "live") }

@@ -30,20 +30,6 @@ enum UserChannelFeed {
         }
     }
 
-    /// The channel's Redis side in one round trip: its version, then each person on its feed
-    /// with the version they changed at and their presence view (ARGV: the user id).
-    static let feedScript = """
-        local version = redis.call('GET', 'live:user:' .. ARGV[1]) or '0'
-        local out = {version}
-        local feed = redis.call('ZRANGE', 'presence:feed:' .. ARGV[1], 0, -1, 'WITHSCORES')
-        for i = 1, #feed, 2 do
-            out[#out + 1] = feed[i]
-            out[#out + 1] = feed[i + 1]
-            out[#out + 1] = redis.call('GET', 'presence:view:' .. feed[i]) or ''
-        end
-        return out
-        """
-
     /// A person on the feed: when they changed (a channel version) and how they look now.
     struct Change {
         let userID: String
@@ -59,35 +45,84 @@ enum UserChannelFeed {
             guard let glance = try UserChannelStore(database: services.database).glance(userID, people: changes.map(\.userID)) else {
                 return nil
             }
-            // Never 0: a first poll (`since=0`) is always answered at once with the counts.
-            let version = max(glance.version, redisVersion, 1)
-            return LiveSnapshot(version: version) { since, _ in
-                // Only people who are friends now: someone unfriended or blocked since is left out.
-                let presence =
-                    since > 0 ? changes.filter { $0.at > since && glance.friends.contains($0.userID) }.compactMap(\.view) : []
-                return JSONBody.encode(
-                    Body(
-                        version: version, notifications: glance.notifications, messages: glance.messages,
-                        requests: glance.requests, presence: presence))
+            return snapshot(glance, redisVersion: redisVersion, changes: changes)
+        }
+    }
+
+    /// Many channels' snapshots at once (a presence change wakes every friend): one Redis call
+    /// and one statement for up to 250 channels. Accounts that no longer exist are left out.
+    static func snapshots(services: Services) -> LiveHub.BatchSource {
+        { channels in
+            let userIDs = channels.map { String($0.dropFirst(UserChannel.prefix.count + 1)) }
+            let feeds = feeds(userIDs, services.redis)
+            let glances = try UserChannelStore(database: services.database).glances(
+                userIDs.map { ($0, feeds[$0]?.1.map(\.userID) ?? []) })
+            var out: [String: LiveSnapshot] = [:]
+            for id in userIDs {
+                guard let glance = glances[id] else { continue }
+                out[UserChannel.name(id)] = snapshot(glance, redisVersion: feeds[id]?.0 ?? 0, changes: feeds[id]?.1 ?? [])
             }
+            return out
+        }
+    }
+
+    private static func snapshot(_ glance: UserChannelStore.Glance, redisVersion: Int, changes: [Change]) -> LiveSnapshot {
+        // Never 0: a first poll (`since=0`) is always answered at once with the counts.
+        let version = max(glance.version, redisVersion, 1)
+        return LiveSnapshot(version: version) { since, _ in
+            // Only people who are friends now: someone unfriended or blocked since is left out.
+            let presence = since > 0 ? changes.filter { $0.at > since && glance.friends.contains($0.userID) }.compactMap(\.view) : []
+            return JSONBody.encode(
+                Body(
+                    version: version, notifications: glance.notifications, messages: glance.messages,
+                    requests: glance.requests, presence: presence))
         }
     }
 
     /// The Redis version and feed; nothing while Redis is down.
     static func feed(_ userID: String, _ redis: RedisPool?) -> (Int, [Change]) {
-        guard let redis, !redis.isDown, case .array(let reply)? = try? redis.command("EVAL", feedScript, "0", userID),
-            case .string(let first)? = reply.first
-        else { return (0, []) }
-        var changes: [Change] = []
-        var i = 1
-        while i + 2 < reply.count + 0 || i + 2 == reply.count {
-            if case .string(let id) = reply[i], case .string(let at) = reply[i + 1], let version = Int(at) {
-                var view: Friend? = nil
-                if case .string(let json) = reply[i + 2], !json.isEmpty { view = try? JSONDecoder().decode(Friend.self, from: Data(json.utf8)) }
-                changes.append(Change(userID: id, at: version, view: view))
+        feeds([userID], redis)[userID] ?? (0, [])
+    }
+
+    /// The Redis versions and feeds of many channels in one call (ARGV: user ids; for each, its
+    /// version, the number of entries, then each entry's user, version and view).
+    static let feedsScript = """
+        local out = {}
+        for _, user in ipairs(ARGV) do
+            out[#out + 1] = redis.call('GET', 'live:user:' .. user) or '0'
+            local feed = redis.call('ZRANGE', 'presence:feed:' .. user, 0, -1, 'WITHSCORES')
+            out[#out + 1] = tostring(#feed / 2)
+            for i = 1, #feed, 2 do
+                out[#out + 1] = feed[i]
+                out[#out + 1] = feed[i + 1]
+                out[#out + 1] = redis.call('GET', 'presence:view:' .. feed[i]) or ''
+            end
+        end
+        return out
+        """
+
+    static func feeds(_ userIDs: [String], _ redis: RedisPool?) -> [String: (Int, [Change])] {
+        guard !userIDs.isEmpty, let redis, !redis.isDown,
+            case .array(let reply)? = try? redis.command(["EVAL", feedsScript, "0"] + userIDs)
+        else { return [:] }
+        func text(_ i: Int) -> String? { if i < reply.count, case .string(let s) = reply[i] { return s } else { return nil } }
+        var out: [String: (Int, [Change])] = [:]
+        var views: [String: Friend?] = [:]
+        var i = 0
+        for user in userIDs {
+            guard let version = text(i).flatMap(Int.init), let count = text(i + 1).flatMap(Int.init) else { break }
+            i += 2
+            var changes: [Change] = []
+            for _ in 0..<count {
+                if let id = text(i), let at = text(i + 2 - 1).flatMap(Int.init) {
+                    let json = text(i + 2) ?? ""
+                    if views[id] == nil { views[id] = json.isEmpty ? nil : try? JSONDecoder().decode(Friend.self, from: Data(json.utf8)) }
+                    changes.append(Change(userID: id, at: at, view: views[id] ?? nil))
+                }
+                i += 3
             }
-            i += 3
+            out[user] = (version, changes)
         }
-        return (Int(first) ?? 0, changes)
+        return out
     }
 }
