@@ -25,6 +25,8 @@ public struct RateLimits: Sendable {
     public var avatarWrites = Rule(kind: "avatar", limit: 20, window: 3600, doing: "changed your picture many times")
     /// Reports of leaderboard entries: each lands in an admin's list.
     public var reports = Rule(kind: "reports", limit: 10, window: 3600, doing: "reported many leaderboard entries")
+    /// Reports of direct messages: each lands in an admin's list.
+    public var messageReports = Rule(kind: "dm-reports", limit: 10, window: 3600, doing: "reported many messages")
     /// Parked long-polls per client address in one responder (a whole office behind one NAT
     /// shares it); past it, that address's oldest poll is answered 429.
     public var pollsPerAddress = 64
@@ -44,6 +46,7 @@ public struct RateLimits: Sendable {
         limits.profileWrites = try rule("POMOPOMO_LIMIT_PROFILE_WRITES", limits.profileWrites)
         limits.avatarWrites = try rule("POMOPOMO_LIMIT_AVATAR_WRITES", limits.avatarWrites)
         limits.reports = try rule("POMOPOMO_LIMIT_REPORTS", limits.reports)
+        limits.messageReports = try rule("POMOPOMO_LIMIT_MESSAGE_REPORTS", limits.messageReports)
         limits.pollsPerAddress = try int("POMOPOMO_POLLS_PER_ADDRESS", limits.pollsPerAddress, 1...1_000_000)
         return limits
     }
