@@ -53,6 +53,7 @@ enum MessageHandlers {
         ]
         if let refusal { context["refusal"] = .text(refusal.message) }
         if let error { context["error"] = .text(error.message) }
+        if error == nil, (try? ctx.request.query.value("reported")) == "1" { context["reported"] = .bool(true) }
         if let until = peer.viewerMutedUntil, refusal == nil { context["muted"] = .text(MessageRefusal.muted(until: until, retryAfter: 0).message) }
         if more, let oldest = shown.first { context["older_href"] = .text("/messages/\(peer.username)?before=\(oldest.id)") }
         if peer.areFriends, !peer.blocked,

@@ -120,14 +120,18 @@ struct MessageStore {
         ).map { (UserChannel.name($0.string(0)), $0.int(1)) }
     }
 
-    /// Sends `text` from `senderID` to `recipientID` in one transaction: the sender's row is
-    /// locked first, so their pace is counted exactly whichever responders their requests reach;
+    /// Sends `text` from `senderID` to `recipientID` in one transaction: the sender's (and the
+    /// recipient's) row is locked first, so their pace is counted exactly whichever responders their requests reach;
     /// then who may write is asked again (a block or unfriending a moment ago counts), the
     /// conversation is found or made, the message stored, both members' sides moved on, the
     /// recipient's notice folded and both channels moved.
     func send(from senderID: String, to recipientID: String, _ text: MessageText) throws -> SendResult {
         try database.transaction { conn in
-            try conn.query("SELECT 1 FROM users WHERE id = $1 FOR NO KEY UPDATE", [senderID])
+            // Both people's rows, in id order: the sender's pace is counted under it, and the
+            // recipient's row is written later anyway (their channel), so two people writing to
+            // each other at once queue instead of deadlocking.
+            try conn.query(
+                "SELECT 1 FROM users WHERE id = ANY(ARRAY[$1::uuid, $2::uuid]) ORDER BY id FOR NO KEY UPDATE", [senderID, recipientID])
             // A new statement after the lock: it sees every message committed before it.
             guard
                 let row = try conn.query(

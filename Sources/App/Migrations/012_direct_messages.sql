@@ -48,7 +48,7 @@ CREATE TABLE direct_messages (
     PRIMARY KEY (id, sent_at),
     -- 2,000 characters as people count them (`MessageText`); PostgreSQL counts code points, of
     -- which one character (an emoji, a letter with accents) may take several.
-    CHECK ((deleted_at IS NULL AND char_length(body) BETWEEN 1 AND 8000) OR (deleted_at IS NOT NULL AND body = ''))
+    CHECK ((deleted_at IS NULL AND char_length(body) BETWEEN 1 AND 16000) OR (deleted_at IS NOT NULL AND body = ''))
 );
 -- A conversation's pages: WHERE conversation_id = $1 AND id < $2 ORDER BY id DESC LIMIT 50.
 CREATE INDEX direct_messages_conversation_idx ON direct_messages (conversation_id, id DESC);

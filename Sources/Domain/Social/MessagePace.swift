@@ -25,10 +25,11 @@ public enum MessagePace {
         return .send
     }
 
-    /// "14:05" for seconds since 1970, in UTC.
+    /// "14:06" for seconds since 1970, in UTC, rounded up to the minute (trying at the minute
+    /// said must work).
     public static func clock(_ at: Double) -> String {
-        let seconds = Int(at.rounded(.up))
-        let minutesOfDay = ((seconds % 86_400) + 86_400) % 86_400 / 60
+        let minutes = Int((at / 60).rounded(.up))
+        let minutesOfDay = ((minutes % 1440) + 1440) % 1440
         return String(format: "%02d:%02d", minutesOfDay / 60, minutesOfDay % 60)
     }
 }

@@ -3,7 +3,7 @@
 /// what is stored is what was typed; joiners stay (emoji are built with them).
 public struct MessageText: Sendable, Equatable {
     public static let maxLength = 2000
-    public static let maxCodePoints = 8000
+    public static let maxCodePoints = 16_000
 
     public let value: String
 
@@ -16,8 +16,11 @@ public struct MessageText: Sendable, Equatable {
         if text.isEmpty { throw .invalid("Write something first: a message cannot be empty.") }
         // Characters are counted as people see them; code points are bounded too, so a character
         // heaped with combining marks cannot make a huge message.
-        if text.count > Self.maxLength || text.unicodeScalars.count > Self.maxCodePoints {
+        if text.count > Self.maxLength {
             throw .invalid("A message can be at most 2,000 characters long (this one has \(text.count)).")
+        }
+        if text.unicodeScalars.count > Self.maxCodePoints {
+            throw .invalid("This message is too long: its characters are built of too many parts (accents, joiners).")
         }
         value = text
     }
