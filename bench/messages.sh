@@ -90,9 +90,10 @@ done
 
 # ------------------------------------------------------------------ the plans
 
-explain() { # before
+VIEWER_ID=$(q -c "SELECT id FROM users WHERE lower(username) = 'dmb_viewer'")
+explain() { # before: the statement MessageStore.page runs
   q -c "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)
-        SELECT id, sender_id = (SELECT id FROM users WHERE username = 'dmb_viewer'), body,
+        SELECT id, sender_id = '$VIEWER_ID', body,
                extract(epoch FROM sent_at)::float8, deleted_at IS NOT NULL
         FROM direct_messages WHERE conversation_id = $CONV AND id < $1 ORDER BY id DESC LIMIT 51"
 }
