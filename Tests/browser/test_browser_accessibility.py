@@ -18,7 +18,9 @@ from selenium.webdriver.common.by import By
 
 from accounts_kit import Account, OAuthFake, page_csrf, register, sign_in, sign_up, unique_email, unique_username
 from browser_kit import assert_accessible, wait
+from messages_kit import send
 from pomopomo_testkit import PROJECT_ROOT, Stack, User, pomopomo_run
+from social_kit import befriend_in_db
 
 THEMES = ["sunrise", "midnight_bloom", "forest_calm", "ocean_deep"]  # Domain's Theme; the CSS colours each
 SCHEMES = ["light", "dark"]
@@ -321,6 +323,30 @@ def member_notices(driver, world):
     as_member("/notifications")(driver, world)
 
 
+def with_conversation(suffix: str = ""):
+    """The member's conversation with the admin (friends, a message each way, one with a link);
+    `suffix` is appended to its address ("/frame?after=0", or "/report" for the admin's message;
+    "list" is /messages)."""
+    def reach(driver, world):
+        stack, member, admin = world.stack, world.member, world.admin
+        befriend_in_db(stack, member, admin)
+        if stack.psql("select count(*) from direct_messages where sender_id = (select id from users where username = :'v1')",
+                      admin.username) == "0":
+            assert send(admin.user, member.username, "Shall we focus at https://example.org/room later?").status_code == 303
+            assert send(member.user, admin.username, "Yes, at three.").status_code == 303
+        path = f"/messages/{admin.username}"
+        if suffix == "list":
+            path = "/messages"
+        elif suffix == "/report":
+            mid = stack.psql("select max(id) from direct_messages "
+                             "where sender_id = (select id from users where username = :'v1')", admin.username)
+            path += f"/{mid}/report"
+        elif suffix:
+            path += suffix
+        visit(driver, world, member.user, path)
+    return reach
+
+
 def get(path: str, who: str | None = None):
     def reach(driver, world):
         user = None if who is None else {"member": world.member.user, "admin": world.admin.user,
@@ -401,6 +427,10 @@ def all_pages() -> list[Page]:
              get("/leaderboards/report?board=weekly&user={member}", "admin")),
         Page("friends", "friends", "#add-friend-form", get("/friends?q=a", "member")),
         Page("profile with friend buttons", "profile", "#friend-actions #add-friend", signed_in_view("/u/{member}", "admin")),
+        Page("messages", "messages", "#conversation-list", with_conversation("list")),
+        Page("conversation", "conversation", "#dm-form", with_conversation()),
+        Page("conversation's no-JavaScript frame", "conversation_frame", "#dm-new", with_conversation("/frame?after=0")),
+        Page("report a message", "message_report", "#report-form", with_conversation("/report")),
         Page("404", "error", "#error-message", get("/no/such/page"), says="Error 404"),
         Page("403", "error", "#error-message", forged_form, says="Error 403"),
         Page("429", "error", "#error-message", too_many_sign_ins, says="Error 429"),

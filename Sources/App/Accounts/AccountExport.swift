@@ -28,6 +28,15 @@ enum AccountExport {
                   'messages', coalesce((SELECT json_agg(json_build_object('room', r.code, 'text', m.text, 'created_at', m.created_at))
                            FROM messages m JOIN participants p ON p.id = m.participant_id JOIN rooms r ON r.id = m.room_id
                            WHERE p.user_id = $1), '[]'::json),
+                  'conversations', coalesce((SELECT json_agg(json_build_object('with', p.username, 'last_read_id', cm.last_read_id,
+                             'last_message_id', cm.last_message_id) ORDER BY cm.last_message_id DESC)
+                           FROM conversation_members cm JOIN users p ON p.id = cm.peer_id WHERE cm.user_id = $1), '[]'::json),
+                  'direct_messages', coalesce((SELECT json_agg(json_build_object('id', d.id, 'with', p.username,
+                             'from_me', d.sender_id = $1, 'text', d.body, 'sent_at', d.sent_at, 'deleted_at', d.deleted_at) ORDER BY d.id)
+                           FROM conversation_members cm JOIN users p ON p.id = cm.peer_id
+                           JOIN direct_messages d ON d.conversation_id = cm.conversation_id WHERE cm.user_id = $1), '[]'::json),
+                  'message_reports', coalesce((SELECT json_agg(json_build_object('message_id', message_id, 'reason', reason,
+                             'created_at', created_at) ORDER BY id) FROM message_reports WHERE reporter_id = $1), '[]'::json),
                   'focus_stats', (SELECT to_json(s) FROM user_stats s WHERE s.user_id = $1),
                   'focus_credits', coalesce((SELECT json_agg(json_build_object('source', source, 'room_id', room_id,
                              'started_at', started_at, 'ended_at', ended_at, 'seconds', seconds, 'local_day', local_day,

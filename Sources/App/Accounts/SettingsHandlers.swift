@@ -107,7 +107,9 @@ enum SettingsHandlers {
     /// GET /settings/preferences
     static let preferencesForm: Handler = { ctx in try preferencesPage(ctx, try AccountFlow.signedInAccount(ctx)) }
 
-    static func preferencesPage(_ ctx: RequestContext, _ account: Account, error: String? = nil, saved: Bool = false) throws -> Outcome {
+    static func preferencesPage(
+        _ ctx: RequestContext, _ account: Account, error: String? = nil, socialError: String? = nil, saved: Bool = false
+    ) throws -> Outcome {
         let kept = error != nil
         let theme = kept ? try ctx.field("theme") : account.theme
         var context: TemplateContext = [
@@ -120,7 +122,10 @@ enum SettingsHandlers {
         if let error { context["error"] = .text(error) }
         if saved || ctx.request.query.values("saved").first == "1" { context["saved"] = .bool(true) }
         context.merge(try LeaderboardSettingsHandlers.context(ctx, userID: account.id))
-        return Views.page("settings_preferences", title: "Preferences", context, ctx: ctx, status: kept ? .unprocessableEntity : .ok)
+        context.merge(try MessageSettingsHandlers.context(ctx, userID: account.id))
+        if let socialError { context["social_error"] = .text(socialError) }
+        let refused = kept || socialError != nil
+        return Views.page("settings_preferences", title: "Preferences", context, ctx: ctx, status: refused ? .unprocessableEntity : .ok)
     }
 
     /// The datalist of zone names, built once (about 600 entries).

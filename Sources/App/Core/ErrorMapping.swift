@@ -51,6 +51,20 @@ enum ErrorMapping {
         refusal.retryAfter.map { [("Retry-After", String($0))] } ?? []
     }
 
+    /// The status a direct-message refusal is answered with.
+    static func status(_ refusal: MessageRefusal) -> HTTPStatus {
+        switch refusal {
+        case .notFound: return .notFound
+        case .invalid: return .unprocessableEntity
+        case .notAllowed: return .forbidden
+        case .tooFast, .muted: return .tooManyRequests
+        }
+    }
+
+    static func headers(_ refusal: MessageRefusal) -> [(String, String)] {
+        refusal.retryAfter.map { [("Retry-After", String($0))] } ?? []
+    }
+
     /// What the user is told about `error`; anything unexpected is logged here.
     static func shown(_ error: Error, requestID id: String, logger: Logger) -> any HTTPError {
         switch error {
@@ -61,6 +75,8 @@ enum ErrorMapping {
         case let refusal as SocialRefusal:
             return Refused(status: status(refusal), publicMessage: refusal.message, extraHeaders: [])
         case let refusal as FriendRefusal:
+            return Refused(status: status(refusal), publicMessage: refusal.message, extraHeaders: headers(refusal))
+        case let refusal as MessageRefusal:
             return Refused(status: status(refusal), publicMessage: refusal.message, extraHeaders: headers(refusal))
         case let problem as RoomRuleProblem:
             return ClientError.unprocessable(problem.description)

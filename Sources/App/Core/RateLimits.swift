@@ -30,6 +30,8 @@ public struct RateLimits: Sendable {
     /// Friend requests, answers, unfriending and blocking, per address and account (the per-day
     /// and waiting limits of requests themselves are counted in PostgreSQL, `FriendLimits`).
     public var friendActions = Rule(kind: "friends", limit: 120, window: 600, doing: "changed many friendships")
+    /// Reports of direct messages: each lands in an admin's list.
+    public var messageReports = Rule(kind: "dm-reports", limit: 10, window: 3600, doing: "reported many messages")
     /// Parked long-polls per client address in one responder (a whole office behind one NAT
     /// shares it); past it, that address's oldest poll is answered 429.
     public var pollsPerAddress = 64
@@ -51,6 +53,7 @@ public struct RateLimits: Sendable {
         limits.reports = try rule("POMOPOMO_LIMIT_REPORTS", limits.reports)
         limits.invites = try rule("POMOPOMO_LIMIT_INVITES", limits.invites)
         limits.friendActions = try rule("POMOPOMO_LIMIT_FRIEND_ACTIONS", limits.friendActions)
+        limits.messageReports = try rule("POMOPOMO_LIMIT_MESSAGE_REPORTS", limits.messageReports)
         limits.pollsPerAddress = try int("POMOPOMO_POLLS_PER_ADDRESS", limits.pollsPerAddress, 1...1_000_000)
         return limits
     }

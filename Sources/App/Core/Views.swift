@@ -14,6 +14,7 @@ enum Views {
             "link_consent", "admin", "partials/settings_nav", "partials/avatar", "partials/achievement_notice", "user_stats",
             "partials/user_stats_body", "leaderboards", "leaderboard_report", "notifications", "partials/room_social", "friends",
         ]
+        + ["messages", "conversation", "conversation_frame", "message_report", "partials/direct_messages"]
         + MailTemplate.allCases.map(\.templateName)
 
     /// `refreshSeconds`: reload the page after this long when JavaScript is off (the live
