@@ -39,7 +39,7 @@ trap cleanup EXIT
 start_services "$DIR"
 # Polls from one address: the bench is one machine standing in for thousands of browsers.
 export POMOPOMO_BASE_URL=http://$LISTEN_A POMOPOMO_NGINX_ACCESS_LOG=off LIBFCGI_OS_CLOSE_POLL_TIMEOUT=0 \
-  POMOPOMO_POLLS_PER_ADDRESS=100000 POMOPOMO_LIMIT_CHAT_PER_ADDRESS=100000 POMOPOMO_LIMIT_DM_PER_ADDRESS=100000
+  POMOPOMO_POLLS_PER_ADDRESS=100000
 for r in a b; do bash scripts/responder.sh start "$DIR" "$r" >/dev/null; done
 mkdir -p "$DIR/edge-a" "$DIR/edge-b"
 bash scripts/nginx.sh start "$DIR/edge-a" "$LISTEN_A" "$DIR/run/a.sock" >/dev/null

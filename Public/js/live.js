@@ -686,6 +686,39 @@
       });
     });
     if (!first) document.dispatchEvent(new CustomEvent("pomopomo:user", { detail: data }));
+    if (!first) newMessages();
+  }
+
+  // An open conversation (its newest page) fetches what arrived after its last message whenever
+  // the channel moves: the message itself never travels on the channel, only the nudge.
+  var fetchingMessages = false;
+
+  function newMessages() {
+    var list = document.querySelector("#dm-list[data-after]");
+    var conversation = document.getElementById("conversation");
+    if (!list || !conversation || fetchingMessages) return;
+    fetchingMessages = true;
+    var last = conversation.getAttribute("data-last-id") || "0";
+    fetch(list.getAttribute("data-after") + encodeURIComponent(last), {
+      headers: { Accept: "application/json" }, credentials: "same-origin", cache: "no-store"
+    }).then(function (response) {
+      if (response.status !== 200) throw new Error("messages answered " + response.status);
+      return response.json();
+    }).then(function (data) {
+      if (data.more) { window.location.reload(); return; }
+      if (String(data.last_id) === last || !data.html) return;
+      var fresh = document.createElement("template");
+      fresh.innerHTML = data.html;
+      var stick = nearBottom(list);
+      list.appendChild(fresh.content);
+      conversation.setAttribute("data-last-id", String(data.last_id));
+      localTimes();
+      if (stick) list.scrollTop = list.scrollHeight;
+      var empty = document.getElementById("no-messages");
+      if (empty) empty.hidden = true;
+    }).catch(function () { /* the next nudge tries again */ }).then(function () {
+      fetchingMessages = false;
+    });
   }
 
   function start() {
