@@ -18,7 +18,7 @@ import pytest
 from account_forms_kit import LEAK_MARKERS
 from accounts_kit import brief, post_on, user_id
 from pomopomo_testkit import User, parse_html, pomopomo_run, raw_http
-from rooms_kit import new_room
+from rooms_kit import new_room, wait_for
 from social_kit import (
     answer,
     are_friends,
@@ -357,9 +357,9 @@ def test_a_signed_in_participant_asks_another_from_the_rooms_people_list(stack, 
 def test_the_friends_page_shows_a_friend_focusing_in_a_room_with_its_link(stack, account):
     ann, bob, eve = account("ann"), account("bob"), account("eve")
     make_friends(stack, ann, bob)
-    _, rows = friends_rows(ann.user)
-    # Bob has just signed up in his browser: about, in no room.
-    assert [(li.get("data-user"), li.get("data-presence")) for li in rows] == [(bob.username, "online")]
+    # Bob has just signed up in his browser: about, in no room (noted within a second).
+    wait_for(lambda: [(li.get("data-user"), li.get("data-presence")) for li in friends_rows(ann.user)[1]]
+             == [(bob.username, "online")], 3, "bob shown online on ann's friends page")
 
     room = new_room(stack, bob.user, "Bob Focus")
     room.host.ok("/timer", action="start", at="0")

@@ -63,7 +63,8 @@ struct UserChannelStore {
             """,
             [
                 Self.uuidArray(valid.map(\.userID)),
-                "{" + valid.map { "\"" + $0.people.filter { UUID(uuidString: $0) != nil }.joined(separator: ",") + "\"" }.joined(separator: ",") + "}",
+                "{" + valid.map { "\"" + $0.people.filter { UUID(uuidString: $0) != nil }.joined(separator: ",") + "\"" }.joined(separator: ",")
+                    + "}",
             ])
         for row in rows {
             result[row.string(0)] = Glance(
