@@ -15,21 +15,14 @@ extension RoomViews {
         return h > 0 ? "\(h):\(twoDigits(m)):\(twoDigits(s))" : "\(twoDigits(m)):\(twoDigits(s))"
     }
 
-    /// An epoch time in UTC as ISO 8601 and as "HH:MM:SS UTC" (civil-from-days arithmetic: this
-    /// runs for every page view, where Calendar would cost more than the rest of the timer).
+    /// An epoch time in UTC as ISO 8601 and as "HH:MM:SS UTC" (`LocalDate`'s civil-from-days
+    /// arithmetic: this runs for every page view, where Calendar would cost more than the rest of
+    /// the timer).
     static func utcTime(_ epochMs: Int) -> (iso: String, text: String) {
         let seconds = epochMs / 1000
         let days = seconds / 86_400
         let rest = seconds % 86_400
-        let z = days + 719_468
-        let era = z / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        let (year, month, day) = LocalDate(dayNumber: days).components
         let time = "\(twoDigits(rest / 3600)):\(twoDigits(rest % 3600 / 60)):\(twoDigits(rest % 60))"
         return ("\(year)-\(twoDigits(month))-\(twoDigits(day))T\(time)Z", time + " UTC")
     }
