@@ -28,40 +28,14 @@ PEOPLE=${BENCH_PEOPLE:-100000}
 DURATION=${BENCH_DURATION:-10s}
 WARMUP=${BENCH_WARMUP:-3s}
 read -r -a WRK_FLAGS <<<"${BENCH_WRK:--t2 -c64}"
-PY=/usr/bin/python3
-export POMOPOMO_BIN=${BENCH_BIN:-$ROOT/.build/release/pomopomo}
-case $POMOPOMO_BIN in /*) ;; *) POMOPOMO_BIN=$ROOT/$POMOPOMO_BIN ;; esac
-[ -x "$POMOPOMO_BIN" ] || die "no binary at $POMOPOMO_BIN (swift build -c release)"
-for tool in wrk curl cc nginx psql redis-cli; do
-  command -v "$tool" >/dev/null 2>&1 || [ -x "/usr/sbin/$tool" ] || die "$tool is not installed"
-done
+use_bench_binary
+require_tools wrk curl cc nginx psql redis-cli
 
-DIR=$(mktemp -d /tmp/pomopomo-lb.XXXXXX)
-chmod 755 "$DIR"
-C_PID=
-cleanup() {
-  set +e
-  [ -z "$C_PID" ] || kill "$C_PID" 2>/dev/null
-  stop_stack "$DIR"
-  if [ "${BENCH_KEEP:-0}" = 1 ]; then say "kept $DIR"; else rm -rf "$DIR"; fi
-}
-trap cleanup EXIT
-
-start_services "$DIR"
-export POMOPOMO_BASE_URL=$BASE POMOPOMO_NGINX_ACCESS_LOG=off LIBFCGI_OS_CLOSE_POLL_TIMEOUT=0 POMOPOMO_CLEAN_SECONDS=86400
-RESPONDER=web
-start_responder() { # restarts the responder (with the environment as it is now)
-  bash scripts/responder.sh stop "$DIR" "$RESPONDER" >/dev/null
-  bash scripts/responder.sh start "$DIR" "$RESPONDER" >/dev/null
-}
-start_responder
-bash scripts/nginx.sh start "$DIR" "$LISTEN" "$DIR/run/$RESPONDER.sock" >/dev/null
+start_throwaway_stack /tmp/pomopomo-lb "$LISTEN"
 
 # ------------------------------------------------------------------ seed and rebuild
 
-read -r VIEWER_COOKIE viewer_hash < <("$PY" -c 'import base64, hashlib, os
-c = base64.urlsafe_b64encode(os.urandom(32)).rstrip(b"=").decode()
-print(c, hashlib.sha256(c.encode()).hexdigest())')
+read -r VIEWER_COOKIE viewer_hash < <(new_session_cookie)
 started=$(date +%s%N)
 VIEWER=$(psql "$POMOPOMO_DATABASE_URL" -X -qtA -v people="$PEOPLE" -v viewer_hash="$viewer_hash" -f bench/leaderboards.sql |
   grep '^bench_' | tail -n 1)
@@ -88,52 +62,10 @@ $(sed -n 's/.*<p id="rank-summary">\(.*\)<\/p>.*/\1/p' "$DIR/viewer.html" | sed 
 
 # ------------------------------------------------------------------ the C baseline behind the same nginx
 
-cc -O2 -Wall -o "$DIR/c-responder" bench/c-responder.c -lfcgi -lpthread || die "cannot compile bench/c-responder.c"
-setsid "$DIR/c-responder" "$DIR/run/c.sock" "$DIR/guest.html" 8 </dev/null >>"$DIR/c-responder.log" 2>&1 &
-C_PID=$!
-for _ in $(seq 50); do [ -S "$DIR/run/c.sock" ] && break; sleep 0.1; done
-CONF=$DIR/nginx/nginx.conf
-"$PY" - "$CONF" "$DIR/run/c.sock" <<'PYCONF'
-import re, sys
-conf, sock = sys.argv[1:3]
-text = open(conf).read()
-block = f"""
-        # Added by bench/leaderboards.sh: the C baseline, with the app's FastCGI settings.
-        location = /bench/c {{
-            include fastcgi_params;
-            fastcgi_param HTTP_PROXY "";
-            fastcgi_keep_conn off;
-            fastcgi_pass unix:{sock};
-        }}
-"""
-new, n = re.subn(r"(\n[ \t]*include [^\n]*/pomopomo\.conf;)", lambda m: m.group(1) + block, text, count=1)
-if n != 1:
-    sys.exit("cannot find the pomopomo.conf include in " + conf)
-open(conf, "w").write(new)
-PYCONF
-nginx -t -q -p "$DIR/nginx/" -e "$DIR/nginx/error.log" -c "$CONF" || die "nginx rejects the bench config"
-kill -HUP "$(cat "$DIR/nginx/nginx.pid")"
-for _ in $(seq 50); do
-  [ "$(curl -s -o /dev/null -w '%{size_download}' "$BASE/bench/c")" = "$(stat -c %s "$DIR/guest.html")" ] && break
-  sleep 0.1
-done
+start_c_baseline "$DIR/guest.html"
 
 # ------------------------------------------------------------------ wrk through nginx
 
-declare -A RPS P50 P99
-measure() { # name path [header]
-  local name=$1 path=$2 out=$DIR/wrk-$1.txt
-  local extra=()
-  [ -z "${3:-}" ] || extra=(-H "$3")
-  wrk "${WRK_FLAGS[@]}" -d"$WARMUP" "${extra[@]}" "$BASE$path" >/dev/null
-  wrk "${WRK_FLAGS[@]}" -d"$DURATION" --latency "${extra[@]}" "$BASE$path" >"$out"
-  cat "$out"
-  RPS[$name]=$(awk '/^Requests\/sec/ { print $2 }' "$out")
-  P50[$name]=$(awk '$1 == "50%" { print $2 }' "$out")
-  P99[$name]=$(awk '$1 == "99%" { print $2 }' "$out")
-  grep -q 'Non-2xx' "$out" && die "$name: wrk saw non-2xx answers"
-  return 0
-}
 say "wrk ${WRK_FLAGS[*]} -d$DURATION --latency, after a $WARMUP warm-up"
 measure guest "$GUEST_PATH"
 measure viewer "$VIEWER_PATH" "$VIEWER_HEADER"
@@ -141,30 +73,15 @@ measure C /bench/c
 
 # ------------------------------------------------------------------ the responder's own time
 
-# Every request logged with its own time (us=…), at a concurrency that does not queue. The log is
-# read once the responder has stopped (it is written through a buffer).
-export POMOPOMO_LOG_LEVEL=debug
-start_responder
-LOG=$DIR/log/$RESPONDER.log
-from=$(wc -l <"$LOG")
-wrk -t1 -c4 -d5s "$BASE$GUEST_PATH" >/dev/null
-wrk -t1 -c4 -d5s -H "$VIEWER_HEADER" "$BASE$VIEWER_PATH" >/dev/null
-bash scripts/responder.sh stop "$DIR" "$RESPONDER" >/dev/null
-own_time() { # name uri-as-logged
-  tail -n +"$((from + 1))" "$LOG" | grep 'msg=request' | grep -F -e " uri=$2 " -e " uri=\"$2\" " | sed -n 's/.* us=\([0-9]*\).*/\1/p' |
-    "$PY" -c 'import sys
-v = sorted(int(x) for x in sys.stdin)
-if not v:
-    sys.exit(f"{sys.argv[1]}: no requests logged")
-p = lambda q: v[min(len(v) - 1, int(q * len(v)))] / 1000
-print(f"{sys.argv[1]}: {len(v)} requests at wrk -t1 -c4, responder p50 {p(0.5):.2f} ms, p99 {p(0.99):.2f} ms")' "$1"
-}
+own_time_begin
+gentle_load "$GUEST_PATH"
+gentle_load "$VIEWER_PATH" "$VIEWER_HEADER"
+own_time_end
 OWN_GUEST=$(own_time guest "$GUEST_PATH")
 OWN_VIEWER=$(own_time viewer "$VIEWER_PATH")
 
 # ------------------------------------------------------------------ summary
 
-ratio() { "$PY" -c "print(f'{float(\"$1\") / float(\"$2\"):.2f}')"; }
 echo
 echo "== /leaderboards with $PEOPLE ranked people =="
 echo "rebuild: $REBUILD"

@@ -9,6 +9,8 @@
 # so it is done once (bench/messages.sql) and skipped when the bench accounts are already there.
 # BENCH_RESEED=1 starts from an empty cluster. Messages are interleaved in time across 100,000
 # conversations; the measured one (dmb_viewer with dmb_peer) holds every 2,000th message (5,000).
+# A small run needs BENCH_MESSAGES / BENCH_EVERY above 150 (the deep page starts 100 messages in), e.g.
+# BENCH_MESSAGES=200000 BENCH_CONVERSATIONS=2000 BENCH_EVERY=1000 BENCH_DIR=/tmp/pp-dm-small.
 #
 # Knobs: BENCH_LISTEN (127.0.0.1:18390), BENCH_MESSAGES (10000000), BENCH_CONVERSATIONS (100000),
 # BENCH_EVERY (2000), BENCH_DURATION (10s), BENCH_WRK ("-t2 -c16"), BENCH_DIR, BENCH_RESEED.
@@ -23,13 +25,8 @@ CONVERSATIONS=${BENCH_CONVERSATIONS:-100000}
 EVERY=${BENCH_EVERY:-2000}
 DURATION=${BENCH_DURATION:-10s}
 read -r -a WRK_FLAGS <<<"${BENCH_WRK:--t2 -c16}"
-PY=/usr/bin/python3
-export POMOPOMO_BIN=${BENCH_BIN:-$ROOT/.build/release/pomopomo}
-case $POMOPOMO_BIN in /*) ;; *) POMOPOMO_BIN=$ROOT/$POMOPOMO_BIN ;; esac
-[ -x "$POMOPOMO_BIN" ] || die "no binary at $POMOPOMO_BIN (swift build -c release)"
-for tool in wrk curl nginx psql; do
-  command -v "$tool" >/dev/null 2>&1 || [ -x "/usr/sbin/$tool" ] || die "$tool is not installed"
-done
+use_bench_binary
+require_tools wrk curl nginx psql
 
 DIR=${BENCH_DIR:-/tmp/pomopomo-dm-bench}
 if [ "${BENCH_RESEED:-0}" = 1 ]; then
@@ -46,7 +43,7 @@ cleanup() {
 trap cleanup EXIT
 
 start_services "$DIR"
-export POMOPOMO_BASE_URL=$BASE POMOPOMO_NGINX_ACCESS_LOG=off LIBFCGI_OS_CLOSE_POLL_TIMEOUT=0 POMOPOMO_CLEAN_SECONDS=86400
+export_bench_env "$LISTEN"
 q() { psql "$POMOPOMO_DATABASE_URL" -X -qtA "$@"; }
 
 # ------------------------------------------------------------------ seed once
@@ -54,9 +51,7 @@ q() { psql "$POMOPOMO_DATABASE_URL" -X -qtA "$@"; }
 if [ "$(q -c "SELECT count(*) FROM users WHERE username = 'dmb_viewer'")" = 1 ] && [ -s "$DIR/viewer_cookie" ]; then
   say "seeded already: $(q -c "SELECT reltuples::bigint FROM pg_class WHERE relname = 'direct_messages'") messages (estimate)"
 else
-  read -r cookie hash < <("$PY" -c 'import base64, hashlib, os
-c = base64.urlsafe_b64encode(os.urandom(32)).rstrip(b"=").decode()
-print(c, hashlib.sha256(c.encode()).hexdigest())')
+  read -r cookie hash < <(new_session_cookie)
   say "seeding $MESSAGES messages over $CONVERSATIONS conversations (a few minutes)"
   started=$(date +%s)
   q -v messages="$MESSAGES" -v conversations="$CONVERSATIONS" -v every="$EVERY" -v viewer_hash="$hash" \
@@ -72,12 +67,7 @@ DEEP=$(q -c "SELECT id FROM direct_messages WHERE conversation_id = $CONV ORDER 
 SIZE=$(q -c "SELECT pg_size_pretty(pg_total_relation_size('direct_messages'))")
 say "conversation $CONV holds $COUNT messages; direct_messages is $SIZE with its indexes"
 
-RESPONDER=web
-start_responder() {
-  bash scripts/responder.sh stop "$DIR" "$RESPONDER" >/dev/null
-  bash scripts/responder.sh start "$DIR" "$RESPONDER" >/dev/null
-}
-start_responder
+restart_responder
 bash scripts/nginx.sh stop "$DIR" >/dev/null 2>&1 || true
 bash scripts/nginx.sh start "$DIR" "$LISTEN" "$DIR/run/$RESPONDER.sock" >/dev/null
 
@@ -111,22 +101,10 @@ done
 
 # ------------------------------------------------------------------ the responder's own time
 
-export POMOPOMO_LOG_LEVEL=debug
-start_responder
-LOG=$DIR/log/$RESPONDER.log
-from=$(wc -l <"$LOG")
-wrk -t1 -c4 -d5s -H "$COOKIE" "$BASE$NEWEST_PATH" >/dev/null
-wrk -t1 -c4 -d5s -H "$COOKIE" "$BASE$DEEP_PATH" >/dev/null
-bash scripts/responder.sh stop "$DIR" "$RESPONDER" >/dev/null
-own_time() { # name uri-as-logged
-  tail -n +"$((from + 1))" "$LOG" | grep 'msg=request' | grep -F -e " uri=$2 " -e " uri=\"$2\" " |
-    sed -n 's/.* us=\([0-9]*\).*/\1/p' | "$PY" -c 'import sys
-v = sorted(int(x) for x in sys.stdin)
-if not v:
-    sys.exit(f"{sys.argv[1]}: no requests logged")
-p = lambda q: v[min(len(v) - 1, int(q * len(v)))] / 1000
-print(f"{sys.argv[1]}: {len(v)} requests at wrk -t1 -c4, responder p50 {p(0.5):.2f} ms, p99 {p(0.99):.2f} ms")' "$1"
-}
+own_time_begin
+gentle_load "$NEWEST_PATH" "$COOKIE"
+gentle_load "$DEEP_PATH" "$COOKIE"
+own_time_end
 OWN_NEWEST=$(own_time newest "$NEWEST_PATH")
 OWN_DEEP=$(own_time deep "$DEEP_PATH")
 

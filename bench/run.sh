@@ -47,12 +47,8 @@ CREDIT_CROWD=${BENCH_CREDIT_CROWD-1000}
 STATS=${BENCH_STATS:-1}
 [ "$BUSY" = 1 ] || FANOUT=
 BASE=http://$LISTEN
-RESPONDER=web
-PY=/usr/bin/python3
 
-for tool in wrk curl cc nginx psql /usr/bin/time "$PY"; do
-  command -v "$tool" >/dev/null 2>&1 || [ -x "$tool" ] || [ -x "/usr/sbin/$tool" ] || die "$tool is not installed"
-done
+require_tools wrk curl cc nginx psql /usr/bin/time "$PY"
 [ -f /usr/include/fcgiapp.h ] || die "libfcgi headers missing (apt-get install libfcgi-dev)"
 if (exec 3<>"/dev/tcp/${LISTEN%:*}/${LISTEN##*:}") 2>/dev/null; then
   die "something already listens on $LISTEN; set BENCH_LISTEN to a free address"
@@ -107,9 +103,7 @@ if [ "${BENCH_SKIP_BUILD:-0}" != 1 ] && [ -z "${BENCH_BIN:-}" ]; then
   fi
   tail -n 1 "$DIR/build.log"
 fi
-export POMOPOMO_BIN=${BENCH_BIN:-$ROOT/.build/release/pomopomo}
-case $POMOPOMO_BIN in /*) ;; *) POMOPOMO_BIN=$ROOT/$POMOPOMO_BIN ;; esac
-[ -x "$POMOPOMO_BIN" ] || die "no binary at $POMOPOMO_BIN"
+use_bench_binary
 if [ "$STATS" = 1 ] && [[ $("$POMOPOMO_BIN" stats --help 2>&1 || true) != *rebuild* ]]; then
   say "$POMOPOMO_BIN has no stats rebuild command: skipping the stats page"
   STATS=0
@@ -132,8 +126,7 @@ export POMOPOMO_CLEAN_SECONDS=86400
 # Every parked poll of the bench comes from 127.0.0.1.
 export POMOPOMO_POLLS_PER_ADDRESS=1000000
 start_responder() { # (again, if it runs): sets RESPONDER_PID and RESPONDER_STARTED
-  bash scripts/responder.sh stop "$DIR" "$RESPONDER" >/dev/null
-  bash scripts/responder.sh start "$DIR" "$RESPONDER" >/dev/null
+  restart_responder
   RESPONDER_PID=$(cat "$DIR/run/$RESPONDER.pid")
   RESPONDER_STARTED=$SECONDS
 }
@@ -179,9 +172,7 @@ say "room $CODE with 5 participants; host's page $PAGE_BYTES bytes, visitor's pa
 BUSY_CODE=BEN-CH2
 BUSY_SHOWN=
 if [ "$BUSY" = 1 ]; then
-  read -r BUSY_COOKIE busy_hash < <("$PY" -c 'import base64, hashlib, os
-c = base64.urlsafe_b64encode(os.urandom(32)).rstrip(b"=").decode()
-print(c, hashlib.sha256(c.encode()).hexdigest())')
+  read -r BUSY_COOKIE busy_hash < <(new_session_cookie)
   psql "$POMOPOMO_DATABASE_URL" -X -qtA -v code="${BUSY_CODE/-/}" -v host_hash="$busy_hash" -f bench/busy_room.sql |
     sed "s#^#$SCRIPT_NAME: #" || die "seeding the busy room failed"
   curl -sf -b "pp_sid=$BUSY_COOKIE" -o "$DIR/static/busy.html" "$BASE/r/$BUSY_CODE" || die "GET /r/$BUSY_CODE (host) failed"
@@ -210,13 +201,7 @@ fi
 
 # ------------------------------------------------------------------ 3. C baseline and the static copy
 
-cc -O2 -Wall -o "$DIR/c-responder" bench/c-responder.c -lfcgi -lpthread || die "cannot compile bench/c-responder.c"
-start_c_responder() { # socket page pid-variable: 8 threads sending the page's bytes
-  setsid "$DIR/c-responder" "$1" "$2" 8 </dev/null >>"$DIR/c-responder.log" 2>&1 &
-  printf -v "$3" '%s' "$!"
-  for _ in $(seq 50); do [ -S "$1" ] && break; sleep 0.1; done
-  [ -S "$1" ] || { cat "$DIR/c-responder.log"; die "the C responder for $2 did not start"; }
-}
+build_c_responder
 C_SOCK=$DIR/run/c.sock
 start_c_responder "$C_SOCK" "$DIR/static/room.html" C_PID
 # The same C responder with the busy room's page, for comparison at that size.
@@ -225,46 +210,16 @@ if [ "$BUSY" = 1 ]; then
   start_c_responder "$C_BUSY_SOCK" "$DIR/static/busy.html" C_BUSY_PID
 fi
 
-# Two exact locations in the same server block of the same nginx, then a reload. The C location uses
-# the same FastCGI settings as the app's `location /` (fastcgi_params, keep_conn off).
+# Three exact locations in the same server block of the same nginx (add_nginx_locations reloads it): the
+# static copy, and the C responders with the same FastCGI settings as the app's `location /`.
 CONF=$DIR/nginx/nginx.conf
-$PY - "$CONF" "$DIR/static/room.html" "$C_SOCK" "$C_BUSY_SOCK" <<'PYCONF'
-import re, sys
-conf, page, sock, busy_sock = sys.argv[1:5]
-text = open(conf).read()
-def c_location(path, sock):
-    return f"""        location = {path} {{
-            include fastcgi_params;
-            fastcgi_param HTTP_PROXY "";
-            fastcgi_keep_conn off;
-            fastcgi_connect_timeout 5s;
-            fastcgi_pass unix:{sock};
-        }}
-"""
-block = f"""
-        # Added by bench/run.sh: the two baselines.
-        location = /bench/room.html {{
-            alias {page};
+add_nginx_locations "the two baselines." "        location = /bench/room.html {
+            alias $DIR/static/room.html;
             default_type text/html;
             access_log off;
-        }}
-""" + c_location("/bench/c", sock) + c_location("/bench/c-busy", busy_sock)
-new, n = re.subn(r"(\n[ \t]*include [^\n]*/pomopomo\.conf;)", lambda m: m.group(1) + block, text, count=1)
-if n != 1:
-    sys.exit("cannot find the pomopomo.conf include in " + conf)
-open(conf, "w").write(new)
-PYCONF
-nginx -t -q -p "$DIR/nginx/" -e "$DIR/nginx/error.log" -c "$CONF" || die "nginx rejects the bench config"
-old_workers=$(ps -o pid= --ppid "$NGINX_PID" | tr -d ' ')
-kill -HUP "$NGINX_PID"
-# Wait until every old worker (which does not know the new locations) is gone.
-for _ in $(seq 100); do
-  alive=0
-  for w in $old_workers; do kill -0 "$w" 2>/dev/null && alive=1; done
-  [ "$alive" = 0 ] && break
-  sleep 0.1
-done
-[ "$alive" = 0 ] || die "nginx's old workers did not exit after the reload"
+        }
+$(c_location /bench/c "$C_SOCK" 'fastcgi_connect_timeout 5s')
+$(c_location /bench/c-busy "$C_BUSY_SOCK" 'fastcgi_connect_timeout 5s')"
 for path in /bench/room.html /bench/c; do
   size=$(curl -sf -o /dev/null -w '%{size_download}' "$BASE$path") || die "GET $path failed"
   [ "$size" = "$PAGE_BYTES" ] || die "GET $path gave $size bytes, expected $PAGE_BYTES"
@@ -460,7 +415,6 @@ fi
 
 # ------------------------------------------------------------------ 7. report
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 at_least() { awk -v r="$1" -v t="$2" 'BEGIN { print (r + 0 >= t) ? "meets" : "MISSES" }'; }
 row() { printf '%-44s %12s %10s  %s\n' "$@"; }
 wrk_row() { row "$1" "${RPS[$2]}" "${P99[$2]}" "${ERRS[$2]}"; } # label run-name
