@@ -10,7 +10,7 @@ from selenium.common.exceptions import StaleElementReferenceException, TimeoutEx
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from accounts_kit import STRONG_PASSWORD
+from accounts_kit import STRONG_PASSWORD, unique_email, unique_username
 from browser_kit import wait
 
 PAGE_SECONDS = 10  # a form's answer, including a redirect chain through the fake OAuth provider
@@ -54,11 +54,12 @@ def arrive(driver, expected_id, seconds=PAGE_SECONDS, what=None):
     return driver.find_element(By.ID, expected_id)
 
 
-def forms_posting_to(driver, path):
-    """Displayed forms whose action (as written, resolved against the page) has this path. The
-    attribute, not the property: a control named "action" would shadow form.action."""
+def forms_posting_to(driver, path, within=None):
+    """Displayed forms (inside `within`, an element, if given) whose action (as written, resolved
+    against the page) has this path. The attribute, not the property: a control named "action"
+    would shadow form.action."""
     found = []
-    for form in driver.find_elements(By.TAG_NAME, "form"):
+    for form in (within or driver).find_elements(By.TAG_NAME, "form"):
         action = form.get_dom_attribute("action")
         target = urljoin(driver.current_url, action) if action else driver.current_url
         if urlsplit(target).path == path and form.is_displayed():
@@ -66,10 +67,10 @@ def forms_posting_to(driver, path):
     return found
 
 
-def form_for(driver, path, what):
-    forms = forms_posting_to(driver, path)
+def form_for(driver, path, what, within=None):
+    forms = forms_posting_to(driver, path, within)
     if not forms:
-        actions = [f.get_dom_attribute("action") for f in driver.find_elements(By.TAG_NAME, "form")]
+        actions = [f.get_dom_attribute("action") for f in (within or driver).find_elements(By.TAG_NAME, "form")]
         pytest.fail(f"{what}: no visible form posting to {path} at {describe(driver)}; forms there post to {actions}")
     return forms[0]
 
@@ -118,9 +119,10 @@ def submit(driver, form, expected_id, what, button_text=None):
     return arrive(driver, expected_id, what=what)
 
 
-def press(driver, path, expected_id, what):
-    """Presses the button of the (first visible) form posting to path."""
-    return submit(driver, form_for(driver, path, what), expected_id, what)
+def press(driver, path, expected_id, what, within=None):
+    """Presses the button of the (first visible) form posting to path (inside `within`, say a row
+    of a list, if given)."""
+    return submit(driver, form_for(driver, path, what, within), expected_id, what)
 
 
 def follow(driver, path, expected_id, what):
@@ -184,6 +186,17 @@ def sign_up(driver, base, email, username, password=STRONG_PASSWORD):
     fill(form, "username", username)
     fill(form, "password", password)
     submit(driver, form, "check-email", "signing up")
+
+
+def signed_up(driver, base, mailbox, prefix):
+    """A new account made as a person makes one: the home page's sign-up link, the form, the mailed
+    confirmation link, landing on /me. Returns the username (also the display name)."""
+    email, username = unique_email(prefix), unique_username(prefix)
+    driver.get(base + "/")
+    sign_up(driver, base, email, username)
+    confirm_mailed_link(driver, base, mailbox, email, "Confirm your Pomopomo account", "/auth/verify",
+                        f"confirming {prefix}'s account by the mailed link")
+    return username
 
 
 def sign_in_with_password(driver, base, email, password, start_at_home=True):

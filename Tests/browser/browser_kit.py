@@ -1,5 +1,8 @@
-"""What the browser journeys share: waiting on a live page, the home page's create and join
-forms driven as a person would, and the accessibility check (axe-core) every page must pass."""
+"""What the browser journeys share: waiting on a live page (and telling that it was not reloaded),
+reading a frame, the home page's create and join forms and a room's Join and Start driven as a
+person would, and the accessibility check (axe-core) every page must pass."""
+
+import secrets
 
 import pytest
 from axe_selenium_python import Axe
@@ -17,6 +20,33 @@ def wait(driver, seconds):
                          ignored_exceptions=[StaleElementReferenceException, NoSuchElementException])
 
 
+def mark_page(driver):
+    """Leaves a mark in the page's window (JavaScript on): a reload or navigation wipes it, so
+    `assert_not_reloaded` tells a live update from a new page."""
+    mark = secrets.token_hex(8)
+    driver.execute_script("window.pomopomoMark = arguments[0];", mark)
+    return mark
+
+
+def assert_not_reloaded(driver, mark, what):
+    assert driver.execute_script("return window.pomopomoMark || null;") == mark, \
+        f"{what}: the page was loaded again ({driver.current_url}), not updated in place"
+
+
+def frame_text(driver, frame_id):
+    """The text of the frame #frame_id as it is now (it may have reloaded itself meanwhile);
+    the driver is back on the page afterwards."""
+    driver.switch_to.default_content()
+    frames = driver.find_elements(By.ID, frame_id)
+    if not frames:
+        return ""
+    driver.switch_to.frame(frames[0])
+    try:
+        return driver.find_element(By.TAG_NAME, "body").text
+    finally:
+        driver.switch_to.default_content()
+
+
 def names_on_page(driver):
     return [el.text for el in driver.find_elements(By.CSS_SELECTOR, "#participants li.participant span.name")]
 
@@ -32,7 +62,9 @@ def submitted(driver, expected_id, seconds=5):
 def create_room(driver, base_url, name, preset=None):
     driver.get(base_url + "/")
     form = driver.find_element(By.ID, "create-room")
-    form.find_element(By.NAME, "display_name").send_keys(name)
+    field = form.find_element(By.NAME, "display_name")
+    field.clear()  # signed in, it holds the display name already
+    field.send_keys(name)
     if preset is not None:
         fields = form.find_elements(By.NAME, "preset")
         if not fields:
@@ -68,6 +100,24 @@ def join_by_code(driver, base_url, code, name):
     assert name in driver.find_element(By.ID, "you-are").text
     assert driver.find_element(By.ID, "room").get_attribute("data-viewer-role") == "guest"
     assert names_on_page(driver)[-1] == name
+
+
+def join_here(driver, what):
+    """On a room's page, presses Join with the name the form offers (a signed-in person's display
+    name); the page (in place with JavaScript, a new one without) then says who you are."""
+    form = driver.find_element(By.ID, "join-room")
+    name = form.find_element(By.NAME, "display_name").get_attribute("value")
+    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    wait(driver, 10).until(lambda d: name in d.find_element(By.ID, "you-are").text,
+                           message=f"{what}: the room does not say the visitor joined as {name!r}")
+
+
+def start_timer(driver, what):
+    """The host presses Start; the controls then offer Pause."""
+    driver.find_element(By.CSS_SELECTOR, "#timer-controls button[name=action][value=start]").click()
+    wait(driver, 10).until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, "#timer-controls button[name=action][value=pause]"),
+        message=f"{what}: after pressing Start the timer offers no Pause")
 
 
 # axe-core rules switched off for every page, each with the reason; a rule that is wrong for one

@@ -77,6 +77,7 @@ def test_request_from_a_profile_accept_and_unfriend_with_the_right_buttons_at_ea
     assert r.status_code == 303 and r.headers["Location"] == f"/u/{bob.username}", brief(r)
     assert friend_actions(ann.user, bob.username) == {"cancel-request", "block"}
     assert friend_actions(bob.user, ann.username) == {"accept-request", "decline-request", "block"}
+    assert ann.user.page(f"/u/{bob.username}").find("a", id="send-message") is None, "not friends yet: no message link"
     assert notices(stack, bob, "friend_request") == 1 and live_v(stack, bob) > before
     incoming = bob.user.page("/friends").by_id("incoming-requests")
     assert ann.username in incoming.clean_text()
@@ -91,6 +92,10 @@ def test_request_from_a_profile_accept_and_unfriend_with_the_right_buttons_at_ea
     assert notices(stack, bob, "friend_request") == 0, "the answered request's notice is gone"
     assert friend_actions(ann.user, bob.username) == {"unfriend", "block"}
     assert friend_actions(bob.user, ann.username) == {"unfriend", "block"}
+    # Friends write to each other from the profile (as /messages says when it is empty).
+    box = ann.user.page(f"/u/{bob.username}").by_id("friend-actions")
+    link = box.find("a", id="send-message")
+    assert link is not None and link.get("href") == f"/messages/{bob.username}", "a friend's profile has no link to write to them"
     _, rows = friends_rows(ann.user)
     assert [li.get("data-user") for li in rows] == [bob.username]
 

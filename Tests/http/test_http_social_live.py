@@ -9,7 +9,7 @@ import pytest
 import requests
 
 from accounts_kit import user_id
-from pomopomo_testkit import redis_cli
+from pomopomo_testkit import parse_html, redis_cli
 from rooms_kit import new_room
 from social_kit import befriend_in_db, block_in_db
 
@@ -210,6 +210,27 @@ def test_friends_online_on_me_and_in_a_room(stack, account, new_user):
     assert stranger.username not in me.user.get(f"/r/{other.code}").text
     # Guests see no panel.
     assert new_user().page(f"/r/{other.code}").by_id("room-friends") is None
+
+
+def test_a_friends_panel_drawn_a_moment_ago_is_not_shown_again_once_a_friend_moved(stack, account):
+    """Each responder keeps a person's panel for a few seconds, but a page drawn after a friend's
+    change shows it: its live channel carries only later changes, and without JavaScript the
+    next load is all there is."""
+    me, friend = account("panel"), account("sitter")
+    befriend_in_db(stack, me, friend)
+    responder = stack.responders[0]
+
+    def panel():
+        r = stack.fcgi(responder, "GET", "/me", headers={"Cookie": f"pp_sid={me.user.sid}; pp_in=1"})
+        assert r.status == 200, r.text[:300]
+        return {li.get("data-user"): li.get("data-presence") for li in parse_html(r.text).by_id("me-friends").find_all("li")}
+
+    assert panel().get(friend.username) != "focusing"
+    since = version(me)
+    room = new_room(stack, friend.user, "Sam Sitter")
+    room.host.ok("/timer", action="start", at="0")
+    until_presence(me, since, friend.username, lambda f: f["presence"] == "focusing")
+    assert panel().get(friend.username) == "focusing", "/me showed the friends panel kept from before the friend sat down"
 
 
 def test_leaving_the_room_reaches_friends_even_with_nobody_left_watching(stack, account):

@@ -57,6 +57,7 @@ def test_a_message_reaches_the_recipient_linkified_escaped_and_counted(stack, pe
     line = [li for li in doc.find_all("li", cls="conversation") if f"@{alice.username}" in li.clean_text()]
     assert line, f"/messages does not list alice: {doc.by_id('messages').clean_text()}"
     assert line[0].find("span", cls="badge").clean_text() == "2"
+    assert doc.by_id("nav-messages-count").clean_text() == "(2)"
     bid = uid(stack, bob)
     assert stack.psql("select count || ' ' || (read_at is null) from notifications where user_id = :'v1' "
                       "and kind = 'direct_message' and actor_id = :'v2'", bid, uid(stack, alice)) == "2 true"
@@ -71,6 +72,7 @@ def test_a_message_reaches_the_recipient_linkified_escaped_and_counted(stack, pe
     links = [a for a in doc.find_all("a") if (a.get("href") or "").startswith("https://example.org/x")]
     assert links and links[0].get("rel") == "nofollow noopener ugc", [a.attrs for a in links]
     assert not any((a.get("href") or "").lower().startswith("javascript") for a in doc.find_all("a"))
+    assert doc.by_id("nav-messages-count").clean_text() == "", "the page that shows the messages still counts them unread"
     # Viewing marked it read: no unread count, the notice read, the marker at the newest.
     assert stack.psql("select read_at is not null from notifications where user_id = :'v1' and kind = 'direct_message' "
                       "and actor_id = :'v2'", bid, uid(stack, alice)) == "t"

@@ -58,6 +58,10 @@ public final class RequestContext {
     /// rather than failing it.
     var userForChrome: CurrentUser? { (try? user) ?? nil }
 
+    /// The handler changed what the header shows of the user (it read a conversation, so the
+    /// unread count fell): the page's chrome looks the user up again instead of the gate's copy.
+    func userChanged() { lookedUp = false }
+
     /// True when the hint says signed in but the session is not (ended elsewhere): the hint goes.
     var hintIsStale: Bool { lookedUp && cachedUser == nil && request.cookies[Self.signedInHintCookie] != nil }
 

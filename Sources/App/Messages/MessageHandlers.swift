@@ -41,7 +41,10 @@ enum MessageHandlers {
             more = shown.count > MessageStore.pageSize
             shown = Array(shown.prefix(MessageStore.pageSize).reversed())
             if before == nil, error == nil, let newest = shown.last {
-                ctx.announceAfterCommit(try store.markRead(conversationID: conversationID, viewer: user.id, peer: peer.id, upTo: newest.id))
+                let read = try store.markRead(conversationID: conversationID, viewer: user.id, peer: peer.id, upTo: newest.id)
+                // The header drawn with this page counts what was just read as read.
+                if !read.isEmpty { ctx.userChanged() }
+                ctx.announceAfterCommit(read)
             }
         }
         let refusal = peer.refusal(viewerID: user.id)
