@@ -426,7 +426,7 @@ def all_pages() -> list[Page]:
         Page("report an entry", "leaderboard_report", "#report-form",
              get("/leaderboards/report?board=weekly&user={member}", "admin")),
         Page("friends", "friends", "#add-friend-form", get("/friends?q=a", "member")),
-        Page("profile with friend buttons", "profile", "#friend-actions #add-friend", signed_in_view("/u/{member}", "admin")),
+        Page("profile with friend buttons", "profile", "#friend-actions #block", signed_in_view("/u/{member}", "admin")),
         Page("messages", "messages", "#conversation-list", with_conversation("list")),
         Page("conversation", "conversation", "#dm-form", with_conversation()),
         Page("conversation's no-JavaScript frame", "conversation_frame", "#dm-new", with_conversation("/frame?after=0")),
