@@ -33,20 +33,8 @@ struct FriendPresenceReader {
         var names: [String: (String, String)] = [:]
         let rows = try database.query(
             """
-            SELECT u.id::text, u.appear_offline, seat.code, seat.status, seat.kind, seat.seconds_left, seat.seen_ago,
-                   u.username, u.display_name
-            FROM users u
-            LEFT JOIN LATERAL (
-                SELECT r.code, r.status, s.kind,
-                       extract(epoch FROM r.segment_ends_at - now())::float8 AS seconds_left,
-                       extract(epoch FROM now() - p.last_seen_at)::float8 AS seen_ago
-                FROM participants p
-                JOIN rooms r ON r.id = p.room_id AND r.expires_at > now() AND r.status <> 'ended'
-                LEFT JOIN segments s ON s.room_id = r.id AND s.position = r.current_segment_index
-                WHERE p.user_id = u.id AND p.last_seen_at > now() - make_interval(secs => $2)
-                ORDER BY p.last_seen_at DESC LIMIT 1
-            ) seat ON true
-            WHERE u.id = ANY($1::uuid[])
+            SELECT id::text, appear_offline, code, status, kind, seconds_left, seen_ago, username, display_name
+            FROM friend_seats($1::uuid[], $2)
             """, ["{" + ids.joined(separator: ",") + "}", Self.awayWindow])
         var unplaced: [String] = []
         for row in rows {

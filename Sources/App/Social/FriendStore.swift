@@ -279,29 +279,11 @@ struct FriendStore {
     /// each, with their totals) and the people `me` blocked (newest first).
     func overview(of me: String, after: String?, limit: Int, pendingLimit: Int, blockedLimit: Int) throws -> Overview {
         var overview = Overview()
-        // Each part numbers its own rows (`n`), so the order within a part never rests on UNION ALL.
+        // One call of `friends_overview` (migration 015, its plan kept per connection); each part
+        // numbers its own rows (`n`), so the order within a part never rests on UNION ALL.
         for row in try database.query(
             """
-            SELECT 'friend', n, id, username, display_name, 0::float8 FROM (
-                SELECT row_number() OVER (ORDER BY f.friend_key) AS n, u.id, u.username, u.display_name
-                FROM (SELECT friend_id, friend_key FROM friendships WHERE user_id = $1 AND friend_key > coalesce($2, '')
-                      ORDER BY friend_key LIMIT $3) f JOIN users u ON u.id = f.friend_id) page
-            UNION ALL
-            SELECT 'count', (SELECT count(*) FROM friendships WHERE user_id = $1),
-                   NULL, (SELECT count(*) FROM friend_requests WHERE to_id = $1 AND status = 'pending')::text,
-                   (SELECT count(*) FROM friend_requests WHERE from_id = $1 AND status = 'pending')::text, 0
-            UNION ALL
-            SELECT 'in', row_number() OVER (ORDER BY r.created_at DESC, r.id DESC), u.id, u.username, u.display_name, r.id::float8
-            FROM (SELECT id, from_id, created_at FROM friend_requests WHERE to_id = $1 AND status = 'pending'
-                  ORDER BY created_at DESC, id DESC LIMIT $4) r JOIN users u ON u.id = r.from_id
-            UNION ALL
-            SELECT 'out', row_number() OVER (ORDER BY r.created_at DESC, r.id DESC), u.id, u.username, u.display_name, r.id::float8
-            FROM (SELECT id, to_id, created_at FROM friend_requests WHERE from_id = $1 AND status = 'pending'
-                  ORDER BY created_at DESC, id DESC LIMIT $4) r JOIN users u ON u.id = r.to_id
-            UNION ALL
-            SELECT 'blocked', row_number() OVER (ORDER BY b.created_at DESC), u.id, u.username, u.display_name, 0
-            FROM (SELECT blocked_id, created_at FROM user_blocks WHERE blocker_id = $1 ORDER BY created_at DESC LIMIT $5) b
-            JOIN users u ON u.id = b.blocked_id
+            SELECT part, n, id, username, display_name, extra FROM friends_overview($1, $2, $3, $4, $5)
             """, [me, after, limit, pendingLimit, blockedLimit])
         {
             let person = Person(id: row.string(2), username: row.string(3), displayName: row.string(4))
