@@ -289,6 +289,20 @@ def me_username(user: User) -> str | None:
     return signed_in_username(user)
 
 
+def accounts_in_db(stack, n: int, prefix: str, width: int = 0) -> list[tuple[str, str]]:
+    """n proven accounts made with SQL (never signed in), for tests that only need people to rank,
+    ask or count: [(id, username)] in the order made. Usernames are prefix + number (zero-padded
+    to `width` digits, so they sort in that order) + "_" + a random tag."""
+    tag = secrets.token_hex(3)
+    out = stack.psql(
+        "insert into users (email, email_verified_at, username, display_name) "
+        "select :'v1' || i || '-' || :'v2' || '@example.test', now(), "
+        ":'v1' || lpad(i::text, greatest(:'v4'::int, length(i::text)), '0') || '_' || :'v2', "
+        "'Person ' || i || ' ' || :'v2' from generate_series(1, :'v3'::int) i returning id || ' ' || username",
+        prefix, tag, str(n), str(width))
+    return [tuple(line.split()) for line in out.splitlines() if re.fullmatch(r"[0-9a-f-]{36} \S+", line)]
+
+
 def user_row(stack, email: str) -> dict | None:
     out = stack.psql("select row_to_json(u) from users u where lower(u.email) = lower(:'v1')", email)
     return json.loads(out) if out else None

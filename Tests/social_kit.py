@@ -4,12 +4,10 @@
 something else (messages, notifications) that only need two people to be friends already; the
 friendship flow itself is tested through the site in test_http_social_friends.py."""
 
-import re
-import secrets
 
 import requests
 
-from accounts_kit import Account, user_id
+from accounts_kit import Account, accounts_in_db, user_id
 from pomopomo_testkit import User
 
 
@@ -32,15 +30,8 @@ def block_in_db(stack, blocker: Account, blocked: Account):
 # (test_http_social_friends.py; the functions above stay for tests about something else)
 
 def people_in_db(stack, n: int, prefix: str = "fr") -> list[tuple[str, str]]:
-    """n proven accounts made with SQL (never signed in), for what only needs a name to ask or a
-    row to count: [(id, username)], usernames in the order made."""
-    tag = secrets.token_hex(3)
-    out = stack.psql(
-        "insert into users (email, email_verified_at, username, display_name) "
-        "select :'v1' || i || '-' || :'v2' || '@example.test', now(), :'v1' || lpad(i::text, 4, '0') || '_' || :'v2', "
-        "'Person ' || i from generate_series(1, :'v3'::int) i returning id || ' ' || username",
-        prefix, tag, str(n))
-    return [tuple(line.split()) for line in out.splitlines() if re.fullmatch(r"[0-9a-f-]{36} \S+", line)]
+    """n proven accounts made with SQL, named so they sort in the order made: [(id, username)]."""
+    return accounts_in_db(stack, n, prefix, width=4)
 
 
 def token(user: User) -> str:

@@ -18,7 +18,7 @@ from urllib.parse import urlencode, urlsplit
 
 import pytest
 
-from accounts_kit import brief, post_on, user_id
+from accounts_kit import accounts_in_db, brief, post_on, user_id
 from pomopomo_testkit import Element, parse_html, pomopomo_bin, pomopomo_env, pomopomo_run, redis_cli
 from stats_kit import guest_focuses_a_segment, signs_up_here, time_passes, wait_for_credit
 
@@ -37,13 +37,7 @@ def rebuild(stack) -> dict:
 
 def people(stack, n: int, prefix: str = "lb") -> list[tuple[str, str]]:
     """n accounts made with SQL (proven addresses, never signed in): [(id, username)]."""
-    tag = secrets.token_hex(3)
-    out = stack.psql(
-        "insert into users (email, email_verified_at, username, display_name) "
-        "select :'v1' || i || '-' || :'v2' || '@example.test', now(), :'v1' || i || '_' || :'v2', "
-        "'Person ' || i || ' ' || :'v2' from generate_series(1, :'v3'::int) i returning id || ' ' || username",
-        prefix, tag, str(n))
-    return [tuple(line.split()) for line in out.splitlines() if re.fullmatch(r"[0-9a-f-]{36} \S+", line)]
+    return accounts_in_db(stack, n, prefix)
 
 
 WHEN = {
