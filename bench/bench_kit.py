@@ -24,6 +24,7 @@ import re
 import resource
 import select
 import socket
+import struct
 import sys
 import time
 import urllib.parse
@@ -257,3 +258,28 @@ def close_all(conns, ep=None):
             pass
     if ep is not None:
         ep.close()
+
+
+SO_TIMESTAMPNS = getattr(socket, "SO_TIMESTAMPNS", 35)  # Linux; SCM_TIMESTAMPNS has the same value
+CMSG_LEN = socket.CMSG_SPACE(16)
+
+
+def timestamped(sock):
+    """Sets SO_TIMESTAMPNS on a socket, so `receive` can say when the kernel got each read's bytes."""
+    sock.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
+
+
+def receive(c):
+    """One read on c.sock: the bytes (b"" at end of stream or on error), or None when nothing is
+    there yet; c.arrived becomes the kernel's receive time (epoch seconds) of what was read."""
+    try:
+        data, anc, _, _ = c.sock.recvmsg(65536, CMSG_LEN)
+    except BlockingIOError:
+        return None
+    except OSError:
+        return b""
+    for level, kind, raw in anc:
+        if level == socket.SOL_SOCKET and kind == SO_TIMESTAMPNS and len(raw) >= 16:
+            sec, nsec = struct.unpack("qq", raw[:16])
+            c.arrived = sec + nsec / 1e9
+    return data

@@ -20,7 +20,6 @@ import json
 import re
 import select
 import socket
-import struct
 import subprocess
 import sys
 import time
@@ -29,8 +28,6 @@ sys.dont_write_bytecode = True
 import bench_kit as kit  # noqa: E402
 
 log = kit.logger("social_live")
-SO_TIMESTAMPNS = getattr(socket, "SO_TIMESTAMPNS", 35)
-CMSG_LEN = socket.CMSG_SPACE(16)
 
 
 def cookie(username):
@@ -57,7 +54,7 @@ class Client:
     def open(self, site, request, who=None):
         s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         s.setblocking(False)
-        s.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
+        kit.timestamped(s)
         try:
             s.connect((site.host, site.port))
         except BlockingIOError:
@@ -77,16 +74,9 @@ class Client:
                 elif c.state == "connecting" and ev & (select.EPOLLERR | select.EPOLLHUP):
                     c.state, c.status, c.done_at = "done", "connect-error", now
                 continue
-            try:
-                data, anc, _, _ = c.sock.recvmsg(65536, CMSG_LEN)
-            except BlockingIOError:
+            data = kit.receive(c)
+            if data is None:
                 continue
-            except OSError:
-                data, anc = b"", []
-            for level, kind, raw in anc:
-                if level == socket.SOL_SOCKET and kind == SO_TIMESTAMPNS and len(raw) >= 16:
-                    sec, nsec = struct.unpack("qq", raw[:16])
-                    c.arrived = sec + nsec / 1e9
             if not data:
                 c.state, c.done_at = "done", now
                 self.ep.unregister(fd)

@@ -31,7 +31,6 @@ import os
 import re
 import select
 import socket
-import struct
 import sys
 import time
 
@@ -39,8 +38,6 @@ sys.dont_write_bytecode = True  # importing bench_kit would leave bench/__pycach
 import bench_kit as kit  # noqa: E402
 
 log = kit.logger("timer_fanout")
-SO_TIMESTAMPNS = getattr(socket, "SO_TIMESTAMPNS", 35)  # Linux; SCM_TIMESTAMPNS has the same value
-CMSG_LEN = socket.CMSG_SPACE(16)
 
 
 def random_cookie():
@@ -102,7 +99,7 @@ def one_round(args, number, site):
     for _ in range(args.n):
         s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         s.setblocking(False)
-        s.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
+        kit.timestamped(s)
         try:
             s.connect((site.host, site.port))
         except BlockingIOError:
@@ -121,16 +118,9 @@ def one_round(args, number, site):
                 if kit.send_when_connected(ep, fd, c, ev) not in (None, "sent"):
                     c.state, c.status, c.done_at = "done", "connect-error", now
                 continue
-            try:
-                data, anc, _, _ = c.sock.recvmsg(65536, CMSG_LEN)
-            except BlockingIOError:
+            data = kit.receive(c)
+            if data is None:
                 continue
-            except OSError:
-                data, anc = b"", []
-            for level, kind, raw in anc:
-                if level == socket.SOL_SOCKET and kind == SO_TIMESTAMPNS and len(raw) >= 16:
-                    sec, nsec = struct.unpack("qq", raw[:16])
-                    c.arrived = sec + nsec / 1e9
             if not data:
                 if c.status is None or c.need is None or len(c.buf) < c.need:
                     c.status = f"eof:{c.status}"
