@@ -264,9 +264,17 @@ SO_TIMESTAMPNS = getattr(socket, "SO_TIMESTAMPNS", 35)  # Linux; SCM_TIMESTAMPNS
 CMSG_LEN = socket.CMSG_SPACE(16)
 
 
-def timestamped(sock):
-    """Sets SO_TIMESTAMPNS on a socket, so `receive` can say when the kernel got each read's bytes."""
+def connecting(site):
+    """A non-blocking socket connecting to `site`, with SO_TIMESTAMPNS set so `receive` can say when
+    the kernel got each read's bytes; register it for EPOLLOUT and use `send_when_connected`."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setblocking(False)
     sock.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
+    try:
+        sock.connect((site.host, site.port))
+    except BlockingIOError:
+        pass
+    return sock
 
 
 def receive(c):

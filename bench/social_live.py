@@ -19,7 +19,6 @@ import hashlib
 import json
 import re
 import select
-import socket
 import subprocess
 import sys
 import time
@@ -52,13 +51,7 @@ class Client:
         self.conns = {}
 
     def open(self, site, request, who=None):
-        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        s.setblocking(False)
-        kit.timestamped(s)
-        try:
-            s.connect((site.host, site.port))
-        except BlockingIOError:
-            pass
+        s = kit.connecting(site)
         c = Conn(s, request, who)
         self.conns[s.fileno()] = c
         self.ep.register(s.fileno(), select.EPOLLOUT | select.EPOLLIN | select.EPOLLRDHUP)

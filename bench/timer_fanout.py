@@ -30,7 +30,6 @@ import json
 import os
 import re
 import select
-import socket
 import sys
 import time
 
@@ -97,13 +96,7 @@ def one_round(args, number, site):
     conns = {}
     t_open = time.monotonic()
     for _ in range(args.n):
-        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        s.setblocking(False)
-        kit.timestamped(s)
-        try:
-            s.connect((site.host, site.port))
-        except BlockingIOError:
-            pass
+        s = kit.connecting(site)
         req = kit.poll_request(args.code, version, site.host_header, cookie=random_cookie(), agent="bench-timer-fanout")
         c = Poll(s, req)
         conns[s.fileno()] = c

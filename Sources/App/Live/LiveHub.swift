@@ -236,9 +236,8 @@ public final class LiveHub: @unchecked Sendable {
         workers.submit { self.deliver(channel: channel, waiters: waiters) }
     }
 
-    /// Takes one snapshot and renders it once per distinct `since` and variant among the
-    /// waiters (usually two: they all saw the previous version; a few are hosts), then sends the
-    /// bytes, spread over the workers.
+    /// Takes one snapshot of the channel and delivers it to its waiters (below); a failed read is
+    /// answered 503, so the browsers ask again.
     private func deliver(channel: String, waiters: [ParkedPolls.Waiter]) {
         let snapshot: LiveSnapshot?
         do {
@@ -252,8 +251,9 @@ public final class LiveHub: @unchecked Sendable {
         deliver(channel: channel, waiters: waiters, snapshot: snapshot)
     }
 
-    /// Renders `snapshot` once per distinct `since` and variant among the waiters and sends it
-    /// (nil: the channel is gone, answered 404).
+    /// Renders `snapshot` once per distinct `since` and variant among the waiters (usually two:
+    /// they all saw the previous version; a few are hosts) and sends the bytes, spread over the
+    /// workers (nil: the channel is gone, answered 404).
     private func deliver(channel: String, waiters: [ParkedPolls.Waiter], snapshot: LiveSnapshot?) {
         struct Key: Hashable {
             let since: Int

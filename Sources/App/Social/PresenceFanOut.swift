@@ -45,8 +45,6 @@ enum PresenceFanOut {
         """
 
     static func liveKey(_ userID: String) -> String { "live:user:\(userID)" }
-    static func feedKey(_ userID: String) -> String { "presence:feed:\(userID)" }
-    static func viewKey(_ userID: String) -> String { "presence:view:\(userID)" }
 
     /// Wakes the friends of `changed`. Redis down: nothing (friend lists read PostgreSQL when
     /// they are next loaded; the live channel is Redis's to carry).

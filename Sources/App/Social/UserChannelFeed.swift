@@ -39,14 +39,8 @@ enum UserChannelFeed {
 
     /// The channel's snapshot for the hub; nil for an account that no longer exists.
     static func snapshot(services: Services) -> LiveHub.SnapshotSource {
-        { channel in
-            let userID = String(channel.dropFirst(UserChannel.prefix.count + 1))
-            let (redisVersion, changes) = feed(userID, services.redis)
-            guard let glance = try UserChannelStore(database: services.database).glance(userID, people: changes.map(\.userID)) else {
-                return nil
-            }
-            return snapshot(glance, redisVersion: redisVersion, changes: changes)
-        }
+        let many = snapshots(services: services)
+        return { channel in try many([channel])[channel] }
     }
 
     /// Many channels' snapshots at once (a presence change wakes every friend): one Redis call
@@ -79,11 +73,6 @@ enum UserChannelFeed {
         }
     }
 
-    /// The Redis version and feed; nothing while Redis is down.
-    static func feed(_ userID: String, _ redis: RedisPool?) -> (Int, [Change]) {
-        feeds([userID], redis)[userID] ?? (0, [])
-    }
-
     /// The Redis versions and feeds of many channels in one call (ARGV: user ids; for each, its
     /// version, the number of entries, then each entry's user, version and view).
     static let feedsScript = """
@@ -114,7 +103,7 @@ enum UserChannelFeed {
             i += 2
             var changes: [Change] = []
             for _ in 0..<count {
-                if let id = text(i), let at = text(i + 2 - 1).flatMap(Int.init) {
+                if let id = text(i), let at = text(i + 1).flatMap(Int.init) {
                     let json = text(i + 2) ?? ""
                     if views[id] == nil { views[id] = json.isEmpty ? nil : try? JSONDecoder().decode(Friend.self, from: Data(json.utf8)) }
                     changes.append(Change(userID: id, at: at, view: views[id] ?? nil))

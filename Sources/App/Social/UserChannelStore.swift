@@ -21,30 +21,10 @@ struct UserChannelStore {
         "{" + ids.filter { UUID(uuidString: $0) != nil }.joined(separator: ",") + "}"
     }
 
-    /// The person's channel version and counts, and which of `people` are their friends now:
-    /// one statement over partial indexes and the friendships key.
-    func glance(_ userID: String, people: [String] = []) throws -> Glance? {
-        guard UUID(uuidString: userID) != nil else { return nil }
-        return try database.query(
-            """
-            SELECT u.live_v,
-                   (SELECT count(*) FROM (SELECT 1 FROM notifications n WHERE n.user_id = u.id AND n.read_at IS NULL
-                                          AND n.kind <> 'direct_message' LIMIT 100) x),
-                   (SELECT coalesce(sum(c), 0) FROM (SELECT n.count AS c FROM notifications n WHERE n.user_id = u.id
-                                          AND n.read_at IS NULL AND n.kind = 'direct_message' LIMIT 100) y),
-                   (SELECT count(*) FROM (SELECT 1 FROM friend_requests r WHERE r.to_id = u.id AND r.status = 'pending' LIMIT 100) z),
-                   (SELECT string_agg(f.friend_id::text, ',') FROM friendships f WHERE f.user_id = u.id AND f.friend_id = ANY($2::uuid[]))
-            FROM users u WHERE u.id = $1
-            """, [userID, Self.uuidArray(people)]
-        ).first.map {
-            Glance(
-                version: $0.int(0), notifications: $0.int(1), messages: min(100, $0.int(2)), requests: $0.int(3),
-                friends: Set(($0[4] ?? "").split(separator: ",").map(String.init)))
-        }
-    }
-
-    /// `glance` for many people at once (each with the people to check for friendship), in one
-    /// statement: a wake-up of a thousand friends' channels costs four round trips, not a thousand.
+    /// Each person's channel version and counts, and which of the people asked about are their
+    /// friends now, for many people at once in one statement (over partial indexes and the
+    /// friendships key): a wake-up of a thousand friends' channels costs four round trips, not a
+    /// thousand.
     func glances(_ asks: [(userID: String, people: [String])]) throws -> [String: Glance] {
         let valid = asks.filter { UUID(uuidString: $0.userID) != nil }
         guard !valid.isEmpty else { return [:] }
