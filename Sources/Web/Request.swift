@@ -24,13 +24,19 @@ public struct Request: Sendable {
     public let requestID: String
     /// For the sessions page only; never trusted for anything.
     public let userAgent: String
+    /// The `Authorization` header (a personal API token as `Bearer …`), as sent.
+    public let authorization: String?
+    /// The `X-CSRF-Token` header: how scripts in our pages prove a JSON request came from them.
+    public let csrfHeader: String?
+    /// `X-Pomopomo-Test-Now`: read only by debug builds (see `TestClock`).
+    public let testNow: String?
     public var pathParameters: [String: String] = [:]
 
     /// The CGI parameters `init(cgi:)` reads; the FastCGI layer copies out only these.
     public static let cgiParameters = [
         "REQUEST_METHOD", "REQUEST_URI", "QUERY_STRING", "CONTENT_TYPE", "CONTENT_LENGTH", "HTTP_COOKIE",
         "HTTP_ORIGIN", "HTTP_SEC_FETCH_SITE", "HTTP_ACCEPT", "REMOTE_ADDR", "HTTPS", "HTTP_HOST", "SERVER_PORT",
-        "HTTP_USER_AGENT",
+        "HTTP_USER_AGENT", "HTTP_AUTHORIZATION", "HTTP_X_CSRF_TOKEN", "HTTP_X_POMOPOMO_TEST_NOW",
     ]
 
     public init(cgi params: [String: String], body: [UInt8], requestID: String) throws {
@@ -57,6 +63,9 @@ public struct Request: Sendable {
             String.UnicodeScalarView(
                 (params["HTTP_USER_AGENT"] ?? "").unicodeScalars.lazy
                     .filter { $0.value >= 0x20 && $0.value != 0x7F }.prefix(300)))
+        authorization = params["HTTP_AUTHORIZATION"]
+        csrfHeader = params["HTTP_X_CSRF_TOKEN"]
+        testNow = params["HTTP_X_POMOPOMO_TEST_NOW"]
         isHTTPS = params["HTTPS"].map { !$0.isEmpty && $0 != "off" } ?? false
     }
 

@@ -60,4 +60,13 @@ public struct DayBoundary: Sendable, Equatable {
 
     /// The hour of the local day (0–23) at `instant`, by the wall clock.
     public func hour(at instant: Date) -> Int { calendar.component(.hour, from: instant) }
+
+    /// The wall time at `instant` with the zone's abbreviation, as an audit trail writes it:
+    /// "2026-03-08 03:00 EDT" (or "GMT+5:45" where the zone has no abbreviation).
+    public func wallClock(at instant: Date) -> String {
+        let p = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: instant)
+        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        let date = LocalDate(year: p.year!, month: p.month!, day: p.day!)!.iso
+        return "\(date) \(two(p.hour!)):\(two(p.minute!)) \(zone.abbreviation(for: instant) ?? zone.identifier)"
+    }
 }

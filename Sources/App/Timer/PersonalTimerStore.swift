@@ -1,0 +1,70 @@
+import Domain
+import Foundation
+import Postgres
+
+/// SQL for `personal_timers`: finding, locking and creating a person's timer, adopting a
+/// guest's at sign-in, and the version every change adds to.
+enum PersonalTimerStore {
+    private static let from = "FROM personal_timers t LEFT JOIN users u ON u.id = t.user_id"
+
+    private static func ownerClause(_ owner: PersonalTimerOwner) -> (String, any PostgresBindable) {
+        switch owner {
+        case .user(let id): return ("t.user_id = $1", id)
+        case .guest(let hash): return ("t.session_hash = $1", ByteA(hash))
+        }
+    }
+
+    /// The owner's timer as it is, without a lock (pages and GET); nil when they have none yet.
+    static func find(_ owner: PersonalTimerOwner, on conn: PostgresConnection) throws -> PersonalTimer? {
+        let (clause, value) = ownerClause(owner)
+        return try conn.query("SELECT \(PersonalTimer.columns) \(from) WHERE \(clause)", [value]).first.map(PersonalTimer.init(row:))
+    }
+
+    /// The owner's timer, row locked for the caller's transaction, created (with its daily-reset
+    /// task) when missing. A guest's session row must exist first (`SessionStore.touch`).
+    static func lock(_ owner: PersonalTimerOwner, now: Date, on conn: PostgresConnection) throws -> PersonalTimer {
+        let (clause, value) = ownerClause(owner)
+        if let row = try conn.query("SELECT \(PersonalTimer.columns) \(from) WHERE \(clause) FOR UPDATE OF t", [value]).first {
+            return PersonalTimer(row: row)
+        }
+        let column = if case .user = owner { "user_id" } else { "session_hash" }
+        // Two first requests at once: one inserts, the other finds it under the lock.
+        try conn.query(
+            "INSERT INTO personal_timers (\(column), last_activity_at) VALUES ($1, to_timestamp($2)) ON CONFLICT DO NOTHING",
+            [value, String(now.timeIntervalSince1970)])
+        var timer = PersonalTimer(row: try conn.query("SELECT \(PersonalTimer.columns) \(from) WHERE \(clause) FOR UPDATE OF t", [value]).first!)
+        if timer.version == 1, timer.lastDailyReset == nil {
+            // A new timer's day is the owner's local day now.
+            timer.countDay = timer.boundary.day(at: now)
+            try conn.query("UPDATE personal_timers SET count_day = $2::date WHERE id = $1", [timer.id, timer.countDay.iso])
+            try DailyReset.reschedule(timer, on: conn)
+        }
+        return timer
+    }
+
+    /// The timer by id, locked (the sweeper's way in); nil when it was deleted meanwhile.
+    static func lock(id: String, on conn: PostgresConnection) throws -> PersonalTimer? {
+        try conn.query("SELECT \(PersonalTimer.columns) \(from) WHERE t.id = $1 FOR UPDATE OF t", [id]).first.map(PersonalTimer.init(row:))
+    }
+
+    /// Adds one to the timer's version and returns it: call once per transaction that changed
+    /// the timer, then announce `(timer.channel, version)` after the commit.
+    static func bump(_ id: String, on conn: PostgresConnection) throws -> Int {
+        try conn.query(
+            "UPDATE personal_timers SET version = version + 1, updated_at = now() WHERE id = $1 RETURNING version", [id]
+        ).first!.int(0)
+    }
+
+    /// At sign-up or sign-in: a guest session's timer becomes the account's, unless the account
+    /// already has one (then the guest's is dropped with its session). Returns the timer's id
+    /// when one moved, so its channel can be announced.
+    static func adopt(sessionHash: [UInt8], userID: String, on conn: PostgresConnection) throws -> String? {
+        try conn.query(
+            """
+            UPDATE personal_timers SET user_id = $2, session_hash = NULL, version = version + 1
+            WHERE session_hash = $1 AND NOT EXISTS (SELECT 1 FROM personal_timers WHERE user_id = $2)
+            RETURNING id
+            """, [ByteA(sessionHash), userID]
+        ).first.map { $0.string(0) }
+    }
+}
