@@ -47,7 +47,7 @@ enum Routes {
         func admin(_ method: String, _ path: String, _ handler: @escaping Handler) -> Router<Endpoint>.Route {
             .init(method, path, Endpoint(access: .admin, handler: handler))
         }
-        return Router([
+        var routes: [Router<Endpoint>.Route] = [
             open("GET", "/", HomeHandlers.home),
             open("POST", "/rooms", RoomHandlers.create),
             room("GET", "/join", .open, RoomHandlers.findByCode),
@@ -160,6 +160,11 @@ enum Routes {
             admin("POST", "/admin/users/:id/role", AdminHandlers.setRole),
             admin("POST", "/admin/leaderboards/:id/hide", LeaderboardAdminHandlers.hide),
             admin("POST", "/admin/leaderboards/:id/unhide", LeaderboardAdminHandlers.unhide),
-        ])
+        ]
+        #if DEBUG
+            // Test-only routes: debug builds (make test) only; a release build has none of them.
+            routes += [open("POST", "/_test/daily-resets/run", DailyResetTestHandlers.run)]
+        #endif
+        return Router(routes)
     }
 }
