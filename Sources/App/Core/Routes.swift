@@ -82,6 +82,7 @@ enum Routes {
             room("POST", "/r/:code/favorite", .participant, RoomSocialActions.favorite),
             room("POST", "/r/:code/unfavorite", .participant, RoomSocialActions.unfavorite),
             open("GET", "/stats", StatsHandlers.page),
+            open("GET", "/timer/history", TimerHistoryHandlers.page),
             open("GET", "/leaderboards", LeaderboardHandlers.page),
             user("GET", "/leaderboards/report", LeaderboardReportHandlers.form),
             user("POST", "/leaderboards/report", LeaderboardReportHandlers.submit),
@@ -162,8 +163,8 @@ enum Routes {
             admin("POST", "/admin/leaderboards/:id/unhide", LeaderboardAdminHandlers.unhide),
         ]
         #if DEBUG
-            // Test-only routes: debug builds (make test) only; a release build has none of them.
-            routes += [open("POST", "/_test/daily-resets/run", DailyResetTestHandlers.run)]
+        // Test-only routes: debug builds (make test) only; a release build has none of them.
+        routes += [open("POST", "/_test/daily-resets/run", DailyResetTestHandlers.run)]
         #endif
         return Router(routes)
     }

@@ -85,23 +85,34 @@ enum DailyReset {
 
     /// The days strictly between each count's day and today (downtime spanned them): each is
     /// closed as it would have been had the sweeper run, a day that began at 0 and, with no
-    /// session, ended at 0. A row some session wrote meanwhile keeps what it counted.
+    /// session, ended at 0. A date the zone skipped (Apia's 2011-12-30) was no day and gets no
+    /// row. A row some session wrote meanwhile keeps what it counted.
     private static func closeMissedDays(_ closings: [Closing], at: String, on conn: PostgresConnection) throws {
+        var boundaries = DayBoundaries()
+        var ids: [String] = []
+        var dates: [String] = []
+        var zones: [String] = []
+        for closing in closings {
+            let rule = boundaries.rule(for: closing.timer)
+            var day = max(closing.timer.countDay.adding(days: 1), closing.today.adding(days: -missedDaysKept))
+            while day < closing.today {
+                if rule.start(of: day) < rule.start(of: day.adding(days: 1)) {
+                    ids.append(closing.timer.id)
+                    dates.append(day.iso)
+                    zones.append(closing.timer.zone)
+                }
+                day = day.adding(days: 1)
+            }
+        }
+        guard !ids.isEmpty else { return }
         try conn.query(
             """
             INSERT INTO daily_session_stats (timer_id, date, timezone, final_count, closed_at)
-            SELECT c.id, d::date, c.zone, 0, to_timestamp($5)
-            FROM unnest($1::uuid[], $2::date[], $3::date[], $4::text[]) AS c(id, day, today, zone),
-                 generate_series(greatest(c.day + 1, c.today - $6::int)::timestamp, (c.today - 1)::timestamp, interval '1 day') AS d
+            SELECT d.id, d.day, d.zone, 0, to_timestamp($4) FROM unnest($1::uuid[], $2::date[], $3::text[]) AS d(id, day, zone)
             ON CONFLICT (timer_id, date) DO UPDATE
                SET final_count = coalesce(daily_session_stats.final_count, daily_session_stats.work_sessions_completed),
                    closed_at = coalesce(daily_session_stats.closed_at, EXCLUDED.closed_at), updated_at = now()
-            """,
-            [
-                PostgresArray.text(closings.map(\.timer.id)), PostgresArray.text(closings.map(\.timer.countDay.iso)),
-                PostgresArray.text(closings.map(\.today.iso)), PostgresArray.text(closings.map(\.timer.zone)), at,
-                missedDaysKept,
-            ])
+            """, [PostgresArray.text(ids), PostgresArray.text(dates), PostgresArray.text(zones), at])
     }
 
     /// Points the timer's one active daily-reset task at the end of the count's day, in the

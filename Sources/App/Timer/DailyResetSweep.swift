@@ -36,7 +36,9 @@ enum DailyResetSweep {
     }
 
     /// One batch on the caller's transaction: the resets it made and the versions to announce.
-    static func batch(now: Date, dueSince: Date? = nil, limit: Int, on conn: PostgresConnection) throws -> (Outcome, [(channel: String, version: Int)]) {
+    static func batch(
+        now: Date, dueSince: Date? = nil, limit: Int, on conn: PostgresConnection
+    ) throws -> (Outcome, [(channel: String, version: Int)]) {
         let timers = try PersonalTimerStore.claimDueResets(now: now, dueSince: dueSince, limit: limit, on: conn)
         guard !timers.isEmpty else { return (Outcome(), []) }
         var boundaries = DayBoundaries()

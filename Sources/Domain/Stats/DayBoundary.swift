@@ -67,7 +67,8 @@ public struct DayBoundary: Sendable, Equatable {
         if let largest = occurrences.max() { return Date(timeIntervalSince1970: Double(naive - largest)) }
         // A gap: the wall clock passes from before `naive` to after it at one instant, between
         // naive - the larger offset and naive - the smaller. Find it to the second.
-        var low = naive - offsets.max()!, high = naive - offsets.min()!
+        var low = naive - offsets.max()!
+        var high = naive - offsets.min()!
         while high - low > 1 {
             let mid = low + (high - low) / 2
             if mid + zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(mid))) >= naive { high = mid } else { low = mid }
@@ -102,12 +103,21 @@ public struct DayBoundary: Sendable, Equatable {
     /// The hour of the local day (0–23) at `instant`, by the wall clock.
     public func hour(at instant: Date) -> Int { calendar.component(.hour, from: instant) }
 
-    /// The wall time at `instant` with the zone's abbreviation, as an audit trail writes it:
-    /// "2026-03-08 03:00 EDT" (or "GMT+5:45" where the zone has no abbreviation).
+    /// The wall time at `instant` with the offset in force, as an audit trail writes it:
+    /// "2026-03-08 03:00 UTC-4", "2025-06-02 00:00 UTC+5:45", "2025-06-11 00:00 UTC". From the
+    /// zone's offset, not its abbreviation, which Foundation on Linux gives as "GMT-4" for EDT
+    /// and, for some historic instants (Apia's +14 on 2011-12-31), the wrong offset.
     public func wallClock(at instant: Date) -> String {
-        let p = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: instant)
+        let offset = zone.secondsFromGMT(for: instant)
+        let wall = Int(instant.timeIntervalSince1970.rounded(.down)) + offset
+        let date = LocalDate(dayNumber: Self.floorDiv(wall, 86_400))
+        let seconds = wall - date.dayNumber * 86_400
         func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        let date = LocalDate(year: p.year!, month: p.month!, day: p.day!)!.iso
-        return "\(date) \(two(p.hour!)):\(two(p.minute!)) \(zone.abbreviation(for: instant) ?? zone.identifier)"
+        var label = "UTC"
+        if offset != 0 {
+            let minutes = abs(offset) / 60
+            label += (offset < 0 ? "-" : "+") + "\(minutes / 60)" + (minutes % 60 == 0 ? "" : ":" + two(minutes % 60))
+        }
+        return "\(date.iso) \(two(seconds / 3600)):\(two(seconds % 3600 / 60)) \(label)"
     }
 }

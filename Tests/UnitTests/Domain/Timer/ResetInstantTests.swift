@@ -87,6 +87,18 @@ struct ResetInstantTests {
         #expect(midnight.wallClock(at: utc(expected)).hasPrefix("\(date) 01:00"))
     }
 
+    @Test(arguments: [
+        ("America/New_York", "2025-03-09 07:00:00", "2025-03-09 03:00 UTC-4"),
+        ("America/New_York", "2025-11-02 06:30:00", "2025-11-02 01:30 UTC-5"),
+        ("Asia/Kathmandu", "2025-05-31 18:15:00", "2025-06-01 00:00 UTC+5:45"),
+        ("Pacific/Apia", "2011-12-30 10:00:00", "2011-12-31 00:00 UTC+14"),
+        ("Pacific/Apia", "2011-12-30 09:59:00", "2011-12-29 23:59 UTC-10"),
+        ("UTC", "2025-06-11 00:00:00", "2025-06-11 00:00 UTC"),
+    ])
+    func theAuditTrailWritesTheWallTimeWithItsOffset(zone: String, at: String, expected: String) {
+        #expect(boundary(zone, "00:00").wallClock(at: utc(at)) == expected)
+    }
+
     /// Every five minutes across each transition, the day never goes back and moves on exactly
     /// at the instants `next(after:)` gives: each reset runs once.
     @Test(arguments: [
