@@ -2,7 +2,8 @@
 SessionResetEvent and DailySessionStats).
 
 - at(text): unix seconds of a UTC wall time ("2025-03-09 07:00:00"), for readable tables.
-- configure: a person's zone and reset time, as the person sets them (the configuration API).
+- configure, set_count: a person's zone and reset time, and today's count, as the person sets
+  them (the JSON API at a test-clock instant).
 - run_resets: one pass of the sweeper's daily resets (and the retention job) at a test-clock
   instant, through the debug-only route POST /_test/daily-resets/run.
 - timer_row, task_row, events, stats_rows: what PostgreSQL holds for a timer afterwards.
@@ -13,8 +14,7 @@ from __future__ import annotations
 
 import json
 import subprocess
-from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import UTC, datetime
 
 from pomopomo_testkit import REQUEST_TIMEOUT, User
 
@@ -51,48 +51,35 @@ def run_resets(user: User, now: float | None = None, responder=None) -> dict:
     return r.json()
 
 
-def local_day(now: float, zone: str, minutes: int) -> str:
-    """The day `now` falls in for a reset `minutes` after local midnight (DayBoundary's rule, for
-    setup instants well away from any DST change)."""
-    local = datetime.fromtimestamp(now, ZoneInfo(zone))
-    day = local.date() if local.hour * 60 + local.minute >= minutes else local.date() - timedelta(days=1)
-    return day.isoformat()
+def api_put(user: User, path: str, body: dict, now: float) -> dict:
+    """A PUT to the personal timer's JSON API at `now`, as the browser sends it (cookie and the
+    page's CSRF token in X-CSRF-Token); returns the timer as answered."""
+    headers = {"Content-Type": "application/json", "Accept": "application/json",
+               "X-CSRF-Token": user.csrf("/"), TEST_NOW: str(int(now))}
+    r = user.request("PUT", path, data=json.dumps(body).encode(), headers=headers, timeout=REQUEST_TIMEOUT)
+    assert r.status_code == 200, f"PUT {path} {body}: {r.status_code} {r.text[:300]}"
+    return r.json()
 
 
-def minutes_of(kind: str, hhmm: str | None) -> int:
-    if kind == "midnight" or not hhmm:
-        return 0
-    h, m = hhmm.split(":")
-    return int(h) * 60 + int(m)
-
-
-def configure(stack, user: User, user_id: str, zone: str, kind: str = "midnight", hhmm: str | None = None,
+def configure(stack, user: User, zone: str, kind: str = "midnight", hhmm: str | None = None,
               now: float | None = None) -> str:
-    """Sets the account's zone and daily reset time at `now` and returns its timer's id. Until the
-    configuration API lands this writes the rows (zone, reset time, the day the count belongs
-    to, a task due at `now`) and lets the sweeper point the task at the next reset."""
-    minutes = minutes_of(kind, hhmm)
-    stack.psql("update users set timezone = :'v1' where id = :'v2'", zone, user_id)
-    timer_id = stack.psql(
-        "insert into personal_timers (user_id, reset_kind, reset_minutes, count_day) "
-        "values (:'v1', :'v2', :'v3'::int, :'v4'::date) on conflict (user_id) do update "
-        "set reset_kind = excluded.reset_kind, reset_minutes = excluded.reset_minutes, count_day = excluded.count_day "
-        "returning id",
-        user_id, kind, str(minutes), local_day(now, zone, minutes)).splitlines()[0]
-    stack.psql(
-        "insert into scheduled_tasks (timer_id, task_type, cron_expression, timezone, next_execution_at) "
-        "values (:'v1', 'daily_reset', '-', :'v2', to_timestamp(:'v3'::float8)) "
-        "on conflict (timer_id) where is_active and task_type = 'daily_reset' "
-        "do update set next_execution_at = excluded.next_execution_at, timezone = excluded.timezone",
-        timer_id, zone, str(now))
-    ran = run_resets(user, now)
-    assert ran["ran"] >= 1, ran
-    return timer_id
+    """Sets the person's zone and daily reset time at `now` through the configuration API, as
+    they would, and returns their timer's id."""
+    api_put(user, "/api/configuration/timezone", {"timezone": zone}, now)
+    body = {"reset_kind": kind}
+    if kind == "custom":
+        body["reset_custom"] = hhmm
+    elif kind == "hour":
+        body["reset_hour"] = int(hhmm.split(":")[0])
+    api_put(user, "/api/configuration", body, now)
+    return stack.psql("select t.id from personal_timers t join sessions s on s.user_id = t.user_id "
+                      "where s.id_hash = sha256(convert_to(:'v1', 'UTF8'))", user.sid) or \
+        stack.psql("select id from personal_timers where session_hash = sha256(convert_to(:'v1', 'UTF8'))", user.sid)
 
 
-def set_count(stack, user: User, timer_id: str, count: int, now: float):
-    """Today's count set to `count` at `now`."""
-    stack.psql("update personal_timers set today_count = :'v1'::int where id = :'v2'", str(count), timer_id)
+def set_count(user: User, count: int, now: float):
+    """Today's count set by hand to `count` at `now` (PUT /api/session-count)."""
+    assert api_put(user, "/api/session-count", {"count": count}, now)["today_count"] == count
 
 
 def timer_row(stack, timer_id: str) -> dict:
@@ -107,6 +94,11 @@ def task_row(stack, timer_id: str) -> dict:
         "select json_build_object('next', extract(epoch from next_execution_at), "
         "'last', extract(epoch from last_executed_at), 'cron', cron_expression, 'timezone', timezone) "
         "from scheduled_tasks where timer_id = :'v1' and is_active and task_type = 'daily_reset'", timer_id))
+
+
+def resets(stack, timer_id: str) -> list[dict]:
+    """The automatic (daily) reset events of the timer, oldest first."""
+    return [e for e in events(stack, timer_id) if e["type"] == "automatic"]
 
 
 def events(stack, timer_id: str) -> list[dict]:

@@ -12,16 +12,15 @@ from __future__ import annotations
 import concurrent.futures
 import time
 
-from accounts_kit import user_id
 from pomopomo_testkit import parse_html
-from reset_kit import at, configure, events, psql_error, run_resets, set_count, stats_rows, task_row, timer_row
+from reset_kit import at, configure, events, psql_error, resets, run_resets, set_count, stats_rows, task_row, timer_row
 
 
 def start_count(stack, account, zone, kind, hhmm, setup, count=5):
     """A fresh account whose timer is configured at `setup` and shows `count`."""
     acct = account("reset")
-    timer = configure(stack, acct.user, user_id(stack, acct.email), zone, kind, hhmm, now=setup)
-    set_count(stack, acct.user, timer, count, setup)
+    timer = configure(stack, acct.user, zone, kind, hhmm, now=setup)
+    set_count(acct.user, count, setup)
     return acct, timer
 
 
@@ -30,16 +29,16 @@ def assert_resets_once_at(stack, acct, timer, expected: int, local: str, count=5
     more an hour later."""
     run_resets(acct.user, expected - 1)
     assert timer_row(stack, timer)["today_count"] == count, "reset before its time"
-    assert events(stack, timer) == []
+    assert resets(stack, timer) == []
     run_resets(acct.user, expected)
     assert timer_row(stack, timer)["today_count"] == 0
-    (event,) = events(stack, timer)
+    (event,) = resets(stack, timer)
     assert (event["type"], event["previous"], event["new"], event["device"]) == ("automatic", count, 0, None)
     assert event["at"] == expected
     assert event["local"] == local
     run_resets(acct.user, expected + 3600)
     run_resets(acct.user, expected + 2 * 3600)
-    assert len(events(stack, timer)) == 1, "the reset ran twice"
+    assert len(resets(stack, timer)) == 1, "the reset ran twice"
     return event
 
 
@@ -70,7 +69,7 @@ def test_catch_up_after_days_of_downtime_resets_once_and_closes_each_missed_day(
     # Nothing ran for three reset times; the sweeper comes back on the 13th at noon.
     ran = run_resets(acct.user, at("2025-06-13 10:00:00"))
     assert ran["reset"] >= 1
-    (event,) = events(stack, timer)
+    (event,) = resets(stack, timer)
     assert (event["previous"], event["local"]) == (3, "2025-06-13 12:00 UTC+2")
     assert timer_row(stack, timer)["count_day"] == "2025-06-13"
     days = stats_rows(stack, timer)
@@ -79,7 +78,7 @@ def test_catch_up_after_days_of_downtime_resets_once_and_closes_each_missed_day(
         "2025-06-10": (3, True), "2025-06-11": (0, True), "2025-06-12": (0, True)}
     assert task_row(stack, timer)["next"] == at("2025-06-14 02:00:00")
     run_resets(acct.user, at("2025-06-13 23:00:00"))
-    assert len(events(stack, timer)) == 1
+    assert len(resets(stack, timer)) == 1
 
 
 def test_only_one_active_daily_reset_task_per_timer(stack, account):
@@ -119,7 +118,7 @@ def test_two_responders_sweeping_at_once_reset_each_timer_exactly_once(stack, ac
         "join personal_timers t on t.id = e.timer_id join users u on u.id = t.user_id "
         "where u.email like '%-' || :'v1' || '@example.test' and e.reset_type = 'automatic'", tag)
     assert counts == "1200 1200", "every timer reset, none twice"
-    assert len(events(stack, first)) == 1
+    assert len(resets(stack, first)) == 1
     assert stack.psql(
         "select count(*) from scheduled_tasks s join personal_timers t on t.id = s.timer_id join users u on u.id = t.user_id "
         "where u.email like '%-' || :'v1' || '@example.test' and s.next_execution_at = '2025-07-03 00:00:00+00' "
@@ -137,7 +136,7 @@ def test_reset_events_are_pruned_after_the_retention(stack, account):
     ran = run_resets(acct.user)
     assert ran["pruned"] >= 1
     # (The pass at today's date also reset this 2025 timer: only the seeded manual events matter.)
-    assert [e["local"] for e in events(stack, timer) if e["type"] == "manual"] == ["kept"]
+    assert [e["local"] for e in events(stack, timer) if e["type"] == "manual" and e["previous"] != 0] == ["kept"]
 
 
 # ---------------------------------------------------------------------------------- /timer/history
@@ -158,14 +157,15 @@ def test_history_for_someone_without_a_timer_is_an_empty_table(new_user):
 def test_history_shows_the_days_and_the_resets(stack, account):
     acct, timer = start_count(stack, account, "America/New_York", "custom", "02:30", at("2025-03-07 17:00:00"), count=4)
     stack.psql("insert into daily_session_stats (timer_id, date, timezone, work_sessions_completed, total_work_seconds) "
-               "values (:'v1', '2025-03-07', 'America/New_York', 4, 6000)", timer)
+               "values (:'v1', '2025-03-07', 'America/New_York', 4, 6000) on conflict (timer_id, date) "
+               "do update set work_sessions_completed = 4, total_work_seconds = 6000", timer)
     run_resets(acct.user, at("2025-03-09 07:00:00"))
     r = acct.user.get("/timer/history", headers={"X-Pomopomo-Test-Now": str(at("2025-03-09 16:00:00"))})
     assert r.status_code == 200
     doc = parse_html(r.text)
     assert doc.by_id("history-empty") is None
     day = next(tr for tr in doc.by_id("history-days").find_all("tr") if tr.get("data-date") == "2025-03-07")
-    assert [td.clean_text() for td in day.find_all("td")] == ["4", "100", "0", "4"]
+    assert [td.clean_text() for td in day.find_all("td")] == ["4", "100", "1", "4"]
     today = next(tr for tr in doc.by_id("history-days").find_all("tr") if tr.get("data-date") == "2025-03-09")
     assert "today" in today.classes
     (event,) = doc.by_id("history-events").find_all("tr", **{"data_type": "automatic"})
@@ -180,5 +180,5 @@ def test_history_closes_a_day_that_ended_since_the_last_look(stack, account):
     r = acct.user.get("/timer/history", headers={"X-Pomopomo-Test-Now": str(at("2025-08-02 09:00:00"))})
     assert r.status_code == 200
     assert parse_html(r.text).by_id("history-today-count").clean_text() == "0"
-    assert [e["type"] for e in events(stack, timer)] == ["automatic"]
+    assert [e["type"] for e in resets(stack, timer)] == ["automatic"]
     assert stats_rows(stack, timer)["2025-08-01"]["final"] == 2

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import pytest
 
-from accounts_kit import user_id
-from reset_kit import at, configure, events, run_resets, set_count, stats_rows, task_row, timer_row
+from reset_kit import at, configure, resets, run_resets, set_count, stats_rows, task_row, timer_row
 
 
 def configured(stack, account, zone, kind, hhmm, setup, count=5):
     acct = account("dst")
-    timer = configure(stack, acct.user, user_id(stack, acct.email), zone, kind, hhmm, now=setup)
-    set_count(stack, acct.user, timer, count, setup)
+    timer = configure(stack, acct.user, zone, kind, hhmm, now=setup)
+    set_count(acct.user, count, setup)
     return acct, timer
 
 
@@ -22,9 +21,9 @@ def reset_once(stack, acct, timer, expected, local, probes=(), count=5):
     none at the instants after it that a clock reading alone would take for the reset time."""
     for probe in (*probes, expected - 1):
         run_resets(acct.user, probe)
-        assert events(stack, timer) == [], f"reset early, at {probe}"
+        assert resets(stack, timer) == [], f"reset early, at {probe}"
     run_resets(acct.user, expected)
-    (event,) = events(stack, timer)
+    (event,) = resets(stack, timer)
     assert (event["type"], event["previous"], event["new"], event["at"], event["local"]) == \
         ("automatic", count, 0, expected, local)
     assert timer_row(stack, timer)["today_count"] == 0
@@ -37,11 +36,11 @@ def test_new_york_spring_forward_0230_runs_at_0300_edt_once(stack, account):
     reset_once(stack, acct, timer, at("2025-03-09 07:00:00"), "2025-03-09 03:00 UTC-4",
                probes=[at("2025-03-09 06:59:00")])
     run_resets(acct.user, at("2025-03-09 07:30:00"))  # 03:30 EDT
-    assert len(events(stack, timer)) == 1
+    assert len(resets(stack, timer)) == 1
     # The next day is back at 02:30, now EDT.
     assert task_row(stack, timer)["next"] == at("2025-03-10 06:30:00")
     run_resets(acct.user, at("2025-03-10 06:30:00"))
-    assert [e["local"] for e in events(stack, timer)] == ["2025-03-09 03:00 UTC-4", "2025-03-10 02:30 UTC-4"]
+    assert [e["local"] for e in resets(stack, timer)] == ["2025-03-09 03:00 UTC-4", "2025-03-10 02:30 UTC-4"]
 
 
 def test_new_york_fall_back_0130_runs_at_the_first_occurrence_once(stack, account):
@@ -49,11 +48,11 @@ def test_new_york_fall_back_0130_runs_at_the_first_occurrence_once(stack, accoun
     acct, timer = configured(stack, account, "America/New_York", "custom", "01:30", at("2025-11-01 17:00:00"))
     assert task_row(stack, timer)["next"] == at("2025-11-02 05:30:00")
     reset_once(stack, acct, timer, at("2025-11-02 05:30:00"), "2025-11-02 01:30 UTC-4")
-    set_count(stack, acct.user, timer, 2, at("2025-11-02 05:45:00"))
+    set_count(acct.user, 2, at("2025-11-02 05:45:00"))
     # Through the repeated hour (01:15 EST, the second 01:30) nothing resets again.
     for second_pass in (at("2025-11-02 06:15:00"), at("2025-11-02 06:30:00"), at("2025-11-02 07:00:00")):
         run_resets(acct.user, second_pass)
-    assert len(events(stack, timer)) == 1
+    assert len(resets(stack, timer)) == 1
     assert timer_row(stack, timer)["today_count"] == 2
     assert task_row(stack, timer)["next"] == at("2025-11-03 06:30:00")
 
@@ -68,7 +67,7 @@ def test_lord_howe_half_hour_dst(stack, account, hhmm, setup, expected, local):
     acct, timer = configured(stack, account, "Australia/Lord_Howe", "custom", hhmm, at(setup))
     reset_once(stack, acct, timer, at(expected), local)
     run_resets(acct.user, at(expected) + 45 * 60)
-    assert len(events(stack, timer)) == 1
+    assert len(resets(stack, timer)) == 1
 
 
 def test_kathmandu_five_forty_five_ahead(stack, account):
@@ -83,12 +82,12 @@ def test_apia_skipped_the_thirtieth_of_december_2011(stack, account):
     acct, timer = configured(stack, account, "Pacific/Apia", "midnight", None, at("2011-12-29 00:00:00"))
     assert timer_row(stack, timer)["count_day"] == "2011-12-28"
     run_resets(acct.user, at("2011-12-29 10:00:00"))  # midnight of the 29th
-    set_count(stack, acct.user, timer, 5, at("2011-12-29 12:00:00"))
+    set_count(acct.user, 5, at("2011-12-29 12:00:00"))
     assert task_row(stack, timer)["next"] == at("2011-12-30 10:00:00")
-    before = len(events(stack, timer))
+    before = len(resets(stack, timer))
     run_resets(acct.user, at("2011-12-30 09:59:59"))
     run_resets(acct.user, at("2011-12-30 10:00:00"))
-    added = events(stack, timer)[before:]
+    added = resets(stack, timer)[before:]
     assert [(e["previous"], e["local"]) for e in added] == [(5, "2011-12-31 00:00 UTC+14")]
     assert timer_row(stack, timer)["count_day"] == "2011-12-31"
     days = stats_rows(stack, timer)
@@ -96,7 +95,7 @@ def test_apia_skipped_the_thirtieth_of_december_2011(stack, account):
     # Midnight of 2012-01-01 is 24 hours later.
     assert task_row(stack, timer)["next"] == at("2011-12-31 10:00:00")
     run_resets(acct.user, at("2011-12-31 09:00:00"))
-    assert len(events(stack, timer)) == before + 1
+    assert len(resets(stack, timer)) == before + 1
 
 
 @pytest.mark.parametrize("zone, setup, expected, local", [
@@ -110,4 +109,4 @@ def test_midnight_reset_on_a_day_without_midnight_runs_at_one(stack, account, zo
     assert task_row(stack, timer)["next"] == at(expected)
     reset_once(stack, acct, timer, at(expected), local)
     run_resets(acct.user, at(expected) + 3600)
-    assert len(events(stack, timer)) == 1
+    assert len(resets(stack, timer)) == 1
