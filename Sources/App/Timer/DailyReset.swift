@@ -44,11 +44,14 @@ enum DailyReset {
     /// Resets every timer in `closings` at `now`, in a fixed number of statements however many
     /// there are: their ended days closed (and the days between, missed while nothing ran, closed
     /// at zero), one event each, the counts and cycles started over, the tasks pointed at the
-    /// next reset. `executed` marks the tasks as run by the sweeper (`last_executed_at`).
+    /// next reset. `sweeper`: the caller is the sweeper, which holds the tasks it claimed (they
+    /// are updated in place and stamped as run) and announces the versions this returns (bumped
+    /// here, in the statement that resets the count); other callers bump once themselves.
+    @discardableResult
     static func close(
-        _ closings: [Closing], type: ResetType, now: Date, device: String?, executed: Bool = false, on conn: PostgresConnection
-    ) throws {
-        guard !closings.isEmpty else { return }
+        _ closings: [Closing], type: ResetType, now: Date, device: String?, sweeper: Bool = false, on conn: PostgresConnection
+    ) throws -> [(id: String, version: Int)] {
+        guard !closings.isEmpty else { return [] }
         let at = String(now.timeIntervalSince1970)
         let ids = PostgresArray.text(closings.map(\.timer.id))
         let todays = PostgresArray.text(closings.map(\.today.iso))
@@ -69,18 +72,21 @@ enum DailyReset {
         try SessionResetLog.record(
             type, closings.map { SessionResetLog.Entry(timer: $0.timer, previous: $0.timer.todayCount, new: 0) }, at: now,
             device: device, on: conn)
-        try conn.query(
+        let versions = try conn.query(
             """
             UPDATE personal_timers t SET today_count = 0, manual_override = NULL, count_day = c.today,
-                   last_daily_reset = to_timestamp($3), cycle_done = 0
+                   last_daily_reset = to_timestamp($3), cycle_done = 0, version = version + $4
             FROM unnest($1::uuid[], $2::date[]) AS c(id, today) WHERE t.id = c.id
-            """, [ids, todays, at])
+            RETURNING t.id, t.version
+            """, [ids, todays, at, sweeper ? 1 : 0]
+        ).map { (id: $0.string(0), version: $0.int(1)) }
         try reschedule(
             closings.map { closing in
                 var timer = closing.timer
                 timer.countDay = closing.today
                 return timer
-            }, executedAt: executed ? now : nil, on: conn)
+            }, ranAt: sweeper ? now : nil, on: conn)
+        return sweeper ? versions : []
     }
 
     /// The days strictly between each count's day and today (downtime spanned them): each is
@@ -118,30 +124,39 @@ enum DailyReset {
     /// Points the timer's one active daily-reset task at the end of the count's day, in the
     /// zone and at the reset time now in force (creating the task when missing).
     static func reschedule(_ timer: PersonalTimer, on conn: PostgresConnection) throws {
-        try reschedule([timer], executedAt: nil, on: conn)
+        try reschedule([timer], ranAt: nil, on: conn)
     }
 
-    /// `reschedule` for many timers in one statement; `executedAt` also stamps the task as run.
-    static func reschedule(_ timers: [PersonalTimer], executedAt: Date?, on conn: PostgresConnection) throws {
+    /// `reschedule` for many timers in one statement. `ranAt`: the sweeper's, for tasks it
+    /// claimed (they exist and it holds them: updated in place, stamped as run at `ranAt`).
+    static func reschedule(_ timers: [PersonalTimer], ranAt: Date?, on conn: PostgresConnection) throws {
         guard !timers.isEmpty else { return }
         var boundaries = DayBoundaries()
         let next = timers.map { timer in
             String(boundaries.nextStart(after: timer.countDay, zone: timer.zone, minutes: timer.settings.resetTime.minutes).timeIntervalSince1970)
         }
+        let columns: [any PostgresBindable] = [
+            PostgresArray.text(timers.map(\.id)), PostgresArray.text(timers.map(\.settings.resetTime.cron)),
+            PostgresArray.text(timers.map(\.zone)), PostgresArray.text(next),
+        ]
+        if let ranAt {
+            try conn.query(
+                """
+                UPDATE scheduled_tasks st SET cron_expression = c.cron, timezone = c.zone, next_execution_at = to_timestamp(c.next),
+                       last_executed_at = to_timestamp($5), updated_at = now()
+                FROM unnest($1::uuid[], $2::text[], $3::text[], $4::float8[]) AS c(id, cron, zone, next)
+                WHERE st.timer_id = c.id AND st.is_active AND st.task_type = 'daily_reset'
+                """, columns + [String(ranAt.timeIntervalSince1970)])
+            return
+        }
         try conn.query(
             """
-            INSERT INTO scheduled_tasks (timer_id, task_type, cron_expression, timezone, next_execution_at, last_executed_at)
-            SELECT c.id, 'daily_reset', c.cron, c.zone, to_timestamp(c.next), to_timestamp($5)
+            INSERT INTO scheduled_tasks (timer_id, task_type, cron_expression, timezone, next_execution_at)
+            SELECT c.id, 'daily_reset', c.cron, c.zone, to_timestamp(c.next)
             FROM unnest($1::uuid[], $2::text[], $3::text[], $4::float8[]) AS c(id, cron, zone, next)
             ON CONFLICT (timer_id) WHERE is_active AND task_type = 'daily_reset'
             DO UPDATE SET cron_expression = EXCLUDED.cron_expression, timezone = EXCLUDED.timezone,
-                          next_execution_at = EXCLUDED.next_execution_at,
-                          last_executed_at = coalesce(EXCLUDED.last_executed_at, scheduled_tasks.last_executed_at), updated_at = now()
-            """,
-            [
-                PostgresArray.text(timers.map(\.id)), PostgresArray.text(timers.map(\.settings.resetTime.cron)),
-                PostgresArray.text(timers.map(\.zone)), PostgresArray.text(next),
-                executedAt.map { String($0.timeIntervalSince1970) },
-            ])
+                          next_execution_at = EXCLUDED.next_execution_at, updated_at = now()
+            """, columns)
     }
 }

@@ -1,13 +1,16 @@
 import Foundation
 
 /// The daily resets in every responder: twice a second, every due reset runs
-/// (`DailyResetSweep`); every hour, reset events older than the retention
+/// (`DailyResetSweep`, on `workers` connections at once: 100,000 people with the same midnight
+/// are due together, and two transactions keep PostgreSQL busy while Swift reads the next
+/// batch); every hour, reset events older than the retention
 /// (`POMOPOMO_RESET_EVENT_RETENTION_DAYS`) are deleted, 1,000 at a time. PostgreSQL down: the
 /// step fails, is logged now and then, and the overdue tasks run on the first tick after it is
 /// back. Redis down: the resets are committed all the same; the hub keeps the wake-ups it could
 /// not publish and sends them when Redis returns.
 final class DailyResetJobs: @unchecked Sendable {
     static let interval: TimeInterval = 0.5
+    static let workers = 2
     static let pruneInterval: TimeInterval = 3600
     static let pruneBatch = 1000
 
@@ -28,16 +31,18 @@ final class DailyResetJobs: @unchecked Sendable {
     func stop() { thread.stop() }
 
     private func tick() {
-        thread.attempt("daily resets") {
-            let started = Date()
-            let outcome = try Self.sweep(now: { Date() }, dueSince: Self.testClockHorizon, services: services)
-            if outcome.ran > 0 {
-                services.logger.info(
-                    "daily resets",
-                    metadata: [
-                        "ran": "\(outcome.ran)", "reset": "\(outcome.reset)",
-                        "ms": "\(Int(Date().timeIntervalSince(started) * 1000))",
-                    ])
+        DispatchQueue.concurrentPerform(iterations: Self.workers) { worker in
+            thread.attempt("daily resets") {
+                let started = Date()
+                let outcome = try Self.sweep(now: { Date() }, dueSince: Self.testClockHorizon, services: services)
+                if outcome.ran > 0 {
+                    services.logger.info(
+                        "daily resets",
+                        metadata: [
+                            "worker": "\(worker)", "ran": "\(outcome.ran)", "reset": "\(outcome.reset)",
+                            "ms": "\(Int(Date().timeIntervalSince(started) * 1000))",
+                        ])
+                }
             }
         }
         if Date().timeIntervalSince(lastPrune) >= Self.pruneInterval {

@@ -44,26 +44,26 @@ enum DailyResetSweep {
         var boundaries = DayBoundaries()
         var closings: [DailyReset.Closing] = []
         var unchanged: [PersonalTimer] = []
-        var changed: [String] = []
+        var wentBack: [String] = []
         for var timer in timers {
             let today = boundaries.day(at: now, for: timer)
             if today > timer.countDay {
                 closings.append(DailyReset.Closing(timer: timer, today: today))
-                changed.append(timer.id)
             } else {
                 // Due but the day has not moved on (the zone or reset time changed without a
                 // reschedule), or it went back (a zone further west): settle's rule, then the
                 // task points at the next reset.
                 if today < timer.countDay {
                     try DailyReset.settle(&timer, type: .automatic, now: now, device: nil, on: conn)
-                    changed.append(timer.id)
+                    wentBack.append(timer.id)
                 }
                 unchanged.append(timer)
             }
         }
-        try DailyReset.close(closings, type: .automatic, now: now, device: nil, executed: true, on: conn)
-        try DailyReset.reschedule(unchanged, executedAt: now, on: conn)
-        let versions = try PersonalTimerStore.bump(ids: changed, on: conn)
+        let versions =
+            try DailyReset.close(closings, type: .automatic, now: now, device: nil, sweeper: true, on: conn)
+            + PersonalTimerStore.bump(ids: wentBack, on: conn)
+        try DailyReset.reschedule(unchanged, ranAt: now, on: conn)
         return (
             Outcome(ran: timers.count, reset: closings.count),
             versions.map { (channel: PersonalTimer.channel($0.id), version: $0.version) }
