@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import time
 from datetime import UTC, datetime
 
 from pomopomo_testkit import REQUEST_TIMEOUT, User
@@ -51,11 +52,12 @@ def run_resets(user: User, now: float | None = None, responder=None) -> dict:
     return r.json()
 
 
-def api_put(user: User, path: str, body: dict, now: float) -> dict:
-    """A PUT to the personal timer's JSON API at `now`, as the browser sends it (cookie and the
-    page's CSRF token in X-CSRF-Token); returns the timer as answered."""
-    headers = {"Content-Type": "application/json", "Accept": "application/json",
-               "X-CSRF-Token": user.csrf("/"), TEST_NOW: str(int(now))}
+def api_put(user: User, path: str, body: dict, now: float | None) -> dict:
+    """A PUT to the personal timer's JSON API at `now` (the real clock when None), as the browser
+    sends it (cookie and the page's CSRF token in X-CSRF-Token); returns the timer as answered."""
+    headers = {"Content-Type": "application/json", "Accept": "application/json", "X-CSRF-Token": user.csrf("/")}
+    if now is not None:
+        headers[TEST_NOW] = str(int(now))
     r = user.request("PUT", path, data=json.dumps(body).encode(), headers=headers, timeout=REQUEST_TIMEOUT)
     assert r.status_code == 200, f"PUT {path} {body}: {r.status_code} {r.text[:300]}"
     return r.json()
@@ -77,7 +79,7 @@ def configure(stack, user: User, zone: str, kind: str = "midnight", hhmm: str | 
         stack.psql("select id from personal_timers where session_hash = sha256(convert_to(:'v1', 'UTF8'))", user.sid)
 
 
-def set_count(user: User, count: int, now: float):
+def set_count(user: User, count: int, now: float | None):
     """Today's count set by hand to `count` at `now` (PUT /api/session-count)."""
     assert api_put(user, "/api/session-count", {"count": count}, now)["today_count"] == count
 
@@ -115,6 +117,26 @@ def stats_rows(stack, timer_id: str) -> dict[str, dict]:
         "'sessions', work_sessions_completed, 'zone', timezone)), '{}') from daily_session_stats where timer_id = :'v1'",
         timer_id)
     return json.loads(out)
+
+
+def due_in(stack, timer_id: str, seconds: float):
+    """Makes the timer's day end `seconds` from now by the real clock, as if its reset time came
+    then: the count's day moves back one and the task comes due (for the tests that need the
+    responders' own sweeper, which runs on the real clock)."""
+    stack.psql("update personal_timers set count_day = count_day - 1 where id = :'v1'", timer_id)
+    stack.psql("update scheduled_tasks set next_execution_at = now() + make_interval(secs => :'v2'::float8) "
+               "where timer_id = :'v1' and is_active", timer_id, str(seconds))
+
+
+def wait_for(check, timeout: float, what: str):
+    """Polls `check` every 0.2 s until it returns something truthy; fails after `timeout`."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value:
+            return value
+        assert time.monotonic() < deadline, f"{what}: not within {timeout} s"
+        time.sleep(0.2)
 
 
 def psql_error(stack, sql: str, *args: str) -> str:
