@@ -37,8 +37,8 @@ started=$(date +%s%N)
 q -v people="$PEOPLE" -v day="$today" -f bench/daily_reset.sql >/dev/null
 say "seeded in $((($(date +%s%N) - started) / 1000000)) ms"
 
-due=$(q -c "UPDATE scheduled_tasks SET next_execution_at = date_trunc('second', now()) + make_interval(secs => $LEAD)
-            RETURNING extract(epoch FROM next_execution_at)::bigint" | head -n 1)
+due=$(($(date +%s) + LEAD))
+q -c "UPDATE scheduled_tasks SET next_execution_at = to_timestamp($due)"
 say "every task due at $(date -d "@$due" -u +%T) UTC; waiting for the sweeper"
 waited=0
 while :; do
