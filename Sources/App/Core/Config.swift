@@ -36,6 +36,9 @@ public struct Config: Sendable {
     /// Without SMTP, outgoing mail (links included) is written to the log, but only when asked
     /// for with POMOPOMO_MAIL_LOG=1 (development); otherwise it waits in the outbox.
     public var mailLog: Bool
+    /// Personal timers' reset events (the audit trail of today's count) are deleted this many
+    /// days after they were recorded.
+    public var resetEventRetentionDays: Int
     /// Per-address and per-account limits on rooms, joins, proposals, code guesses, profiles, polls.
     public var rateLimits: RateLimits
 
@@ -102,6 +105,7 @@ public struct Config: Sendable {
             hashQueue: try int("POMOPOMO_HASH_QUEUE", 2, 0...256),
             hashesPerSecond: try int("POMOPOMO_HASH_RATE", 20, 1...10_000),
             mailLog: mailLog,
+            resetEventRetentionDays: try int("POMOPOMO_RESET_EVENT_RETENTION_DAYS", 400, 1...36_500),
             rateLimits: try RateLimits.fromEnvironment(int)
         )
     }

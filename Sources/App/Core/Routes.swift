@@ -54,7 +54,7 @@ enum Routes {
         func admin(_ method: String, _ path: String, _ handler: @escaping Handler) -> Router<Endpoint>.Route {
             .init(method, path, Endpoint(access: .admin, handler: handler))
         }
-        return Router([
+        var routes: [Router<Endpoint>.Route] = [
             open("GET", "/", HomeHandlers.home),
             open("POST", "/rooms", RoomHandlers.create),
             room("GET", "/join", .open, RoomHandlers.findByCode),
@@ -89,6 +89,7 @@ enum Routes {
             room("POST", "/r/:code/favorite", .participant, RoomSocialActions.favorite),
             room("POST", "/r/:code/unfavorite", .participant, RoomSocialActions.unfavorite),
             open("GET", "/stats", StatsHandlers.page),
+            open("GET", "/timer/history", TimerHistoryHandlers.page),
             open("GET", "/leaderboards", LeaderboardHandlers.page),
             user("GET", "/leaderboards/report", LeaderboardReportHandlers.form),
             user("POST", "/leaderboards/report", LeaderboardReportHandlers.submit),
@@ -180,6 +181,11 @@ enum Routes {
             admin("POST", "/admin/users/:id/role", AdminHandlers.setRole),
             admin("POST", "/admin/leaderboards/:id/hide", LeaderboardAdminHandlers.hide),
             admin("POST", "/admin/leaderboards/:id/unhide", LeaderboardAdminHandlers.unhide),
-        ])
+        ]
+        #if DEBUG
+        // Test-only routes: debug builds (make test) only; a release build has none of them.
+        routes += [open("POST", "/_test/daily-resets/run", DailyResetTestHandlers.run)]
+        #endif
+        return Router(routes)
     }
 }

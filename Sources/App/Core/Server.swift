@@ -31,6 +31,8 @@ public enum Server {
         leaderboards.start()
         let social = SocialJobs(services: services)
         social.start()
+        let resets = DailyResetJobs(services: services)
+        resets.start()
         server.start(threads: config.threads, parameters: Request.cgiParameters) { request, params in
             responder.handle(request, params: params)
         }
@@ -43,6 +45,7 @@ public enum Server {
         mail.stop()
         leaderboards.stop()
         social.stop()
+        resets.stop()
         services.hub.releaseAll()
         server.stop(timeout: 10)
         if !config.socket.contains(":") { unlink(config.socket) }

@@ -55,6 +55,32 @@ enum PersonalTimerStore {
         ).first!.int(0)
     }
 
+    /// `bump` for many timers in one statement: their new versions by id.
+    static func bump(ids: [String], on conn: PostgresConnection) throws -> [(id: String, version: Int)] {
+        guard !ids.isEmpty else { return [] }
+        return try conn.query(
+            "UPDATE personal_timers SET version = version + 1, updated_at = now() WHERE id = ANY($1::uuid[]) RETURNING id, version",
+            [PostgresArray.text(ids)]
+        ).map { ($0.string(0), $0.int(1)) }
+    }
+
+    /// The timers whose daily reset is due at `now`, each with its task, both rows locked for
+    /// the caller's transaction: at most `limit`, soonest due first, skipping rows another
+    /// responder (or a request) holds, so each reset is taken by one sweeper exactly once.
+    /// `dueSince` leaves out tasks due before it (see `DailyResetJobs.testClockHorizon`).
+    static func claimDueResets(now: Date, dueSince: Date?, limit: Int, on conn: PostgresConnection) throws -> [PersonalTimer] {
+        try conn.query(
+            """
+            SELECT \(PersonalTimer.columns)
+            FROM scheduled_tasks st JOIN personal_timers t ON t.id = st.timer_id LEFT JOIN users u ON u.id = t.user_id
+            WHERE st.is_active AND st.task_type = 'daily_reset' AND st.next_execution_at <= to_timestamp($1)
+              AND st.next_execution_at >= coalesce(to_timestamp($3), '-infinity')
+            ORDER BY st.next_execution_at LIMIT $2
+            FOR UPDATE OF st, t SKIP LOCKED
+            """, [String(now.timeIntervalSince1970), limit, dueSince.map { String($0.timeIntervalSince1970) }]
+        ).map(PersonalTimer.init(row:))
+    }
+
     /// At sign-up or sign-in: a guest session's timer becomes the account's, unless the account
     /// already has one (then the guest's is dropped with its session). Returns the timer's id
     /// when one moved, so its channel can be announced.
