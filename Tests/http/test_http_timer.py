@@ -6,7 +6,7 @@ files."""
 import re
 import threading
 import time
-from datetime import datetime
+from datetime import UTC, datetime
 
 import pytest
 
@@ -245,3 +245,33 @@ def test_room_focus_and_personal_focus_over_the_same_minutes_credit_them_once(st
     # Nothing overlaps in the ledger.
     spans = sorted((r["start"], r["end"]) for r in mine)
     assert all(a[1] <= b[0] + 0.001 for a, b in zip(spans, spans[1:]))
+
+
+def test_reset_stop_and_a_break_started_by_hand(stack, guest):
+    guest.ok("start")
+    guest.ran_for(300)
+    view = guest.ok("reset")
+    assert view["status"] == "idle" and view["phase"] == "focus" and view["clock"] == "25:00"
+    view = guest.ok("break", kind="long")
+    assert view["status"] == "running" and view["phase"] == "long_break"
+    assert "Long break now" not in view["buttons"] and "Short break now" in view["buttons"]
+    view = guest.ok("stop")
+    assert view["status"] == "idle" and view["cycle"] == "Focus 1 of 4 before the long break"
+    assert guest.control("stop").status_code == 409, "stopping a stopped timer"
+    assert [c["seconds"] for c in guest.credits()] in ([300], [299], [301]), "the reset focus's minutes were not credited once"
+
+
+def test_a_focus_ending_after_the_reset_time_counts_on_the_new_day(stack, guest):
+    # Tomorrow 23:50 UTC (a guest's zone), ahead of the real clock so no sweeper acts meanwhile.
+    day = int(time.time() // 86400) + 1
+    start = day * 86400 + 23 * 3600 + 50 * 60
+    guest.page(now=start)
+    r = guest.control("start", now=start)
+    assert r.status_code == 303, error_of(r.text)
+    view = guest.view(now=start + 1600)  # the focus ended at 00:15, the page looks at 00:16:40
+    assert view["count"] == 1 and view["phase"] == "short_break"
+    stats = {s["date"]: s for s in guest.day_stats()}
+    first = datetime.fromtimestamp(start, tz=UTC).date().isoformat()
+    second = datetime.fromtimestamp(start + 1500, tz=UTC).date().isoformat()
+    assert stats[first]["closed_at"] is not None and stats[first]["work_sessions_completed"] == 0
+    assert stats[second]["work_sessions_completed"] == 1 and stats[second]["total_work_seconds"] == 1500

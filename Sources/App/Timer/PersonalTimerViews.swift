@@ -14,7 +14,9 @@ enum PersonalTimerViews {
     static func context(
         clock: TimerClock, settings: TimerSettings, todayCount: Int, version: Int, now: Date, signedIn: Bool
     ) -> TemplateContext {
-        let remaining = clock.remainingMs(at: now)
+        // An idle segment starts at the length the settings give now (a change waits only for a
+        // segment already under way), as the JSON says too.
+        let remaining = clock.status == .idle ? settings.seconds(of: clock.phase) * 1000 : clock.remainingMs(at: now)
         let nowMs = Int(now.timeIntervalSince1970 * 1000)
         var timer: TemplateContext = [
             "version": .text(String(version)), "status": .text(clock.status.rawValue), "phase": .text(clock.phase.rawValue),
