@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import time
 
-from pomopomo_testkit import Element, User, parse_html
+from pomopomo_testkit import Element, User, parse_html, redis_cli
 from rooms_kit import wait_for
 
 SWEEP_WITHIN = 4.0  # seconds the sweeper may take to move a timer whose segment ended
@@ -25,12 +26,12 @@ class TimerBrowser:
         self.user_id = user_id
 
     # --- the page
-    def get(self, now: float | None = None):
+    def get(self, now: float | None = None, path: str = "/timer"):
         headers = {"X-Pomopomo-Test-Now": str(now)} if now else {}
-        return self.user.get("/timer", headers=headers)
+        return self.user.get(path, headers=headers)
 
-    def page(self, now: float | None = None, expect: int = 200) -> Element:
-        r = self.get(now)
+    def page(self, now: float | None = None, expect: int = 200, path: str = "/timer") -> Element:
+        r = self.get(now, path)
         assert r.status_code == expect, f"GET /timer: {r.status_code}\n{r.text[:500]}"
         return parse_html(r.text)
 
@@ -52,10 +53,14 @@ class TimerBrowser:
         return self.user.post_form(f"/timer/{action}", body, headers=headers)
 
     def ok(self, action: str, **fields) -> dict:
+        """A control that must be applied: 303 back to /timer?v=N (the version it made), shown."""
         r = self.control(action, **fields)
-        assert r.status_code == 303 and r.headers["Location"] == "/timer", \
-            f"POST /timer/{action}: {r.status_code} {error_of(r.text)}"
-        return self.view()
+        location = r.headers.get("Location", "")
+        assert r.status_code == 303 and re.fullmatch(r"/timer\?v=\d+", location), \
+            f"POST /timer/{action}: {r.status_code} {location} {error_of(r.text)}"
+        view = self.view(doc=self.page(path=location))
+        assert view["version"] == int(location.split("=")[1]), "the page after a control is older than it"
+        return view
 
     def poll(self, since, timeout: float = 8):
         return self.user.get("/timer/poll", params={"since": since}, timeout=timeout,
@@ -78,24 +83,28 @@ class TimerBrowser:
         assert row, "this browser has no timer row"
         return row["id"]
 
+    def write(self, sets: str, *args: str, running: bool = False):
+        """Changes the row the way every writer must: version bumped, then announced (responders
+        keep timers in memory until a wake-up names a newer version)."""
+        guard = " and status = 'running'" if running else ""
+        version = self.stack.psql(f"update personal_timers set {sets}, version = version + 1 where id = :'v1'{guard}"
+                                  " returning version", self.id, *args)
+        assert version, "this change needs a running timer" if running else "no timer row"
+        redis_cli(self.stack, "PUBLISH", "pomopomo:wake", f"ptimer:{self.id} {int(version.splitlines()[0])}")
+
     def set(self, **columns):
         """Changes configuration columns directly (the settings form is another part of the issue)."""
         sets = ", ".join(f"{name} = :'v{i + 2}'" for i, name in enumerate(columns))
-        self.stack.psql(f"update personal_timers set {sets}, version = version + 1 where id = :'v1'",
-                        self.id, *[str(v).lower() if isinstance(v, bool) else str(v) for v in columns.values()])
+        self.write(sets, *[str(v).lower() if isinstance(v, bool) else str(v) for v in columns.values()])
 
     def ends_now(self):
         """The running segment ran its whole length: its end moves to just now."""
-        done = self.stack.psql("update personal_timers set segment_ends_at = now() - interval '200 milliseconds'"
-                               " where id = :'v1' and status = 'running' returning id", self.id)
-        assert done, "ends_now needs a running timer"
+        self.write("segment_ends_at = now() - interval '200 milliseconds'", running=True)
 
     def ran_for(self, seconds: int):
         """The running segment has run `seconds` (its end moves that much closer)."""
-        done = self.stack.psql(
-            "update personal_timers set segment_ends_at = now() + make_interval(secs => segment_seconds - :'v2'::int)"
-            " where id = :'v1' and status = 'running' returning id", self.id, str(seconds))
-        assert done, "ran_for needs a running timer"
+        self.write("segment_ends_at = now() + make_interval(secs => segment_seconds - :'v2'::int)", str(seconds),
+                   running=True)
 
     def wait_row(self, predicate, what: str, timeout: float = SWEEP_WITHIN) -> dict:
         return wait_for(lambda: (lambda r: r if r and predicate(r) else None)(self.row()), timeout, what)

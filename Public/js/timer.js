@@ -127,8 +127,9 @@
     tick();
   }
 
-  function refresh() {
-    return fetch("/timer", { credentials: "same-origin", cache: "no-store" })
+  function refresh(version) {
+    // At least the version the poll announced: another responder may not have heard of it yet.
+    return fetch("/timer?v=" + encodeURIComponent(version), { credentials: "same-origin", cache: "no-store" })
       .then(function (response) { return response.text(); })
       .then(function (html) {
         var doc = new DOMParser().parseFromString(html, "text/html");
@@ -163,7 +164,7 @@
             delay = 0;
             var now = root();
             if (now && String(data.version) !== now.getAttribute("data-version")) {
-              return refresh().then(function () { again(0); }, function () { again(1000); });
+              return refresh(data.version).then(function () { again(0); }, function () { again(1000); });
             }
             again(0);
           });

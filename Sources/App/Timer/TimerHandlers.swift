@@ -13,12 +13,23 @@ enum TimerHandlers {
         return ctx.session.isNew ? nil : .guest(sessionHash: ctx.session.hash)
     }
 
-    /// The owner's timer brought to `now`: read without a lock, and moved on (locked, version
+    /// The owner's timer brought to `now`: read without a lock (from `PersonalTimerCache` when it
+    /// may be trusted and is at least the version `?v=` names), and moved on (locked, version
     /// bumped, announced after the commit) only when something is due. nil when there is none.
     static func current(_ ctx: RequestContext, now: Date) throws -> PersonalTimer? {
-        guard let owner = try owner(ctx),
-            let found = try ctx.services.database.withConnection({ try PersonalTimerStore.find(owner, on: $0) })
-        else { return nil }
+        guard let owner = try owner(ctx) else { return nil }
+        let found: PersonalTimer
+        let cache = ctx.services.personalTimerCache
+        if let hit = cache.lookup(owner, atLeast: try seenVersion(ctx)) {
+            found = hit
+        } else {
+            let epoch = ctx.services.hub.cacheEpoch
+            guard let loaded = try ctx.services.database.withConnection({ try PersonalTimerStore.find(owner, on: $0) }) else {
+                return nil
+            }
+            cache.store(loaded, for: owner, epoch: epoch)
+            found = loaded
+        }
         guard PersonalTimerRun.isDue(found, now: now) else { return found }
         let (timer, credits, version) = try ctx.services.database.transaction { conn in
             var timer = try PersonalTimerStore.lock(owner, now: now, on: conn)
@@ -32,6 +43,14 @@ enum TimerHandlers {
         }
         afterCommit(ctx, timer: timer, version: version, credits: credits)
         return timer
+    }
+
+    /// `?v=N` on `/timer`: the version this browser's own change made (the redirect after a
+    /// control names it), so a copy older than that is not shown. Anything but a small whole
+    /// number reads as 0; a made-up future one only costs its sender a database read.
+    static func seenVersion(_ ctx: RequestContext) throws -> Int {
+        guard let text = try ctx.request.query.value("v"), text.count <= 15, text.allSatisfy({ $0.isASCII && $0.isNumber }) else { return 0 }
+        return Int(text) ?? 0
     }
 
     static func afterCommit(_ ctx: RequestContext, timer: PersonalTimer, version: Int?, credits: [FocusCredit]) {
@@ -92,7 +111,7 @@ enum TimerHandlers {
                     return (timer, credits)
                 }
                 afterCommit(ctx, timer: timer, version: timer.version, credits: credits)
-                return .response(.redirect(to: "/timer"))
+                return .response(.redirect(to: "/timer?v=\(timer.version)"))
             } catch let refusal as TimerRefusal {
                 return try timerPage(ctx, error: refusal, status: ErrorMapping.status(refusal))
             }
