@@ -145,7 +145,7 @@ def read_view(doc: Element) -> dict:
         "phase_text": doc.by_id("ptimer-phase").clean_text(),
         "cycle": doc.by_id("ptimer-cycle").clean_text(),
         "clock": doc.by_id("ptimer-clock").clean_text(),
-        "count": int(doc.by_id("ptimer-count").clean_text()),
+        "count": int(doc.by_id("today-count").clean_text()),
         "ends": ends.get("datetime") if ends is not None else None,
         "error": error.clean_text() if error is not None else None,
         "buttons": [b.clean_text() for b in doc.by_id("ptimer-state").find_all("button")],

@@ -12,7 +12,8 @@ enum PersonalTimerViews {
     }
 
     static func context(
-        clock: TimerClock, settings: TimerSettings, todayCount: Int, version: Int, now: Date, signedIn: Bool
+        clock: TimerClock, settings: TimerSettings, todayCount: Int, manualOverride: Bool = false, version: Int, now: Date,
+        signedIn: Bool
     ) -> TemplateContext {
         // An idle segment starts at the length the settings give now (a change waits only for a
         // segment already under way), as the JSON says too.
@@ -23,6 +24,7 @@ enum PersonalTimerViews {
             "phase_text": .text(clock.phase.words), "cycle_text": .text(TimerCycle.words(clock, settings: settings)),
             "clock": .text(RoomViews.clock(remaining)), "remaining_ms": .text(String(remaining)),
             "server_now_ms": .text(String(nowMs)), "today_count": .text(String(todayCount)),
+            "manual_override": .bool(manualOverride),
             "status_text": .text(statusText(clock)),
             "can_start": .bool(clock.status == .idle), "can_pause": .bool(clock.status == .running),
             "can_resume": .bool(clock.status == .paused), "can_skip": .bool(true),

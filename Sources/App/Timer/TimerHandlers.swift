@@ -72,8 +72,8 @@ enum TimerHandlers {
         if let timer = try current(ctx, now: now) {
             clock = timer.clock
             context = PersonalTimerViews.context(
-                clock: clock, settings: timer.settings, todayCount: timer.todayCount, version: timer.version, now: now,
-                signedIn: signedIn)
+                clock: clock, settings: timer.settings, todayCount: timer.todayCount,
+                manualOverride: timer.manualOverride != nil, version: timer.version, now: now, signedIn: signedIn)
             // Only a timer that exists has a channel to follow.
             context["poll"] = .text("/timer/poll")
         } else {
