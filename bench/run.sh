@@ -23,6 +23,7 @@
 #   BENCH_CREDIT_CROWD  people present when a focus segment completes, bench/credit_crowd.sh (default 1000; empty skips)
 #   BENCH_STATS      1: seed a person with three years of daily focus and measure their /u/NAME/stats (default 1;
 #                    0 skips; skipped too when the binary has no `stats rebuild`)
+#   BENCH_TIMER      1: measure one person's running personal timer, GET /timer (default 1; 0 skips)
 #   BENCH_SKIP_BUILD=1  use the existing .build/release/pomopomo as it is
 #   BENCH_BIN        the binary to measure             (default .build/release/pomopomo; implies no build)
 #   BENCH_KEEP=1     keep the data dir (for looking at logs afterwards; services are still stopped)
@@ -45,6 +46,7 @@ CLEAN_ROOMS=${BENCH_CLEAN_ROOMS-10000}
 STORM_COUNTS=${BENCH_STORM-2000 10000}
 CREDIT_CROWD=${BENCH_CREDIT_CROWD-1000}
 STATS=${BENCH_STATS:-1}
+TIMER=${BENCH_TIMER:-1}
 [ "$BUSY" = 1 ] || FANOUT=
 BASE=http://$LISTEN
 
@@ -60,6 +62,7 @@ DIR=$(mktemp -d /tmp/pomopomo-bench.XXXXXX)
 chmod 755 "$DIR"
 C_PID=
 C_BUSY_PID=
+C_TIMER_PID=
 stop_pid() { # pid (may be empty): TERM, up to 5 s to exit, then KILL
   if [ -n "$1" ] && pid_alive "$1"; then
     kill -TERM "$1" 2>/dev/null
@@ -73,6 +76,7 @@ cleanup() {
   say "cleaning up $DIR"
   stop_pid "$C_PID"
   stop_pid "$C_BUSY_PID"
+  stop_pid "$C_TIMER_PID"
   stop_stack "$DIR"
   if [ "${BENCH_KEEP:-0}" = 1 ]; then
     say "kept $DIR (BENCH_KEEP=1)"
@@ -199,6 +203,20 @@ if [ "$STATS" = 1 ]; then
   say "stats page of $STATS_NAME ($stats_rows, $(cat "$DIR/stats-rebuild.log")): $STATS_BYTES bytes"
 fi
 
+# A guest's personal timer, started through its own form and running while it is measured (the issue's
+# "/timer page: the same class as the room page").
+if [ "$TIMER" = 1 ]; then
+  read -r TIMER_COOKIE _ < <(new_session_cookie)
+  timer_csrf=$(curl -sf -b "pp_sid=$TIMER_COOKIE" "$BASE/timer" | csrf_field) || die "GET /timer failed"
+  status=$(curl -s -b "pp_sid=$TIMER_COOKIE" -o /dev/null -w '%{http_code}' \
+    --data-urlencode "csrf=$timer_csrf" --data-urlencode "version=1" "$BASE/timer/start")
+  [ "$status" = 303 ] || die "POST /timer/start answered $status"
+  curl -sf -b "pp_sid=$TIMER_COOKIE" -o "$DIR/static/timer.html" "$BASE/timer" || die "GET /timer failed"
+  grep -q 'data-status="running"' "$DIR/static/timer.html" || die "the timer page does not show a running timer"
+  TIMER_BYTES=$(stat -c %s "$DIR/static/timer.html")
+  say "personal timer page (a guest's, running): $TIMER_BYTES bytes"
+fi
+
 # ------------------------------------------------------------------ 3. C baseline and the static copy
 
 build_c_responder
@@ -208,6 +226,11 @@ start_c_responder "$C_SOCK" "$DIR/static/room.html" C_PID
 C_BUSY_SOCK=$DIR/run/c-busy.sock
 if [ "$BUSY" = 1 ]; then
   start_c_responder "$C_BUSY_SOCK" "$DIR/static/busy.html" C_BUSY_PID
+fi
+# And with the timer page's bytes.
+C_TIMER_SOCK=$DIR/run/c-timer.sock
+if [ "$TIMER" = 1 ]; then
+  start_c_responder "$C_TIMER_SOCK" "$DIR/static/timer.html" C_TIMER_PID
 fi
 
 # Three exact locations in the same server block of the same nginx (add_nginx_locations reloads it): the
@@ -219,7 +242,8 @@ add_nginx_locations "the two baselines." "        location = /bench/room.html {
             access_log off;
         }
 $(c_location /bench/c "$C_SOCK" 'fastcgi_connect_timeout 5s')
-$(c_location /bench/c-busy "$C_BUSY_SOCK" 'fastcgi_connect_timeout 5s')"
+$(c_location /bench/c-busy "$C_BUSY_SOCK" 'fastcgi_connect_timeout 5s')
+$(c_location /bench/c-timer "$C_TIMER_SOCK" 'fastcgi_connect_timeout 5s')"
 for path in /bench/room.html /bench/c; do
   size=$(curl -sf -o /dev/null -w '%{size_download}' "$BASE$path") || die "GET $path failed"
   [ "$size" = "$PAGE_BYTES" ] || die "GET $path gave $size bytes, expected $PAGE_BYTES"
@@ -228,19 +252,23 @@ if [ "$BUSY" = 1 ]; then
   size=$(curl -sf -o /dev/null -w '%{size_download}' "$BASE/bench/c-busy") || die "GET /bench/c-busy failed"
   [ "$size" = "$BUSY_BYTES" ] || die "GET /bench/c-busy gave $size bytes, expected $BUSY_BYTES"
 fi
+if [ "$TIMER" = 1 ]; then
+  size=$(curl -sf -o /dev/null -w '%{size_download}' "$BASE/bench/c-timer") || die "GET /bench/c-timer failed"
+  [ "$size" = "$TIMER_BYTES" ] || die "GET /bench/c-timer gave $size bytes, expected $TIMER_BYTES"
+fi
 
 # ------------------------------------------------------------------ 4. wrk
 
 declare -A RPS P99 ERRS CPU
 PG_PID=$(head -n 1 "$DIR/pg/postmaster.pid")
 REDIS_PID=$(cat "$DIR/run/redis.pid")
-# CPU seconds (user+system) used so far by each process group: the responders (c = both C responders),
+# CPU seconds (user+system) used so far by each process group: the responders (c = all C responders),
 # nginx's workers, PostgreSQL's processes, Redis. Children are looked up at each call (a reload replaces nginx's workers).
 cpu_snapshot() {
-  $PY - "$RESPONDER_PID" "$C_PID" "$NGINX_PID" "$PG_PID" "$REDIS_PID" "${C_BUSY_PID:-0}" <<'PYCPU'
+  $PY - "$RESPONDER_PID" "$C_PID" "$NGINX_PID" "$PG_PID" "$REDIS_PID" "${C_BUSY_PID:-0}" "${C_TIMER_PID:-0}" <<'PYCPU'
 import os, sys
 tck = os.sysconf("SC_CLK_TCK")
-resp, c, nginx, pg, redis, c_busy = (int(x) for x in sys.argv[1:7])
+resp, c, nginx, pg, redis, c_busy, c_timer = (int(x) for x in sys.argv[1:8])
 kids = {}
 for e in os.listdir("/proc"):
     if e.isdigit():
@@ -259,7 +287,7 @@ tree = lambda pid: own(pid) + sum(t for _, t in kids.get(pid, []))
 # all CPU time the machine spent (user, nice, system, irq, softirq, steal), to see what others used
 f = open("/proc/stat").readline().split()[1:]
 busy = sum(int(f[i]) for i in (0, 1, 2, 5, 6, 7)) / tck
-print(f"app={own(resp):.2f} c={own(c) + (own(c_busy) if c_busy else 0):.2f} nginx={tree(nginx):.2f} pg={tree(pg):.2f} redis={own(redis):.2f} busy={busy:.2f} t={__import__('time').time():.3f}")
+print(f"app={own(resp):.2f} c={own(c) + (own(c_busy) if c_busy else 0) + (own(c_timer) if c_timer else 0):.2f} nginx={tree(nginx):.2f} pg={tree(pg):.2f} redis={own(redis):.2f} busy={busy:.2f} t={__import__('time').time():.3f}")
 PYCPU
 }
 cpu_delta() { # "before" "after" requests wrk-cpu-seconds -> "app=123 c=0 nginx=45 pg=300 redis=1 wrk=50 other=3"
@@ -315,6 +343,10 @@ if [ "$BUSY" = 1 ]; then
 fi
 if [ "$STATS" = 1 ]; then
   run_wrk stats "$BASE/u/$STATS_NAME/stats"
+fi
+if [ "$TIMER" = 1 ]; then
+  run_wrk c_timer "$BASE/bench/c-timer"
+  run_wrk timer "$BASE/timer" -H "Cookie: pp_sid=$TIMER_COOKIE"
 fi
 
 # ------------------------------------------------------------------ 4b. timer fan-out in the busy room
@@ -457,6 +489,16 @@ wrk_row() { row "$1" "${RPS[$2]}" "${P99[$2]}" "${ERRS[$2]}"; } # label run-name
     wrk_row "(s) Pomopomo GET /u/NAME/stats" stats
     printf '  %-5s %s\n' "(s)" "${CPU[stats]}"
     echo "s/b  = $(ratio "${RPS[stats]}" "${RPS[c]}")   (against the small room page's C baseline (b))"
+    echo
+  fi
+  if [ "$TIMER" = 1 ]; then
+    echo "Personal timer page (a guest's running timer; $TIMER_BYTES bytes):"
+    wrk_row "(b3) C libfcgi responder, the timer page" c_timer
+    wrk_row "(t) Pomopomo GET /timer, the guest's cookie" timer
+    printf '  %-5s %s\n' "(b3)" "${CPU[c_timer]}" "(t)" "${CPU[timer]}"
+    t_b=$(ratio "${RPS[timer]}" "${RPS[c]}")
+    echo "t/b  = $t_b   (the room page's class: c/b target >= 0.5: $(at_least "$t_b" 0.5))"
+    echo "t/b3 = $(ratio "${RPS[timer]}" "${RPS[c_timer]}")   (against C sending the same $TIMER_BYTES bytes)"
     echo
   fi
   if [ -n "$FANOUT_JSON" ]; then

@@ -19,6 +19,14 @@ enum ErrorMapping {
         }
     }
 
+    /// The status a refused personal timer control is answered with.
+    static func status(_ refusal: TimerRefusal) -> HTTPStatus {
+        switch refusal {
+        case .stale: return .conflict
+        case .invalid: return .unprocessableEntity
+        }
+    }
+
     /// The status a refused invite or favorite is answered with.
     static func status(_ refusal: SocialRefusal) -> HTTPStatus {
         switch refusal {
@@ -126,6 +134,8 @@ enum ErrorMapping {
             return e
         case let refusal as RoomRefusal:
             return Refused(status: status(refusal), publicMessage: refusal.message, extraHeaders: headers(refusal))
+        case let refusal as TimerRefusal:
+            return Refused(status: status(refusal), publicMessage: refusal.message, extraHeaders: [])
         case let refusal as SocialRefusal:
             return Refused(status: status(refusal), publicMessage: refusal.message, extraHeaders: [])
         case let refusal as FriendRefusal:

@@ -37,6 +37,9 @@ public final class Responder: Sendable {
             prefix: UserChannel.prefix, source: UserChannelFeed.snapshot(services: services),
             versions: { ids in try UserChannelStore(database: services.database).versions(ids) },
             batch: UserChannelFeed.snapshots(services: services))
+        services.hub.register(
+            prefix: "ptimer", source: TimerHandlers.snapshot(services: services),
+            versions: { ids in try services.database.withConnection { try PersonalTimerStore.versions(ids, on: $0) } })
     }
 
     public func handle(_ fcgi: FastCGIRequest, params: [String: String]) {

@@ -18,6 +18,7 @@ public final class Services: Sendable {
     public let assetVersion: String
     public let hub: LiveHub
     let roomCache: RoomCache
+    let personalTimerCache: PersonalTimerCache
     /// Presence seen here, written to PostgreSQL in batches by the room jobs.
     let presence = PresenceBuffer()
     /// Signed-in people seen here, written to Redis once a second by `SocialJobs`.
@@ -50,6 +51,7 @@ public final class Services: Sendable {
             redis: redis, redisAddress: config.redis, logger: logger,
             holdSeconds: config.pollHoldSeconds, pollsPerAddress: config.rateLimits.pollsPerAddress)
         roomCache = RoomCache(hub: hub)
+        personalTimerCache = PersonalTimerCache(hub: hub)
         guard let list = FileManager.default.contents(atPath: config.commonPasswordsFile) else {
             throw Config.Problem(
                 description:

@@ -16,6 +16,7 @@ enum Views {
         ]
         + ["messages", "conversation", "conversation_frame", "message_report", "partials/direct_messages"]
         + ["timer_history"]
+        + ["timer", "partials/personal_clock", "partials/timer_count"]
         + MailTemplate.allCases.map(\.templateName)
 
     /// `refreshSeconds`: reload the page after this long when JavaScript is off (the live

@@ -22,6 +22,9 @@ extension PersonalTimer {
         countDay = LocalDate(iso: "1970-01-01")!
         lastDailyReset = nil
         version = 1
+        accountedMs = 0
+        stoppedAt = nil
+        sessionHash = nil
         countDay = boundary.day(at: now)
     }
 }

@@ -22,6 +22,32 @@ struct PersonalTimer: Sendable {
     var countDay: LocalDate
     var lastDailyReset: Date?
     var version: Int
+    /// Run time of the current segment already written (`TimerClock.accountedMs`).
+    var accountedMs: Int
+    var stoppedAt: Date?
+    /// A guest's session (nil for an account's timer): whose ledger rows its focus writes.
+    let sessionHash: [UInt8]?
+
+    /// The moving parts, as `TimerCycle` reads and returns them.
+    var clock: TimerClock {
+        get {
+            TimerClock(
+                phase: phase, status: status, segmentSeconds: segmentSeconds, endsAt: segmentEndsAt,
+                pausedRemainingMs: pausedRemainingMs, cycleDone: cycleDone, lastActivityAt: lastActivityAt,
+                stoppedAt: stoppedAt, accountedMs: accountedMs)
+        }
+        set {
+            phase = newValue.phase
+            status = newValue.status
+            segmentSeconds = newValue.segmentSeconds
+            segmentEndsAt = newValue.endsAt
+            pausedRemainingMs = newValue.pausedRemainingMs
+            cycleDone = newValue.cycleDone
+            lastActivityAt = newValue.lastActivityAt
+            stoppedAt = newValue.stoppedAt
+            accountedMs = newValue.accountedMs
+        }
+    }
 
     /// The day rule for this timer: its zone and reset time (UTC when the stored zone is one the
     /// system no longer knows).
@@ -41,7 +67,8 @@ struct PersonalTimer: Sendable {
         t.notifications_enabled, t.reset_kind, t.reset_minutes, t.idle_reset_minutes, t.phase, t.status,
         t.segment_seconds, extract(epoch FROM t.segment_ends_at)::float8, t.paused_remaining_ms, t.cycle_done,
         extract(epoch FROM t.last_activity_at)::float8, t.today_count, t.manual_override, t.count_day::text,
-        extract(epoch FROM t.last_daily_reset)::float8, t.version
+        extract(epoch FROM t.last_daily_reset)::float8, t.version, t.accounted_ms,
+        extract(epoch FROM t.stopped_at)::float8, t.session_hash
         """
 
     init(row: PostgresRow) {
@@ -73,5 +100,8 @@ struct PersonalTimer: Sendable {
         countDay = LocalDate(iso: row.string(23)) ?? LocalDate(iso: "1970-01-01")!
         lastDailyReset = date(24)
         version = row.int(25)
+        accountedMs = row.int(26)
+        stoppedAt = date(27)
+        sessionHash = row[28] == nil ? nil : row.bytes(28)
     }
 }

@@ -47,6 +47,55 @@ enum PersonalTimerStore {
         try conn.query("SELECT \(PersonalTimer.columns) \(from) WHERE t.id = $1 FOR UPDATE OF t", [id]).first.map(PersonalTimer.init(row:))
     }
 
+    /// The timer by id as it is (the live channel's snapshot); nil when it was deleted.
+    static func find(id: String, on conn: PostgresConnection) throws -> PersonalTimer? {
+        try conn.query("SELECT \(PersonalTimer.columns) \(from) WHERE t.id = $1", [id]).first.map(PersonalTimer.init(row:))
+    }
+
+    /// The versions of these timers (the live hub's re-read when Redis wake-ups were missed).
+    static func versions(_ ids: [String], on conn: PostgresConnection) throws -> [String: Int] {
+        let valid = ids.filter { UUID(uuidString: $0) != nil }
+        guard !valid.isEmpty else { return [:] }
+        let rows = try conn.query(
+            "SELECT id, version FROM personal_timers WHERE id = ANY($1::uuid[])", ["{" + valid.joined(separator: ",") + "}"])
+        return Dictionary(rows.map { ($0.string(0), $0.int(1)) }, uniquingKeysWith: max)
+    }
+
+    /// Running timers whose segment ended by `now`, oldest end first, locked; rows another
+    /// responder holds are skipped (the sweeper: personal_timers_due_idx).
+    static func lockDue(now: Date, limit: Int, on conn: PostgresConnection) throws -> [PersonalTimer] {
+        try conn.query(
+            """
+            SELECT \(PersonalTimer.columns) \(from)
+            WHERE t.status = 'running' AND t.segment_ends_at <= to_timestamp($1)
+            ORDER BY t.segment_ends_at LIMIT $2 FOR UPDATE OF t SKIP LOCKED
+            """, [String(now.timeIntervalSince1970), limit]
+        ).map(PersonalTimer.init(row:))
+    }
+
+    /// Writes the clock (`PersonalTimer.clock`) as `TimerCycle` left it.
+    static func saveClock(_ timer: PersonalTimer, on conn: PostgresConnection) throws {
+        func epoch(_ date: Date?) -> String? { date.map { String($0.timeIntervalSince1970) } }
+        try conn.query(
+            """
+            UPDATE personal_timers SET phase = $2, status = $3, segment_seconds = $4, segment_ends_at = to_timestamp($5::float8),
+                   paused_remaining_ms = $6, cycle_done = $7, last_activity_at = to_timestamp($8::float8), accounted_ms = $9,
+                   stopped_at = to_timestamp($10::float8)
+            WHERE id = $1
+            """,
+            [
+                timer.id, timer.phase.rawValue, timer.status.rawValue, timer.segmentSeconds, epoch(timer.segmentEndsAt),
+                timer.pausedRemainingMs, timer.cycleDone, epoch(timer.lastActivityAt), timer.accountedMs, epoch(timer.stoppedAt),
+            ])
+    }
+
+    /// One more session in today's count (the seed caps it at 1000); returns the new count.
+    static func countSession(_ id: String, on conn: PostgresConnection) throws -> Int {
+        try conn.query(
+            "UPDATE personal_timers SET today_count = least(1000, today_count + 1) WHERE id = $1 RETURNING today_count", [id]
+        ).first!.int(0)
+    }
+
     /// Adds one to the timer's version and returns it: call once per transaction that changed
     /// the timer, then announce `(timer.channel, version)` after the commit.
     static func bump(_ id: String, on conn: PostgresConnection) throws -> Int {

@@ -135,10 +135,11 @@ enum TimerSettingsHandlers {
                 ], ctx: ctx, status: .unprocessableEntity)
         }
         let device = DeviceCookie(ctx)
-        _ = try TimerWrite.perform(ctx, owner: owner) { timer, conn in
+        let timer = try TimerWrite.perform(ctx, owner: owner) { timer, conn in
             try TodayCount.set(&timer, to: count, now: ctx.now, device: device.id, on: conn)
         }
-        var response = Response.redirect(to: "/timer")
+        // The version it made: another responder's copy of the timer may not have heard of it yet.
+        var response = Response.redirect(to: "/timer?v=\(timer.version)")
         device.add(to: &response, secure: ctx.services.config.secureCookies)
         return .response(response)
     }
