@@ -44,6 +44,10 @@ enum AccountExport {
                              ORDER BY ended_at) FROM focus_credits WHERE user_id = $1), '[]'::json),
                   'achievements', coalesce((SELECT json_agg(json_build_object('achievement', achievement, 'earned_at', earned_at,
                              'seen_at', seen_at) ORDER BY earned_at, achievement) FROM user_achievements WHERE user_id = $1), '[]'::json),
+                  'vault', json_build_object('show_quotes', (SELECT vault_quotes_shown FROM users WHERE id = $1),
+                             'quotes', coalesce((SELECT json_agg(json_build_object('text', body, 'source', source, 'tags', tags,
+                             'favourite', favourite, 'created_at', created_at, 'updated_at', updated_at) ORDER BY id)
+                           FROM vault_quotes WHERE user_id = $1), '[]'::json)),
                   'favorite_rooms', coalesce((SELECT json_agg(json_build_object('room', room_code, 'queue', queue, 'theme', theme,
                              'starred_at', starred_at) ORDER BY starred_at, id) FROM favorite_rooms WHERE user_id = $1), '[]'::json),
                   'notifications', coalesce((SELECT json_agg(json_build_object('kind', n.kind, 'from', u.username, 'subject', n.subject,

@@ -28,6 +28,15 @@ enum ErrorMapping {
         }
     }
 
+    /// The status a vault refusal is answered with (someone else's quote is a missing one).
+    static func status(_ refusal: VaultRefusal) -> HTTPStatus {
+        switch refusal {
+        case .noSuchQuote: return .notFound
+        case .invalid, .full: return .unprocessableEntity
+        case .stale: return .conflict
+        }
+    }
+
     /// Headers that go with a refusal (when to try again).
     static func headers(_ refusal: RoomRefusal) -> [(String, String)] {
         if case .tooFast(_, let retryAfter) = refusal { return [("Retry-After", String(retryAfter))] }
@@ -78,6 +87,8 @@ enum ErrorMapping {
             return Refused(status: status(refusal), publicMessage: refusal.message, extraHeaders: headers(refusal))
         case let refusal as MessageRefusal:
             return Refused(status: status(refusal), publicMessage: refusal.message, extraHeaders: headers(refusal))
+        case let refusal as VaultRefusal:
+            return Refused(status: status(refusal), publicMessage: refusal.message, extraHeaders: [])
         case let problem as RoomRuleProblem:
             return ClientError.unprocessable(problem.description)
         case FastCGIError.bodyTooLarge(let limit):

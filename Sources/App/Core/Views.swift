@@ -15,6 +15,7 @@ enum Views {
             "partials/user_stats_body", "leaderboards", "leaderboard_report", "notifications", "partials/room_social", "friends",
         ]
         + ["messages", "conversation", "conversation_frame", "message_report", "partials/direct_messages"]
+        + ["me_vault", "me_vault_edit", "me_vault_import", "me_vault_random", "partials/vault_quote"]
         + MailTemplate.allCases.map(\.templateName)
 
     /// `refreshSeconds`: reload the page after this long when JavaScript is off (the live
