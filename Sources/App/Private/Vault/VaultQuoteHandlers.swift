@@ -22,7 +22,8 @@ enum VaultQuoteHandlers {
     /// The edit form: the stored quote, or (`error`) what was typed with the reason it was
     /// refused; after a 409 (`stored` given) the form carries the stored version, so saving again
     /// replaces the other tab's change on purpose, and the stored text is shown beside it.
-    static func editPage(_ ctx: RequestContext, _ quote: VaultQuote, error: String? = nil, status: HTTPStatus = .ok, stale: Bool = false,
+    static func editPage(
+        _ ctx: RequestContext, _ quote: VaultQuote, error: String? = nil, status: HTTPStatus = .ok, stale: Bool = false,
         formVersion: Int? = nil
     ) -> Outcome {
         var context = VaultViews.quote(quote)

@@ -72,7 +72,8 @@ enum VaultTransferHandlers {
         if !parsed.problems.isEmpty {
             let n = parsed.problems.count
             return importPage(
-                ctx, text: text, error: "\(n == 1 ? "One block was" : "\(n) blocks were") refused, so nothing was imported. Fix them and import again.",
+                ctx, text: text,
+                error: "\(n == 1 ? "One block was" : "\(n) blocks were") refused, so nothing was imported. Fix them and import again.",
                 problems: parsed.problems, status: .unprocessableEntity)
         }
         if parsed.drafts.isEmpty {
