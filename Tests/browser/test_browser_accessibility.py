@@ -312,6 +312,20 @@ def as_member(path: str):
     return reach
 
 
+def with_vault(suffix: str):
+    """A page of the member's vault with quotes in it (Markdown, a source, tags, a favourite);
+    `{id}` in `suffix` names the favourite."""
+    def reach(driver, world):
+        uid = world.stack.psql("select id from users where username = :'v1'", world.member.username)
+        qid = world.stack.psql(
+            "with q as (insert into vault_quotes (user_id, body, source, tags, favourite) values"
+            " (:'v1', E'Small **steps**, every day.\\n\\n- one\\n- two', 'Anon', '{habits,calm}', true),"
+            " (:'v1', 'Rest is [work](https://example.org) too.', '', '{calm}', false) returning id, favourite)"
+            " select id from q where favourite", uid).splitlines()[0]
+        visit(driver, world, world.member.user, "/me/vault" + suffix.format(id=qid))
+    return reach
+
+
 def member_notices(driver, world):
     """The member's notifications: an unread room invite from the admin and a read achievement."""
     uid = world.stack.psql("select id from users where username = :'v1'", world.member.username)
@@ -410,6 +424,10 @@ def all_pages() -> list[Page]:
              achiever_profile),
         Page("personal stats", "user_stats", "#hours-table", personal_stats),
         Page("dashboard", "me", "#me #recent-rooms", get("/me", "member")),
+        Page("vault", "me_vault", "#vault-quotes li[data-favourite]", with_vault("")),
+        Page("vault: edit a quote", "me_vault_edit", "#vault-edit", with_vault("/{id}/edit")),
+        Page("vault: import", "me_vault_import", "#vault-import", get("/me/vault/import", "member")),
+        Page("vault: a random quote", "me_vault_random", "#random-quote blockquote", with_vault("/random")),
         Page("room as a signed-in member: star and invite", "room", "#room-social #favorite",
              as_member("/r/{code}")),
         Page("notifications", "notifications", "#notice-list .notice-item.unread", member_notices),
