@@ -23,6 +23,8 @@
 #   BENCH_CREDIT_CROWD  people present when a focus segment completes, bench/credit_crowd.sh (default 1000; empty skips)
 #   BENCH_STATS      1: seed a person with three years of daily focus and measure their /u/NAME/stats (default 1;
 #                    0 skips; skipped too when the binary has no `stats rebuild`)
+#   BENCH_ME         1: seed an account with every /me section full (bench/me_dashboard.sql) and measure its /me
+#                    (default 1; 0 skips)
 #   BENCH_SKIP_BUILD=1  use the existing .build/release/pomopomo as it is
 #   BENCH_BIN        the binary to measure             (default .build/release/pomopomo; implies no build)
 #   BENCH_KEEP=1     keep the data dir (for looking at logs afterwards; services are still stopped)
@@ -45,6 +47,7 @@ CLEAN_ROOMS=${BENCH_CLEAN_ROOMS-10000}
 STORM_COUNTS=${BENCH_STORM-2000 10000}
 CREDIT_CROWD=${BENCH_CREDIT_CROWD-1000}
 STATS=${BENCH_STATS:-1}
+ME=${BENCH_ME:-1}
 [ "$BUSY" = 1 ] || FANOUT=
 BASE=http://$LISTEN
 
@@ -199,6 +202,17 @@ if [ "$STATS" = 1 ]; then
   say "stats page of $STATS_NAME ($stats_rows, $(cat "$DIR/stats-rebuild.log")): $STATS_BYTES bytes"
 fi
 
+# An account with every /me section full (bench/me_dashboard.sql: a vault at its cap, friends, favorite
+# rooms), signed in on a seeded session; its dashboard is measured as its owner sees it.
+if [ "$ME" = 1 ]; then
+  read -r ME_COOKIE me_hash < <(new_session_cookie)
+  me_name=$(psql "$POMOPOMO_DATABASE_URL" -X -qtA -v viewer_hash="$me_hash" -f bench/me_dashboard.sql | tail -n 1)
+  curl -sf -b "pp_sid=$ME_COOKIE" -o "$DIR/me.html" "$BASE/me" || die "GET /me (as $me_name) failed"
+  ME_BYTES=$(stat -c %s "$DIR/me.html")
+  grep -q 'id="me-quote"' "$DIR/me.html" || die "the seeded /me shows no vault quote"
+  say "/me of $me_name (2,000 quotes, 50 friends, 20 favorite rooms): $ME_BYTES bytes"
+fi
+
 # ------------------------------------------------------------------ 3. C baseline and the static copy
 
 build_c_responder
@@ -315,6 +329,9 @@ if [ "$BUSY" = 1 ]; then
 fi
 if [ "$STATS" = 1 ]; then
   run_wrk stats "$BASE/u/$STATS_NAME/stats"
+fi
+if [ "$ME" = 1 ]; then
+  run_wrk me "$BASE/me" -H "Cookie: pp_sid=$ME_COOKIE"
 fi
 
 # ------------------------------------------------------------------ 4b. timer fan-out in the busy room
@@ -457,6 +474,13 @@ wrk_row() { row "$1" "${RPS[$2]}" "${P99[$2]}" "${ERRS[$2]}"; } # label run-name
     wrk_row "(s) Pomopomo GET /u/NAME/stats" stats
     printf '  %-5s %s\n' "(s)" "${CPU[stats]}"
     echo "s/b  = $(ratio "${RPS[stats]}" "${RPS[c]}")   (against the small room page's C baseline (b))"
+    echo
+  fi
+  if [ "$ME" = 1 ]; then
+    echo "The /me dashboard of an account with every section full (bench/me_dashboard.sql; $ME_BYTES bytes, its owner):"
+    wrk_row "(m) Pomopomo GET /me, owner's cookie" me
+    printf '  %-5s %s\n' "(m)" "${CPU[me]}"
+    echo "m/b  = $(ratio "${RPS[me]}" "${RPS[c]}")   (against the small room page's C baseline (b))"
     echo
   fi
   if [ -n "$FANOUT_JSON" ]; then

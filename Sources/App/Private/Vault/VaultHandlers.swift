@@ -128,7 +128,7 @@ enum VaultHandlers {
     /// GET /me/vault/random: one quote drawn as /me draws it (whatever the preference: asked for).
     static let random: Handler = { ctx in
         let user = try AccountFlow.signedInUser(ctx)
-        let quote = try VaultStore(database: ctx.services.database).random(userID: user.id, respectingPreference: false)
+        let quote = try VaultStore(database: ctx.services.database).draw(userID: user.id, respectingPreference: false).quote
         var context: TemplateContext = [:]
         if let quote { context["quote"] = .object(VaultViews.quote(quote)) }
         return Views.page("me_vault_random", title: "A quote from your vault", context, ctx: ctx)

@@ -154,29 +154,43 @@ struct VaultStore {
         try database.query("UPDATE users SET vault_quotes_shown = $2 WHERE id = $1", [userID, shown])
     }
 
-    /// A random quote of the owner's, a favourite `VaultLimits.favouriteWeight` times as likely
-    /// as any other; nil when they have none, or (`respectingPreference`) turned quotes off.
-    /// One draw r in [0, weight·favourites + others) picks the group and the rank within it; the
-    /// counts and the n-th row both walk the owner's slice of (user_id, favourite, id), bounded by
-    /// the cap, never the table.
-    func random(userID: String, respectingPreference: Bool) throws -> VaultQuote? {
-        try database.query(
-            """
-            WITH counts AS (
-                SELECT count(*) FILTER (WHERE favourite) AS favs, count(*) FILTER (WHERE NOT favourite) AS others
-                FROM vault_quotes WHERE user_id = $1
-                  AND (NOT $3 OR (SELECT vault_quotes_shown FROM users WHERE id = $1))),
-            draw AS (SELECT random() * ($2 * favs + others) AS r, favs FROM counts WHERE favs + others > 0),
-            pick AS (
-                SELECT r < $2 * favs AS fav,
-                       CASE WHEN r < $2 * favs THEN floor(r / $2) ELSE floor(r - $2 * favs) END::bigint AS rank
-                FROM draw)
-            SELECT \(VaultQuote.columns)
-            FROM pick, LATERAL (
-                SELECT * FROM vault_quotes q WHERE q.user_id = $1 AND q.favourite = pick.fav
-                ORDER BY q.id OFFSET pick.rank LIMIT 1) q
-            """, [userID, VaultLimits.favouriteWeight, respectingPreference]
-        ).first.map(Self.quote)
+    /// A draw for /me, a break or the random page: whether the owner wants quotes shown, how many
+    /// they keep, and a random one of them, a favourite `VaultLimits.favouriteWeight` times as
+    /// likely as any other (none when they keep none, or, `respectingPreference`, turned quotes
+    /// off). One draw r in [0, weight·favourites + others) picks the group and the rank within it;
+    /// the counts and the rank-th id are read from the owner's slice of (user_id, favourite, id),
+    /// at most the cap, never the table, and only the chosen row is fetched.
+    func draw(userID: String, respectingPreference: Bool) throws -> (quote: VaultQuote?, shown: Bool, count: Int) {
+        guard
+            let row = try database.query(
+                """
+                WITH owner AS (SELECT vault_quotes_shown AS shown FROM users WHERE id = $1),
+                counts AS (
+                    SELECT count(*) FILTER (WHERE favourite) AS favs, count(*) FILTER (WHERE NOT favourite) AS others
+                    FROM vault_quotes WHERE user_id = $1),
+                draw AS (
+                    SELECT random() * ($2 * favs + others) AS r, favs FROM counts, owner
+                    WHERE favs + others > 0 AND (owner.shown OR NOT $3)),
+                pick AS (
+                    SELECT r < $2 * favs AS fav,
+                           (CASE WHEN r < $2 * favs THEN floor(r / $2) ELSE floor(r - $2 * favs) END)::bigint AS rank
+                    FROM draw),
+                chosen AS (
+                    SELECT (SELECT q.id FROM vault_quotes q WHERE q.user_id = $1 AND q.favourite = pick.fav
+                            ORDER BY q.id OFFSET pick.rank LIMIT 1) AS id
+                    FROM pick)
+                SELECT owner.shown, counts.favs + counts.others,
+                       q.id, q.body, q.source, array_to_string(q.tags, ','), q.favourite, q.version
+                FROM owner CROSS JOIN counts
+                LEFT JOIN chosen ON true
+                LEFT JOIN vault_quotes q ON q.id = chosen.id AND q.user_id = $1
+                """, [userID, VaultLimits.favouriteWeight, respectingPreference]
+            ).first
+        else { return (nil, true, 0) }
+        let quote =
+            row[2] == nil
+            ? nil : VaultQuote((row.int(2), row.string(3), row.string(4), row.string(5), row.bool(6), row.int(7)))
+        return (quote, row.bool(0), row.int(1))
     }
 
     private static func quote(_ row: PostgresRow) -> VaultQuote {

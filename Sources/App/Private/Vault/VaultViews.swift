@@ -18,12 +18,9 @@ enum VaultViews {
     /// The /me section: a random quote (favourites weighted) when the owner wants one, or why
     /// there is none; it always links to the vault.
     static func dashboardContext(_ ctx: RequestContext, userID: String) throws -> TemplateContext {
-        let store = VaultStore(database: ctx.services.database)
-        let summary = try store.summary(userID: userID)
-        var vault: TemplateContext = ["shown": .bool(summary.shown), "empty": .bool(summary.count == 0)]
-        if summary.shown, summary.count > 0, let q = try store.random(userID: userID, respectingPreference: true) {
-            vault["quote"] = .object(quote(q))
-        }
+        let drawn = try VaultStore(database: ctx.services.database).draw(userID: userID, respectingPreference: true)
+        var vault: TemplateContext = ["shown": .bool(drawn.shown), "empty": .bool(drawn.count == 0)]
+        if let q = drawn.quote { vault["quote"] = .object(quote(q)) }
         return ["vault": .object(vault)]
     }
 
@@ -33,7 +30,7 @@ enum VaultViews {
     /// that starts while the page is open shows it too. A failing read leaves it out.
     static func breakContext(_ ctx: RequestContext, _ snapshot: RoomSnapshot, timer: TimerView) -> TemplateContext {
         guard snapshot.member(for: ctx.session) != nil, let user = ctx.userForChrome,
-            let q = try? VaultStore(database: ctx.services.database).random(userID: user.id, respectingPreference: true)
+            let q = try? VaultStore(database: ctx.services.database).draw(userID: user.id, respectingPreference: true).quote
         else { return [:] }
         var context = quote(q)
         context["hidden"] = .bool(!isBreak(timer))
