@@ -15,6 +15,7 @@ enum Views {
             "partials/user_stats_body", "leaderboards", "leaderboard_report", "notifications", "partials/room_social", "friends",
         ]
         + ["messages", "conversation", "conversation_frame", "message_report", "partials/direct_messages"]
+        + BoardViews.templates
         + MailTemplate.allCases.map(\.templateName)
 
     /// `refreshSeconds`: reload the page after this long when JavaScript is off (the live
