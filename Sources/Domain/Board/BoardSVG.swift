@@ -12,7 +12,8 @@ public enum BoardSVG {
     public static let thumbnailTolerance = 6.0
 
     public static func render(_ content: BoardContent, name: String, for use: Use) -> String {
-        let w = BoardGeometry.width, h = BoardGeometry.height
+        let w = BoardGeometry.width
+        let h = BoardGeometry.height
         var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(w) \(h)\""
         switch use {
         case .file: out += " width=\"\(w)\" height=\"\(h)\""
@@ -55,7 +56,8 @@ public enum BoardSVG {
     }
 
     static func note(_ note: BoardNote, for use: Use) -> String {
-        let rect = "<rect width=\"\(BoardGeometry.noteWidth)\" height=\"\(BoardGeometry.noteHeight)\" rx=\"6\" fill=\"\(note.colour.fill)\" stroke=\"#000\" stroke-opacity=\"0.15\"/>"
+        let rect =
+            "<rect width=\"\(BoardGeometry.noteWidth)\" height=\"\(BoardGeometry.noteHeight)\" rx=\"6\" fill=\"\(note.colour.fill)\" stroke=\"#000\" stroke-opacity=\"0.15\"/>"
         switch use {
         case .thumbnail:
             return "<g transform=\"translate(\(note.x) \(note.y))\">\(rect)</g>"

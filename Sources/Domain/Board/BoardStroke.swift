@@ -35,7 +35,8 @@ public struct BoardStroke: Sendable, Equatable, Codable {
         var flat: [Int] = []
         flat.reserveCapacity(simplified.count * 2)
         for point in simplified {
-            let x = Int(point.x.rounded()), y = Int(point.y.rounded())
+            let x = Int(point.x.rounded())
+            let y = Int(point.y.rounded())
             if flat.count >= 2, flat[flat.count - 2] == x, flat[flat.count - 1] == y { continue }
             flat += [x, y]
         }
@@ -64,7 +65,8 @@ public struct BoardStroke: Sendable, Equatable, Codable {
         var points: [RamerDouglasPeucker.Point] = []
         points.reserveCapacity(numbers.count / 2)
         for index in stride(from: 0, to: numbers.count, by: 2) {
-            let x = numbers[index], y = numbers[index + 1]
+            let x = numbers[index]
+            let y = numbers[index + 1]
             guard x <= Double(BoardGeometry.width), y <= Double(BoardGeometry.height) else {
                 throw .invalid("A stroke's points must lie on the board (x 0–\(BoardGeometry.width), y 0–\(BoardGeometry.height)).")
             }

@@ -29,7 +29,8 @@ public struct BoardTally: Sendable, Equatable {
     }
 
     static func digits(_ value: Int) -> Int {
-        var n = abs(value), count = 1
+        var n = abs(value)
+        var count = 1
         while n >= 10 {
             n /= 10
             count += 1
@@ -78,8 +79,9 @@ public struct BoardTally: Sendable, Equatable {
 
     private func checkBytes() throws(BoardRefusal) {
         if bytes > BoardLimits.bytes {
-            throw .full("This board is full (it holds at most \(BoardLimits.bytes / 1000) kB of notes and drawing): "
-                + "clear some of it or start another board.")
+            throw .full(
+                "This board is full (it holds at most \(BoardLimits.bytes / 1000) kB of notes and drawing): "
+                    + "clear some of it or start another board.")
         }
     }
 }

@@ -30,7 +30,9 @@ struct RouterTests {
     @Test func aCaptureMayEndInALiteralSuffix() {
         let files = Router<String>([.init("GET", "/b/:code.svg", "svg"), .init("GET", "/b/:code", "page")])
         func name(_ path: String) -> String {
-            if case .found(let route, let parameters) = files.match(method: "GET", path: path) { return route.handler + ":" + (parameters["code"] ?? "") }
+            if case .found(let route, let parameters) = files.match(method: "GET", path: path) {
+                return route.handler + ":" + (parameters["code"] ?? "")
+            }
             return "404"
         }
         #expect(name("/b/12.svg") == "svg:12")

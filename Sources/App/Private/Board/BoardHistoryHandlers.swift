@@ -19,7 +19,8 @@ enum BoardHistoryHandlers {
             let request = try BoardRequest(ctx)
             let kept = try BoardRequest.id(ctx.request.parameter("kept"))
             let shown = try BoardRequest.shownVersion(ctx)
-            let userID = request.user.id, boardID = request.boardID
+            let userID = request.user.id
+            let boardID = request.boardID
             try BoardEdit.run(ctx.services.database, boardID: boardID, userID: userID, shown: shown) { _, conn in
                 guard let tally = try BoardStore.keptTally(boardID, userID: userID, version: kept, on: conn) else { throw BoardRefusal.notFound }
                 try BoardStore.deleteNotes(boardID: boardID, userID: userID, on: conn)

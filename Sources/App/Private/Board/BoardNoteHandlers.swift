@@ -14,7 +14,8 @@ enum BoardNoteHandlers {
             let request = try BoardRequest(ctx)
             let text = try NoteText(validating: try ctx.field("text"))
             let colour = try Self.colour(ctx)
-            let x = try ctx.field("x"), y = try ctx.field("y")
+            let x = try ctx.field("x")
+            let y = try ctx.field("y")
             let position = x.isEmpty && y.isEmpty ? nil : try NotePosition(x: x, y: y)
             let shown = try BoardRequest.shownVersion(ctx)
             var noteID = 0
@@ -39,7 +40,8 @@ enum BoardNoteHandlers {
             let position = try NotePosition(x: try ctx.field("x"), y: try ctx.field("y"))
             let shown = try BoardRequest.shownVersion(ctx)
             try change(ctx, request, noteID: noteID, shown: shown) { note, head, conn in
-                try BoardStore.updateNote(noteID, boardID: request.boardID, userID: request.user.id, text: text.value, colour: colour, at: position, on: conn)
+                try BoardStore.updateNote(
+                    noteID, boardID: request.boardID, userID: request.user.id, text: text.value, colour: colour, at: position, on: conn)
                 return .init(
                     change: BoardChange.noteEdit(before: note, text: text.value, colour: colour),
                     tally: try head.tally.replacingNote(note.text, with: text.value))
@@ -53,7 +55,9 @@ enum BoardNoteHandlers {
         let noteID = try BoardRequest.id(ctx.request.parameter("note"))
         return try BoardHandlers.refusing(ctx, form: "note-\(noteID)", fields: []) {
             let request = try BoardRequest(ctx)
-            guard let move = NoteMove(rawValue: try ctx.field("direction")) else { throw BoardRefusal.invalid("Move the note left, right, up or down.") }
+            guard let move = NoteMove(rawValue: try ctx.field("direction")) else {
+                throw BoardRefusal.invalid("Move the note left, right, up or down.")
+            }
             let shown = try BoardRequest.shownVersion(ctx)
             try change(ctx, request, noteID: noteID, shown: shown) { note, head, conn in
                 try BoardStore.updateNote(

@@ -33,7 +33,8 @@ struct BoardStore {
         let content: BoardContent
     }
 
-    static let headColumns = "b.id, b.name, b.version, b.note_count, b.stroke_count, b.note_bytes, b.stroke_bytes, extract(epoch FROM b.updated_at)::float8"
+    static let headColumns =
+        "b.id, b.name, b.version, b.note_count, b.stroke_count, b.note_bytes, b.stroke_bytes, extract(epoch FROM b.updated_at)::float8"
 
     static func head(_ row: PostgresRow) -> Head {
         Head(
@@ -201,7 +202,9 @@ struct BoardStore {
     }
 
     /// Adds a note to the person's board; returns its id.
-    static func addNote(boardID: Int, userID: String, text: NoteText, colour: NoteColour, at position: NotePosition, on conn: PostgresConnection) throws -> Int {
+    static func addNote(
+        boardID: Int, userID: String, text: NoteText, colour: NoteColour, at position: NotePosition, on conn: PostgresConnection
+    ) throws -> Int {
         try conn.query(
             "INSERT INTO board_notes (board_id, text, colour, x, y) SELECT b.id, $3, $4, $5, $6 FROM boards b WHERE b.id = $1 AND b.user_id = $2 RETURNING id",
             [boardID, userID, text.value, colour.rawValue, position.x, position.y]
@@ -209,7 +212,9 @@ struct BoardStore {
     }
 
     /// Sets a note's text, colour and position.
-    static func updateNote(_ noteID: Int, boardID: Int, userID: String, text: String, colour: NoteColour, at position: NotePosition, on conn: PostgresConnection) throws {
+    static func updateNote(
+        _ noteID: Int, boardID: Int, userID: String, text: String, colour: NoteColour, at position: NotePosition, on conn: PostgresConnection
+    ) throws {
         try conn.query(
             """
             UPDATE board_notes n SET text = $4, colour = $5, x = $6, y = $7 FROM boards b
@@ -233,12 +238,15 @@ struct BoardStore {
             SELECT b.id, coalesce((SELECT max(s.seq) FROM board_strokes s WHERE s.board_id = b.id), 0) + 1, $3, $4, $5, $6::smallint[]
             FROM boards b WHERE b.id = $1 AND b.user_id = $2
             """,
-            [boardID, userID, stroke.tool.rawValue, stroke.colour.rawValue, stroke.width.rawValue,
-             "{" + stroke.points.map(String.init).joined(separator: ",") + "}"])
+            [
+                boardID, userID, stroke.tool.rawValue, stroke.colour.rawValue, stroke.width.rawValue,
+                "{" + stroke.points.map(String.init).joined(separator: ",") + "}",
+            ])
     }
 
     static func clearStrokes(boardID: Int, userID: String, on conn: PostgresConnection) throws {
-        try conn.query("DELETE FROM board_strokes s USING boards b WHERE s.board_id = $1 AND b.id = s.board_id AND b.user_id = $2", [boardID, userID])
+        try conn.query(
+            "DELETE FROM board_strokes s USING boards b WHERE s.board_id = $1 AND b.id = s.board_id AND b.user_id = $2", [boardID, userID])
     }
 
     // MARK: restoring
