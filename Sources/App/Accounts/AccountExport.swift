@@ -62,9 +62,10 @@ enum AccountExport {
                            FROM friend_requests r JOIN users u ON u.id = CASE WHEN r.from_id = $1 THEN r.to_id ELSE r.from_id END
                            WHERE r.from_id = $1 OR r.to_id = $1), '[]'::json),
                   'blocks', coalesce((SELECT json_agg(json_build_object('username', u.username, 'blocked_at', b.created_at)
-                             ORDER BY b.created_at) FROM user_blocks b JOIN users u ON u.id = b.blocked_id WHERE b.blocker_id = $1), '[]'::json)
+                             ORDER BY b.created_at) FROM user_blocks b JOIN users u ON u.id = b.blocked_id WHERE b.blocker_id = $1), '[]'::json),
+                  'boards', $2::json
                 )::text
-                """, [account.id]
+                """, [account.id, try BoardExport.json(userID: account.id, database: database)]
             ).first?.string(0) ?? "{}"
         return Array(text.utf8)
     }

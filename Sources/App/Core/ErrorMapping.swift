@@ -74,6 +74,16 @@ enum ErrorMapping {
         refusal.retryAfter.map { [("Retry-After", String($0))] } ?? []
     }
 
+    /// The status a whiteboard refusal is answered with: 404 for what is absent or not the
+    /// viewer's, 422 for what cannot be stored (limits included), 409 for a stale version.
+    static func status(_ refusal: BoardRefusal) -> HTTPStatus {
+        switch refusal {
+        case .notFound: return .notFound
+        case .invalid, .full: return .unprocessableEntity
+        case .stale: return .conflict
+        }
+    }
+
     /// What the user is told about `error`; anything unexpected is logged here.
     static func shown(_ error: Error, requestID id: String, logger: Logger) -> any HTTPError {
         switch error {
@@ -88,6 +98,8 @@ enum ErrorMapping {
         case let refusal as MessageRefusal:
             return Refused(status: status(refusal), publicMessage: refusal.message, extraHeaders: headers(refusal))
         case let refusal as VaultRefusal:
+            return Refused(status: status(refusal), publicMessage: refusal.message, extraHeaders: [])
+        case let refusal as BoardRefusal:
             return Refused(status: status(refusal), publicMessage: refusal.message, extraHeaders: [])
         case let problem as RoomRuleProblem:
             return ClientError.unprocessable(problem.description)
