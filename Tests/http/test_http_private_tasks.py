@@ -24,7 +24,6 @@ from private_tasks_kit import (
     list_id,
     lists,
     open_count,
-    open_tasks,
     page,
     post,
     seed_lists,

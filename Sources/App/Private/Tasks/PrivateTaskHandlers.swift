@@ -140,7 +140,9 @@ enum PrivateTaskHandlers {
 
     /// Runs `body`; a refusal other than 404 shows the page of `listID` again with the reason and
     /// what was typed (`kept`), with its status.
-    static func refusing(_ ctx: RequestContext, listID: String, kept: PrivateTaskViews.Kept? = nil, _ body: () throws -> Outcome) throws
+    static func refusing(
+        _ ctx: RequestContext, listID: String, kept: PrivateTaskViews.Kept? = nil, _ body: () throws -> Outcome
+    ) throws
         -> Outcome
     {
         do {
