@@ -5,11 +5,14 @@ on /me and in a room's break; privacy (every route with another person's ids is 
 nothing, admins included); the export and account deletion."""
 
 import re
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+import private_tasks_kit as tasks
 from accounts_kit import brief, location, post_on
+from board_kit import Board
 from rooms_kit import new_room
 from vault_kit import Vault, fill_vault, parse, quote_html
 
@@ -170,6 +173,36 @@ def test_me_shows_a_quote_unless_turned_off(stack, vault):
     assert vault.page().find("input", name="show").get("checked") is None
     vault.post("/me/vault/preference", show="on")
     assert vault.user.page("/me").by_id("me-quote") is not None
+
+
+def test_me_gathers_tasks_due_the_latest_board_and_links_each_section(stack, vault):
+    doc = vault.user.page("/me")
+    assert "Nothing due today" in doc.by_id("me-tasks").clean_text()
+    assert "No board yet" in doc.by_id("me-board").clean_text()
+    for heading, href in (("me-vault-heading", "/me/vault"), ("me-tasks-heading", "/me/tasks"),
+                          ("me-board-heading", "/me/board"), ("me-stats-link", None)):
+        link = doc.by_id(heading) if href is None else doc.by_id(heading).find("a")
+        assert link is not None and link.get("href"), f"#{heading} links nowhere"
+        if href:
+            assert link.get("href") == href
+
+    # The account's zone is UTC unless set: its day is the UTC day.
+    today = datetime.now(UTC).date()
+    lst = tasks.default_list(vault.user)
+    due_today = tasks.add_ok(vault.user, lst, "Due today", due=today.isoformat())
+    overdue = tasks.add_ok(vault.user, lst, "Overdue one", due=(today - timedelta(days=3)).isoformat())
+    tasks.add_ok(vault.user, lst, "Tomorrow's", due=(today + timedelta(days=1)).isoformat())
+    tasks.add_ok(vault.user, lst, "No date")
+    board = Board.open(vault.user)
+    assert board.add_note("On the board").status_code == 303
+
+    doc = vault.user.page("/me")
+    items = doc.by_id("me-tasks").find_all("li")
+    assert [li.get("data-id") for li in items] == [overdue, due_today], "overdue first, only what is due"
+    assert items[0].get("data-overdue") is not None and "overdue since" in items[0].clean_text()
+    assert items[1].find("a").get("href") == f"/me/tasks?list={lst}#task-{due_today}"
+    thumb = doc.by_id("me-board").find("a")
+    assert thumb.get("href") == f"/me/board/{board.id}" and thumb.find("svg") is not None
 
 
 def test_a_room_shows_the_viewer_their_own_quote_during_a_break(stack, vault, other_vault):

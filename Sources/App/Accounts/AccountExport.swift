@@ -25,6 +25,13 @@ enum AccountExport {
                              'done', t.done, 'created_at', t.created_at))
                            FROM tasks t JOIN participants p ON p.id = t.participant_id JOIN rooms r ON r.id = t.room_id
                            WHERE p.user_id = $1), '[]'::json),
+                  'private_task_lists', coalesce((SELECT json_agg(json_build_object('id', id, 'name', name, 'created_at', created_at)
+                             ORDER BY position, created_at) FROM private_task_lists WHERE user_id = $1), '[]'::json),
+                  'private_tasks', coalesce((SELECT json_agg(json_build_object('id', t.id, 'list', l.name, 'list_id', t.list_id,
+                             'title', t.title, 'notes', t.notes, 'due_on', t.due_on, 'done', t.done, 'done_at', t.done_at,
+                             'position', t.position, 'created_at', t.created_at, 'updated_at', t.updated_at)
+                             ORDER BY l.position, t.done, t.position, t.created_at)
+                           FROM private_tasks t JOIN private_task_lists l ON l.id = t.list_id WHERE t.user_id = $1), '[]'::json),
                   'messages', coalesce((SELECT json_agg(json_build_object('room', r.code, 'text', m.text, 'created_at', m.created_at))
                            FROM messages m JOIN participants p ON p.id = m.participant_id JOIN rooms r ON r.id = m.room_id
                            WHERE p.user_id = $1), '[]'::json),

@@ -84,6 +84,17 @@ enum ErrorMapping {
         }
     }
 
+    /// The status a refused private task or list request is answered with: 404 for what is not
+    /// the viewer's, 409 for an edit from a stale tab, 422 for bad input and the limits (the page
+    /// keeps what was typed).
+    static func status(_ refusal: PrivateTaskRefusal) -> HTTPStatus {
+        switch refusal {
+        case .notFound: return .notFound
+        case .invalid, .full: return .unprocessableEntity
+        case .stale: return .conflict
+        }
+    }
+
     /// What the user is told about `error`; anything unexpected is logged here.
     static func shown(_ error: Error, requestID id: String, logger: Logger) -> any HTTPError {
         switch error {
@@ -100,6 +111,8 @@ enum ErrorMapping {
         case let refusal as VaultRefusal:
             return Refused(status: status(refusal), publicMessage: refusal.message, extraHeaders: [])
         case let refusal as BoardRefusal:
+            return Refused(status: status(refusal), publicMessage: refusal.message, extraHeaders: [])
+        case let refusal as PrivateTaskRefusal:
             return Refused(status: status(refusal), publicMessage: refusal.message, extraHeaders: [])
         case let problem as RoomRuleProblem:
             return ClientError.unprocessable(problem.description)
