@@ -63,11 +63,13 @@ public struct HTTPStatus: Equatable, Sendable {
     public static let movedPermanently = HTTPStatus(code: 301, reason: "Moved Permanently")
     public static let seeOther = HTTPStatus(code: 303, reason: "See Other")
     public static let badRequest = HTTPStatus(code: 400, reason: "Bad Request")
+    public static let unauthorized = HTTPStatus(code: 401, reason: "Unauthorized")
     public static let forbidden = HTTPStatus(code: 403, reason: "Forbidden")
     public static let notFound = HTTPStatus(code: 404, reason: "Not Found")
     public static let methodNotAllowed = HTTPStatus(code: 405, reason: "Method Not Allowed")
     public static let conflict = HTTPStatus(code: 409, reason: "Conflict")
     public static let payloadTooLarge = HTTPStatus(code: 413, reason: "Payload Too Large")
+    public static let unsupportedMediaType = HTTPStatus(code: 415, reason: "Unsupported Media Type")
     public static let unprocessableEntity = HTTPStatus(code: 422, reason: "Unprocessable Entity")
     public static let tooManyRequests = HTTPStatus(code: 429, reason: "Too Many Requests")
     public static let internalServerError = HTTPStatus(code: 500, reason: "Internal Server Error")
@@ -76,11 +78,13 @@ public struct HTTPStatus: Equatable, Sendable {
     public var title: String {
         switch code {
         case 400: return "That request could not be understood"
+        case 401: return "Sign in first"
         case 403: return "Not allowed"
         case 404: return "Not found"
         case 405: return "Method not allowed"
         case 409: return "That changed meanwhile"
         case 413: return "Too large"
+        case 415: return "Unsupported content type"
         case 422: return "Please check your input"
         case 429: return "Slow down"
         case 503: return "Temporarily unavailable"

@@ -150,7 +150,26 @@ enum SettingsHandlers {
             return try preferencesPage(
                 ctx, account, error: "“\(zone.prefix(64))” is not a time zone we know. Use a name like Europe/Paris or America/New_York.")
         }
-        try UserStore(database: ctx.services.database).updatePreferences(account.id, theme: theme.rawValue, soundOn: sound == "on", timezone: zone)
-        return .response(.redirect(to: "/settings/preferences?saved=1"))
+        // The personal timer (if the account has one) moves to the zone in the same transaction:
+        // its day is settled in the old zone, then in the new one (TimerConfiguration).
+        let now = ctx.now
+        let device = DeviceCookie(ctx)
+        let moved = try ctx.services.database.transaction { conn -> (channel: String, version: Int)? in
+            // Read before the zone is written: the in-memory copy keeps the old zone to settle in.
+            let owner = PersonalTimerOwner.user(account.id)
+            let timer = try PersonalTimerStore.find(owner, on: conn) == nil ? nil : try PersonalTimerStore.lock(owner, now: now, on: conn)
+            try UserStore.updatePreferences(account.id, theme: theme.rawValue, soundOn: sound == "on", timezone: zone, on: conn)
+            guard var t = timer else { return nil }
+            var changed = try DailyReset.settle(&t, type: .automatic, now: now, device: nil, on: conn)
+            if t.zone != zone {
+                try TimerConfiguration.zoneChanged(&t, to: zone, now: now, device: device.id, on: conn)
+                changed = true
+            }
+            return changed ? (t.channel, try PersonalTimerStore.bump(t.id, on: conn)) : nil
+        }
+        if let moved { ctx.announceAfterCommit([moved]) }
+        var response = Response.redirect(to: "/settings/preferences?saved=1")
+        if moved != nil { device.add(to: &response, secure: ctx.services.config.secureCookies) }
+        return .response(response)
     }
 }

@@ -114,10 +114,16 @@ struct UserStore {
         }
     }
 
-    func updatePreferences(_ userID: String, theme: String, soundOn: Bool, timezone: String) throws {
-        try database.query(
+    /// On the caller's transaction: /settings/preferences settles the personal timer in the same one.
+    static func updatePreferences(_ userID: String, theme: String, soundOn: Bool, timezone: String, on conn: PostgresConnection) throws {
+        try conn.query(
             "UPDATE users SET theme = $2, sound_on = $3, timezone = $4 WHERE id = $1",
             [userID, theme, soundOn, timezone])
+    }
+
+    /// The account's one zone (the personal timer's API changes it too).
+    static func setTimezone(_ userID: String, _ zone: String, on conn: PostgresConnection) throws {
+        try conn.query("UPDATE users SET timezone = $2 WHERE id = $1", [userID, zone])
     }
 
     /// Swaps the avatar; returns the previous file so the caller can delete it after commit.

@@ -95,6 +95,60 @@ enum ErrorMapping {
         }
     }
 
+    /// The status an API refusal is answered with.
+    static func status(_ refusal: APIRefusal) -> HTTPStatus {
+        switch refusal {
+        case .unauthenticated, .invalidToken: return .unauthorized
+        case .csrf, .crossSite: return .forbidden
+        case .unsupportedMediaType: return .unsupportedMediaType
+        case .malformedJSON: return .badRequest
+        case .bodyTooLarge: return .payloadTooLarge
+        case .invalid: return .unprocessableEntity
+        case .staleVersion: return .conflict
+        }
+    }
+
+    /// The code an API error gets when it is not an `APIRefusal` (a missing route, a rate limit,
+    /// an outage): one per status, so scripts can always switch on `error.code`.
+    static func apiCode(_ status: HTTPStatus) -> String {
+        switch status.code {
+        case 400: return "bad_request"
+        case 401: return "unauthenticated"
+        case 403: return "forbidden"
+        case 404: return "not_found"
+        case 405: return "method_not_allowed"
+        case 409: return "conflict"
+        case 413: return "body_too_large"
+        case 415: return "unsupported_media_type"
+        case 422: return "invalid"
+        case 429: return "rate_limited"
+        case 503: return "unavailable"
+        default: return "server_error"
+        }
+    }
+
+    /// How `/api/…` answers any error: `{"error": {"code", "message", "field"?}, "request_id",
+    /// "current"?}` with the status (and Retry-After / Allow) of `shown`.
+    static func apiResponse(_ shown: any HTTPError, requestID: String) -> Response {
+        let problem = shown as? APIProblem
+        let body = APIErrorBody(
+            error: .init(code: problem?.code ?? apiCode(shown.status), message: shown.publicMessage, field: problem?.field),
+            requestID: requestID, current: problem?.current)
+        var response = Response.json(JSONBody.encode(body), status: shown.status)
+        for (name, value) in shown.extraHeaders { response.addHeader(name, value) }
+        if shown.status.code == 401 { response.addHeader("WWW-Authenticate", "Bearer realm=\"pomopomo\"") }
+        return response
+    }
+
+    /// An API refusal with its code, field and (for a stale version) the current state.
+    struct APIProblem: HTTPError {
+        let status: HTTPStatus
+        let publicMessage: String
+        let code: String
+        let field: String?
+        let current: PersonalTimerJSON?
+    }
+
     /// What the user is told about `error`; anything unexpected is logged here.
     static func shown(_ error: Error, requestID id: String, logger: Logger) -> any HTTPError {
         switch error {
@@ -114,6 +168,10 @@ enum ErrorMapping {
             return Refused(status: status(refusal), publicMessage: refusal.message, extraHeaders: [])
         case let refusal as PrivateTaskRefusal:
             return Refused(status: status(refusal), publicMessage: refusal.message, extraHeaders: [])
+        case let refusal as APIRefusal:
+            var current: PersonalTimerJSON? = nil
+            if case .staleVersion(let state) = refusal { current = state }
+            return APIProblem(status: status(refusal), publicMessage: refusal.message, code: refusal.code, field: refusal.field, current: current)
         case let problem as RoomRuleProblem:
             return ClientError.unprocessable(problem.description)
         case FastCGIError.bodyTooLarge(let limit):

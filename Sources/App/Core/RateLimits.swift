@@ -32,6 +32,12 @@ public struct RateLimits: Sendable {
     public var friendActions = Rule(kind: "friends", limit: 120, window: 600, doing: "changed many friendships")
     /// Reports of direct messages: each lands in an admin's list.
     public var messageReports = Rule(kind: "dm-reports", limit: 10, window: 3600, doing: "reported many messages")
+    /// Wrong or unknown API tokens from one address (15 minutes, `Throttle.window`): checked
+    /// before any token is looked up, so tokens cannot be guessed at the database's pace.
+    public var apiTokenFailures = Rule(kind: "api-token", limit: 20, window: 15 * 60, doing: "sent many wrong API tokens")
+    /// Changes to a personal timer's configuration and count (API and forms): each count change
+    /// is an audit row.
+    public var timerWrites = Rule(kind: "timer-writes", limit: 300, window: 600, doing: "changed your timer many times")
     /// Parked long-polls per client address in one responder (a whole office behind one NAT
     /// shares it); past it, that address's oldest poll is answered 429.
     public var pollsPerAddress = 64
@@ -54,6 +60,8 @@ public struct RateLimits: Sendable {
         limits.invites = try rule("POMOPOMO_LIMIT_INVITES", limits.invites)
         limits.friendActions = try rule("POMOPOMO_LIMIT_FRIEND_ACTIONS", limits.friendActions)
         limits.messageReports = try rule("POMOPOMO_LIMIT_MESSAGE_REPORTS", limits.messageReports)
+        limits.apiTokenFailures = try rule("POMOPOMO_LIMIT_API_TOKEN_FAILURES", limits.apiTokenFailures)
+        limits.timerWrites = try rule("POMOPOMO_LIMIT_TIMER_WRITES", limits.timerWrites)
         limits.pollsPerAddress = try int("POMOPOMO_POLLS_PER_ADDRESS", limits.pollsPerAddress, 1...1_000_000)
         return limits
     }

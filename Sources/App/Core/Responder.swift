@@ -72,7 +72,8 @@ public final class Responder: Sendable {
             if let refusal = try Self.refusal(endpoint.access, context) {
                 response = refusal
             } else {
-                if request.method != "GET" && request.method != "HEAD" { try checkCSRF(context) }
+                // The API proves its writes with a header or a token instead (`APIAuth`).
+                if request.method != "GET" && request.method != "HEAD" && endpoint.access != .api { try checkCSRF(context) }
                 // Room roles after CSRF: checking a seat loads the room and notes presence, which a
                 // forged request must not cause.
                 let outcome = try RoomAccess.refusal(endpoint.access, context) ?? endpoint.handler(context)
@@ -108,11 +109,11 @@ public final class Responder: Sendable {
     /// exactly like a missing page to anyone else, so they cannot even be discovered. Room roles
     /// (`.participant`, `.host`) are checked by `RoomAccess` right after, once CSRF has passed.
     static func refusal(_ access: Access, _ ctx: RequestContext) throws -> Response? {
-        if access == .open || access.roomRole != nil { return nil }
+        if access == .open || access == .api || access.roomRole != nil { return nil }
         ctx.mustLookUpUser = true
         let user = try ctx.user
         switch access {
-        case .open, .participant, .host:
+        case .open, .participant, .host, .api:
             return nil
         case .admin:
             if user?.isAdmin == true { return nil }
@@ -187,6 +188,7 @@ public final class Responder: Sendable {
         let shown = ErrorMapping.shown(error, requestID: id, logger: services.logger)
         let status = shown.status
         let uri = path ?? ctx?.request.path ?? ""
+        if uri.hasPrefix("/api/") { return ErrorMapping.apiResponse(shown, requestID: id) }
         let wantsJSON = uri.hasSuffix("/poll") || uri.contains("/poll?") || uri.hasSuffix(".json") || (ctx?.request.wantsJSON ?? false)
         if wantsJSON { return .jsonError(shown, requestID: id) }
         var context: TemplateContext = [

@@ -14,13 +14,17 @@ enum Access: Sendable, Equatable {
     case participant
     /// A room route for the room's host alone; same refusal as `participant`.
     case host
+    /// The JSON API (`/api/…`): a browser's session, guest or account, with the CSRF token in
+    /// `X-CSRF-Token` on writes, or a personal API token (`Authorization: Bearer …`). `APIAuth`
+    /// checks it in the handler's wrapper; errors are JSON bodies with a code.
+    case api
 
     /// What a room route asks of the person using it; nil for routes that are not about a seat.
     var roomRole: RoomRole? {
         switch self {
         case .participant: return .participant
         case .host: return .host
-        case .open, .user, .admin: return nil
+        case .open, .user, .admin, .api: return nil
         }
     }
 }
@@ -43,6 +47,9 @@ enum Routes {
         }
         func user(_ method: String, _ path: String, _ handler: @escaping Handler) -> Router<Endpoint>.Route {
             .init(method, path, Endpoint(access: .user, handler: handler))
+        }
+        func api(_ method: String, _ path: String, _ handler: @escaping APIHandler) -> Router<Endpoint>.Route {
+            .init(method, path, Endpoint(access: .api, handler: APIAuth.guarded(handler)))
         }
         func admin(_ method: String, _ path: String, _ handler: @escaping Handler) -> Router<Endpoint>.Route {
             .init(method, path, Endpoint(access: .admin, handler: handler))
@@ -87,6 +94,14 @@ enum Routes {
             user("GET", "/leaderboards/report", LeaderboardReportHandlers.form),
             user("POST", "/leaderboards/report", LeaderboardReportHandlers.submit),
             open("GET", "/healthz", HealthHandlers.alive),
+
+            api("GET", "/api/timer", TimerAPIHandlers.timer),
+            api("PUT", "/api/configuration", TimerAPIHandlers.configuration),
+            api("PUT", "/api/configuration/timezone", TimerAPIHandlers.timezone),
+            api("PUT", "/api/session-count", TimerAPIHandlers.sessionCount),
+            open("GET", "/timer/settings", TimerSettingsHandlers.guestForm),
+            open("POST", "/timer/settings", TimerSettingsHandlers.guestSave),
+            open("POST", "/timer/count", TimerSettingsHandlers.setCount),
             open("GET", "/readyz", HealthHandlers.ready),
 
             open("GET", "/signup", SignUpHandlers.form),
@@ -172,6 +187,11 @@ enum Routes {
             user("POST", "/settings/avatar/delete", SettingsHandlers.deleteAvatar),
             user("GET", "/settings/preferences", SettingsHandlers.preferencesForm),
             user("POST", "/settings/preferences", SettingsHandlers.savePreferences),
+            user("GET", "/settings/timer", TimerSettingsHandlers.form),
+            user("POST", "/settings/timer", TimerSettingsHandlers.save),
+            user("GET", "/settings/api", APITokenHandlers.page),
+            user("POST", "/settings/api", APITokenHandlers.create),
+            user("POST", "/settings/api/:id/revoke", APITokenHandlers.revoke),
             user("POST", "/settings/leaderboards", LeaderboardSettingsHandlers.save),
             user("POST", "/settings/social", MessageSettingsHandlers.save),
             user("GET", "/settings/sessions", SessionHandlers.list),

@@ -8,11 +8,11 @@ import Web
 enum TestClock {
     static func now(for request: Request) -> Date {
         #if DEBUG
-            if let text = request.testNow, text.count <= 20, let seconds = Double(text), seconds.isFinite,
-                seconds > 0, seconds < 8_000_000_000
-            {
-                return Date(timeIntervalSince1970: seconds)
-            }
+        if let text = request.testNow, text.count <= 20, let seconds = Double(text), seconds.isFinite,
+            seconds > 0, seconds < 8_000_000_000
+        {
+            return Date(timeIntervalSince1970: seconds)
+        }
         #endif
         return Date()
     }
@@ -20,9 +20,9 @@ enum TestClock {
     /// Whether this build honours the header (the debug-only routes ask too).
     static var isAvailable: Bool {
         #if DEBUG
-            return true
+        return true
         #else
-            return false
+        return false
         #endif
     }
 }

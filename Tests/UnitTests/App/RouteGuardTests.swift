@@ -23,6 +23,15 @@ struct RouteGuardTests {
         }
     }
 
+    /// The JSON API authenticates its own way (token, or cookie + CSRF header) and answers in
+    /// JSON: every `/api/…` route, and only those, is `.api`.
+    @Test func everyAPIRouteIsBehindTheAPIGate() {
+        for route in routes {
+            #expect(route.pattern.hasPrefix("/api/") == (route.handler.access == .api), "\(route.method) \(route.pattern)")
+        }
+        #expect(routes.contains { $0.handler.access == .api })
+    }
+
     /// Friend lists, requests and blocks are a signed-in person's own; every one is `user`.
     @Test func friendRoutesNeedASignedInUser() {
         let friends = routes.filter { $0.pattern == "/friends" || $0.pattern.hasPrefix("/friends/") }
