@@ -202,15 +202,15 @@ if [ "$STATS" = 1 ]; then
   say "stats page of $STATS_NAME ($stats_rows, $(cat "$DIR/stats-rebuild.log")): $STATS_BYTES bytes"
 fi
 
-# An account with every /me section full (bench/me_dashboard.sql: a vault at its cap, friends, favorite
-# rooms), signed in on a seeded session; its dashboard is measured as its owner sees it.
+# An account with every /me section full (bench/me_dashboard.sql: a vault at its cap, open tasks at the
+# limit, a whiteboard at its limits, friends, favorite rooms), signed in on a seeded session; its dashboard is measured as its owner sees it.
 if [ "$ME" = 1 ]; then
   read -r ME_COOKIE me_hash < <(new_session_cookie)
   me_name=$(psql "$POMOPOMO_DATABASE_URL" -X -qtA -v viewer_hash="$me_hash" -f bench/me_dashboard.sql | tail -n 1)
   curl -sf -b "pp_sid=$ME_COOKIE" -o "$DIR/me.html" "$BASE/me" || die "GET /me (as $me_name) failed"
   ME_BYTES=$(stat -c %s "$DIR/me.html")
   grep -q 'id="me-quote"' "$DIR/me.html" || die "the seeded /me shows no vault quote"
-  say "/me of $me_name (2,000 quotes, 50 friends, 20 favorite rooms): $ME_BYTES bytes"
+  say "/me of $me_name (2,000 quotes, 1,000 open tasks, a full whiteboard, 50 friends, 20 favorite rooms): $ME_BYTES bytes"
 fi
 
 # ------------------------------------------------------------------ 3. C baseline and the static copy
