@@ -1,12 +1,12 @@
 """Issue 14's journey 3 in headless Chromium, with JavaScript on and off: a new account finds its
 empty vault from /me, adds quotes (Markdown, a source, tags), marks a favourite, filters by tag,
-imports a block of Markdown, and sees one of its quotes on /me."""
+imports a block of Markdown, sees one of its quotes on /me, and one during a break in its room."""
 
 import pytest
 from selenium.webdriver.common.by import By
 
 from account_steps import arrive, console_errors, fill, follow, form_for, press, signed_up, submit
-from browser_kit import assert_accessible
+from browser_kit import assert_accessible, create_room, start_timer, wait
 
 JS_MODES = pytest.mark.parametrize("js", [True, False], ids=["js-on", "js-off"])
 
@@ -70,3 +70,17 @@ def test_add_quotes_and_see_one_on_me(stack, browser, mailbox, js):
     if js:
         assert_accessible(driver, "/me with a quote")
         assert not console_errors(driver), f"console errors: {console_errors(driver)}"
+
+    # In a room: the quote waits hidden during focus and shows in the break (with JavaScript the
+    # timer is swapped in place and the stylesheet shows it).
+    create_room(driver, base, "Quinn Quoter")
+    assert not driver.find_element(By.ID, "break-quote").is_displayed(), "a quote shows before any break"
+    start_timer(driver, "the host starting the timer")
+    driver.find_element(By.CSS_SELECTOR, "#timer-controls button[name=action][value=skip]").click()
+    wait(driver, 10).until(
+        lambda d: d.find_element(By.CSS_SELECTOR, ".timer-state").get_attribute("data-kind") == "break",
+        message="skipping the focus did not lead to a break")
+    wait(driver, 5).until(lambda d: d.find_element(By.ID, "break-quote").is_displayed(),
+                          message="no quote shows during the break")
+    shown = driver.find_element(By.CSS_SELECTOR, "#break-quote .vault-quote-text").text
+    assert shown in QUOTES, f"the break shows {shown!r}"
