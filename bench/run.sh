@@ -24,6 +24,8 @@
 #   BENCH_STATS      1: seed a person with three years of daily focus and measure their /u/NAME/stats (default 1;
 #                    0 skips; skipped too when the binary has no `stats rebuild`)
 #   BENCH_TIMER      1: measure one person's running personal timer, GET /timer (default 1; 0 skips)
+#   BENCH_ME         1: seed an account with every /me section full (bench/me_dashboard.sql) and measure its /me
+#                    (default 1; 0 skips)
 #   BENCH_SKIP_BUILD=1  use the existing .build/release/pomopomo as it is
 #   BENCH_BIN        the binary to measure             (default .build/release/pomopomo; implies no build)
 #   BENCH_KEEP=1     keep the data dir (for looking at logs afterwards; services are still stopped)
@@ -47,6 +49,7 @@ STORM_COUNTS=${BENCH_STORM-2000 10000}
 CREDIT_CROWD=${BENCH_CREDIT_CROWD-1000}
 STATS=${BENCH_STATS:-1}
 TIMER=${BENCH_TIMER:-1}
+ME=${BENCH_ME:-1}
 [ "$BUSY" = 1 ] || FANOUT=
 BASE=http://$LISTEN
 
@@ -216,6 +219,16 @@ if [ "$TIMER" = 1 ]; then
   TIMER_BYTES=$(stat -c %s "$DIR/static/timer.html")
   say "personal timer page (a guest's, running): $TIMER_BYTES bytes"
 fi
+# An account with every /me section full (bench/me_dashboard.sql: a vault at its cap, open tasks at the
+# limit, a whiteboard at its limits, friends, favorite rooms), signed in on a seeded session; its dashboard is measured as its owner sees it.
+if [ "$ME" = 1 ]; then
+  read -r ME_COOKIE me_hash < <(new_session_cookie)
+  me_name=$(psql "$POMOPOMO_DATABASE_URL" -X -qtA -v viewer_hash="$me_hash" -f bench/me_dashboard.sql | tail -n 1)
+  curl -sf -b "pp_sid=$ME_COOKIE" -o "$DIR/me.html" "$BASE/me" || die "GET /me (as $me_name) failed"
+  ME_BYTES=$(stat -c %s "$DIR/me.html")
+  grep -q 'id="me-quote"' "$DIR/me.html" || die "the seeded /me shows no vault quote"
+  say "/me of $me_name (2,000 quotes, 1,000 open tasks, a full whiteboard, 50 friends, 20 favorite rooms): $ME_BYTES bytes"
+fi
 
 # ------------------------------------------------------------------ 3. C baseline and the static copy
 
@@ -347,6 +360,9 @@ fi
 if [ "$TIMER" = 1 ]; then
   run_wrk c_timer "$BASE/bench/c-timer"
   run_wrk timer "$BASE/timer" -H "Cookie: pp_sid=$TIMER_COOKIE"
+fi
+if [ "$ME" = 1 ]; then
+  run_wrk me "$BASE/me" -H "Cookie: pp_sid=$ME_COOKIE"
 fi
 
 # ------------------------------------------------------------------ 4b. timer fan-out in the busy room
@@ -499,6 +515,13 @@ wrk_row() { row "$1" "${RPS[$2]}" "${P99[$2]}" "${ERRS[$2]}"; } # label run-name
     t_b=$(ratio "${RPS[timer]}" "${RPS[c]}")
     echo "t/b  = $t_b   (the room page's class: c/b target >= 0.5: $(at_least "$t_b" 0.5))"
     echo "t/b3 = $(ratio "${RPS[timer]}" "${RPS[c_timer]}")   (against C sending the same $TIMER_BYTES bytes)"
+    echo
+  fi
+  if [ "$ME" = 1 ]; then
+    echo "The /me dashboard of an account with every section full (bench/me_dashboard.sql; $ME_BYTES bytes, its owner):"
+    wrk_row "(m) Pomopomo GET /me, owner's cookie" me
+    printf '  %-5s %s\n' "(m)" "${CPU[me]}"
+    echo "m/b  = $(ratio "${RPS[me]}" "${RPS[c]}")   (against the small room page's C baseline (b))"
     echo
   fi
   if [ -n "$FANOUT_JSON" ]; then

@@ -1,5 +1,6 @@
 /// The route table: method + path pattern → handler. Patterns are literal segments and
-/// `:name` captures, e.g. `/r/:code/poll`.
+/// `:name` captures, e.g. `/r/:code/poll`; a capture may end in a literal suffix with a dot
+/// (`:id.svg` matches `12.svg` and captures `12`).
 public struct Router<Handler: Sendable>: Sendable {
     public struct Route: Sendable {
         public let method: String
@@ -11,15 +12,18 @@ public struct Router<Handler: Sendable>: Sendable {
             self.method = method
             self.pattern = pattern
             self.handler = handler
-            segments = pattern.split(separator: "/").map {
-                $0.hasPrefix(":") ? .capture(String($0.dropFirst())) : .literal(String($0))
+            segments = pattern.split(separator: "/").map { part in
+                guard part.hasPrefix(":") else { return .literal(String(part)) }
+                let name = part.dropFirst()
+                guard let dot = name.firstIndex(of: ".") else { return .capture(String(name), suffix: "") }
+                return .capture(String(name[..<dot]), suffix: String(name[dot...]))
             }
         }
     }
 
     enum Segment: Sendable, Equatable {
         case literal(String)
-        case capture(String)
+        case capture(String, suffix: String)
     }
 
     public enum Match {
@@ -66,7 +70,13 @@ public struct Router<Handler: Sendable>: Sendable {
         for (segment, part) in zip(segments, parts) {
             switch segment {
             case .literal(let text): if text != part { return nil }
-            case .capture(let name): parameters[name] = String(part)
+            case .capture(let name, let suffix):
+                if suffix.isEmpty {
+                    parameters[name] = String(part)
+                } else {
+                    guard part.count > suffix.count, part.hasSuffix(suffix) else { return nil }
+                    parameters[name] = String(part.dropLast(suffix.count))
+                }
             }
         }
         return parameters

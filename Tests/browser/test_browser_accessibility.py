@@ -20,6 +20,8 @@ from accounts_kit import Account, OAuthFake, page_csrf, register, sign_in, sign_
 from browser_kit import assert_accessible, wait
 from messages_kit import send
 from pomopomo_testkit import PROJECT_ROOT, Stack, User, pomopomo_run
+from private_tasks_kit import add_ok, default_list, post
+from private_tasks_kit import titles as task_titles
 from social_kit import befriend_in_db
 
 THEMES = ["sunrise", "midnight_bloom", "forest_calm", "ocean_deep"]  # Domain's Theme; the CSS colours each
@@ -312,6 +314,20 @@ def as_member(path: str):
     return reach
 
 
+def with_vault(suffix: str):
+    """A page of the member's vault with quotes in it (Markdown, a source, tags, a favourite);
+    `{id}` in `suffix` names the favourite."""
+    def reach(driver, world):
+        uid = world.stack.psql("select id from users where username = :'v1'", world.member.username)
+        qid = world.stack.psql(
+            "with q as (insert into vault_quotes (user_id, body, source, tags, favourite) values"
+            " (:'v1', E'Small **steps**, every day.\\n\\n- one\\n- two', 'Anon', '{habits,calm}', true),"
+            " (:'v1', 'Rest is [work](https://example.org) too.', '', '{calm}', false) returning id, favourite)"
+            " select id from q where favourite", uid).splitlines()[0]
+        visit(driver, world, world.member.user, "/me/vault" + suffix.format(id=qid))
+    return reach
+
+
 def member_notices(driver, world):
     """The member's notifications: an unread room invite from the admin and a read achievement."""
     uid = world.stack.psql("select id from users where username = :'v1'", world.member.username)
@@ -345,6 +361,21 @@ def with_conversation(suffix: str = ""):
             path += suffix
         visit(driver, world, member.user, path)
     return reach
+
+
+def member_tasks(driver, world):
+    """The member's /me/tasks: a second list, open tasks with notes and due dates (one overdue),
+    a done one, and every <details> open."""
+    user = world.member.user
+    if not task_titles(user):
+        today = default_list(user)
+        add_ok(user, today, "Read chapter 3", notes="Pages **40-60**, see [notes](https://example.org/n)", due="2020-01-01")
+        add_ok(user, today, "Write the intro", due="2099-12-31")
+        done = add_ok(user, today, "Outline")
+        assert post(user, f"/me/tasks/{done}/complete").status_code == 303
+        assert post(user, "/me/tasks/lists", name="Errands").status_code == 303
+    visit(driver, world, user, "/me/tasks")
+    driver.execute_script("document.querySelectorAll('details').forEach(function (d) { d.open = true; });")
 
 
 def get(path: str, who: str | None = None):
@@ -410,8 +441,13 @@ def all_pages() -> list[Page]:
              achiever_profile),
         Page("personal stats", "user_stats", "#hours-table", personal_stats),
         Page("dashboard", "me", "#me #recent-rooms", get("/me", "member")),
+        Page("vault", "me_vault", "#vault-quotes li[data-favourite]", with_vault("")),
+        Page("vault: edit a quote", "me_vault_edit", "#vault-edit", with_vault("/{id}/edit")),
+        Page("vault: import", "me_vault_import", "#vault-import", get("/me/vault/import", "member")),
+        Page("vault: a random quote", "me_vault_random", "#random-quote blockquote", with_vault("/random")),
         Page("room as a signed-in member: star and invite", "room", "#room-social #favorite",
              as_member("/r/{code}")),
+        Page("private tasks", "me_tasks", "#open-tasks li.task .task-notes", member_tasks),
         Page("notifications", "notifications", "#notice-list .notice-item.unread", member_notices),
         Page("settings: profile", "settings_profile", "#profile-form", get("/settings/profile", "member")),
         Page("settings: preferences", "settings_preferences", "#preferences-form",

@@ -25,6 +25,13 @@ enum AccountExport {
                              'done', t.done, 'created_at', t.created_at))
                            FROM tasks t JOIN participants p ON p.id = t.participant_id JOIN rooms r ON r.id = t.room_id
                            WHERE p.user_id = $1), '[]'::json),
+                  'private_task_lists', coalesce((SELECT json_agg(json_build_object('id', id, 'name', name, 'created_at', created_at)
+                             ORDER BY position, created_at) FROM private_task_lists WHERE user_id = $1), '[]'::json),
+                  'private_tasks', coalesce((SELECT json_agg(json_build_object('id', t.id, 'list', l.name, 'list_id', t.list_id,
+                             'title', t.title, 'notes', t.notes, 'due_on', t.due_on, 'done', t.done, 'done_at', t.done_at,
+                             'position', t.position, 'created_at', t.created_at, 'updated_at', t.updated_at)
+                             ORDER BY l.position, t.done, t.position, t.created_at)
+                           FROM private_tasks t JOIN private_task_lists l ON l.id = t.list_id WHERE t.user_id = $1), '[]'::json),
                   'messages', coalesce((SELECT json_agg(json_build_object('room', r.code, 'text', m.text, 'created_at', m.created_at))
                            FROM messages m JOIN participants p ON p.id = m.participant_id JOIN rooms r ON r.id = m.room_id
                            WHERE p.user_id = $1), '[]'::json),
@@ -44,6 +51,10 @@ enum AccountExport {
                              ORDER BY ended_at) FROM focus_credits WHERE user_id = $1), '[]'::json),
                   'achievements', coalesce((SELECT json_agg(json_build_object('achievement', achievement, 'earned_at', earned_at,
                              'seen_at', seen_at) ORDER BY earned_at, achievement) FROM user_achievements WHERE user_id = $1), '[]'::json),
+                  'vault', json_build_object('show_quotes', (SELECT vault_quotes_shown FROM users WHERE id = $1),
+                             'quotes', coalesce((SELECT json_agg(json_build_object('text', body, 'source', source, 'tags', tags,
+                             'favourite', favourite, 'created_at', created_at, 'updated_at', updated_at) ORDER BY id)
+                           FROM vault_quotes WHERE user_id = $1), '[]'::json)),
                   'favorite_rooms', coalesce((SELECT json_agg(json_build_object('room', room_code, 'queue', queue, 'theme', theme,
                              'starred_at', starred_at) ORDER BY starred_at, id) FROM favorite_rooms WHERE user_id = $1), '[]'::json),
                   'notifications', coalesce((SELECT json_agg(json_build_object('kind', n.kind, 'from', u.username, 'subject', n.subject,
@@ -58,9 +69,10 @@ enum AccountExport {
                            FROM friend_requests r JOIN users u ON u.id = CASE WHEN r.from_id = $1 THEN r.to_id ELSE r.from_id END
                            WHERE r.from_id = $1 OR r.to_id = $1), '[]'::json),
                   'blocks', coalesce((SELECT json_agg(json_build_object('username', u.username, 'blocked_at', b.created_at)
-                             ORDER BY b.created_at) FROM user_blocks b JOIN users u ON u.id = b.blocked_id WHERE b.blocker_id = $1), '[]'::json)
+                             ORDER BY b.created_at) FROM user_blocks b JOIN users u ON u.id = b.blocked_id WHERE b.blocker_id = $1), '[]'::json),
+                  'boards', $2::json
                 )::text
-                """, [account.id]
+                """, [account.id, try BoardExport.json(userID: account.id, database: database)]
             ).first?.string(0) ?? "{}"
         return Array(text.utf8)
     }

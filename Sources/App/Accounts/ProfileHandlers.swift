@@ -124,6 +124,9 @@ enum ProfileHandlers {
         }
         context["friends_panel"] = FriendsOnline.context(
             try ctx.services.friendsOnline.list(for: account.id, services: ctx.services), listID: "me-friends")
+        context.merge(try VaultViews.dashboardContext(ctx, userID: account.id))
+        context.merge(try DashboardSections.tasks(ctx, account))
+        context.merge(try DashboardSections.board(ctx, userID: account.id))
         return Views.page("me", title: "Your space", context, ctx: ctx)
     }
 }

@@ -36,6 +36,15 @@ enum ErrorMapping {
         }
     }
 
+    /// The status a vault refusal is answered with (someone else's quote is a missing one).
+    static func status(_ refusal: VaultRefusal) -> HTTPStatus {
+        switch refusal {
+        case .noSuchQuote: return .notFound
+        case .invalid, .full: return .unprocessableEntity
+        case .stale: return .conflict
+        }
+    }
+
     /// Headers that go with a refusal (when to try again).
     static func headers(_ refusal: RoomRefusal) -> [(String, String)] {
         if case .tooFast(_, let retryAfter) = refusal { return [("Retry-After", String(retryAfter))] }
@@ -71,6 +80,27 @@ enum ErrorMapping {
 
     static func headers(_ refusal: MessageRefusal) -> [(String, String)] {
         refusal.retryAfter.map { [("Retry-After", String($0))] } ?? []
+    }
+
+    /// The status a whiteboard refusal is answered with: 404 for what is absent or not the
+    /// viewer's, 422 for what cannot be stored (limits included), 409 for a stale version.
+    static func status(_ refusal: BoardRefusal) -> HTTPStatus {
+        switch refusal {
+        case .notFound: return .notFound
+        case .invalid, .full: return .unprocessableEntity
+        case .stale: return .conflict
+        }
+    }
+
+    /// The status a refused private task or list request is answered with: 404 for what is not
+    /// the viewer's, 409 for an edit from a stale tab, 422 for bad input and the limits (the page
+    /// keeps what was typed).
+    static func status(_ refusal: PrivateTaskRefusal) -> HTTPStatus {
+        switch refusal {
+        case .notFound: return .notFound
+        case .invalid, .full: return .unprocessableEntity
+        case .stale: return .conflict
+        }
     }
 
     /// The status an API refusal is answered with.
@@ -142,6 +172,12 @@ enum ErrorMapping {
             return Refused(status: status(refusal), publicMessage: refusal.message, extraHeaders: headers(refusal))
         case let refusal as MessageRefusal:
             return Refused(status: status(refusal), publicMessage: refusal.message, extraHeaders: headers(refusal))
+        case let refusal as VaultRefusal:
+            return Refused(status: status(refusal), publicMessage: refusal.message, extraHeaders: [])
+        case let refusal as BoardRefusal:
+            return Refused(status: status(refusal), publicMessage: refusal.message, extraHeaders: [])
+        case let refusal as PrivateTaskRefusal:
+            return Refused(status: status(refusal), publicMessage: refusal.message, extraHeaders: [])
         case let refusal as APIRefusal:
             var current: PersonalTimerJSON? = nil
             if case .staleVersion(let state) = refusal { current = state }

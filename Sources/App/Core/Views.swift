@@ -17,6 +17,8 @@ enum Views {
         + ["messages", "conversation", "conversation_frame", "message_report", "partials/direct_messages"]
         + ["timer_history"]
         + ["timer", "partials/personal_clock", "partials/timer_count"]
+        + ["me_vault", "me_vault_edit", "me_vault_import", "me_vault_random", "partials/vault_quote"]
+        + BoardViews.templates
         + MailTemplate.allCases.map(\.templateName)
 
     /// `refreshSeconds`: reload the page after this long when JavaScript is off (the live

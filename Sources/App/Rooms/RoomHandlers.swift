@@ -290,6 +290,10 @@ enum RoomHandlers {
         }
         // The viewer's own star and invite form (signed-in participants only).
         context.merge(RoomSocialViews.context(ctx, snapshot, checked: checkedFriends))
+        // The viewer's own vault quote for breaks (signed-in members who want one).
+        context.merge(VaultViews.breakContext(ctx, snapshot, timer: timer))
+        // Their open private tasks, for "add from my tasks" (signed-in participants only).
+        context.merge(PrivateTaskViews.roomContext(ctx, snapshot))
         // Signed in with a seat: the people list's "Add friend" buttons are theirs to use (the
         // list is rendered once for every viewer; the page's attribute shows or hides them).
         if snapshot.member(for: ctx.session) != nil, ctx.userForChrome != nil { context["befriends"] = .bool(true) }

@@ -246,6 +246,13 @@ struct RoomStore {
         try conn.query("UPDATE rooms SET slow_mode = $2 WHERE id = $1", [roomID, enabled])
     }
 
+    /// Locks rooms by id, in id order (so two such locks cannot deadlock), for a change made from
+    /// outside the rooms (a private task completed in its list ticks its copies in rooms).
+    static func lock(ids: [String], on conn: PostgresConnection) throws {
+        guard !ids.isEmpty else { return }
+        try conn.query("SELECT id FROM rooms WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE", ["{" + ids.joined(separator: ",") + "}"])
+    }
+
     /// Bumps the room's version, marking `parts` as changed at the new version (one flag per
     /// part, in `RoomPart.shared` order).
     static func bump(_ roomID: String, parts: Set<RoomPart>, on conn: PostgresConnection) throws -> Int {

@@ -22,17 +22,24 @@ enum TaskStore {
 
     static func parts(public isPublic: Bool) -> Set<RoomPart> { isPublic ? [.tasks] : [.personal] }
 
-    static func add(text: ShortText, isPublic: Bool, segmentID: String?, room: LockedRoom, on conn: PostgresConnection) throws -> Set<RoomPart> {
+    /// `privateTaskID`: the viewer's private task this one is copied from ("add from my tasks"),
+    /// checked to be theirs and open by the caller; ticking either ticks both.
+    static func add(
+        text: ShortText, isPublic: Bool, segmentID: String?, privateTaskID: String? = nil, room: LockedRoom, on conn: PostgresConnection
+    ) throws -> Set<RoomPart> {
         let me = try room.participant()
         if let segmentID { _ = try SegmentStore.segment(segmentID, in: room, on: conn) }
+        if let privateTaskID, try hasCopy(of: privateTaskID, participantID: me.id, on: conn) {
+            throw RoomRefusal.invalid("That task from your list is here already.")
+        }
         let count = try conn.query("SELECT count(*) FROM tasks WHERE participant_id = $1", [me.id]).first!.int(0)
         guard count < maxPerParticipant else {
             throw RoomRefusal.invalid("You already have \(maxPerParticipant) tasks here. Delete some you no longer need.")
         }
         try conn.query(
             """
-            INSERT INTO tasks (room_id, participant_id, segment_id, text, visibility) VALUES ($1, $2, $3, $4, $5)
-            """, [room.id, me.id, segmentID, text.value, isPublic ? "public" : "private"])
+            INSERT INTO tasks (room_id, participant_id, segment_id, text, visibility, private_task_id) VALUES ($1, $2, $3, $4, $5, $6)
+            """, [room.id, me.id, segmentID, text.value, isPublic ? "public" : "private", privateTaskID])
         return parts(public: isPublic)
     }
 
@@ -57,10 +64,45 @@ enum TaskStore {
         return parts(public: wasPublic || isPublic)
     }
 
+    /// Ticks or unticks the viewer's task; a copy of one of their private tasks ticks that one
+    /// too, in the same transaction.
     static func toggle(_ id: String, room: LockedRoom, on conn: PostgresConnection) throws -> Set<RoomPart> {
         let isPublic = try own(id, room: room, on: conn)
-        try conn.query("UPDATE tasks SET done = NOT done WHERE id = $1", [id])
+        let row = try conn.query("UPDATE tasks SET done = NOT done WHERE id = $1 RETURNING done, private_task_id", [id]).first!
+        if let linked = row[1] { try PrivateTaskStore.followRoomCopy(linked, roomTaskID: id, done: row.bool(0), on: conn) }
         return parts(public: isPublic)
+    }
+
+    /// Whether this participant copied that private task into the room already.
+    static func hasCopy(of privateTaskID: String, participantID: String, on conn: PostgresConnection) throws -> Bool {
+        try conn.query("SELECT EXISTS (SELECT 1 FROM tasks WHERE participant_id = $1 AND private_task_id = $2)", [participantID, privateTaskID])
+            .first!.bool(0)
+    }
+
+    /// The rooms holding copies of one of `userID`'s private tasks, to lock before the task
+    /// changes (rooms first, then the task: the order a room's own toggle takes them in).
+    static func roomsWithCopies(of privateTaskID: String, userID: String, on conn: PostgresConnection) throws -> [String] {
+        try conn.query(
+            """
+            SELECT DISTINCT t.room_id FROM tasks t JOIN private_tasks p ON p.id = t.private_task_id
+            WHERE t.private_task_id = $1 AND p.user_id = $2
+            """, [privateTaskID, userID]
+        ).map { $0.string(0) }
+    }
+
+    /// Room copies of a private task take its state when it is completed or reopened in its list
+    /// (copies whose author is still its owner). Returns the rooms changed and whether each copy
+    /// is public, for the rooms' versions.
+    static func followPrivateTask(_ privateTaskID: String, done: Bool, on conn: PostgresConnection) throws -> [(roomID: String, isPublic: Bool)] {
+        try conn.query(
+            """
+            UPDATE tasks t SET done = $2
+            FROM participants pa, private_tasks p
+            WHERE t.private_task_id = $1 AND p.id = t.private_task_id AND pa.id = t.participant_id
+              AND pa.user_id = p.user_id AND t.done <> $2
+            RETURNING t.room_id, t.visibility = 'public'
+            """, [privateTaskID, done]
+        ).map { ($0.string(0), $0.bool(1)) }
     }
 
     static func delete(_ id: String, room: LockedRoom, on conn: PostgresConnection) throws -> Set<RoomPart> {

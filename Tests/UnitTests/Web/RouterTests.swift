@@ -27,6 +27,20 @@ struct RouterTests {
         #expect(name("HEAD", "/r/x") == "room:x")
     }
 
+    @Test func aCaptureMayEndInALiteralSuffix() {
+        let files = Router<String>([.init("GET", "/b/:code.svg", "svg"), .init("GET", "/b/:code", "page")])
+        func name(_ path: String) -> String {
+            if case .found(let route, let parameters) = files.match(method: "GET", path: path) {
+                return route.handler + ":" + (parameters["code"] ?? "")
+            }
+            return "404"
+        }
+        #expect(name("/b/12.svg") == "svg:12")
+        #expect(name("/b/12") == "page:12")
+        #expect(name("/b/.svg") == "page:.svg", "an empty capture before the suffix is not the SVG")
+        #expect(name("/b/12.svgz") == "page:12.svgz")
+    }
+
     @Test func wrongMethodIs405WithAllowedList() {
         #expect(name("GET", "/rooms") == "405 POST")
         #expect(name("DELETE", "/r/x") == "405 GET,HEAD")

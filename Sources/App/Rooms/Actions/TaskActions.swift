@@ -25,6 +25,26 @@ enum TaskActions {
         }
     }
 
+    /// POST /r/:code/tasks/from-mine (private_task, visibility): a signed-in participant copies one
+    /// of their open private tasks (/me/tasks) into the room, private or public as chosen. The copy
+    /// stays linked: ticking it here completes the private task, and completing that in its list
+    /// ticks this copy (`PrivateTaskCompletion`).
+    static let addFromMine: Handler = { ctx in
+        let chosen = try ctx.field("private_task")
+        let vis = try ctx.field("visibility")
+        let user = try ctx.user
+        return try RoomAction.act(ctx, anchor: "#my-tasks") { conn, room in
+            guard let user else { throw RoomRefusal.invalid("Sign in to add tasks from your own lists.") }
+            let isPublic = try visibility(vis)
+            guard let title = try PrivateTaskStore.copyable(chosen, userID: user.id, on: conn) else {
+                throw RoomRefusal.gone("That is not one of your open tasks.")
+            }
+            return try TaskStore.add(
+                text: try ShortText(validating: title, what: "A task", max: RoomLimits.taskLength), isPublic: isPublic, segmentID: nil,
+                privateTaskID: chosen.lowercased(), room: room, on: conn)
+        }
+    }
+
     /// POST /r/:code/tasks/:id
     static let editTask: Handler = { ctx in
         let text = try ctx.field("text")
