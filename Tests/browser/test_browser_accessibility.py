@@ -363,6 +363,32 @@ def with_conversation(suffix: str = ""):
     return reach
 
 
+def member_board(suffix: str = ""):
+    """The member's whiteboard (made on the first visit), or one of its pages by `suffix`."""
+    def reach(driver, world):
+        visit(driver, world, world.member.user, "/me/board")
+        board = driver.find_element(By.ID, "board-page").get_attribute("data-board")
+        if suffix:
+            driver.get(f"{world.base}/me/board/{board}{suffix}")
+    return reach
+
+
+def stale_board_note(driver, world):
+    """A note added from a tab drawn before the board last changed: the 409 page."""
+    member_board()(driver, world)
+    driver.execute_script("document.querySelector('#add-note [name=version]').value = '0';")
+    form = driver.find_element(By.ID, "add-note")
+    form.find_element(By.NAME, "text").send_keys("From an old tab")
+    form.submit()
+
+
+def refused_count(driver, world):
+    """Today's count set out of range, past the browser's own check: the 422 page."""
+    visit(driver, world, world.member.user, "/timer")
+    driver.execute_script("var i = document.getElementById('count-input'); i.removeAttribute('max'); i.value = '1001';")
+    driver.find_element(By.ID, "timer-count-form").submit()
+
+
 def member_tasks(driver, world):
     """The member's /me/tasks: a second list, open tasks with notes and due dates (one overdue),
     a done one, and every <details> open."""
@@ -448,6 +474,15 @@ def all_pages() -> list[Page]:
         Page("room as a signed-in member: star and invite", "room", "#room-social #favorite",
              as_member("/r/{code}")),
         Page("private tasks", "me_tasks", "#open-tasks li.task .task-notes", member_tasks),
+        Page("personal timer", "timer", "#ptimer-controls", get("/timer", "member")),
+        Page("personal timer as a guest", "timer", "#ptimer-controls", get("/timer")),
+        Page("personal timer's history", "timer_history", "#timer-history", get("/timer/history", "member")),
+        Page("today's count refused", "timer_count", "#timer-count-page", refused_count),
+        Page("settings: timer", "settings_timer", "#timer-settings-form", get("/settings/timer", "member")),
+        Page("settings: API tokens", "settings_api", "#api-token-form", get("/settings/api", "member")),
+        Page("whiteboard", "me_board", "#add-note", member_board()),
+        Page("whiteboard's versions", "me_board_history", "#versions", member_board("/history")),
+        Page("whiteboard changed elsewhere", "me_board_conflict", "#reload-board", stale_board_note),
         Page("notifications", "notifications", "#notice-list .notice-item.unread", member_notices),
         Page("settings: profile", "settings_profile", "#profile-form", get("/settings/profile", "member")),
         Page("settings: preferences", "settings_preferences", "#preferences-form",

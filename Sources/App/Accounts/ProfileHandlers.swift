@@ -127,6 +127,7 @@ enum ProfileHandlers {
         context.merge(try VaultViews.dashboardContext(ctx, userID: account.id))
         context.merge(try DashboardSections.tasks(ctx, account))
         context.merge(try DashboardSections.board(ctx, userID: account.id))
+        context.merge(try TimerHandlers.dashboardContext(ctx))
         return Views.page("me", title: "Your space", context, ctx: ctx)
     }
 }

@@ -83,10 +83,36 @@ enum TimerHandlers {
                 clock: d.clock, settings: d.settings, todayCount: d.todayCount, version: d.version, now: now, signedIn: signedIn)
         }
         if let error { context["error"] = .text(error.message) }
+        context.merge(breakQuote(ctx, clock))
         return .response(
             Views.page(
                 "timer", title: PersonalTimerViews.title(clock, now: now), context, for: ctx, services: ctx.services,
                 status: status, refreshSeconds: PersonalTimerViews.refreshSeconds(clock, now: now)))
+    }
+
+    /// A signed-in owner's vault quote while a break is under way (when they want quotes). The
+    /// page is drawn again whenever the timer moves (timer.js swaps it in), so a break that
+    /// starts with the page open shows one too. A failing read leaves it out.
+    static func breakQuote(_ ctx: RequestContext, _ clock: TimerClock) -> TemplateContext {
+        guard clock.phase.isBreak, clock.status != .idle, let user = ctx.userForChrome,
+            let q = try? VaultStore(database: ctx.services.database).draw(userID: user.id, respectingPreference: true).quote
+        else { return [:] }
+        return ["break_quote": .object(VaultViews.quote(q))]
+    }
+
+    /// What /me shows of the personal timer: where it is and today's count, linking to /timer.
+    static func dashboardContext(_ ctx: RequestContext) throws -> TemplateContext {
+        let now = ctx.now
+        guard let timer = try current(ctx, now: now) else {
+            return ["personal_timer": .object(["status_text": .text("Not started yet"), "today_count": .text("0")])]
+        }
+        let clock = timer.clock
+        var section: TemplateContext = [
+            "phase_text": .text(clock.phase.words), "status_text": .text(PersonalTimerViews.statusText(clock)),
+            "cycle_text": .text(TimerCycle.words(clock, settings: timer.settings)), "today_count": .text(String(timer.todayCount)),
+        ]
+        if clock.status != .idle { section["clock"] = .text(RoomViews.clock(clock.remainingMs(at: now))) }
+        return ["personal_timer": .object(section)]
     }
 
     /// POST /timer/start, /pause, /resume, /skip, /reset, /stop, /break (fields: version; kind
