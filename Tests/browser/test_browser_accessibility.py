@@ -376,7 +376,14 @@ def member_board(suffix: str = ""):
 def stale_board_note(driver, world):
     """A note added from a tab drawn before the board last changed: the 409 page."""
     member_board()(driver, world)
-    driver.execute_script("document.querySelector('#add-note [name=version]').value = '0';")
+    drawn = driver.find_element(By.CSS_SELECTOR, "#add-note [name=version]").get_attribute("value")
+    form = driver.find_element(By.ID, "add-note")
+    form.find_element(By.NAME, "text").send_keys("From this tab")
+    form.submit()
+    wait(driver, PAGE_SECONDS).until(
+        lambda d: d.find_element(By.CSS_SELECTOR, "#add-note [name=version]").get_attribute("value") != drawn,
+        message="adding a note did not move the board's version")
+    driver.execute_script(f"document.querySelector('#add-note [name=version]').value = '{drawn}';")
     form = driver.find_element(By.ID, "add-note")
     form.find_element(By.NAME, "text").send_keys("From an old tab")
     form.submit()

@@ -63,7 +63,7 @@ enum BoardViews {
     static func history(_ head: BoardStore.Head, _ versions: [BoardStore.Kept], timezone: String) -> TemplateContext {
         [
             "board_id": .text(String(head.id)), "board_name": .text(head.name), "version": .text(String(head.version)),
-            "kept": .text(String(BoardLimits.versionsKept)),
+            "versions_kept": .text(String(BoardLimits.versionsKept)),
             "versions": .list(
                 versions.map { kept in
                     [
