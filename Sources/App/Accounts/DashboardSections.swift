@@ -4,7 +4,7 @@ import Web
 
 /// The /me sections that come from the private space's other features: tasks due today or
 /// overdue (`PrivateTaskStore.dueSoon`) and the latest whiteboard as a thumbnail
-/// (`BoardStore.latest`, `BoardSVG.thumbnail`). Each links to its full page; each is there
+/// (`BoardThumbnails`, drawn once per board version). Each links to its full page; each is there
 /// whenever its feature is, empty or not.
 enum DashboardSections {
     /// Tasks listed at most; the rest are a link away.
@@ -26,14 +26,17 @@ enum DashboardSections {
     }
 
     static func board(_ ctx: RequestContext, userID: String) throws -> TemplateContext {
-        guard let latest = try BoardStore(database: ctx.services.database).latest(userID: userID) else {
+        let store = BoardStore(database: ctx.services.database)
+        guard let newest = try store.list(userID: userID).first,
+            let thumbnail = try BoardThumbnails.shared.svg(newest, userID: userID, store: store)
+        else {
             return ["board_section": .object(["has_board": .bool(false)])]
         }
         return [
             "board_section": .object([
-                "has_board": .bool(true), "id": .text(String(latest.head.id)), "name": .text(latest.head.name),
+                "has_board": .bool(true), "id": .text(String(newest.id)), "name": .text(newest.name),
                 // Numbers and escaped text only (BoardSVG), never client markup.
-                "thumbnail_svg": .html(SafeHTML(trusted: BoardSVG.thumbnail(latest.content, name: latest.head.name))),
+                "thumbnail_svg": .html(SafeHTML(trusted: thumbnail)),
             ])
         ]
     }

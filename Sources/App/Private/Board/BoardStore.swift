@@ -88,13 +88,6 @@ struct BoardStore {
         return Shown(head: head, content: BoardContent(notes: try notes(boardID, userID: userID), strokes: try strokes(boardID, userID: userID)))
     }
 
-    /// The person's most recently changed board with what is on it, for the /me thumbnail;
-    /// nil when they have none yet.
-    func latest(userID: String) throws -> Shown? {
-        guard let newest = try list(userID: userID).first else { return nil }
-        return try shown(newest.id, userID: userID)
-    }
-
     /// The board's kept versions, newest first.
     func versions(_ boardID: Int, userID: String) throws -> [Kept] {
         try database.query(
