@@ -90,7 +90,7 @@ struct AccountSessions {
         // The focus they earned as a guest is theirs now (seats from here on credit the account).
         let adopted = try FocusLedger.adopt(sessionHash: old.hash, userID: userID, on: conn)
         // So is their personal timer, when the account has none yet.
-        _ = try PersonalTimerStore.adopt(sessionHash: old.hash, userID: userID, on: conn)
+        try PersonalTimerStore.adopt(sessionHash: old.hash, userID: userID, on: conn)
         try conn.query("DELETE FROM sessions WHERE id_hash = $1", [ByteA(old.hash)])
         let moved = try rooms.sorted().map { ("room:\($0)", try RoomStore.bump($0, parts: [.personal], on: conn)) }
         return (fresh, moved, adopted)

@@ -5,34 +5,47 @@ import Postgres
 /// SQL for `personal_timers`: finding, locking and creating a person's timer, adopting a
 /// guest's at sign-in, and the version every change adds to.
 enum PersonalTimerStore {
-    private static let from = "FROM personal_timers t LEFT JOIN users u ON u.id = t.user_id"
+    /// The timer's columns (`PersonalTimer.columns`) with the zone in force, for a WHERE to follow.
+    private static let select = "SELECT " + PersonalTimer.columns + " FROM personal_timers t LEFT JOIN users u ON u.id = t.user_id "
 
-    private static func ownerClause(_ owner: PersonalTimerOwner) -> (String, any PostgresBindable) {
+    /// The statements that find an owner's timer, one fixed text per kind of owner.
+    private struct OwnerStatements {
+        let find: String
+        let lock: String
+        let insert: String
+    }
+    private static let userStatements = OwnerStatements(
+        find: select + "WHERE t.user_id = $1", lock: select + "WHERE t.user_id = $1 FOR UPDATE OF t",
+        insert: "INSERT INTO personal_timers (user_id, last_activity_at) VALUES ($1, to_timestamp($2)) ON CONFLICT DO NOTHING")
+    private static let guestStatements = OwnerStatements(
+        find: select + "WHERE t.session_hash = $1", lock: select + "WHERE t.session_hash = $1 FOR UPDATE OF t",
+        insert: "INSERT INTO personal_timers (session_hash, last_activity_at) VALUES ($1, to_timestamp($2)) ON CONFLICT DO NOTHING")
+    private static let findByID = select + "WHERE t.id = $1"
+    private static let lockByID = select + "WHERE t.id = $1 FOR UPDATE OF t"
+
+    private static func statements(_ owner: PersonalTimerOwner) -> (OwnerStatements, any PostgresBindable) {
         switch owner {
-        case .user(let id): return ("t.user_id = $1", id)
-        case .guest(let hash): return ("t.session_hash = $1", ByteA(hash))
+        case .user(let id): return (userStatements, id)
+        case .guest(let hash): return (guestStatements, ByteA(hash))
         }
     }
 
     /// The owner's timer as it is, without a lock (pages and GET); nil when they have none yet.
     static func find(_ owner: PersonalTimerOwner, on conn: PostgresConnection) throws -> PersonalTimer? {
-        let (clause, value) = ownerClause(owner)
-        return try conn.query("SELECT \(PersonalTimer.columns) \(from) WHERE \(clause)", [value]).first.map(PersonalTimer.init(row:))
+        let (sql, value) = statements(owner)
+        return try conn.query(sql.find, [value]).first.map(PersonalTimer.init(row:))
     }
 
     /// The owner's timer, row locked for the caller's transaction, created (with its daily-reset
     /// task) when missing. A guest's session row must exist first (`SessionStore.touch`).
     static func lock(_ owner: PersonalTimerOwner, now: Date, on conn: PostgresConnection) throws -> PersonalTimer {
-        let (clause, value) = ownerClause(owner)
-        if let row = try conn.query("SELECT \(PersonalTimer.columns) \(from) WHERE \(clause) FOR UPDATE OF t", [value]).first {
+        let (sql, value) = statements(owner)
+        if let row = try conn.query(sql.lock, [value]).first {
             return PersonalTimer(row: row)
         }
-        let column = if case .user = owner { "user_id" } else { "session_hash" }
         // Two first requests at once: one inserts, the other finds it under the lock.
-        try conn.query(
-            "INSERT INTO personal_timers (\(column), last_activity_at) VALUES ($1, to_timestamp($2)) ON CONFLICT DO NOTHING",
-            [value, String(now.timeIntervalSince1970)])
-        var timer = PersonalTimer(row: try conn.query("SELECT \(PersonalTimer.columns) \(from) WHERE \(clause) FOR UPDATE OF t", [value]).first!)
+        try conn.query(sql.insert, [value, String(now.timeIntervalSince1970)])
+        var timer = PersonalTimer(row: try conn.query(sql.lock, [value]).first!)
         if timer.version == 1, timer.lastDailyReset == nil {
             // A new timer's day is the owner's local day now.
             timer.countDay = timer.boundary.day(at: now)
@@ -44,12 +57,12 @@ enum PersonalTimerStore {
 
     /// The timer by id, locked (the sweeper's way in); nil when it was deleted meanwhile.
     static func lock(id: String, on conn: PostgresConnection) throws -> PersonalTimer? {
-        try conn.query("SELECT \(PersonalTimer.columns) \(from) WHERE t.id = $1 FOR UPDATE OF t", [id]).first.map(PersonalTimer.init(row:))
+        try conn.query(lockByID, [id]).first.map(PersonalTimer.init(row:))
     }
 
     /// The timer by id as it is (the live channel's snapshot); nil when it was deleted.
     static func find(id: String, on conn: PostgresConnection) throws -> PersonalTimer? {
-        try conn.query("SELECT \(PersonalTimer.columns) \(from) WHERE t.id = $1", [id]).first.map(PersonalTimer.init(row:))
+        try conn.query(findByID, [id]).first.map(PersonalTimer.init(row:))
     }
 
     /// The versions of these timers (the live hub's re-read when Redis wake-ups were missed).
@@ -61,16 +74,14 @@ enum PersonalTimerStore {
         return Dictionary(rows.map { ($0.string(0), $0.int(1)) }, uniquingKeysWith: max)
     }
 
+    private static let lockDueStatement =
+        select + "WHERE t.status = 'running' AND t.segment_ends_at <= to_timestamp($1) "
+        + "ORDER BY t.segment_ends_at LIMIT $2 FOR UPDATE OF t SKIP LOCKED"
+
     /// Running timers whose segment ended by `now`, oldest end first, locked; rows another
     /// responder holds are skipped (the sweeper: personal_timers_due_idx).
     static func lockDue(now: Date, limit: Int, on conn: PostgresConnection) throws -> [PersonalTimer] {
-        try conn.query(
-            """
-            SELECT \(PersonalTimer.columns) \(from)
-            WHERE t.status = 'running' AND t.segment_ends_at <= to_timestamp($1)
-            ORDER BY t.segment_ends_at LIMIT $2 FOR UPDATE OF t SKIP LOCKED
-            """, [String(now.timeIntervalSince1970), limit]
-        ).map(PersonalTimer.init(row:))
+        try conn.query(lockDueStatement, [String(now.timeIntervalSince1970), limit]).map(PersonalTimer.init(row:))
     }
 
     /// Writes the clock (`PersonalTimer.clock`) as `TimerCycle` left it.
@@ -113,33 +124,34 @@ enum PersonalTimerStore {
         ).map { ($0.string(0), $0.int(1)) }
     }
 
+    private static let claimDueResetsStatement =
+        "SELECT " + PersonalTimer.columns + """
+
+            FROM scheduled_tasks st JOIN personal_timers t ON t.id = st.timer_id LEFT JOIN users u ON u.id = t.user_id
+            WHERE st.is_active AND st.task_type = 'daily_reset' AND st.next_execution_at <= to_timestamp($1)
+              AND st.next_execution_at >= coalesce(to_timestamp($3), '-infinity')
+            ORDER BY st.next_execution_at LIMIT $2
+            FOR UPDATE OF st, t SKIP LOCKED
+            """
+
     /// The timers whose daily reset is due at `now`, each with its task, both rows locked for
     /// the caller's transaction: at most `limit`, soonest due first, skipping rows another
     /// responder (or a request) holds, so each reset is taken by one sweeper exactly once.
     /// `dueSince` leaves out tasks due before it (see `DailyResetJobs.testClockHorizon`).
     static func claimDueResets(now: Date, dueSince: Date?, limit: Int, on conn: PostgresConnection) throws -> [PersonalTimer] {
         try conn.query(
-            """
-            SELECT \(PersonalTimer.columns)
-            FROM scheduled_tasks st JOIN personal_timers t ON t.id = st.timer_id LEFT JOIN users u ON u.id = t.user_id
-            WHERE st.is_active AND st.task_type = 'daily_reset' AND st.next_execution_at <= to_timestamp($1)
-              AND st.next_execution_at >= coalesce(to_timestamp($3), '-infinity')
-            ORDER BY st.next_execution_at LIMIT $2
-            FOR UPDATE OF st, t SKIP LOCKED
-            """, [String(now.timeIntervalSince1970), limit, dueSince.map { String($0.timeIntervalSince1970) }]
+            claimDueResetsStatement, [String(now.timeIntervalSince1970), limit, dueSince.map { String($0.timeIntervalSince1970) }]
         ).map(PersonalTimer.init(row:))
     }
 
     /// At sign-up or sign-in: a guest session's timer becomes the account's, unless the account
-    /// already has one (then the guest's is dropped with its session). Returns the timer's id
-    /// when one moved, so its channel can be announced.
-    static func adopt(sessionHash: [UInt8], userID: String, on conn: PostgresConnection) throws -> String? {
+    /// already has one (then the guest's is dropped with its session). Nothing needs waking: the
+    /// timer is found by its new owner from then on.
+    static func adopt(sessionHash: [UInt8], userID: String, on conn: PostgresConnection) throws {
         try conn.query(
             """
             UPDATE personal_timers SET user_id = $2, session_hash = NULL, version = version + 1
             WHERE session_hash = $1 AND NOT EXISTS (SELECT 1 FROM personal_timers WHERE user_id = $2)
-            RETURNING id
-            """, [ByteA(sessionHash), userID]
-        ).first.map { $0.string(0) }
+            """, [ByteA(sessionHash), userID])
     }
 }
