@@ -10,28 +10,21 @@ public struct NoteText: Sendable, Equatable {
     public let value: String
 
     public init(validating raw: String) throws(BoardRefusal) {
-        let text = raw.replacingOccurrences(of: "\r\n", with: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
-            .precomposedStringWithCanonicalMapping
-        for scalar in text.unicodeScalars where Self.isRefused(scalar) {
-            throw .invalid("A note cannot contain control characters or text-direction overrides.")
+        do {
+            value = try TypedText.multiline(raw, maxLength: Self.maxLength, maxCodePoints: Self.maxCodePoints, refusing: Self.isRefused)
+        } catch {
+            switch error {
+            case .hidden: throw .invalid("A note cannot contain control characters or text-direction overrides.")
+            case .empty: throw .invalid("Write something on the note first: it cannot be empty.")
+            case .tooLong(let count):
+                throw .invalid("A note can be at most \(Self.maxLength) characters long (this one has \(count)).")
+            case .tooManyParts: throw .invalid("This note is too long: its characters are built of too many parts (accents, joiners).")
+            }
         }
-        if text.isEmpty { throw .invalid("Write something on the note first: it cannot be empty.") }
-        if text.count > Self.maxLength {
-            throw .invalid("A note can be at most \(Self.maxLength) characters long (this one has \(text.count)).")
-        }
-        if text.unicodeScalars.count > Self.maxCodePoints {
-            throw .invalid("This note is too long: its characters are built of too many parts (accents, joiners).")
-        }
-        value = text
     }
 
+    /// `TypedText.isHidden`, plus the tab and what XML cannot hold (U+FFFE, U+FFFF).
     static func isRefused(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.value {
-        case 0x0A: return false
-        case 0x00...0x1F, 0x7F...0x9F: return true
-        case 0x202A...0x202E, 0x2066...0x2069: return true  // bidi embeddings, overrides, isolates
-        case 0xFEFF, 0xFFFE, 0xFFFF: return true
-        default: return false
-        }
+        TypedText.isHidden(scalar) || scalar == "\t" || scalar.value == 0xFFFE || scalar.value == 0xFFFF
     }
 }

@@ -17,16 +17,17 @@ public enum PrivateTaskText {
 
     /// Notes in Markdown: line breaks kept (as `\n`), trimmed, at most 5,000 characters; "" for none.
     public static func notes(_ raw: String) throws(PrivateTaskRefusal) -> String {
-        let text = raw.replacingOccurrences(of: "\r\n", with: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
-            .precomposedStringWithCanonicalMapping
-        try refuseHidden(text, what: "Notes")
-        if text.count > PrivateTaskLimits.notesLength {
-            throw .invalid("Notes can be at most 5,000 characters long (these have \(text.count)).")
+        do {
+            return try TypedText.multiline(
+                raw, maxLength: PrivateTaskLimits.notesLength, maxCodePoints: PrivateTaskLimits.notesCodePoints)
+        } catch {
+            switch error {
+            case .hidden: throw .invalid("Notes cannot contain control characters or text-direction overrides.")
+            case .empty: return ""
+            case .tooLong(let count): throw .invalid("Notes can be at most 5,000 characters long (these have \(count)).")
+            case .tooManyParts: throw .invalid("These notes are too long: their characters are built of too many parts (accents, joiners).")
+            }
         }
-        if text.unicodeScalars.count > PrivateTaskLimits.notesCodePoints {
-            throw .invalid("These notes are too long: their characters are built of too many parts (accents, joiners).")
-        }
-        return text
     }
 
     static func line(_ raw: String, what: String, max: Int) throws(PrivateTaskRefusal) -> String {
@@ -40,7 +41,7 @@ public enum PrivateTaskText {
     }
 
     static func refuseHidden(_ text: String, what: String) throws(PrivateTaskRefusal) {
-        for scalar in text.unicodeScalars where MessageText.isRefused(scalar) {
+        for scalar in text.unicodeScalars where TypedText.isHidden(scalar) {
             throw .invalid("\(what) cannot contain control characters or text-direction overrides.")
         }
     }

@@ -9,24 +9,24 @@ public struct QuoteDraft: Sendable, Equatable {
     public let tags: QuoteTags
 
     public init(body rawBody: String, source rawSource: String, tags rawTags: String) throws(VaultRefusal) {
-        let body = rawBody.replacingOccurrences(of: "\r\n", with: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
-            .precomposedStringWithCanonicalMapping
-        if body.unicodeScalars.contains(where: MessageText.isRefused) {
-            throw .invalid("A quote cannot contain control characters or text-direction overrides.")
-        }
-        if body.isEmpty { throw .invalid("Write the quote first: its text cannot be empty.") }
-        if body.count > VaultLimits.bodyLength {
-            throw .invalid("A quote can be at most 4,000 characters long (this one has \(VaultRefusal.grouped(body.count))).")
-        }
-        if body.unicodeScalars.count > VaultLimits.bodyCodePoints {
-            throw .invalid("This quote is too long: its characters are built of too many parts (accents, joiners).")
+        let body: String
+        do {
+            body = try TypedText.multiline(rawBody, maxLength: VaultLimits.bodyLength, maxCodePoints: VaultLimits.bodyCodePoints)
+        } catch {
+            switch error {
+            case .hidden: throw .invalid("A quote cannot contain control characters or text-direction overrides.")
+            case .empty: throw .invalid("Write the quote first: its text cannot be empty.")
+            case .tooLong(let count):
+                throw .invalid("A quote can be at most 4,000 characters long (this one has \(VaultRefusal.grouped(count))).")
+            case .tooManyParts: throw .invalid("This quote is too long: its characters are built of too many parts (accents, joiners).")
+            }
         }
         // The Markdown export separates quotes with this line; a quote holding one would split.
         if body.split(separator: "\n", omittingEmptySubsequences: false).contains(where: { VaultMarkdown.isSeparator($0) }) {
             throw .invalid("A line of just “---” separates quotes in the Markdown export; use “***” for a horizontal rule.")
         }
         let source = rawSource.trimmingCharacters(in: .whitespaces).precomposedStringWithCanonicalMapping
-        if source.unicodeScalars.contains(where: { $0 == "\n" || $0 == "\t" || MessageText.isRefused($0) }) {
+        if source.unicodeScalars.contains(where: { $0 == "\n" || $0 == "\t" || TypedText.isHidden($0) }) {
             throw .invalid("A source is one line without control characters or text-direction overrides.")
         }
         if source.count > VaultLimits.sourceLength {

@@ -12,7 +12,7 @@ public struct VaultSearch: Sendable, Equatable {
         if text.count > VaultLimits.searchLength {
             throw .invalid("A search can be at most \(VaultLimits.searchLength) characters long.")
         }
-        if text.unicodeScalars.contains(where: MessageText.isRefused) {
+        if text.unicodeScalars.contains(where: TypedText.isHidden) {
             throw .invalid("A search cannot contain control characters.")
         }
         self.text = text
