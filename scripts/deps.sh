@@ -9,10 +9,15 @@ PACKAGES=(
   libfcgi-dev libhiredis-dev libmarkdown2-dev libsodium-dev libpq-dev libcurl4-openssl-dev pkg-config
   # data the app reads at run time: the common-password list (/usr/share/john/password.lst)
   john-data
+  # the journal's voice notes: ffprobe (duration), ffmpeg (16 kHz mono for speech-to-text) and the
+  # offline speech-to-text engine with its English model
+  ffmpeg pocketsphinx pocketsphinx-en-us
   # services
   nginx redis-server postgresql
   # tests and benchmarks
   chromium chromium-driver wrk python3-selenium python3-pytest python3-requests sox
+  # the spoken sentences the transcription tests recognise
+  espeak-ng
   # the venv scripts/pydeps.sh makes for PyPI-only test tools, and the shell linter
   python3-venv python3-pip shellcheck
   # the SMTP catcher the account tests read mail from (python3 -m aiosmtpd)

@@ -8,7 +8,7 @@ struct Pomopomo: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Pomopomo: shared focus rooms. Configured by POMOPOMO_* environment variables (see README.md).",
         subcommands: [
-            Serve.self, Migrate.self, CleanRooms.self, Admin.self, Leaderboards.self, SendTestMail.self, Achievements.self, Stats.self,
+            Serve.self, Migrate.self, CleanRooms.self, Admin.self, Leaderboards.self, SendTestMail.self, Achievements.self, Stats.self, Journal.self,
         ])
 }
 
@@ -88,6 +88,19 @@ struct Stats: ParsableCommand {
             abstract: "Recompute the tallies (user_stats) from the focus ledger: one account, or every account with credit. Safe while serving.")
         @Option(name: .customLong("user"), help: "Only this account (its id).") var user: String?
         func run() throws { try exitingWithStatus { try StatsCommand.rebuild(userID: user) } }
+    }
+}
+
+struct Journal: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "The focus journal.", subcommands: [Rebuild.self])
+
+    struct Rebuild: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract:
+                "Recompute the journal's days, sessions, interruptions, breaks and voice notes from its events: one account, or all. Safe while serving."
+        )
+        @Option(name: .customLong("user"), help: "Only this account (its id).") var user: String?
+        func run() throws { try exitingWithStatus { try JournalCommand.rebuild(userID: user) } }
     }
 }
 

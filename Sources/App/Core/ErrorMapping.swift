@@ -45,6 +45,16 @@ enum ErrorMapping {
         }
     }
 
+    /// The status a journal refusal is answered with (someone else's entry is a missing one).
+    static func status(_ refusal: JournalRefusal) -> HTTPStatus {
+        switch refusal {
+        case .notFound: return .notFound
+        case .invalid, .badAudio: return .unprocessableEntity
+        case .outOfOrder: return .conflict
+        case .tooLarge: return .payloadTooLarge
+        }
+    }
+
     /// Headers that go with a refusal (when to try again).
     static func headers(_ refusal: RoomRefusal) -> [(String, String)] {
         if case .tooFast(_, let retryAfter) = refusal { return [("Retry-After", String(retryAfter))] }
@@ -175,6 +185,8 @@ enum ErrorMapping {
         case let refusal as VaultRefusal:
             return Refused(status: status(refusal), publicMessage: refusal.message, extraHeaders: [])
         case let refusal as BoardRefusal:
+            return Refused(status: status(refusal), publicMessage: refusal.message, extraHeaders: [])
+        case let refusal as JournalRefusal:
             return Refused(status: status(refusal), publicMessage: refusal.message, extraHeaders: [])
         case let refusal as PrivateTaskRefusal:
             return Refused(status: status(refusal), publicMessage: refusal.message, extraHeaders: [])

@@ -8,7 +8,8 @@ enum Views {
         [
             "layout", "home", "room", "moderate", "stats", "error", "partials/participants", "partials/timer",
             "partials/queue", "partials/public_tasks", "partials/proposals", "partials/chat",
-            "partials/segment_options", "partials/theme_options", "partials/slow_mode", "confirm", "here",
+            "partials/segment_options", "partials/theme_options", "partials/journal_note", "partials/journal_voice_form", "partials/slow_mode",
+            "confirm", "here",
             "signup", "login", "forgot", "check_email", "mail_link", "me", "profile", "settings_profile",
             "settings_preferences", "settings_sessions", "settings_password", "settings_account",
             "link_consent", "admin", "partials/settings_nav", "partials/avatar", "partials/achievement_notice", "user_stats",
