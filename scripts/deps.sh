@@ -16,8 +16,9 @@ PACKAGES=(
   nginx redis-server postgresql
   # tests and benchmarks
   chromium chromium-driver wrk python3-selenium python3-pytest python3-requests sox
-  # the spoken sentences the transcription tests recognise
-  espeak-ng
+  # the spoken sentences the transcription tests recognise (flite's voices are the ones
+  # pocketsphinx's model hears best; espeak-ng's are measured too)
+  espeak-ng flite
   # the venv scripts/pydeps.sh makes for PyPI-only test tools, and the shell linter
   python3-venv python3-pip shellcheck
   # the SMTP catcher the account tests read mail from (python3 -m aiosmtpd)

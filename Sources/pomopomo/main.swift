@@ -92,7 +92,7 @@ struct Stats: ParsableCommand {
 }
 
 struct Journal: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "The focus journal.", subcommands: [Rebuild.self])
+    static let configuration = CommandConfiguration(abstract: "The focus journal.", subcommands: [Rebuild.self, Transcribe.self])
 
     struct Rebuild: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -101,6 +101,15 @@ struct Journal: ParsableCommand {
         )
         @Option(name: .customLong("user"), help: "Only this account (its id).") var user: String?
         func run() throws { try exitingWithStatus { try JournalCommand.rebuild(userID: user) } }
+    }
+
+    struct Transcribe: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract:
+                "Print the words spoken in an audio file, as voice notes are transcribed (ffmpeg to 16 kHz mono, then pocketsphinx or POMOPOMO_TRANSCRIBE_COMMAND). Needs no database."
+        )
+        @Argument(help: "The audio file (any format ffmpeg reads).") var file: String
+        func run() throws { try exitingWithStatus { try TranscribeCommand.run(file: file) } }
     }
 }
 

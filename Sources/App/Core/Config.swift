@@ -48,6 +48,8 @@ public struct Config: Sendable {
     public var uploadQueue: Int
     /// Debian's ffprobe (package ffmpeg), which reads every voice note before it is kept.
     public var ffprobe: String
+    /// Voice notes' speech-to-text (engine, time limit, attempts, on or off in this responder).
+    public var transcription: TranscriptionSettings
 
     public struct Problem: Error, CustomStringConvertible {
         public let description: String
@@ -116,7 +118,8 @@ public struct Config: Sendable {
             rateLimits: try RateLimits.fromEnvironment(int),
             uploadWorkers: try int("POMOPOMO_UPLOAD_WORKERS", 2, 1...64),
             uploadQueue: try int("POMOPOMO_UPLOAD_QUEUE", 16, 0...1024),
-            ffprobe: env["POMOPOMO_FFPROBE"].flatMap { $0.isEmpty ? nil : $0 } ?? "/usr/bin/ffprobe"
+            ffprobe: env["POMOPOMO_FFPROBE"].flatMap { $0.isEmpty ? nil : $0 } ?? "/usr/bin/ffprobe",
+            transcription: try TranscriptionSettings.fromEnvironment(env)
         )
     }
 

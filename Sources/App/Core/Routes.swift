@@ -234,6 +234,11 @@ enum Routes {
             user("GET", "/journal/audio/:id", VoiceNoteHandlers.play),
             user("POST", "/journal/audio/:id/delete", VoiceNoteHandlers.delete),
 
+            // A voice note's transcript (issue 15): the owner's alone.
+            user("GET", "/journal/audio/:id/transcript", TranscriptHandlers.editForm),
+            user("POST", "/journal/audio/:id/transcript", TranscriptHandlers.save),
+            user("GET", "/journal/audio/:id/note.json", TranscriptHandlers.fragment),
+
             admin("GET", "/admin", AdminHandlers.dashboard),
             admin("GET", "/admin/users", AdminHandlers.dashboard),
             admin("POST", "/admin/users/:id/role", AdminHandlers.setRole),

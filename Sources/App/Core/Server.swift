@@ -35,6 +35,8 @@ public enum Server {
         social.start()
         let resets = DailyResetJobs(services: services)
         resets.start()
+        let transcription = TranscriptionJobs(services: services)
+        transcription.start()
         server.start(threads: config.threads, parameters: Request.cgiParameters) { request, params in
             responder.handle(request, params: params)
         }
@@ -49,6 +51,7 @@ public enum Server {
         leaderboards.stop()
         social.stop()
         resets.stop()
+        transcription.stop()
         services.hub.releaseAll()
         server.stop(timeout: 10)
         if !config.socket.contains(":") { unlink(config.socket) }

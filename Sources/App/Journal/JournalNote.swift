@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import Web
 
 /// A voice note as its owner's pages show it: the player, its length, and the transcript or
 /// "transcribing…". Pages read the note's columns with their entity (`columns`, joined on the
@@ -27,13 +28,13 @@ struct JournalNote: Sendable, Equatable {
     /// Where the owner's browser fetches the audio (`/journal/audio/{id}`, owner only).
     var url: String { "/journal/audio/\(id)" }
 
-    var context: [String: Any] {
-        var c: [String: Any] = [
-            "id": id, "url": url, "seconds": durationSeconds,
-            "transcribing": status == .pending, "failed": status == .failed,
+    /// For `partials/journal_note`: the player, the transcript or where it stands, and the edit
+    /// form, which leads back to `back` (a local path: the page showing the note) once saved.
+    func context(back: String = "/journal") -> TemplateContext {
+        [
+            "id": .text(id), "url": .text(url), "seconds": .text(String(durationSeconds)),
+            "transcribing": .bool(status == .pending), "failed": .bool(status == .failed),
+            "transcript": .text(transcript ?? ""), "edited": .bool(source == .owner), "back": .text(back),
         ]
-        if let transcript { c["transcript"] = transcript }
-        if source == .owner { c["edited"] = true }
-        return c
     }
 }
