@@ -65,7 +65,9 @@ struct Transcriber: Sendable {
     }
 
     /// Runs `program` at niceness 10; a time limit or the output cap reached is a failure.
-    private static func run(_ program: String, _ arguments: [String], timeLimit: Double, what: String) throws(Failure)
+    private static func run(
+        _ program: String, _ arguments: [String], timeLimit: Double, what: String
+    ) throws(Failure)
         -> ChildProcess.Outcome
     {
         guard FileManager.default.isExecutableFile(atPath: program) else {

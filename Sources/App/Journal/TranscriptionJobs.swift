@@ -68,7 +68,9 @@ final class TranscriptionJobs: Sendable {
     private func tick() {
         thread.attempt("transcribe") {
             for _ in 0..<Self.jobsPerTick {
-                guard let ran = try Self.runOne(database: services.database, directory: VoiceNoteFiles.directory(services), transcriber: transcriber, retry: retry)
+                guard
+                    let ran = try Self.runOne(
+                        database: services.database, directory: VoiceNoteFiles.directory(services), transcriber: transcriber, retry: retry)
                 else { break }
                 UserChannel.announce(ran.wakes, services: services)
                 services.logger.info(
