@@ -249,7 +249,13 @@ struct TranscriptionJobTests {
             return [mine, theirs]
         }
         #expect(Set(claims.compactMap { $0?.audioID }) == Set([first, second]))
-        #expect(try pool.transaction { try TranscriptionQueue.claim(now: Self.epoch + 2, leaseSeconds: 60, on: $0) } == nil, "both leased")
+        // One job per claim, never more (a joined subquery may be scanned again for each row).
+        let third = try note(user)
+        let one = try #require(try pool.transaction { try TranscriptionQueue.claim(now: Self.epoch + 1, leaseSeconds: 60, on: $0) })
+        #expect(one.audioID == third)
+        #expect(try pool.query("SELECT count(*) FROM transcription_jobs WHERE user_id = $1 AND attempts = 1", [user]).first?.int(0) == 3)
+        #expect(try pool.transaction { try TranscriptionQueue.finish(one, on: $0) } == true)
+        #expect(try pool.transaction { try TranscriptionQueue.claim(now: Self.epoch + 2, leaseSeconds: 60, on: $0) } == nil, "all leased")
 
         // The responder holding `first` died: after the lease another takes it as attempt 2, and
         // the first attempt's result, should it still come, is not written.
@@ -260,6 +266,52 @@ struct TranscriptionJobTests {
         #expect(again.audioID == first && again.attempt == 2)
         #expect(try pool.transaction { try TranscriptionQueue.finish(lost, on: $0) } == false)
         #expect(try pool.transaction { try TranscriptionQueue.finish(again, on: $0) } == true)
+    }
+
+    /// A session paused as `other` and completed (its break has no activity), each with a note.
+    func entities(_ user: String) throws -> (interruption: String, interruptionNote: String, breakID: String, breakNote: String) {
+        let (session, interruption, breakID) = (JournalEvent.newID(), JournalEvent.newID(), JournalEvent.newID())
+        let at = Date(timeIntervalSince1970: Self.epoch)
+        try pool.transaction { conn in
+            for event: JournalEvent in [
+                .sessionStarted(session: session, intent: .writing, day: LocalDate(iso: "2000-01-01")!, place: .journal, roomCode: nil),
+                .sessionPaused(session: session, interruption: interruption, category: .other),
+                .sessionResumed(session: session), .sessionCompleted(session: session, breakID: breakID),
+            ] {
+                try JournalLog.append(event, userID: user, at: at, on: conn)
+            }
+        }
+        let (first, second) = (try note(user), try note(user))
+        try pool.transaction { conn in
+            try JournalLog.append(.audioAttached(audio: first, target: .interruption, targetID: interruption), userID: user, at: at, on: conn)
+            try JournalLog.append(.audioAttached(audio: second, target: .breakActivity, targetID: breakID), userID: user, at: at, on: conn)
+        }
+        return (interruption, first, breakID, second)
+    }
+
+    @Test func theWordsChooseTheCategoryNoChipChose() throws {
+        let user = try account()
+        defer { cleanUp(user) }
+        let e = try entities(user)
+        // Each note is read for its own entity's kind of category.
+        let words = try engine("echo someone knocked at the door so i made a cup of tea")
+        #expect(try run(words)?.result == .transcribed)
+        #expect(try run(words)?.result == .transcribed)
+        #expect(try pool.query("SELECT category FROM journal_interruptions WHERE id = $1", [e.interruption]).first?.string(0) == "door")
+        #expect(try pool.query("SELECT activity_category FROM journal_breaks WHERE id = $1", [e.breakID]).first?.string(0) == "tea_coffee")
+        #expect(try events(user).contains("interruption_categorised "))
+        #expect(try events(user).contains("break_activity_chosen "))
+
+        // A category the person chose stays, whatever the words say.
+        let other = try entities(user)
+        try pool.transaction { conn in
+            try JournalLog.append(.interruptionCategorised(interruption: other.interruption, category: .family), userID: user, at: Date(), on: conn)
+            try JournalLog.append(.breakActivityChosen(breakID: other.breakID, activity: .walk), userID: user, at: Date(), on: conn)
+        }
+        _ = try run(try engine("echo the door bell and a cup of tea"))
+        _ = try run(try engine("echo the door bell and a cup of tea"))
+        #expect(try pool.query("SELECT category FROM journal_interruptions WHERE id = $1", [other.interruption]).first?.string(0) == "family")
+        #expect(try pool.query("SELECT activity_category FROM journal_breaks WHERE id = $1", [other.breakID]).first?.string(0) == "walk")
     }
 
     @Test func aRebuildKeepsTranscriptsAsTheEventsSay() throws {

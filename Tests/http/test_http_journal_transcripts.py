@@ -16,19 +16,24 @@ from journal_audio_kit import Voice, add_entries, make_admin
 from journal_transcripts_kit import SENTENCES, Transcripts, duration, silence, speak, word_error_rate
 from pomopomo_testkit import parse_html, pomopomo_run
 
-# Measured on this machine (Debian's pocketsphinx 0.8, en-us model): flite's rms voice 0.12,
-# espeak-ng's en-us+klatt4 voice 0.39 (espeak-ng's default voice, 0.75, is all but unheard).
-FLITE_WER_BOUND = 0.25
-ESPEAK_WER_BOUND = 0.6
+# Each voice says half of the eight sentences (the two notes can run at once, one on each responder), as
+# Ogg/Opus. Measured on this machine (Debian's pocketsphinx 0.8, en-us model): flite's rms voice
+# 0.17 on the last four, espeak-ng's en-us+klatt4 voice 0.28 on the first four; over all eight
+# (bench/journal_transcribe.sh) 0.10 and 0.37. espeak-ng's default voice is 0.75: all but unheard.
+FLITE_WER_BOUND = 0.3
+ESPEAK_WER_BOUND = 0.45
+FLITE_SAYS = SENTENCES[4:]
+ESPEAK_SAYS = SENTENCES[:4]
 
 
 @pytest.fixture(scope="module")
 def speech(tmp_path_factory):
     d = tmp_path_factory.mktemp("speech")
     return {
-        "flite": speak(d, "flite", " ".join(SENTENCES), "rms"),
-        "espeak": speak(d, "espeak", " ".join(SENTENCES[:4]), "espeak:en-us+klatt4"),
+        "flite": speak(d, "flite", " ".join(FLITE_SAYS), "rms"),
+        "espeak": speak(d, "espeak", " ".join(ESPEAK_SAYS), "espeak:en-us+klatt4"),
         "short": speak(d, "short", "I stopped to answer the door.", "slt"),
+        "tea": speak(d, "tea", "I made a cup of tea.", "slt"),
         "silence": silence(d),
     }
 
@@ -66,7 +71,7 @@ def upload(voice: Voice, target: str, target_id: str, path) -> str:
 def test_spoken_notes_are_transcribed_end_to_end_and_arrive_live(owner, speech):
     t = owner.transcripts
     since = t.live_version()
-    assert 29 <= duration(speech["flite"]) <= 33, "a note of about thirty seconds"
+    assert 14 <= duration(speech["flite"]) <= 18 and 13 <= duration(speech["espeak"]) <= 18, "notes of about 15 s"
     flite = upload(owner, "interruption", owner.entries[0].interruption, speech["flite"])
     espeak = upload(owner, "interruption", owner.entries[1].interruption, speech["espeak"])
 
@@ -89,7 +94,7 @@ def test_spoken_notes_are_transcribed_end_to_end_and_arrive_live(owner, speech):
     assert landed == {flite, espeak}, f"the channel did not move for each transcript: {landed}"
 
     rates = {}
-    for note, said, bound in [(flite, SENTENCES, FLITE_WER_BOUND), (espeak, SENTENCES[:4], ESPEAK_WER_BOUND)]:
+    for note, said, bound in [(flite, FLITE_SAYS, FLITE_WER_BOUND), (espeak, ESPEAK_SAYS, ESPEAK_WER_BOUND)]:
         row = t.wait(note)
         assert row["status"] == "done" and row["source"] == "engine", row
         rates[note] = word_error_rate(" ".join(said), row["transcript"])
@@ -177,6 +182,25 @@ def test_someone_elses_note_is_not_found_for_anyone(stack, mailbox, owner, stran
     assert guest.post_form(f"/journal/audio/{typed_note}/transcript", {"transcript": "x"}).status_code == 403
     assert t.edit(typed_note, "no token", csrf="").status_code == 403
     assert (t.stored(typed_note), len(t.events("transcript_set"))) == before
+
+
+def test_the_words_choose_the_category_no_chip_chose(stack, owner, speech):
+    t = owner.transcripts
+    entry = owner.entries[5]
+    # Paused with no chip tapped ("other"); the break after it has no activity yet.
+    stack.psql("insert into journal_events (user_id, kind, at, payload) values (:'v1', 'interruption_categorised', now(),"
+               " jsonb_build_object('interruption', :'v2'::text, 'category', 'other'))", owner.uid, entry.interruption)
+    pomopomo_run(stack, "journal", "rebuild", "--user", owner.uid)
+    said = upload(owner, "interruption", entry.interruption, speech["short"])
+    drank = upload(owner, "break", entry.break_, speech["tea"])
+    assert t.wait(said)["transcript"] == "i stopped to answer the door"
+    assert t.wait(drank)["transcript"] == "i made a cup of tea"
+    assert stack.psql("select category from journal_interruptions where id = :'v1'", entry.interruption) == "door"
+    assert stack.psql("select activity_category from journal_breaks where id = :'v1'", entry.break_) == "tea_coffee"
+    assert {"interruption": entry.interruption, "category": "door"} in t.events("interruption_categorised")
+    # Once named, the category stays: an edit whose words name a call does not move it.
+    assert t.edit(said, "My boss called about the meeting.").status_code == 303
+    assert stack.psql("select category from journal_interruptions where id = :'v1'", entry.interruption) == "door"
 
 
 def test_a_deleted_note_is_never_transcribed(owner, speech):

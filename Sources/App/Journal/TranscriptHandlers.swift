@@ -50,6 +50,7 @@ enum TranscriptHandlers {
             // The engine's words would not be shown over these: no need to make them.
             try TranscriptionQueue.drop(audioID: note.id, userID: user.id, on: conn)
             try JournalLog.append(.transcriptSet(audio: note.id, text: text, source: .owner), userID: user.id, at: ctx.now, on: conn)
+            try TranscriptCategories.choose(from: text, audioID: note.id, userID: user.id, at: ctx.now, on: conn)
             return try UserChannel.bump([user.id], on: conn)
         }
         ctx.announceAfterCommit(wakes)

@@ -35,5 +35,26 @@ enum TranscriptStore {
         }
     }
 
+    /// What the note is attached to, if it is an interruption or a break, with its category as it
+    /// stands (a session's intent is always chosen when it starts).
+    enum Attachment: Sendable, Equatable {
+        case interruption(id: String, category: InterruptionCategory)
+        case breakActivity(id: String, activity: BreakActivity?)
+    }
+
+    static func attachment(_ audioID: String, userID: String, on conn: PostgresConnection) throws -> Attachment? {
+        if let row = try conn.query(
+            "SELECT id, category FROM journal_interruptions WHERE user_id = $1 AND audio_id = $2 LIMIT 1", [userID, audioID]
+        ).first {
+            return .interruption(id: row.string(0), category: InterruptionCategory(rawValue: row.string(1)) ?? .other)
+        }
+        if let row = try conn.query(
+            "SELECT id, activity_category FROM journal_breaks WHERE user_id = $1 AND audio_id = $2 LIMIT 1", [userID, audioID]
+        ).first {
+            return .breakActivity(id: row.string(0), activity: row[1].flatMap(BreakActivity.init(rawValue:)))
+        }
+        return nil
+    }
+
     private static let noteStatement = "SELECT " + JournalNote.columns + " FROM audio_assets a WHERE a.id = $1 AND a.user_id = $2"
 }

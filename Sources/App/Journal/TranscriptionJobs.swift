@@ -133,6 +133,9 @@ final class TranscriptionJobs: Sendable {
                 return Ran(claim: claim, result: .superseded, reason: reason, wakes: [])
             }
             try JournalLog.append(event, userID: claim.userID, at: now(), on: conn)
+            if case .transcriptSet(_, let text, _) = event {
+                try TranscriptCategories.choose(from: text, audioID: claim.audioID, userID: claim.userID, at: now(), on: conn)
+            }
             return Ran(claim: claim, result: result, reason: reason, wakes: try UserChannel.bump([claim.userID], on: conn))
         }
     }

@@ -20,15 +20,15 @@ enum TranscriptionQueue {
     /// Takes the job due longest (at `now`, epoch seconds) and leases it for `leaseSeconds`: its
     /// `run_after` moves past the engine's time limit, so the other responders leave it alone
     /// while it runs, and take it again only if this one died with it. Committed at once: the
-    /// engine runs outside any transaction.
+    /// engine runs outside any transaction. The due row is picked by a scalar subquery, run once:
+    /// as a joined subquery the planner may scan it again for each row and lease several jobs.
     static func claim(now: Double, leaseSeconds: Int, on conn: PostgresConnection) throws -> Claim? {
         try conn.query(
             """
-            UPDATE transcription_jobs j SET attempts = j.attempts + 1, run_after = to_timestamp($1) + make_interval(secs => $2)
-            FROM (SELECT audio_id FROM transcription_jobs WHERE run_after <= to_timestamp($1)
-                  ORDER BY run_after, audio_id LIMIT 1 FOR UPDATE SKIP LOCKED) due
-            WHERE j.audio_id = due.audio_id
-            RETURNING j.audio_id::text, j.user_id::text, j.attempts
+            UPDATE transcription_jobs SET attempts = attempts + 1, run_after = to_timestamp($1) + make_interval(secs => $2)
+            WHERE audio_id = (SELECT audio_id FROM transcription_jobs WHERE run_after <= to_timestamp($1)
+                              ORDER BY run_after, audio_id LIMIT 1 FOR UPDATE SKIP LOCKED)
+            RETURNING audio_id::text, user_id::text, attempts
             """, [String(now), leaseSeconds]
         ).first.map { Claim(audioID: $0.string(0), userID: $0.string(1), attempt: $0.int(2)) }
     }
