@@ -2,7 +2,7 @@
 // for again whenever the person's live channel moves (live.js sends "pomopomo:user"; the channel
 // moves when a transcript lands or is edited in another tab), and once soon after the page loads,
 // in case the words landed before the channel's first answer. Once the transcript is there the
-// note is swapped for the server's drawing of it. Without JS the next page load shows it.
+// note's transcript is swapped for the server's drawing of it. Without JS the next page load shows it.
 (function () {
   "use strict";
   // Each pending note brings this script along: run it once per page.
@@ -26,7 +26,15 @@
         var parsed = document.createElement("template");
         parsed.innerHTML = data.html.trim();
         var fresh = parsed.content.firstElementChild;
-        if (fresh) note.parentNode.replaceChild(fresh, note);
+        if (!fresh) return;
+        // The player and its length stay as they are (moving the player would stop a note being
+        // listened to); what follows them (the transcript, its edit form) is the server's new drawing.
+        var mark = note.querySelector(".note-length");
+        var freshMark = fresh.querySelector(".note-length");
+        if (!mark || !freshMark) return;
+        while (mark.nextSibling) note.removeChild(mark.nextSibling);
+        while (freshMark.nextSibling) note.appendChild(freshMark.nextSibling);
+        note.removeAttribute("data-transcribing");
       })
       .catch(function () { /* the next nudge asks again */ });
   }
