@@ -29,12 +29,27 @@ struct JournalNote: Sendable, Equatable {
     var url: String { "/journal/audio/\(id)" }
 
     /// For `partials/journal_note`: the player, the transcript or where it stands, and the edit
-    /// form, which leads back to `back` (a local path: the page showing the note) once saved.
-    func context(back: String = "/journal") -> TemplateContext {
+    /// form, which leads back to `back` (a local path: the page showing the note) once saved. Every
+    /// key is always set, so a section never finds a key of the page around the note instead.
+    func templateContext(back: String = "/journal") -> TemplateContext {
+        var c = TemplateContext()
+        for (key, value) in values(back: back) {
+            switch value {
+            case let flag as Bool: c[key] = .bool(flag)
+            default: c[key] = .text("\(value)")
+            }
+        }
+        return c
+    }
+
+    /// `templateContext()`'s values as plain text and flags, leading back to the journal.
+    var context: [String: Any] { values(back: "/journal") }
+
+    private func values(back: String) -> [String: Any] {
         [
-            "id": .text(id), "url": .text(url), "seconds": .text(String(durationSeconds)),
-            "transcribing": .bool(status == .pending), "failed": .bool(status == .failed),
-            "transcript": .text(transcript ?? ""), "edited": .bool(source == .owner), "back": .text(back),
+            "id": id, "url": url, "seconds": String(durationSeconds),
+            "transcribing": status == .pending, "failed": status == .failed,
+            "transcript": transcript ?? "", "edited": source == .owner, "back": back,
         ]
     }
 }

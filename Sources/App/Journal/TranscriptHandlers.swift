@@ -69,7 +69,7 @@ enum TranscriptHandlers {
         let user = try AccountFlow.signedInUser(ctx)
         let note = try owned(ctx, userID: user.id)
         let typed = (try? ctx.request.query.value("back")) ?? nil
-        var context = note.context(back: back(typed ?? ""))
+        var context = note.templateContext(back: back(typed ?? ""))
         context["csrf"] = .text(ctx.csrfToken)
         context["asset_version"] = .text(ctx.services.assetVersion)
         let html = String(decoding: ctx.services.templates.render("partials/journal_note", context), as: UTF8.self)
@@ -87,7 +87,7 @@ enum TranscriptHandlers {
     private static func editPage(
         _ ctx: RequestContext, _ note: JournalNote, back: String, typed: String? = nil, error: String? = nil, status: HTTPStatus = .ok
     ) -> Outcome {
-        var context = note.context(back: back)
+        var context = note.templateContext(back: back)
         context["transcript_input"] = .text(typed ?? note.transcript ?? "")
         if let error { context["error"] = .text(error) }
         return Views.page("journal_transcript", title: "A voice note's transcript", context, ctx: ctx, status: status)

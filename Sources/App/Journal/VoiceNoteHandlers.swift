@@ -124,7 +124,7 @@ enum VoiceNoteHandlers {
         return !asked.isEmpty && AccountFlow.safeNext(asked) == asked ? asked : "/journal"
     }
 
-    static func noteContext(_ note: JournalNote) -> TemplateContext { note.context() }
+    static func noteContext(_ note: JournalNote) -> TemplateContext { note.templateContext() }
 
     struct Uploaded: Encodable {
         let id: String
