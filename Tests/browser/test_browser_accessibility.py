@@ -427,6 +427,21 @@ def voice_entry(with_note: bool):
     return reach
 
 
+def transcript_refused(driver, world):
+    """A voice note's transcript page (issue 15) after an edit over 10,000 characters: the 422 page
+    with the reason and what was typed."""
+    voice = Voice(world.stack, world.member)
+    entry = add_entries(world.stack, voice.uid, 1)[0]
+    tone = subprocess.run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "sine=duration=1",
+                           "-c:a", "libopus", "-f", "ogg", "-"], capture_output=True, check=True, timeout=30).stdout
+    ok(voice.send("interruption", entry.interruption, tone, filename="tone.ogg", content_type="audio/ogg"), "a voice note")
+    note = voice.note_of("interruption", entry.interruption)
+    visit(driver, world, world.member.user, f"/journal/audio/{note}/transcript")
+    driver.execute_script("document.getElementById('transcript-text').value = 'x'.repeat(10001);"
+                          "document.getElementById('transcript-edit').submit();")
+    wait(driver, 10).until(lambda d: d.find_elements(By.ID, "transcript-error"))
+
+
 def get(path: str, who: str | None = None):
     def reach(driver, world):
         user = None if who is None else {"member": world.member.user, "admin": world.admin.user,
@@ -528,6 +543,8 @@ def all_pages() -> list[Page]:
         Page("voice-note form with its recorder (debug page)", "test_journal_voice", "#voice-check .journal-recorder meter",
              voice_entry(with_note=False)),
         Page("voice note (debug page)", "test_journal_voice", "#voice-check .journal-note audio", voice_entry(with_note=True)),
+        Page("voice note's transcript, refused edit", "journal_transcript", "#transcript-page #transcript-error",
+             transcript_refused),
         Page("404", "error", "#error-message", get("/no/such/page"), says="Error 404"),
         Page("403", "error", "#error-message", forged_form, says="Error 403"),
         Page("429", "error", "#error-message", too_many_sign_ins, says="Error 429"),
