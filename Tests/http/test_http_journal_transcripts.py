@@ -163,6 +163,47 @@ def test_a_bad_transcript_is_refused_and_stores_nothing(owner, typed_note, typed
     assert (t.stored(typed_note), len(t.events("transcript_set"))) == before
 
 
+@pytest.mark.parametrize("typed", [
+    "<script>alert(1)</script>", '<img src=x onerror=alert(1)>" autofocus onfocus="alert(2)', "{{> layout}} {{{csrf}}}",
+    "'; DROP TABLE audio_assets; --", "Zoë — 会議 👩‍💻",
+], ids=["script", "attribute-break-out", "template-syntax", "sql", "unicode"])
+def test_any_text_is_kept_as_typed_and_shown_inert(owner, typed_note, typed):
+    t = owner.transcripts
+    assert t.edit(typed_note, typed).status_code == 303
+    assert t.stored(typed_note)["transcript"] == typed
+    html = t.fragment(typed_note).json()["html"]
+    doc = parse_html(html)
+    assert doc.find("script") is None and doc.find("img") is None and doc.find("textarea").get("autofocus") is None
+    assert doc.find("p", cls="transcript").clean_text() == typed + " (edited)"
+    assert doc.find("textarea", name="transcript").text() == typed
+    page = parse_html(t.edit_page(typed_note).text)
+    assert page.find("textarea", name="transcript").text() == typed
+
+
+def test_bad_requests_are_refused_and_store_nothing(stack, owner, stranger, typed_note):
+    t = owner.transcripts
+    before = (t.stored(typed_note), len(t.events("transcript_set")))
+    path = f"/journal/audio/{typed_note}/transcript"
+    twice = owner.user.post_form(path, [("csrf", owner.token), ("transcript", "one"), ("transcript", "two")])
+    assert twice.status_code == 400, brief(twice)
+    nul = owner.user.post_form(path, f"csrf={owner.token}&transcript=a%00b")
+    assert nul.status_code in (400, 422), brief(nul)
+    overlong = owner.user.post_form(path, f"csrf={owner.token}&transcript=%C0%AE")
+    assert overlong.status_code in (400, 422), brief(overlong)
+    assert t.edit(typed_note, "their token", csrf=stranger.token).status_code == 403, "another session's token"
+    assert owner.user.request("PUT", path, data={"transcript": "x"}).status_code == 405
+    assert owner.user.get(f"/journal/audio/{typed_note}/note.json?back=a&back=b").status_code in (200, 400)
+    assert (t.stored(typed_note), len(t.events("transcript_set"))) == before
+
+    # Where a saved edit leads: a path on this site only, its header never split.
+    for back in ["//evil.example/", "/\\evil.example/", "/%2F%2Fevil.example/", "https://evil.example/",
+                 "/journal\r\nSet-Cookie: pp_sid=x", "javascript:alert(1)"]:
+        r = t.edit(typed_note, "Kept.", back=back)
+        assert r.status_code == 303 and location(r) == f"/journal#note-{typed_note}", (back, location(r))
+        assert "Set-Cookie" not in r.headers or "pp_sid=x" not in r.headers["Set-Cookie"]
+    assert location(t.edit(typed_note, "Kept.", back="/timer?x=1#old")) == f"/timer?x=1#note-{typed_note}"
+
+
 def test_someone_elses_note_is_not_found_for_anyone(stack, mailbox, owner, stranger, typed_note, new_user):
     t = owner.transcripts
     before = (t.stored(typed_note), len(t.events("transcript_set")))
@@ -201,6 +242,16 @@ def test_the_words_choose_the_category_no_chip_chose(stack, owner, speech):
     # Once named, the category stays: an edit whose words name a call does not move it.
     assert t.edit(said, "My boss called about the meeting.").status_code == 303
     assert stack.psql("select category from journal_interruptions where id = :'v1'", entry.interruption) == "door"
+
+
+def test_with_redis_down_the_words_still_arrive(owner, speech, redis_outage):
+    t = owner.transcripts
+    with redis_outage():
+        since = t.live_version()
+        note = upload(owner, "interruption", owner.entries[4].interruption, speech["tea"])
+        assert t.wait(note, timeout=90)["transcript"] == "i made a cup of tea"
+        assert t.wait_live(since, timeout=10) not in (None, since), "the channel moved, read from PostgreSQL"
+        assert parse_html(t.fragment(note).json()["html"]).find("p", cls="transcript").clean_text() == "i made a cup of tea"
 
 
 def test_a_deleted_note_is_never_transcribed(owner, speech):
