@@ -3,9 +3,10 @@
 sentences spoken by a synthesiser and sent as a phone would (Ogg/Opus through the upload form):
 the word error rate is held under a bound. The page says "transcribing…" until the job answers,
 and the owner's live channel moves when it does (the live script then fetches the note). A note
-with no words says so. The owner edits a transcript (at most 10,000 characters, typed-text rules;
-the engine never writes over it); bad edits are refused and store nothing; someone else's note is
-a 404 for everyone, admins included."""
+with no words says so; the words choose an interruption's or a break's category when no chip did;
+Redis down, they arrive all the same. The owner edits a transcript (at most 10,000 characters,
+typed-text rules; the engine never writes over it); bad edits are refused and store nothing;
+someone else's note is a 404 for everyone, admins included. A deleted note is never transcribed."""
 
 import time
 
