@@ -20,6 +20,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -171,8 +172,19 @@ class Voice:
         out = self.stack.psql("select audio_id from transcription_jobs where user_id = :'v1' order by audio_id", self.uid)
         return out.splitlines()
 
+    def settled(self, timeout: float = 120):
+        """Waits until the owner's notes are transcribed: the responders' transcription job writes
+        their transcripts as events in the background, which a before/after comparison must not
+        take for the request's doing."""
+        deadline = time.monotonic() + timeout
+        while self.jobs():
+            assert time.monotonic() < deadline, f"the owner's notes are still being transcribed after {timeout} s"
+            time.sleep(0.2)
+
     def snapshot(self) -> tuple:
-        """Everything a refused upload must leave as it was: rows, events, jobs and files."""
+        """Everything a refused upload must leave as it was: rows, events, jobs and files (once the
+        background transcriptions are done)."""
+        self.settled()
         return (
             self.stack.psql("select count(*) || '/' || coalesce(max(id), 0) from journal_events where user_id = :'v1'",
                             self.uid),
