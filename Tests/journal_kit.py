@@ -123,19 +123,21 @@ def timer_at(timer, action: str, now: float, **fields) -> requests.Response:
 
 
 def projections(stack, uid: str) -> dict[str, list[str]]:
-    """The five projections of one owner: each table's rows (every column, as JSON text) in id order."""
-    out = {}
-    for table in TABLES:
-        text = stack.psql(f"select coalesce(string_agg(row_to_json(t)::text, E'\\n' order by t.id), '') from {table} t"
-                          " where user_id = :'v1'", uid)
-        out[table] = text.splitlines()
-    return out
+    """The five projections of one owner: each table's rows (every column, as JSON text) in id order,
+    read in one statement."""
+    parts = ", ".join(
+        f"'{table}', (select coalesce(json_agg(row_to_json(t)::text order by t.id), '[]') from {table} t where user_id = :'v1')"
+        for table in TABLES)
+    return json.loads(stack.psql(f"select json_build_object({parts})", uid))
 
 
 def stored(stack, uid: str) -> str:
     """Everything one owner's journal holds (events and projections), to compare before and after."""
-    events = stack.psql("select count(*) || ':' || coalesce(max(id), 0) from journal_events where user_id = :'v1'", uid)
-    return events + "\n" + json.dumps(projections(stack, uid), sort_keys=True)
+    parts = ", ".join(
+        f"'{table}', (select coalesce(json_agg(row_to_json(t)::text order by t.id), '[]') from {table} t where user_id = :'v1')"
+        for table in TABLES)
+    return stack.psql(f"select json_build_object('events', (select count(*) || ':' || coalesce(max(id), 0) from journal_events"
+                      f" where user_id = :'v1'), {parts})::text", uid)
 
 
 def rebuild(stack, uid: str | None = None) -> dict:
