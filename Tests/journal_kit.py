@@ -60,10 +60,10 @@ class Journal:
         assert r.status_code == 303, f"{action} {session}: {brief(r)}"
         return r.headers["Location"]
 
-    def choose(self, kind: str, entry: str, value: str, now: float | None = None, **fields) -> requests.Response:
+    def choose(self, kind: str, target: str, value: str, now: float | None = None, **fields) -> requests.Response:
         """kind: intent (a session), category (an interruption) or activity (a break)."""
-        path = {"intent": f"/journal/sessions/{entry}/intent", "category": f"/journal/interruptions/{entry}/category",
-                "activity": f"/journal/breaks/{entry}/activity"}[kind]
+        path = {"intent": f"/journal/sessions/{target}/intent", "category": f"/journal/interruptions/{target}/category",
+                "activity": f"/journal/breaks/{target}/activity"}[kind]
         return self.post(path, now, **{kind: value}, **fields)
 
     def end_break(self, break_id: str, now: float | None = None, **fields) -> requests.Response:

@@ -438,6 +438,15 @@ def member_journal(driver, world):
     driver.execute_script("document.querySelectorAll('details').forEach(function (d) { d.open = true; });")
 
 
+def member_journal_session(driver, world):
+    """The member's completed session on its own page: the chips that change each choice."""
+    member_journal(driver, world)
+    uid = world.stack.psql("select id from users where username = :'v1'", world.member.username)
+    sid = world.stack.psql("select id from journal_sessions where user_id = :'v1' and status = 'completed' limit 1", uid)
+    visit(driver, world, world.member.user, f"/journal/sessions/{sid}")
+    driver.execute_script("document.querySelectorAll('details').forEach(function (d) { d.open = true; });")
+
+
 def get(path: str, who: str | None = None):
     def reach(driver, world):
         user = None if who is None else {"member": world.member.user, "admin": world.admin.user,
@@ -512,6 +521,7 @@ def all_pages() -> list[Page]:
         Page("personal timer as a guest", "timer", "#ptimer-controls", get("/timer")),
         Page("personal timer's history", "timer_history", "#timer-history", get("/timer/history", "member")),
         Page("focus journal", "journal", "#journal-pause", member_journal),
+        Page("a session in the journal", "journal_session", "#journal-entry form.journal-choice", member_journal_session),
         Page("today's count refused", "timer_count", "#timer-count-page", refused_count),
         Page("settings: timer", "settings_timer", "#timer-settings-form", get("/settings/timer", "member")),
         Page("settings: API tokens", "settings_api", "#api-token-form", get("/settings/api", "member")),

@@ -147,6 +147,15 @@ def test_forms_without_their_token_twice_sent_fields_wrong_methods_and_guests(st
     assert scene.stored() == before
 
 
+def test_someone_elses_session_page_is_404_like_a_missing_one(scene):
+    for path in (f"/journal/sessions/{scene.theirs}", "/journal/sessions/6f9619ff-8b86-4011-b42d-00c04fc964ff",
+                 f"/journal/sessions/{UPPER}", "/journal/sessions/abc"):
+        r = scene.me.user.get(path)
+        assert r.status_code == 404 and "no such entry" in (alert(r) or r.text), f"{path}: {brief(r)}"
+    assert scene.other.user.get(f"/journal/sessions/{scene.done}").status_code == 404, "an admin too"
+    assert scene.me.user.get(f"/journal/sessions/{scene.done}").status_code == 200
+
+
 @pytest.mark.parametrize("query", ["?before=2026-13-45", "?before=yesterday", "?after=0000-01-01", "?before=2026-1-2",
                                    "?before=2026-01-02&after=2026-01-01", "?before=2026-01-02&before=2026-01-03",
                                    "?before=%00", "?before=2026-01-02%27%20or%201=1"])

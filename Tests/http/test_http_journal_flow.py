@@ -113,15 +113,25 @@ def test_a_change_on_the_day_list_returns_to_that_day_and_a_pause_without_a_chip
     assert j.session(sid)["status"] == "abandoned"
     assert j.days()[0]["interrupted_pomodoros"] == 1, "ended early counts as the seed's interrupted pomodoro"
 
-    r = j.choose("category", pause["id"], "notification", t + 7 * MIN, day=day_of(t))
-    assert r.status_code == 303 and r.headers["Location"] == \
-        f"/journal?before={day_of(t + 86_400)}#interruption-{pause['id']}", brief(r)
+    # The list links each session to its own page, where the chips change what was chosen.
+    listed = j.page().by_id(f"session-{sid}")
+    assert listed.find("a", href=f"/journal/sessions/{sid}") is not None
+    assert form_posting(listed, f"/journal/sessions/{sid}/intent") is None, "the list stays light: no chips there"
+    doc = j.user.page(f"/journal/sessions/{sid}")
+    assert [v for v, c in chips(doc, form_posting(doc, f"/journal/interruptions/{pause['id']}/category"))] == CATEGORIES
+    assert ("writing", True) in chips(doc, form_posting(doc, f"/journal/sessions/{sid}/intent"))
+    assert doc.by_id("journal-back").get("href") == f"/journal?before={day_of(t + 86_400)}#session-{sid}"
+
+    r = j.choose("category", pause["id"], "notification", t + 7 * MIN, entry=sid)
+    assert r.status_code == 303 and r.headers["Location"] == f"/journal/sessions/{sid}#interruption-{pause['id']}", brief(r)
     r = j.choose("intent", sid, "planning", t + 8 * MIN, day=day_of(t))
-    assert r.status_code == 303, brief(r)
+    assert r.status_code == 303 and r.headers["Location"] == f"/journal?before={day_of(t + 86_400)}#session-{sid}", brief(r)
     before = j.kinds()
-    r = j.choose("intent", sid, "planning", t + 9 * MIN, day=day_of(t))
+    r = j.choose("intent", sid, "planning", t + 9 * MIN, entry=sid)
     assert r.status_code == 303 and j.kinds() == before, "choosing the same intent again appends nothing"
-    doc = j.page(r.headers["Location"].split("#")[0].removeprefix("/journal"))
+    r = j.choose("intent", sid, "gaming", t + 9 * MIN, entry=sid)
+    assert r.status_code == 422 and parse_html(r.text).by_id("journal-entry") is not None, "a refusal shows the same page"
+    doc = j.page(f"?before={day_of(t + 86_400)}")
     assert doc.by_id(f"session-{sid}").find("strong", cls="journal-intent").clean_text() == "Planning"
     assert doc.by_id(f"interruption-{pause['id']}").find("span", cls="journal-category").clean_text() == "Notification"
     assert j.kinds()[-2:] == ["interruption_categorised", "intent_chosen"]

@@ -226,6 +226,7 @@ enum Routes {
             // The focus journal's flow and day list (the timer's own forms carry its chips).
             user("GET", "/journal", JournalHandlers.page),
             user("POST", "/journal/start", JournalHandlers.start),
+            user("GET", "/journal/sessions/:id", JournalHandlers.sessionPage),
             user("POST", "/journal/sessions/:id/pause", JournalHandlers.step(.pause)),
             user("POST", "/journal/sessions/:id/resume", JournalHandlers.step(.resume)),
             user("POST", "/journal/sessions/:id/complete", JournalHandlers.step(.complete)),

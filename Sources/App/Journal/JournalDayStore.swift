@@ -95,25 +95,53 @@ enum JournalDayStore {
         JournalNote(id: row[i], durationSeconds: row[i + 1], status: row[i + 2], transcript: row[i + 3], source: row[i + 4])
     }
 
-    private static let sessionsStatement =
-        """
+    private static let sessionColumns = """
         SELECT s.id, s.day_id, extract(epoch FROM s.started_at)::float8, extract(epoch FROM s.ended_at)::float8, s.status,
                s.intent_category, s.duration_minutes, s.place, s.room_code,\u{20}
-        """ + JournalNote.columns
+        """
+
+    private static let sessionsStatement =
+        sessionColumns + JournalNote.columns
             + """
              FROM journal_sessions s LEFT JOIN audio_assets a ON a.id = s.intent_audio_id
             WHERE s.user_id = $1 AND s.day_id = ANY($2::uuid[]) ORDER BY s.started_at
             """
 
+    private static func session(_ row: PostgresRow) -> Session {
+        Session(
+            id: row.string(0), dayID: row.string(1), startedAt: Double(row.string(2)) ?? 0, endedAt: row[3].flatMap(Double.init),
+            status: JournalSessionStatus(stored: row.string(4)), intent: IntentCategory(rawValue: row.string(5)) ?? .other,
+            minutes: row[6].flatMap(Int.init), place: JournalPlace(stored: row.string(7)), roomCode: row[8], note: note(row, from: 9))
+    }
+
     /// The sessions of days `dayIDs`, in the order they started.
     static func sessions(userID: String, dayIDs: [String], on conn: PostgresConnection) throws -> [Session] {
         guard !dayIDs.isEmpty else { return [] }
-        return try conn.query(sessionsStatement, [userID, PostgresArray.text(dayIDs)]).map { row in
-            Session(
-                id: row.string(0), dayID: row.string(1), startedAt: Double(row.string(2)) ?? 0, endedAt: row[3].flatMap(Double.init),
-                status: JournalSessionStatus(stored: row.string(4)), intent: IntentCategory(rawValue: row.string(5)) ?? .other,
-                minutes: row[6].flatMap(Int.init), place: JournalPlace(stored: row.string(7)), roomCode: row[8], note: note(row, from: 9))
-        }
+        return try conn.query(sessionsStatement, [userID, PostgresArray.text(dayIDs)]).map(session)
+    }
+
+    private static let sessionStatement =
+        sessionColumns + JournalNote.columns
+            + """
+             FROM journal_sessions s LEFT JOIN audio_assets a ON a.id = s.intent_audio_id
+            WHERE s.user_id = $1 AND s.id = $2
+            """
+
+    private static let dayStatement = """
+        SELECT id, day::text, total_pomodoros, completed_pomodoros, interrupted_pomodoros FROM journal_days
+        WHERE user_id = $1 AND id = $2
+        """
+
+    /// The owner's session `id` and its day; nil when absent or someone else's (`id` must pass
+    /// `JournalEvent.isID` first).
+    static func session(userID: String, id: String, on conn: PostgresConnection) throws -> (day: Day, session: Session)? {
+        guard let found = try conn.query(sessionStatement, [userID, id]).first.map(session),
+            let row = try conn.query(dayStatement, [userID, found.dayID]).first
+        else { return nil }
+        let day = Day(
+            id: row.string(0), date: LocalDate(iso: row.string(1)) ?? LocalDate(dayNumber: 0), total: row.int(2),
+            completed: row.int(3), endedEarly: row.int(4))
+        return (day, found)
     }
 
     private static let interruptionsStatement =

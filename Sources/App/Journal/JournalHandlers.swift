@@ -71,12 +71,45 @@ enum JournalHandlers {
         var context: TemplateContext = [
             "journal_now": .object(JournalViews.now(panel, from: .journal, roomCode: nil, zone: zone)),
             "days": JournalViews.days(found, sessions: sessions, interruptions: interruptions, breaks: breaks, zone: zone),
-            "no_days": .bool(found.isEmpty), "first_page": .bool(window == .newest),
+            "no_days": .bool(found.isEmpty), "first_page": .bool(window == .newest), "editing": .bool(false),
         ]
         if older, let last = found.last { context["older"] = .text("/journal?before=\(last.date.iso)") }
         if newer, let first = found.first { context["newer"] = .text("/journal?after=\(first.date.iso)") }
         if let error { context["error"] = .text(error) }
         return Views.page("journal", title: "Your journal", context, ctx: ctx, status: status)
+    }
+
+    /// GET /journal/sessions/:id: one session with its pauses and break, and the chips that change
+    /// what each was for (the day list links here, which keeps it light).
+    static let sessionPage: Handler = { ctx in
+        let user = try AccountFlow.signedInUser(ctx)
+        return try entryPage(ctx, user: user, sessionID: id(ctx))
+    }
+
+    static func entryPage(
+        _ ctx: RequestContext, user: CurrentUser, sessionID: String, error: String? = nil, status: HTTPStatus = .ok
+    )
+        throws -> Outcome
+    {
+        guard JournalEvent.isID(sessionID) else { throw JournalRefusal.notFound }
+        let zone = MessageViews.Clock.zone(user.timezone)
+        let found = try ctx.services.database.withConnection {
+            conn -> (JournalDayStore.Day, JournalDayStore.Session, [JournalDayStore.Interruption], [JournalDayStore.Break])? in
+            guard let (day, session) = try JournalDayStore.session(userID: user.id, id: sessionID, on: conn) else { return nil }
+            return (
+                day, session, try JournalDayStore.interruptions(userID: user.id, sessionIDs: [session.id], on: conn),
+                try JournalDayStore.breaks(userID: user.id, sessionIDs: [session.id], on: conn)
+            )
+        }
+        guard let (day, session, interruptions, breaks) = found else { throw JournalRefusal.notFound }
+        var context: TemplateContext = [
+            "days": JournalViews.days([day], sessions: [session], interruptions: interruptions, breaks: breaks, zone: zone, editing: true),
+            "editing": .bool(true), "heading": .text("\(session.intent.words), \(JournalViews.dayWords(day.date))"),
+            "back": .text("/journal?before=\(day.date.adding(days: 1).iso)#session-\(session.id)"),
+            "back_words": .text(JournalViews.dayWords(day.date)),
+        ]
+        if let error { context["error"] = .text(error) }
+        return Views.page("journal_session", title: "A session in your journal", context, ctx: ctx, status: status)
     }
 
     // MARK: Where a form goes back to
@@ -85,6 +118,8 @@ enum JournalHandlers {
     /// (`room`, which must be a room code; the answer never goes anywhere a form names).
     enum Back {
         case journal(anchor: String)
+        /// A session's own page (`entry`).
+        case entry(String, anchor: String)
         case timer
         case room(RoomCode)
 
@@ -95,6 +130,8 @@ enum JournalHandlers {
                 guard let code = RoomCode(parsing: try ctx.field("room")) else { return .journal(anchor: anchor) }
                 return .room(code)
             default:
+                let entry = try ctx.field("entry")
+                if JournalEvent.isID(entry) { return .entry(entry, anchor: anchor) }
                 // A form on the day list names its day, so the answer shows that page of days.
                 if let day = LocalDate(iso: try ctx.field("day")), (1970...9999).contains(day.components.year) {
                     return .journal(anchor: "?before=\(day.adding(days: 1).iso)#\(anchor)")
@@ -106,6 +143,7 @@ enum JournalHandlers {
         var location: String {
             switch self {
             case .journal(let anchor): return "/journal" + anchor
+            case .entry(let id, let anchor): return "/journal/sessions/\(id)#\(anchor)"
             case .timer: return "/timer"
             case .room(let code): return "/r/\(code.display)#room-journal"
             }
@@ -126,6 +164,7 @@ enum JournalHandlers {
             case .room(let code):
                 let snapshot = try RoomHandlers.present(ctx, code)
                 return RoomHandlers.roomPage(ctx, snapshot, error: refusal.message, status: status)
+            case .entry(let id, _): return try entryPage(ctx, user: user, sessionID: id, error: refusal.message, status: status)
             case .journal: return try journalPage(ctx, user: user, window: .newest, error: refusal.message, status: status)
             }
         }

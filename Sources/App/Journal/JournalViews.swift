@@ -209,12 +209,14 @@ enum JournalViews {
     static func minutes(_ n: Int?) -> String { n.map { "\($0) min" } ?? "under way" }
 
     /// The days, newest first, each with its sessions (oldest first within the day), their
-    /// interruptions and break, every voice note, the forms that add one, and the chips that
-    /// change a choice. Every optional key is set (see `note`).
+    /// interruptions and break, every voice note and the forms that add one. `editing` (one
+    /// session's own page): the chips that change a choice too; the list links there instead, which
+    /// keeps a week of daily use a light page. Every optional key is set (see `note`).
     static func days(
         _ days: [JournalDayStore.Day], sessions: [JournalDayStore.Session], interruptions: [JournalDayStore.Interruption],
-        breaks: [JournalDayStore.Break], zone: TimeZone
+        breaks: [JournalDayStore.Break], zone: TimeZone, editing: Bool = false
     ) -> TemplateValue {
+        func editable(_ chips: @autoclosure () -> TemplateValue) -> TemplateValue { editing ? chips() : .bool(false) }
         let pausesBySession = Dictionary(grouping: interruptions, by: \.sessionID)
         let breakBySession = Dictionary(breaks.map { ($0.sessionID, $0) }, uniquingKeysWith: { a, _ in a })
         let sessionsByDay = Dictionary(grouping: sessions, by: \.dayID)
@@ -232,17 +234,19 @@ enum JournalViews {
                                 "intent": .text(s.intent.rawValue), "intent_words": .text(s.intent.words),
                                 "status": .text(s.status.rawValue), "status_words": .text(s.status.words),
                                 "minutes_text": .text(minutes(s.minutes)), "place_words": .text(placeWords(s.place, roomCode: s.roomCode)),
-                                "intent_chips": intentChips(checked: s.intent, legend: "What it was for"),
+                                "intent_chips": editable(intentChips(checked: s.intent, legend: "What it was for")),
                                 "interruptions": .list(
                                     (pausesBySession[s.id] ?? []).map { i in
                                         var pause: TemplateContext = [
-                                            "id": .text(i.id), "day": .text(day.date.iso), "at": time(i.occurredAt, zone: zone),
+                                            "id": .text(i.id), "session_id": .text(s.id), "day": .text(day.date.iso),
+                                            "at": time(i.occurredAt, zone: zone),
                                             "category": .text(i.category.rawValue), "category_words": .text(i.category.words),
                                             "paused_for": .text(
                                                 i.resumedAt.map { "paused \(max(0, Int((($0 - i.occurredAt) / 60).rounded()))) min" }
                                                     ?? "paused now"),
                                             "by_voice": .bool(i.source == .voice),
-                                            "category_chips": categoryChips(checked: i.category, required: true, legend: "What interrupted"),
+                                            "category_chips": editable(
+                                                categoryChips(checked: i.category, required: true, legend: "What interrupted")),
                                         ]
                                         pause.merge(note(i.note, target: .interruption, id: i.id))
                                         return pause
@@ -252,10 +256,11 @@ enum JournalViews {
                             item.merge(note(s.note, target: .session, id: s.id))
                             if let b = breakBySession[s.id] {
                                 var breakItem: TemplateContext = [
-                                    "id": .text(b.id), "day": .text(day.date.iso), "at": time(b.startedAt, zone: zone),
+                                    "id": .text(b.id), "session_id": .text(s.id), "day": .text(day.date.iso),
+                                    "at": time(b.startedAt, zone: zone),
                                     "minutes_text": .text(minutes(b.minutes)),
                                     "activity_words": b.activity.map { .text($0.words) } ?? .bool(false),
-                                    "activity_chips": activityChips(checked: b.activity, legend: "What the break was for"),
+                                    "activity_chips": editable(activityChips(checked: b.activity, legend: "What the break was for")),
                                 ]
                                 breakItem.merge(note(b.note, target: .breakActivity, id: b.id))
                                 item["break"] = .object(breakItem)
