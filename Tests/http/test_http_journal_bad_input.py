@@ -11,7 +11,7 @@ import pytest
 
 from accounts_kit import brief, register
 from journal_kit import TABLES, Journal, alert
-from pomopomo_testkit import User
+from pomopomo_testkit import User, redis_cli
 from rooms_kit import new_room
 from timer_kit import TimerBrowser
 
@@ -145,6 +145,19 @@ def test_forms_without_their_token_twice_sent_fields_wrong_methods_and_guests(st
     assert guest.post_form("/journal/start", {"csrf": token, "intent": "coding"}).status_code == 403
     assert guest.post_form(path, {"csrf": token, "category": "door"}).status_code == 403
     assert scene.stored() == before
+
+
+def test_a_flood_of_steps_is_refused_with_429_per_account(stack, scene):
+    """Past the limit (600 in 10 minutes, counted per address and per account, so a fresh cookie or
+    another address does not reset it) a step is refused before it is read."""
+    key = f"throttle:journal-writes:user:{scene.me.uid}"
+    redis_cli(stack, "SET", key, "600", "EX", "600")
+    before = scene.stored()
+    r = scene.me.step(scene.open, "pause", category="door")
+    assert r.status_code == 429 and int(r.headers["Retry-After"]) > 0, brief(r)
+    assert scene.stored() == before
+    redis_cli(stack, "DEL", key)
+    assert scene.me.step(scene.open, "resume").status_code == 409, "counted again from zero: the step is read"
 
 
 def test_someone_elses_session_page_is_404_like_a_missing_one(scene):

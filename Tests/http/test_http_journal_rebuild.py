@@ -19,7 +19,7 @@ from rooms_kit import new_room
 from timer_kit import TimerBrowser
 
 SEED = int(os.environ.get("POMOPOMO_JOURNAL_SEED", "15004"))
-STEPS = 55
+STEPS = 40
 BASE = (int(time.time()) // 86_400 + 40) * 86_400 + 7 * 3600  # the test clock, well ahead of the sweeper's
 ACTIVITIES = ["tea_coffee", "phone", "walk", "food", "rest", "other"]
 

@@ -38,6 +38,8 @@ public struct RateLimits: Sendable {
     /// Changes to a personal timer's configuration and count (API and forms): each count change
     /// is an audit row.
     public var timerWrites = Rule(kind: "timer-writes", limit: 300, window: 600, doing: "changed your timer many times")
+    /// Steps and choices in the focus journal: each appends an event that is kept for good.
+    public var journalWrites = Rule(kind: "journal-writes", limit: 600, window: 600, doing: "changed your journal many times")
     /// Parked long-polls per client address in one responder (a whole office behind one NAT
     /// shares it); past it, that address's oldest poll is answered 429.
     public var pollsPerAddress = 64
@@ -62,6 +64,7 @@ public struct RateLimits: Sendable {
         limits.messageReports = try rule("POMOPOMO_LIMIT_MESSAGE_REPORTS", limits.messageReports)
         limits.apiTokenFailures = try rule("POMOPOMO_LIMIT_API_TOKEN_FAILURES", limits.apiTokenFailures)
         limits.timerWrites = try rule("POMOPOMO_LIMIT_TIMER_WRITES", limits.timerWrites)
+        limits.journalWrites = try rule("POMOPOMO_LIMIT_JOURNAL_WRITES", limits.journalWrites)
         limits.pollsPerAddress = try int("POMOPOMO_POLLS_PER_ADDRESS", limits.pollsPerAddress, 1...1_000_000)
         return limits
     }

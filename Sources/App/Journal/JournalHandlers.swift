@@ -150,10 +150,12 @@ enum JournalHandlers {
         }
     }
 
-    /// Runs `change` in a transaction and goes back; a refusal shows the page the form was on,
-    /// with the reason and its status (nothing stored: the transaction rolled back).
+    /// Counts the write (past `journalWrites`: 429 with Retry-After), runs `change` in a
+    /// transaction and goes back; a refusal shows the page the form was on, with the reason and
+    /// its status (nothing stored: the transaction rolled back).
     static func acting(_ ctx: RequestContext, anchor: String, _ change: @escaping (String) throws -> Void) throws -> Outcome {
         let user = try AccountFlow.signedInUser(ctx)
+        try ctx.limit(ctx.services.config.rateLimits.journalWrites)
         let back = try Back.from(ctx, anchor: anchor)
         do {
             try change(user.id)
