@@ -10,7 +10,7 @@ import json
 import pytest
 
 from accounts_kit import brief, register
-from journal_kit import TABLES, Journal, alert
+from journal_kit import TABLES, Journal, alert, chips
 from pomopomo_testkit import User, redis_cli
 from rooms_kit import new_room
 from timer_kit import TimerBrowser
@@ -201,3 +201,13 @@ def test_the_timer_refuses_unknown_chips_and_a_timer_session_is_moved_by_the_tim
     other_page = j.start_response("reading")
     assert other_page.status_code == 409 and "on your timer" in (alert(other_page) or ""), brief(other_page)
     timer.ok("stop")
+
+    # The other way round: a session open on the journal page keeps a Start with an intent from
+    # starting the timer (its form offers no chips then; a crafted one is refused, nothing moves).
+    here = j.start("reading")
+    assert chips(timer.page(), name="intent") == [], "no intent chips while a session is open elsewhere"
+    before = j.stored()
+    r = timer.control("start", intent="coding")
+    assert r.status_code == 409 and "on your journal page" in (alert(r) or ""), brief(r)
+    assert timer.row()["status"] == "idle" and j.stored() == before
+    j.ok(here, "end")

@@ -6,6 +6,7 @@ early, a focus that starts by itself carrying the intent on); guests' timers kee
 journal beside a room, never shown to anyone else there; and /journal, days newest first, a week a
 page. Each step appends events; the projections show what a person would see."""
 
+import subprocess
 import time
 from datetime import UTC, datetime
 
@@ -237,6 +238,32 @@ def test_a_focus_that_starts_by_itself_carries_the_intent_on(stack, accounts):
     assert brk["ended_at"] == second["started_at"], "the break ran until the next focus began"
     timer.ok("stop")
     assert j.session(second["id"])["status"] == "abandoned"
+
+
+def test_a_journal_being_rebuilt_holds_its_owners_timer_back_but_no_one_elses(stack, accounts):
+    """A rebuild locks its owner for its whole replay; the sweeper then leaves that owner's timer
+    for a later tick instead of waiting with a whole batch of other people's timers locked."""
+    j = accounts("held")
+    mine, theirs = TimerBrowser(stack, j.user, j.uid), TimerBrowser(stack, User(stack.base_url))
+    mine.page()
+    mine.ok("start", intent="coding")
+    theirs.page()
+    theirs.ok("start")
+    holder = subprocess.Popen(
+        ["psql", stack.env["POMOPOMO_DATABASE_URL"], "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-v", f"uid={j.uid}"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        holder.stdin.write("begin;\nselect 'held' from users where id = :'uid' for update;\n")
+        holder.stdin.flush()
+        assert holder.stdout.readline().strip() == "held"
+        mine.ends_now()
+        theirs.ends_now()
+        theirs.wait_row(lambda row: row["phase"] == "short_break", "another person's timer moving on meanwhile")
+        assert mine.row()["phase"] == "focus" and j.open_session()["status"] == "running", "the held owner's timer waits"
+    finally:
+        holder.communicate("commit;\n", timeout=20)
+    mine.wait_row(lambda row: row["phase"] == "short_break", "the owner's timer once the rebuild is over")
+    assert j.sessions()[0]["status"] == "completed"
 
 
 def test_a_pause_longer_than_the_idle_time_ends_the_session_when_the_timer_starts_over(stack, accounts):

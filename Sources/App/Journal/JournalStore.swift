@@ -41,6 +41,13 @@ enum JournalStore {
         try conn.query("SELECT 1 FROM users WHERE id = $1 FOR NO KEY UPDATE", [userID])
     }
 
+    /// `lockOwner` for the timers' sweeper: false (and nothing locked) when someone else holds the
+    /// owner (a rebuild replaying their journal, a step of theirs), so one owner never holds up a
+    /// whole batch of timers; theirs is swept on a later tick.
+    static func tryLockOwner(_ userID: String, on conn: PostgresConnection) throws -> Bool {
+        try conn.query("SELECT 1 FROM users WHERE id = $1 FOR NO KEY UPDATE SKIP LOCKED", [userID]).first != nil
+    }
+
     private static let sessionColumns = "s.id, s.status, s.place, s.room_code, s.intent_category"
 
     private static func session(_ row: PostgresRow) -> Session {
