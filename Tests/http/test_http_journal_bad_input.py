@@ -184,6 +184,9 @@ def test_the_timer_refuses_unknown_chips_and_a_timer_session_is_moved_by_the_tim
     timer = TimerBrowser(stack, j.user, j.uid)
     timer.page()
     before = j.stored()
+    r = j.start_response("coding", from_="timer")
+    assert r.status_code == 409 and "Only a focus running" in (alert(r) or ""), f"nothing to add yet: {brief(r)}"
+    assert j.stored() == before
     r = timer.control("start", intent="napping")
     assert r.status_code == 422 and "Choose what the session is for" in (alert(r) or ""), brief(r)
     assert (timer.row() or {}).get("status", "idle") == "idle" and j.stored() == before, "nothing started"

@@ -196,13 +196,25 @@ def test_the_timer_drives_the_journal(stack, accounts):
         assert j.open_session() is None
     assert [d["interrupted_pomodoros"] for d in j.days()] == [4]
 
-    # Start without a chip (an API client, an old page): the timer runs, the journal stays out.
+    # Start without a chip: the timer runs alone, and the panel offers to add the focus, which then
+    # counts from when it began.
     if timer.view()["phase"] != "focus":
         timer.ok("skip")
+    assert all(i.get("required") is None for i in form_posting(timer.page(), "/timer/start").find_all("input", type="radio")), \
+        "the journal never holds Start up"
     timer.ok("start")
     assert j.open_session() is None
-    assert timer.page().by_id("journal-unjournaled") is not None
+    began = datetime.fromisoformat(timer.row()["segment_ends_at"]).timestamp() - timer.row()["segment_seconds"]
+    attach = form_posting(timer.page(), "/journal/start")
+    assert attach is not None and attach.find("input", name="from").get("value") == "timer"
+    assert ("reading", True) in chips(timer.page(), attach), "the last intent is offered first"
+    r = j.start_response("writing", from_="timer")
+    assert r.status_code == 303 and r.headers["Location"] == "/timer", brief(r)
+    added = j.open_session()
+    assert (added["place"], added["intent_category"]) == ("timer", "writing")
+    assert datetime.fromisoformat(added["started_at"]).timestamp() == pytest.approx(began, abs=2)
     timer.ok("stop")
+    assert j.session(added["id"])["status"] == "abandoned"
 
 
 def test_a_focus_that_runs_out_during_a_request_completes_at_its_end(stack, accounts):

@@ -179,11 +179,17 @@ enum JournalHandlers {
     // MARK: The flow
 
     /// POST /journal/start (intent; from=room with room=CODE for a session beside a room the
-    /// person has a seat in).
+    /// person has a seat in; from=timer adds the focus running on the timer without an entry).
     static let start: Handler = { ctx in
         try acting(ctx, anchor: "journal-now") { userID in
             guard let intent = try JournalChoice.intent(ctx) else {
                 throw JournalRefusal.invalid("Choose what the session is for: one of the chips.")
+            }
+            let now = ctx.now
+            if try ctx.field("from") == JournalPlace.timer.rawValue {
+                // The focus running on the timer without an entry: added as from when it began.
+                try ctx.services.database.transaction { try JournalTimerLink.attach(userID: userID, intent: intent, at: now, on: $0) }
+                return
             }
             var place = JournalPlace.journal
             var code: RoomCode?
@@ -195,7 +201,6 @@ enum JournalHandlers {
                 place = .room
                 code = parsed
             }
-            let now = ctx.now
             try ctx.services.database.transaction { conn in
                 _ = try JournalFlow.start(userID: userID, intent: intent, place: place, roomCode: code?.display, at: now, on: conn)
             }

@@ -78,6 +78,23 @@ enum JournalTimerLink {
         }
     }
 
+    /// A focus running on the timer without a journal entry (started without a chip) added to the
+    /// journal with `intent`, as from when it began (the run so far; pauses before it stay out).
+    /// Refused while no focus runs, or while a session is open (here or elsewhere).
+    static func attach(userID: String, intent: IntentCategory, at now: Date, on conn: PostgresConnection) throws {
+        // The timer first, then the owner: the order the timer's own moves take.
+        let timer = try PersonalTimerStore.lock(.user(userID), now: now, on: conn)
+        let clock = timer.clock
+        guard clock.phase == .focus, clock.status == .running, !PersonalTimerRun.isDue(timer, now: now) else {
+            throw JournalRefusal.outOfOrder(
+                "Only a focus running on your timer can be added to your journal: start one with a chip, or resume it first.")
+        }
+        try JournalStore.lockOwner(userID, on: conn)
+        if let open = try JournalStore.openSession(userID: userID, on: conn) { throw JournalFlow.openElsewhere(open) }
+        let began = now.addingTimeInterval(-Double(clock.ranMs(at: now)) / 1000)
+        _ = try JournalFlow.begin(userID: userID, intent: intent, place: .timer, roomCode: nil, at: began, on: conn)
+    }
+
     /// The session a focus that started by itself at `at` belongs to: a new one with the intent
     /// of the session before, when that one was kept on the timer, completed, and its break was
     /// what just ran. nil otherwise (that focus stays out of the journal).

@@ -22,8 +22,10 @@ enum JournalViews {
         ])
     }
 
-    static func intentChips(checked: IntentCategory?, legend: String = "What is this session for?") -> TemplateValue {
-        chips("intent", legend: legend, IntentCategory.allCases.map { ($0.rawValue, $0.words) }, checked: checked?.rawValue, required: true)
+    static func intentChips(checked: IntentCategory?, required: Bool = true, legend: String = "What is this session for?") -> TemplateValue {
+        chips(
+            "intent", legend: legend, IntentCategory.allCases.map { ($0.rawValue, $0.words) }, checked: checked?.rawValue,
+            required: required)
     }
 
     static func categoryChips(checked: InterruptionCategory?, required: Bool, legend: String = "What interrupted you?") -> TemplateValue {
@@ -173,13 +175,20 @@ enum JournalViews {
         var panelContext = now(panel, from: .timer, roomCode: nil, zone: zone)
         var c: TemplateContext = [:]
         let onTimer = panel.open.map { $0.session.place == .timer }
+        // Start is never held up by the journal: without a chip the focus runs alone, and the panel
+        // offers to add it.
         if clock.phase == .focus, clock.status == .idle, onTimer != false {
-            c["journal_start"] = intentChips(checked: panel.lastIntent, legend: "What is this focus for?")
+            c["journal_start"] = intentChips(checked: panel.lastIntent, required: false, legend: "What is this focus for?")
         }
         if clock.phase == .focus, clock.status == .running, onTimer == true, panel.open?.session.status == .running {
             c["journal_pause"] = categoryChips(checked: nil, required: false, legend: "If you pause: what interrupted you?")
         }
-        if clock.phase == .focus, clock.status != .idle, panel.open == nil { panelContext["unjournaled"] = .bool(true) }
+        if clock.phase == .focus, clock.status != .idle, panel.open == nil {
+            panelContext["unjournaled"] = .object([
+                "attach_chips": clock.status == .running
+                    ? intentChips(checked: panel.lastIntent, legend: "What is this focus for?") : .bool(false)
+            ])
+        }
         c["journal_now"] = .object(panelContext)
         return c
     }
