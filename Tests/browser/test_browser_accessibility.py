@@ -442,6 +442,42 @@ def transcript_refused(driver, world):
     wait(driver, 10).until(lambda d: d.find_elements(By.ID, "transcript-error"))
 
 
+def member_journal(driver, world):
+    """The member's /journal: a completed session (a pause, a break for tea) on the day list, and a
+    paused one in the panel, with every <details> open (the chips and the voice-note forms)."""
+    user = world.member.user
+    uid = world.stack.psql("select id from users where username = :'v1'", world.member.username)
+    if not world.stack.psql("select 1 from journal_sessions where user_id = :'v1' limit 1", uid):
+        token = user.csrf("/journal")
+
+        def step(path, **fields):
+            assert user.post_form(path, {"csrf": token, **fields}).status_code == 303, f"POST {path}"
+
+        def open_session():
+            return world.stack.psql("select id from journal_sessions where user_id = :'v1' and status in"
+                                    " ('running', 'interrupted')", uid)
+        step("/journal/start", intent="coding")
+        sid = open_session()
+        step(f"/journal/sessions/{sid}/pause", category="door")
+        step(f"/journal/sessions/{sid}/resume")
+        step(f"/journal/sessions/{sid}/complete")
+        brk = world.stack.psql("select id from journal_breaks where user_id = :'v1'", uid)
+        step(f"/journal/breaks/{brk}/activity", activity="tea_coffee")
+        step("/journal/start", intent="writing")
+        step(f"/journal/sessions/{open_session()}/pause", category="work_call")
+    visit(driver, world, user, "/journal")
+    driver.execute_script("document.querySelectorAll('details').forEach(function (d) { d.open = true; });")
+
+
+def member_journal_session(driver, world):
+    """The member's completed session on its own page: the chips that change each choice."""
+    member_journal(driver, world)
+    uid = world.stack.psql("select id from users where username = :'v1'", world.member.username)
+    sid = world.stack.psql("select id from journal_sessions where user_id = :'v1' and status = 'completed' limit 1", uid)
+    visit(driver, world, world.member.user, f"/journal/sessions/{sid}")
+    driver.execute_script("document.querySelectorAll('details').forEach(function (d) { d.open = true; });")
+
+
 def get(path: str, who: str | None = None):
     def reach(driver, world):
         user = None if who is None else {"member": world.member.user, "admin": world.admin.user,
@@ -515,6 +551,8 @@ def all_pages() -> list[Page]:
         Page("personal timer", "timer", "#ptimer-controls", get("/timer", "member")),
         Page("personal timer as a guest", "timer", "#ptimer-controls", get("/timer")),
         Page("personal timer's history", "timer_history", "#timer-history", get("/timer/history", "member")),
+        Page("focus journal", "journal", "#journal-pause", member_journal),
+        Page("a session in the journal", "journal_session", "#journal-entry form.journal-choice", member_journal_session),
         Page("today's count refused", "timer_count", "#timer-count-page", refused_count),
         Page("settings: timer", "settings_timer", "#timer-settings-form", get("/settings/timer", "member")),
         Page("settings: API tokens", "settings_api", "#api-token-form", get("/settings/api", "member")),

@@ -238,6 +238,18 @@ enum Routes {
             user("GET", "/journal/audio/:id/transcript", TranscriptHandlers.editForm),
             user("POST", "/journal/audio/:id/transcript", TranscriptHandlers.save),
             user("GET", "/journal/audio/:id/note.json", TranscriptHandlers.fragment),
+            // The focus journal's flow and day list (the timer's own forms carry its chips).
+            user("GET", "/journal", JournalHandlers.page),
+            user("POST", "/journal/start", JournalHandlers.start),
+            user("GET", "/journal/sessions/:id", JournalHandlers.sessionPage),
+            user("POST", "/journal/sessions/:id/pause", JournalHandlers.step(.pause)),
+            user("POST", "/journal/sessions/:id/resume", JournalHandlers.step(.resume)),
+            user("POST", "/journal/sessions/:id/complete", JournalHandlers.step(.complete)),
+            user("POST", "/journal/sessions/:id/end", JournalHandlers.step(.end)),
+            user("POST", "/journal/sessions/:id/intent", JournalHandlers.intent),
+            user("POST", "/journal/interruptions/:id/category", JournalHandlers.category),
+            user("POST", "/journal/breaks/:id/activity", JournalHandlers.activity),
+            user("POST", "/journal/breaks/:id/end", JournalHandlers.endBreak),
 
             admin("GET", "/admin", AdminHandlers.dashboard),
             admin("GET", "/admin/users", AdminHandlers.dashboard),

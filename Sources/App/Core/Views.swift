@@ -20,6 +20,7 @@ enum Views {
         + ["timer", "partials/personal_clock", "partials/timer_count"]
         + ["me_vault", "me_vault_edit", "me_vault_import", "me_vault_random", "partials/vault_quote"]
         + ["journal_transcript"]
+        + ["journal", "journal_session", "partials/journal_now", "partials/journal_chips", "partials/journal_days", "partials/journal_from"]
         + BoardViews.templates
         + MailTemplate.allCases.map(\.templateName)
 

@@ -294,6 +294,8 @@ enum RoomHandlers {
         context.merge(VaultViews.breakContext(ctx, snapshot, timer: timer))
         // Their open private tasks, for "add from my tasks" (signed-in participants only).
         context.merge(PrivateTaskViews.roomContext(ctx, snapshot))
+        // Their own journal beside the room (signed-in participants only; never shown to others).
+        context.merge(JournalViews.roomContext(ctx, snapshot))
         // Signed in with a seat: the people list's "Add friend" buttons are theirs to use (the
         // list is rendered once for every viewer; the page's attribute shows or hides them).
         if snapshot.member(for: ctx.session) != nil, ctx.userForChrome != nil { context["befriends"] = .bool(true) }

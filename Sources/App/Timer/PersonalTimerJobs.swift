@@ -40,6 +40,9 @@ final class PersonalTimerJobs: Sendable {
             var moved: [(channel: String, version: Int)] = []
             var credits: [FocusCredit] = []
             for var timer in try PersonalTimerStore.lockDue(now: now, limit: limit, on: conn) {
+                // The owner's journal follows the timer in this transaction: while it is being rebuilt
+                // (or stepped), this timer waits for a later tick instead of holding the batch.
+                if let userID = timer.userID, try !JournalStore.tryLockOwner(userID, on: conn) { continue }
                 if try PersonalTimerRun.advance(&timer, now: now, credits: &credits, on: conn) {
                     moved.append((timer.channel, try PersonalTimerStore.bump(timer.id, on: conn)))
                 }

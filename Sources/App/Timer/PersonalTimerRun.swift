@@ -4,7 +4,8 @@ import Postgres
 
 /// Moves a locked personal timer: time passing (`advance`, for requests and the sweeper alike)
 /// and a person's controls (`control`). The rules are `TimerCycle`'s; this writes their effect on
-/// the caller's transaction: the clock, today's count, the day's stats and the focus ledger.
+/// the caller's transaction: the clock, today's count, the day's stats, the focus ledger, and
+/// the owner's journal (`JournalTimerLink`: the session kept on the timer follows it).
 enum PersonalTimerRun {
     /// Completes the segments that ended by `now`, each at its own end (a segment ending on a
     /// later local day settles that day's reset first, at that instant), starts the cycle over
@@ -17,6 +18,9 @@ enum PersonalTimerRun {
         if changed {
             timer.clock = step.clock
             try PersonalTimerStore.saveClock(timer, on: conn)
+            if let userID = timer.userID {
+                try JournalTimerLink.advanced(userID: userID, pieces: step.pieces, after: step.clock, now: now, on: conn)
+            }
         }
         if try DailyReset.settle(&timer, type: .automatic, now: now, device: nil, on: conn) { changed = true }
         return changed
@@ -29,11 +33,12 @@ enum PersonalTimerRun {
     }
 
     /// Applies a person's control at `now`, after bringing the timer to `now`; `seenVersion` is
-    /// the version their page showed (a `TimerRefusal.stale` when it moved). Bumps the version.
-    /// Returns the focus credited.
+    /// the version their page showed (a `TimerRefusal.stale` when it moved). `journal`: what the
+    /// form said for the owner's journal (an intent with Start, a category with Pause). Bumps the
+    /// version. Returns the focus credited.
     static func control(
         _ control: TimerControl, breakPhase: TimerPhase?, seenVersion: Int, timer: inout PersonalTimer, now: Date,
-        on conn: PostgresConnection
+        journal: JournalTimerChoice = JournalTimerChoice(), on conn: PostgresConnection
     ) throws -> [FocusCredit] {
         var credits: [FocusCredit] = []
         if try advance(&timer, now: now, credits: &credits, on: conn) { timer.version = try PersonalTimerStore.bump(timer.id, on: conn) }
@@ -41,8 +46,12 @@ enum PersonalTimerRun {
             control, breakPhase: breakPhase, seenVersion: seenVersion, version: timer.version, to: timer.clock,
             settings: timer.settings, now: now, day: timer.countDay)
         for piece in step.pieces { credits += try write(piece, to: &timer, on: conn) }
+        let before = timer.clock
         timer.clock = step.clock
         try PersonalTimerStore.saveClock(timer, on: conn)
+        if let userID = timer.userID {
+            try JournalTimerLink.controlled(control, before: before, choice: journal, userID: userID, at: now, on: conn)
+        }
         timer.version = try PersonalTimerStore.bump(timer.id, on: conn)
         return credits
     }

@@ -64,9 +64,11 @@ enum TimerHandlers {
     /// GET /timer
     static let page: Handler = { ctx in try timerPage(ctx) }
 
-    static func timerPage(_ ctx: RequestContext, error: TimerRefusal? = nil, status: HTTPStatus = .ok) throws -> Outcome {
+    /// The page, with `error` (a refused control's reason) at its top.
+    static func timerPage(_ ctx: RequestContext, error: String? = nil, status: HTTPStatus = .ok) throws -> Outcome {
         let now = ctx.now
-        let signedIn = try ctx.user != nil
+        let user = try ctx.user
+        let signedIn = user != nil
         var context: TemplateContext
         let clock: TimerClock
         if let timer = try current(ctx, now: now) {
@@ -82,8 +84,11 @@ enum TimerHandlers {
             context = PersonalTimerViews.context(
                 clock: d.clock, settings: d.settings, todayCount: d.todayCount, version: d.version, now: now, signedIn: signedIn)
         }
-        if let error { context["error"] = .text(error.message) }
+        if let error { context["error"] = .text(error) }
         context.merge(breakQuote(ctx, clock))
+        // The owner's journal beside the clock (the chips ride on Start and Pause); guests are told
+        // that signing in keeps one.
+        context.merge(try JournalViews.timerContext(ctx, user: user, clock: clock))
         return .response(
             Views.page(
                 "timer", title: PersonalTimerViews.title(clock, now: now), context, for: ctx, services: ctx.services,
@@ -116,7 +121,8 @@ enum TimerHandlers {
     }
 
     /// POST /timer/start, /pause, /resume, /skip, /reset, /stop, /break (fields: version; kind
-    /// for a break). A refusal shows the page as it is now with the reason (409, 422).
+    /// for a break; for a signed-in person's journal, intent with Start and category with Pause).
+    /// A refusal shows the page as it is now with the reason (409, 422), nothing changed.
     static func control(_ control: TimerControl) -> Handler {
         { ctx in
             let now = ctx.now
@@ -129,17 +135,20 @@ enum TimerHandlers {
                 }
                 let breakPhase = control == .startBreak ? try TimerCycle.breakPhase(parsing: try ctx.field("kind")) : nil
                 guard let owner = try owner(ctx) else { throw ClientError.forbidden("Open the timer page first.") }
+                let journal = try JournalTimerChoice.read(ctx, for: control, signedIn: try ctx.user != nil)
                 let (timer, credits) = try ctx.services.database.transaction { conn in
                     if case .guest = owner { try SessionStore.touch(ctx.session, on: conn) }
                     var timer = try PersonalTimerStore.lock(owner, now: now, on: conn)
                     let credits = try PersonalTimerRun.control(
-                        control, breakPhase: breakPhase, seenVersion: seen, timer: &timer, now: now, on: conn)
+                        control, breakPhase: breakPhase, seenVersion: seen, timer: &timer, now: now, journal: journal, on: conn)
                     return (timer, credits)
                 }
                 afterCommit(ctx, timer: timer, version: timer.version, credits: credits)
                 return .response(.redirect(to: "/timer?v=\(timer.version)"))
             } catch let refusal as TimerRefusal {
-                return try timerPage(ctx, error: refusal, status: ErrorMapping.status(refusal))
+                return try timerPage(ctx, error: refusal.message, status: ErrorMapping.status(refusal))
+            } catch let refusal as JournalRefusal {
+                return try timerPage(ctx, error: refusal.message, status: ErrorMapping.status(refusal))
             }
         }
     }
