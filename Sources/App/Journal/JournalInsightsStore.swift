@@ -1,0 +1,144 @@
+import Domain
+import Foundation
+import Postgres
+
+/// SQL for the journal's insights (`/journal/insights`): aggregates over one owner's projections
+/// (`journal_days`, `journal_sessions`, `journal_interruptions`, `journal_breaks`), never over
+/// the events. Every statement names the owner. A range is a set of the journal's days (the day
+/// a session started on, as its event recorded it), and interruptions and breaks count with their
+/// session's day; hours and weekdays are the owner's wall clock (their zone, bound as a value).
+/// Each statement answers with a few hundred grouped rows at most, whatever the journal's age.
+struct JournalInsightsStore {
+    let database: PostgresPool
+
+    /// Sessions of one bucket with the same intent, status and "paused or not".
+    struct SessionGroup: Sendable, Equatable {
+        let bucket: LocalDate
+        let intent: IntentCategory
+        let status: JournalSessionStatus
+        /// Paused at least once.
+        let paused: Bool
+        let count: Int
+        let focusedSeconds: Int
+    }
+
+    /// Interruptions of one category in one hour of the day.
+    struct InterruptionGroup: Sendable, Equatable {
+        let category: InterruptionCategory
+        let hour: Int
+        let count: Int
+    }
+
+    /// Breaks with one activity (nil: none chosen); `ended` of them are over and took `minutes`.
+    struct BreakGroup: Sendable, Equatable {
+        let activity: BreakActivity?
+        let count: Int
+        let ended: Int
+        let minutes: Int
+    }
+
+    /// Everything the page shows, for the days `first` through `today`.
+    struct Gathered: Sendable {
+        let range: InsightsRange
+        let boundary: DayBoundary
+        let today: LocalDate
+        let first: LocalDate
+        let bucket: InsightsBucket
+        let sessions: [SessionGroup]
+        /// Focused seconds by ISO weekday (index 0 is Monday) and hour.
+        let focus: [[Int]]
+        let interruptions: [InterruptionGroup]
+        let breaks: [BreakGroup]
+    }
+
+    /// The owner's insights over `range`, with `now` deciding their today; one connection, five
+    /// statements.
+    func gather(userID: String, range: InsightsRange, now: Date) throws -> Gathered {
+        try database.withConnection { conn in
+            let boundary = try JournalDayRule.boundary(userID: userID, on: conn)
+            let today = boundary.day(at: now)
+            let start = try conn.query("SELECT min(day)::text FROM journal_days WHERE user_id = $1", [userID]).first?[0]
+            let first = range.firstDay(today: today, journalStart: start.flatMap(LocalDate.init(iso:)))
+            let bucket = InsightsBucket.fitting(from: first, through: today)
+            // Every day from `first` on: a session of a later day (after the owner moved west)
+            // still counts.
+            let from: String? = range == .all ? nil : first.iso
+            let zone = boundary.zone.identifier
+            let sessions = try conn.query(Self.sessionGroups, [userID, from, bucket.rawValue]).compactMap { row -> SessionGroup? in
+                guard let day = LocalDate(iso: row.string(0)) else { return nil }
+                return SessionGroup(
+                    bucket: day, intent: IntentCategory(rawValue: row.string(1)) ?? .other, status: JournalSessionStatus(stored: row.string(2)),
+                    paused: row.bool(3), count: row.int(4), focusedSeconds: row.int(5))
+            }
+            var focus = Array(repeating: Array(repeating: 0, count: 24), count: 7)
+            for row in try conn.query(Self.focusHours, [userID, from, zone]) {
+                let (weekday, hour) = (row.int(0), row.int(1))
+                if (1...7).contains(weekday), (0..<24).contains(hour) { focus[weekday - 1][hour] += row.int(2) }
+            }
+            let interruptions = try conn.query(Self.interruptionGroups, [userID, from, zone]).map {
+                InterruptionGroup(category: InterruptionCategory(rawValue: $0.string(0)) ?? .other, hour: $0.int(1), count: $0.int(2))
+            }
+            let breaks = try conn.query(Self.breakGroups, [userID, from]).map {
+                BreakGroup(activity: $0[0].flatMap(BreakActivity.init(rawValue:)), count: $0.int(1), ended: $0.int(2), minutes: $0.int(3))
+            }
+            return Gathered(
+                range: range, boundary: boundary, today: today, first: first, bucket: bucket, sessions: sessions, focus: focus,
+                interruptions: interruptions, breaks: breaks)
+        }
+    }
+
+    /// Sessions by bucket (`date_trunc` unit $3 over the journal day), intent, status and whether
+    /// they were paused: count and focused seconds. $2: the first day, or null for all.
+    static let sessionGroups = """
+        SELECT date_trunc($3::text, d.day::timestamp)::date::text, s.intent_category, s.status, s.interruption_count > 0,
+               count(*), sum(s.focused_seconds)
+        FROM journal_sessions s JOIN journal_days d ON d.id = s.day_id
+        WHERE s.user_id = $1 AND ($2::date IS NULL OR d.day >= $2::date)
+        GROUP BY 1, 2, 3, 4
+        """
+
+    /// Focused seconds by ISO weekday and hour on the wall clock of zone $3, over the sessions
+    /// that ended: each session's runs (from its start or a resume to the next pause or its end;
+    /// the k-th run starts at the k-th resume and ends at the (k+1)-th pause) cut at the hours.
+    static let focusHours = """
+        WITH s AS (
+            SELECT s.id, s.started_at, s.ended_at, s.interruption_count
+            FROM journal_sessions s JOIN journal_days d ON d.id = s.day_id
+            WHERE s.user_id = $1 AND ($2::date IS NULL OR d.day >= $2::date) AND s.ended_at IS NOT NULL),
+        p AS (
+            SELECT i.session_id, i.occurred_at, i.resumed_at,
+                   row_number() OVER (PARTITION BY i.session_id ORDER BY i.occurred_at, i.id) AS k
+            FROM journal_interruptions i JOIN s ON s.id = i.session_id
+            WHERE i.user_id = $1),
+        starts AS (
+            SELECT id AS sid, 0::bigint AS k, started_at AS t FROM s
+            UNION ALL SELECT session_id, k, resumed_at FROM p),
+        ends AS (
+            SELECT session_id AS sid, k - 1 AS k, occurred_at AS t FROM p
+            UNION ALL SELECT id, interruption_count::bigint, ended_at FROM s),
+        runs AS (
+            SELECT starts.t AT TIME ZONE $3 AS a, ends.t AT TIME ZONE $3 AS b
+            FROM starts JOIN ends USING (sid, k)
+            WHERE ends.t > starts.t)
+        SELECT extract(isodow FROM h)::int, extract(hour FROM h)::int,
+               round(sum(greatest(0, extract(epoch FROM least(h + interval '1 hour', runs.b) - greatest(h, runs.a)))))::bigint
+        FROM runs, generate_series(date_trunc('hour', runs.a), runs.b, interval '1 hour') AS h
+        GROUP BY 1, 2
+        """
+
+    /// Interruptions by category and hour of the day on the wall clock of zone $3.
+    static let interruptionGroups = """
+        SELECT i.category, extract(hour FROM i.occurred_at AT TIME ZONE $3)::int, count(*)
+        FROM journal_interruptions i JOIN journal_sessions s ON s.id = i.session_id JOIN journal_days d ON d.id = s.day_id
+        WHERE i.user_id = $1 AND ($2::date IS NULL OR d.day >= $2::date)
+        GROUP BY 1, 2
+        """
+
+    /// Breaks by activity: how many, how many ended, and their minutes.
+    static let breakGroups = """
+        SELECT b.activity_category, count(*), count(b.ended_at), coalesce(sum(b.duration_minutes), 0)
+        FROM journal_breaks b JOIN journal_sessions s ON s.id = b.session_id JOIN journal_days d ON d.id = s.day_id
+        WHERE b.user_id = $1 AND ($2::date IS NULL OR d.day >= $2::date)
+        GROUP BY 1
+        """
+}
