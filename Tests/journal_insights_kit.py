@@ -39,12 +39,16 @@ class Made:
 
 
 class Journal:
-    def __init__(self, stack, uid: str, zone: str = "UTC"):
+    def __init__(self, stack, uid: str, zone: str | None = "UTC"):
+        """`zone` becomes the account's zone; None keeps the one it has."""
         self.stack = stack
         self.uid = uid
+        if zone is None:
+            zone = stack.psql("select timezone from users where id = :'v1'", uid)
+        else:
+            stack.psql("update users set timezone = :'v2' where id = :'v1'", uid, zone)
         self.zone = ZoneInfo(zone)
         self.events: list[dict] = []
-        stack.psql("update users set timezone = :'v2' where id = :'v1'", uid, zone)
 
     def event(self, kind: str, at: datetime, **payload):
         self.events.append({"kind": kind, "at": at.isoformat(), "payload": payload})

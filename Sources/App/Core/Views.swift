@@ -19,7 +19,7 @@ enum Views {
         + ["timer_history"]
         + ["timer", "partials/personal_clock", "partials/timer_count"]
         + ["me_vault", "me_vault_edit", "me_vault_import", "me_vault_random", "partials/vault_quote"]
-        + ["journal_insights"]
+        + ["journal_insights", "partials/journal_insights_body"]
         + BoardViews.templates
         + MailTemplate.allCases.map(\.templateName)
 

@@ -51,19 +51,33 @@ struct JournalInsightsStore {
         let breaks: [BreakGroup]
     }
 
-    /// The owner's insights over `range`, with `now` deciding their today; one connection, five
-    /// statements.
-    func gather(userID: String, range: InsightsRange, now: Date) throws -> Gathered {
+    /// Where the owner stands: their day boundary, today by it, and their journal's last event
+    /// (0 for none), which together with the range decide what the page shows.
+    struct Scope: Sendable {
+        let boundary: DayBoundary
+        let today: LocalDate
+        let lastEvent: Int
+    }
+
+    func scope(userID: String, now: Date) throws -> Scope {
         try database.withConnection { conn in
             let boundary = try JournalDayRule.boundary(userID: userID, on: conn)
-            let today = boundary.day(at: now)
+            let last = try conn.query("SELECT coalesce(max(id), 0) FROM journal_events WHERE user_id = $1", [userID]).first?.int(0) ?? 0
+            return Scope(boundary: boundary, today: boundary.day(at: now), lastEvent: last)
+        }
+    }
+
+    /// The owner's insights over `range` as of `scope`: one connection, five statements.
+    func gather(userID: String, range: InsightsRange, scope: Scope) throws -> Gathered {
+        try database.withConnection { conn in
+            let today = scope.today
             let start = try conn.query("SELECT min(day)::text FROM journal_days WHERE user_id = $1", [userID]).first?[0]
             let first = range.firstDay(today: today, journalStart: start.flatMap(LocalDate.init(iso:)))
             let bucket = InsightsBucket.fitting(from: first, through: today)
             // Every day from `first` on: a session of a later day (after the owner moved west)
             // still counts.
             let from: String? = range == .all ? nil : first.iso
-            let zone = boundary.zone.identifier
+            let zone = scope.boundary.zone.identifier
             let sessions = try conn.query(Self.sessionGroups, [userID, from, bucket.rawValue]).compactMap { row -> SessionGroup? in
                 guard let day = LocalDate(iso: row.string(0)) else { return nil }
                 return SessionGroup(
@@ -73,7 +87,7 @@ struct JournalInsightsStore {
             var focus = Array(repeating: Array(repeating: 0, count: 24), count: 7)
             for row in try conn.query(Self.focusHours, [userID, from, zone]) {
                 let (weekday, hour) = (row.int(0), row.int(1))
-                if (1...7).contains(weekday), (0..<24).contains(hour) { focus[weekday - 1][hour] += row.int(2) }
+                if (1...7).contains(weekday), (0..<24).contains(hour) { focus[weekday - 1][hour] = max(0, row.int(2)) }
             }
             let interruptions = try conn.query(Self.interruptionGroups, [userID, from, zone]).map {
                 InterruptionGroup(category: InterruptionCategory(rawValue: $0.string(0)) ?? .other, hour: $0.int(1), count: $0.int(2))
@@ -82,7 +96,7 @@ struct JournalInsightsStore {
                 BreakGroup(activity: $0[0].flatMap(BreakActivity.init(rawValue:)), count: $0.int(1), ended: $0.int(2), minutes: $0.int(3))
             }
             return Gathered(
-                range: range, boundary: boundary, today: today, first: first, bucket: bucket, sessions: sessions, focus: focus,
+                range: range, boundary: scope.boundary, today: today, first: first, bucket: bucket, sessions: sessions, focus: focus,
                 interruptions: interruptions, breaks: breaks)
         }
     }
@@ -98,31 +112,32 @@ struct JournalInsightsStore {
         """
 
     /// Focused seconds by ISO weekday and hour on the wall clock of zone $3, over the sessions
-    /// that ended: each session's runs (from its start or a resume to the next pause or its end;
-    /// the k-th run starts at the k-th resume and ends at the (k+1)-th pause) cut at the hours.
+    /// that ended: each session's span counts, each of its pauses counts against it. A span is
+    /// cut at the hours: the part in the hour it starts in, the part in the hour it ends in, and
+    /// (rarely: a pomodoro is shorter than an hour) the whole hours between, the only rows that
+    /// need a series.
     static let focusHours = """
-        WITH s AS (
-            SELECT s.id, s.started_at, s.ended_at, s.interruption_count
-            FROM journal_sessions s JOIN journal_days d ON d.id = s.day_id
-            WHERE s.user_id = $1 AND ($2::date IS NULL OR d.day >= $2::date) AND s.ended_at IS NOT NULL),
-        p AS (
-            SELECT i.session_id, i.occurred_at, i.resumed_at,
-                   row_number() OVER (PARTITION BY i.session_id ORDER BY i.occurred_at, i.id) AS k
-            FROM journal_interruptions i JOIN s ON s.id = i.session_id
-            WHERE i.user_id = $1),
-        starts AS (
-            SELECT id AS sid, 0::bigint AS k, started_at AS t FROM s
-            UNION ALL SELECT session_id, k, resumed_at FROM p),
-        ends AS (
-            SELECT session_id AS sid, k - 1 AS k, occurred_at AS t FROM p
-            UNION ALL SELECT id, interruption_count::bigint, ended_at FROM s),
-        runs AS (
-            SELECT starts.t AT TIME ZONE $3 AS a, ends.t AT TIME ZONE $3 AS b
-            FROM starts JOIN ends USING (sid, k)
-            WHERE ends.t > starts.t)
-        SELECT extract(isodow FROM h)::int, extract(hour FROM h)::int,
-               round(sum(greatest(0, extract(epoch FROM least(h + interval '1 hour', runs.b) - greatest(h, runs.a)))))::bigint
-        FROM runs, generate_series(date_trunc('hour', runs.a), runs.b, interval '1 hour') AS h
+        WITH spans AS (
+            SELECT a, b, sign, date_trunc('hour', a) AS ha, date_trunc('hour', b) AS hb
+            FROM (
+                SELECT s.started_at AT TIME ZONE $3 AS a, s.ended_at AT TIME ZONE $3 AS b, 1 AS sign
+                FROM journal_sessions s JOIN journal_days d ON d.id = s.day_id
+                WHERE s.user_id = $1 AND ($2::date IS NULL OR d.day >= $2::date) AND s.ended_at > s.started_at
+                UNION ALL
+                SELECT i.occurred_at AT TIME ZONE $3, i.resumed_at AT TIME ZONE $3, -1
+                FROM journal_interruptions i JOIN journal_sessions s ON s.id = i.session_id JOIN journal_days d ON d.id = s.day_id
+                WHERE i.user_id = $1 AND ($2::date IS NULL OR d.day >= $2::date) AND s.ended_at > s.started_at
+                    AND i.resumed_at > i.occurred_at) t),
+        pieces AS (
+            SELECT ha AS h, sign * extract(epoch FROM least(b, ha + interval '1 hour') - a) AS seconds FROM spans
+            UNION ALL
+            SELECT hb, sign * extract(epoch FROM b - hb) FROM spans WHERE hb > ha
+            UNION ALL
+            SELECT h, sign * 3600
+            FROM spans, generate_series(ha + interval '1 hour', hb - interval '1 hour', interval '1 hour') AS h
+            WHERE hb > ha + interval '1 hour')
+        SELECT extract(isodow FROM h)::int, extract(hour FROM h)::int, round(sum(seconds))::bigint
+        FROM pieces
         GROUP BY 1, 2
         """
 
