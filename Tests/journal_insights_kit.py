@@ -107,12 +107,13 @@ class Journal:
         """Appends the queued events in time order (sessions may be queued in any order, but must
         not overlap) and rebuilds the owner's projections from them."""
         self.events.sort(key=lambda e: datetime.fromisoformat(e["at"]))
-        if self.events:
+        # A few hundred at a time: each batch is one command-line argument of psql.
+        for i in range(0, len(self.events), 300):
             self.stack.psql(
                 "insert into journal_events (user_id, kind, at, payload) "
                 "select :'v1', e->>'kind', (e->>'at')::timestamptz, e->'payload' "
                 "from jsonb_array_elements(:'v2'::jsonb) with ordinality as t(e, n) order by n",
-                self.uid, json.dumps(self.events))
+                self.uid, json.dumps(self.events[i:i + 300]))
         self.events = []
         pomopomo_run(self.stack, "journal", "rebuild", "--user", self.uid)
 
