@@ -12,13 +12,15 @@
 #   all       GET /journal/insights?range=all as the owner (every session, grouped by month)
 #   month     GET /journal/insights?range=month (the last 30 days, by day)
 #   (b)       bench/c-responder.c sending the "all" page's bytes behind the same nginx (the ceiling)
-# then the responder's own time for both (its debug log, us=…) at a gentle concurrency, kept (the
+# then the responder's own time for both (its debug log, us=…) at a gentle concurrency, beside the
+# same account's /me for reference, kept (the
 # body JournalInsightsCache keeps per state of the journal) and first views (made afresh), and the plans
 # of JournalInsightsStore's statements (read from its source, so they are the ones the page runs) for
 # both ranges.
 #
 # Knobs: BENCH_LISTEN (127.0.0.1:18391), BENCH_DAYS (730), BENCH_DURATION (10s), BENCH_WARMUP (3s),
-# BENCH_WRK ("-t2 -c64"), BENCH_COLD (20 first views of each range), BENCH_KEEP=1 (keep the data dir).
+# BENCH_WRK ("-t2 -c64"), BENCH_COLD (20 first views of each range), BENCH_OTHERS (100 other accounts with
+# 60 days of journal each, around the measured one), BENCH_KEEP=1 (keep the data dir).
 set -euo pipefail
 # shellcheck source=bench/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -29,6 +31,7 @@ DAYS=${BENCH_DAYS:-730}
 DURATION=${BENCH_DURATION:-10s}
 WARMUP=${BENCH_WARMUP:-3s}
 COLD=${BENCH_COLD:-20}
+OTHERS=${BENCH_OTHERS:-100}
 read -r -a WRK_FLAGS <<<"${BENCH_WRK:--t2 -c64}"
 use_bench_binary
 require_tools wrk curl cc nginx psql "$PY"
@@ -40,17 +43,23 @@ q() { psql "$POMOPOMO_DATABASE_URL" -X -qtA "$@"; }
 
 read -r COOKIE viewer_hash < <(new_session_cookie)
 started=$(date +%s%N)
-OWNER=$(q -v days="$DAYS" -v viewer_hash="$viewer_hash" -f bench/journal_insights.sql | tail -n 1)
+OWNER=$(q -v days="$DAYS" -v others="$OTHERS" -v viewer_hash="$viewer_hash" -f bench/journal_insights.sql | tail -n 1)
 [ -n "$OWNER" ] || die "seeding failed"
-EVENTS=$(q -c "SELECT count(*) FROM journal_events")
+EVENTS=$(q -c "SELECT count(*) FROM journal_events WHERE user_id = '$OWNER'")
 say "wrote $EVENTS events over $DAYS days in $((($(date +%s%N) - started) / 1000000)) ms"
 started=$(date +%s%N)
 REBUILD=$("$POMOPOMO_BIN" journal rebuild --user "$OWNER" 2>&1) || { printf '%s\n' "$REBUILD"; die "journal rebuild failed"; }
 REBUILD_MS=$((($(date +%s%N) - started) / 1000000))
 say "rebuild: $REBUILD ($REBUILD_MS ms wall)"
 q -c "VACUUM (ANALYZE) journal_days, journal_sessions, journal_interruptions, journal_breaks, audio_assets"
-ROWS=$(q -c "SELECT (SELECT count(*) FROM journal_days) || ' days, ' || (SELECT count(*) FROM journal_sessions) || ' sessions, '
-  || (SELECT count(*) FROM journal_interruptions) || ' interruptions, ' || (SELECT count(*) FROM journal_breaks) || ' breaks'")
+ROWS=$(q -v owner="$OWNER" <<'SQL'
+SELECT (SELECT count(*) FROM journal_days WHERE user_id = :'owner') || ' days, '
+    || (SELECT count(*) FROM journal_sessions WHERE user_id = :'owner') || ' sessions, '
+    || (SELECT count(*) FROM journal_interruptions WHERE user_id = :'owner') || ' interruptions, '
+    || (SELECT count(*) FROM journal_breaks WHERE user_id = :'owner') || ' breaks; '
+    || (SELECT count(*) FROM journal_sessions) || ' sessions in the table'
+SQL
+)
 say "projections: $ROWS"
 
 HEADER="Cookie: pp_sid=$COOKIE; pp_in=1"
@@ -62,7 +71,7 @@ for page in all month; do
   grep -q 'id="focus-hours-table"' "$DIR/$page.html" || die "the $page page has no focus hours table"
 done
 STARTED=$(sed -n 's/.*id="figure-started">\([0-9]*\)<.*/\1/p' "$DIR/all.html")
-[ "$STARTED" = "$(q -c "SELECT count(*) FROM journal_sessions")" ] || die "the all page counts $STARTED sessions"
+[ "$STARTED" = "$(q -c "SELECT count(*) FROM journal_sessions WHERE user_id = '$OWNER'")" ] || die "the all page counts $STARTED sessions"
 say "all: $(stat -c %s "$DIR/all.html") bytes, $STARTED sessions; month: $(stat -c %s "$DIR/month.html") bytes"
 
 # ------------------------------------------------------------------ the plans
@@ -103,6 +112,7 @@ measure C /bench/c
 own_time_begin
 gentle_load "$ALL_PATH" "$HEADER"
 gentle_load "$MONTH_PATH" "$HEADER"
+gentle_load /me "$HEADER"
 for _ in $(seq "$COLD"); do
   for path in "$ALL_PATH" "$MONTH_PATH"; do
     q -c "INSERT INTO journal_events (user_id, kind, at, payload)
@@ -113,6 +123,7 @@ done
 own_time_end
 OWN_ALL=$(own_time all "$ALL_PATH")
 OWN_MONTH=$(own_time month "$MONTH_PATH")
+OWN_ME=$(own_time "me (reference: the same account's /me)" /me)
 COLD_ALL=$(own_time "all, first view" "$ALL_PATH&cold=1")
 COLD_MONTH=$(own_time "month, first view" "$MONTH_PATH&cold=1")
 
@@ -124,6 +135,7 @@ ms() { # wrk latency (123.45us | 1.23ms | 1.20s) -> milliseconds
 }
 echo
 echo "== /journal/insights after $DAYS days of daily use ($EVENTS events; $ROWS) =="
+echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at the end"
 echo "rebuild from the events: $REBUILD, $REBUILD_MS ms wall"
 echo "pages: all $(stat -c %s "$DIR/all.html") bytes, month $(stat -c %s "$DIR/month.html") bytes"
 printf '%-36s %10s %10s %10s\n' "wrk ${WRK_FLAGS[*]}, through nginx" "req/s" "p50" "p99"
@@ -134,6 +146,7 @@ echo "p50 j/b $(ratio "$(ms "${P50[all]}")" "$(ms "${P50[C]}")"), j'/b $(ratio "
   "req/s j/b $(ratio "${RPS[all]}" "${RPS[C]}"), j'/b $(ratio "${RPS[month]}" "${RPS[C]}")"
 echo "$OWN_ALL"
 echo "$OWN_MONTH"
+echo "$OWN_ME"
 echo "${COLD_ALL/at wrk -t1 -c4/one at a time}"
 echo "${COLD_MONTH/at wrk -t1 -c4/one at a time}"
 echo

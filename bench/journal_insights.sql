@@ -7,7 +7,7 @@
 -- the category by turns) and resumed; one in nine is ended early after 12-21 focused minutes; the
 -- rest are completed after 25, and their break's activity is chosen (for nine in ten) and the
 -- break ends 5 minutes later. The account is signed in on the session whose id hash is
--- :'viewer_hash' (hex). Prints the account's id.
+-- :'viewer_hash' (hex). :others other accounts have journals too (below). Prints the account's id.
 \set ON_ERROR_STOP on
 BEGIN;
 INSERT INTO users (email, email_verified_at, username, display_name, timezone)
@@ -70,5 +70,33 @@ FROM users u, (
     FROM bench_sessions WHERE NOT ended_early) e
 WHERE u.username = 'journal_bench'
 ORDER BY e.at, e.sid, e.ord;
+
+-- Other people's journals around it (:others accounts, 60 days of 8 sessions each), so the plans
+-- are chosen among rows that are not all the measured owner's. Written straight into the
+-- projections (they are only there to be skipped), a fifth of the sessions paused once, all
+-- completed with a tea break.
+INSERT INTO users (email, email_verified_at, username, display_name, timezone)
+SELECT 'journalother' || o || '@example.test', now(), 'journal_other_' || o, 'Other ' || o, 'UTC'
+FROM generate_series(1, :others) AS o;
+CREATE TEMP TABLE bench_others ON COMMIT DROP AS
+SELECT u.id AS uid, current_date - d AS day, md5(u.id::text || ':' || (current_date - d)::text)::uuid AS day_id,
+       md5('os:' || u.id || ':' || d || ':' || k)::uuid AS sid,
+       ((current_date - d) + time '07:00' + make_interval(mins => k * 80)) AT TIME ZONE 'UTC' AS started, k
+FROM users u, generate_series(1, 60) AS d, generate_series(0, 7) AS k
+WHERE u.username LIKE 'journal\_other\_%';
+INSERT INTO journal_days (id, user_id, day, total_pomodoros, completed_pomodoros, created_at)
+SELECT DISTINCT day_id, uid, day, 8, 8, day FROM bench_others;
+INSERT INTO journal_sessions (id, user_id, day_id, started_at, ended_at, duration_minutes, status, intent_category,
+                              interruption_count, place, focused_seconds)
+SELECT sid, uid, day_id, started, started + interval '27 minutes', 25, 'completed', 'coding',
+       CASE WHEN k % 5 = 0 THEN 1 ELSE 0 END, 'timer', 1500
+FROM bench_others;
+INSERT INTO journal_interruptions (id, user_id, session_id, occurred_at, resumed_at, category)
+SELECT md5('oi:' || sid)::uuid, uid, sid, started + interval '10 minutes', started + interval '12 minutes', 'door'
+FROM bench_others WHERE k % 5 = 0;
+INSERT INTO journal_breaks (id, user_id, session_id, started_at, ended_at, duration_minutes, activity_category)
+SELECT md5('ob:' || sid)::uuid, uid, sid, started + interval '27 minutes', started + interval '32 minutes', 5, 'tea_coffee'
+FROM bench_others;
+
 SELECT id FROM users WHERE username = 'journal_bench';
 COMMIT;

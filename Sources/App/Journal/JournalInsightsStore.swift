@@ -107,7 +107,7 @@ struct JournalInsightsStore {
         SELECT date_trunc($3::text, d.day::timestamp)::date::text, s.intent_category, s.status, s.interruption_count > 0,
                count(*), sum(s.focused_seconds)
         FROM journal_sessions s JOIN journal_days d ON d.id = s.day_id
-        WHERE s.user_id = $1 AND ($2::date IS NULL OR d.day >= $2::date)
+        WHERE s.user_id = $1 AND d.user_id = $1 AND ($2::date IS NULL OR d.day >= $2::date)
         GROUP BY 1, 2, 3, 4
         """
 
@@ -122,12 +122,12 @@ struct JournalInsightsStore {
             FROM (
                 SELECT s.started_at AT TIME ZONE $3 AS a, s.ended_at AT TIME ZONE $3 AS b, 1 AS sign
                 FROM journal_sessions s JOIN journal_days d ON d.id = s.day_id
-                WHERE s.user_id = $1 AND ($2::date IS NULL OR d.day >= $2::date) AND s.ended_at > s.started_at
+                WHERE s.user_id = $1 AND d.user_id = $1 AND ($2::date IS NULL OR d.day >= $2::date) AND s.ended_at > s.started_at
                 UNION ALL
                 SELECT i.occurred_at AT TIME ZONE $3, i.resumed_at AT TIME ZONE $3, -1
                 FROM journal_interruptions i JOIN journal_sessions s ON s.id = i.session_id JOIN journal_days d ON d.id = s.day_id
-                WHERE i.user_id = $1 AND ($2::date IS NULL OR d.day >= $2::date) AND s.ended_at > s.started_at
-                    AND i.resumed_at > i.occurred_at) t),
+                WHERE i.user_id = $1 AND s.user_id = $1 AND d.user_id = $1 AND ($2::date IS NULL OR d.day >= $2::date)
+                    AND s.ended_at > s.started_at AND i.resumed_at > i.occurred_at) t),
         pieces AS (
             SELECT ha AS h, sign * extract(epoch FROM least(b, ha + interval '1 hour') - a) AS seconds FROM spans
             UNION ALL
@@ -145,7 +145,7 @@ struct JournalInsightsStore {
     static let interruptionGroups = """
         SELECT i.category, extract(hour FROM i.occurred_at AT TIME ZONE $3)::int, count(*)
         FROM journal_interruptions i JOIN journal_sessions s ON s.id = i.session_id JOIN journal_days d ON d.id = s.day_id
-        WHERE i.user_id = $1 AND ($2::date IS NULL OR d.day >= $2::date)
+        WHERE i.user_id = $1 AND s.user_id = $1 AND d.user_id = $1 AND ($2::date IS NULL OR d.day >= $2::date)
         GROUP BY 1, 2
         """
 
@@ -153,7 +153,7 @@ struct JournalInsightsStore {
     static let breakGroups = """
         SELECT b.activity_category, count(*), count(b.ended_at), coalesce(sum(b.duration_minutes), 0)
         FROM journal_breaks b JOIN journal_sessions s ON s.id = b.session_id JOIN journal_days d ON d.id = s.day_id
-        WHERE b.user_id = $1 AND ($2::date IS NULL OR d.day >= $2::date)
+        WHERE b.user_id = $1 AND s.user_id = $1 AND d.user_id = $1 AND ($2::date IS NULL OR d.day >= $2::date)
         GROUP BY 1
         """
 }
