@@ -77,22 +77,32 @@ say "all: $(stat -c %s "$DIR/all.html") bytes, $STARTED sessions; month: $(stat 
 # ------------------------------------------------------------------ the plans
 
 # Each statement of JournalInsightsStore as the page runs it, prepared and executed with the owner's
-# values ($2 null for all, the first of the last 30 days for month; the Berlin zone; months or days).
+# values: all days (no first day, sessions from -infinity, grouped by month), and the last 30 (their
+# first day, sessions from two days before it began in Berlin, grouped by day).
 PLANS=$DIR/plans.txt
 "$PY" - Sources/App/Journal/JournalInsightsStore.swift "$OWNER" >"$DIR/explain.sql" <<'PYPLANS'
 import re, sys, textwrap
 source, owner = open(sys.argv[1]).read(), sys.argv[2]
 statements = dict(re.findall(r'static let (\w+) = """\n(.*?)\n\s*"""', source, re.S))
-args = {"sessionGroups": ("{day}", "'{unit}'"), "focusHours": ("{day}", "'Europe/Berlin'"),
-        "interruptionGroups": ("{day}", "'Europe/Berlin'"), "breakGroups": ("{day}",)}
-assert set(args) <= set(statements), f"JournalInsightsStore has {sorted(statements)}"
-for name, rest in args.items():
+zone = "'Europe/Berlin'"
+ranges = {
+    "all": {"day": "NULL", "unit": "'month'", "since": "'-infinity'"},
+    "month": {"day": "current_date - 29", "unit": "'day'",
+              "since": f"extract(epoch FROM (current_date - 29)::timestamp AT TIME ZONE {zone}) - 172800"},
+}
+runs = [  # (statement, range, its parameters after the owner)
+    ("sessionGroups", "all", ("day", "unit", "since")), ("focusHours", "all", ("day", zone, "since")),
+    ("allInterruptionGroups", "all", (zone,)), ("allBreakGroups", "all", ()),
+    ("sessionGroups", "month", ("day", "unit", "since")), ("focusHours", "month", ("day", zone, "since")),
+    ("interruptionGroups", "month", ("day", zone, "since")), ("breakGroups", "month", ("day", "since")),
+]
+assert {r[0] for r in runs} <= set(statements), f"JournalInsightsStore has {sorted(statements)}"
+for name in dict.fromkeys(r[0] for r in runs):
     print(f"PREPARE {name} AS {textwrap.dedent(statements[name])};")
-for label, day, unit in (("all", "NULL", "month"), ("month", "current_date - 29", "day")):
-    for name, rest in args.items():
-        values = ", ".join([f"'{owner}'"] + [r.format(day=day, unit=unit) for r in rest])
-        print(f"\\echo '-- {name}, range {label}'")
-        print(f"EXPLAIN (ANALYZE, BUFFERS) EXECUTE {name}({values});")
+for name, label, params in runs:
+    values = ", ".join([f"'{owner}'"] + [ranges[label].get(p, p) for p in params])
+    print(f"\\echo '-- {name}, range {label}'")
+    print(f"EXPLAIN (ANALYZE, BUFFERS) EXECUTE {name}({values});")
 PYPLANS
 q -f "$DIR/explain.sql" >"$PLANS" || die "EXPLAIN failed (see $DIR/explain.sql)"
 

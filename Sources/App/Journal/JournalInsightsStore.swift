@@ -74,25 +74,34 @@ struct JournalInsightsStore {
             let start = try conn.query("SELECT min(day)::text FROM journal_days WHERE user_id = $1", [userID]).first?[0]
             let first = range.firstDay(today: today, journalStart: start.flatMap(LocalDate.init(iso:)))
             let bucket = InsightsBucket.fitting(from: first, through: today)
-            // Every day from `first` on: a session of a later day (after the owner moved west)
-            // still counts.
-            let from: String? = range == .all ? nil : first.iso
             let zone = scope.boundary.zone.identifier
-            let sessions = try conn.query(Self.sessionGroups, [userID, from, bucket.rawValue]).compactMap { row -> SessionGroup? in
+            // A range is every day from `first` on (a session of a later day, after the owner
+            // moved west, still counts). Sessions are also looked for from two days before the
+            // first day began, which the owner index can seek to: a session's day was decided by
+            // the boundary of its time, which a change of zone or reset time moves by less.
+            let from: String? = range == .all ? nil : first.iso
+            let since = range == .all ? "-infinity" : String(scope.boundary.start(of: first).timeIntervalSince1970 - 2 * 86_400)
+            let sessions = try conn.query(Self.sessionGroups, [userID, from, bucket.rawValue, since]).compactMap { row -> SessionGroup? in
                 guard let day = LocalDate(iso: row.string(0)) else { return nil }
                 return SessionGroup(
                     bucket: day, intent: IntentCategory(rawValue: row.string(1)) ?? .other, status: JournalSessionStatus(stored: row.string(2)),
                     paused: row.bool(3), count: row.int(4), focusedSeconds: row.int(5))
             }
             var focus = Array(repeating: Array(repeating: 0, count: 24), count: 7)
-            for row in try conn.query(Self.focusHours, [userID, from, zone]) {
+            for row in try conn.query(Self.focusHours, [userID, from, zone, since]) {
                 let (weekday, hour) = (row.int(0), row.int(1))
                 if (1...7).contains(weekday), (0..<24).contains(hour) { focus[weekday - 1][hour] = max(0, row.int(2)) }
             }
-            let interruptions = try conn.query(Self.interruptionGroups, [userID, from, zone]).map {
+            let interruptionRows =
+                range == .all
+                ? try conn.query(Self.allInterruptionGroups, [userID, zone])
+                : try conn.query(Self.interruptionGroups, [userID, from, zone, since])
+            let interruptions = interruptionRows.map {
                 InterruptionGroup(category: InterruptionCategory(rawValue: $0.string(0)) ?? .other, hour: $0.int(1), count: $0.int(2))
             }
-            let breaks = try conn.query(Self.breakGroups, [userID, from]).map {
+            let breakRows =
+                range == .all ? try conn.query(Self.allBreakGroups, [userID]) : try conn.query(Self.breakGroups, [userID, from, since])
+            let breaks = breakRows.map {
                 BreakGroup(activity: $0[0].flatMap(BreakActivity.init(rawValue:)), count: $0.int(1), ended: $0.int(2), minutes: $0.int(3))
             }
             return Gathered(
@@ -101,13 +110,17 @@ struct JournalInsightsStore {
         }
     }
 
+    // The statements' parameters: $1 the owner; $2 the first day (null for all); the unit or the
+    // zone; $4 (or $3) seconds since 1970 from which sessions are looked for ('-infinity' for all).
+
     /// Sessions by bucket (`date_trunc` unit $3 over the journal day), intent, status and whether
-    /// they were paused: count and focused seconds. $2: the first day, or null for all.
+    /// they were paused: count and focused seconds.
     static let sessionGroups = """
         SELECT date_trunc($3::text, d.day::timestamp)::date::text, s.intent_category, s.status, s.interruption_count > 0,
                count(*), sum(s.focused_seconds)
         FROM journal_sessions s JOIN journal_days d ON d.id = s.day_id
-        WHERE s.user_id = $1 AND d.user_id = $1 AND ($2::date IS NULL OR d.day >= $2::date)
+        WHERE s.user_id = $1 AND s.started_at >= to_timestamp($4::float8) AND d.user_id = $1
+            AND ($2::date IS NULL OR d.day >= $2::date)
         GROUP BY 1, 2, 3, 4
         """
 
@@ -117,17 +130,19 @@ struct JournalInsightsStore {
     /// (rarely: a pomodoro is shorter than an hour) the whole hours between, the only rows that
     /// need a series.
     static let focusHours = """
-        WITH spans AS (
+        WITH s AS (
+            SELECT s.id, s.started_at, s.ended_at
+            FROM journal_sessions s JOIN journal_days d ON d.id = s.day_id
+            WHERE s.user_id = $1 AND s.started_at >= to_timestamp($4::float8) AND d.user_id = $1
+                AND ($2::date IS NULL OR d.day >= $2::date) AND s.ended_at > s.started_at),
+        spans AS (
             SELECT a, b, sign, date_trunc('hour', a) AS ha, date_trunc('hour', b) AS hb
             FROM (
-                SELECT s.started_at AT TIME ZONE $3 AS a, s.ended_at AT TIME ZONE $3 AS b, 1 AS sign
-                FROM journal_sessions s JOIN journal_days d ON d.id = s.day_id
-                WHERE s.user_id = $1 AND d.user_id = $1 AND ($2::date IS NULL OR d.day >= $2::date) AND s.ended_at > s.started_at
+                SELECT started_at AT TIME ZONE $3 AS a, ended_at AT TIME ZONE $3 AS b, 1 AS sign FROM s
                 UNION ALL
                 SELECT i.occurred_at AT TIME ZONE $3, i.resumed_at AT TIME ZONE $3, -1
-                FROM journal_interruptions i JOIN journal_sessions s ON s.id = i.session_id JOIN journal_days d ON d.id = s.day_id
-                WHERE i.user_id = $1 AND s.user_id = $1 AND d.user_id = $1 AND ($2::date IS NULL OR d.day >= $2::date)
-                    AND s.ended_at > s.started_at AND i.resumed_at > i.occurred_at) t),
+                FROM journal_interruptions i JOIN s ON s.id = i.session_id
+                WHERE i.user_id = $1 AND i.resumed_at > i.occurred_at) t),
         pieces AS (
             SELECT ha AS h, sign * extract(epoch FROM least(b, ha + interval '1 hour') - a) AS seconds FROM spans
             UNION ALL
@@ -141,19 +156,37 @@ struct JournalInsightsStore {
         GROUP BY 1, 2
         """
 
-    /// Interruptions by category and hour of the day on the wall clock of zone $3.
+    /// Interruptions by category and hour of the day on the wall clock of zone $3, counted with
+    /// their session's day.
     static let interruptionGroups = """
         SELECT i.category, extract(hour FROM i.occurred_at AT TIME ZONE $3)::int, count(*)
-        FROM journal_interruptions i JOIN journal_sessions s ON s.id = i.session_id JOIN journal_days d ON d.id = s.day_id
-        WHERE i.user_id = $1 AND s.user_id = $1 AND d.user_id = $1 AND ($2::date IS NULL OR d.day >= $2::date)
+        FROM journal_sessions s JOIN journal_days d ON d.id = s.day_id JOIN journal_interruptions i ON i.session_id = s.id
+        WHERE s.user_id = $1 AND s.started_at >= to_timestamp($4::float8) AND d.user_id = $1 AND d.day >= $2::date
+            AND i.user_id = $1
         GROUP BY 1, 2
         """
 
-    /// Breaks by activity: how many, how many ended, and their minutes.
+    /// The same over all days (zone $2): the interruptions alone.
+    static let allInterruptionGroups = """
+        SELECT category, extract(hour FROM occurred_at AT TIME ZONE $2)::int, count(*)
+        FROM journal_interruptions WHERE user_id = $1
+        GROUP BY 1, 2
+        """
+
+    /// Breaks by activity: how many, how many ended, and their minutes; counted with their
+    /// session's day.
     static let breakGroups = """
         SELECT b.activity_category, count(*), count(b.ended_at), coalesce(sum(b.duration_minutes), 0)
-        FROM journal_breaks b JOIN journal_sessions s ON s.id = b.session_id JOIN journal_days d ON d.id = s.day_id
-        WHERE b.user_id = $1 AND s.user_id = $1 AND d.user_id = $1 AND ($2::date IS NULL OR d.day >= $2::date)
+        FROM journal_sessions s JOIN journal_days d ON d.id = s.day_id JOIN journal_breaks b ON b.session_id = s.id
+        WHERE s.user_id = $1 AND s.started_at >= to_timestamp($3::float8) AND d.user_id = $1 AND d.day >= $2::date
+            AND b.user_id = $1
+        GROUP BY 1
+        """
+
+    /// The same over all days: the breaks alone.
+    static let allBreakGroups = """
+        SELECT activity_category, count(*), count(ended_at), coalesce(sum(duration_minutes), 0)
+        FROM journal_breaks WHERE user_id = $1
         GROUP BY 1
         """
 }
