@@ -12,6 +12,7 @@ from __future__ import annotations
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 import pytest
 from selenium.common.exceptions import TimeoutException
@@ -20,6 +21,7 @@ from selenium.webdriver.common.by import By
 from accounts_kit import Account, OAuthFake, page_csrf, register, sign_in, sign_up, unique_email, unique_username
 from browser_kit import assert_accessible, wait
 from journal_audio_kit import Voice, add_entries
+from journal_insights_kit import Journal
 from messages_kit import send
 from pomopomo_testkit import PROJECT_ROOT, Stack, User, pomopomo_run
 from private_tasks_kit import add_ok, default_list, post
@@ -330,6 +332,21 @@ def with_vault(suffix: str):
     return reach
 
 
+def member_insights(driver, world):
+    """The member's journal insights over a fortnight of sessions (pauses, an early end, breaks)."""
+    uid = world.stack.psql("select id from users where username = :'v1'", world.member.username)
+    if world.stack.psql("select count(*) from journal_events where user_id = :'v1'", uid) == "0":
+        journal = Journal(world.stack, uid, None)
+        today = datetime.now(journal.zone).replace(hour=9, minute=0, second=0, microsecond=0)
+        for back in range(1, 15):
+            start = today - timedelta(days=back)
+            journal.session(start, "coding", pauses=[(5, 2, "door")], activity="tea_coffee")
+            journal.session(start + timedelta(hours=2), "writing", minutes=12, end="end")
+            journal.session(start + timedelta(hours=5), "reading", activity=None)
+        journal.write()
+    visit(driver, world, world.member.user, "/journal/insights?range=all")
+
+
 def member_notices(driver, world):
     """The member's notifications: an unread room invite from the admin and a read achievement."""
     uid = world.stack.psql("select id from users where username = :'v1'", world.member.username)
@@ -553,6 +570,7 @@ def all_pages() -> list[Page]:
         Page("personal timer's history", "timer_history", "#timer-history", get("/timer/history", "member")),
         Page("focus journal", "journal", "#journal-pause", member_journal),
         Page("a session in the journal", "journal_session", "#journal-entry form.journal-choice", member_journal_session),
+        Page("journal insights", "journal_insights", "#focus-hours-table", member_insights),
         Page("today's count refused", "timer_count", "#timer-count-page", refused_count),
         Page("settings: timer", "settings_timer", "#timer-settings-form", get("/settings/timer", "member")),
         Page("settings: API tokens", "settings_api", "#api-token-form", get("/settings/api", "member")),

@@ -3,7 +3,8 @@ import Postgres
 /// "Download my data": everything stored about the account, as JSON built by PostgreSQL
 /// (json_build_object escapes all text), without password or token hashes.
 enum AccountExport {
-    static func json(_ account: Account, database: PostgresPool) throws -> [UInt8] {
+    /// `audioBase`: the site's address, which the journal's voice-note links start with.
+    static func json(_ account: Account, audioBase: String, database: PostgresPool) throws -> [UInt8] {
         let text =
             try database.query(
                 """
@@ -70,9 +71,14 @@ enum AccountExport {
                            WHERE r.from_id = $1 OR r.to_id = $1), '[]'::json),
                   'blocks', coalesce((SELECT json_agg(json_build_object('username', u.username, 'blocked_at', b.created_at)
                              ORDER BY b.created_at) FROM user_blocks b JOIN users u ON u.id = b.blocked_id WHERE b.blocker_id = $1), '[]'::json),
-                  'boards', $2::json
+                  'boards', $2::json,
+                  'journal', $3::json
                 )::text
-                """, [account.id, try BoardExport.json(userID: account.id, database: database)]
+                """,
+                [
+                    account.id, try BoardExport.json(userID: account.id, database: database),
+                    try JournalExport.json(userID: account.id, audioBase: audioBase, database: database),
+                ]
             ).first?.string(0) ?? "{}"
         return Array(text.utf8)
     }

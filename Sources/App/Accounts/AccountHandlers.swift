@@ -24,7 +24,7 @@ enum AccountHandlers {
     /// GET /settings/export.json
     static let export: Handler = { ctx in
         let account = try AccountFlow.signedInAccount(ctx)
-        let body = try AccountExport.json(account, database: ctx.services.database)
+        let body = try AccountExport.json(account, audioBase: ctx.services.config.baseURL, database: ctx.services.database)
         var response = Response.json(body)
         response.addHeader("Content-Disposition", "attachment; filename=\"pomopomo-\(account.username).json\"")
         return .response(response)

@@ -186,6 +186,10 @@ enum Routes {
             user("POST", "/me/tasks/:id/delete", PrivateTaskHandlers.delete),
             user("POST", "/me/tasks/:id/move", PrivateTaskHandlers.move),
             user("POST", "/me/tasks/:id/place", PrivateTaskHandlers.place),
+            // The journal's insights and exports (issue 15).
+            user("GET", "/journal/insights", JournalInsightsHandlers.page),
+            user("GET", "/journal/export.csv", JournalExportHandlers.csv),
+            user("GET", "/journal/export.json", JournalExportHandlers.json),
             user("GET", "/notifications", NotificationHandlers.page),
             user("POST", "/notifications/read", NotificationHandlers.markAllRead),
             user("POST", "/notifications/:id/open", NotificationHandlers.open),

@@ -32,6 +32,7 @@ public final class Services: Sendable {
     let throttle: Throttle
     let codeGuesses = CodeGuesses()
     let userStatsCache = UserStatsCache()
+    let journalInsightsCache = JournalInsightsCache()
     let seenVersions: SeenVersion
     let leaderboards: Leaderboards
 

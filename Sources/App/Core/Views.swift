@@ -21,6 +21,7 @@ enum Views {
         + ["me_vault", "me_vault_edit", "me_vault_import", "me_vault_random", "partials/vault_quote"]
         + ["journal_transcript"]
         + ["journal", "journal_session", "partials/journal_now", "partials/journal_chips", "partials/journal_days", "partials/journal_from"]
+        + ["journal_insights", "partials/journal_insights_body"]
         + BoardViews.templates
         + MailTemplate.allCases.map(\.templateName)
 

@@ -52,18 +52,22 @@ enum StatsCharts {
 
     /// Hours of the day across, weekdays down (Monday first), darker for more minutes.
     static func heatmap(_ buckets: HourBuckets, id: String, title: String) -> SafeHTML {
+        heatmap(minutes: { buckets.minutes(weekday: $0, hour: $1) }, busiest: buckets.busiestMinutes, id: id, title: title)
+    }
+
+    /// The same from minutes by ISO weekday (1 is Monday) and hour, `busiest` the largest.
+    static func heatmap(minutes: (Int, Int) -> Int, busiest: Int, id: String, title: String) -> SafeHTML {
         let (left, top, cellWidth, cellHeight) = (36, 16, 22, 18)
         var svg = open(id: id, title: title, width: left + 24 * cellWidth, height: top + 7 * cellHeight)
         for hour in stride(from: 0, to: 24, by: 3) {
             svg += "<text x=\"\(left + hour * cellWidth + 2)\" y=\"11\" class=\"tick\">\(hour < 10 ? "0" : "")\(hour)</text> "
         }
-        let busiest = buckets.busiestMinutes
         var cells = Cells(width: cellWidth - 2, height: cellHeight - 2)
         for weekday in 1...7 {
             let y = top + (weekday - 1) * cellHeight
             svg += "<text x=\"0\" y=\"\(y + 13)\" class=\"tick\">\(weekdayNames[weekday - 1])</text> "
             for hour in 0..<24 {
-                cells.add(x: left + hour * cellWidth, y: y, level: level(buckets.minutes(weekday: weekday, hour: hour), max: busiest))
+                cells.add(x: left + hour * cellWidth, y: y, level: level(minutes(weekday, hour), max: busiest))
             }
         }
         return SafeHTML(trusted: svg + cells.paths + "</svg>")
@@ -137,7 +141,8 @@ enum StatsCharts {
         return "\(sign)\(abs(scaled) / 10).\(abs(scaled) % 10)"
     }
 
-    private static func open(id: String, title: String, width: Int, height: Int) -> String {
+    /// The `<svg>` start tag and its title (the journal's charts start the same way).
+    static func open(id: String, title: String, width: Int, height: Int) -> String {
         """
         <svg class="stats-chart" viewBox="0 0 \(width) \(height)" role="img" aria-labelledby="\(id)" xmlns="http://www.w3.org/2000/svg">\
         <title id="\(id)">\(HTMLEscape.escape(title))</title>
