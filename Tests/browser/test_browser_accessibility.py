@@ -51,6 +51,9 @@ class World:
     crowded: Room  # big enough that room-wide actions ask the host to confirm
     member: Account  # signed in, in the room, with a profile and other sessions
     admin: Account
+    # Whose journal takes entries written straight as events: the member's own journal keeps a
+    # session open, and a replay with a second one open beside it would be refused.
+    diarist: Account
     verify_link: str  # a sign-up's link, opened in another browser than the one that signed up
     reset_link: str
     delete_link: str
@@ -145,6 +148,7 @@ def world(stack, mailbox, oauth):
     crowded = crowded_room(base)
 
     admin = register(base, mailbox, "a11yadmin")
+    diarist = register(base, mailbox, "a11ydiary")
     pomopomo_run(stack, "admin", "grant", admin.email)
 
     newcomer = User(base)
@@ -160,9 +164,9 @@ def world(stack, mailbox, oauth):
        "asking for a delete link")
     delete_link = mailbox.wait_for(admin.email, "Confirm deleting", MAIL_SECONDS).link("/auth/delete")
     stack.clear_throttle()
-    yield World(stack, base, room, crowded, member, admin, verify_link, reset_link, delete_link, oauth)
+    yield World(stack, base, room, crowded, member, admin, diarist, verify_link, reset_link, delete_link, oauth)
     for user in (elsewhere, newcomer, stranger, room.host, room.guest, crowded.host, crowded.guest, member.user,
-                 admin.user):
+                 admin.user, diarist.user):
         user.http.close()
 
 
@@ -431,29 +435,29 @@ def member_tasks(driver, world):
 
 
 def voice_entry(with_note: bool):
-    """The debug-only page of one of the member's journal entries (issue 15): the voice-note form
+    """The debug-only page of one of the diarist's journal entries (issue 15): the voice-note form
     with the recorder journal_voice.js adds, or a note (player, delete button, "transcribing…")."""
     def reach(driver, world):
-        voice = Voice(world.stack, world.member)
+        voice = Voice(world.stack, world.diarist)
         entry = add_entries(world.stack, voice.uid, 1)[0]
         if with_note:
             tone = subprocess.run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "sine=duration=1",
                                    "-c:a", "libopus", "-f", "ogg", "-"], capture_output=True, check=True, timeout=30).stdout
             ok(voice.send("break", entry.break_, tone, filename="tone.ogg", content_type="audio/ogg"), "a voice note")
-        visit(driver, world, world.member.user, f"/_test/journal/voice?target=break&id={entry.break_}")
+        visit(driver, world, world.diarist.user, f"/_test/journal/voice?target=break&id={entry.break_}")
     return reach
 
 
 def transcript_refused(driver, world):
     """A voice note's transcript page (issue 15) after an edit over 10,000 characters: the 422 page
     with the reason and what was typed."""
-    voice = Voice(world.stack, world.member)
+    voice = Voice(world.stack, world.diarist)
     entry = add_entries(world.stack, voice.uid, 1)[0]
     tone = subprocess.run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "sine=duration=1",
                            "-c:a", "libopus", "-f", "ogg", "-"], capture_output=True, check=True, timeout=30).stdout
     ok(voice.send("interruption", entry.interruption, tone, filename="tone.ogg", content_type="audio/ogg"), "a voice note")
     note = voice.note_of("interruption", entry.interruption)
-    visit(driver, world, world.member.user, f"/journal/audio/{note}/transcript")
+    visit(driver, world, world.diarist.user, f"/journal/audio/{note}/transcript")
     driver.execute_script("document.getElementById('transcript-text').value = 'x'.repeat(10001);"
                           "document.getElementById('transcript-edit').submit();")
     wait(driver, 10).until(lambda d: d.find_elements(By.ID, "transcript-error"))
