@@ -55,6 +55,18 @@ enum ErrorMapping {
         }
     }
 
+    /// The status a soundtrack refusal is answered with (someone else's playlist is a missing one).
+    static func status(_ refusal: SoundtrackRefusal) -> HTTPStatus {
+        switch refusal {
+        case .notFound: return .notFound
+        case .invalid, .badAudio: return .unprocessableEntity
+        case .emptyQueue, .conflict: return .conflict
+        case .djOnly: return .forbidden
+        case .catalogueUnavailable: return .serviceUnavailable
+        case .tooLarge: return .payloadTooLarge
+        }
+    }
+
     /// Headers that go with a refusal (when to try again).
     static func headers(_ refusal: RoomRefusal) -> [(String, String)] {
         if case .tooFast(_, let retryAfter) = refusal { return [("Retry-After", String(retryAfter))] }
@@ -188,6 +200,9 @@ enum ErrorMapping {
             return Refused(status: status(refusal), publicMessage: refusal.message, extraHeaders: [])
         case let refusal as JournalRefusal:
             return Refused(status: status(refusal), publicMessage: refusal.message, extraHeaders: [])
+        case let refusal as SoundtrackRefusal:
+            let retry: [(String, String)] = if case .catalogueUnavailable = refusal { [("Retry-After", "30")] } else { [] }
+            return Refused(status: status(refusal), publicMessage: refusal.message, extraHeaders: retry)
         case let refusal as PrivateTaskRefusal:
             return Refused(status: status(refusal), publicMessage: refusal.message, extraHeaders: [])
         case let refusal as APIRefusal:
