@@ -12,7 +12,7 @@ enum ErrorMapping {
     static func status(_ refusal: RoomRefusal) -> HTTPStatus {
         switch refusal {
         case .noSuchRoom, .gone: return .notFound
-        case .removed, .notJoined, .hostOnly: return .forbidden
+        case .removed, .notJoined, .hostOnly, .djOnly: return .forbidden
         case .invalid: return .unprocessableEntity
         case .stale: return .conflict
         case .tooFast: return .tooManyRequests
@@ -61,7 +61,7 @@ enum ErrorMapping {
         case .notFound: return .notFound
         case .invalid, .badAudio: return .unprocessableEntity
         case .emptyQueue, .conflict: return .conflict
-        case .djOnly: return .forbidden
+        case .djOnly, .proposalsOff: return .forbidden
         case .catalogueUnavailable: return .serviceUnavailable
         case .tooLarge: return .payloadTooLarge
         }

@@ -14,6 +14,9 @@ enum Access: Sendable, Equatable {
     case participant
     /// A room route for the room's host alone; same refusal as `participant`.
     case host
+    /// A room route for the host or a participant the host made DJ (the soundtrack's controls);
+    /// same refusal as `participant`.
+    case dj
     /// The JSON API (`/api/…`): a browser's session, guest or account, with the CSRF token in
     /// `X-CSRF-Token` on writes, or a personal API token (`Authorization: Bearer …`). `APIAuth`
     /// checks it in the handler's wrapper; errors are JSON bodies with a code.
@@ -24,6 +27,7 @@ enum Access: Sendable, Equatable {
         switch self {
         case .participant: return .participant
         case .host: return .host
+        case .dj: return .dj
         case .open, .user, .admin, .api: return nil
         }
     }
@@ -89,6 +93,22 @@ enum Routes {
             room("POST", "/r/:code/invite", .participant, RoomSocialActions.invite),
             room("POST", "/r/:code/favorite", .participant, RoomSocialActions.favorite),
             room("POST", "/r/:code/unfavorite", .participant, RoomSocialActions.unfavorite),
+            // The room's soundtrack (issue 16): the queue, the controls, DJs, who is behind.
+            room("POST", "/r/:code/soundtrack/queue", .participant, SoundtrackQueueActions.add),
+            room("POST", "/r/:code/soundtrack/entries/:id/accept", .dj, SoundtrackQueueActions.accept),
+            room("POST", "/r/:code/soundtrack/entries/:id/reject", .dj, SoundtrackQueueActions.reject),
+            room("POST", "/r/:code/soundtrack/entries/:id/move", .dj, SoundtrackQueueActions.move),
+            room("POST", "/r/:code/soundtrack/entries/:id/delete", .dj, SoundtrackQueueActions.remove),
+            room("POST", "/r/:code/soundtrack/play", .dj, SoundtrackPlaybackActions.control(.play)),
+            room("POST", "/r/:code/soundtrack/pause", .dj, SoundtrackPlaybackActions.control(.pause)),
+            room("POST", "/r/:code/soundtrack/seek", .dj, SoundtrackPlaybackActions.seek),
+            room("POST", "/r/:code/soundtrack/skip", .dj, SoundtrackPlaybackActions.control(.skip)),
+            room("POST", "/r/:code/soundtrack/mode", .dj, SoundtrackPlaybackActions.mode),
+            room("POST", "/r/:code/soundtrack/proposals", .host, SoundtrackPlaybackActions.proposals),
+            room("POST", "/r/:code/soundtrack/behind", .participant, SoundtrackLagHandlers.report),
+            room("GET", "/r/:code/soundtrack/behind", .dj, SoundtrackLagHandlers.list),
+            room("POST", "/r/:code/participants/:id/dj", .host, ModerationActions.moderation(.dj)),
+            room("POST", "/r/:code/participants/:id/undj", .host, ModerationActions.moderation(.undj)),
             open("GET", "/timer", TimerHandlers.page),
             open("GET", "/timer/poll", TimerHandlers.poll),
             open("POST", "/timer/start", TimerHandlers.control(.start)),

@@ -17,6 +17,7 @@ enum Views {
         ]
         + ["messages", "conversation", "conversation_frame", "message_report", "partials/direct_messages"]
         + ["timer_history"]
+        + ["partials/soundtrack"]
         + ["timer", "partials/personal_clock", "partials/timer_count"]
         + ["me_vault", "me_vault_edit", "me_vault_import", "me_vault_random", "partials/vault_quote"]
         + BoardViews.templates

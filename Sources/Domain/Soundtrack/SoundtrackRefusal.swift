@@ -11,6 +11,8 @@ public enum SoundtrackRefusal: Error, Sendable, Equatable {
     case conflict(String)
     /// Only the host or a DJ may do this (403).
     case djOnly
+    /// A guest adding music while the host takes no track proposals (403).
+    case proposalsOff
     /// The catalogue is not configured, down or too slow, and nothing is cached (503).
     case catalogueUnavailable(String)
     /// An upload that is not accepted audio, truncated, empty (422) …
@@ -23,6 +25,7 @@ public enum SoundtrackRefusal: Error, Sendable, Equatable {
         case .notFound: return "There is no such track, entry or playlist."
         case .emptyQueue: return "The queue is empty: add a track first."
         case .djOnly: return "Only the host or a DJ can do that."
+        case .proposalsOff: return "The host is not taking track proposals in this room: only the host or a DJ can add music."
         case .invalid(let why), .conflict(let why), .catalogueUnavailable(let why), .badAudio(let why), .tooLarge(let why):
             return why
         }
