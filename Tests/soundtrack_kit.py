@@ -1,0 +1,122 @@
+"""The room's soundtrack (issue 16): tracks to queue, the soundtrack as state.json and the page
+show it, and time passing as the database sees it.
+
+- library_track: a track of the self-hosted library, as the admin's upload leaves it in `tracks`
+  (the upload itself is the library's; these tests need only the row). With `audio=` the file is
+  written under the uploads directory too, so browsers can play it.
+- Soundtrack: one room's soundtrack read from state.json (at the version PostgreSQL holds) and
+  from the room page, and the forms the host, a DJ or a guest post.
+- Time: `ran_for(n)` moves the playback's moment back n seconds (as if n seconds had played),
+  `ends_now()` makes the current track end just now; both bump the version and announce it, as
+  every writer must, and the sweeper must then move the queue on with no page open.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+
+from pomopomo_testkit import Element, parse_html, publish_wake
+from rooms_kit import Member, Room, wait_for
+
+SWEEP_WITHIN = 4.0  # seconds the sweeper may take to move a queue whose track ended
+
+
+def library_track(stack, title: str, seconds: int, artist: str = "The Testers", audio: bytes | None = None,
+                  mime: str = "audio/ogg") -> str:
+    """A library track's row (and, with `audio`, its file); returns its id."""
+    name = f"t{uuid.uuid4().hex}." + ("ogg" if mime == "audio/ogg" else "wav")
+    if audio is not None:
+        folder = os.path.join(stack.env["POMOPOMO_UPLOADS"], "library")
+        os.makedirs(folder, exist_ok=True)
+        with open(os.path.join(folder, name), "wb") as f:
+            f.write(audio)
+    return stack.psql(
+        "insert into tracks (source, file, mime, bytes, title, artist, duration_seconds)"
+        " values ('library', :'v1', :'v2', :'v3', :'v4', :'v5', :'v6') returning id",
+        name, mime, str(len(audio) if audio else 1000), title, artist, str(seconds)).splitlines()[0]
+
+
+class Soundtrack:
+    def __init__(self, room: Room):
+        self.room = room
+        self.stack = room.stack
+
+    # --- reading
+    def state(self) -> dict:
+        return self.room.state()["soundtrack"]
+
+    def now(self) -> dict:
+        return self.state()["now"]
+
+    def titles(self, which: str = "up_next") -> list[str]:
+        return [e["title"] for e in self.state()[which]]
+
+    def current_title(self) -> str | None:
+        current = self.state()["current"]
+        return current and current["title"]
+
+    def section(self, member: Member) -> Element:
+        """The room page's #soundtrack as `member` sees it."""
+        section = member.page().by_id("soundtrack")
+        assert section is not None, "the room page has no #soundtrack"
+        return section
+
+    def row(self) -> dict:
+        """The playback as PostgreSQL holds it."""
+        return json.loads(self.stack.psql(
+            "select json_build_object('entry', sound_entry_id, 'playing', sound_playing, 'position_ms', sound_position_ms,"
+            " 'mode', sound_mode, 'proposals', sound_proposals) from rooms where id = :'v1'", self.room.id))
+
+    # --- acting
+    def add(self, member: Member, track_id: str, **more) -> None:
+        r = member.post("/soundtrack/queue", track_id=track_id, **more)
+        assert r.status_code == 303, f"adding a track as {member.name}: {r.status_code}"
+        assert r.headers["Location"] in (f"/r/{self.room.code}#soundtrack", more.get("next")), r.headers["Location"]
+
+    def entry(self, title: str, which: str = "up_next") -> str:
+        found = [e["entry"] for e in self.state()[which] if e["title"] == title]
+        assert found, f"“{title}” is not in {which}: {self.titles(which)}"
+        return found[0]
+
+    # --- time
+    def _write(self, sets: str, *args: str):
+        version = self.stack.psql(
+            f"update rooms set {sets}, version = version + 1, soundtrack_v = version + 1 where id = :'v1' returning version",
+            self.room.id, *args).splitlines()[0]
+        publish_wake(self.stack, self.room.id, int(version))
+
+    def ran_for(self, seconds: float):
+        """The music has played `seconds` more than it has (the moment it was set moves back)."""
+        self._write("sound_updated_at = sound_updated_at - make_interval(secs => :'v2'::float8),"
+                    " sound_ends_at = sound_ends_at - make_interval(secs => :'v2'::float8)", str(seconds))
+
+    def ends_now(self, ago: float = 0.2):
+        """The current track reached its end `ago` seconds ago."""
+        self._write(
+            "sound_updated_at = now() - make_interval(secs => (select t.duration_seconds from room_queue q join tracks t"
+            " on t.id = q.track_id where q.id = rooms.sound_entry_id) - sound_position_ms / 1000.0 + :'v2'::float8),"
+            " sound_ends_at = now() - make_interval(secs => :'v2'::float8)", str(ago))
+
+    def wait_row(self, predicate, what: str, timeout: float = SWEEP_WITHIN) -> dict:
+        return wait_for(lambda: (lambda r: r if predicate(r) else None)(self.row()), timeout, what)
+
+
+def stable(state: dict) -> dict:
+    """The soundtrack of state.json without what moves by itself (the clock and the position)."""
+    s = json.loads(json.dumps(state))
+    for key in ("position_ms", "server_now_ms", "set_at_ms"):
+        s["now"].pop(key, None)
+    return s
+
+
+def page_now(doc: Element) -> dict:
+    """The room page's own soundtrack state (#soundtrack-now), as its script reads it."""
+    el = doc.by_id("soundtrack-now")
+    assert el is not None, "no #soundtrack-now"
+    return {k.removeprefix("data-"): v for k, v in el.attrs.items() if k.startswith("data-")}
+
+
+def fragment(text: str) -> Element:
+    return parse_html(text)
