@@ -92,12 +92,13 @@ def test_guests_propose_the_host_decides_and_djs_run_the_music(stack, make_room)
     guest = room.join("Gina Guest")
     # A guest's track waits as a proposal, with their name, until the host or a DJ decides.
     music.add(guest, library_track(stack, "Gina's Pick", 100))
-    assert music.titles("proposed") == ["Gina's Pick"] and music.titles() == ["Low Tide"]
-    assert music.state()["proposed"][0]["added_by"] == "Gina Guest"
-    room.host.ok(f"/soundtrack/entries/{music.entry("Gina's Pick", 'proposed')}/accept")
+    seen = music.state(via=guest)
+    assert [(e["title"], e["added_by"]) for e in seen["proposed"]] == [("Gina's Pick", "Gina Guest")]
+    assert [e["title"] for e in seen["up_next"]] == ["Low Tide"]
+    room.host.ok("/soundtrack/entries/" + music.entry("Gina's Pick", "proposed", via=guest) + "/accept")
     assert music.titles() == ["Low Tide", "Gina's Pick"] and music.titles("proposed") == []
     music.add(guest, library_track(stack, "Not Today", 100))
-    room.host.ok(f"/soundtrack/entries/{music.entry('Not Today', 'proposed')}/reject")
+    room.host.ok(f"/soundtrack/entries/{music.entry('Not Today', 'proposed', via=guest)}/reject")
     assert "Not Today" not in music.titles("proposed") + music.titles()
 
     # A guest cannot run the music.
@@ -117,10 +118,10 @@ def test_guests_propose_the_host_decides_and_djs_run_the_music(stack, make_room)
     assert [p["dj"] for p in room.state()["participants"] if p["name"] == "Gina Guest"] == [True]
     assert guest.page().by_id("participants").find(cls="dj-badge") is not None
     music.add(guest, library_track(stack, "DJ Set", 100))
-    assert music.titles()[-1] == "DJ Set"
-    guest.ok("/soundtrack/skip", entry=music.state()["current"]["entry"])
+    assert music.titles(via=guest)[-1] == "DJ Set"
+    guest.ok("/soundtrack/skip", entry=music.state(via=guest)["current"]["entry"])
     guest.ok("/soundtrack/pause")
-    assert music.current_title() == "Low Tide" and not music.now()["playing"]
+    assert music.current_title(via=guest) == "Low Tide" and not music.now(via=guest)["playing"]
     assert music.section(guest).by_id("soundtrack-controls") is not None
     # A DJ is no host.
     guest.refused(403, "/timer", action="start", at="0")
@@ -261,7 +262,8 @@ def test_playlists_and_liked_songs_are_queued_and_others_playlists_are_missing(s
     def playlist(user: str, name: str, ids: list[str]) -> str:
         pid = stack.psql("insert into playlists (user_id, name) values (:'v1', :'v2') returning id", user, name).splitlines()[0]
         for n, track in enumerate(ids):
-            stack.psql("insert into playlist_tracks (playlist_id, track_id, ord) values (:'v1', :'v2', :'v3')", pid, track, str(n))
+            stack.psql("insert into playlist_tracks (playlist_id, track_id, ord) values (:'v1', :'v2', :'v3')",
+                       pid, track, str(n))
         return pid
 
     mine = playlist(owner_id, "Deep work", [tracks[2], live, tracks[0]])

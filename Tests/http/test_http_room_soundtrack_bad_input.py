@@ -6,7 +6,7 @@ import pytest
 
 from pomopomo_testkit import User
 from rooms_kit import new_room
-from soundtrack_kit import Soundtrack, library_track, stable
+from soundtrack_kit import Soundtrack, library_track
 
 ZERO = "00000000-0000-4000-8000-000000000000"
 
@@ -32,6 +32,11 @@ class Scene:
         self.proposed = s["proposed"][0]["entry"]
         self.foreign = Soundtrack(self.other).state()["up_next"][0]["entry"]
         self.spare = library_track(stack, "Spare", 60)
+        # What PostgreSQL holds of both rooms' soundtracks: every refusal must leave it so.
+        self.baseline = self.stored()
+
+    def stored(self) -> tuple[dict, dict]:
+        return self.music.stored(), Soundtrack(self.other).stored()
 
     def who(self, name: str):
         return {"host": self.room.host, "guest": self.guest, "visitor": self.visitor}[name]
@@ -99,21 +104,18 @@ CASES = [
 @pytest.mark.parametrize(("who", "where", "fields", "status", "says"), CASES,
                          ids=[f"{c[0]}-{c[1].split('/')[-1]}-{c[3]}-{i}" for i, c in enumerate(CASES)])
 def test_refused_and_nothing_changes(scene, who, where, fields, status, says):
-    before, version = stable(scene.music.state()), scene.room.db_version()
     where = "/".join(scene.fill({"p": part})["p"] for part in where.split("/"))
     doc = scene.who(who).refused(status, where, **scene.fill(fields))
     assert says.lower() in doc.by_id("room-error").clean_text().lower()
-    assert stable(scene.music.state()) == before and scene.room.db_version() == version
+    assert scene.stored() == scene.baseline
 
 
 def test_adding_to_another_rooms_queue_needs_a_seat_there(scene):
-    other = Soundtrack(scene.other)
-    before, version = stable(other.state()), scene.other.db_version()
     # The guest of one room posts to the other room's queue with their own (valid) token.
     r = scene.guest.user.post_form(f"/r/{scene.other.code}/soundtrack/queue",
                                    [("csrf", scene.guest.token), ("track_id", scene.spare)])
     assert r.status_code == 403 and "Join the room" in r.text
-    assert stable(other.state()) == before and scene.other.db_version() == version
+    assert scene.stored() == scene.baseline
 
 
 def test_a_foreign_next_never_leaves_the_site(scene):

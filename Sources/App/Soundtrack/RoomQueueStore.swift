@@ -142,7 +142,7 @@ enum RoomQueueStore {
         let (mine, theirs) = (found.ord, neighbour.int(1))
         let (newMine, newTheirs) = mine == theirs ? (move == .up ? (mine - 1, mine) : (mine + 1, mine)) : (theirs, mine)
         try conn.query(
-            "UPDATE room_queue SET ord = CASE WHEN id = $1 THEN $3 ELSE $4 END WHERE id IN ($1, $2)",
+            "UPDATE room_queue SET ord = CASE WHEN id = $1 THEN $3::int ELSE $4::int END WHERE id IN ($1, $2)",
             [id, neighbour.string(0), newMine, newTheirs])
         return [.soundtrack]
     }
