@@ -27,7 +27,7 @@ SWEEP_WITHIN = 4.0  # seconds the sweeper may take to move a queue whose track e
 def library_track(stack, title: str, seconds: int, artist: str = "The Testers", audio: bytes | None = None,
                   mime: str = "audio/ogg") -> str:
     """A library track's row (and, with `audio`, its file); returns its id."""
-    name = f"t{uuid.uuid4().hex}." + ("ogg" if mime == "audio/ogg" else "wav")
+    name = uuid.uuid4().hex + (".ogg" if mime == "audio/ogg" else ".mp3")
     if audio is not None:
         folder = os.path.join(stack.env["POMOPOMO_UPLOADS"], "library")
         os.makedirs(folder, exist_ok=True)
@@ -142,7 +142,7 @@ class Soundtrack:
 def stable(state: dict) -> dict:
     """The soundtrack of state.json without what moves by itself (the clock and the position)."""
     s = json.loads(json.dumps(state))
-    for key in ("position_ms", "server_now_ms", "set_at_ms"):
+    for key in ("position_ms", "server_now_ms"):
         s["now"].pop(key, None)
     return s
 

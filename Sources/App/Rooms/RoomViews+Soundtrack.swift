@@ -54,7 +54,7 @@ extension RoomViews {
             entry: current?.id, trackID: current?.track.id, src: current?.track.audioURL, title: current?.track.title,
             artist: current?.track.artist, playing: current != nil && playback.isPlaying, positionMs: current == nil ? 0 : playback.position(at: now),
             durationMs: snapshot.soundtrack.durationMs, serverNowMs: nowMs,
-            setAtMs: nowMs - Int((sound.msSinceSetAtLoad + age * 1000).rounded()), setPositionMs: sound.positionMs, stamp: sound.stamp,
+            setAt: sound.setAt, setPositionMs: sound.positionMs, stamp: sound.stamp,
             mode: sound.mode.rawValue, focusVolume: sound.mode.volume(duringFocus: true), djs: snapshot.djIDs)
     }
 

@@ -16,6 +16,8 @@ struct RoomSound: Sendable {
     /// The moment it was set, in microseconds on the database's clock: names one playback write,
     /// so a browser can tell a seek (a new stamp) from a position that merely moved on.
     let stamp: String
+    /// The same moment in UTC, ISO 8601 (the seed's updatedAt, for state.json).
+    let setAt: String
     let mode: SoundtrackMode
     /// Whether guests may propose tracks.
     let proposalsAllowed: Bool
@@ -23,9 +25,10 @@ struct RoomSound: Sendable {
     /// The columns `init(row:offset:)` reads, in its order, for `rooms r`.
     static let columns = """
         r.sound_playing, r.sound_entry_id, r.sound_position_ms, (extract(epoch FROM now() - r.sound_updated_at) * 1000)::float8,
-        (extract(epoch FROM r.sound_updated_at) * 1000000)::bigint, r.sound_mode, r.sound_proposals
+        (extract(epoch FROM r.sound_updated_at) * 1000000)::bigint, r.sound_mode, r.sound_proposals,
+        to_char(r.sound_updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
         """
-    static let columnCount = 7
+    static let columnCount = 8
 
     init(row: PostgresRow, offset: Int) {
         isPlaying = row.bool(offset)
@@ -35,6 +38,7 @@ struct RoomSound: Sendable {
         stamp = row.string(offset + 4)
         mode = SoundtrackMode(stored: row.string(offset + 5))
         proposalsAllowed = row.bool(offset + 6)
+        setAt = row.string(offset + 7)
     }
 
     /// The playback at `now`, `age` seconds after the load (Domain `Playback` does the maths).

@@ -14,9 +14,9 @@ struct SoundtrackNowJSON: Encodable {
     let positionMs: Int
     let durationMs: Int
     let serverNowMs: Int
-    /// When the playback was last set (epoch ms on this responder's clock), and where it was then:
-    /// the seed's position and updatedAt.
-    let setAtMs: Int
+    /// When the playback was last set (UTC, ISO 8601) and where it was then: the seed's updatedAt
+    /// and position, from which `position_ms` is computed.
+    let setAt: String
     let setPositionMs: Int
     let stamp: String
     let mode: String
@@ -31,7 +31,7 @@ struct SoundtrackNowJSON: Encodable {
         case positionMs = "position_ms"
         case durationMs = "duration_ms"
         case serverNowMs = "server_now_ms"
-        case setAtMs = "set_at_ms"
+        case setAt = "set_at"
         case setPositionMs = "set_position_ms"
         case focusVolume = "focus_volume"
     }
