@@ -23,6 +23,7 @@ from pomopomo_testkit import PROJECT_ROOT, Stack, User, pomopomo_run
 from private_tasks_kit import add_ok, default_list, post
 from private_tasks_kit import titles as task_titles
 from social_kit import befriend_in_db
+from soundtrack_kit import library_track
 
 THEMES = ["sunrise", "midnight_bloom", "forest_calm", "ocean_deep"]  # Domain's Theme; the CSS colours each
 SCHEMES = ["light", "dark"]
@@ -187,6 +188,28 @@ def room_as(who: str, theme: str = "sunrise", timer: str = "running"):
             lambda d: d.find_element(By.CSS_SELECTOR, "[data-sound-toggle]").is_displayed(),
             message="the room page's script did not show the sound switch")
     return reach
+
+
+def with_music(who: str):
+    """The room plays a track, with one up next and a guest's proposal (issue 16), as `who`."""
+    def reach(driver, world):
+        code = world.room.code
+        if code not in _MUSIC:
+            host, guest = world.room.host, world.room.guest
+            token = host.csrf(f"/r/{code}")
+            for title in ("Rain on Tin", "Low <Tide> & Co"):
+                track = library_track(world.stack, title, 200)
+                ok(host.post_form(f"/r/{code}/soundtrack/queue", {"csrf": token, "track_id": track}), "queueing a track")
+            ok(host.post_form(f"/r/{code}/soundtrack/play", {"csrf": token}), "playing")
+            ok(guest.post_form(f"/r/{code}/soundtrack/queue", {"csrf": guest.csrf(f"/r/{code}"),
+                                                               "track_id": library_track(world.stack, "Guest Pick", 90)}),
+               "proposing a track")
+            _MUSIC.add(code)
+        visit(driver, world, getattr(world.room, who), f"/r/{code}")
+    return reach
+
+
+_MUSIC: set[str] = set()
 
 
 def confirm_ending(driver, world):
@@ -458,6 +481,8 @@ def all_pages() -> list[Page]:
         Page("room as guest", "room", "#propose-form", room_as("guest")),
         Page("room as guest, paused", "room", "#propose-form", room_as("guest", timer="paused")),
         Page("moderation", "moderate", "#mod-participants", get("/r/{code}/moderate", "host")),
+        Page("room with music, as host", "room", "#soundtrack-controls", with_music("host")),
+        Page("room with music, as guest", "room", "#soundtrack-proposed", with_music("guest")),
         Page("confirm ending the session", "confirm", "#confirm-form", confirm_ending),
         Page("presence frame", "here", "#presence-note", get("/r/{code}/here", "guest")),
         Page("stats", "stats", "#daily-stats", stats_with_figures),
