@@ -107,6 +107,7 @@
     state = next;
     var changed = !wanted || wanted.stamp !== next.stamp || wanted.entry !== next.entry;
     if (changed) sync();
+    showListen();
     // The host made me DJ (or took it back): my section must carry the controls (or lose them).
     if (next.runs !== next.renderedRuns) refetchSection();
   }
@@ -163,12 +164,12 @@
       a.removeAttribute("data-src");
       return;
     }
+    if (!listening()) { a.pause(); return; } // nothing is fetched for someone not listening
     if (a.getAttribute("data-src") !== state.src) {
       a.setAttribute("data-src", state.src);
       a.src = state.src;
       a.load();
     }
-    if (!listening()) { a.pause(); return; }
     seekTo(roomPosition() + (state.playing ? seekCostMs : 0));
     if (state.playing) play(); else a.pause();
   }
@@ -219,7 +220,7 @@
     if (seekStarted || pendingSeek || t < settleUntil || audio.seeking) return; // our own seek: not drift
     var target = roomPosition();
     if (target >= state.durationMs) return; // the track ended; the sweeper's next one comes by poll
-    if (blocked) return; // not listening until the click the browser asks for
+    if (blocked || audio.ended) return; // not listening until a click; or ahead, at the end: the next track comes by poll
     if (audio.paused || audio.readyState < 3) {
       if (audio.paused) play();
       report(target - audio.currentTime * 1000);

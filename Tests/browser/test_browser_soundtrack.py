@@ -1,0 +1,125 @@
+"""The room's soundtrack in Chromium (issue 16), the journey of the issue: the host finds two tracks
+(the self-hosted library, opened from the room), queues them and plays; a guest joins late and lands
+within a second of the host (read from each page's <audio>.currentTime); the host seeks and the guest
+follows; the track ends and the next one begins in both. The same room without JavaScript shows the
+track and its catch-up link, a media fragment at the room's position.
+
+The tracks are real audio made with sox, stored as the library's upload leaves them (the row and the
+file under POMOPOMO_UPLOADS/library), and served by the library's file route through nginx."""
+
+import re
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+from selenium.webdriver.common.by import By
+
+from browser_kit import assert_not_reloaded, create_room, join_by_code, mark_page, wait
+from soundtrack_kit import library_track
+
+FIRST_SECONDS, SECOND_SECONDS = 20, 40
+IN_STEP = 1.0  # seconds: the issue's bound for a late joiner
+
+
+def tone(seconds: int, hz: int) -> bytes:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder, "tone.ogg")
+        subprocess.run(["sox", "-n", "-r", "22050", "-c", "1", str(path), "synth", str(seconds), "sine", str(hz), "vol", "0.2"],
+                       check=True, capture_output=True, timeout=30)
+        return path.read_bytes()
+
+
+@pytest.fixture(scope="module")
+def tracks(stack):
+    return (library_track(stack, "First Light", FIRST_SECONDS, audio=tone(FIRST_SECONDS, 440)),
+            library_track(stack, "Second Wind", SECOND_SECONDS, audio=tone(SECOND_SECONDS, 660)))
+
+
+PLAYER = """
+var a = document.getElementById('soundtrack-audio');
+return a ? {t: a.currentTime, paused: a.paused, src: a.getAttribute('data-src') || '', now: Date.now(),
+            ready: a.readyState} : null;
+"""
+
+
+def player(driver):
+    return driver.execute_script(PLAYER)
+
+
+def apart(a, b) -> float:
+    """Seconds between two players' positions at the same moment (each read carries its clock)."""
+    return abs((a["t"] + (b["now"] - a["now"]) / 1000) - b["t"])
+
+
+def in_step(host, guest, what: str):
+    """Within a second of the host, and soon: the player is set where the room is as it starts, and
+    only small drift is left to the gentle correction."""
+    wait(guest, 3).until(lambda d: apart(player(host), player(d)) <= IN_STEP,
+                         message=f"{what} is {apart(player(host), player(guest)):.2f} s away from the host")
+
+
+def playing_past(driver, seconds: float, src_end: str, what: str):
+    wait(driver, 15).until(
+        lambda d: (lambda p: p and not p["paused"] and p["src"].endswith(src_end) and p["t"] > seconds)(player(d)),
+        message=f"{what}: the page's player is not playing {src_end} past {seconds} s: {player(driver)}")
+    return player(driver)
+
+
+def test_listen_together_late_joiner_seek_and_next_track(stack, browser, tracks):
+    base = stack.base_url
+    first, second = tracks
+    host = browser(js=True)
+    code = create_room(host, base, "Hana Host")
+
+    # The host opens the library from the room and adds both tracks to it.
+    host.get(f"{base}/music/library?room={code}")
+    for track in (first, second):
+        wait(host, 10).until(lambda d, t=track: d.find_elements(By.CSS_SELECTOR, f"#track-{t} form.add-to-room button"),
+                             message="the library offers no “Add to room” for the test's tracks")
+        host.find_element(By.CSS_SELECTOR, f"#track-{track} form.add-to-room button").click()
+        wait(host, 10).until(lambda d: "/music/library" in d.current_url)
+    host.get(f"{base}/r/{code}")
+    titles = [el.text for el in host.find_elements(By.CSS_SELECTOR, "#soundtrack-up-next .track-title")]
+    assert titles == ["First Light", "Second Wind"], titles
+
+    host.find_element(By.ID, "soundtrack-play-pause").click()
+    wait(host, 10).until(lambda d: d.find_element(By.ID, "soundtrack-title").text == "First Light")
+    playing_past(host, 2.0, f"/music/tracks/{first}/file", "the host after Play")
+
+    # A guest joins late and lands where the host is.
+    guest = browser(js=True)
+    join_by_code(guest, base, code, "Gina Guest")
+    mark = mark_page(guest)
+    playing_past(guest, 2.5, f"/music/tracks/{first}/file", "the late guest")
+    in_step(host, guest, "the late joiner")
+
+    # The host seeks near the end; the guest follows without reloading.
+    seek = host.find_element(By.ID, "soundtrack-position")
+    seek.send_keys("0:15")
+    host.find_element(By.ID, "soundtrack-seek").click()
+    playing_past(host, 14.5, f"/music/tracks/{first}/file", "the host after seeking")
+    wait(guest, 10).until(lambda d: (lambda p: p and p["t"] >= 14.5 and p["src"].endswith(f"{first}/file"))(player(d)),
+                          message=f"the guest did not follow the seek: {player(guest)}")
+    in_step(host, guest, "after the seek, the guest")
+
+    # The track ends; the server moves on, and both play the next one from its start, in step.
+    for driver, who in ((host, "the host"), (guest, "the guest")):
+        playing_past(driver, 0.3, f"/music/tracks/{second}/file", f"{who} after the first track ended")
+    wait(guest, 10).until(lambda d: d.find_element(By.ID, "soundtrack-title").text == "Second Wind")
+    assert [el.text for el in guest.find_elements(By.CSS_SELECTOR, "#soundtrack-history .track-title")] == ["First Light"]
+    in_step(host, guest, "on the next track, the guest")
+    assert_not_reloaded(guest, mark, "the guest's room page")
+
+    # Without JavaScript: the track, and a link to it at the room's position; the page reloads when it ends.
+    plain = browser(js=False)
+    plain.get(f"{base}/r/{code}")
+    assert plain.find_element(By.ID, "soundtrack-title").text == "Second Wind"
+    link = plain.find_element(By.ID, "soundtrack-catch-up")
+    m = re.fullmatch(rf"{re.escape(base)}/music/tracks/{second}/file#t=(\d+)", link.get_attribute("href"))
+    assert m, link.get_attribute("href")
+    at = player(host)["t"]
+    assert abs(int(m.group(1)) - at) <= 2, f"the catch-up link starts at {m.group(1)} s, the room is at {at:.1f} s"
+    refresh = plain.find_element(By.CSS_SELECTOR, "meta[http-equiv=refresh]").get_attribute("content")
+    assert abs(int(refresh) - (SECOND_SECONDS - at)) <= 3, \
+        f"the page reloads in {refresh} s, the track ends in {SECOND_SECONDS - at:.0f} s"
