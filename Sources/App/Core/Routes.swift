@@ -223,6 +223,21 @@ enum Routes {
             user("POST", "/friends/block", BlockHandlers.block),
             user("POST", "/friends/unblock", BlockHandlers.unblock),
 
+            // The music library, playlists and liked songs (issue 16); the catalogue's /music pages sit beside them.
+            open("GET", "/music/library", LibraryHandlers.page),
+            open("GET", "/music/tracks/:id/file", TrackFileHandlers.file),
+            user("POST", "/music/tracks/:id/like", LikedHandlers.like),
+            user("POST", "/music/tracks/:id/unlike", LikedHandlers.unlike),
+            user("POST", "/music/tracks/:id/playlist", PlaylistTrackHandlers.add),
+            user("GET", "/music/liked", LikedHandlers.page),
+            user("GET", "/music/playlists", PlaylistHandlers.list),
+            user("POST", "/music/playlists", PlaylistHandlers.create),
+            user("GET", "/music/playlists/:id", PlaylistHandlers.show),
+            user("POST", "/music/playlists/:id", PlaylistHandlers.rename),
+            user("POST", "/music/playlists/:id/delete", PlaylistHandlers.delete),
+            user("POST", "/music/playlists/:id/tracks/:track/remove", PlaylistTrackHandlers.remove),
+            user("POST", "/music/playlists/:id/tracks/:track/move", PlaylistTrackHandlers.move),
+
             admin("GET", "/admin", AdminHandlers.dashboard),
             admin("GET", "/admin/users", AdminHandlers.dashboard),
             admin("POST", "/admin/users/:id/role", AdminHandlers.setRole),
