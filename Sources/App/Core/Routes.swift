@@ -32,6 +32,8 @@ enum Access: Sendable, Equatable {
 struct Endpoint: Sendable {
     let access: Access
     let handler: Handler
+    /// Set on routes that take a file: their body limit and rate limit (`UploadPolicy`).
+    var upload: UploadPolicy? = nil
 }
 
 /// Every route in one table: method, path, who may use it, handler.
@@ -50,6 +52,10 @@ enum Routes {
         }
         func api(_ method: String, _ path: String, _ handler: @escaping APIHandler) -> Router<Endpoint>.Route {
             .init(method, path, Endpoint(access: .api, handler: APIAuth.guarded(handler)))
+        }
+        /// A signed-in user's file upload (POST): see `UploadPolicy`.
+        func upload(_ path: String, _ policy: UploadPolicy, _ handler: @escaping Handler) -> Router<Endpoint>.Route {
+            .init("POST", path, Endpoint(access: .user, handler: handler, upload: policy))
         }
         func admin(_ method: String, _ path: String, _ handler: @escaping Handler) -> Router<Endpoint>.Route {
             .init(method, path, Endpoint(access: .admin, handler: handler))
@@ -237,6 +243,11 @@ enum Routes {
             user("POST", "/music/playlists/:id/delete", PlaylistHandlers.delete),
             user("POST", "/music/playlists/:id/tracks/:track/remove", PlaylistTrackHandlers.remove),
             user("POST", "/music/playlists/:id/tracks/:track/move", PlaylistTrackHandlers.move),
+
+            // Voice notes in the journal (issue 15): the owner's alone, played through nginx.
+            upload("/journal/audio", VoiceNoteHandlers.uploadPolicy, VoiceNoteHandlers.upload),
+            user("GET", "/journal/audio/:id", VoiceNoteHandlers.play),
+            user("POST", "/journal/audio/:id/delete", VoiceNoteHandlers.delete),
 
             admin("GET", "/admin", AdminHandlers.dashboard),
             admin("GET", "/admin/users", AdminHandlers.dashboard),
