@@ -18,7 +18,7 @@ from pathlib import Path
 import requests
 
 from accounts_kit import brief, user_id
-from pomopomo_testkit import Element, parse_html
+from pomopomo_testkit import Element, parse_html, pomopomo_run
 
 
 def tracks_in_db(stack, n: int, title: str = "Track", artist: str = "Kit", seconds: int = 61) -> list[str]:
@@ -127,3 +127,23 @@ def library_files(stack) -> set[str]:
 
 def parse(r: requests.Response) -> Element:
     return parse_html(r.text)
+
+
+def make_admin(stack, uid: str):
+    stack.psql("update users set role = 'ADMIN' where id = :'v1'", uid)
+
+
+def add_track_cli(stack, kind: str = "ogg", seconds: float = 4.0, title: str | None = None, artist: str = "Kit",
+                  frequency: int = 440) -> str:
+    """A real library track (a sine tone of `seconds`) added with `pomopomo library add`, the way
+    `make run` seeds the library; returns its id. For tests that need something to play."""
+    title = title or f"Tone {secrets.token_hex(3)}"
+    path = _CACHE / f"cli-{secrets.token_hex(6)}.{kind}"
+    _CACHE.mkdir(exist_ok=True)
+    path.write_bytes(audio_file(kind, seconds=seconds, frequency=frequency))
+    try:
+        out = pomopomo_run(stack, "library", "add", str(path), "--title", title, "--artist", artist)
+    finally:
+        path.unlink()
+    assert out.returncode == 0, f"pomopomo library add: {out.stdout}\n{out.stderr}"
+    return out.stdout.split()[1].rstrip(":")

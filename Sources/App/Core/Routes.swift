@@ -60,6 +60,10 @@ enum Routes {
         func admin(_ method: String, _ path: String, _ handler: @escaping Handler) -> Router<Endpoint>.Route {
             .init(method, path, Endpoint(access: .admin, handler: handler))
         }
+        /// An admin's file upload (POST): see `UploadPolicy`.
+        func adminUpload(_ path: String, _ policy: UploadPolicy, _ handler: @escaping Handler) -> Router<Endpoint>.Route {
+            .init("POST", path, Endpoint(access: .admin, handler: handler, upload: policy))
+        }
         var routes: [Router<Endpoint>.Route] = [
             open("GET", "/", HomeHandlers.home),
             open("POST", "/rooms", RoomHandlers.create),
@@ -254,6 +258,9 @@ enum Routes {
             admin("POST", "/admin/users/:id/role", AdminHandlers.setRole),
             admin("POST", "/admin/leaderboards/:id/hide", LeaderboardAdminHandlers.hide),
             admin("POST", "/admin/leaderboards/:id/unhide", LeaderboardAdminHandlers.unhide),
+            admin("GET", "/admin/library", LibraryAdminHandlers.page),
+            adminUpload("/admin/library", LibraryAdminHandlers.uploadPolicy, LibraryAdminHandlers.upload),
+            admin("POST", "/admin/library/:id/delete", LibraryAdminHandlers.delete),
         ]
         #if DEBUG
         // Test-only routes: debug builds (make test) only; a release build has none of them.

@@ -1,11 +1,12 @@
 import Foundation
 import Sodium
 
-/// The library's files under POMOPOMO_UPLOADS/library: written under a random name (32 hex
-/// digits and the extension of the kind recognised from the bytes) to a temporary file first,
-/// renamed into place before the row that names it commits, and removed when the row goes.
+/// The library's files under POMOPOMO_UPLOADS/library (outside Public/): each under a random name
+/// that only says its kind (`<32 hex>.<ext>`), written whole under a temporary name first
+/// (ffprobe reads it there) and renamed into place before the row that names it commits, so nginx
+/// never serves half a file; removed once the row is gone.
 enum LibraryFiles {
-    static func directory(_ services: Services) -> String { services.config.uploadsDirectory + "/library" }
+    static func directory(_ config: Config) -> String { config.uploadsDirectory + "/library" }
 
     /// A fresh name for a file of kind `fileExtension`.
     static func freshName(fileExtension: String) -> String {
@@ -20,8 +21,8 @@ enum LibraryFiles {
     struct StorageFull: Error {}
 
     /// Writes `bytes` to a temporary file in the library's directory and returns its path.
-    static func writeTemporary(_ bytes: [UInt8], services: Services) throws -> String {
-        let dir = directory(services)
+    static func writeTemporary(_ bytes: [UInt8], config: Config) throws -> String {
+        let dir = directory(config)
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let path = dir + "/.tmp-" + freshName(fileExtension: "part")
         guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else { throw StorageFull() }
@@ -29,16 +30,13 @@ enum LibraryFiles {
     }
 
     /// Moves a temporary file into place as `name`.
-    static func place(_ temporary: String, as name: String, services: Services) throws {
-        guard isStoredName(name), rename(temporary, directory(services) + "/" + name) == 0 else {
-            unlink(temporary)
-            throw StorageFull()
-        }
+    static func place(_ temporary: String, as name: String, config: Config) throws {
+        guard isStoredName(name), rename(temporary, directory(config) + "/" + name) == 0 else { throw StorageFull() }
     }
 
-    static func remove(_ name: String, services: Services) {
+    static func remove(_ name: String, config: Config) {
         guard isStoredName(name) else { return }
-        unlink(directory(services) + "/" + name)
+        unlink(directory(config) + "/" + name)
     }
 
     static func discard(temporary path: String) { unlink(path) }

@@ -16,8 +16,9 @@ enum TrackFileHandlers {
             Response(
                 status: .ok,
                 headers: [
-                    ("X-Accel-Redirect", internalPrefix + file), ("Cache-Control", "public, max-age=86400"),
-                    ("Content-Security-Policy", "default-src 'none'; sandbox"),
+                    // nginx keeps this header from the answer: a file never changes under its name. Private,
+                    // as the answer may set a guest's first session cookie.
+                    ("X-Accel-Redirect", internalPrefix + file), ("Cache-Control", "private, max-age=86400"),
                 ]))
     }
 }
