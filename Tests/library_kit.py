@@ -112,7 +112,8 @@ def upload(user, token: str, data: bytes, filename: str = "track.mp3", content_t
     """POSTs the admin upload form as a browser does (multipart)."""
     parts = {"csrf": (None, token), **{k: (None, v) for k, v in fields.items()},
              "file": (filename, data, content_type)}
-    return user.request("POST", "/admin/library", files=parts)
+    # Reading, checking and probing a file of up to 64 MiB takes more than a page's 10 s on a busy machine.
+    return user.request("POST", "/admin/library", files=parts, timeout=60)
 
 
 def library_count(stack) -> int:
