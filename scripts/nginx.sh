@@ -29,6 +29,7 @@ PIDFILE=$PREFIX/nginx.pid
 ERROR_LOG=$PREFIX/error.log
 CONF=$PREFIX/nginx.conf
 PUBLIC_PLACEHOLDER=/srv/pomopomo/Public
+UPLOADS_PLACEHOLDER=/srv/pomopomo/uploads
 
 nginx_bin() {
   if command -v nginx >/dev/null 2>&1; then
@@ -82,10 +83,14 @@ upstream_line() {
 }
 
 render() {
-  local public upstreams='' user_line='' template snippet socket
+  local public uploads upstreams='' user_line='' template snippet socket
   [ -f "$POMOPOMO_ROOT/nginx/nginx.conf.in" ] || die "missing $POMOPOMO_ROOT/nginx/nginx.conf.in"
   public=$(cd "$POMOPOMO_ROOT/Public" 2>/dev/null && pwd) || die "missing $POMOPOMO_ROOT/Public"
   case $public in *[!A-Za-z0-9._/+@-]*) die "Public/ path '$public' has characters the nginx config cannot take unquoted" ;; esac
+  # Where the responders keep uploads (DATA_DIR/env sets it; the same default as scripts/services.sh):
+  # nginx sends voice notes from its journal/ directory itself.
+  uploads=$(abs_path "${POMOPOMO_UPLOADS:-$DATA_DIR/uploads}")
+  case $uploads in *[!A-Za-z0-9._/+@-]*) die "uploads path '$uploads' has characters the nginx config cannot take unquoted" ;; esac
   for socket in "$@"; do
     upstreams+=$(upstream_line "$socket")$'\n'
   done
@@ -104,6 +109,7 @@ render() {
 
   snippet=$(<"$POMOPOMO_ROOT/nginx/pomopomo.conf")
   snippet=${snippet//$PUBLIC_PLACEHOLDER/$public}
+  snippet=${snippet//$UPLOADS_PLACEHOLDER/$uploads}
   if [ "${POMOPOMO_NGINX_ACCESS_LOG:-on}" = off ]; then
     snippet=${snippet//access_log \/var\/log\/nginx\/pomopomo.access.log pomopomo_private;/access_log off;}
   else

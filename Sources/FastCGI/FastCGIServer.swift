@@ -158,6 +158,9 @@ public final class FastCGIRequest: @unchecked Sendable {
     /// body nginx lets through, so it never writes into a closed socket (EPIPE), which it
     /// answers with 502 and by marking the responder failed for a while.
     static let drainLimit = 2 << 20
+    /// This request's drain limit: `drainLimit`, or more for a route nginx lets larger bodies
+    /// through to (`allowBody`).
+    private var drainBytes = FastCGIRequest.drainLimit
 
     init(_ raw: UnsafeMutablePointer<FCGX_Request>, contentLength: Int) {
         self.raw = raw
@@ -190,6 +193,14 @@ public final class FastCGIRequest: @unchecked Sendable {
         if raw != nil { _ = finish(bytes: nil) }
     }
 
+    /// Says that nginx may send this request a body of up to `bytes` (an upload route has its
+    /// own nginx location and limit): an answer given without reading it drains that much.
+    public func allowBody(upTo bytes: Int) {
+        lock.lock()
+        drainBytes = max(drainBytes, bytes)
+        lock.unlock()
+    }
+
     /// Reads the whole body; blocks while nginx sends it. Throws past `limit` bytes.
     public func readBody(limit: Int) throws -> [UInt8] {
         lock.lock()
@@ -207,7 +218,7 @@ public final class FastCGIRequest: @unchecked Sendable {
             if n <= 0 { throw FastCGIError.bodyIncomplete }
             filled += Int(n)
         }
-        drainInput(upTo: Self.drainLimit, raw)
+        drainInput(upTo: drainBytes, raw)
         return body
     }
 
@@ -240,7 +251,7 @@ public final class FastCGIRequest: @unchecked Sendable {
         }
         raw = nil
         // A refused body (too large, malformed) was not read: take it off the socket first.
-        drainInput(upTo: Self.drainLimit, request)
+        drainInput(upTo: drainBytes, request)
         lock.unlock()
         if let bytes, !bytes.isEmpty {
             bytes.withUnsafeBufferPointer { buffer in

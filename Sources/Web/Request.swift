@@ -6,7 +6,7 @@ public struct Request: Sendable {
     /// Percent-decoded path, always starting with "/".
     public let path: String
     public let query: FormData
-    public let body: [UInt8]
+    public private(set) var body: [UInt8]
     public let contentType: String
     public let cookies: [String: String]
     public let origin: String?
@@ -67,6 +67,14 @@ public struct Request: Sendable {
         csrfHeader = params["HTTP_X_CSRF_TOKEN"]
         testNow = params["HTTP_X_POMOPOMO_TEST_NOW"]
         isHTTPS = params["HTTPS"].map { !$0.isEmpty && $0 != "off" } ?? false
+    }
+
+    /// The same request with its body, for routes whose body is read after the route is known
+    /// (uploads: their rate limit is counted before the body is read).
+    public func withBody(_ body: [UInt8]) -> Request {
+        var copy = self
+        copy.body = body
+        return copy
     }
 
     /// The form fields of a urlencoded POST body. Other content types are refused, so a

@@ -18,6 +18,7 @@ from selenium.webdriver.common.by import By
 
 from accounts_kit import Account, OAuthFake, page_csrf, register, sign_in, sign_up, unique_email, unique_username
 from browser_kit import assert_accessible, wait
+from library_kit import Music, add_track_cli
 from messages_kit import send
 from pomopomo_testkit import PROJECT_ROOT, Stack, User, pomopomo_run
 from private_tasks_kit import add_ok, default_list, post
@@ -351,6 +352,22 @@ def with_vault(suffix: str):
     return reach
 
 
+def with_music(path: str, who: str = "member"):
+    """A music page with a library track in it, liked by the member and in one of their
+    playlists (`{playlist}` in `path` names it); made once."""
+    def reach(driver, world):
+        if not hasattr(world, "music"):
+            track = add_track_cli(world.stack, "ogg", seconds=2, title="Accessible tone")
+            music = Music(world.stack, world.member)
+            playlist = music.create("Focus mix")
+            music.add(playlist, track)
+            music.post(f"/music/tracks/{track}/like")
+            world.music = {"playlist": playlist}
+        user = {"member": world.member.user, "admin": world.admin.user, "guest": None}[who]
+        visit(driver, world, user, path.format(**world.music))
+    return reach
+
+
 def member_notices(driver, world):
     """The member's notifications: an unread room invite from the admin and a read achievement."""
     uid = world.stack.psql("select id from users where username = :'v1'", world.member.username)
@@ -534,6 +551,12 @@ def all_pages() -> list[Page]:
         Page("conversation", "conversation", "#dm-form", with_conversation()),
         Page("conversation's no-JavaScript frame", "conversation_frame", "#dm-new", with_conversation("/frame?after=0")),
         Page("report a message", "message_report", "#report-form", with_conversation("/report")),
+        Page("music library from a room", "music_library", "#library-tracks .add-to-room",
+             with_music("/music/library?room=ABC-DEF", "guest")),
+        Page("my playlists", "music_playlists", "#playlist-list", with_music("/music/playlists")),
+        Page("a playlist", "music_playlist", "#playlist-tracks .add-to-playlist", with_music("/music/playlists/{playlist}")),
+        Page("liked songs", "music_liked", "#liked-tracks .like-form", with_music("/music/liked?room=ABC-DEF")),
+        Page("admin: music library", "admin_library", "#library-table", with_music("/admin/library", "admin")),
         Page("404", "error", "#error-message", get("/no/such/page"), says="Error 404"),
         Page("403", "error", "#error-message", forged_form, says="Error 403"),
         Page("429", "error", "#error-message", too_many_sign_ins, says="Error 429"),

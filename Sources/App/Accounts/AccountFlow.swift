@@ -21,10 +21,23 @@ enum AccountFlow {
     }
 
     /// Deletes the account, first ending its sessions and their say over room seats (the
-    /// seats stay in their rooms, detached). Returns what was deleted, for its avatar file.
-    static func delete(_ ctx: RequestContext, _ userID: String, on conn: PostgresConnection) throws -> Account? {
+    /// seats stay in their rooms, detached). Returns what was deleted, for the files to remove
+    /// once it has committed: the avatar and the journal's voice notes.
+    static func delete(_ ctx: RequestContext, _ userID: String, on conn: PostgresConnection) throws -> Deleted {
         ctx.announceAfterCommit(try AccountSessions.endOthers(userID: userID, keep: nil, on: conn))
-        return try UserStore(database: ctx.services.database).delete(userID, on: conn)
+        let voiceNotes = try VoiceNoteStore.files(userID: userID, on: conn)
+        return Deleted(account: try UserStore(database: ctx.services.database).delete(userID, on: conn), voiceNotes: voiceNotes)
+    }
+
+    struct Deleted {
+        let account: Account?
+        let voiceNotes: [String]
+
+        /// Removes the account's files (after the commit).
+        func removeFiles(services: Services) {
+            if let file = account?.avatarFile { Avatars.remove(file, services: services) }
+            VoiceNoteFiles.remove(voiceNotes, services: services)
+        }
     }
 
     /// Where to go after signing in: a local path only. Anything that a browser could read as

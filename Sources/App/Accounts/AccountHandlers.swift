@@ -41,7 +41,7 @@ enum AccountHandlers {
             return try accountPage(ctx, error: "That password is not right, so nothing was deleted.")
         }
         let deleted = try services.database.transaction { conn in try AccountFlow.delete(ctx, account.id, on: conn) }
-        if let file = deleted?.avatarFile { Avatars.remove(file, services: services) }
+        deleted.removeFiles(services: services)
         services.leaderboards.remove(userID: account.id)
         ctx.signedOut()
         return .response(.redirect(to: "/"))

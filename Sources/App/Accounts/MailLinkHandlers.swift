@@ -98,7 +98,7 @@ enum MailLinkHandlers {
             default:
                 break
             }
-            var deletedAvatar: String?? = nil
+            var deleted: AccountFlow.Deleted? = nil
             var deletedUserID: String? = nil
             let used: Bool = try services.database.transaction { conn in
                 guard let claim = try MailToken.consume(token, purpose, on: conn) else { return false }
@@ -117,14 +117,14 @@ enum MailLinkHandlers {
                     ctx.announceAfterCommit(try AccountSessions.endOthers(userID: claim.userID!, keep: nil, on: conn))
                     try AccountFlow.signIn(ctx, userID: claim.userID!, on: conn)
                 case .delete:
-                    deletedAvatar = try AccountFlow.delete(ctx, claim.userID!, on: conn).map { $0.avatarFile }
+                    deleted = try AccountFlow.delete(ctx, claim.userID!, on: conn)
                     deletedUserID = claim.userID
                 }
                 return true
             }
             guard used else { throw invalid }
             if purpose == .delete {
-                if let file = deletedAvatar ?? nil { Avatars.remove(file, services: services) }
+                deleted?.removeFiles(services: services)
                 if let deletedUserID { services.leaderboards.remove(userID: deletedUserID) }
                 ctx.signedOut()
                 return .response(.redirect(to: "/"))

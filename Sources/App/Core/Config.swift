@@ -41,6 +41,13 @@ public struct Config: Sendable {
     public var resetEventRetentionDays: Int
     /// Per-address and per-account limits on rooms, joins, proposals, code guesses, profiles, polls.
     public var rateLimits: RateLimits
+    /// Threads in each responder that take uploads (voice notes: read, check, ffprobe, store),
+    /// and how many more uploads may wait for one; past that an upload is told to retry (503).
+    /// Uploads never hold the threads that answer pages.
+    public var uploadWorkers: Int
+    public var uploadQueue: Int
+    /// Debian's ffprobe (package ffmpeg), which reads every voice note before it is kept.
+    public var ffprobe: String
 
     public struct Problem: Error, CustomStringConvertible {
         public let description: String
@@ -106,7 +113,10 @@ public struct Config: Sendable {
             hashesPerSecond: try int("POMOPOMO_HASH_RATE", 20, 1...10_000),
             mailLog: mailLog,
             resetEventRetentionDays: try int("POMOPOMO_RESET_EVENT_RETENTION_DAYS", 400, 1...36_500),
-            rateLimits: try RateLimits.fromEnvironment(int)
+            rateLimits: try RateLimits.fromEnvironment(int),
+            uploadWorkers: try int("POMOPOMO_UPLOAD_WORKERS", 2, 1...64),
+            uploadQueue: try int("POMOPOMO_UPLOAD_QUEUE", 16, 0...1024),
+            ffprobe: env["POMOPOMO_FFPROBE"].flatMap { $0.isEmpty ? nil : $0 } ?? "/usr/bin/ffprobe"
         )
     }
 

@@ -38,6 +38,12 @@ public struct RateLimits: Sendable {
     /// Changes to a personal timer's configuration and count (API and forms): each count change
     /// is an audit row.
     public var timerWrites = Rule(kind: "timer-writes", limit: 300, window: 600, doing: "changed your timer many times")
+    /// Voice notes sent (issue 15), counted before their body is read: each costs a disk write
+    /// and an ffprobe run.
+    public var voiceNotes = Rule(kind: "voice-notes", limit: 60, window: 3600, doing: "sent many voice notes")
+    /// Library uploads by admins (issue 16), counted before their body is read: each may be
+    /// 64 MiB and two ffprobe runs.
+    public var libraryUploads = Rule(kind: "library-uploads", limit: 120, window: 3600, doing: "uploaded many tracks")
     /// Parked long-polls per client address in one responder (a whole office behind one NAT
     /// shares it); past it, that address's oldest poll is answered 429.
     public var pollsPerAddress = 64
@@ -62,6 +68,8 @@ public struct RateLimits: Sendable {
         limits.messageReports = try rule("POMOPOMO_LIMIT_MESSAGE_REPORTS", limits.messageReports)
         limits.apiTokenFailures = try rule("POMOPOMO_LIMIT_API_TOKEN_FAILURES", limits.apiTokenFailures)
         limits.timerWrites = try rule("POMOPOMO_LIMIT_TIMER_WRITES", limits.timerWrites)
+        limits.voiceNotes = try rule("POMOPOMO_LIMIT_VOICE_NOTES", limits.voiceNotes)
+        limits.libraryUploads = try rule("POMOPOMO_LIMIT_LIBRARY_UPLOADS", limits.libraryUploads)
         limits.pollsPerAddress = try int("POMOPOMO_POLLS_PER_ADDRESS", limits.pollsPerAddress, 1...1_000_000)
         return limits
     }

@@ -15,7 +15,7 @@ public typealias Handler = @Sendable (RequestContext) throws -> Outcome
 /// services.
 public final class RequestContext {
     public let services: Services
-    public let request: Request
+    public private(set) var request: Request
     public private(set) var session: SessionID
     /// Set when a handler signed this browser in or out: the responder then sends the new cookies.
     private(set) var sessionChange: SessionChange?
@@ -41,6 +41,13 @@ public final class RequestContext {
     }
 
     public var csrfToken: String { services.csrf.token(forSession: session.raw) }
+
+    /// The body, read once the route, the access gate and an upload's rate limit allowed it.
+    func attach(body: [UInt8]) {
+        request = request.withBody(body)
+        parsedForm = nil
+        parsedUpload = nil
+    }
 
     /// The signed-in user, or nil for a guest.
     var user: CurrentUser? {

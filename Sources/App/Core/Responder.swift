@@ -26,10 +26,12 @@ enum RequestIDs {
 public final class Responder: Sendable {
     let services: Services
     let router: Router<Endpoint>
+    let uploads: UploadLane
 
     public init(services: Services) {
         self.services = services
         router = Routes.table()
+        uploads = UploadLane(workers: services.config.uploadWorkers, queue: services.config.uploadQueue)
         services.hub.register(
             prefix: "room", source: RoomHandlers.snapshot(services: services),
             versions: { ids in try RoomStore(database: services.database).versions(ids) })
@@ -48,8 +50,9 @@ public final class Responder: Sendable {
         var ctx: RequestContext? = nil
         var response: Response
         do {
-            let body = try fcgi.readBody(limit: services.config.maxBodyBytes)
-            var request = try Request(cgi: params, body: body, requestID: requestID)
+            // The route first, then the body: an upload's route has its own body limit, and its
+            // access and rate limit are checked before the body is read.
+            var request = try Request(cgi: params, body: [], requestID: requestID)
             let endpoint: Endpoint
             switch router.match(method: request.method, path: request.path) {
             case .notFound:
@@ -68,33 +71,84 @@ public final class Responder: Sendable {
                 request.pathParameters = parameters
                 endpoint = route.handler
             }
+            if let upload = endpoint.upload { fcgi.allowBody(upTo: upload.maxBodyBytes) }
             let session = SessionID.from(cookie: request.cookies[SessionID.cookieName(secure: services.config.secureCookies)])
             let context = RequestContext(services: services, request: request, session: session)
             context.access = endpoint.access
             ctx = context
             if let refusal = try Self.refusal(endpoint.access, context) {
                 response = refusal
-            } else {
-                // The API proves its writes with a header or a token instead (`APIAuth`).
-                if request.method != "GET" && request.method != "HEAD" && endpoint.access != .api { try checkCSRF(context) }
-                // Room roles after CSRF: checking a seat loads the room and notes presence, which a
-                // forged request must not cause.
-                let outcome = try RoomAccess.refusal(endpoint.access, context) ?? endpoint.handler(context)
-                UserChannel.announce(context.announcements, services: services)
-                for userID in context.rankingsToRefresh { services.leaderboards.refresh(userID: userID) }
-                switch outcome {
-                case .response(let r):
-                    response = r
-                case .park(let channel, let since, let variant):
-                    services.hub.wait(
-                        request: fcgi, channel: channel, since: since, variant: variant, owner: context.session.hash,
-                        address: context.request.remoteAddress)
-                    return
+            } else if let upload = endpoint.upload {
+                try checkOrigin(context)
+                try context.limit(upload.rule(services.config.rateLimits))
+                // From here the upload thread owns the context and the request; this thread
+                // goes back to accepting.
+                let handoff = Handoff(context: context)
+                let accepted = uploads.submit { [self] in
+                    self.upload(fcgi, handoff.context, endpoint, limit: upload.maxBodyBytes, params: params, started: started)
                 }
+                guard accepted else { throw UploadLane.Busy() }
+                return
+            } else {
+                context.attach(body: try fcgi.readBody(limit: services.config.maxBodyBytes))
+                guard let handled = try dispatch(context, endpoint, fcgi) else { return }
+                response = handled
             }
         } catch {
             response = Self.errorResponse(error, ctx: ctx, services: services, requestID: requestID, path: params["REQUEST_URI"] ?? "")
         }
+        finish(fcgi, ctx, response, requestID: requestID, params: params, started: started)
+    }
+
+    /// The context crossing from the accept thread to an upload thread, which alone uses it after.
+    private struct Handoff: @unchecked Sendable {
+        let context: RequestContext
+    }
+
+    /// An upload, on an upload thread: the body, then the same path as every other request.
+    private func upload(
+        _ fcgi: FastCGIRequest, _ context: RequestContext, _ endpoint: Endpoint, limit: Int, params: [String: String],
+        started: DispatchTime
+    ) {
+        var response: Response
+        do {
+            context.attach(body: try fcgi.readBody(limit: limit))
+            guard let handled = try dispatch(context, endpoint, fcgi) else { return }
+            response = handled
+        } catch {
+            response = Self.errorResponse(
+                error, ctx: context, services: services, requestID: context.request.requestID, path: params["REQUEST_URI"] ?? "")
+        }
+        finish(fcgi, context, response, requestID: context.request.requestID, params: params, started: started)
+    }
+
+    /// CSRF, room roles and the handler, once the body is in; nil when the handler parked the
+    /// request (a long-poll: the hub answers it).
+    private func dispatch(_ context: RequestContext, _ endpoint: Endpoint, _ fcgi: FastCGIRequest) throws -> Response? {
+        let request = context.request
+        // The API proves its writes with a header or a token instead (`APIAuth`).
+        if request.method != "GET" && request.method != "HEAD" && endpoint.access != .api { try checkCSRF(context) }
+        // Room roles after CSRF: checking a seat loads the room and notes presence, which a
+        // forged request must not cause.
+        let outcome = try RoomAccess.refusal(endpoint.access, context) ?? endpoint.handler(context)
+        UserChannel.announce(context.announcements, services: services)
+        for userID in context.rankingsToRefresh { services.leaderboards.refresh(userID: userID) }
+        switch outcome {
+        case .response(let r):
+            return r
+        case .park(let channel, let since, let variant):
+            services.hub.wait(
+                request: fcgi, channel: channel, since: since, variant: variant, owner: context.session.hash,
+                address: context.request.remoteAddress)
+            return nil
+        }
+    }
+
+    /// Cookies, the answer, and the log line.
+    private func finish(
+        _ fcgi: FastCGIRequest, _ ctx: RequestContext?, _ response: Response, requestID: String, params: [String: String], started: DispatchTime
+    ) {
+        var response = response
         if let ctx { addSessionCookies(ctx, to: &response) }
         fcgi.respond(response.serialize(requestID: requestID))
         if services.logger.logLevel <= .debug || response.status.code >= 500 {
@@ -165,6 +219,15 @@ public final class Responder: Sendable {
 
     /// Refuses state changes that did not come from one of our own forms.
     private func checkCSRF(_ ctx: RequestContext) throws {
+        try checkOrigin(ctx)
+        let token = try ctx.form().value("csrf")
+        guard !ctx.session.isNew, services.csrf.isValid(token, forSession: ctx.session.raw) else {
+            throw ClientError.forbidden("This form has expired or did not come from Pomopomo. Go back, reload the page and try again.")
+        }
+    }
+
+    /// Refuses a request another site's page sent: the half of the CSRF check that needs no body.
+    private func checkOrigin(_ ctx: RequestContext) throws {
         let request = ctx.request
         // The configured origin, and the one the browser used to reach us (a victim's browser
         // sends our Host but the attacker's Origin, so this admits no cross-site request).
@@ -172,10 +235,6 @@ public final class Responder: Sendable {
         if let origin = request.selfOrigin { allowed.append(origin) }
         if CSRFProtector.isCrossSite(origin: request.origin, secFetchSite: request.secFetchSite, allowedOrigins: allowed) {
             throw ClientError.forbidden("This request came from another site, so it was refused.")
-        }
-        let token = try ctx.form().value("csrf")
-        guard !ctx.session.isNew, services.csrf.isValid(token, forSession: ctx.session.raw) else {
-            throw ClientError.forbidden("This form has expired or did not come from Pomopomo. Go back, reload the page and try again.")
         }
     }
 

@@ -36,6 +36,8 @@ enum Access: Sendable, Equatable {
 struct Endpoint: Sendable {
     let access: Access
     let handler: Handler
+    /// Set on routes that take a file: their body limit and rate limit (`UploadPolicy`).
+    var upload: UploadPolicy? = nil
 }
 
 /// Every route in one table: method, path, who may use it, handler.
@@ -55,8 +57,16 @@ enum Routes {
         func api(_ method: String, _ path: String, _ handler: @escaping APIHandler) -> Router<Endpoint>.Route {
             .init(method, path, Endpoint(access: .api, handler: APIAuth.guarded(handler)))
         }
+        /// A signed-in user's file upload (POST): see `UploadPolicy`.
+        func upload(_ path: String, _ policy: UploadPolicy, _ handler: @escaping Handler) -> Router<Endpoint>.Route {
+            .init("POST", path, Endpoint(access: .user, handler: handler, upload: policy))
+        }
         func admin(_ method: String, _ path: String, _ handler: @escaping Handler) -> Router<Endpoint>.Route {
             .init(method, path, Endpoint(access: .admin, handler: handler))
+        }
+        /// An admin's file upload (POST): see `UploadPolicy`.
+        func adminUpload(_ path: String, _ policy: UploadPolicy, _ handler: @escaping Handler) -> Router<Endpoint>.Route {
+            .init("POST", path, Endpoint(access: .admin, handler: handler, upload: policy))
         }
         var routes: [Router<Endpoint>.Route] = [
             open("GET", "/", HomeHandlers.home),
@@ -243,11 +253,34 @@ enum Routes {
             user("POST", "/friends/block", BlockHandlers.block),
             user("POST", "/friends/unblock", BlockHandlers.unblock),
 
+            // The music library, playlists and liked songs (issue 16); the catalogue's /music pages sit beside them.
+            open("GET", "/music/library", LibraryHandlers.page),
+            open("GET", "/music/tracks/:id/file", TrackFileHandlers.file),
+            user("POST", "/music/tracks/:id/like", LikedHandlers.like),
+            user("POST", "/music/tracks/:id/unlike", LikedHandlers.unlike),
+            user("POST", "/music/tracks/:id/playlist", PlaylistTrackHandlers.add),
+            user("GET", "/music/liked", LikedHandlers.page),
+            user("GET", "/music/playlists", PlaylistHandlers.list),
+            user("POST", "/music/playlists", PlaylistHandlers.create),
+            user("GET", "/music/playlists/:id", PlaylistHandlers.show),
+            user("POST", "/music/playlists/:id", PlaylistHandlers.rename),
+            user("POST", "/music/playlists/:id/delete", PlaylistHandlers.delete),
+            user("POST", "/music/playlists/:id/tracks/:track/remove", PlaylistTrackHandlers.remove),
+            user("POST", "/music/playlists/:id/tracks/:track/move", PlaylistTrackHandlers.move),
+
+            // Voice notes in the journal (issue 15): the owner's alone, played through nginx.
+            upload("/journal/audio", VoiceNoteHandlers.uploadPolicy, VoiceNoteHandlers.upload),
+            user("GET", "/journal/audio/:id", VoiceNoteHandlers.play),
+            user("POST", "/journal/audio/:id/delete", VoiceNoteHandlers.delete),
+
             admin("GET", "/admin", AdminHandlers.dashboard),
             admin("GET", "/admin/users", AdminHandlers.dashboard),
             admin("POST", "/admin/users/:id/role", AdminHandlers.setRole),
             admin("POST", "/admin/leaderboards/:id/hide", LeaderboardAdminHandlers.hide),
             admin("POST", "/admin/leaderboards/:id/unhide", LeaderboardAdminHandlers.unhide),
+            admin("GET", "/admin/library", LibraryAdminHandlers.page),
+            adminUpload("/admin/library", LibraryAdminHandlers.uploadPolicy, LibraryAdminHandlers.upload),
+            admin("POST", "/admin/library/:id/delete", LibraryAdminHandlers.delete),
         ]
         #if DEBUG
         // Test-only routes: debug builds (make test) only; a release build has none of them.

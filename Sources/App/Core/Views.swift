@@ -21,6 +21,10 @@ enum Views {
         + ["timer", "partials/personal_clock", "partials/timer_count"]
         + ["me_vault", "me_vault_edit", "me_vault_import", "me_vault_random", "partials/vault_quote"]
         + BoardViews.templates
+        + [
+            "music_library", "music_playlists", "music_playlist", "music_liked", "partials/music_nav", "partials/music_track", "partials/music_pager",
+            "admin_library",
+        ]
         + MailTemplate.allCases.map(\.templateName)
 
     /// `refreshSeconds`: reload the page after this long when JavaScript is off (the live

@@ -58,4 +58,39 @@ enum TrackStore {
             [file.file, file.mime, file.bytes, file.title, file.artist, file.album, file.durationSeconds, file.uploadedBy]
         ).first!.string(0)
     }
+
+    // MARK: The library
+
+    /// One page of the library, newest first.
+    static func library(limit: Int, offset: Int, on conn: PostgresConnection) throws -> [Track] {
+        try conn.query(
+            "SELECT " + Track.columns + " FROM tracks t WHERE t.source = 'library' ORDER BY t.created_at DESC, t.id LIMIT $1 OFFSET $2",
+            [limit, offset]
+        ).map { Track(row: $0) }
+    }
+
+    static func libraryCount(on conn: PostgresConnection) throws -> Int {
+        try conn.query("SELECT count(*) FROM tracks WHERE source = 'library'").first!.int(0)
+    }
+
+    /// The stored file name of a library track; nil for a catalogue track or an unknown id.
+    static func libraryFile(id: String, on conn: PostgresConnection) throws -> String? {
+        guard UUID(uuidString: id) != nil else { return nil }
+        return try conn.query("SELECT file FROM tracks WHERE id = $1 AND source = 'library'", [id]).first.map { $0.string(0) }
+    }
+
+    /// Whether a library track with this title and artist is there already (the seeding of
+    /// `make run` adds each of its tracks once).
+    static func libraryHas(title: String, artist: String, on conn: PostgresConnection) throws -> Bool {
+        try conn.query(
+            "SELECT 1 FROM tracks WHERE source = 'library' AND title = $1 AND artist = $2 LIMIT 1", [title, artist]
+        ).count > 0
+    }
+
+    /// Deletes a library track (queue entries, playlist entries and likes cascade); returns its
+    /// file name so the caller removes the file once the transaction has committed.
+    static func deleteLibrary(id: String, on conn: PostgresConnection) throws -> String? {
+        guard UUID(uuidString: id) != nil else { return nil }
+        return try conn.query("DELETE FROM tracks WHERE id = $1 AND source = 'library' RETURNING file", [id]).first.map { $0.string(0) }
+    }
 }

@@ -23,6 +23,20 @@ struct RouteGuardTests {
         }
     }
 
+    /// Playlists and liked songs are an account's own (issue 16); the library and its files are
+    /// everyone's, since a guest host plays library tracks too.
+    @Test func playlistsAndLikesNeedASignedInUser() {
+        for route in routes
+        where route.pattern.hasPrefix("/music/playlists") || route.pattern == "/music/liked"
+            || route.pattern.hasSuffix("/like") || route.pattern.hasSuffix("/unlike") || route.pattern.hasSuffix("/playlist")
+        {
+            #expect(route.handler.access == .user, "\(route.method) \(route.pattern)")
+        }
+        for path in ["/music/library", "/music/tracks/:id/file"] {
+            #expect(routes.first { $0.method == "GET" && $0.pattern == path }?.handler.access == .open, "GET \(path)")
+        }
+    }
+
     /// The JSON API authenticates its own way (token, or cookie + CSRF header) and answers in
     /// JSON: every `/api/…` route, and only those, is `.api`.
     @Test func everyAPIRouteIsBehindTheAPIGate() {
