@@ -191,7 +191,7 @@ def room_as(who: str, theme: str = "sunrise", timer: str = "running"):
     return reach
 
 
-def with_music(who: str):
+def room_with_music(who: str):
     """The room plays a track, with one up next and a guest's proposal (issue 16), as `who`."""
     def reach(driver, world):
         code = world.room.code
@@ -498,8 +498,8 @@ def all_pages() -> list[Page]:
         Page("room as guest", "room", "#propose-form", room_as("guest")),
         Page("room as guest, paused", "room", "#propose-form", room_as("guest", timer="paused")),
         Page("moderation", "moderate", "#mod-participants", get("/r/{code}/moderate", "host")),
-        Page("room with music, as host", "room", "#soundtrack-controls", with_music("host")),
-        Page("room with music, as guest", "room", "#soundtrack-proposed", with_music("guest")),
+        Page("room with music, as host", "room", "#soundtrack-controls", room_with_music("host")),
+        Page("room with music, as guest", "room", "#soundtrack-proposed", room_with_music("guest")),
         Page("confirm ending the session", "confirm", "#confirm-form", confirm_ending),
         Page("presence frame", "here", "#presence-note", get("/r/{code}/here", "guest")),
         Page("stats", "stats", "#daily-stats", stats_with_figures),

@@ -80,7 +80,7 @@ def test_the_queue_is_reordered_and_trimmed_by_the_host(stack, make_room):
     assert music.titles() == ["Fourth Wall", "Third Wave"] and music.current_title() == "Rain on Tin"
     # The page lists them in that order, each with who added it, and the host's forms.
     section = music.section(room.host)
-    items = section.by_id("soundtrack-up-next").find_all("li", cls="track")
+    items = section.by_id("soundtrack-up-next").find_all("li", cls="queued-track")
     assert [li.find(cls="track-title").clean_text() for li in items] == ["Fourth Wall", "Third Wave"]
     assert all(li.find(cls="added-by").clean_text() == "Hana Host" for li in items)
     assert section.by_id("soundtrack-controls") is not None
