@@ -2,14 +2,17 @@
 """Soundtrack sync: N listeners long-poll one room whose music plays; the host seeks. How far is each
 listener's computed position from the host's?
 
-    /usr/bin/python3 bench/soundtrack_sync.py --base http://127.0.0.1:18580 --code ABC-DEF \
-        --host-cookie PP_SID [--n 1000] [--rounds 5] [--json OUT.json]
+    /usr/bin/python3 bench/soundtrack_sync.py --base http://127.0.0.1:18580 --base http://127.0.0.1:18581 \
+        --code ABC-DEF --host-cookie PP_SID [--n 1000] [--rounds 5] [--json OUT.json]
+
+Each --base is one responder's nginx (bench/soundtrack_sync.sh starts two): the polls are spread over
+them, and the seek goes through the last, so the wake-up crosses Redis to the others.
 
 Each round:
 1. Reads the room as its host (GET /r/CODE): the CSRF token, the version, the current queue entry and
    the track's length (#soundtrack-now).
 2. Parks N listeners' polls (`GET /r/CODE/poll?since=V`, each its own browser cookie) and the host's own
-   poll, and waits until /readyz counts them parked.
+   poll, and waits until every responder's /readyz counts them parked.
 3. The host seeks (POST /r/CODE/soundtrack/seek, a new position each round).
 4. Every answer carries `soundtrack.position_ms` (the position when the responder wrote it). A browser
    (Public/js/soundtrack.js) computes its position as that plus the time since the answer arrived;
@@ -51,7 +54,7 @@ class Poll:
 
 
 def read_room(args):
-    _, _, page = kit.http_get(f"{args.base}/r/{args.code}", {"Cookie": f"pp_sid={args.host_cookie}"}, timeout=10)
+    _, _, page = kit.http_get(f"{args.base[0]}/r/{args.code}", {"Cookie": f"pp_sid={args.host_cookie}"}, timeout=10)
     text = page.decode("utf-8", "replace")
 
     def attr(pattern, name):
@@ -69,17 +72,23 @@ def read_room(args):
     }
 
 
-def one_round(args, number, site):
+def parked(args):
+    counts = [kit.parked_now(base, log) for base in args.base]
+    return None if None in counts else sum(counts)
+
+
+def one_round(args, number, sites):
     result = {"round": number, "n": args.n, "problems": []}
     room = read_room(args)
     if not room["entry"]:
         raise SystemExit("soundtrack_sync: nothing plays in the room")
     target_ms = (number * 37_000) % max(room["duration_ms"] - 60_000, 1)  # a new place each round
-    parked0 = kit.parked_now(args.base, log) or 0
+    parked0 = parked(args) or 0
     ep = select.epoll()
     conns = {}
     cookies = [args.host_cookie] + [random_cookie() for _ in range(args.n)]
-    for cookie in cookies:
+    for i, cookie in enumerate(cookies):
+        site = sites[i % len(sites)]
         s = kit.connecting(site)
         c = Poll(s, kit.poll_request(args.code, room["version"], site.host_header, cookie=cookie, agent="bench-soundtrack"))
         conns[s.fileno()] = c
@@ -108,15 +117,15 @@ def one_round(args, number, site):
                 ep.unregister(fd)
 
     deadline = time.monotonic() + args.park_wait
-    parked = None
+    now_parked = None
     for _ in kit.ticks(pump, deadline):
         if any(c.state == "connecting" for c in polls):
             continue
-        parked = kit.parked_now(args.base, log)
-        if parked is not None and parked - parked0 >= len(polls):
+        now_parked = parked(args)
+        if now_parked is not None and now_parked - parked0 >= len(polls):
             break
-    result["parked"] = None if parked is None else parked - parked0
-    if parked is None or parked - parked0 < len(polls):
+    result["parked"] = None if now_parked is None else now_parked - parked0
+    if now_parked is None or now_parked - parked0 < len(polls):
         result["problems"].append(f"only {result['parked']} of {len(polls)} polls parked")
     end = time.monotonic() + args.settle
     while time.monotonic() < end:
@@ -125,9 +134,10 @@ def one_round(args, number, site):
     if early:
         result["problems"].append(f"{len(early)} polls answered before the seek: {kit.tally(c.status for c in early)}")
 
+    site = sites[-1]
     post = kit.form_post(f"/r/{args.code}/soundtrack/seek", site.host_header, args.host_cookie,
                          {"csrf": room["csrf"], "entry": room["entry"], "position": f"{target_ms / 1000:.3f}"},
-                         origin=args.base)
+                         origin=args.base[0])  # the site's own origin (POMOPOMO_BASE_URL), whichever nginx carries it
     pc = kit.open_sent(ep, conns, Poll, site)
     t0_wall = time.time()
     t0 = time.monotonic()
@@ -181,7 +191,7 @@ def one_round(args, number, site):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--base", required=True)
+    ap.add_argument("--base", required=True, action="append", help="a responder's nginx (repeat for each)")
     ap.add_argument("--code", required=True)
     ap.add_argument("--host-cookie", required=True)
     ap.add_argument("--n", type=int, default=1000)
@@ -193,10 +203,10 @@ def main():
     ap.add_argument("--json")
     args = ap.parse_args()
     kit.raise_nofile(log)
-    site = kit.Site(args.base)
+    sites = [kit.Site(base) for base in args.base]
     rounds, everything = [], []
     for number in range(1, args.rounds + 1):
-        result, offsets = one_round(args, number, site)
+        result, offsets = one_round(args, number, sites)
         rounds.append(result)
         everything += offsets
         time.sleep(1.0)

@@ -3,17 +3,20 @@
 # music plays, across two responders behind one nginx; the host seeks, BENCH_ROUNDS (5) times. Every
 # listener's computed position (the position its answer carries plus the time since it arrived) must be
 # within 250 ms of the host's, p99 (bench/soundtrack_sync.py says how it is measured).
+# Each responder has an nginx of its own, so the bench knows where each poll waits and the seek (through
+# b) reaches half the crowd through Redis.
 #
 #   bash bench/soundtrack_sync.sh      (release build: BENCH_BIN, default .build/release/pomopomo)
 #
-# Its own stack in /tmp/pomopomo-sound.XXXXXX: PostgreSQL, Redis, responders a and b, nginx on
-# BENCH_LISTEN (127.0.0.1:18580). BENCH_KEEP=1 keeps it.
+# Its own stack in /tmp/pomopomo-sound.XXXXXX: PostgreSQL, Redis, responders a and b behind
+# BENCH_LISTEN_A (127.0.0.1:18580) and BENCH_LISTEN_B (127.0.0.1:18581). BENCH_KEEP=1 keeps it.
 set -euo pipefail
 # shellcheck source=bench/lib.sh
 . "$(dirname "$0")/lib.sh"
 SCRIPT_NAME=bench/soundtrack_sync.sh
-LISTEN=${BENCH_LISTEN:-127.0.0.1:18580}
-BASE=http://$LISTEN
+LISTEN_A=${BENCH_LISTEN_A:-127.0.0.1:18580}
+LISTEN_B=${BENCH_LISTEN_B:-127.0.0.1:18581}
+BASE=http://$LISTEN_A
 LISTENERS=${BENCH_LISTENERS:-1000}
 ROUNDS=${BENCH_ROUNDS:-5}
 export POMOPOMO_BIN=${BENCH_BIN:-$ROOT/.build/release/pomopomo}
@@ -24,6 +27,8 @@ DIR=$(mktemp -d /tmp/pomopomo-sound.XXXXXX)
 chmod 755 "$DIR"
 cleanup() {
   set +e
+  bash scripts/nginx.sh stop "$DIR/edge-a" >/dev/null 2>&1
+  bash scripts/nginx.sh stop "$DIR/edge-b" >/dev/null 2>&1
   stop_stack "$DIR"
   if [ "${BENCH_KEEP:-0}" = 1 ]; then say "kept $DIR"; else rm -rf "$DIR"; fi
 }
@@ -33,7 +38,9 @@ start_services "$DIR"
 # Every listener comes from this one machine: the per-address poll cap would stop the crowd.
 export POMOPOMO_BASE_URL=$BASE POMOPOMO_NGINX_ACCESS_LOG=off LIBFCGI_OS_CLOSE_POLL_TIMEOUT=0 POMOPOMO_POLLS_PER_ADDRESS=100000
 for r in a b; do bash scripts/responder.sh start "$DIR" "$r" >/dev/null; done
-bash scripts/nginx.sh start "$DIR" "$LISTEN" "$DIR/run/a.sock" "$DIR/run/b.sock" >/dev/null
+mkdir -p "$DIR/edge-a" "$DIR/edge-b"
+bash scripts/nginx.sh start "$DIR/edge-a" "$LISTEN_A" "$DIR/run/a.sock" >/dev/null
+bash scripts/nginx.sh start "$DIR/edge-b" "$LISTEN_B" "$DIR/run/b.sock" >/dev/null
 
 CODE=$(make_room "$BASE" "$DIR/host.jar" "Bench Host")
 HOST_COOKIE=$(awk '$6 == "pp_sid" { print $7 }' "$DIR/host.jar" | tail -n 1)
@@ -53,5 +60,5 @@ post "/r/$CODE/soundtrack/queue" "track_id=$TRACK"
 post "/r/$CODE/soundtrack/play"
 say "room $CODE plays a 30-minute track; $LISTENERS listeners, $ROUNDS seeks"
 
-/usr/bin/python3 bench/soundtrack_sync.py --base "$BASE" --code "$CODE" --host-cookie "$HOST_COOKIE" \
+/usr/bin/python3 bench/soundtrack_sync.py --base "$BASE" --base "http://$LISTEN_B" --code "$CODE" --host-cookie "$HOST_COOKIE" \
   --n "$LISTENERS" --rounds "$ROUNDS" "$@"
