@@ -9,6 +9,7 @@ HTTP once, and each row takes on the identity it needs by swapping the session c
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -18,6 +19,7 @@ from selenium.webdriver.common.by import By
 
 from accounts_kit import Account, OAuthFake, page_csrf, register, sign_in, sign_up, unique_email, unique_username
 from browser_kit import assert_accessible, wait
+from journal_audio_kit import Voice, add_entries
 from library_kit import Music, add_track_cli
 from messages_kit import send
 from pomopomo_testkit import PROJECT_ROOT, Stack, User, pomopomo_run
@@ -428,6 +430,20 @@ def member_tasks(driver, world):
     driver.execute_script("document.querySelectorAll('details').forEach(function (d) { d.open = true; });")
 
 
+def voice_entry(with_note: bool):
+    """The debug-only page of one of the member's journal entries (issue 15): the voice-note form
+    with the recorder journal_voice.js adds, or a note (player, delete button, "transcribing…")."""
+    def reach(driver, world):
+        voice = Voice(world.stack, world.member)
+        entry = add_entries(world.stack, voice.uid, 1)[0]
+        if with_note:
+            tone = subprocess.run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "sine=duration=1",
+                                   "-c:a", "libopus", "-f", "ogg", "-"], capture_output=True, check=True, timeout=30).stdout
+            ok(voice.send("break", entry.break_, tone, filename="tone.ogg", content_type="audio/ogg"), "a voice note")
+        visit(driver, world, world.member.user, f"/_test/journal/voice?target=break&id={entry.break_}")
+    return reach
+
+
 def get(path: str, who: str | None = None):
     def reach(driver, world):
         user = None if who is None else {"member": world.member.user, "admin": world.admin.user,
@@ -532,6 +548,9 @@ def all_pages() -> list[Page]:
         Page("a playlist", "music_playlist", "#playlist-tracks .add-to-playlist", with_music("/music/playlists/{playlist}")),
         Page("liked songs", "music_liked", "#liked-tracks .like-form", with_music("/music/liked?room=ABC-DEF")),
         Page("admin: music library", "admin_library", "#library-table", with_music("/admin/library", "admin")),
+        Page("voice-note form with its recorder (debug page)", "test_journal_voice", "#voice-check .journal-recorder meter",
+             voice_entry(with_note=False)),
+        Page("voice note (debug page)", "test_journal_voice", "#voice-check .journal-note audio", voice_entry(with_note=True)),
         Page("404", "error", "#error-message", get("/no/such/page"), says="Error 404"),
         Page("403", "error", "#error-message", forged_form, says="Error 403"),
         Page("429", "error", "#error-message", too_many_sign_ins, says="Error 429"),

@@ -115,7 +115,7 @@ public struct Config: Sendable {
             resetEventRetentionDays: try int("POMOPOMO_RESET_EVENT_RETENTION_DAYS", 400, 1...36_500),
             rateLimits: try RateLimits.fromEnvironment(int),
             uploadWorkers: try int("POMOPOMO_UPLOAD_WORKERS", 2, 1...64),
-            uploadQueue: try int("POMOPOMO_UPLOAD_QUEUE", 16, 0...1024),
+            uploadQueue: try int("POMOPOMO_UPLOAD_QUEUE", 24, 0...1024),
             ffprobe: env["POMOPOMO_FFPROBE"].flatMap { $0.isEmpty ? nil : $0 } ?? "/usr/bin/ffprobe"
         )
     }

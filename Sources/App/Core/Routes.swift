@@ -265,6 +265,7 @@ enum Routes {
         #if DEBUG
         // Test-only routes: debug builds (make test) only; a release build has none of them.
         routes += [open("POST", "/_test/daily-resets/run", DailyResetTestHandlers.run)]
+        routes += [.init("GET", "/_test/journal/voice", Endpoint(access: .user, handler: VoiceNoteTestHandlers.page))]
         #endif
         return Router(routes)
     }
