@@ -223,6 +223,12 @@ enum Routes {
             user("POST", "/friends/block", BlockHandlers.block),
             user("POST", "/friends/unblock", BlockHandlers.unblock),
 
+            // The music catalogue (issue 16): open to guests too, who choose music for a room they joined.
+            open("GET", "/music", CatalogueHandlers.home),
+            open("GET", "/music/search", CatalogueHandlers.search),
+            open("GET", "/music/tracks/:id", CatalogueHandlers.track),
+            open("GET", "/music/tracks/:id/stream", CatalogueHandlers.stream),
+
             admin("GET", "/admin", AdminHandlers.dashboard),
             admin("GET", "/admin/users", AdminHandlers.dashboard),
             admin("POST", "/admin/users/:id/role", AdminHandlers.setRole),

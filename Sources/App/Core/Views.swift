@@ -19,6 +19,7 @@ enum Views {
         + ["timer_history"]
         + ["timer", "partials/personal_clock", "partials/timer_count"]
         + ["me_vault", "me_vault_edit", "me_vault_import", "me_vault_random", "partials/vault_quote"]
+        + ["music", "music_search", "music_track", "partials/catalogue_tracks", "partials/catalogue_head"]
         + BoardViews.templates
         + MailTemplate.allCases.map(\.templateName)
 
