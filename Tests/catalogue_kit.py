@@ -78,8 +78,9 @@ def listed(doc: Element, within: str | None = None) -> list[Listed]:
     for li in root.find_all("li", cls="catalogue-track"):
         link = li.find("a", cls="catalogue-title")
         img = li.find("img")
+        artist = li.find("span", cls="catalogue-artist")
         out.append(Listed(
-            id=li.get("data-track"), title=link.text(), artist=li.find("span", cls="catalogue-artist").text(),
+            id=li.get("data-track"), title=link.text(), artist=artist.text() if artist else "",
             duration=li.find("time").text(), href=link.get("href"), thumbnail=img.get("src") if img else None,
             form=li.find("form")))
     return out
