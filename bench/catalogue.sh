@@ -14,7 +14,8 @@
 #   cached    wrk through nginx on one cached search (Redis GET, JSON, the page; the instance is not asked)
 #   C         bench/c-responder.c sending that page's bytes behind the same nginx (the ceiling)
 # and then, with the responder logging every request's own time (POMOPOMO_LOG_LEVEL=debug, us=…), the
-# responder's p50/p99 for the cached search at a gentle concurrency, beside the home page (/) for reference.
+# responder's p50/p99 for the cached search at a gentle concurrency, beside the search page without a search
+# and the home page (/) for reference.
 #
 # Knobs: BENCH_LISTEN (127.0.0.1:18390), BENCH_PIPED (127.0.0.1:18398), BENCH_COLD (20), BENCH_SLOW (3),
 # BENCH_DURATION (10s), BENCH_WARMUP (3s), BENCH_WRK ("-t2 -c64"), BENCH_KEEP=1 (keep the data dir).
@@ -105,9 +106,11 @@ measure C /bench/c
 
 own_time_begin
 gentle_load "$CACHED_PATH"
+gentle_load /music/search
 gentle_load /
 own_time_end
 OWN_CACHED=$(own_time "cached search" "$CACHED_PATH")
+OWN_FORM=$(own_time "the search page without a search (reference: the page without the catalogue)" /music/search)
 OWN_HOME=$(own_time "home page (reference)" /)
 
 # ------------------------------------------------------------------ summary
@@ -120,4 +123,5 @@ printf '%-8s %10s %10s %10s\n' "" "req/s" "p50" "p99"
 for name in cached C; do printf '%-8s %10s %10s %10s\n' "$name" "${RPS[$name]}" "${P50[$name]}" "${P99[$name]}"; done
 echo "cached/C $(ratio "${RPS[cached]}" "${RPS[C]}") (req/s, same nginx, same run)"
 echo "$OWN_CACHED"
+echo "$OWN_FORM"
 echo "$OWN_HOME"
