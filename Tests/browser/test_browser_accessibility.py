@@ -461,6 +461,14 @@ def signed_in_view(path: str, who: str):
     return reach
 
 
+def catalogue_track(driver, world):
+    """A catalogue track's page with its recommendations, opened from the room (queue forms)."""
+    found = User(world.base).get("/music/search?q=rainy+day+piano")
+    assert found.status_code == 200, f"search: {found.status_code}"
+    tid = world.stack.psql("select id from tracks where title = 'rainy day piano (song 1)'")
+    visit(driver, world, world.room.host, f"/music/tracks/{tid}?room={world.room.code}")
+
+
 def mailed(link: str):
     def reach(driver, world):
         visit(driver, world, None, getattr(world, link))
@@ -551,6 +559,12 @@ def all_pages() -> list[Page]:
         Page("voice-note form with its recorder (debug page)", "test_journal_voice", "#voice-check .journal-recorder meter",
              voice_entry(with_note=False)),
         Page("voice note (debug page)", "test_journal_voice", "#voice-check .journal-note audio", voice_entry(with_note=True)),
+        Page("music", "music", "#trending .catalogue-track", get("/music")),
+        Page("music, choosing for a room", "music", "#music-room", as_member("/music?room={code}")),
+        Page("music search from a room", "music_search", "#results .catalogue-queue",
+             get("/music/search?q=calm+piano&room={code}", "host")),
+        Page("music search refused", "music_search", "#music-search-error", get("/music/search?q=%20")),
+        Page("a catalogue track", "music_track", "#related .catalogue-track", catalogue_track),
         Page("404", "error", "#error-message", get("/no/such/page"), says="Error 404"),
         Page("403", "error", "#error-message", forged_form, says="Error 403"),
         Page("429", "error", "#error-message", too_many_sign_ins, says="Error 429"),

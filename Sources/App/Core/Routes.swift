@@ -252,6 +252,11 @@ enum Routes {
             upload("/journal/audio", VoiceNoteHandlers.uploadPolicy, VoiceNoteHandlers.upload),
             user("GET", "/journal/audio/:id", VoiceNoteHandlers.play),
             user("POST", "/journal/audio/:id/delete", VoiceNoteHandlers.delete),
+            // The music catalogue (issue 16): open to guests too, who choose music for a room they joined.
+            open("GET", "/music", CatalogueHandlers.home),
+            open("GET", "/music/search", CatalogueHandlers.search),
+            open("GET", "/music/tracks/:id", CatalogueHandlers.track),
+            open("GET", "/music/tracks/:id/stream", CatalogueHandlers.stream),
 
             admin("GET", "/admin", AdminHandlers.dashboard),
             admin("GET", "/admin/users", AdminHandlers.dashboard),
