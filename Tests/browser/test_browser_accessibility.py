@@ -341,7 +341,7 @@ def with_music(path: str, who: str = "member"):
             playlist = music.create("Focus mix")
             music.add(playlist, track)
             music.post(f"/music/tracks/{track}/like")
-            world.music = {"playlist": playlist}
+            world.music = {"playlist": playlist, "track": track}
         user = {"member": world.member.user, "admin": world.admin.user, "guest": None}[who]
         visit(driver, world, user, path.format(**world.music))
     return reach
@@ -556,6 +556,8 @@ def all_pages() -> list[Page]:
         Page("a playlist", "music_playlist", "#playlist-tracks .add-to-playlist", with_music("/music/playlists/{playlist}")),
         Page("liked songs", "music_liked", "#liked-tracks .like-form", with_music("/music/liked?room=ABC-DEF")),
         Page("admin: music library", "admin_library", "#library-table", with_music("/admin/library", "admin")),
+        Page("a library track's page, signed in", "music_track", "#track-keep .add-to-playlist",
+             with_music("/music/tracks/{track}")),
         Page("voice-note form with its recorder (debug page)", "test_journal_voice", "#voice-check .journal-recorder meter",
              voice_entry(with_note=False)),
         Page("voice note (debug page)", "test_journal_voice", "#voice-check .journal-note audio", voice_entry(with_note=True)),

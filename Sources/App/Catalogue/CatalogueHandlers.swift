@@ -137,6 +137,11 @@ enum CatalogueHandlers {
                 context["off"] = .bool(true)
             }
         }
+        // Like it or add it to a playlist (the library's forms), for a signed-in viewer.
+        if let user = ctx.userForChrome {
+            let viewer = try ctx.services.database.withConnection { try MusicViews.viewer(user, tracks: [track], on: $0) }
+            context["keep"] = .object(MusicViews.keep(track, viewer: viewer, next: "/music/tracks/\(track.id)" + (room.map { "?" + $0.query } ?? "")))
+        }
         let shown = [(track.id, track.title)] + related.map { ($0.id, $0.title) }
         if let note = CatalogueViews.queuedNote(ctx, among: shown, room: room) { context["queued"] = .text(note) }
         return page(ctx, "music_track", title: track.title, context, status: roomError == nil ? .ok : .unprocessableEntity)

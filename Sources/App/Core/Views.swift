@@ -22,7 +22,8 @@ enum Views {
         + ["music", "music_search", "music_track", "partials/catalogue_tracks", "partials/catalogue_head"]
         + BoardViews.templates
         + [
-            "music_library", "music_playlists", "music_playlist", "music_liked", "partials/music_nav", "partials/music_track", "partials/music_pager",
+            "music_library", "music_playlists", "music_playlist", "music_liked", "partials/music_track", "partials/music_pager",
+            "partials/music_keep",
             "admin_library",
         ]
         + MailTemplate.allCases.map(\.templateName)
