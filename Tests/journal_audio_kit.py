@@ -1,9 +1,9 @@
 """Helpers for the voice-note tests (issue 15): real audio files, a journal to attach notes to, and
 what PostgreSQL and the upload directory hold.
 
-- make_audio(directory): small real recordings of a synthesised sentence (espeak-ng), encoded
-  by ffmpeg into every accepted kind, plus the awkward ones (over two minutes, over 5 MiB).
-  Made once per test module (a few seconds).
+- make_audio(): small real recordings of a synthesised sentence (espeak-ng), encoded by ffmpeg
+  into every accepted kind, plus the awkward ones (over two minutes, over 5 MiB, with video).
+  Made once per pytest run (a few seconds) and shared.
 - Journal entries: `add_entries(stack, uid, n)` appends the events of n sessions (each paused
   once, then completed, which starts its break) with psql and runs `pomopomo journal rebuild`:
   the events are the truth, so this is a legitimate way in while the flow's pages are not used.
@@ -14,12 +14,15 @@ what PostgreSQL and the upload directory hold.
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
+import shutil
 import subprocess
+import tempfile
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import requests
@@ -44,9 +47,20 @@ def _ffmpeg(*args: str):
     subprocess.run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", *args], check=True, timeout=60)
 
 
-def make_audio(directory: Path) -> dict[str, Path]:
-    """Every kind of note the tests send, as {name: path}."""
-    directory.mkdir(parents=True, exist_ok=True)
+_MADE: dict[str, Path] = {}
+
+
+def make_audio() -> dict[str, Path]:
+    """Every kind of note the tests send, as {name: path}: made once per pytest run (a few seconds)
+    in a temporary directory removed at exit, and shared by the modules that ask."""
+    if not _MADE:
+        directory = Path(tempfile.mkdtemp(prefix="pomopomo-voice-"))
+        atexit.register(shutil.rmtree, directory, ignore_errors=True)
+        _MADE.update(_make_audio(directory))
+    return dict(_MADE)
+
+
+def _make_audio(directory: Path) -> dict[str, Path]:
     speech = directory / "speech.wav"
     subprocess.run(["espeak-ng", "-w", str(speech), SENTENCE], check=True, timeout=60)
     out = {"wav": speech}
@@ -184,7 +198,3 @@ def upload_files(stack) -> list[str]:
 
 def make_admin(stack, uid: str):
     stack.psql("update users set role = 'ADMIN' where id = :'v1'", uid)
-
-
-def now_utc() -> datetime:
-    return datetime.now(UTC)

@@ -13,8 +13,9 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
 
 
-def start_chromium(js: bool = True):
-    """A fresh headless Chromium (own profile, so own cookies)."""
+def start_chromium(js: bool = True, extra_args: tuple = ()):
+    """A fresh headless Chromium (own profile, so own cookies); `extra_args` are more switches
+    (the voice-note test's fake microphone)."""
     if not (os.access(CHROMIUM, os.X_OK) and os.access(CHROMEDRIVER, os.X_OK)):
         pytest.skip("needs /usr/bin/chromium and /usr/bin/chromedriver")
     options = webdriver.ChromeOptions()
@@ -22,6 +23,8 @@ def start_chromium(js: bool = True):
     for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1600",
                 "--disable-gpu", "--no-first-run", "--disable-extensions", "--mute-audio",
                 "--autoplay-policy=no-user-gesture-required"):
+        options.add_argument(arg)
+    for arg in extra_args:
         options.add_argument(arg)
     if not js:
         options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
@@ -40,11 +43,11 @@ def quit_quietly(driver):
 
 @pytest.fixture
 def browser():
-    """browser(js=True) starts a fresh headless Chromium (own profile, so own cookies)."""
+    """browser(js=True, extra_args=()) starts a fresh headless Chromium (own profile, so own cookies)."""
     drivers = []
 
-    def start(js: bool = True):
-        drivers.append(start_chromium(js))
+    def start(js: bool = True, extra_args: tuple = ()):
+        drivers.append(start_chromium(js, extra_args))
         return drivers[-1]
 
     yield start

@@ -9,6 +9,7 @@ HTTP once, and each row takes on the identity it needs by swapping the session c
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -18,6 +19,7 @@ from selenium.webdriver.common.by import By
 
 from accounts_kit import Account, OAuthFake, page_csrf, register, sign_in, sign_up, unique_email, unique_username
 from browser_kit import assert_accessible, wait
+from journal_audio_kit import Voice, add_entries
 from library_kit import Music, add_track_cli
 from messages_kit import send
 from pomopomo_testkit import PROJECT_ROOT, Stack, User, pomopomo_run
@@ -362,7 +364,7 @@ def with_music(path: str, who: str = "member"):
             playlist = music.create("Focus mix")
             music.add(playlist, track)
             music.post(f"/music/tracks/{track}/like")
-            world.music = {"playlist": playlist}
+            world.music = {"playlist": playlist, "track": track}
         user = {"member": world.member.user, "admin": world.admin.user, "guest": None}[who]
         visit(driver, world, user, path.format(**world.music))
     return reach
@@ -451,6 +453,20 @@ def member_tasks(driver, world):
     driver.execute_script("document.querySelectorAll('details').forEach(function (d) { d.open = true; });")
 
 
+def voice_entry(with_note: bool):
+    """The debug-only page of one of the member's journal entries (issue 15): the voice-note form
+    with the recorder journal_voice.js adds, or a note (player, delete button, "transcribing…")."""
+    def reach(driver, world):
+        voice = Voice(world.stack, world.member)
+        entry = add_entries(world.stack, voice.uid, 1)[0]
+        if with_note:
+            tone = subprocess.run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "sine=duration=1",
+                                   "-c:a", "libopus", "-f", "ogg", "-"], capture_output=True, check=True, timeout=30).stdout
+            ok(voice.send("break", entry.break_, tone, filename="tone.ogg", content_type="audio/ogg"), "a voice note")
+        visit(driver, world, world.member.user, f"/_test/journal/voice?target=break&id={entry.break_}")
+    return reach
+
+
 def get(path: str, who: str | None = None):
     def reach(driver, world):
         user = None if who is None else {"member": world.member.user, "admin": world.admin.user,
@@ -466,6 +482,14 @@ def signed_in_view(path: str, who: str):
         driver.add_cookie({"name": "pp_in", "value": "1", "path": "/"})
         driver.get(world.base + path.format(member=world.member.username))
     return reach
+
+
+def catalogue_track(driver, world):
+    """A catalogue track's page with its recommendations, opened from the room (queue forms)."""
+    found = User(world.base).get("/music/search?q=rainy+day+piano")
+    assert found.status_code == 200, f"search: {found.status_code}"
+    tid = world.stack.psql("select id from tracks where title = 'rainy day piano (song 1)'")
+    visit(driver, world, world.room.host, f"/music/tracks/{tid}?room={world.room.code}")
 
 
 def mailed(link: str):
@@ -557,6 +581,17 @@ def all_pages() -> list[Page]:
         Page("a playlist", "music_playlist", "#playlist-tracks .add-to-playlist", with_music("/music/playlists/{playlist}")),
         Page("liked songs", "music_liked", "#liked-tracks .like-form", with_music("/music/liked?room=ABC-DEF")),
         Page("admin: music library", "admin_library", "#library-table", with_music("/admin/library", "admin")),
+        Page("a library track's page, signed in", "music_track", "#track-keep .add-to-playlist",
+             with_music("/music/tracks/{track}")),
+        Page("voice-note form with its recorder (debug page)", "test_journal_voice", "#voice-check .journal-recorder meter",
+             voice_entry(with_note=False)),
+        Page("voice note (debug page)", "test_journal_voice", "#voice-check .journal-note audio", voice_entry(with_note=True)),
+        Page("music", "music", "#trending .catalogue-track", get("/music")),
+        Page("music, choosing for a room", "music", "#music-room", as_member("/music?room={code}")),
+        Page("music search from a room", "music_search", "#results .catalogue-queue",
+             get("/music/search?q=calm+piano&room={code}", "host")),
+        Page("music search refused", "music_search", "#music-search-error", get("/music/search?q=%20")),
+        Page("a catalogue track", "music_track", "#related .catalogue-track", catalogue_track),
         Page("404", "error", "#error-message", get("/no/such/page"), says="Error 404"),
         Page("403", "error", "#error-message", forged_form, says="Error 403"),
         Page("429", "error", "#error-message", too_many_sign_ins, says="Error 429"),

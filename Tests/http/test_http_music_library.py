@@ -247,7 +247,7 @@ def test_an_admin_deletes_a_track_and_its_file_goes(stack, admin):
     assert admin.post(f"/admin/library/{tid}/delete").status_code == 404
 
 
-def test_the_library_page_offers_add_to_room_forms_only_when_opened_from_a_room(stack, admin):
+def test_the_library_page_offers_queue_forms_only_when_opened_from_a_room(stack, admin):
     tid = add_track_cli(stack, "ogg", seconds=2, title="For the room")
     guest = User(stack.base_url)
     doc = parse_html(guest.get("/music/library?room=abc def").text)
@@ -255,10 +255,19 @@ def test_the_library_page_offers_add_to_room_forms_only_when_opened_from_a_room(
     form = li.find("form", cls="add-to-room")
     assert form.get("action") == "/r/ABC-DEF/soundtrack/queue"
     fields = {i.get("name"): i.get("value") for i in form.find_all("input")}
-    assert fields["track_id"] == tid and fields["csrf"] and fields["next"] == "/music/library?room=ABC-DEF"
-    assert doc.by_id("back-to-room").get("href") == "/r/ABC-DEF"
-    for query in ("", "?room=", "?room=%3Cscript%3E", "?room=ABCDEFG", "?room=O0I1L0"):
-        doc = parse_html(guest.get("/music/library" + query).text)
-        assert doc.by_id(f"track-{tid}").find("form", cls="add-to-room") is None, query
+    assert fields["track_id"] == tid and fields["csrf"]
+    assert fields["next"] == f"/music/library?room=ABC-DEF&queued={tid}"
+    assert doc.by_id("music-room-link").get("href") == "/r/ABC-DEF"
+    # Back from the room's queue route, the page says what was queued.
+    note = parse_html(guest.get(fields["next"]).text).by_id("music-queued")
+    assert note is not None and "For the room" in note.text() and "ABC-DEF" in note.text()
+    for query in ("", "?room="):
+        r = guest.get("/music/library" + query)
+        assert r.status_code == 200 and parse_html(r.text).by_id(f"track-{tid}").find("form", cls="add-to-room") is None
+    for query in ("?room=%3Cscript%3E", "?room=ABCDEFG", "?room=O0I1L0"):
+        r = guest.get("/music/library" + query)
+        doc = parse_html(r.text)
+        assert r.status_code == 422 and doc.by_id("music-room-error") is not None, f"{query}: {brief(r)}"
+        assert doc.by_id(f"track-{tid}").find("form", cls="add-to-room") is None and "<script>" not in r.text
     assert guest.get("/music/library?page=0").status_code == 400
     assert guest.get("/music/library?page=99").status_code == 200

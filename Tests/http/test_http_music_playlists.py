@@ -83,8 +83,31 @@ def test_play_this_playlist_in_the_room_posts_the_contract_route(alice, tracks):
     # Without a room, a form asks for one (a GET that comes back with ?room=).
     page = alice.page(f"/music/playlists/{pid}")
     assert page.by_id("play-playlist") is None and page.by_id("choose-room").get("method") == "get"
-    # A code that is not a room code offers no room form.
-    assert alice.page(f"/music/playlists/{pid}?room=<script>").by_id("play-playlist") is None
+    # A code that is not a room code offers no room form, and says why.
+    r = alice.user.get(f"/music/playlists/{pid}?room=<script>")
+    doc = parse_html(r.text)
+    assert r.status_code == 422 and doc.by_id("play-playlist") is None and doc.by_id("music-room-error") is not None, brief(r)
+
+
+def test_a_catalogue_or_library_tracks_page_offers_like_and_add_to_playlist(stack, alice, tracks):
+    """The track page (/music/tracks/{id}, the catalogue's) carries the same forms as a row."""
+    pid = alice.create("From the track page")
+    doc = alice.page(f"/music/tracks/{tracks[1]}")
+    keep = doc.by_id("track-keep")
+    assert keep is not None, "no like or playlist forms on the track page"
+    like = keep.find("form", cls="like-form")
+    assert like.get("action") == f"/music/tracks/{tracks[1]}/like"
+    r = alice.post(like.get("action"), next=like.find("input", name="next").get("value"))
+    assert r.status_code == 303 and r.headers["Location"] == f"/music/tracks/{tracks[1]}#track-{tracks[1]}", brief(r)
+    again = alice.page(f"/music/tracks/{tracks[1]}").by_id("track-keep")
+    assert again.find("form", cls="like-form").get("action").endswith("/unlike")
+    add = keep.find("form", cls="add-to-playlist")
+    assert pid in [o.get("value") for o in add.find_all("option")]
+    assert alice.add(pid, tracks[1]).status_code == 303 and alice.playlist_tracks(pid) == [tracks[1]]
+    # A guest sees no such forms.
+    assert parse_html(User(stack.base_url).get(f"/music/tracks/{tracks[1]}").text).by_id("track-keep") is None
+    alice.post(f"/music/tracks/{tracks[1]}/unlike")
+    alice.post(f"/music/playlists/{pid}/delete")
 
 
 HOSTILE = "<script>alert(1)</script>\" autofocus onfocus=alert(2) x=\"{{> layout}}"

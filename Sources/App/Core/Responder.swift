@@ -51,7 +51,7 @@ public final class Responder: Sendable {
         var response: Response
         do {
             // The route first, then the body: an upload's route has its own body limit, and its
-            // access and rate limit are checked before the body is read.
+            // access, origin and rate limit are checked before its body is read.
             var request = try Request(cgi: params, body: [], requestID: requestID)
             let endpoint: Endpoint
             switch router.match(method: request.method, path: request.path) {
@@ -76,23 +76,30 @@ public final class Responder: Sendable {
             let context = RequestContext(services: services, request: request, session: session)
             context.access = endpoint.access
             ctx = context
-            if let refusal = try Self.refusal(endpoint.access, context) {
-                response = refusal
-            } else if let upload = endpoint.upload {
-                try checkOrigin(context)
-                try context.limit(upload.rule(services.config.rateLimits))
-                // From here the upload thread owns the context and the request; this thread
-                // goes back to accepting.
-                let handoff = Handoff(context: context)
-                let accepted = uploads.submit { [self] in
-                    self.upload(fcgi, handoff.context, endpoint, limit: upload.maxBodyBytes, params: params, started: started)
+            if let upload = endpoint.upload {
+                if let refusal = try Self.refusal(endpoint.access, context) {
+                    response = refusal
+                } else {
+                    try checkOrigin(context)
+                    try context.limit(upload.rule(services.config.rateLimits))
+                    // From here the upload thread owns the context and the request; this thread
+                    // goes back to accepting.
+                    let handoff = Handoff(context: context)
+                    let accepted = uploads.submit { [self] in
+                        self.upload(fcgi, handoff.context, endpoint, limit: upload.maxBodyBytes, params: params, started: started)
+                    }
+                    guard accepted else { throw UploadLane.Busy() }
+                    return
                 }
-                guard accepted else { throw UploadLane.Busy() }
-                return
             } else {
+                // Read before the gate, so an outage page there can still show the typed text back.
                 context.attach(body: try fcgi.readBody(limit: services.config.maxBodyBytes))
-                guard let handled = try dispatch(context, endpoint, fcgi) else { return }
-                response = handled
+                if let refusal = try Self.refusal(endpoint.access, context) {
+                    response = refusal
+                } else {
+                    guard let handled = try dispatch(context, endpoint, fcgi) else { return }
+                    response = handled
+                }
             }
         } catch {
             response = Self.errorResponse(error, ctx: ctx, services: services, requestID: requestID, path: params["REQUEST_URI"] ?? "")

@@ -272,6 +272,11 @@ enum Routes {
             upload("/journal/audio", VoiceNoteHandlers.uploadPolicy, VoiceNoteHandlers.upload),
             user("GET", "/journal/audio/:id", VoiceNoteHandlers.play),
             user("POST", "/journal/audio/:id/delete", VoiceNoteHandlers.delete),
+            // The music catalogue (issue 16): open to guests too, who choose music for a room they joined.
+            open("GET", "/music", CatalogueHandlers.home),
+            open("GET", "/music/search", CatalogueHandlers.search),
+            open("GET", "/music/tracks/:id", CatalogueHandlers.track),
+            open("GET", "/music/tracks/:id/stream", CatalogueHandlers.stream),
 
             admin("GET", "/admin", AdminHandlers.dashboard),
             admin("GET", "/admin/users", AdminHandlers.dashboard),
@@ -285,6 +290,7 @@ enum Routes {
         #if DEBUG
         // Test-only routes: debug builds (make test) only; a release build has none of them.
         routes += [open("POST", "/_test/daily-resets/run", DailyResetTestHandlers.run)]
+        routes += [.init("GET", "/_test/journal/voice", Endpoint(access: .user, handler: VoiceNoteTestHandlers.page))]
         #endif
         return Router(routes)
     }

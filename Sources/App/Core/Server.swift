@@ -51,6 +51,7 @@ public enum Server {
         resets.stop()
         services.hub.releaseAll()
         server.stop(timeout: 10)
+        if !responder.uploads.drain(timeout: 20) { logger.warning("uploads still in progress at exit") }
         if !config.socket.contains(":") { unlink(config.socket) }
         logger.info("stopped")
     }

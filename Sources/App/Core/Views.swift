@@ -20,9 +20,11 @@ enum Views {
         + ["partials/soundtrack"]
         + ["timer", "partials/personal_clock", "partials/timer_count"]
         + ["me_vault", "me_vault_edit", "me_vault_import", "me_vault_random", "partials/vault_quote"]
+        + ["music", "music_search", "music_track", "partials/catalogue_tracks", "partials/catalogue_head"]
         + BoardViews.templates
         + [
-            "music_library", "music_playlists", "music_playlist", "music_liked", "partials/music_nav", "partials/music_track", "partials/music_pager",
+            "music_library", "music_playlists", "music_playlist", "music_liked", "partials/music_track", "partials/music_pager",
+            "partials/music_keep",
             "admin_library",
         ]
         + MailTemplate.allCases.map(\.templateName)

@@ -58,7 +58,11 @@ enum VoiceNoteHandlers {
         let note = JournalNote(
             id: audioID, durationSeconds: String(seconds), status: TranscriptStatus.pending.rawValue, transcript: nil, source: nil)!
         if ctx.request.wantsJSON {
-            let html = String(decoding: services.templates.render("partials/journal_note", noteContext(note)), as: UTF8.self)
+            var context = noteContext(note)
+            context["csrf"] = .text(ctx.csrfToken)
+            let back = try ctx.field("back")
+            if !back.isEmpty { context["back"] = .text(back) }
+            let html = String(decoding: services.templates.render("partials/journal_note", context), as: UTF8.self)
             return .response(.json(JSONBody.encode(Uploaded(id: audioID, url: note.url, seconds: seconds, html: html))))
         }
         return .response(.redirect(to: try back(ctx)))
@@ -114,10 +118,10 @@ enum VoiceNoteHandlers {
         return .response(.redirect(to: try back(ctx)))
     }
 
-    /// Where the form came from (`back`, a local path), or the journal.
+    /// Where the form came from (`back`: a path on this site, by the sign-in's rule), or the journal.
     private static func back(_ ctx: RequestContext) throws -> String {
         let asked = try ctx.field("back")
-        return asked.isEmpty ? "/journal" : AccountFlow.safeNext(asked)
+        return !asked.isEmpty && AccountFlow.safeNext(asked) == asked ? asked : "/journal"
     }
 
     static func noteContext(_ note: JournalNote) -> TemplateContext {

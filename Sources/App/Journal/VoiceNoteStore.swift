@@ -27,6 +27,16 @@ enum VoiceNoteStore {
         return .found(currentNote: row[0])
     }
 
+    /// `userID`'s note `id` as pages show it (`JournalNote.columns`).
+    static func note(id: String, userID: String, on conn: PostgresConnection) throws -> JournalNote? {
+        try conn.query(
+            """
+            SELECT a.id, a.duration_seconds, a.transcript_status, a.transcript, a.transcript_source
+            FROM audio_assets a WHERE a.id = $1 AND a.user_id = $2
+            """, [id, userID]
+        ).first.flatMap { JournalNote(id: $0[0], durationSeconds: $0[1], status: $0[2], transcript: $0[3], source: $0[4]) }
+    }
+
     /// The file and type of `userID`'s note `id`, for playing it.
     static func file(id: String, userID: String, on conn: PostgresConnection) throws -> (file: String, mime: String)? {
         try conn.query("SELECT local_path, mime FROM audio_assets WHERE id = $1 AND user_id = $2", [id, userID])

@@ -8,22 +8,23 @@ enum LikedHandlers {
     static let page: Handler = { ctx in
         let user = try AccountFlow.signedInUser(ctx)
         let page = try RoomHandlers.pageNumber(ctx, "page")
-        let room = MusicViews.room(ctx)
+        let room = MusicViews.room(ctx, path: "/music/liked")
         let size = MusicLimits.pageSize
         let (tracks, total, viewer) = try ctx.services.database.withConnection { conn in
             let tracks = try PlaylistStore.liked(userID: user.id, limit: size, offset: (page - 1) * size, on: conn)
             return (tracks, try PlaylistStore.likedCount(userID: user.id, on: conn), try MusicViews.viewer(user, tracks: tracks, on: conn))
         }
-        let here = MusicViews.link("/music/liked", room: room, page: page)
-        var context = MusicViews.nav(room: room, current: "/music/liked", signedIn: true)
-        context["tracks"] = MusicViews.rows(tracks, viewer: viewer, room: room, next: here)
+        let code = room.room?.code.display
+        let here = MusicViews.link("/music/liked", room: code, page: page)
+        var (context, status) = MusicViews.head(ctx, room, shown: tracks)
+        context["tracks"] = .list(MusicViews.rows(tracks, viewer: viewer, room: room.room, next: here))
         context["has_tracks"] = .bool(!tracks.isEmpty)
         context["liked_count"] = .text(total == 1 ? "1 song" : "\(total) songs")
-        if let room, total > 0 { context["queue_room"] = .text(room.display) }
+        if let code, total > 0 { context["for_room"] = .text(code) }
         context["here"] = .text(here)
-        if page > 1 { context["previous_page"] = .text(MusicViews.link("/music/liked", room: room, page: page - 1)) }
-        if page * size < total { context["next_page"] = .text(MusicViews.link("/music/liked", room: room, page: page + 1)) }
-        return Views.page("music_liked", title: "Liked songs", context, ctx: ctx)
+        if page > 1 { context["previous_page"] = .text(MusicViews.link("/music/liked", room: code, page: page - 1)) }
+        if page * size < total { context["next_page"] = .text(MusicViews.link("/music/liked", room: code, page: page + 1)) }
+        return Views.page("music_liked", title: "Liked songs", context, ctx: ctx, status: status)
     }
 
     /// POST /music/tracks/:id/like (next)

@@ -11,13 +11,14 @@ enum PlaylistHandlers {
 
     static func listPage(_ ctx: RequestContext, error: String? = nil, typed: String = "") throws -> Outcome {
         let user = try AccountFlow.signedInUser(ctx)
-        let room = MusicViews.room(ctx)
+        let room = MusicViews.room(ctx, path: "/music/playlists")
+        let code = room.room?.code.display
         let playlists = try ctx.services.database.withConnection { try PlaylistStore.playlists(userID: user.id, on: $0) }
-        var context = MusicViews.nav(room: room, current: "/music/playlists", signedIn: true)
+        var (context, status) = MusicViews.head(ctx, room, shown: [])
         context["playlists"] = .list(
             playlists.map { p in
                 [
-                    "playlist_href": .text(MusicViews.link("/music/playlists/\(p.id)", room: room)), "playlist_name": .text(p.name),
+                    "playlist_href": .text(MusicViews.link("/music/playlists/\(p.id)", room: code)), "playlist_name": .text(p.name),
                     "playlist_summary": .text(MusicViews.summary(count: p.trackCount, seconds: p.seconds)),
                 ]
             })
@@ -25,9 +26,8 @@ enum PlaylistHandlers {
         context["name_input"] = .text(typed)
         context["name_max"] = .text(String(MusicLimits.playlistNameLength))
         context["playlists_limit"] = .text(String(MusicLimits.playlists))
-        if let room { context["room_field"] = .text(room.display) }
         if let error { context["playlist_error"] = .text(error) }
-        return Views.page("music_playlists", title: "My playlists", context, ctx: ctx, status: error == nil ? .ok : .unprocessableEntity)
+        return Views.page("music_playlists", title: "My playlists", context, ctx: ctx, status: error == nil ? status : .unprocessableEntity)
     }
 
     /// POST /music/playlists (name, room): a new playlist, then its page.
@@ -44,7 +44,7 @@ enum PlaylistHandlers {
                 }
                 return try PlaylistStore.create(userID: user.id, name: name, on: conn)
             }
-            return .response(.redirect(to: MusicViews.link("/music/playlists/\(id)", room: room)))
+            return .response(.redirect(to: MusicViews.link("/music/playlists/\(id)", room: room?.display)))
         } catch SoundtrackRefusal.invalid(let why) {
             return try listPage(ctx, error: why, typed: raw)
         }
@@ -63,17 +63,17 @@ enum PlaylistHandlers {
     static func showPage(_ ctx: RequestContext, error: String? = nil, typed: String? = nil) throws -> Outcome {
         let user = try AccountFlow.signedInUser(ctx)
         let id = try playlistID(ctx)
-        let room = MusicViews.room(ctx)
+        let room = MusicViews.room(ctx, path: "/music/playlists/\(id)")
         let found = try ctx.services.database.withConnection { conn -> (Playlist, [Track], MusicViews.Viewer?)? in
             guard let playlist = try PlaylistStore.playlist(id, userID: user.id, on: conn) else { return nil }
             let tracks = try PlaylistStore.tracks(playlistID: id, userID: user.id, on: conn)
             return (playlist, tracks, try MusicViews.viewer(user, tracks: tracks, on: conn))
         }
         guard let (playlist, tracks, viewer) = found else { throw SoundtrackRefusal.notFound }
-        let here = MusicViews.link("/music/playlists/\(id)", room: room)
-        var context = MusicViews.nav(room: room, current: "/music/playlists", signedIn: true)
-        var rows: [TemplateContext] = []
-        if case .list(let plain) = MusicViews.rows(tracks, viewer: viewer, room: room, next: here) { rows = plain }
+        let code = room.room?.code.display
+        let here = MusicViews.link("/music/playlists/\(id)", room: code)
+        var (context, status) = MusicViews.head(ctx, room, shown: tracks)
+        var rows = MusicViews.rows(tracks, viewer: viewer, room: room.room, next: here)
         for index in rows.indices {
             rows[index]["in_playlist"] = .text(id)
             rows[index]["place"] = .text(String(index + 1))
@@ -88,9 +88,9 @@ enum PlaylistHandlers {
         context["rename_input"] = .text(typed ?? playlist.name)
         context["name_max"] = .text(String(MusicLimits.playlistNameLength))
         context["here"] = .text(here)
-        if let room { context["queue_room"] = .text(room.display) }
+        if let code { context["for_room"] = .text(code) }
         if let error { context["playlist_error"] = .text(error) }
-        return Views.page("music_playlist", title: playlist.name, context, ctx: ctx, status: error == nil ? .ok : .unprocessableEntity)
+        return Views.page("music_playlist", title: playlist.name, context, ctx: ctx, status: error == nil ? status : .unprocessableEntity)
     }
 
     /// POST /music/playlists/:id (name)
@@ -104,7 +104,7 @@ enum PlaylistHandlers {
             guard try ctx.services.database.transaction({ try PlaylistStore.rename(id, userID: user.id, name: name, on: $0) }) else {
                 throw SoundtrackRefusal.notFound
             }
-            return .response(.redirect(to: MusicViews.link("/music/playlists/\(id)", room: room)))
+            return .response(.redirect(to: MusicViews.link("/music/playlists/\(id)", room: room?.display)))
         } catch SoundtrackRefusal.invalid(let why) {
             return try showPage(ctx, error: why, typed: raw)
         }
@@ -119,6 +119,6 @@ enum PlaylistHandlers {
         guard try ctx.services.database.transaction({ try PlaylistStore.delete(id, userID: user.id, on: $0) }) else {
             throw SoundtrackRefusal.notFound
         }
-        return .response(.redirect(to: MusicViews.link("/music/playlists", room: room)))
+        return .response(.redirect(to: MusicViews.link("/music/playlists", room: room?.display)))
     }
 }

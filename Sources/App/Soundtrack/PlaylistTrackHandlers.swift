@@ -39,7 +39,7 @@ enum PlaylistTrackHandlers {
                 try PlaylistStore.remove(trackID: track, playlistID: playlist, userID: user.id, on: $0)
             })
         else { throw SoundtrackRefusal.notFound }
-        return .response(.redirect(to: MusicViews.link("/music/playlists/\(playlist)", room: RoomCode(parsing: try ctx.field("room")))))
+        return .response(.redirect(to: MusicViews.link("/music/playlists/\(playlist)", room: RoomCode(parsing: try ctx.field("room"))?.display)))
     }
 
     /// POST /music/playlists/:id/tracks/:track/move (to=N, 1-based): the ↑/↓ buttons send the
@@ -56,6 +56,6 @@ enum PlaylistTrackHandlers {
             try PlaylistStore.setOrder(playlistID: playlist, order, on: conn)
         }
         let room = RoomCode(parsing: try ctx.field("room"))
-        return .response(.redirect(to: MusicViews.link("/music/playlists/\(playlist)", room: room) + "#track-\(track)"))
+        return .response(.redirect(to: MusicViews.link("/music/playlists/\(playlist)", room: room?.display) + "#track-\(track)"))
     }
 }

@@ -33,6 +33,11 @@ enum TrackStore {
         return try conn.query("SELECT " + Track.columns + " FROM tracks t WHERE t.id = $1", [id]).first.map { Track(row: $0) }
     }
 
+    /// The catalogue track of a video, if it was ever seen.
+    static func find(pipedID: PipedID, on conn: PostgresConnection) throws -> Track? {
+        try conn.query("SELECT " + Track.columns + " FROM tracks t WHERE t.piped_id = $1", [pipedID.value]).first.map { Track(row: $0) }
+    }
+
     /// Inserts or refreshes the metadata of a catalogue track; returns its id.
     static func upsert(_ track: CatalogueTrack, on conn: PostgresConnection) throws -> String {
         try conn.query(
@@ -45,6 +50,68 @@ enum TrackStore {
             """,
             [track.pipedID.value, track.title, track.artist, track.album, track.thumbnailURL, track.durationSeconds]
         ).first!.string(0)
+    }
+
+    /// Inserts or refreshes many catalogue tracks in one statement (what a search or a video's
+    /// related list brings); returns their ids by video id. Unchanged rows are not rewritten, and
+    /// rows are taken in video-id order so two responders keeping overlapping lists never deadlock.
+    /// `album` is left as it is: Piped does not know albums.
+    static func upsertAll(_ tracks: [CatalogueTrack], on conn: PostgresConnection) throws -> [PipedID: String] {
+        guard !tracks.isEmpty else { return [:] }
+        var seen = Set<PipedID>()
+        let unique = tracks.filter { seen.insert($0.pipedID).inserted }
+        let ids = PostgresArray.text(unique.map(\.pipedID.value))
+        let rows = try conn.query(
+            """
+            WITH input AS (
+                SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[])
+                    AS i(piped_id, title, artist, thumbnail_url, duration_seconds)),
+            changed AS (
+                INSERT INTO tracks (source, piped_id, title, artist, thumbnail_url, duration_seconds)
+                SELECT 'piped', piped_id, title, artist, thumbnail_url, duration_seconds FROM input ORDER BY piped_id
+                ON CONFLICT (piped_id) DO UPDATE SET title = excluded.title, artist = excluded.artist,
+                    thumbnail_url = excluded.thumbnail_url, duration_seconds = excluded.duration_seconds
+                WHERE (tracks.title, tracks.artist, tracks.thumbnail_url, tracks.duration_seconds)
+                    IS DISTINCT FROM (excluded.title, excluded.artist, excluded.thumbnail_url, excluded.duration_seconds)
+                RETURNING piped_id, id)
+            SELECT piped_id, id FROM changed
+            UNION ALL
+            SELECT t.piped_id, t.id FROM tracks t JOIN input i USING (piped_id)
+            WHERE NOT EXISTS (SELECT 1 FROM changed c WHERE c.piped_id = t.piped_id)
+            """,
+            [
+                ids, PostgresArray.text(unique.map(\.title)), PostgresArray.text(unique.map(\.artist)),
+                PostgresArray.text(unique.map(\.thumbnailURL)), PostgresArray.text(unique.map { String($0.durationSeconds) }),
+            ])
+        var found: [PipedID: String] = [:]
+        for row in rows { if let id = PipedID(row.string(0)) { found[id] = row.string(1) } }
+        if found.count < unique.count {
+            // A row another responder inserted after this statement's snapshot: read it again.
+            for row in try conn.query("SELECT piped_id, id FROM tracks WHERE piped_id = ANY($1::text[])", [ids]) {
+                if let id = PipedID(row.string(0)) { found[id] = row.string(1) }
+            }
+        }
+        return found
+    }
+
+    /// Keeps a catalogue track unless it is already kept (a video's own page describes it less
+    /// well than the search that found it); returns its id either way.
+    static func insertIfMissing(_ track: CatalogueTrack, on conn: PostgresConnection) throws -> String {
+        let row = try conn.query(
+            """
+            WITH added AS (
+                INSERT INTO tracks (source, piped_id, title, artist, thumbnail_url, duration_seconds)
+                VALUES ('piped', $1, $2, $3, $4, $5)
+                ON CONFLICT (piped_id) DO NOTHING
+                RETURNING id)
+            SELECT id FROM added UNION ALL SELECT id FROM tracks WHERE piped_id = $1
+            LIMIT 1
+            """, [track.pipedID.value, track.title, track.artist, track.thumbnailURL, track.durationSeconds]
+        ).first
+        if let row { return row.string(0) }
+        // Inserted by another responder after this statement's snapshot: read it again.
+        guard let again = try find(pipedID: track.pipedID, on: conn) else { throw SoundtrackRefusal.notFound }
+        return again.id
     }
 
     /// Adds a library file; returns its id.
