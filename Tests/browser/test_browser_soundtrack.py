@@ -1,5 +1,6 @@
 """The room's soundtrack in Chromium (issue 16), the journey of the issue: the host finds two tracks
-(the self-hosted library, opened from the room), queues them and plays; a guest joins late and lands
+(the self-hosted library, opened from the room) and a song (searching the catalogue, against the fake
+Piped instance), queues them and plays; a guest joins late and lands
 within a second of the host (read from each page's <audio>.currentTime); the host seeks and the guest
 follows; the track ends and the next one begins in both; the room's mode and the timer's phase set
 the volume on every page. The same room without JavaScript shows the track and its catch-up link, a
@@ -8,6 +9,7 @@ media fragment at the room's position.
 The tracks are real audio made with sox, stored as the library's upload leaves them (the row and the
 file under POMOPOMO_UPLOADS/library), and served by the library's file route through nginx."""
 
+import os
 import re
 import subprocess
 import tempfile
@@ -96,9 +98,21 @@ def test_listen_together_late_joiner_seek_and_next_track(stack, browser, tracks)
                              message="the library offers no “Add to room” for the test's tracks")
         host.find_element(By.CSS_SELECTOR, f"#track-{track} form.add-to-room button").click()
         wait(host, 10).until(lambda d: "/music/library" in d.current_url)
+    # And searches the catalogue from the room (when this server has one), queueing a song after them.
+    wanted = ["First Light", "Second Wind"]
+    if os.environ.get("POMOPOMO_PIPED_URL"):
+        host.get(f"{base}/r/{code}")
+        host.find_element(By.CSS_SELECTOR, f'#soundtrack-add a[href="/music?room={code}"]').click()
+        host.find_element(By.ID, "music-q").send_keys("focus beats")
+        host.find_element(By.CSS_SELECTOR, "#music-search button[type=submit]").click()
+        found = wait(host, 15).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#results li.catalogue-track"),
+                                     message="the catalogue search found nothing to queue")
+        wanted.append(found[0].find_element(By.CSS_SELECTOR, ".catalogue-title").text)
+        found[0].find_element(By.CSS_SELECTOR, "form.catalogue-queue button").click()
+        wait(host, 10).until(lambda d: d.find_elements(By.ID, "music-queued"), message="no word that the song was queued")
     host.get(f"{base}/r/{code}")
     titles = [el.text for el in host.find_elements(By.CSS_SELECTOR, "#soundtrack-up-next .track-title")]
-    assert titles == ["First Light", "Second Wind"], titles
+    assert titles == wanted, titles
 
     host.find_element(By.ID, "soundtrack-play-pause").click()
     wait(host, 10).until(lambda d: d.find_element(By.ID, "soundtrack-title").text == "First Light")

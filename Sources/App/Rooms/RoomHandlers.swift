@@ -314,6 +314,9 @@ enum RoomHandlers {
         var response = Views.page(
             "room", title: title, context, for: ctx, services: ctx.services, status: status,
             refreshSeconds: refreshSeconds, parts: parts)
+        // The soundtrack may play a catalogue stream at any moment (a poll brings the next track),
+        // so the room page lets in the catalogue's media whenever a catalogue is configured.
+        if let settings = ctx.services.config.catalogue { response.mediaSources = settings.mediaSources }
         for (name, value) in headers { response.addHeader(name, value) }
         return .response(response)
     }
