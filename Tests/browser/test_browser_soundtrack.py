@@ -1,10 +1,10 @@
 """The room's soundtrack in Chromium (issue 16), the journey of the issue: the host finds two tracks
 (the self-hosted library, opened from the room) and a song (searching the catalogue, against the fake
-Piped instance), queues them and plays; a guest joins late and lands
-within a second of the host (read from each page's <audio>.currentTime); the host seeks and the guest
-follows; the track ends and the next one begins in both; the room's mode and the timer's phase set
-the volume on every page. The same room without JavaScript shows the track and its catch-up link, a
-media fragment at the room's position.
+Piped instance), queues them and plays; a guest joins late and lands within a second of the host
+(read from each page's <audio>.currentTime); the host seeks and the guest follows; the track ends and
+the next one begins in both; a listener who drifts is brought back by the playback rate; the room's
+mode and the timer's phase set the volume on every page. The same room without JavaScript shows the
+track and its catch-up link, a media fragment at the room's position.
 
 The tracks are real audio made with sox, stored as the library's upload leaves them (the row and the
 file under POMOPOMO_UPLOADS/library), and served by the library's file route through nginx."""
@@ -47,6 +47,7 @@ return a ? {t: a.currentTime, paused: a.paused, src: a.getAttribute('data-src') 
 """
 
 
+RATE = "return document.getElementById('soundtrack-audio').playbackRate;"
 VOLUME = "var a = document.getElementById('soundtrack-audio'); return a ? Math.round(a.volume * 100) / 100 : null;"
 
 
@@ -140,6 +141,12 @@ def test_listen_together_late_joiner_seek_and_next_track(stack, browser, tracks)
     wait(guest, 10).until(lambda d: d.find_element(By.ID, "soundtrack-title").text == "Second Wind")
     assert [el.text for el in guest.find_elements(By.CSS_SELECTOR, "#soundtrack-history .track-title")] == ["First Light"]
     in_step(host, guest, "on the next track, the guest")
+
+    # A listener who drifts 600 ms behind is brought back gently: faster playback, not a jump.
+    guest.execute_script("var a = document.getElementById('soundtrack-audio'); a.currentTime = a.currentTime - 0.6;")
+    wait(guest, 3).until(lambda d: d.execute_script(RATE) > 1, message="the drift was not corrected by the playback rate")
+    wait(guest, 10).until(lambda d: apart(player(host), player(d)) <= 0.3 and d.execute_script(RATE) == 1,
+                          message=f"the guest is still {apart(player(host), player(guest)):.2f} s away after the correction")
 
     # The timer's phase sets the volume: with music in breaks only, a focus segment silences it on
     # every page (it plays on, in step, for the break); quieter during focus turns it down.
