@@ -6,8 +6,11 @@
 //   answer (`soundtrack`, which live.js hands on as a "pomopomo:live" event): the track, whether it
 //   plays, where it was at the moment the server answered, and a stamp that changes with every
 //   play, pause, seek, skip or next track.
-// - The position is computed, never ticked: where it was when the answer arrived plus the time
-//   since. A late joiner computes its own and never moves the room; it only ever says "I am behind".
+// - The position is computed, never ticked: where it was at the server's moment plus the time since,
+//   on the server's clock. How far that clock is from ours is learnt from the answers themselves:
+//   each says when it was written, and the one that took least time to arrive is the best guess
+//   (answers read late, by a busy tab, only look further behind). A late joiner computes its own
+//   position and never moves the room; it only ever says "I am behind".
 // - Drift (the player against that position) is measured four times a second. Above 300 ms it is
 //   corrected gently with playbackRate; above 3 s, or when the rate has not closed the gap in 10 s,
 //   by a seek. A seek aims ahead by what our seeks take (measured), and nothing is measured while
@@ -28,7 +31,8 @@
   var LOOK_EVERY_MS = 10000; // the host's look at who is behind
 
   var audio = null;     // one element for the page's life, outside #main (form answers replace #main)
-  var state = null;     // what the room plays, anchored at the moment it arrived (performance.now())
+  var state = null;     // what the room plays: its position at serverNowMs
+  var offsets = [];     // recent (server clock - our clock) samples; the largest is the least delayed
   var pageEl = null;    // the #soundtrack-now last read
   var wanted = null;    // {stamp, entry} the player was last set for
   var seekStarted = 0;  // a seek of ours under way since (0: none)
@@ -44,6 +48,17 @@
 
   function now() { return performance.now(); }
 
+  // Our clock in epoch milliseconds, monotonic (Date.now() may jump).
+  function wall() { return performance.timeOrigin + performance.now(); }
+
+  function learnOffset(serverNowMs, receivedAt) {
+    if (!(serverNowMs > 0)) return;
+    offsets.push(serverNowMs - receivedAt);
+    if (offsets.length > 16) offsets.shift();
+  }
+
+  function serverNow() { return wall() + Math.max.apply(null, offsets.length ? offsets : [0]); }
+
   function room() { return document.getElementById("room"); }
 
   function listening() {
@@ -56,8 +71,10 @@
 
   // ---- State -----------------------------------------------------------------------------------
 
-  function fromPage(el, arrivedAt) {
+  function fromPage(el, receivedAt) {
     var runs = el.getAttribute("data-runs") === "true";
+    var serverNowMs = Number(el.getAttribute("data-server-now")) || 0;
+    learnOffset(serverNowMs, receivedAt);
     return {
       version: Number(el.getAttribute("data-version")) || 0,
       entry: el.getAttribute("data-entry") || "",
@@ -70,12 +87,13 @@
       runs: runs,
       renderedRuns: runs,
       reportMs: Number(el.getAttribute("data-report-ms")) || 10000,
-      arrivedAt: arrivedAt
+      serverNowMs: serverNowMs
     };
   }
 
-  function fromPoll(data, arrivedAt) {
+  function fromPoll(data, receivedAt) {
     var s = data.soundtrack;
+    learnOffset(s.server_now_ms, receivedAt);
     var r = room();
     var me = r ? r.getAttribute("data-me") : "";
     var runs = !!me && (data.host === me || (s.djs || []).indexOf(me) >= 0);
@@ -91,14 +109,14 @@
       runs: runs,
       renderedRuns: state ? state.renderedRuns : runs,
       reportMs: state ? state.reportMs : 10000,
-      arrivedAt: arrivedAt
+      serverNowMs: s.server_now_ms || 0
     };
   }
 
   // Where the room is now, in milliseconds into the current track.
   function roomPosition() {
     if (!state || !state.entry) return 0;
-    var ms = state.positionMs + (state.playing ? now() - state.arrivedAt : 0);
+    var ms = state.positionMs + (state.playing ? serverNow() - state.serverNowMs : 0);
     return Math.max(0, Math.min(ms, state.durationMs));
   }
 
@@ -117,12 +135,12 @@
     var el = document.getElementById("soundtrack-now");
     if (!el || el === pageEl) return;
     pageEl = el;
-    var arrivedAt = now();
+    var receivedAt = wall();
     if (first && performance.getEntriesByType) {
       var nav = performance.getEntriesByType("navigation")[0];
-      if (nav && nav.responseStart > 0) arrivedAt = nav.responseStart;
+      if (nav && nav.responseStart > 0) receivedAt = performance.timeOrigin + nav.responseStart;
     }
-    take(fromPage(el, arrivedAt));
+    take(fromPage(el, receivedAt));
   }
 
   // ---- The player ------------------------------------------------------------------------------
@@ -191,7 +209,9 @@
   function play() {
     var played = player().play();
     if (played && played.catch) {
-      played.then(function () { blocked = false; showListen(); }, function () {
+      played.then(function () { blocked = false; showListen(); }, function (error) {
+        // A newer load or pause interrupted this play (AbortError): the next tick plays again.
+        if (!error || error.name !== "NotAllowedError") return;
         // The browser wants a click first: the "Listen along" button is it.
         blocked = true;
         seekStarted = 0;
@@ -232,8 +252,9 @@
       seekTo(target + seekCostMs);
     } else if (size > DRIFT_MS || (rateSince && size > IN_STEP_MS)) {
       if (!rateSince) rateSince = t;
-      // Up to 10 % faster or slower: a second's drift closes in about ten seconds, unheard.
-      audio.playbackRate = Math.max(0.9, Math.min(1.1, 1 - drift / 5000));
+      // 2 % to 10 % faster or slower, by how far: half a second closes in about five, unheard.
+      var step = Math.max(0.02, Math.min(0.1, size / 5000));
+      audio.playbackRate = drift > 0 ? 1 - step : 1 + step;
     } else if (rateSince) {
       rateSince = 0;
       audio.playbackRate = 1;
@@ -339,7 +360,7 @@
     showListen();
     document.addEventListener("pomopomo:live", function (event) {
       var data = event.detail;
-      if (data && data.soundtrack) take(fromPoll(data, now()));
+      if (data && data.soundtrack) take(fromPoll(data, wall()));
     });
     // Form answers replace #main (live.js): read the new page's state at once, not a tick later.
     var main = document.getElementById("main");
