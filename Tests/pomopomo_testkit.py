@@ -575,4 +575,9 @@ def stable(state: dict) -> dict:
     for p in s.get("participants", []):
         p.pop("online", None)
     s.pop("online_count", None)
+    # The soundtrack's clock, and its position while it plays (computed at each read, like the timer's).
+    now = (s.get("soundtrack") or {}).get("now") or {}
+    now.pop("server_now_ms", None)
+    if now.get("playing"):
+        now.pop("position_ms", None)
     return s

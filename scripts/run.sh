@@ -56,6 +56,29 @@ set -a
 set +a
 say "migrating the database"
 "$POMOPOMO_BIN" migrate
+
+# Two short tracks made with sox, so a newcomer's room has something to play with no internet and
+# no Piped instance (the library: /music/library). Added once: --if-missing skips them next time.
+seed_music() {
+  local dir=$DATA_DIR/seed-music
+  mkdir -p "$dir"
+  if [ ! -s "$dir/soft-rain.ogg" ]; then
+    sox -q -n -r 44100 -c 2 "$dir/rain.wav" synth 40 brownnoise vol 0.4 lowpass 1500 fade q 3 40 4
+    ffmpeg -v error -y -i "$dir/rain.wav" -c:a libvorbis -q:a 3 "$dir/soft-rain.ogg"
+  fi
+  if [ ! -s "$dir/warm-chord.mp3" ]; then
+    sox -q -n -r 44100 -c 1 "$dir/a.wav" synth 36 sine 220 vol 0.25
+    sox -q -n -r 44100 -c 1 "$dir/b.wav" synth 36 sine 277.18 vol 0.2
+    sox -q -n -r 44100 -c 1 "$dir/c.wav" synth 36 sine 329.63 vol 0.2
+    sox -q -m "$dir/a.wav" "$dir/b.wav" "$dir/c.wav" -c 2 "$dir/chord.wav" tremolo 0.25 40 fade q 2 36 4
+    ffmpeg -v error -y -i "$dir/chord.wav" -c:a libmp3lame -b:a 128k "$dir/warm-chord.mp3"
+  fi
+  rm -f "$dir"/*.wav
+  "$POMOPOMO_BIN" library add "$dir/soft-rain.ogg" --title "Soft Rain" --artist "Pomopomo" --album "Sounds to focus by" --if-missing
+  "$POMOPOMO_BIN" library add "$dir/warm-chord.mp3" --title "Warm Chord" --artist "Pomopomo" --album "Sounds to focus by" --if-missing
+}
+say "seeding the music library"
+seed_music
 bash scripts/responder.sh start "$DATA_DIR" "$RESPONDER"
 bash scripts/nginx.sh start "$DATA_DIR" "$LISTEN" "$DATA_DIR/run/$RESPONDER.sock"
 

@@ -4,8 +4,9 @@
 #   1. Debian packages, debug build with tests
 #   2. PostgreSQL + Redis in a fresh /tmp/pomopomo-test.XXXXXX (fast, non-durable), migrations
 #   3. swift test (unit and integration tests; they read POMOPOMO_DATABASE_URL and POMOPOMO_REDIS)
-#   4. an SMTP catcher (aiosmtpd, 127.0.0.1:18025, writing the Maildir DATA_DIR/mail) and the fake
-#      GitHub/Google (Tests/fakes/oauth_provider.py, 127.0.0.1:18097) the responders are pointed at
+#   4. an SMTP catcher (aiosmtpd, 127.0.0.1:18025, writing the Maildir DATA_DIR/mail), the fake
+#      GitHub/Google (Tests/fakes/oauth_provider.py, 127.0.0.1:18097) and the fake Piped instance of the
+#      music catalogue (Tests/fakes/piped.py, 127.0.0.1:18098) the responders are pointed at
 #   5. two responders (a, b) behind one nginx on 127.0.0.1:18080, then the HTTP and browser tests:
 #      .build/pyenv/bin/python -m pytest -q Tests/http Tests/browser (scripts/pydeps.sh makes the venv)
 # The pytest tests get POMOPOMO_TEST_URL, POMOPOMO_TEST_DATA_DIR, POMOPOMO_TEST_SOCKETS ("a b"),
@@ -15,7 +16,7 @@
 # For a quick loop while developing: POMOPOMO_TEST_ONLY="Tests/http/test_x.py -k name" runs just those
 # pytest arguments instead of every suite, and POMOPOMO_TEST_SKIP_SWIFT=1 skips `swift test`.
 # KEEP=1 keeps the data dir (logs, database, mail) and prints where it is. POMOPOMO_TEST_LISTEN,
-# POMOPOMO_TEST_SMTP_LISTEN and POMOPOMO_TEST_OAUTH_LISTEN change the ports (HOST:PORT).
+# POMOPOMO_TEST_SMTP_LISTEN, POMOPOMO_TEST_OAUTH_LISTEN and POMOPOMO_TEST_PIPED_LISTEN change the ports (HOST:PORT).
 # Exits non-zero if any step failed; later steps still run after a failed test step.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -157,6 +158,11 @@ export POMOPOMO_GOOGLE_USERINFO_URL=$OAUTH_URL/google/v1/userinfo
 start_helper smtp "$SMTP_LISTEN" \
   /usr/bin/python3 -m aiosmtpd -n -l "$SMTP_LISTEN" -c aiosmtpd.handlers.Mailbox "$DATA_DIR/mail"
 start_helper oauth "$OAUTH_LISTEN" /usr/bin/python3 Tests/fakes/oauth_provider.py "$OAUTH_LISTEN"
+# The music catalogue asks a fake Piped instance (real JSON shapes, real audio made with ffmpeg, faults
+# switched by the tests); the tests find it through POMOPOMO_PIPED_URL too.
+PIPED_LISTEN=${POMOPOMO_TEST_PIPED_LISTEN:-127.0.0.1:18098}
+export POMOPOMO_PIPED_URL=http://$PIPED_LISTEN
+start_helper piped "$PIPED_LISTEN" /usr/bin/python3 Tests/fakes/piped.py "$PIPED_LISTEN" "$DATA_DIR/piped"
 
 sockets=()
 for name in "${RESPONDERS[@]}"; do

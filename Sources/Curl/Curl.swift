@@ -9,6 +9,8 @@ public enum Curl {
 
     public struct Failure: Error, CustomStringConvertible {
         public let description: String
+        /// The call ran out of time (connect or transfer), as opposed to being refused or broken.
+        public var timedOut = false
     }
 
     public struct HTTPResponse: Sendable {
@@ -22,6 +24,14 @@ public enum Curl {
         url: String, headers: [String] = [], body: [UInt8]? = nil,
         timeoutSeconds: Int = 10, maxBytes: Int = 1 << 20
     ) throws -> HTTPResponse {
+        try http(url: url, headers: headers, body: body, timeoutMilliseconds: timeoutSeconds * 1000, maxBytes: maxBytes)
+    }
+
+    /// The same with a deadline in milliseconds (the catalogue's calls are bounded below a second's grain).
+    public static func http(
+        url: String, headers: [String] = [], body: [UInt8]? = nil,
+        timeoutMilliseconds: Int, maxBytes: Int = 1 << 20
+    ) throws -> HTTPResponse {
         precondition(ready)
         guard let handle = curl_easy_init() else { throw Failure(description: "curl_easy_init failed") }
         defer { curl_easy_cleanup(handle) }
@@ -32,7 +42,7 @@ public enum Curl {
         let sinkPointer = Unmanaged.passUnretained(sink).toOpaque()
         try withExtendedLifetime(sink) {
             try check(pp_curl_setopt_string(handle, CURLOPT_URL, url))
-            try common(handle, timeoutSeconds: timeoutSeconds)
+            try common(handle, timeoutMilliseconds: timeoutMilliseconds)
             // Only http(s), and no redirects: a provider's answer is taken as it is.
             try check(pp_curl_setopt_long(handle, CURLOPT_PROTOCOLS, Int(CURLPROTO_HTTP | CURLPROTO_HTTPS)))
             try check(pp_curl_setopt_slist(handle, CURLOPT_HTTPHEADER, list))
@@ -86,7 +96,7 @@ public enum Curl {
         let source = Source(bytes: message)
         try withExtendedLifetime(source) {
             try check(pp_curl_setopt_string(handle, CURLOPT_URL, "smtp://\(server.host):\(server.port)"))
-            try common(handle, timeoutSeconds: timeoutSeconds)
+            try common(handle, timeoutMilliseconds: timeoutSeconds * 1000)
             try check(pp_curl_setopt_long(handle, CURLOPT_PROTOCOLS, Int(CURLPROTO_SMTP | CURLPROTO_SMTPS)))
             if server.requireTLS { try check(pp_curl_setopt_long(handle, CURLOPT_USE_SSL, Int(CURLUSESSL_ALL.rawValue))) }
             if let ca = server.caFile, !ca.isEmpty { try check(pp_curl_setopt_string(handle, CURLOPT_CAINFO, ca)) }
@@ -103,15 +113,17 @@ public enum Curl {
         }
     }
 
-    private static func common(_ handle: UnsafeMutableRawPointer, timeoutSeconds: Int) throws {
+    private static func common(_ handle: UnsafeMutableRawPointer, timeoutMilliseconds: Int) throws {
         try check(pp_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1))
-        try check(pp_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT, min(timeoutSeconds, 5)))
-        try check(pp_curl_setopt_long(handle, CURLOPT_TIMEOUT, timeoutSeconds))
+        try check(pp_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, min(timeoutMilliseconds, 5000)))
+        try check(pp_curl_setopt_long(handle, CURLOPT_TIMEOUT_MS, timeoutMilliseconds))
     }
 
     private static func perform(_ handle: UnsafeMutableRawPointer) throws {
         let rc = curl_easy_perform(handle)
-        guard rc == CURLE_OK else { throw Failure(description: String(cString: curl_easy_strerror(rc))) }
+        guard rc == CURLE_OK else {
+            throw Failure(description: String(cString: curl_easy_strerror(rc)), timedOut: rc == CURLE_OPERATION_TIMEDOUT)
+        }
     }
 
     private static func check(_ rc: CURLcode) throws {

@@ -61,6 +61,7 @@ public struct HTTPStatus: Equatable, Sendable {
     public static let ok = HTTPStatus(code: 200, reason: "OK")
     public static let noContent = HTTPStatus(code: 204, reason: "No Content")
     public static let movedPermanently = HTTPStatus(code: 301, reason: "Moved Permanently")
+    public static let found = HTTPStatus(code: 302, reason: "Found")
     public static let seeOther = HTTPStatus(code: 303, reason: "See Other")
     public static let badRequest = HTTPStatus(code: 400, reason: "Bad Request")
     public static let unauthorized = HTTPStatus(code: 401, reason: "Unauthorized")

@@ -11,6 +11,10 @@ public struct Response: Sendable {
     /// Whether our own pages may show this one in a frame (the room's presence frame for browsers
     /// without JavaScript). Every other response refuses every frame.
     public var framedBySelf = false
+    /// Other sources this page's images and audio may come from (CSP img-src and media-src): the
+    /// music catalogue's thumbnails and streams, e.g. `https:` and a local Piped instance's origin.
+    /// Empty for every page that shows no catalogue track.
+    public var mediaSources: [String] = []
 
     public init(status: HTTPStatus = .ok, headers: [(String, String)] = [], body: [UInt8] = []) {
         self.status = status
@@ -51,11 +55,14 @@ public struct Response: Sendable {
 
     /// Headers every response carries. `script-src 'self'` with no 'unsafe-inline' is what
     /// makes a stored XSS inert even if escaping were ever missed.
-    static func contentSecurityPolicy(formActions: [String], framedBySelf: Bool = false) -> String {
+    static func contentSecurityPolicy(formActions: [String], framedBySelf: Bool = false, mediaSources: [String] = []) -> String {
         let forms = (["'self'"] + formActions.filter { !$0.contains(";") && !$0.contains(" ") }).joined(separator: " ")
         let ancestors = framedBySelf ? "'self'" : "'none'"
+        let media = mediaSources.filter { !$0.isEmpty && !$0.contains(";") && !$0.contains(" ") && !$0.contains("'") }
+        let images = (["'self'", "data:"] + media).joined(separator: " ")
+        let audio = (["'self'"] + media).joined(separator: " ")
         return
-            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action \(forms); frame-ancestors \(ancestors)"
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src \(images); media-src \(audio); connect-src 'self'; object-src 'none'; base-uri 'none'; form-action \(forms); frame-ancestors \(ancestors)"
     }
 
     static let defaultContentSecurityPolicy = contentSecurityPolicy(formActions: [])
@@ -72,8 +79,9 @@ public struct Response: Sendable {
     public func serialize(requestID: String, cacheable: Bool = false) -> [UInt8] {
         var head = "Status: \(status.code) \(status.reason)\r\n"
         let csp =
-            formActionOrigins.isEmpty && !framedBySelf
-            ? Self.defaultContentSecurityPolicy : Self.contentSecurityPolicy(formActions: formActionOrigins, framedBySelf: framedBySelf)
+            formActionOrigins.isEmpty && !framedBySelf && mediaSources.isEmpty
+            ? Self.defaultContentSecurityPolicy
+            : Self.contentSecurityPolicy(formActions: formActionOrigins, framedBySelf: framedBySelf, mediaSources: mediaSources)
         head += "Content-Security-Policy: \(Self.headerSafe(csp))\r\n"
         for (name, value) in Self.securityHeaders {
             head += "\(name): \(name == "X-Frame-Options" && framedBySelf ? "SAMEORIGIN" : value)\r\n"

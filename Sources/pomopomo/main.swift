@@ -9,6 +9,7 @@ struct Pomopomo: ParsableCommand {
         abstract: "Pomopomo: shared focus rooms. Configured by POMOPOMO_* environment variables (see README.md).",
         subcommands: [
             Serve.self, Migrate.self, CleanRooms.self, Admin.self, Leaderboards.self, SendTestMail.self, Achievements.self, Stats.self, Journal.self,
+            Library.self,
         ])
 }
 
@@ -110,6 +111,25 @@ struct Journal: ParsableCommand {
         )
         @Argument(help: "The audio file (any format ffmpeg reads).") var file: String
         func run() throws { try exitingWithStatus { try TranscribeCommand.run(file: file) } }
+    }
+}
+
+struct Library: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "The self-hosted music library.", subcommands: [Add.self])
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract:
+                "Add an audio file (MP3, Ogg Vorbis, Opus, FLAC or M4A/AAC) to the library, with the same checks as an admin's upload; print its id."
+        )
+        @Argument(help: "The audio file.") var file: String
+        @Option(help: "The title (default: the file's tag, else its name).") var title = ""
+        @Option(help: "The artist (default: the file's tag).") var artist = ""
+        @Option(help: "The album (default: the file's tag).") var album = ""
+        @Flag(help: "Do nothing when a library track with this --title and --artist exists.") var ifMissing = false
+        func run() throws {
+            try exitingWithStatus { try LibraryCommand.add(path: file, title: title, artist: artist, album: album, ifMissing: ifMissing) }
+        }
     }
 }
 

@@ -22,11 +22,13 @@ from accounts_kit import Account, OAuthFake, page_csrf, register, sign_in, sign_
 from browser_kit import assert_accessible, wait
 from journal_audio_kit import Voice, add_entries
 from journal_insights_kit import Journal
+from library_kit import Music, add_track_cli
 from messages_kit import send
 from pomopomo_testkit import PROJECT_ROOT, Stack, User, pomopomo_run
 from private_tasks_kit import add_ok, default_list, post
 from private_tasks_kit import titles as task_titles
 from social_kit import befriend_in_db
+from soundtrack_kit import library_track
 
 THEMES = ["sunrise", "midnight_bloom", "forest_calm", "ocean_deep"]  # Domain's Theme; the CSS colours each
 SCHEMES = ["light", "dark"]
@@ -197,6 +199,28 @@ def room_as(who: str, theme: str = "sunrise", timer: str = "running"):
     return reach
 
 
+def room_with_music(who: str):
+    """The room plays a track, with one up next and a guest's proposal (issue 16), as `who`."""
+    def reach(driver, world):
+        code = world.room.code
+        if code not in _MUSIC:
+            host, guest = world.room.host, world.room.guest
+            token = host.csrf(f"/r/{code}")
+            for title in ("Rain on Tin", "Low <Tide> & Co"):
+                track = library_track(world.stack, title, 200)
+                ok(host.post_form(f"/r/{code}/soundtrack/queue", {"csrf": token, "track_id": track}), "queueing a track")
+            ok(host.post_form(f"/r/{code}/soundtrack/play", {"csrf": token}), "playing")
+            ok(guest.post_form(f"/r/{code}/soundtrack/queue", {"csrf": guest.csrf(f"/r/{code}"),
+                                                               "track_id": library_track(world.stack, "Guest Pick", 90)}),
+               "proposing a track")
+            _MUSIC.add(code)
+        visit(driver, world, getattr(world.room, who), f"/r/{code}")
+    return reach
+
+
+_MUSIC: set[str] = set()
+
+
 def confirm_ending(driver, world):
     """The host of a crowded room presses "End session", which asks first."""
     visit(driver, world, world.crowded.host, f"/r/{world.crowded.code}")
@@ -349,6 +373,22 @@ def member_insights(driver, world):
             journal.session(start + timedelta(hours=5), "reading", activity=None)
         journal.write()
     visit(driver, world, world.member.user, "/journal/insights?range=all")
+
+
+def with_music(path: str, who: str = "member"):
+    """A music page with a library track in it, liked by the member and in one of their
+    playlists (`{playlist}` in `path` names it); made once."""
+    def reach(driver, world):
+        if not hasattr(world, "music"):
+            track = add_track_cli(world.stack, "ogg", seconds=2, title="Accessible tone")
+            music = Music(world.stack, world.member)
+            playlist = music.create("Focus mix")
+            music.add(playlist, track)
+            music.post(f"/music/tracks/{track}/like")
+            world.music = {"playlist": playlist, "track": track}
+        user = {"member": world.member.user, "admin": world.admin.user, "guest": None}[who]
+        visit(driver, world, user, path.format(**world.music))
+    return reach
 
 
 def member_notices(driver, world):
@@ -516,6 +556,14 @@ def signed_in_view(path: str, who: str):
     return reach
 
 
+def catalogue_track(driver, world):
+    """A catalogue track's page with its recommendations, opened from the room (queue forms)."""
+    found = User(world.base).get("/music/search?q=rainy+day+piano")
+    assert found.status_code == 200, f"search: {found.status_code}"
+    tid = world.stack.psql("select id from tracks where title = 'rainy day piano (song 1)'")
+    visit(driver, world, world.room.host, f"/music/tracks/{tid}?room={world.room.code}")
+
+
 def mailed(link: str):
     def reach(driver, world):
         visit(driver, world, None, getattr(world, link))
@@ -546,6 +594,8 @@ def all_pages() -> list[Page]:
         Page("room as guest", "room", "#propose-form", room_as("guest")),
         Page("room as guest, paused", "room", "#propose-form", room_as("guest", timer="paused")),
         Page("moderation", "moderate", "#mod-participants", get("/r/{code}/moderate", "host")),
+        Page("room with music, as host", "room", "#soundtrack-controls", room_with_music("host")),
+        Page("room with music, as guest", "room", "#soundtrack-proposed", room_with_music("guest")),
         Page("confirm ending the session", "confirm", "#confirm-form", confirm_ending),
         Page("presence frame", "here", "#presence-note", get("/r/{code}/here", "guest")),
         Page("stats", "stats", "#daily-stats", stats_with_figures),
@@ -600,11 +650,25 @@ def all_pages() -> list[Page]:
         Page("conversation", "conversation", "#dm-form", with_conversation()),
         Page("conversation's no-JavaScript frame", "conversation_frame", "#dm-new", with_conversation("/frame?after=0")),
         Page("report a message", "message_report", "#report-form", with_conversation("/report")),
+        Page("music library from a room", "music_library", "#library-tracks .add-to-room",
+             with_music("/music/library?room=ABC-DEF", "guest")),
+        Page("my playlists", "music_playlists", "#playlist-list", with_music("/music/playlists")),
+        Page("a playlist", "music_playlist", "#playlist-tracks .add-to-playlist", with_music("/music/playlists/{playlist}")),
+        Page("liked songs", "music_liked", "#liked-tracks .like-form", with_music("/music/liked?room=ABC-DEF")),
+        Page("admin: music library", "admin_library", "#library-table", with_music("/admin/library", "admin")),
+        Page("a library track's page, signed in", "music_track", "#track-keep .add-to-playlist",
+             with_music("/music/tracks/{track}")),
         Page("voice-note form with its recorder (debug page)", "test_journal_voice", "#voice-check .journal-recorder meter",
              voice_entry(with_note=False)),
         Page("voice note (debug page)", "test_journal_voice", "#voice-check .journal-note audio", voice_entry(with_note=True)),
         Page("voice note's transcript, refused edit", "journal_transcript", "#transcript-page #transcript-error",
              transcript_refused),
+        Page("music", "music", "#trending .catalogue-track", get("/music")),
+        Page("music, choosing for a room", "music", "#music-room", as_member("/music?room={code}")),
+        Page("music search from a room", "music_search", "#results .catalogue-queue",
+             get("/music/search?q=calm+piano&room={code}", "host")),
+        Page("music search refused", "music_search", "#music-search-error", get("/music/search?q=%20")),
+        Page("a catalogue track", "music_track", "#related .catalogue-track", catalogue_track),
         Page("404", "error", "#error-message", get("/no/such/page"), says="Error 404"),
         Page("403", "error", "#error-message", forged_form, says="Error 403"),
         Page("429", "error", "#error-message", too_many_sign_ins, says="Error 429"),

@@ -230,11 +230,15 @@ def test_state_json_describes_the_room(host, room):
     assert state["code"] == room
     assert isinstance(state["version"], int) and state["version"] >= 1
     assert [{k: v for k, v in p.items() if k != "id"} for p in state["participants"]] == [
-        {"name": "Hana Host", "role": "host", "online": True}]
+        {"name": "Hana Host", "role": "host", "online": True, "dj": False}]
     assert re.match(r"^[0-9a-f-]{36}$", state["participants"][0]["id"])
     assert state["status"] == "idle" and state["timer"]["status"] == "idle"
     assert [s["kind"] for s in state["segments"]] == ["focus", "break"] * 3 + ["focus", "long_break"]
     assert re.match(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$", state["expires_at"])
+    # The soundtrack (issue 16): nothing plays in a new room, and nothing is queued.
+    music = state["soundtrack"]
+    assert music["current"] is None and music["up_next"] == [] and music["history"] == []
+    assert music["now"]["playing"] is False and music["now"]["mode"] == "always" and music["proposals_allowed"] is True
 
 
 def test_health_and_readiness(host):

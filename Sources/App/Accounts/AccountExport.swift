@@ -71,6 +71,16 @@ enum AccountExport {
                            WHERE r.from_id = $1 OR r.to_id = $1), '[]'::json),
                   'blocks', coalesce((SELECT json_agg(json_build_object('username', u.username, 'blocked_at', b.created_at)
                              ORDER BY b.created_at) FROM user_blocks b JOIN users u ON u.id = b.blocked_id WHERE b.blocker_id = $1), '[]'::json),
+                  'playlists', coalesce((SELECT json_agg(json_build_object('name', p.name, 'created_at', p.created_at,
+                             'updated_at', p.updated_at, 'tracks', coalesce((SELECT json_agg(json_build_object('title', t.title,
+                             'artist', t.artist, 'album', t.album, 'source', t.source, 'piped_id', t.piped_id,
+                             'duration_seconds', t.duration_seconds, 'added_at', pt.added_at) ORDER BY pt.ord, pt.added_at)
+                           FROM playlist_tracks pt JOIN tracks t ON t.id = pt.track_id WHERE pt.playlist_id = p.id), '[]'::json))
+                             ORDER BY p.created_at, p.id) FROM playlists p WHERE p.user_id = $1), '[]'::json),
+                  'liked_songs', coalesce((SELECT json_agg(json_build_object('title', t.title, 'artist', t.artist, 'album', t.album,
+                             'source', t.source, 'piped_id', t.piped_id, 'duration_seconds', t.duration_seconds, 'liked_at', l.created_at)
+                             ORDER BY l.created_at DESC, l.track_id)
+                           FROM liked_tracks l JOIN tracks t ON t.id = l.track_id WHERE l.user_id = $1), '[]'::json),
                   'boards', $2::json,
                   'journal', $3::json
                 )::text

@@ -23,6 +23,8 @@ public struct Config: Sendable {
     public var smtp: Curl.SMTPServer?
     public var mailFrom: String
     public var oauth: [OAuthProvider]
+    /// The music catalogue's Piped instance; nil: the catalogue is off.
+    public var catalogue: CatalogueSettings?
     /// Where avatars are kept: outside Public/, served by the responder with safe headers.
     public var uploadsDirectory: String
     /// One common password per line (john-data's list by default), refused at sign-up.
@@ -108,6 +110,7 @@ public struct Config: Sendable {
             smtp: try smtpServer(env, int),
             mailFrom: env["POMOPOMO_MAIL_FROM"].flatMap { $0.isEmpty ? nil : $0 } ?? "pomopomo@localhost",
             oauth: try OAuthProvider.configured(env),
+            catalogue: try CatalogueSettings.configured(env, int),
             uploadsDirectory: env["POMOPOMO_UPLOADS"].flatMap { $0.isEmpty ? nil : $0 } ?? "uploads",
             commonPasswordsFile: env["POMOPOMO_COMMON_PASSWORDS"].flatMap { $0.isEmpty ? nil : $0 } ?? "/usr/share/john/password.lst",
             hashSlots: try int("POMOPOMO_HASH_SLOTS", 1, 1...64),

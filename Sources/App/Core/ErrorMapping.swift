@@ -12,7 +12,7 @@ enum ErrorMapping {
     static func status(_ refusal: RoomRefusal) -> HTTPStatus {
         switch refusal {
         case .noSuchRoom, .gone: return .notFound
-        case .removed, .notJoined, .hostOnly: return .forbidden
+        case .removed, .notJoined, .hostOnly, .djOnly: return .forbidden
         case .invalid: return .unprocessableEntity
         case .stale: return .conflict
         case .tooFast: return .tooManyRequests
@@ -51,6 +51,18 @@ enum ErrorMapping {
         case .notFound: return .notFound
         case .invalid, .badAudio: return .unprocessableEntity
         case .outOfOrder: return .conflict
+        case .tooLarge: return .payloadTooLarge
+        }
+    }
+
+    /// The status a soundtrack refusal is answered with (someone else's playlist is a missing one).
+    static func status(_ refusal: SoundtrackRefusal) -> HTTPStatus {
+        switch refusal {
+        case .notFound: return .notFound
+        case .invalid, .badAudio: return .unprocessableEntity
+        case .emptyQueue, .conflict: return .conflict
+        case .djOnly, .proposalsOff: return .forbidden
+        case .catalogueUnavailable: return .serviceUnavailable
         case .tooLarge: return .payloadTooLarge
         }
     }
@@ -188,6 +200,9 @@ enum ErrorMapping {
             return Refused(status: status(refusal), publicMessage: refusal.message, extraHeaders: [])
         case let refusal as JournalRefusal:
             return Refused(status: status(refusal), publicMessage: refusal.message, extraHeaders: [])
+        case let refusal as SoundtrackRefusal:
+            let retry: [(String, String)] = if case .catalogueUnavailable = refusal { [("Retry-After", "30")] } else { [] }
+            return Refused(status: status(refusal), publicMessage: refusal.message, extraHeaders: retry)
         case let refusal as PrivateTaskRefusal:
             return Refused(status: status(refusal), publicMessage: refusal.message, extraHeaders: [])
         case let refusal as APIRefusal:

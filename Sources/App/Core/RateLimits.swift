@@ -43,6 +43,9 @@ public struct RateLimits: Sendable {
     public var voiceNotes = Rule(kind: "voice-notes", limit: 60, window: 3600, doing: "sent many voice notes")
     /// Steps and choices in the focus journal: each appends an event that is kept for good.
     public var journalWrites = Rule(kind: "journal-writes", limit: 600, window: 600, doing: "changed your journal many times")
+    /// Library uploads by admins (issue 16), counted before their body is read: each may be
+    /// 64 MiB and two ffprobe runs.
+    public var libraryUploads = Rule(kind: "library-uploads", limit: 120, window: 3600, doing: "uploaded many tracks")
     /// Parked long-polls per client address in one responder (a whole office behind one NAT
     /// shares it); past it, that address's oldest poll is answered 429.
     public var pollsPerAddress = 64
@@ -69,6 +72,7 @@ public struct RateLimits: Sendable {
         limits.timerWrites = try rule("POMOPOMO_LIMIT_TIMER_WRITES", limits.timerWrites)
         limits.voiceNotes = try rule("POMOPOMO_LIMIT_VOICE_NOTES", limits.voiceNotes)
         limits.journalWrites = try rule("POMOPOMO_LIMIT_JOURNAL_WRITES", limits.journalWrites)
+        limits.libraryUploads = try rule("POMOPOMO_LIMIT_LIBRARY_UPLOADS", limits.libraryUploads)
         limits.pollsPerAddress = try int("POMOPOMO_POLLS_PER_ADDRESS", limits.pollsPerAddress, 1...1_000_000)
         return limits
     }

@@ -177,7 +177,7 @@ public final class Responder: Sendable {
         ctx.mustLookUpUser = true
         let user = try ctx.user
         switch access {
-        case .open, .participant, .host, .api:
+        case .open, .participant, .dj, .host, .api:
             return nil
         case .admin:
             if user?.isAdmin == true { return nil }

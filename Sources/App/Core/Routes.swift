@@ -14,6 +14,9 @@ enum Access: Sendable, Equatable {
     case participant
     /// A room route for the room's host alone; same refusal as `participant`.
     case host
+    /// A room route for the host or a participant the host made DJ (the soundtrack's controls);
+    /// same refusal as `participant`.
+    case dj
     /// The JSON API (`/api/…`): a browser's session, guest or account, with the CSRF token in
     /// `X-CSRF-Token` on writes, or a personal API token (`Authorization: Bearer …`). `APIAuth`
     /// checks it in the handler's wrapper; errors are JSON bodies with a code.
@@ -24,6 +27,7 @@ enum Access: Sendable, Equatable {
         switch self {
         case .participant: return .participant
         case .host: return .host
+        case .dj: return .dj
         case .open, .user, .admin, .api: return nil
         }
     }
@@ -60,6 +64,10 @@ enum Routes {
         func admin(_ method: String, _ path: String, _ handler: @escaping Handler) -> Router<Endpoint>.Route {
             .init(method, path, Endpoint(access: .admin, handler: handler))
         }
+        /// An admin's file upload (POST): see `UploadPolicy`.
+        func adminUpload(_ path: String, _ policy: UploadPolicy, _ handler: @escaping Handler) -> Router<Endpoint>.Route {
+            .init("POST", path, Endpoint(access: .admin, handler: handler, upload: policy))
+        }
         var routes: [Router<Endpoint>.Route] = [
             open("GET", "/", HomeHandlers.home),
             open("POST", "/rooms", RoomHandlers.create),
@@ -95,6 +103,22 @@ enum Routes {
             room("POST", "/r/:code/invite", .participant, RoomSocialActions.invite),
             room("POST", "/r/:code/favorite", .participant, RoomSocialActions.favorite),
             room("POST", "/r/:code/unfavorite", .participant, RoomSocialActions.unfavorite),
+            // The room's soundtrack (issue 16): the queue, the controls, DJs, who is behind.
+            room("POST", "/r/:code/soundtrack/queue", .participant, SoundtrackQueueActions.add),
+            room("POST", "/r/:code/soundtrack/entries/:id/accept", .dj, SoundtrackQueueActions.accept),
+            room("POST", "/r/:code/soundtrack/entries/:id/reject", .dj, SoundtrackQueueActions.reject),
+            room("POST", "/r/:code/soundtrack/entries/:id/move", .dj, SoundtrackQueueActions.move),
+            room("POST", "/r/:code/soundtrack/entries/:id/delete", .dj, SoundtrackQueueActions.remove),
+            room("POST", "/r/:code/soundtrack/play", .dj, SoundtrackPlaybackActions.control(.play)),
+            room("POST", "/r/:code/soundtrack/pause", .dj, SoundtrackPlaybackActions.control(.pause)),
+            room("POST", "/r/:code/soundtrack/seek", .dj, SoundtrackPlaybackActions.seek),
+            room("POST", "/r/:code/soundtrack/skip", .dj, SoundtrackPlaybackActions.control(.skip)),
+            room("POST", "/r/:code/soundtrack/mode", .dj, SoundtrackPlaybackActions.mode),
+            room("POST", "/r/:code/soundtrack/proposals", .host, SoundtrackPlaybackActions.proposals),
+            room("POST", "/r/:code/soundtrack/behind", .participant, SoundtrackLagHandlers.report),
+            room("GET", "/r/:code/soundtrack/behind", .dj, SoundtrackLagHandlers.list),
+            room("POST", "/r/:code/participants/:id/dj", .host, ModerationActions.moderation(.dj)),
+            room("POST", "/r/:code/participants/:id/undj", .host, ModerationActions.moderation(.undj)),
             open("GET", "/timer", TimerHandlers.page),
             open("GET", "/timer/poll", TimerHandlers.poll),
             open("POST", "/timer/start", TimerHandlers.control(.start)),
@@ -233,10 +257,30 @@ enum Routes {
             user("POST", "/friends/block", BlockHandlers.block),
             user("POST", "/friends/unblock", BlockHandlers.unblock),
 
+            // The music library, playlists and liked songs (issue 16); the catalogue's /music pages sit beside them.
+            open("GET", "/music/library", LibraryHandlers.page),
+            open("GET", "/music/tracks/:id/file", TrackFileHandlers.file),
+            user("POST", "/music/tracks/:id/like", LikedHandlers.like),
+            user("POST", "/music/tracks/:id/unlike", LikedHandlers.unlike),
+            user("POST", "/music/tracks/:id/playlist", PlaylistTrackHandlers.add),
+            user("GET", "/music/liked", LikedHandlers.page),
+            user("GET", "/music/playlists", PlaylistHandlers.list),
+            user("POST", "/music/playlists", PlaylistHandlers.create),
+            user("GET", "/music/playlists/:id", PlaylistHandlers.show),
+            user("POST", "/music/playlists/:id", PlaylistHandlers.rename),
+            user("POST", "/music/playlists/:id/delete", PlaylistHandlers.delete),
+            user("POST", "/music/playlists/:id/tracks/:track/remove", PlaylistTrackHandlers.remove),
+            user("POST", "/music/playlists/:id/tracks/:track/move", PlaylistTrackHandlers.move),
+
             // Voice notes in the journal (issue 15): the owner's alone, played through nginx.
             upload("/journal/audio", VoiceNoteHandlers.uploadPolicy, VoiceNoteHandlers.upload),
             user("GET", "/journal/audio/:id", VoiceNoteHandlers.play),
             user("POST", "/journal/audio/:id/delete", VoiceNoteHandlers.delete),
+            // The music catalogue (issue 16): open to guests too, who choose music for a room they joined.
+            open("GET", "/music", CatalogueHandlers.home),
+            open("GET", "/music/search", CatalogueHandlers.search),
+            open("GET", "/music/tracks/:id", CatalogueHandlers.track),
+            open("GET", "/music/tracks/:id/stream", CatalogueHandlers.stream),
 
             // A voice note's transcript (issue 15): the owner's alone.
             user("GET", "/journal/audio/:id/transcript", TranscriptHandlers.editForm),
@@ -260,6 +304,9 @@ enum Routes {
             admin("POST", "/admin/users/:id/role", AdminHandlers.setRole),
             admin("POST", "/admin/leaderboards/:id/hide", LeaderboardAdminHandlers.hide),
             admin("POST", "/admin/leaderboards/:id/unhide", LeaderboardAdminHandlers.unhide),
+            admin("GET", "/admin/library", LibraryAdminHandlers.page),
+            adminUpload("/admin/library", LibraryAdminHandlers.uploadPolicy, LibraryAdminHandlers.upload),
+            admin("POST", "/admin/library/:id/delete", LibraryAdminHandlers.delete),
         ]
         #if DEBUG
         // Test-only routes: debug builds (make test) only; a release build has none of them.

@@ -35,6 +35,8 @@ public final class Services: Sendable {
     let journalInsightsCache = JournalInsightsCache()
     let seenVersions: SeenVersion
     let leaderboards: Leaderboards
+    /// The music catalogue (a Piped instance); nil when POMOPOMO_PIPED_URL is unset.
+    let catalogue: Catalogue?
 
     public init(config: Config, logger: Logger) throws {
         self.config = config
@@ -63,6 +65,10 @@ public final class Services: Sendable {
         dummyHash = try passwordWork.hasher.hash(Base64URL.encode(Sodium.randomBytes(24)))
         throttle = Throttle(redis: redis)
         leaderboards = Leaderboards(redis: redis, database: database, logger: logger)
+        let (pool, cachePool) = (database, redis)
+        catalogue = config.catalogue.map {
+            Catalogue(settings: $0, redis: cachePool, database: pool, logger: logger, threads: config.threads)
+        }
         try FileManager.default.createDirectory(atPath: config.uploadsDirectory, withIntermediateDirectories: true)
     }
 

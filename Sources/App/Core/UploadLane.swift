@@ -70,7 +70,7 @@ final class UploadLane: @unchecked Sendable {
     struct Busy: HTTPError {
         var status: HTTPStatus { .serviceUnavailable }
         var publicMessage: String {
-            "Many voice notes are arriving at this moment, so yours was not saved. Please send it again in a few seconds."
+            "Many files are being uploaded at this moment, so yours was not saved. Please send it again in a few seconds."
         }
         var extraHeaders: [(String, String)] { [("Retry-After", "5")] }
     }

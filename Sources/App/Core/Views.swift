@@ -17,12 +17,19 @@ enum Views {
         ]
         + ["messages", "conversation", "conversation_frame", "message_report", "partials/direct_messages"]
         + ["timer_history"]
+        + ["partials/soundtrack"]
         + ["timer", "partials/personal_clock", "partials/timer_count"]
         + ["me_vault", "me_vault_edit", "me_vault_import", "me_vault_random", "partials/vault_quote"]
         + ["journal_transcript"]
         + ["journal", "journal_session", "partials/journal_now", "partials/journal_chips", "partials/journal_days", "partials/journal_from"]
         + ["journal_insights", "partials/journal_insights_body"]
+        + ["music", "music_search", "music_track", "partials/catalogue_tracks", "partials/catalogue_head"]
         + BoardViews.templates
+        + [
+            "music_library", "music_playlists", "music_playlist", "music_liked", "partials/music_track", "partials/music_pager",
+            "partials/music_keep",
+            "admin_library",
+        ]
         + MailTemplate.allCases.map(\.templateName)
 
     /// `refreshSeconds`: reload the page after this long when JavaScript is off (the live

@@ -24,6 +24,7 @@ enum AudioProbe {
         case .mp4: return "mov"
         case .mp3: return "mp3"
         case .wav: return "wav"
+        case .flac: return "flac"
         }
     }
 

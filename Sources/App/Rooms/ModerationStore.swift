@@ -2,9 +2,10 @@ import Domain
 import Foundation
 import Postgres
 
-/// What the host can do to participants: mute, unmute, remove, and hand the host role over.
+/// What the host can do to participants: mute, unmute, remove, hand the host role over, and
+/// make them DJ (they run the soundtrack) or not.
 enum ModerationStore {
-    enum Action: String { case mute, unmute, remove, host }
+    enum Action: String { case mute, unmute, remove, host, dj, undj }
 
     static func apply(_ action: Action, to participantID: String, room: LockedRoom, on conn: PostgresConnection) throws -> Set<RoomPart> {
         let me = try room.participant()
@@ -35,6 +36,15 @@ enum ModerationStore {
                 "UPDATE participants SET role = CASE WHEN id = $1 THEN 'host' ELSE 'guest' END WHERE room_id = $2 AND (id = $1 OR role = 'host')",
                 [participantID, room.id])
             return [.people, .state]
+        case .dj, .undj:
+            let djs = try conn.query(
+                "SELECT count(*) FILTER (WHERE is_dj AND id <> $2) FROM participants WHERE room_id = $1", [room.id, participantID]
+            ).first!.int(0)
+            if action == .dj && djs >= SoundtrackLimits.djs {
+                throw RoomRefusal.invalid("A room has at most \(SoundtrackLimits.djs) DJs. Take the role from someone first.")
+            }
+            try conn.query("UPDATE participants SET is_dj = $2 WHERE id = $1", [participantID, action == .dj])
+            return [.people, .soundtrack]
         }
     }
 }

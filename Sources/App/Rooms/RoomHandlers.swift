@@ -96,7 +96,8 @@ enum RoomHandlers {
             throw ClientError.badRequest("since must be the last version you saw: a non-negative whole number.")
         }
         let snapshot = try present(ctx, try parseCode(ctx), poll: true)
-        let host = snapshot.member(for: ctx.session)?.role == .host
+        let me = snapshot.member(for: ctx.session)
+        let variant = PollVariant(isHost: me?.role == .host, isDJ: me?.isDJ ?? false)
         // A version from the future (a restored database, a hand-made URL) would never be
         // reached: answer with the current state so the client starts over from it.
         if snapshot.room.version != since {
@@ -104,11 +105,11 @@ enum RoomHandlers {
             // already been woken with: the room is at least there, so wait for what comes next
             // rather than sending the browser back in time.
             if snapshot.room.version < since, let known = ctx.services.hub.latestVersion(of: snapshot.room.channel), known >= since {
-                return .park(channel: snapshot.room.channel, since: since, variant: PollVariant(isHost: host))
+                return .park(channel: snapshot.room.channel, since: since, variant: variant)
             }
-            return .response(.json(RoomViews.pollBody(snapshot, since: since, host: host, templates: ctx.services.templates)))
+            return .response(.json(RoomViews.pollBody(snapshot, since: since, variant: variant, templates: ctx.services.templates)))
         }
-        return .park(channel: snapshot.room.channel, since: since, variant: PollVariant(isHost: host))
+        return .park(channel: snapshot.room.channel, since: since, variant: variant)
     }
 
     /// GET /r/:code/state.json[?participants_page=N]: participants come 100 a page, with the
@@ -178,6 +179,7 @@ enum RoomHandlers {
                 people.map { m in
                     [
                         "id": .text(m.id), "name": .text(m.name), "is_host": .bool(m.role == .host), "muted": .bool(m.isMuted),
+                        "is_dj": .bool(m.isDJ),
                         "online": .bool(snapshot.isOnline(m, elapsed: elapsed)),
                     ]
                 }),
@@ -201,7 +203,7 @@ enum RoomHandlers {
                 return nil
             }
             return LiveSnapshot(version: snapshot.room.version) { since, variant in
-                RoomViews.pollBody(snapshot, since: since, host: variant == .host, templates: services.templates)
+                RoomViews.pollBody(snapshot, since: since, variant: variant, templates: services.templates)
             }
         }
     }
@@ -278,7 +280,7 @@ enum RoomHandlers {
     ) -> Outcome {
         // One reading of the clock for the whole page.
         let timer = snapshot.timer
-        var (context, parts) = RoomViews.page(
+        var (context, parts, refreshSeconds) = RoomViews.page(
             snapshot, timer: timer, viewer: ctx.session, csrf: ctx.csrfToken,
             baseURL: ctx.services.config.baseURL, kept: kept, templates: ctx.services.templates)
         if snapshot.member(for: ctx.session) == nil, inputs["name_input"] == nil, let user = ctx.userForChrome {
@@ -308,9 +310,15 @@ enum RoomHandlers {
             timer.status == .running
             ? "\(RoomViews.clock(timer.remainingMs)) · \(timer.phase) · \(room)"
             : timer.status == .paused ? "Paused · \(timer.phase) · \(room)" : room
+        // The soundtrack's player (Public/js/soundtrack.js); the refresh without JavaScript
+        // comes when the segment or the track ends, whichever is first (RoomViews.page).
+        context["page_script"] = .text("soundtrack")
         var response = Views.page(
             "room", title: title, context, for: ctx, services: ctx.services, status: status,
-            refreshSeconds: RoomViews.refreshSeconds(timer), parts: parts)
+            refreshSeconds: refreshSeconds, parts: parts)
+        // The soundtrack may play a catalogue stream at any moment (a poll brings the next track),
+        // so the room page lets in the catalogue's media whenever a catalogue is configured.
+        if let settings = ctx.services.config.catalogue { response.mediaSources = settings.mediaSources }
         for (name, value) in headers { response.addHeader(name, value) }
         return .response(response)
     }

@@ -2,7 +2,7 @@ import Foundation
 import Logging
 
 /// The work rooms need when nobody is looking, run by a thread in every responder: segments
-/// that ended are advanced (several times a second, so open pages move on within a second),
+/// and soundtrack tracks that ended are advanced (several times a second, so open pages move on within a second),
 /// presence seen by page views and polls is written in batches (every second), people who
 /// went away are shown as away, absent hosts are replaced, and expired rooms are folded into the statistics (one responder
 /// at a time). Every step locks what it changes and skips what another responder holds.
@@ -54,6 +54,12 @@ final class RoomJobs: Sendable {
                 // Loading the moved room rewrites its Redis mirror (and warms the cache for
                 // the wake-up), so the mirror follows the timer with no page open.
                 _ = try? RoomReader(services: services).snapshot(id: String(channel.dropFirst("room:".count)))
+            }
+        }
+        thread.attempt("soundtrack sweep") {
+            // A track that ended moves the queue on with nobody watching, as a segment does.
+            for (channel, version) in try SoundtrackStore.sweep(database: services.database) {
+                services.hub.notify(channel: channel, version: version)
             }
         }
         if Date().timeIntervalSince(lastPresenceFlush) >= PresenceBuffer.flushInterval {

@@ -8,12 +8,14 @@ import Web
 enum RoomPart: String, Sendable {
     /// Timer, status, theme and who hosts.
     case state, people, queue, tasks, proposals, chat
+    /// The music: what plays, the tracks up next, history, proposed tracks, mode, DJs.
+    case soundtrack
     /// Something only its owner sees (a private task, a shadow-hidden message): the version
     /// moves, so caches reload, but no part is sent to anyone else.
     case personal
 
     /// The parts with their own version column (`<part>_v`), in `RoomStore.roomColumns` order.
-    static let shared: [RoomPart] = [.state, .people, .queue, .tasks, .proposals, .chat]
+    static let shared: [RoomPart] = [.state, .people, .queue, .tasks, .proposals, .chat, .soundtrack]
 
 }
 
@@ -33,6 +35,8 @@ struct Room: Sendable {
     let partVersions: [RoomPart: Int]
     /// Slow mode set by the host (it is also on by itself in a crowd: `RoomViews.slowMode`).
     let slowMode: Bool
+    /// The soundtrack's playback and settings (the rooms row's `sound_*` columns).
+    let sound: RoomSound
 
     var channel: String { "room:\(id)" }
 }
@@ -50,6 +54,8 @@ struct RoomSnapshot: Sendable {
         let isMuted: Bool
         /// The account holding the seat; nil for a guest.
         let userID: String?
+        /// The host made them DJ: they run the soundtrack.
+        let isDJ: Bool
         /// Joined while signed in: signed-in people sharing the room may ask them to be friends.
         var hasAccount: Bool { userID != nil }
     }
@@ -108,6 +114,10 @@ struct RoomSnapshot: Sendable {
     var rendered = RenderedParts()
     /// Whom the host removed: they get `RoomRefusal.removed` instead of the room.
     var removals = RoomSanctions.Removals()
+    /// The soundtrack's queue: the current entry, up next, history and proposals (bounded).
+    var soundtrack = SoundtrackQueue()
+    /// The DJs' participant ids (at most `SoundtrackLimits.djs`), found once per load.
+    var djIDs: [String] = []
 
     var isExpired: Bool { age >= secondsToExpiry }
     var age: Double { Double(DispatchTime.now().uptimeNanoseconds - loadedAt) / 1e9 }
@@ -225,6 +235,23 @@ final class RenderedParts: @unchecked Sendable {
     private var parts: [Bool: [String: [[UInt8]]]] = [:]
 
     private var fragmentJSON: [String: String] = [:]
+    /// Parts with variants of their own (the soundtrack's: host, DJ, everyone), by key.
+    private var keyed: [String: [[UInt8]]] = [:]
+
+    /// A part rendered once per snapshot and `key` (e.g. the soundtrack for one poll variant).
+    func part(_ key: String, _ render: () -> [[UInt8]]) -> [[UInt8]] {
+        lock.lock()
+        if let made = keyed[key] {
+            lock.unlock()
+            return made
+        }
+        lock.unlock()
+        let made = render()
+        lock.lock()
+        keyed[key] = made
+        lock.unlock()
+        return made
+    }
 
     /// A poll answer's fragments as JSON, by the set of parts it carries and the variant: made
     /// once per snapshot, since a crowd's polls, answered one by one, ask for the same ones.

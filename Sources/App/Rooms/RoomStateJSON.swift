@@ -19,9 +19,10 @@ struct RoomStateJSON: Encodable {
     let publicTasks: [PublicTask]
     let proposals: [Proposal]
     let messages: [Message]
+    let soundtrack: SoundtrackStateJSON
 
     enum CodingKeys: String, CodingKey {
-        case code, status, theme, version, timer, segments, participants, proposals, messages
+        case code, status, theme, version, timer, segments, participants, proposals, messages, soundtrack
         case expiresAt = "expires_at"
         case serverNowMs = "server_now_ms"
         case participantCount = "participant_count"
@@ -51,6 +52,8 @@ struct RoomStateJSON: Encodable {
         let name: String
         let role: String
         let online: Bool
+        /// The host made them DJ.
+        let dj: Bool
     }
 
     struct PublicTask: Encodable {

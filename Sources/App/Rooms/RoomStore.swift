@@ -10,7 +10,10 @@ struct LockedRoom {
         let name: String
         let role: ParticipantRole
         let isMuted: Bool
+        let isDJ: Bool
         var isHost: Bool { role == .host }
+        /// Runs the soundtrack: the host or a DJ.
+        var runsSoundtrack: Bool { isHost || isDJ }
     }
 
     let id: String
@@ -21,6 +24,11 @@ struct LockedRoom {
     let msToEnd: Double?
     let pausedRemainingMs: Int?
     let me: Me?
+    /// The soundtrack's current queue entry (nil: silent), whether guests may propose tracks,
+    /// and whether the current track has ended and the queue must move on first.
+    var soundEntryID: String? = nil
+    var soundProposals = true
+    var soundDue = false
     /// What this transaction credited (the segment it completed, a skip, a leave), for the
     /// leaderboards once it commits.
     var credited = CreditSink()
@@ -70,9 +78,9 @@ struct RoomStore {
     static let roomColumns = """
         r.id, r.code, r.theme, r.status, r.version, to_char(r.expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
         r.current_segment_index, (extract(epoch FROM r.segment_ends_at - now()) * 1000)::float8, r.paused_remaining_ms,
-        r.state_v, r.people_v, r.queue_v, r.tasks_v, r.proposals_v, r.chat_v, r.slow_mode
-        """
-    static let roomColumnCount = 16
+        r.state_v, r.people_v, r.queue_v, r.tasks_v, r.proposals_v, r.chat_v, r.soundtrack_v, r.slow_mode,
+        """ + RoomSound.columns
+    static let roomColumnCount = 17 + RoomSound.columnCount
 
     static func room(_ row: PostgresRow) -> Room {
         var parts: [RoomPart: Int] = [:]
@@ -81,7 +89,7 @@ struct RoomStore {
             id: row.string(0), code: RoomCode(parsing: row.string(1))!, theme: row.string(2), status: RoomStatus(stored: row.string(3)),
             version: row.int(4), expiresAt: row.string(5), currentIndex: row.int(6),
             msToEndAtLoad: row[7].flatMap(Double.init), pausedRemainingMs: row[8].flatMap { Int($0) }, partVersions: parts,
-            slowMode: row.bool(15))
+            slowMode: row.bool(16), sound: RoomSound(row: row, offset: 17))
     }
 
     /// Creates a room with its host as first participant and the chosen starting queue;
@@ -146,7 +154,8 @@ struct RoomStore {
             let rows = try conn.query(
                 "SELECT " + Self.roomColumns + """
                     , extract(epoch FROM r.expires_at - now())::float8,
-                    p.id, p.display_name, p.role, p.session_hash, extract(epoch FROM now() - p.last_seen_at)::float8, p.is_muted, p.user_id::text
+                    p.id, p.display_name, p.role, p.session_hash, extract(epoch FROM now() - p.last_seen_at)::float8, p.is_muted, p.user_id::text,
+                    p.is_dj
                     FROM rooms r LEFT JOIN participants p ON p.room_id = r.id
                     WHERE (r.code = $1 OR r.id = $2::uuid) AND r.expires_at > now()
                     ORDER BY p.role = 'host' DESC, p.joined_at, p.id
@@ -160,7 +169,7 @@ struct RoomStore {
                 return RoomSnapshot.Member(
                     id: row.string(c + 1), name: row.string(c + 2), role: ParticipantRole(stored: row.string(c + 3)),
                     sessionHash: row.bytes(c + 4), idleAtLoad: Double(row.string(c + 5)) ?? 0,
-                    isMuted: row.bool(c + 6), userID: row[c + 7])
+                    isMuted: row.bool(c + 6), userID: row[c + 7], isDJ: row.bool(c + 8))
             }
             let segments = try SegmentStore.segments(roomID: room.id, on: conn)
             let names = Dictionary(members.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
@@ -168,10 +177,11 @@ struct RoomStore {
             let proposals = try ProposalStore.recent(roomID: room.id, on: conn)
             let messages = try ChatStore.recent(roomID: room.id, limit: Self.messageWindow, on: conn)
             let removals = try RoomSanctions.removals(roomID: room.id, on: conn)
+            let soundtrack = try RoomQueueStore.load(roomID: room.id, currentEntryID: room.sound.entryID, on: conn)
             return RoomSnapshot(
                 room: room, members: members, segments: segments, tasks: tasks, proposals: proposals,
                 messages: messages, loadedAt: loadedAt, secondsToExpiry: Double(first.string(c)) ?? 0,
-                removals: removals)
+                removals: removals, soundtrack: soundtrack, djIDs: members.filter(\.isDJ).prefix(SoundtrackLimits.djs).map(\.id))
         }
     }
 
@@ -200,14 +210,18 @@ struct RoomStore {
     ) throws -> Change<T> {
         try database.transaction { conn in
             guard var locked = try Self.lock(code: code, session: session, on: conn) else { throw RoomRefusal.noSuchRoom }
-            try role?.admit(locked.me?.role)
+            try role?.admit(locked.me?.role, isDJ: locked.me?.isDJ ?? false)
             var parts: Set<RoomPart> = []
             let credited = locked.credited
             if let credits = try TimerStore.completeDue(locked, on: conn) {
                 parts.formUnion([.state, .queue])
+                credited.add(credits)
+            }
+            // Likewise a track that ended: the queue moves on before anyone skips or seeks.
+            if locked.soundDue, try SoundtrackStore.advanceDue(roomID: locked.id, on: conn) { parts.insert(.soundtrack) }
+            if !parts.isEmpty {
                 locked = try Self.lock(code: code, session: session, on: conn)!
                 locked.credited = credited
-                credited.add(credits)
             }
             let (result, changed) = try body(conn, locked)
             parts.formUnion(changed)
@@ -223,17 +237,21 @@ struct RoomStore {
                 """
                 SELECT r.id, r.status, r.current_segment_index, (extract(epoch FROM r.segment_ends_at - now()) * 1000)::float8,
                        r.paused_remaining_ms, (SELECT count(*) FROM segments s WHERE s.room_id = r.id),
-                       p.id, p.display_name, p.role, p.is_muted
+                       p.id, p.display_name, p.role, p.is_muted, p.is_dj,
+                       r.sound_entry_id, r.sound_proposals, r.sound_playing AND r.sound_ends_at <= now()
                 FROM rooms r LEFT JOIN participants p ON p.room_id = r.id AND p.session_hash = $2
                 WHERE r.code = $1 AND r.expires_at > now()
                 FOR UPDATE OF r
                 """, [code.value, ByteA(session.hash)]
             ).first
         else { return nil }
-        let me = row[6].map { LockedRoom.Me(id: $0, name: row.string(7), role: ParticipantRole(stored: row.string(8)), isMuted: row.bool(9)) }
+        let me = row[6].map {
+            LockedRoom.Me(id: $0, name: row.string(7), role: ParticipantRole(stored: row.string(8)), isMuted: row.bool(9), isDJ: row.bool(10))
+        }
         return LockedRoom(
             id: row.string(0), code: code, status: RoomStatus(stored: row.string(1)), currentIndex: row.int(2), segmentCount: row.int(5),
-            msToEnd: row[3].flatMap(Double.init), pausedRemainingMs: row[4].flatMap { Int($0) }, me: me)
+            msToEnd: row[3].flatMap(Double.init), pausedRemainingMs: row[4].flatMap { Int($0) }, me: me,
+            soundEntryID: row[11], soundProposals: row.bool(12), soundDue: row.bool(13))
     }
 
     /// The room's colour theme (the host's choice).
@@ -264,7 +282,8 @@ struct RoomStore {
                 queue_v = CASE WHEN $4 THEN version + 1 ELSE queue_v END,
                 tasks_v = CASE WHEN $5 THEN version + 1 ELSE tasks_v END,
                 proposals_v = CASE WHEN $6 THEN version + 1 ELSE proposals_v END,
-                chat_v = CASE WHEN $7 THEN version + 1 ELSE chat_v END
+                chat_v = CASE WHEN $7 THEN version + 1 ELSE chat_v END,
+                soundtrack_v = CASE WHEN $8 THEN version + 1 ELSE soundtrack_v END
             WHERE id = $1 RETURNING version
             """, [roomID] + RoomPart.shared.map { parts.contains($0) }
         ).first!.int(0)

@@ -6,7 +6,8 @@ import Web
 extension RoomViews {
     /// The poll answer for a browser that has seen version `since`: the timer, the host and the
     /// theme always (they are small), and the fragments of the parts changed since.
-    static func pollBody(_ snapshot: RoomSnapshot, since: Int, host: Bool, templates: TemplateLibrary) -> [UInt8] {
+    static func pollBody(_ snapshot: RoomSnapshot, since: Int, variant: PollVariant, templates: TemplateLibrary) -> [UInt8] {
+        let host = variant == .host
         let room = snapshot.room
         let since = since > room.version ? 0 : since
         func changed(_ part: RoomPart) -> Bool { (room.partVersions[part] ?? Int.max) > since }
@@ -25,16 +26,22 @@ extension RoomViews {
             (.tasks, ["public-tasks"]), (.proposals, ["proposals"]), (.chat, ["chat-messages"]),
         ]
         let wanted = parts.filter { changed($0.0) }
+        let soundtrack = changed(.soundtrack)
         var fragmentJSON = fragments.map { "\(JSONText.quoted($0.0)):\(JSONText.quoted($0.1))" }.joined(separator: ",")
         // The shared fragments are quoted once per snapshot, set of parts and variant.
-        let sharedJSON = snapshot.rendered.fragments((host ? "h:" : "g:") + wanted.map(\.0.rawValue).joined(separator: ",")) {
-            wanted.flatMap(\.1).map { "\(JSONText.quoted($0)):\(JSONText.quoted(text(shared[$0])))" }.joined(separator: ",")
+        let key = "\(variant.rawValue):" + wanted.map(\.0.rawValue).joined(separator: ",") + (soundtrack ? ",soundtrack" : "")
+        let sharedJSON = snapshot.rendered.fragments(key) {
+            var pieces = wanted.flatMap(\.1).map { "\(JSONText.quoted($0)):\(JSONText.quoted(text(shared[$0])))" }
+            // The soundtrack's part has a rendering per variant of its own (a DJ's has the controls).
+            if soundtrack { pieces.append("\"soundtrack\":\(JSONText.quoted(text(soundtrackPart(snapshot, variant, templates: templates))))") }
+            return pieces.joined(separator: ",")
         }
         if !sharedJSON.isEmpty { fragmentJSON += (fragmentJSON.isEmpty ? "" : ",") + sharedJSON }
         let timerJSON = String(decoding: JSONBody.encode(TimerJSON(timerView)), as: UTF8.self)
+        let soundtrackJSON = String(decoding: JSONBody.encode(soundtrackNow(snapshot)), as: UTF8.self)
         let json = """
             {"version":\(room.version),"host":\(JSONText.quoted(snapshot.host?.id ?? "")),"theme":\(JSONText.quoted(room.theme)),\
-            "timer":\(timerJSON),"spread_ms":\(spreadMs(snapshot)),"fragments":{\(fragmentJSON)}}
+            "timer":\(timerJSON),"soundtrack":\(soundtrackJSON),"spread_ms":\(spreadMs(snapshot)),"fragments":{\(fragmentJSON)}}
             """
         return Array(json.utf8)
     }
@@ -72,7 +79,7 @@ extension RoomViews {
             participantCount: snapshot.members.count, onlineCount: onlineCount(snapshot),
             participantsPage: page, participantsPages: pages,
             participants: people.map {
-                .init(id: $0.id, name: $0.name, role: $0.role.rawValue, online: snapshot.isOnline($0, elapsed: elapsed))
+                .init(id: $0.id, name: $0.name, role: $0.role.rawValue, online: snapshot.isOnline($0, elapsed: elapsed), dj: $0.isDJ)
             },
             publicTasks: snapshot.tasks.filter(\.isPublic).map {
                 .init(id: $0.id, text: $0.text, author: $0.author, segmentID: $0.segmentID, done: $0.done)
@@ -82,7 +89,8 @@ extension RoomViews {
             },
             messages: snapshot.messages.filter { !$0.isShadowHidden }.map {
                 .init(id: $0.id, author: $0.author, text: $0.text, at: $0.at)
-            })
+            },
+            soundtrack: soundtrackState(snapshot))
         return JSONBody.encode(state)
     }
 }

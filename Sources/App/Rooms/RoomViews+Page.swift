@@ -12,15 +12,18 @@ extension RoomViews {
         "slow-mode": "slow_mode_html",
     ]
 
-    /// The room page for one viewer: its own context, and the shared parts to splice in.
+    /// The room page for one viewer: its own context, the shared parts to splice in, and when
+    /// the page reloads itself without JavaScript.
     static func page(
         _ snapshot: RoomSnapshot, timer timerView: TimerView, viewer session: SessionID, csrf: String, baseURL: String,
         kept: Kept? = nil, templates: TemplateLibrary
-    ) -> (context: TemplateContext, parts: [String: [[UInt8]]]) {
+    ) -> (context: TemplateContext, parts: [String: [[UInt8]]], refreshSeconds: Int?) {
         let room = snapshot.room
         let me = snapshot.member(for: session)
         let host = me?.role == .host
+        let variant = PollVariant(isHost: host, isDJ: me?.isDJ ?? false)
         let shared = sharedParts(snapshot, host: host, templates: templates)
+        let music = soundtrackNow(snapshot)
         var context: TemplateContext = [
             "host_view": .bool(host),
             "code": .text(room.code.display), "version": .text(String(room.version)), "theme": .text(room.theme),
@@ -31,6 +34,7 @@ extension RoomViews {
             "slow_mode_on": .bool(room.slowMode),
             "name_input": .text(""), "chat_input": .text(""), "task_input": .text(""),
             "propose_text": .text(""), "propose_duration": .text(""), "propose_label": .text(""),
+            "soundtrack_now": soundtrackPage(music, runs: variant.runsSoundtrack, memberCount: snapshot.members.count),
         ]
         if let kept, host, let part = keptPart(snapshot, kept, csrf: csrf, templates: templates) {
             context[part.key] = .html(part.html)
@@ -58,13 +62,15 @@ extension RoomViews {
         }
         var parts: [String: [[UInt8]]] = [:]
         for (id, key) in pageParts where context[key] == nil { parts[key] = shared[id] }
-        return (context, parts)
+        parts["soundtrack_html"] = soundtrackPart(snapshot, variant, templates: templates)
+        return (context, parts, refreshSeconds(timerView, trackRefreshSeconds(music)))
     }
 
-    /// The head's refresh for browsers without JavaScript: when the running segment ends. (Until
-    /// then the presence frame keeps them present: `RoomHandlers.here`.)
-    static func refreshSeconds(_ t: TimerView) -> Int? {
-        guard t.status == .running else { return nil }
-        return t.remainingMs / 1000 + 1
+    /// The head's refresh for browsers without JavaScript: when the running segment or the
+    /// playing track ends, whichever comes first. (Until then the presence frame keeps them
+    /// present: `RoomHandlers.here`.)
+    static func refreshSeconds(_ t: TimerView, _ track: Int? = nil) -> Int? {
+        let segment = t.status == .running ? t.remainingMs / 1000 + 1 : nil
+        return [segment, track].compactMap { $0 }.min()
     }
 }

@@ -42,6 +42,7 @@ enum RoomViews {
             shown.map { m in
                 [
                     "id": .text(m.id), "name": .text(m.name), "is_host": .bool(m.role == .host), "has_account": .bool(m.hasAccount),
+                    "is_dj": .bool(m.isDJ),
                     "online": .bool(snapshot.isOnline(m, elapsed: elapsed)),
                     "initial": .text(m.name.first.map { String($0).uppercased() } ?? "?"),
                 ]

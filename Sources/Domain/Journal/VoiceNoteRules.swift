@@ -7,6 +7,8 @@ public enum VoiceNoteRules {
     public static let maxSeconds = 120
     /// A recorder stopped at exactly two minutes writes a little more than that.
     public static let secondsSlack = 0.5
+    /// What recorders write; FLAC is the music library's alone.
+    public static let formats: Set<AudioFormat> = [.webm, .ogg, .mp4, .mp3, .wav]
 
     /// The file's kind, or why it is refused: empty, over the cap, not one of the kinds, with a
     /// page inside, or not holding together (truncated, something glued after it).
@@ -17,7 +19,7 @@ public enum VoiceNoteRules {
         guard bytes.count <= maxBytes else {
             throw JournalRefusal.tooLarge("The voice note is larger than 5 MiB. Record a shorter one (at most 2 minutes).")
         }
-        guard let format = AudioFormat.sniff(bytes) else {
+        guard let format = AudioFormat.sniff(bytes), formats.contains(format) else {
             throw JournalRefusal.badAudio(
                 "That file is not WebM/Opus, Ogg Opus or Vorbis, MP4/AAC, MP3 or WAV audio, whatever its name or type says.")
         }

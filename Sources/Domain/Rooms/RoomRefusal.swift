@@ -10,6 +10,8 @@ public enum RoomRefusal: Error, Equatable, Sendable {
     case notJoined
     /// Only the host may do this.
     case hostOnly
+    /// Only the host or a DJ may do this (the soundtrack's controls).
+    case djOnly
     /// The input breaks a room rule.
     case invalid(String)
     /// What the form names is not there any more.
@@ -30,6 +32,8 @@ public enum RoomRefusal: Error, Equatable, Sendable {
             return "Join the room first."
         case .hostOnly:
             return "Only the host can do that. Ask the host, or send a proposal."
+        case .djOnly:
+            return "Only the host or a DJ can do that. Ask the host to make you a DJ, or propose a track."
         case .invalid(let m), .gone(let m), .stale(let m), .tooFast(let m, _):
             return m
         }

@@ -33,6 +33,6 @@ struct AudioProbeTests {
     }
 
     @Test func everyKindNamesItsOwnDemuxer() {
-        #expect(AudioFormat.allCases.map(AudioProbe.demuxer) == ["matroska", "ogg", "mov", "mp3", "wav"])
+        #expect(AudioFormat.allCases.map(AudioProbe.demuxer) == ["matroska", "ogg", "mov", "mp3", "wav", "flac"])
     }
 }

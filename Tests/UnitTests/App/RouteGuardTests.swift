@@ -23,6 +23,20 @@ struct RouteGuardTests {
         }
     }
 
+    /// Playlists and liked songs are an account's own (issue 16); the library and its files are
+    /// everyone's, since a guest host plays library tracks too.
+    @Test func playlistsAndLikesNeedASignedInUser() {
+        for route in routes
+        where route.pattern.hasPrefix("/music/playlists") || route.pattern == "/music/liked"
+            || route.pattern.hasSuffix("/like") || route.pattern.hasSuffix("/unlike") || route.pattern.hasSuffix("/playlist")
+        {
+            #expect(route.handler.access == .user, "\(route.method) \(route.pattern)")
+        }
+        for path in ["/music/library", "/music/tracks/:id/file"] {
+            #expect(routes.first { $0.method == "GET" && $0.pattern == path }?.handler.access == .open, "GET \(path)")
+        }
+    }
+
     /// The JSON API authenticates its own way (token, or cookie + CSRF header) and answers in
     /// JSON: every `/api/…` route, and only those, is `.api`.
     @Test func everyAPIRouteIsBehindTheAPIGate() {
@@ -65,6 +79,16 @@ struct RouteGuardTests {
         // A signed-in participant's own: invites go only to their friends, stars to their list.
         ("POST", "/r/:code/invite", .participant), ("POST", "/r/:code/favorite", .participant),
         ("POST", "/r/:code/unfavorite", .participant),
+        // The soundtrack: anyone may add (a guest's add is a proposal) and report being behind;
+        // the host or a DJ runs it; the host alone makes DJs and takes proposals or not.
+        ("POST", "/r/:code/soundtrack/queue", .participant), ("POST", "/r/:code/soundtrack/behind", .participant),
+        ("POST", "/r/:code/soundtrack/entries/:id/accept", .dj), ("POST", "/r/:code/soundtrack/entries/:id/reject", .dj),
+        ("POST", "/r/:code/soundtrack/entries/:id/move", .dj), ("POST", "/r/:code/soundtrack/entries/:id/delete", .dj),
+        ("POST", "/r/:code/soundtrack/play", .dj), ("POST", "/r/:code/soundtrack/pause", .dj),
+        ("POST", "/r/:code/soundtrack/seek", .dj), ("POST", "/r/:code/soundtrack/skip", .dj),
+        ("POST", "/r/:code/soundtrack/mode", .dj), ("GET", "/r/:code/soundtrack/behind", .dj),
+        ("POST", "/r/:code/soundtrack/proposals", .host),
+        ("POST", "/r/:code/participants/:id/dj", .host), ("POST", "/r/:code/participants/:id/undj", .host),
     ]
 
     @Test func everyRoomRouteDeclaresWhoMayUseIt() {

@@ -18,11 +18,12 @@ enum RoomAction {
     }
 
     /// Validates, then applies `body` to the locked room, announces the new version and
-    /// redirects to `anchor`; a RoomRefusal anywhere shows the room page with its message. The
-    /// route's declared role (`.participant`, `.host`) is checked again on the locked room.
+    /// redirects to `anchor` (or to `location`, a local path the form asked for); a RoomRefusal
+    /// or SoundtrackRefusal anywhere shows the room page with its message. The route's declared
+    /// role (`.participant`, `.dj`, `.host`) is checked again on the locked room.
     static func act(
         _ ctx: RequestContext, anchor: String = "", back: Page = .room, inputs: [String: String] = [:],
-        kept: RoomViews.Kept? = nil,
+        kept: RoomViews.Kept? = nil, location: String? = nil,
         _ body: (PostgresConnection, LockedRoom) throws -> Set<RoomPart>
     ) throws -> Outcome {
         let code = try RoomHandlers.parseCode(ctx)
@@ -38,8 +39,12 @@ enum RoomAction {
             return try RoomHandlers.problemPage(ctx, code, refusal, inputs: inputs, kept: kept)
         } catch let problem as RoomRuleProblem {
             return try RoomHandlers.problemPage(ctx, code, .invalid(problem.description), inputs: inputs, kept: kept)
+        } catch let refusal as SoundtrackRefusal {
+            return RoomHandlers.roomPage(
+                ctx, try RoomHandlers.present(ctx, code), error: refusal.message, inputs: inputs, kept: kept,
+                status: ErrorMapping.status(refusal))
         }
-        return RoomHandlers.redirect(ctx, code, to: "/r/\(code.display)" + back.suffix + anchor, after: version)
+        return RoomHandlers.redirect(ctx, code, to: location ?? "/r/\(code.display)" + back.suffix + anchor, after: version)
     }
 
     static func id(_ ctx: RequestContext) -> String { ctx.request.parameter("id") }

@@ -1,9 +1,10 @@
 /// The kinds of audio a voice note may be (issue 15): WebM/Opus (Chromium's and Firefox's
-/// MediaRecorder), Ogg with Opus or Vorbis, MP4/AAC (Safari's MediaRecorder), MP3 and WAV. The
-/// kind is recognised from the bytes alone, never from a file name or a Content-Type header, and
-/// decides the stored file's extension, which decides the Content-Type it is served with.
+/// MediaRecorder), Ogg with Opus or Vorbis, MP4/AAC (Safari's MediaRecorder), MP3 and WAV; and
+/// FLAC, which only the music library takes (issue 16, `LibraryRules`). The kind is recognised
+/// from the bytes alone, never from a file name or a Content-Type header, and decides the stored
+/// file's extension, which decides the Content-Type it is served with.
 public enum AudioFormat: String, Sendable, CaseIterable, Codable {
-    case webm, ogg, mp4, mp3, wav
+    case webm, ogg, mp4, mp3, wav, flac
 
     public var mime: String {
         switch self {
@@ -12,6 +13,7 @@ public enum AudioFormat: String, Sendable, CaseIterable, Codable {
         case .mp4: return "audio/mp4"
         case .mp3: return "audio/mpeg"
         case .wav: return "audio/wav"
+        case .flac: return "audio/flac"
         }
     }
 
@@ -23,6 +25,7 @@ public enum AudioFormat: String, Sendable, CaseIterable, Codable {
         case .mp4: return "m4a"
         case .mp3: return "mp3"
         case .wav: return "wav"
+        case .flac: return "flac"
         }
     }
 
@@ -35,6 +38,7 @@ public enum AudioFormat: String, Sendable, CaseIterable, Codable {
         case .mp4: return codec == "aac"
         case .mp3: return codec == "mp3"
         case .wav: return codec.hasPrefix("pcm_")
+        case .flac: return codec == "flac"
         }
     }
 
@@ -42,6 +46,7 @@ public enum AudioFormat: String, Sendable, CaseIterable, Codable {
     /// here; `AudioStructure` then checks that the rest holds together.
     public static func sniff(_ bytes: [UInt8]) -> AudioFormat? {
         if bytes.count >= 12, bytes.starts(with: Array("RIFF".utf8)), Array(bytes[8..<12]) == Array("WAVE".utf8) { return .wav }
+        if bytes.starts(with: Array("fLaC".utf8)) { return .flac }
         if bytes.starts(with: [0x1A, 0x45, 0xDF, 0xA3]) { return WebMElements.docType(bytes) == "webm" ? .webm : nil }
         if bytes.starts(with: Array("OggS".utf8)) { return OggPages.firstPacketIsAudioHeader(bytes) ? .ogg : nil }
         if bytes.count >= 12, Array(bytes[4..<8]) == Array("ftyp".utf8) { return .mp4 }

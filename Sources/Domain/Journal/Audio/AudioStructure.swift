@@ -1,5 +1,5 @@
 /// Walks a file's container from its first byte to its last: every byte must belong to a piece
-/// the container declares (a RIFF chunk, an Ogg page, an MP4 box, an EBML element, an MP3 frame),
+/// the container declares (a RIFF chunk, an Ogg page, an MP4 box, an EBML element, an MP3 frame, a FLAC block),
 /// and no piece may claim more bytes than the file has. This is what catches a truncated file
 /// and a polyglot (an audio header with a web page after it), which ffprobe itself reads
 /// happily: it stops at the end of the audio it understands and says nothing of the rest.
@@ -11,6 +11,7 @@ public enum AudioStructure {
         case .webm: return WebMElements.defect(bytes)
         case .mp4: return MP4Boxes.defect(bytes)
         case .mp3: return MP3Frames.defect(bytes)
+        case .flac: return FLACFrames.defect(bytes)
         }
     }
 
