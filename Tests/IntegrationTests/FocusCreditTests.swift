@@ -66,13 +66,17 @@ struct FocusCreditTests {
         _ = try store.change(room.code, session: room.host) { conn, locked in
             ((), try TimerStore.control(.start, at: 0, room: locked, on: conn))
         }
-        // The whole classic queue (130 minutes) ended an hour ago, while the host's page stayed open.
+        // The whole classic queue (130 minutes) ended an hour ago, while the host's page stayed open;
+        // in the small hours, an hour before midnight UTC instead, as a segment across the guest's
+        // midnight is credited in two parts, one to each day.
+        let sinceMidnight = Date().timeIntervalSince1970.truncatingRemainder(dividingBy: 86_400)
+        let ago = sinceMidnight < 3_600 + 130 * 60 + 60 ? sinceMidnight + 3_600 : 3_600
         try pool.query(
             """
-            UPDATE rooms SET segment_ends_at = segment_ends_at - interval '105 minutes' - interval '1 hour',
-                             focus_since = focus_since - interval '105 minutes' - interval '1 hour'
+            UPDATE rooms SET segment_ends_at = segment_ends_at - interval '105 minutes' - make_interval(secs => $2::float8),
+                             focus_since = focus_since - interval '105 minutes' - make_interval(secs => $2::float8)
             WHERE id = $1
-            """, [room.id])
+            """, [room.id, String(ago)])
         _ = try TimerStore.sweep(database: pool)
         let rows = try pool.query(
             """

@@ -26,7 +26,7 @@ public struct FocusStretch: Sendable, Equatable {
     /// The pieces to write: after `creditedUntil` (the end of the person's latest credit, if
     /// any), cut at `boundary`'s day starts, each stamped with its day but never earlier than
     /// `notBefore` (the latest day already credited: a day never goes back, so flying west does
-    /// not live the same day twice). Pieces shorter than a second are dropped.
+    /// not live the same day twice). Pieces of less than a whole second are dropped.
     public func pieces(boundary: DayBoundary, creditedUntil: Date?, notBefore: LocalDate?) -> [Piece] {
         var start = end.addingTimeInterval(-Double(seconds))
         if let creditedUntil, creditedUntil > start { start = creditedUntil }
@@ -42,13 +42,15 @@ public struct FocusStretch: Sendable, Equatable {
             cuts.append((from, next))
             from = next
         }
-        let kept = cuts.filter { $0.1.timeIntervalSince($0.0) >= 1 }
-        return kept.enumerated().map { index, cut in
-            var day = boundary.day(at: cut.0)
+        // Whole seconds from the start, so the pieces' seconds add up to the stretch's: rounding
+        // each piece down on its own would lose up to a second at every day boundary.
+        let total = Int(end.timeIntervalSince(start).rounded(.down))
+        func offset(_ t: Date) -> Int { t == end ? total : min(total, Int(t.timeIntervalSince(start).rounded())) }
+        let kept = cuts.map { (cut: $0, seconds: offset($0.1) - offset($0.0)) }.filter { $0.seconds >= 1 }
+        return kept.enumerated().map { index, piece in
+            var day = boundary.day(at: piece.cut.0)
             if let notBefore, day < notBefore { day = notBefore }
-            return Piece(
-                start: cut.0, end: cut.1, seconds: Int(cut.1.timeIntervalSince(cut.0).rounded(.down)), day: day,
-                isLast: index == kept.count - 1)
+            return Piece(start: piece.cut.0, end: piece.cut.1, seconds: piece.seconds, day: day, isLast: index == kept.count - 1)
         }
     }
 }

@@ -16,6 +16,14 @@ struct FocusStretchTests {
         #expect(pieces.last?.end == end)
     }
 
+    @Test func aStretchEndingMidSecondKeepsEverySecondAcrossMidnight() {
+        // The sweeper's clock is never on a whole second: the pieces still add up to the stretch.
+        let end = instant("2026-12-03 00:10:00", "Asia/Tokyo").addingTimeInterval(0.4)
+        let pieces = FocusStretch(end: end, seconds: 1500).pieces(boundary: tokyo, creditedUntil: nil, notBefore: nil)
+        #expect(pieces.map(\.seconds).reduce(0, +) == 1500)
+        #expect(pieces.map(\.seconds) == [900, 600])
+    }
+
     @Test func nothingIsCreditedTwiceForTheSameMoment() {
         let end = instant("2026-12-02 10:25:00", "Asia/Tokyo")
         let stretch = FocusStretch(end: end, seconds: 1500)
