@@ -5,8 +5,10 @@ import Web
 public enum Outcome: Sendable {
     case response(Response)
     /// Only for a poll whose `since` is the channel's current version. `variant` names which
-    /// rendering of the channel this viewer gets (`PollVariant`: the host's or everyone else's).
-    case park(channel: String, since: Int, variant: PollVariant)
+    /// rendering of the channel this viewer gets (`PollVariant`: the host's, a DJ's or everyone
+    /// else's); nil when the handler only had an older copy, which may predate a change of the
+    /// viewer's role: the snapshot that answers the poll tells (`LiveSnapshot.variants`).
+    case park(channel: String, since: Int, variant: PollVariant?)
 }
 
 public typealias Handler = @Sendable (RequestContext) throws -> Outcome

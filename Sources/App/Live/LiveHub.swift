@@ -11,8 +11,15 @@ import Web
 public struct LiveSnapshot: Sendable {
     public let version: Int
     public let body: @Sendable (_ since: Int, _ variant: PollVariant) -> [UInt8]
-    public init(version: Int, body: @escaping @Sendable (_ since: Int, _ variant: PollVariant) -> [UInt8]) {
+    /// The viewers who get a rendering other than `.everyone`, by `ParkedPolls.ownerKey` of their
+    /// session: asked only when a waiter was parked without knowing its own (nil: everyone's).
+    public let variants: (@Sendable () -> [Int: PollVariant])?
+    public init(
+        version: Int, variants: (@Sendable () -> [Int: PollVariant])? = nil,
+        body: @escaping @Sendable (_ since: Int, _ variant: PollVariant) -> [UInt8]
+    ) {
         self.version = version
+        self.variants = variants
         self.body = body
     }
 }
@@ -111,11 +118,10 @@ public final class LiveHub: @unchecked Sendable {
 
     /// Parks the request until `channel` moves past `since`, or answers at once when a wake-up
     /// for a newer version arrived while the request was being handled.
-    func wait(request: FastCGIRequest, channel: String, since: Int, variant: PollVariant, owner: [UInt8], address: String) {
-        let ownerKey = owner.prefix(8).reduce(0) { $0 << 8 | Int($1) }
+    func wait(request: FastCGIRequest, channel: String, since: Int, variant: PollVariant?, owner: [UInt8], address: String) {
         let waiter = ParkedPolls.Waiter(
             request: request, since: since, variant: variant,
-            deadline: Date().addingTimeInterval(holdSeconds), owner: ownerKey,
+            deadline: Date().addingTimeInterval(holdSeconds), owner: ParkedPolls.ownerKey(owner),
             address: Throttle.addressBucket(address))
         var evicted: ParkedPolls.Waiter? = nil
         if !parked.park(waiter, on: channel, evicted: &evicted) {
@@ -260,7 +266,16 @@ public final class LiveHub: @unchecked Sendable {
             let variant: PollVariant
         }
         var bySince: [Key: [ParkedPolls.Waiter]] = [:]
-        for waiter in waiters { bySince[Key(since: waiter.since, variant: waiter.variant), default: []].append(waiter) }
+        // Read once, and only when some waiter was parked from a copy too old to know its role.
+        var known: [Int: PollVariant]? = nil
+        for waiter in waiters {
+            var variant = waiter.variant
+            if variant == nil {
+                if known == nil { known = snapshot?.variants?() ?? [:] }
+                variant = known?[waiter.owner]
+            }
+            bySince[Key(since: waiter.since, variant: variant ?? .everyone), default: []].append(waiter)
+        }
         for (key, group) in bySince {
             let bytes =
                 snapshot.map { Response.json($0.body(key.since, key.variant)).serialize(requestID: "live") }

@@ -8,14 +8,18 @@ final class ParkedPolls: @unchecked Sendable {
     struct Waiter {
         let request: FastCGIRequest
         let since: Int
-        /// Which rendering of the channel this waiter gets (see `Outcome.park`).
-        let variant: PollVariant
+        /// Which rendering of the channel this waiter gets (see `Outcome.park`; nil: the
+        /// snapshot that answers it says).
+        let variant: PollVariant?
         let deadline: Date
         /// Who is waiting (a prefix of the session hash), to cap polls per browser.
         let owner: Int
         /// The client address's bucket (IPv6 by /64): cookies are free, addresses are not.
         let address: String
     }
+
+    /// A session's key among waiters: the first 8 bytes of its hash.
+    static func ownerKey(_ sessionHash: [UInt8]) -> Int { sessionHash.prefix(8).reduce(0) { $0 << 8 | Int($1) } }
 
     /// A browser has a few tabs open, not hundreds: past this, its oldest poll is answered.
     static let maxPerOwner = 16

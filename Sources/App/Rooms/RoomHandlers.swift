@@ -104,8 +104,10 @@ enum RoomHandlers {
             // An older copy (served while the room reloads) behind a `since` this process has
             // already been woken with: the room is at least there, so wait for what comes next
             // rather than sending the browser back in time.
+            // Its role may have changed since that copy (made DJ, handed the room): the copy
+            // that answers says which rendering it gets.
             if snapshot.room.version < since, let known = ctx.services.hub.latestVersion(of: snapshot.room.channel), known >= since {
-                return .park(channel: snapshot.room.channel, since: since, variant: variant)
+                return .park(channel: snapshot.room.channel, since: since, variant: nil)
             }
             return .response(.json(RoomViews.pollBody(snapshot, since: since, variant: variant, templates: ctx.services.templates)))
         }
@@ -202,7 +204,14 @@ enum RoomHandlers {
             guard let snapshot = try RoomReader(services: services).snapshot(id: String(channel.dropFirst("room:".count))) else {
                 return nil
             }
-            return LiveSnapshot(version: snapshot.room.version) { since, variant in
+            let variants: @Sendable () -> [Int: PollVariant] = {
+                var made: [Int: PollVariant] = [:]
+                for member in snapshot.members where member.role == .host || member.isDJ {
+                    made[ParkedPolls.ownerKey(member.sessionHash)] = PollVariant(isHost: member.role == .host, isDJ: member.isDJ)
+                }
+                return made
+            }
+            return LiveSnapshot(version: snapshot.room.version, variants: variants) { since, variant in
                 RoomViews.pollBody(snapshot, since: since, variant: variant, templates: services.templates)
             }
         }
