@@ -91,7 +91,8 @@ def busy_room(base: str, member: Account) -> Room:
     room_post(guest, code, "/tasks", text="Read chapter 3", segment="", visibility="private")
     room_post(guest, code, "/tasks", text="Write the intro", segment=segments[0], visibility="public")
     room_post(guest, code, "/tasks", text="Outline", segment="", visibility="public")
-    done = [t["id"] for t in host.state(code)["public_tasks"] if t["text"] == "Outline"]
+    # Read as the guest, whose own change it was: another responder may not have heard of it yet.
+    done = [t["id"] for t in guest.state(code)["public_tasks"] if t["text"] == "Outline"]
     room_post(guest, code, f"/tasks/{done[0]}/toggle")
     room_post(host, code, "/tasks", text="Prepare slides", segment="", visibility="public")
     for label in ("Stretch", "Nap", "Review"):
@@ -180,6 +181,9 @@ def become(driver, world: World, user: User | None):
     driver.delete_all_cookies()
     if user is not None:
         driver.add_cookie({"name": "pp_sid", "value": user.sid, "path": "/", "httpOnly": True, "sameSite": "Lax"})
+        # The signed-in hint: without it an open page (a track's) draws the chrome for a guest.
+        if user.http.cookies.get("pp_in"):
+            driver.add_cookie({"name": "pp_in", "value": user.http.cookies.get("pp_in"), "path": "/", "sameSite": "Lax"})
 
 
 def visit(driver, world, user, path):
