@@ -57,7 +57,10 @@ JAR=$DIR/host.jar
 CODE=$(make_room "$BASE" "$JAR" "Bench Host")
 COOKIE="Cookie: $(awk '$6 == "pp_sid" { print "pp_sid=" $7 }' "$JAR")"
 ROOM_PATH=/r/$CODE
-curl -sf -H "$COOKIE" "$BASE$ROOM_PATH" | grep -q 'id="timer-controls"' || die "the host's room page does not show the host's controls"
+# Read whole before grep: grep -q stops at the first match, and curl writing into the closed pipe
+# fails the pipeline (pipefail) once the page is longer than a pipe buffer.
+HOST_PAGE=$(curl -sf -H "$COOKIE" "$BASE$ROOM_PATH")
+grep -q 'id="timer-controls"' <<<"$HOST_PAGE" || die "the host's room page does not show the host's controls"
 say "track $TRACK ($BYTES bytes), room $CODE"
 
 # ------------------------------------------------------------------ the listeners
