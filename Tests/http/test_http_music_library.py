@@ -5,6 +5,7 @@ Range, nosniff and a sandboxing CSP. Files that are not audio, are cut short, ar
 large are refused with a clear page, and nothing is stored. Tags with script in them show as text
 everywhere. Non-admins get 404, and the admin check and the upload limit come before the body."""
 
+import concurrent.futures
 import json
 import re
 import subprocess
@@ -24,6 +25,7 @@ from library_kit import (
     upload,
 )
 from pomopomo_testkit import User, parse_html, redis_cli
+from soundtrack_kit import Soundtrack, library_track
 
 KINDS = {"mp3": "audio/mpeg", "ogg": "audio/ogg", "opus": "audio/ogg", "flac": "audio/flac", "m4a": "audio/mp4"}
 
@@ -245,6 +247,30 @@ def test_an_admin_deletes_a_track_and_its_file_goes(stack, admin):
     assert User(stack.base_url).get(f"/music/tracks/{tid}/file").status_code == 404
     assert tid not in admin.playlist_tracks(pid)
     assert admin.post(f"/admin/library/{tid}/delete").status_code == 404
+
+
+def test_deleting_the_track_a_room_plays_silences_it_at_once(stack, admin, make_room):
+    tid = library_track(stack, "Now Playing", 600, audio=b"not played here")
+    room = make_room()
+    music = Soundtrack(room)
+    music.add(room.host, tid)
+    room.host.ok("/soundtrack/play")
+    assert music.row()["playing"]
+    listener = room.join("Lou Listener")
+    version = room.db_version()
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        baseline = stack.parked()
+        waiting = pool.submit(listener.poll, version, 8)
+        assert stack.wait_parked(baseline, 1), "the listener's poll did not park"
+        assert admin.post(f"/admin/library/{tid}/delete").status_code == 303
+        answer = waiting.result()
+    # The parked listener hears of it with the deletion, not at the next change of the room.
+    assert answer.status_code == 200, brief(answer)
+    now = answer.json()["soundtrack"]
+    assert not now["playing"] and now["entry"] is None, now
+    row = music.row()
+    assert not row["playing"] and row["entry"] is None and row["position_ms"] == 0
+    assert music.state(listener)["up_next"] == []
 
 
 def test_the_library_page_offers_queue_forms_only_when_opened_from_a_room(stack, admin):

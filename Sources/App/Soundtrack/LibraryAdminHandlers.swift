@@ -62,12 +62,17 @@ enum LibraryAdminHandlers {
     }
 
     /// POST /admin/library/:id/delete: the row now (queue and playlist entries and likes go with
-    /// it), the file once that has committed.
+    /// it; rooms queueing it are told, and one playing it falls silent), the file once that has
+    /// committed.
     static let delete: Handler = { ctx in
         let id = try PlaylistTrackHandlers.trackID(ctx.request.parameter("id"))
-        guard let file = try ctx.services.database.transaction({ try TrackStore.deleteLibrary(id: id, on: $0) }) else {
-            throw SoundtrackRefusal.notFound
+        let (file, wakes) = try ctx.services.database.transaction { conn -> (String?, [(channel: String, version: Int)]) in
+            let rooms = try SoundtrackStore.lockRoomsQueueing(trackID: id, on: conn)
+            guard let file = try TrackStore.deleteLibrary(id: id, on: conn) else { return (nil, []) }
+            return (file, try SoundtrackStore.trackRemoved(from: rooms, on: conn))
         }
+        guard let file else { throw SoundtrackRefusal.notFound }
+        ctx.announceAfterCommit(wakes)
         LibraryFiles.remove(file, config: ctx.services.config)
         return .response(.redirect(to: "/admin/library"))
     }

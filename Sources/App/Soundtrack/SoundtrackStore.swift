@@ -104,6 +104,25 @@ enum SoundtrackStore {
         }
     }
 
+    /// Locks the rooms whose queue holds `trackID` (in id order), before the library deletes it
+    /// and its entries go with it.
+    static func lockRoomsQueueing(trackID: String, on conn: PostgresConnection) throws -> [String] {
+        let ids = try conn.query("SELECT DISTINCT room_id FROM room_queue WHERE track_id = $1", [trackID]).map { $0.string(0) }
+        try RoomStore.lock(ids: ids, on: conn)
+        return ids
+    }
+
+    /// After a library track left these rooms' queues: one that was playing it falls silent
+    /// (its entry is gone), and each is bumped, so every page and poll drops it at once.
+    static func trackRemoved(from roomIDs: [String], on conn: PostgresConnection) throws -> [(channel: String, version: Int)] {
+        try roomIDs.map { id in
+            if try conn.query("SELECT 1 FROM rooms WHERE id = $1 AND sound_entry_id IS NULL", [id]).first != nil {
+                try set(id, entry: nil, playing: false, positionMs: 0, durationMs: 0, on: conn)
+            }
+            return ("room:\(id)", try RoomStore.bump(id, parts: [.soundtrack], on: conn))
+        }
+    }
+
     /// How the music follows the timer (the host's or a DJ's choice).
     static func setMode(_ roomID: String, _ mode: SoundtrackMode, on conn: PostgresConnection) throws {
         try conn.query("UPDATE rooms SET sound_mode = $2 WHERE id = $1", [roomID, mode.rawValue])
