@@ -15,6 +15,9 @@ final class ParkedPolls: @unchecked Sendable {
         let owner: Int
         /// The client address's bucket (IPv6 by /64): cookies are free, addresses are not.
         let address: String
+        /// The poll's route and when its request arrived: it is counted when it is answered.
+        var route: Int? = nil
+        var started = DispatchTime.now()
     }
 
     /// A browser has a few tabs open, not hundreds: past this, its oldest poll is answered.
