@@ -56,6 +56,8 @@ public struct Config: Sendable {
     /// SHA-256 of POMOPOMO_METRICS_TOKEN: a scraper that sends it may read `/metrics` from
     /// anywhere; without it only clients on this host may. nil: no token.
     public var metricsTokenDigest: [UInt8]?
+    /// Where `backup` and `restore` find pg_dump and pg_restore (POMOPOMO_PG_BIN).
+    public var postgresBin: String
 
     public struct Problem: Error, CustomStringConvertible {
         public let description: String
@@ -127,7 +129,8 @@ public struct Config: Sendable {
             uploadQueue: try int("POMOPOMO_UPLOAD_QUEUE", 24, 0...1024),
             ffprobe: env["POMOPOMO_FFPROBE"].flatMap { $0.isEmpty ? nil : $0 } ?? "/usr/bin/ffprobe",
             transcription: try TranscriptionSettings.fromEnvironment(env),
-            metricsTokenDigest: try metricsToken(env)
+            metricsTokenDigest: try metricsToken(env),
+            postgresBin: env["POMOPOMO_PG_BIN"].flatMap { $0.isEmpty ? nil : $0 } ?? "/usr/bin"
         )
     }
 
