@@ -13,9 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from accounts_kit import page_csrf, png_bytes, user_id
+from ops_kit import comparable, site_with_content
 from pomopomo_testkit import PROJECT_ROOT, fastcgi_request, parse_html, pomopomo_bin, pomopomo_env, pomopomo_run, read_env_file
-from rooms_kit import new_room
 
 
 def backup(stack, into: Path) -> Path:
@@ -79,42 +78,6 @@ def fresh(stack):
     site = Fresh(stack)
     yield site
     site.close()
-
-
-def comparable(html: str) -> str:
-    """A page's <main> with what differs by design between two moments and two responders left
-    out: the server's clock the scripts count from (data-server-now) and form tokens."""
-    main = re.search(r"<main\b.*?</main>", html, re.S)
-    assert main, html[:500]
-    text = re.sub(r'(data-server-now=")\d+', r"\1…", main.group(0))
-    return re.sub(r'(name="csrf" value=")[^"]*', r"\1…", text)
-
-
-def site_with_content(stack, account, new_user):
-    """An account with a profile (Markdown bio, picture), hosting a room with a guest, a chat message
-    and a public task, a day of focus on its stats, and a day on /stats."""
-    acct = account("backup")
-    fields = {"csrf": page_csrf(acct.user, "/settings/profile", "/settings/profile"), "display_name": "Bea Backup",
-              "username": acct.username, "bio": "Keeps **copies** of _everything_.", "links": "https://example.org/bea",
-              "show_recent_rooms": "on"}
-    assert acct.user.post_form("/settings/profile", fields).status_code == 303
-    picture = png_bytes(8, 8, random_pixels=True)
-    token = page_csrf(acct.user, "/settings/profile", "/settings/avatar")
-    files = [("csrf", (None, token)), ("avatar", ("me.png", picture, "image/png"))]
-    r = acct.user.request("POST", "/settings/avatar", files=files)
-    assert r.status_code == 303, r.text[:300]
-    room = new_room(stack, acct.user, "Bea Backup")
-    guest = room.join("Gus Guest")
-    guest.ok("/messages", text="Backed up <b>twice</b> & restored")
-    room.host.ok("/tasks", text="Check the restore", visibility="public", segment="")
-    uid = user_id(stack, acct.email)
-    stack.psql("""insert into focus_credits (user_id, source, started_at, ended_at, seconds, local_day, time_zone, completed)
-                  values (:'v1', 'timer', now() - interval '2 days', now() - interval '2 days' + interval '25 minutes', 1500,
-                          (now() - interval '2 days')::date, 'UTC', true)""", uid)
-    pomopomo_run(stack, "stats", "rebuild", "--user", uid)
-    day = stack.psql("select ((now() at time zone 'utc')::date - 11)::text")
-    stack.psql("insert into daily_statistics values (:'v1'::date, 4, 9, 6, 5400) on conflict (day) do nothing", day)
-    return acct, room, picture, day
 
 
 def test_a_backup_restored_into_a_fresh_cluster_renders_the_same_pages(stack, account, new_user, fresh, tmp_path):
