@@ -151,7 +151,7 @@ public final class Responder: Sendable {
         case .park(let channel, let since, let variant):
             services.hub.wait(
                 request: fcgi, channel: channel, since: since, variant: variant, owner: context.session.hash,
-                address: context.request.remoteAddress, route: route, started: started)
+                address: context.request.remoteAddress, route: route, started: started, requestID: request.requestID)
             return nil
         }
     }
@@ -168,14 +168,9 @@ public final class Responder: Sendable {
         let micros = (DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1000
         services.requestMetrics.record(route: route, status: response.status.code, micros: micros)
         fcgi.respond(bytes)
-        if services.logger.logLevel <= .debug || response.status.code >= 500 {
-            services.logger.log(
-                level: response.status.code == 503 ? .warning : response.status.code >= 500 ? .error : .debug, "request",
-                metadata: [
-                    "id": "\(requestID)", "method": "\(params["REQUEST_METHOD"] ?? "")", "uri": "\(LogRedaction.uri(params["REQUEST_URI"] ?? ""))",
-                    "status": "\(response.status.code)", "us": "\(micros)",
-                ])
-        }
+        RequestLog.answered(
+            services.logger, id: requestID, method: params["REQUEST_METHOD"] ?? "", route: services.requestMetrics.pattern(route),
+            status: response.status.code, micros: micros, uri: params["REQUEST_URI"] ?? "")
     }
 
     /// The one access check every route passes: nil lets the handler run. Admin routes answer

@@ -118,13 +118,13 @@ public final class LiveHub: @unchecked Sendable {
     /// for a newer version arrived while the request was being handled.
     func wait(
         request: FastCGIRequest, channel: String, since: Int, variant: PollVariant, owner: [UInt8], address: String, route: Int? = nil,
-        started: DispatchTime = .now()
+        started: DispatchTime = .now(), requestID: String = "live"
     ) {
         let ownerKey = owner.prefix(8).reduce(0) { $0 << 8 | Int($1) }
         let waiter = ParkedPolls.Waiter(
             request: request, since: since, variant: variant,
             deadline: Date().addingTimeInterval(holdSeconds), owner: ownerKey,
-            address: Throttle.addressBucket(address), route: route, started: started)
+            address: Throttle.addressBucket(address), route: route, started: started, requestID: requestID)
         var evicted: ParkedPolls.Waiter? = nil
         if !parked.park(waiter, on: channel, evicted: &evicted) {
             // On a worker, not this accept thread: the answer may need a room load that other
@@ -289,11 +289,14 @@ public final class LiveHub: @unchecked Sendable {
         }
     }
 
-    /// Every parked poll is answered here, and counted with its route like any other request.
+    /// Every parked poll is answered here, and counted and logged with its route like any other request.
     private func answer(_ waiter: ParkedPolls.Waiter, _ bytes: [UInt8], status: Int) {
         let micros = (DispatchTime.now().uptimeNanoseconds - waiter.started.uptimeNanoseconds) / 1000
         requestMetrics?.record(route: waiter.route, status: status, micros: micros)
         waiter.request.respond(bytes)
+        RequestLog.answered(
+            logger, id: waiter.requestID, method: "GET", route: requestMetrics?.pattern(waiter.route) ?? RequestMetrics.unmatchedPattern,
+            status: status, micros: micros, uri: "")
     }
 
     private func snapshot(_ channel: String) throws -> LiveSnapshot? {

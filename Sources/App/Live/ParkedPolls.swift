@@ -18,6 +18,7 @@ final class ParkedPolls: @unchecked Sendable {
         /// The poll's route and when its request arrived: it is counted when it is answered.
         var route: Int? = nil
         var started = DispatchTime.now()
+        var requestID = "live"
     }
 
     /// A browser has a few tabs open, not hundreds: past this, its oldest poll is answered.

@@ -29,6 +29,12 @@ final class RequestMetrics: Sendable {
         microseconds = AtomicCounters(count: self.routes.count)
     }
 
+    /// The pattern a route is counted and logged under ("unmatched" for nil).
+    func pattern(_ route: Int?) -> String {
+        guard let route, route < unmatched else { return Self.unmatchedPattern }
+        return routes[route].pattern
+    }
+
     /// The slot of requests no route matched.
     var unmatched: Int { routes.count - 1 }
 
