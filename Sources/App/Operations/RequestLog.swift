@@ -11,12 +11,18 @@ enum RequestLog {
     ) {
         let level: Logger.Level = status == 503 ? .warning : status >= 500 ? .error : .info
         guard logger.logLevel <= level else { return }
-        var metadata: Logger.Metadata = [
-            "id": "\(id)", "method": "\(method)", "route": "\(route)", "status": "\(status)", "us": "\(micros)",
-        ]
-        if status >= 500 || logger.logLevel <= .debug, case let address = uri(), !address.isEmpty {
-            metadata["uri"] = "\(LogRedaction.uri(address))"
+        let address = status >= 500 || logger.logLevel <= .debug ? uri() : ""
+        // Fields in key order, as KeyValueLogHandler sorts them; straight to stderr, no dictionary or lock.
+        if address.isEmpty {
+            KeyValueLogHandler.emit(
+                level: level, "request", ["id": id, "method": method, "route": route, "status": String(status), "us": String(micros)])
+        } else {
+            KeyValueLogHandler.emit(
+                level: level, "request",
+                [
+                    "id": id, "method": method, "route": route, "status": String(status), "uri": LogRedaction.uri(address),
+                    "us": String(micros),
+                ])
         }
-        logger.log(level: level, "request", metadata: metadata)
     }
 }
