@@ -60,7 +60,7 @@ public final class Responder: Sendable {
             case .notFound:
                 throw ClientError.notFound("There is nothing at this address.")
             case .methodNotAllowed(let allowed):
-                // An admin address answers a wrong method like a missing page to anyone else.
+                // An admin (or /metrics) address answers a wrong method like a missing page to anyone else.
                 if let hidden = router.routes(matching: request.path).first(where: { $0.handler.access.hidesItself })?.handler.access {
                     let probe = RequestContext(
                         services: services, request: request,

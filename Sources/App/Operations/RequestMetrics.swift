@@ -4,7 +4,7 @@
 /// for parked polls), with three lock-free additions.
 final class RequestMetrics: Sendable {
     /// Method and pattern of each route, by `Router.Route.index`; one more slot, "unmatched",
-    /// counts addresses no route matched.
+    /// counts requests no route takes (no such address: 404; a wrong method: 405).
     let routes: [(method: String, pattern: String)]
     /// The statuses the app answers with, each counted apart; anything else lands in "other".
     static let statuses = [200, 204, 301, 302, 303, 304, 400, 401, 403, 404, 405, 409, 413, 415, 422, 429, 500, 502, 503, 504]
