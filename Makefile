@@ -5,6 +5,10 @@
 #   make lint     ruff on the Python, shellcheck on the shell scripts (no build needed)
 #   make bench    benchmarks (bench/run.sh)
 #   make migrate  apply database migrations to the services in POMOPOMO_DATA_DIR (starts them if needed)
+#   make backup   `pomopomo backup` of POMOPOMO_DATA_DIR's database and uploads into BACKUP_DIR
+#                 (default POMOPOMO_DATA_DIR/backups): one new dated directory
+#   make restore BACKUP=DIR  `pomopomo restore DIR` into POMOPOMO_DATA_DIR (a new one: its database and
+#                 uploads must be empty)
 #   make stop     stop whatever runs in POMOPOMO_DATA_DIR (nginx, responders, Redis, PostgreSQL)
 #   make clean    stop, then remove .build
 #
@@ -15,8 +19,9 @@
 SHELL := /bin/bash
 POMOPOMO_DATA_DIR ?= $(CURDIR)/.data
 RELEASE_BIN := $(CURDIR)/.build/release/pomopomo
+BACKUP_DIR ?= $(POMOPOMO_DATA_DIR)/backups
 
-.PHONY: run test lint bench deps build migrate stop clean status
+.PHONY: run test lint bench deps build migrate backup restore stop clean status
 
 run:
 	POMOPOMO_DATA_DIR="$(POMOPOMO_DATA_DIR)" bash scripts/run.sh
@@ -39,6 +44,15 @@ build: deps
 migrate: build
 	bash scripts/services.sh start "$(POMOPOMO_DATA_DIR)"
 	set -a && . "$(POMOPOMO_DATA_DIR)/env" && set +a && "$(RELEASE_BIN)" migrate
+
+backup: build
+	bash scripts/services.sh start "$(POMOPOMO_DATA_DIR)"
+	set -a && . "$(POMOPOMO_DATA_DIR)/env" && set +a && "$(RELEASE_BIN)" backup --to "$(BACKUP_DIR)"
+
+restore: build
+	@[ -n "$(BACKUP)" ] || { echo "usage: make restore BACKUP=path/to/pomopomo-YYYYMMDD-HHMMSSZ [POMOPOMO_DATA_DIR=new dir]" >&2; exit 2; }
+	bash scripts/services.sh start "$(POMOPOMO_DATA_DIR)"
+	set -a && . "$(POMOPOMO_DATA_DIR)/env" && set +a && "$(RELEASE_BIN)" restore "$(BACKUP)"
 
 status:
 	bash scripts/services.sh status "$(POMOPOMO_DATA_DIR)"

@@ -25,6 +25,8 @@ PACKAGES=(
   python3-aiosmtpd
   # the scripts themselves
   make
+  # deploy/systemd's checks: systemd-analyze verify/security, systemd-sysusers, systemd-tmpfiles
+  systemd
 )
 
 command -v dpkg-query >/dev/null 2>&1 || die "dpkg-query not found: this script supports Debian/Ubuntu only"

@@ -9,6 +9,8 @@ public final class PostgresPool: @unchecked Sendable {
     private let condition = NSCondition()
     private var idle: [PostgresConnection] = []
     private var open = 0
+    private var waits = 0
+    private var timeouts = 0
 
     public init(conninfo: String, size: Int, waitTimeout: TimeInterval = 5) {
         self.conninfo = conninfo
@@ -65,11 +67,30 @@ public final class PostgresPool: @unchecked Sendable {
         try withConnection { try $0.query(sql, params) }
     }
 
+    /// How the pool is used right now, and how often a caller had to wait for a connection or
+    /// gave up waiting since the process started (for `/metrics`).
+    public struct Usage: Sendable, Equatable {
+        public let size: Int
+        public let open: Int
+        public let idle: Int
+        public let waits: Int
+        public let timeouts: Int
+        public var busy: Int { open - idle }
+    }
+
+    public var usage: Usage {
+        condition.lock()
+        defer { condition.unlock() }
+        return Usage(size: size, open: open, idle: idle.count, waits: waits, timeouts: timeouts)
+    }
+
     private func checkout() throws -> PostgresConnection {
         condition.lock()
         let deadline = Date().addingTimeInterval(waitTimeout)
+        if idle.isEmpty && open >= size { waits += 1 }
         while idle.isEmpty && open >= size {
             if !condition.wait(until: deadline) {
+                timeouts += 1
                 condition.unlock()
                 throw PostgresError.poolExhausted
             }

@@ -8,7 +8,10 @@ public final class RedisPool: @unchecked Sendable {
     private let retryAfter: TimeInterval
     private let lock = NSLock()
     private var idle: [RedisConnection] = []
+    /// Connections lent to a command right now.
+    private var lent = 0
     private var downUntil: Date = .distantPast
+    private var trips = 0
 
     public init(address: RedisAddress, timeout: TimeInterval = 0.25, retryAfter: TimeInterval = 0.5) {
         self.address = address
@@ -21,6 +24,21 @@ public final class RedisPool: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return Date() < downUntil
+    }
+
+    /// Connections in use and kept idle, whether the breaker is open now, and how often it has
+    /// opened since the process started (for `/metrics`).
+    public struct Usage: Sendable, Equatable {
+        public let busy: Int
+        public let idle: Int
+        public let breakerOpen: Bool
+        public let breakerTrips: Int
+    }
+
+    public var usage: Usage {
+        lock.lock()
+        defer { lock.unlock() }
+        return Usage(busy: lent, idle: idle.count, breakerOpen: Date() < downUntil, breakerTrips: trips)
     }
 
     /// Runs one command; throws `.unavailable` at once while the breaker is open.
@@ -37,7 +55,12 @@ public final class RedisPool: @unchecked Sendable {
             checkin(connection)
             return reply
         } catch let error as RedisError {
-            if case .unavailable = error { tripBreaker() } else { checkin(connection) }
+            if case .unavailable = error {
+                discard()
+                tripBreaker()
+            } else {
+                checkin(connection)
+            }
             throw error
         }
     }
@@ -55,12 +78,17 @@ public final class RedisPool: @unchecked Sendable {
             throw RedisError.unavailable("skipped after a recent failure")
         }
         if let connection = idle.popLast() {
+            lent += 1
             lock.unlock()
             return connection
         }
         lock.unlock()
         do {
-            return try RedisConnection(address: address, timeout: timeout)
+            let connection = try RedisConnection(address: address, timeout: timeout)
+            lock.lock()
+            lent += 1
+            lock.unlock()
+            return connection
         } catch {
             tripBreaker()
             throw error
@@ -68,15 +96,23 @@ public final class RedisPool: @unchecked Sendable {
     }
 
     private func checkin(_ connection: RedisConnection) {
-        guard connection.isHealthy else { return }
         lock.lock()
-        if idle.count < 32 { idle.append(connection) }
+        lent -= 1
+        if connection.isHealthy && idle.count < 32 { idle.append(connection) }
+        lock.unlock()
+    }
+
+    /// A lent connection that failed is dropped, not returned.
+    private func discard() {
+        lock.lock()
+        lent -= 1
         lock.unlock()
     }
 
     private func tripBreaker() {
         lock.lock()
         downUntil = Date().addingTimeInterval(retryAfter)
+        trips += 1
         // Every idle connection may be as broken as the one that failed.
         idle.removeAll()
         lock.unlock()

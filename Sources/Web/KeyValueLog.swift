@@ -31,7 +31,25 @@ public struct KeyValueLogHandler: LogHandler {
         Self.lock.unlock()
     }
 
-    static func quote(_ value: String) -> String {
+    /// The same line as `log` would write for `message` with these fields (given in key order),
+    /// built without a metadata dictionary and written with one write(2) and no lock: for the line
+    /// every request gets. A line this short is written whole (a pipe takes up to 4 KiB at once, an
+    /// O_APPEND file appends it in one piece), so lines from several threads never mix.
+    public static func emit(level: Logger.Level, _ message: String, _ fields: KeyValuePairs<String, String>) {
+        var line = "ts=\(timestamp()) level=\(level) msg=\(quote(message))"
+        for (key, value) in fields { line += " \(key)=\(quote(value))" }
+        line += "\n"
+        var utf8 = Array(line.utf8)
+        var offset = 0
+        while offset < utf8.count {
+            let wrote = utf8.withUnsafeMutableBytes { write(2, $0.baseAddress! + offset, $0.count - offset) }
+            if wrote < 0 && errno == EINTR { continue }
+            guard wrote > 0 else { return }
+            offset += wrote
+        }
+    }
+
+    public static func quote(_ value: String) -> String {
         let plain =
             !value.isEmpty
             && value.unicodeScalars.allSatisfy {
@@ -57,14 +75,39 @@ public struct KeyValueLogHandler: LogHandler {
         return out + "\""
     }
 
-    private static func timestamp() -> String {
+    /// 2026-12-03T03:10:00.123Z, formatted by hand: String(format:) costs more than the rest of a line.
+    static func timestamp() -> String {
         var tv = timeval()
         gettimeofday(&tv, nil)
         var tm = tm()
         var seconds = tv.tv_sec
         gmtime_r(&seconds, &tm)
-        return String(
-            format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-            tm.tm_hour, tm.tm_min, tm.tm_sec, Int(tv.tv_usec / 1000))
+        var out: [UInt8] = []
+        out.reserveCapacity(24)
+        func digits(_ value: Int, _ width: Int) {
+            var divisor = 1
+            for _ in 1..<width { divisor *= 10 }
+            var rest = value
+            while divisor > 0 {
+                out.append(UInt8(48 + (rest / divisor) % 10))
+                rest %= divisor
+                divisor /= 10
+            }
+        }
+        digits(Int(tm.tm_year) + 1900, 4)
+        out.append(45)
+        digits(Int(tm.tm_mon) + 1, 2)
+        out.append(45)
+        digits(Int(tm.tm_mday), 2)
+        out.append(84)
+        digits(Int(tm.tm_hour), 2)
+        out.append(58)
+        digits(Int(tm.tm_min), 2)
+        out.append(58)
+        digits(Int(tm.tm_sec), 2)
+        out.append(46)
+        digits(Int(tv.tv_usec / 1000), 3)
+        out.append(90)
+        return String(decoding: out, as: UTF8.self)
     }
 }

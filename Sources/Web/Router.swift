@@ -6,6 +6,8 @@ public struct Router<Handler: Sendable>: Sendable {
         public let method: String
         public let pattern: String
         public let handler: Handler
+        /// Its place in the table: what per-route counters are indexed by (`RequestMetrics`).
+        public internal(set) var index = 0
         let segments: [Segment]
 
         public init(_ method: String, _ pattern: String, _ handler: Handler) {
@@ -35,7 +37,11 @@ public struct Router<Handler: Sendable>: Sendable {
     public let routes: [Route]
 
     public init(_ routes: [Route]) {
-        self.routes = routes
+        self.routes = routes.enumerated().map { place, route in
+            var numbered = route
+            numbered.index = place
+            return numbered
+        }
     }
 
     public func match(method: String, path: String) -> Match {

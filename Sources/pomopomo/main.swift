@@ -9,13 +9,33 @@ struct Pomopomo: ParsableCommand {
         abstract: "Pomopomo: shared focus rooms. Configured by POMOPOMO_* environment variables (see README.md).",
         subcommands: [
             Serve.self, Migrate.self, CleanRooms.self, Admin.self, Leaderboards.self, SendTestMail.self, Achievements.self, Stats.self, Journal.self,
-            Library.self,
+            Library.self, Backup.self, Restore.self,
         ])
 }
 
 struct Serve: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Answer FastCGI requests from nginx on POMOPOMO_SOCKET.")
-    func run() throws { try exitingWithStatus { try ServeCommand.run() } }
+    @Option(help: "The socket to listen on, instead of POMOPOMO_SOCKET (a path, or host:port).") var socket: String?
+    func run() throws { try exitingWithStatus { try ServeCommand.run(socket: socket) } }
+}
+
+struct Backup: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract:
+            "Back up the database (pg_dump, custom format) and POMOPOMO_UPLOADS into a new dated directory under --to, then print where. Safe while serving."
+    )
+    @Option(help: "The directory the dated backup directory is made in.") var to = "backups"
+    func run() throws { try exitingWithStatus { try BackupCommand.run(to: to) } }
+}
+
+struct Restore: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract:
+            "Restore a backup made by `backup` into an empty database and an empty POMOPOMO_UPLOADS, then apply newer migrations. Refuses anything not empty."
+    )
+    @Argument(help: "The backup's directory (pomopomo-YYYYMMDD-HHMMSSZ).") var directory: String
+    @Option(help: "A libpq conninfo to restore into instead of POMOPOMO_DATABASE_URL's database.") var database: String?
+    func run() throws { try exitingWithStatus { try RestoreCommand.run(backup: directory, database: database) } }
 }
 
 struct Migrate: ParsableCommand {

@@ -96,4 +96,17 @@ public enum Outbox {
             server: smtp, from: config.mailFrom, to: to,
             message: message(from: config.mailFrom, to: to, subject: subject, body: body))
     }
+
+    /// The outbox for `/metrics` (outbox_due_idx): unsent mail due now, unsent mail waiting for
+    /// its next try after a failure, and how long the oldest due one has waited.
+    static func backlog(on conn: PostgresConnection) throws -> QueueDepth {
+        QueueDepth(
+            row: try conn.query(
+                """
+                SELECT count(*) FILTER (WHERE next_try_at <= now()), count(*) FILTER (WHERE next_try_at > now()),
+                       coalesce(extract(epoch FROM now() - min(next_try_at) FILTER (WHERE next_try_at <= now())), 0)::float8
+                FROM outbox WHERE sent_at IS NULL
+                """
+            ).first)
+    }
 }

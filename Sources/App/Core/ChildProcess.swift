@@ -24,7 +24,10 @@ enum ChildProcess {
         var description: String { "could not start \(executable): \(String(cString: strerror(code)))" }
     }
 
-    static func run(_ executable: String, _ arguments: [String], timeout: Double, outputLimit: Int) throws -> Outcome {
+    /// `environment` is the child's whole environment ("NAME=value"): by default only PATH and LC_ALL.
+    static func run(
+        _ executable: String, _ arguments: [String], timeout: Double, outputLimit: Int, environment: [String] = ["PATH=/usr/bin:/bin", "LC_ALL=C"]
+    ) throws -> Outcome {
         var out: [Int32] = [-1, -1]
         var err: [Int32] = [-1, -1]
         guard pipe(&out) == 0 else { throw SpawnFailed(executable: executable, code: errno) }
@@ -59,7 +62,7 @@ enum ChildProcess {
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
 
         let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { $0.withCString { strdup($0) } } + [nil]
-        let envp: [UnsafeMutablePointer<CChar>?] = ["PATH=/usr/bin:/bin", "LC_ALL=C"].map { $0.withCString { strdup($0) } } + [nil]
+        let envp: [UnsafeMutablePointer<CChar>?] = environment.map { $0.withCString { strdup($0) } } + [nil]
         defer { for pointer in argv + envp { free(pointer) } }
         var pid: pid_t = 0
         let spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)

@@ -1,6 +1,7 @@
 import Curl
 import Foundation
 import Redis
+import Sodium
 
 /// Everything the responder reads from its environment (documented in README.md).
 public struct Config: Sendable {
@@ -52,6 +53,11 @@ public struct Config: Sendable {
     public var ffprobe: String
     /// Voice notes' speech-to-text (engine, time limit, attempts, on or off in this responder).
     public var transcription: TranscriptionSettings
+    /// SHA-256 of POMOPOMO_METRICS_TOKEN: a scraper that sends it may read `/metrics` from
+    /// anywhere; without it only clients on this host may. nil: no token.
+    public var metricsTokenDigest: [UInt8]?
+    /// Where `backup` and `restore` find pg_dump and pg_restore (POMOPOMO_PG_BIN).
+    public var postgresBin: String
 
     public struct Problem: Error, CustomStringConvertible {
         public let description: String
@@ -122,8 +128,18 @@ public struct Config: Sendable {
             uploadWorkers: try int("POMOPOMO_UPLOAD_WORKERS", 2, 1...64),
             uploadQueue: try int("POMOPOMO_UPLOAD_QUEUE", 24, 0...1024),
             ffprobe: env["POMOPOMO_FFPROBE"].flatMap { $0.isEmpty ? nil : $0 } ?? "/usr/bin/ffprobe",
-            transcription: try TranscriptionSettings.fromEnvironment(env)
+            transcription: try TranscriptionSettings.fromEnvironment(env),
+            metricsTokenDigest: try metricsToken(env),
+            postgresBin: env["POMOPOMO_PG_BIN"].flatMap { $0.isEmpty ? nil : $0 } ?? "/usr/bin"
         )
+    }
+
+    static func metricsToken(_ env: [String: String]) throws -> [UInt8]? {
+        guard let token = env["POMOPOMO_METRICS_TOKEN"], !token.isEmpty else { return nil }
+        guard token.utf8.count >= 32, token.allSatisfy({ $0.isASCII && !$0.isWhitespace && !$0.isNewline }) else {
+            throw Problem(description: "POMOPOMO_METRICS_TOKEN must be at least 32 characters of random text, without blanks")
+        }
+        return Sodium.sha256(Array(token.utf8))
     }
 
     static func smtpServer(_ env: [String: String], _ int: (String, Int, ClosedRange<Int>) throws -> Int) throws -> Curl.SMTPServer? {

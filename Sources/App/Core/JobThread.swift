@@ -3,7 +3,8 @@ import Logging
 
 /// A responder's background thread: runs its tick every `interval` until stopped. Steps run
 /// through `attempt`, so a failing one (PostgreSQL down) is logged at most every 30 s and tried
-/// again on the next tick instead of flooding the log or ending the thread.
+/// again on the next tick instead of flooding the log or ending the thread. Each finished tick
+/// is noted in `JobHeartbeats` (seen on `/metrics`).
 final class JobThread: @unchecked Sendable {
     private let name: String
     private let interval: TimeInterval
@@ -24,6 +25,7 @@ final class JobThread: @unchecked Sendable {
             while !self.isStopped {
                 Thread.sleep(forTimeInterval: self.interval)
                 tick()
+                JobHeartbeats.shared.beat(self.name)
             }
         }
         thread.name = name

@@ -30,7 +30,7 @@ public final class Responder: Sendable {
 
     public init(services: Services) {
         self.services = services
-        router = Routes.table()
+        router = services.routes
         uploads = UploadLane(workers: services.config.uploadWorkers, queue: services.config.uploadQueue)
         services.hub.register(
             prefix: "room", source: RoomHandlers.snapshot(services: services),
@@ -49,6 +49,8 @@ public final class Responder: Sendable {
         let started = DispatchTime.now()
         var ctx: RequestContext? = nil
         var response: Response
+        // The matched route's place in the table, for the request counters (nil: no route).
+        var route: Int? = nil
         do {
             // The route first, then the body: an upload's route has its own body limit, and its
             // access, origin and rate limit are checked before its body is read.
@@ -58,18 +60,19 @@ public final class Responder: Sendable {
             case .notFound:
                 throw ClientError.notFound("There is nothing at this address.")
             case .methodNotAllowed(let allowed):
-                // An admin address answers a wrong method like a missing page to anyone else.
-                if router.routes(matching: request.path).contains(where: { $0.handler.access == .admin }) {
+                // An admin (or /metrics) address answers a wrong method like a missing page to anyone else.
+                if let hidden = router.routes(matching: request.path).first(where: { $0.handler.access.hidesItself })?.handler.access {
                     let probe = RequestContext(
                         services: services, request: request,
                         session: SessionID.from(cookie: request.cookies[SessionID.cookieName(secure: services.config.secureCookies)]))
                     ctx = probe
-                    _ = try Self.refusal(.admin, probe)
+                    _ = try Self.refusal(hidden, probe)
                 }
                 throw ClientError.methodNotAllowed(allowed: allowed)
-            case .found(let route, let parameters):
+            case .found(let found, let parameters):
                 request.pathParameters = parameters
-                endpoint = route.handler
+                endpoint = found.handler
+                route = found.index
             }
             if let upload = endpoint.upload { fcgi.allowBody(upTo: upload.maxBodyBytes) }
             let session = SessionID.from(cookie: request.cookies[SessionID.cookieName(secure: services.config.secureCookies)])
@@ -85,8 +88,8 @@ public final class Responder: Sendable {
                     // From here the upload thread owns the context and the request; this thread
                     // goes back to accepting.
                     let handoff = Handoff(context: context)
-                    let accepted = uploads.submit { [self] in
-                        self.upload(fcgi, handoff.context, endpoint, limit: upload.maxBodyBytes, params: params, started: started)
+                    let accepted = uploads.submit { [self, route] in
+                        self.upload(fcgi, handoff.context, endpoint, limit: upload.maxBodyBytes, params: params, route: route, started: started)
                     }
                     guard accepted else { throw UploadLane.Busy() }
                     return
@@ -97,14 +100,14 @@ public final class Responder: Sendable {
                 if let refusal = try Self.refusal(endpoint.access, context) {
                     response = refusal
                 } else {
-                    guard let handled = try dispatch(context, endpoint, fcgi) else { return }
+                    guard let handled = try dispatch(context, endpoint, fcgi, route: route, started: started) else { return }
                     response = handled
                 }
             }
         } catch {
             response = Self.errorResponse(error, ctx: ctx, services: services, requestID: requestID, path: params["REQUEST_URI"] ?? "")
         }
-        finish(fcgi, ctx, response, requestID: requestID, params: params, started: started)
+        finish(fcgi, ctx, response, requestID: requestID, params: params, route: route, started: started)
     }
 
     /// The context crossing from the accept thread to an upload thread, which alone uses it after.
@@ -114,24 +117,26 @@ public final class Responder: Sendable {
 
     /// An upload, on an upload thread: the body, then the same path as every other request.
     private func upload(
-        _ fcgi: FastCGIRequest, _ context: RequestContext, _ endpoint: Endpoint, limit: Int, params: [String: String],
+        _ fcgi: FastCGIRequest, _ context: RequestContext, _ endpoint: Endpoint, limit: Int, params: [String: String], route: Int?,
         started: DispatchTime
     ) {
         var response: Response
         do {
             context.attach(body: try fcgi.readBody(limit: limit))
-            guard let handled = try dispatch(context, endpoint, fcgi) else { return }
+            guard let handled = try dispatch(context, endpoint, fcgi, route: route, started: started) else { return }
             response = handled
         } catch {
             response = Self.errorResponse(
                 error, ctx: context, services: services, requestID: context.request.requestID, path: params["REQUEST_URI"] ?? "")
         }
-        finish(fcgi, context, response, requestID: context.request.requestID, params: params, started: started)
+        finish(fcgi, context, response, requestID: context.request.requestID, params: params, route: route, started: started)
     }
 
     /// CSRF, room roles and the handler, once the body is in; nil when the handler parked the
-    /// request (a long-poll: the hub answers it).
-    private func dispatch(_ context: RequestContext, _ endpoint: Endpoint, _ fcgi: FastCGIRequest) throws -> Response? {
+    /// request (a long-poll: the hub answers it, and counts it under `route` when it does).
+    private func dispatch(
+        _ context: RequestContext, _ endpoint: Endpoint, _ fcgi: FastCGIRequest, route: Int?, started: DispatchTime
+    ) throws -> Response? {
         let request = context.request
         // The API proves its writes with a header or a token instead (`APIAuth`).
         if request.method != "GET" && request.method != "HEAD" && endpoint.access != .api { try checkCSRF(context) }
@@ -146,27 +151,26 @@ public final class Responder: Sendable {
         case .park(let channel, let since, let variant):
             services.hub.wait(
                 request: fcgi, channel: channel, since: since, variant: variant, owner: context.session.hash,
-                address: context.request.remoteAddress)
+                address: context.request.remoteAddress, route: route, started: started, requestID: request.requestID)
             return nil
         }
     }
 
-    /// Cookies, the answer, and the log line.
+    /// Cookies, the answer, its count, and the log line.
     private func finish(
-        _ fcgi: FastCGIRequest, _ ctx: RequestContext?, _ response: Response, requestID: String, params: [String: String], started: DispatchTime
+        _ fcgi: FastCGIRequest, _ ctx: RequestContext?, _ response: Response, requestID: String, params: [String: String], route: Int?,
+        started: DispatchTime
     ) {
         var response = response
         if let ctx { addSessionCookies(ctx, to: &response) }
-        fcgi.respond(response.serialize(requestID: requestID))
-        if services.logger.logLevel <= .debug || response.status.code >= 500 {
-            let micros = (DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1000
-            services.logger.log(
-                level: response.status.code == 503 ? .warning : response.status.code >= 500 ? .error : .debug, "request",
-                metadata: [
-                    "id": "\(requestID)", "method": "\(params["REQUEST_METHOD"] ?? "")", "uri": "\(LogRedaction.uri(params["REQUEST_URI"] ?? ""))",
-                    "status": "\(response.status.code)", "us": "\(micros)",
-                ])
-        }
+        let bytes = response.serialize(requestID: requestID)
+        // Counted before it is sent: a client holding its answer finds it in the next scrape.
+        let micros = (DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1000
+        services.requestMetrics.record(route: route, status: response.status.code, micros: micros)
+        fcgi.respond(bytes)
+        RequestLog.answered(
+            services.logger, id: requestID, method: params["REQUEST_METHOD"] ?? "", route: services.requestMetrics.pattern(route),
+            status: response.status.code, micros: micros, uri: params["REQUEST_URI"] ?? "")
     }
 
     /// The one access check every route passes: nil lets the handler run. Admin routes answer
@@ -174,10 +178,15 @@ public final class Responder: Sendable {
     /// (`.participant`, `.host`) are checked by `RoomAccess` right after, once CSRF has passed.
     static func refusal(_ access: Access, _ ctx: RequestContext) throws -> Response? {
         if access == .open || access == .api || access.roomRole != nil { return nil }
+        if access == .monitoring {
+            // Decided by the address and header alone: a scrape never looks up a session.
+            if MetricsAccess.allows(ctx.request, tokenDigest: ctx.services.config.metricsTokenDigest) { return nil }
+            throw ClientError.notFound("There is nothing at this address.")
+        }
         ctx.mustLookUpUser = true
         let user = try ctx.user
         switch access {
-        case .open, .participant, .dj, .host, .api:
+        case .open, .participant, .dj, .host, .api, .monitoring:
             return nil
         case .admin:
             if user?.isAdmin == true { return nil }

@@ -21,6 +21,12 @@ enum Access: Sendable, Equatable {
     /// `X-CSRF-Token` on writes, or a personal API token (`Authorization: Bearer …`). `APIAuth`
     /// checks it in the handler's wrapper; errors are JSON bodies with a code.
     case api
+    /// Operations (`/metrics`): clients on this host, or a scraper with POMOPOMO_METRICS_TOKEN
+    /// (`MetricsAccess`); everyone else gets the same 404 as for an address that does not exist.
+    case monitoring
+
+    /// Routes that answer like a missing page to anyone they are not for, wrong methods included.
+    var hidesItself: Bool { self == .admin || self == .monitoring }
 
     /// What a room route asks of the person using it; nil for routes that are not about a seat.
     var roomRole: RoomRole? {
@@ -28,7 +34,7 @@ enum Access: Sendable, Equatable {
         case .participant: return .participant
         case .host: return .host
         case .dj: return .dj
-        case .open, .user, .admin, .api: return nil
+        case .open, .user, .admin, .api, .monitoring: return nil
         }
     }
 }
@@ -143,6 +149,7 @@ enum Routes {
             open("POST", "/timer/settings", TimerSettingsHandlers.guestSave),
             open("POST", "/timer/count", TimerSettingsHandlers.setCount),
             open("GET", "/readyz", HealthHandlers.ready),
+            .init("GET", "/metrics", Endpoint(access: .monitoring, handler: MetricsHandlers.scrape)),
 
             open("GET", "/signup", SignUpHandlers.form),
             open("POST", "/signup", SignUpHandlers.submit),

@@ -17,6 +17,10 @@ public final class Services: Sendable {
     public let logger: Logger
     public let assetVersion: String
     public let hub: LiveHub
+    /// Every route, in the order `RequestMetrics` counts them.
+    let routes = Routes.table()
+    /// Requests answered by this process (`/metrics`).
+    let requestMetrics: RequestMetrics
     let roomCache: RoomCache
     let personalTimerCache: PersonalTimerCache
     /// Presence seen here, written to PostgreSQL in batches by the room jobs.
@@ -50,8 +54,9 @@ public final class Services: Sendable {
         csrf = CSRFProtector(secret: config.secret)
         seenVersions = SeenVersion(secret: config.secret)
         assetVersion = Self.fingerprint(publicDirectory: config.publicDirectory)
+        requestMetrics = RequestMetrics(routes: routes.routes.map { ($0.method, $0.pattern) })
         hub = LiveHub(
-            redis: redis, redisAddress: config.redis, logger: logger,
+            redis: redis, redisAddress: config.redis, logger: logger, requestMetrics: requestMetrics,
             holdSeconds: config.pollHoldSeconds, pollsPerAddress: config.rateLimits.pollsPerAddress)
         roomCache = RoomCache(hub: hub)
         personalTimerCache = PersonalTimerCache(hub: hub)

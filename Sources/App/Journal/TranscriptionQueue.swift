@@ -54,4 +54,17 @@ enum TranscriptionQueue {
     static func drop(audioID: String, userID: String, on conn: PostgresConnection) throws {
         try conn.query("DELETE FROM transcription_jobs WHERE audio_id = $1 AND user_id = $2", [audioID, userID])
     }
+
+    /// The queue for `/metrics`: notes due for the engine, notes leased to a responder or
+    /// waiting to be tried again, and how long the oldest due one has waited.
+    static func backlog(on conn: PostgresConnection) throws -> QueueDepth {
+        QueueDepth(
+            row: try conn.query(
+                """
+                SELECT count(*) FILTER (WHERE run_after <= now()), count(*) FILTER (WHERE run_after > now()),
+                       coalesce(extract(epoch FROM now() - min(run_after) FILTER (WHERE run_after <= now())), 0)::float8
+                FROM transcription_jobs
+                """
+            ).first)
+    }
 }

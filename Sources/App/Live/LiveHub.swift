@@ -41,6 +41,7 @@ public final class LiveHub: @unchecked Sendable {
     private let redis: RedisPool?
     private let redisAddress: RedisAddress?
     private let logger: Logger
+    private let requestMetrics: RequestMetrics?
     private let parked: ParkedPolls
     private let workers = WorkerPool(threads: 4, name: "live")
     private let holdSeconds: Double
@@ -59,8 +60,12 @@ public final class LiveHub: @unchecked Sendable {
     /// its commit and its publish must not leave others waiting for the full hold.
     static let safetyRecheckSeconds: TimeInterval = 10
 
-    init(redis: RedisPool?, redisAddress: RedisAddress?, logger: Logger, holdSeconds: Double, pollsPerAddress: Int = 64) {
+    init(
+        redis: RedisPool?, redisAddress: RedisAddress?, logger: Logger, requestMetrics: RequestMetrics? = nil, holdSeconds: Double,
+        pollsPerAddress: Int = 64
+    ) {
         parked = ParkedPolls(maxPerAddress: pollsPerAddress)
+        self.requestMetrics = requestMetrics
         self.redis = redis
         self.redisAddress = redisAddress
         self.logger = logger
@@ -118,11 +123,14 @@ public final class LiveHub: @unchecked Sendable {
 
     /// Parks the request until `channel` moves past `since`, or answers at once when a wake-up
     /// for a newer version arrived while the request was being handled.
-    func wait(request: FastCGIRequest, channel: String, since: Int, variant: PollVariant?, owner: [UInt8], address: String) {
+    func wait(
+        request: FastCGIRequest, channel: String, since: Int, variant: PollVariant?, owner: [UInt8], address: String, route: Int? = nil,
+        started: DispatchTime = .now(), requestID: String = "live"
+    ) {
         let waiter = ParkedPolls.Waiter(
             request: request, since: since, variant: variant,
             deadline: Date().addingTimeInterval(holdSeconds), owner: ParkedPolls.ownerKey(owner),
-            address: Throttle.addressBucket(address))
+            address: Throttle.addressBucket(address), route: route, started: started, requestID: requestID)
         var evicted: ParkedPolls.Waiter? = nil
         if !parked.park(waiter, on: channel, evicted: &evicted) {
             // On a worker, not this accept thread: the answer may need a room load that other
@@ -131,7 +139,7 @@ public final class LiveHub: @unchecked Sendable {
         }
         if let evicted {
             // 429 with Retry-After, not 204: a 204 is "ask again now", which would start a loop.
-            evicted.request.respond(Response.jsonError(ClientError.tooManyRequests(retryAfter: 10)).serialize(requestID: "live"))
+            answer(evicted, Response.jsonError(ClientError.tooManyRequests(retryAfter: 10)).serialize(requestID: "live"), status: 429)
         }
     }
 
@@ -188,7 +196,7 @@ public final class LiveHub: @unchecked Sendable {
         lock.unlock()
         subscriber?.stop()
         let bytes = Response.noContent.serialize(requestID: "shutdown")
-        for waiter in parked.takeAll() { waiter.request.respond(bytes) }
+        for waiter in parked.takeAll() { answer(waiter, bytes, status: 204) }
     }
 
     private func handleWakeMessage(_ message: String) {
@@ -251,7 +259,7 @@ public final class LiveHub: @unchecked Sendable {
         } catch {
             logger.warning("live snapshot failed", metadata: ["channel": "\(channel)", "error": "\(error)"])
             let bytes = Response.jsonError(ClientError.unavailable(retryAfter: 2)).serialize(requestID: "live")
-            for waiter in waiters { waiter.request.respond(bytes) }
+            for waiter in waiters { answer(waiter, bytes, status: 503) }
             return
         }
         deliver(channel: channel, waiters: waiters, snapshot: snapshot)
@@ -280,20 +288,30 @@ public final class LiveHub: @unchecked Sendable {
             let bytes =
                 snapshot.map { Response.json($0.body(key.since, key.variant)).serialize(requestID: "live") }
                 ?? Response.jsonError(ClientError.notFound("This no longer exists.")).serialize(requestID: "live")
-            send(bytes, to: group)
+            send(bytes, status: snapshot == nil ? 404 : 200, to: group)
         }
     }
 
-    private func send(_ bytes: [UInt8], to waiters: [ParkedPolls.Waiter]) {
+    private func send(_ bytes: [UInt8], status: Int, to waiters: [ParkedPolls.Waiter]) {
         let chunk = 512
         if waiters.count <= chunk {
-            for waiter in waiters { waiter.request.respond(bytes) }
+            for waiter in waiters { answer(waiter, bytes, status: status) }
             return
         }
         for start in stride(from: 0, to: waiters.count, by: chunk) {
             let slice = Array(waiters[start..<min(start + chunk, waiters.count)])
-            workers.submit { for waiter in slice { waiter.request.respond(bytes) } }
+            workers.submit { for waiter in slice { self.answer(waiter, bytes, status: status) } }
         }
+    }
+
+    /// Every parked poll is answered here, and counted and logged with its route like any other request.
+    private func answer(_ waiter: ParkedPolls.Waiter, _ bytes: [UInt8], status: Int) {
+        let micros = (DispatchTime.now().uptimeNanoseconds - waiter.started.uptimeNanoseconds) / 1000
+        requestMetrics?.record(route: waiter.route, status: status, micros: micros)
+        waiter.request.respond(bytes)
+        RequestLog.answered(
+            logger, id: waiter.requestID, method: "GET", route: requestMetrics?.pattern(waiter.route) ?? RequestMetrics.unmatchedPattern,
+            status: status, micros: micros, uri: "")
     }
 
     private func snapshot(_ channel: String) throws -> LiveSnapshot? {
@@ -318,7 +336,7 @@ public final class LiveHub: @unchecked Sendable {
             Thread.sleep(forTimeInterval: 0.25)
             let expired = parked.takeExpired(now: Date())
             if !expired.isEmpty {
-                workers.submit { for waiter in expired { waiter.request.respond(noContent) } }
+                workers.submit { for waiter in expired { self.answer(waiter, noContent, status: 204) } }
             }
             retryUnpublished()
             let interval = isSubscribed ? Self.safetyRecheckSeconds : 2

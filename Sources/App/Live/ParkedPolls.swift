@@ -16,6 +16,10 @@ final class ParkedPolls: @unchecked Sendable {
         let owner: Int
         /// The client address's bucket (IPv6 by /64): cookies are free, addresses are not.
         let address: String
+        /// The poll's route and when its request arrived: it is counted when it is answered.
+        var route: Int? = nil
+        var started = DispatchTime.now()
+        var requestID = "live"
     }
 
     /// A session's key among waiters: the first 8 bytes of its hash.

@@ -138,4 +138,17 @@ enum TimerStore {
             return (moved, credits)
         }
     }
+
+    /// The sweeper's backlog for `/metrics`: running rooms whose segment has ended but not yet
+    /// been moved on (due), those still running, and how late the oldest due one is.
+    static func sweepBacklog(on conn: PostgresConnection) throws -> QueueDepth {
+        QueueDepth(
+            row: try conn.query(
+                """
+                SELECT count(*) FILTER (WHERE segment_ends_at <= now()), count(*) FILTER (WHERE segment_ends_at > now()),
+                       coalesce(extract(epoch FROM now() - min(segment_ends_at) FILTER (WHERE segment_ends_at <= now())), 0)::float8
+                FROM rooms WHERE status = 'running' AND expires_at > now()
+                """
+            ).first)
+    }
 }

@@ -154,4 +154,30 @@ enum PersonalTimerStore {
             WHERE session_hash = $1 AND NOT EXISTS (SELECT 1 FROM personal_timers WHERE user_id = $2)
             """, [ByteA(sessionHash), userID])
     }
+
+    /// The personal timers' sweeper backlog for `/metrics` (personal_timers_due_idx): segments
+    /// ended but not yet moved on, those still running, and how late the oldest due one is.
+    static func sweepBacklog(on conn: PostgresConnection) throws -> QueueDepth {
+        QueueDepth(
+            row: try conn.query(
+                """
+                SELECT count(*) FILTER (WHERE segment_ends_at <= now()), count(*) FILTER (WHERE segment_ends_at > now()),
+                       coalesce(extract(epoch FROM now() - min(segment_ends_at) FILTER (WHERE segment_ends_at <= now())), 0)::float8
+                FROM personal_timers WHERE status = 'running'
+                """
+            ).first)
+    }
+
+    /// Daily resets for `/metrics` (scheduled_tasks_due_idx): due and not yet done, scheduled
+    /// later, and how late the oldest due one is.
+    static func resetBacklog(on conn: PostgresConnection) throws -> QueueDepth {
+        QueueDepth(
+            row: try conn.query(
+                """
+                SELECT count(*) FILTER (WHERE next_execution_at <= now()), count(*) FILTER (WHERE next_execution_at > now()),
+                       coalesce(extract(epoch FROM now() - min(next_execution_at) FILTER (WHERE next_execution_at <= now())), 0)::float8
+                FROM scheduled_tasks WHERE is_active
+                """
+            ).first)
+    }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import Web
@@ -51,5 +52,21 @@ struct EscapingTests {
         #expect(!quoted.contains("\n") && !quoted.contains("\r"))
         #expect(quoted == #""evil\r\nlevel=critical msg=forged""#)
         #expect(KeyValueLogHandler.quote("plain") == "plain")
+    }
+
+    /// Formatted by hand for speed (every request logs a line): still ISO 8601 in UTC, to the millisecond.
+    @Test func logTimestampsAreISO8601InUTC() throws {
+        let stamp = KeyValueLogHandler.timestamp()
+        #expect(stamp.wholeMatch(of: /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z/) != nil, "\(stamp)")
+        let parsed = try #require(ISO8601DateFormatter.withFractions.date(from: stamp))
+        #expect(abs(parsed.timeIntervalSinceNow) < 5)
+    }
+}
+
+extension ISO8601DateFormatter {
+    fileprivate static var withFractions: ISO8601DateFormatter {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter
     }
 }
