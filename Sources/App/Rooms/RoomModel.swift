@@ -239,32 +239,23 @@ final class RenderedParts: @unchecked Sendable {
     private var keyed: [String: [[UInt8]]] = [:]
 
     /// A part rendered once per snapshot and `key` (e.g. the soundtrack for one poll variant).
-    func part(_ key: String, _ render: () -> [[UInt8]]) -> [[UInt8]] {
-        lock.lock()
-        if let made = keyed[key] {
-            lock.unlock()
-            return made
-        }
-        lock.unlock()
-        let made = render()
-        lock.lock()
-        keyed[key] = made
-        lock.unlock()
-        return made
-    }
+    func part(_ key: String, _ render: () -> [[UInt8]]) -> [[UInt8]] { once(\.keyed, key, render) }
 
     /// A poll answer's fragments as JSON, by the set of parts it carries and the variant: made
     /// once per snapshot, since a crowd's polls, answered one by one, ask for the same ones.
-    func fragments(_ key: String, _ make: () -> String) -> String {
+    func fragments(_ key: String, _ make: () -> String) -> String { once(\.fragmentJSON, key, make) }
+
+    /// Made outside the lock: two viewers may both make it, and either copy will do.
+    private func once<T>(_ table: ReferenceWritableKeyPath<RenderedParts, [String: T]>, _ key: String, _ make: () -> T) -> T {
         lock.lock()
-        if let made = fragmentJSON[key] {
+        if let made = self[keyPath: table][key] {
             lock.unlock()
             return made
         }
         lock.unlock()
         let made = make()
         lock.lock()
-        fragmentJSON[key] = made
+        self[keyPath: table][key] = made
         lock.unlock()
         return made
     }
