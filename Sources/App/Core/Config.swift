@@ -52,6 +52,9 @@ public struct Config: Sendable {
     public var ffprobe: String
     /// Voice notes' speech-to-text (engine, time limit, attempts, on or off in this responder).
     public var transcription: TranscriptionSettings
+    /// POMOPOMO_TOTP_KEY: the 32-byte key admins' two-factor secrets are sealed with (and recovery
+    /// codes keyed by); nil when unset, and then admin pages stay shut (`TwoFactorKeys`).
+    public var totpKey: [UInt8]?
 
     public struct Problem: Error, CustomStringConvertible {
         public let description: String
@@ -122,7 +125,8 @@ public struct Config: Sendable {
             uploadWorkers: try int("POMOPOMO_UPLOAD_WORKERS", 2, 1...64),
             uploadQueue: try int("POMOPOMO_UPLOAD_QUEUE", 24, 0...1024),
             ffprobe: env["POMOPOMO_FFPROBE"].flatMap { $0.isEmpty ? nil : $0 } ?? "/usr/bin/ffprobe",
-            transcription: try TranscriptionSettings.fromEnvironment(env)
+            transcription: try TranscriptionSettings.fromEnvironment(env),
+            totpKey: try totpKey(env)
         )
     }
 
@@ -142,6 +146,18 @@ public struct Config: Sendable {
         return Curl.SMTPServer(
             host: host, port: try int("POMOPOMO_SMTP_PORT", 587, 1...65535), requireTLS: tls == "required",
             username: env["POMOPOMO_SMTP_USER"], password: env["POMOPOMO_SMTP_PASSWORD"], caFile: caFile)
+    }
+
+    /// 64 hex digits, or nothing. A key that is set but malformed stops the start: an operator
+    /// who set one means to use it, and a typo must not quietly shut the admin pages.
+    static func totpKey(_ env: [String: String]) throws -> [UInt8]? {
+        guard let text = env["POMOPOMO_TOTP_KEY"], !text.isEmpty else { return nil }
+        let hex = Array("0123456789abcdef".utf8)
+        let values = text.lowercased().utf8.compactMap { hex.firstIndex(of: $0) }
+        guard text.utf8.count == 64, values.count == 64 else {
+            throw Problem(description: "POMOPOMO_TOTP_KEY must be 64 hex digits (32 random bytes: openssl rand -hex 32)")
+        }
+        return stride(from: 0, to: 64, by: 2).map { UInt8(values[$0] << 4 | values[$0 + 1]) }
     }
 
     public var secureCookies: Bool { baseURL.hasPrefix("https://") }

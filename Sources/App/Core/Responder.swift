@@ -59,7 +59,7 @@ public final class Responder: Sendable {
                 throw ClientError.notFound("There is nothing at this address.")
             case .methodNotAllowed(let allowed):
                 // An admin address answers a wrong method like a missing page to anyone else.
-                if router.routes(matching: request.path).contains(where: { $0.handler.access == .admin }) {
+                if router.routes(matching: request.path).contains(where: { $0.handler.access.isAdminOnly }) {
                     let probe = RequestContext(
                         services: services, request: request,
                         session: SessionID.from(cookie: request.cookies[SessionID.cookieName(secure: services.config.secureCookies)]))
@@ -170,8 +170,10 @@ public final class Responder: Sendable {
     }
 
     /// The one access check every route passes: nil lets the handler run. Admin routes answer
-    /// exactly like a missing page to anyone else, so they cannot even be discovered. Room roles
-    /// (`.participant`, `.host`) are checked by `RoomAccess` right after, once CSRF has passed.
+    /// exactly like a missing page to anyone else, so they cannot even be discovered; an admin
+    /// whose session has not passed the second factor is sent to pass it (`TwoFactorGate`).
+    /// Room roles (`.participant`, `.host`) are checked by `RoomAccess` right after, once CSRF
+    /// has passed.
     static func refusal(_ access: Access, _ ctx: RequestContext) throws -> Response? {
         if access == .open || access == .api || access.roomRole != nil { return nil }
         ctx.mustLookUpUser = true
@@ -179,9 +181,9 @@ public final class Responder: Sendable {
         switch access {
         case .open, .participant, .dj, .host, .api:
             return nil
-        case .admin:
-            if user?.isAdmin == true { return nil }
-            throw ClientError.notFound("There is nothing at this address.")
+        case .admin, .adminSecondFactor:
+            guard let user, user.isAdmin else { throw ClientError.notFound("There is nothing at this address.") }
+            return try TwoFactorGate.refusal(access, user, ctx)
         case .user:
             if user != nil { return nil }
             guard ctx.request.method == "GET" || ctx.request.method == "HEAD" else {
@@ -249,7 +251,8 @@ public final class Responder: Sendable {
     /// browser's history and any screenshot (passwords, mailed-link tokens, CSRF and link tokens).
     static func neverShownBack(_ name: String) -> Bool {
         let lowered = name.lowercased()
-        return lowered == "csrf" || lowered == "token" || lowered == "pending" || lowered.contains("password") || lowered.contains("secret")
+        return lowered == "csrf" || lowered == "token" || lowered == "pending" || lowered == "code" || lowered.contains("password")
+            || lowered.contains("secret")
     }
 
     static func errorResponse(_ error: Error, ctx: RequestContext?, services: Services, requestID: String? = nil, path: String? = nil) -> Response {
