@@ -543,6 +543,11 @@ def make_admin(stack, user: User, email: str) -> SecondFactor:
     return admin_two_factor(stack, user, email)
 
 
+def known_second_factor(email: str) -> SecondFactor:
+    """The secret and codes the kit enrolled this admin with (admin_two_factor, make_admin)."""
+    return _SECOND_FACTORS[email.lower()]
+
+
 def remember_second_factor(email: str, factor: SecondFactor):
     """For a test that enrolled by hand: later helpers enter codes from this secret."""
     _SECOND_FACTORS[email.lower()] = factor

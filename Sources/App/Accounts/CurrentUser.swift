@@ -23,4 +23,7 @@ struct CurrentUser: Sendable {
     let secondFactorPassed: Bool
 
     var isAdmin: Bool { role == .admin }
+    /// Admin data shown outside /admin (the report list on /leaderboards) needs what admin pages
+    /// need: the role and, in this session, the second factor.
+    var canModerate: Bool { isAdmin && secondFactorPassed }
 }
