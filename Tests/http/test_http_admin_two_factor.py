@@ -292,3 +292,50 @@ def test_reset_two_factor_sends_the_admin_to_enrol_again(stack, admin):
     assert r.status_code == 303 and location(r).startswith(ENROL), brief(r)
     make_admin(stack, admin.user, admin.email)
     assert admin.user.get("/admin").status_code == 200
+
+
+BAD_CODES = [("a NUL byte", "12\x003456"), ("10,000 digits", "1" * 10_000), ("a right-to-left override", "\u202e123456"),
+             ("template syntax", "{{> layout}}"), ("a script", "<script>alert(1)</script>"),
+             ("full-width digits", "１２３４５６"), ("an attribute break-out", '" autofocus onfocus=alert(1) x="')]
+
+
+@pytest.mark.parametrize("what,code", BAD_CODES, ids=[w for w, _ in BAD_CODES])
+def test_bad_input_in_the_code_field_is_refused_plainly(stack, admin, what, code):
+    make_admin(stack, admin.user, admin.email)
+    other = second_browser(stack, admin)
+    r = enter(other, code)
+    assert r.status_code in (400, 422), f"{what}: {brief(r)}"
+    assert "<script>alert(1)" not in r.text and "onfocus=alert(1)" not in r.text
+    assert other.get("/admin").status_code == 303
+
+
+def test_a_code_field_sent_twice_is_refused(stack, admin):
+    factor = make_admin(stack, admin.user, admin.email)
+    other = second_browser(stack, admin)
+    token = page_csrf(other, VERIFY, VERIFY)
+    code = fresh_totp(stack, admin.email, factor.secret)
+    r = other.post_form(VERIFY, [("csrf", token), ("code", code), ("code", code)])
+    assert r.status_code == 400, brief(r)
+    assert other.get("/admin").status_code == 303
+
+
+def test_with_redis_down_the_accounts_own_count_still_stops_guessing(stack, admin):
+    factor = make_admin(stack, admin.user, admin.email)
+    other = second_browser(stack, admin)
+    token = page_csrf(other, VERIFY, VERIFY)
+    stack.redis_stop()
+    try:
+        statuses = [other.post_form(VERIFY, {"csrf": token, "code": not_the_code(totp(factor.secret))}).status_code
+                    for _ in range(20)]
+        assert statuses == [422] * 20
+        r = other.post_form(VERIFY, {"csrf": token, "code": fresh_totp(stack, admin.email, factor.secret)})
+        assert r.status_code == 429 and int(r.headers["Retry-After"]) > 0, brief(r)
+        assert other.get("/admin").status_code == 303
+    finally:
+        stack.redis_start()
+        stack.wait_live_subscribed()
+    # Once the window is over (moved back here rather than waited for), the app's code works again.
+    stack.psql("update admin_second_factors set failures_since = now() - interval '16 minutes' "
+               "where user_id = :'v1'", user_id(stack, admin.email))
+    r = other.post_form(VERIFY, {"csrf": token, "code": fresh_totp(stack, admin.email, factor.secret)})
+    assert r.status_code == 303, brief(r)

@@ -11,7 +11,11 @@ CREATE TABLE admin_second_factors (
     enrolled_at    timestamptz NOT NULL DEFAULT now(),
     -- The last 30-second step whose code was accepted: that step and earlier ones are refused,
     -- so a code works once (RFC 6238 section 5.2).
-    last_used_step bigint NOT NULL
+    last_used_step bigint NOT NULL,
+    -- Wrong codes since failures_since, counted here as well as in Redis: the rate limit lives in
+    -- Redis and lets requests through while it is down, and six digits must not be guessable then.
+    recent_failures int NOT NULL DEFAULT 0 CHECK (recent_failures >= 0),
+    failures_since  timestamptz
 );
 
 CREATE TABLE admin_recovery_codes (

@@ -31,6 +31,7 @@ enum TwoFactorHandlers {
         guard let enrolment = try store.enrolment(userID: user.id) else {
             return .response(.redirect(to: "/admin/2fa/enrol?next=" + PercentDecoding.encode(next)))
         }
+        try refuseWhileLocked(enrolment)
         do {
             switch try SecondFactorInput(typed: try ctx.field("code"), allowRecovery: true) {
             case .totp(let code):
@@ -46,6 +47,7 @@ enum TwoFactorHandlers {
             }
         } catch let refusal as SecondFactorRefusal where status(refusal) == .unprocessableEntity {
             log(ctx, user, "admin second factor refused", how: "\(refusal)")
+            try store.noteFailure(userID: user.id)
             return TwoFactorViews.verify(ctx, next: next, error: refusal.message)
         }
         return .response(.redirect(to: next))
@@ -111,6 +113,7 @@ enum TwoFactorHandlers {
         try ctx.limit(ctx.services.config.rateLimits.twoFactorCodes)
         let store = store(ctx)
         guard let enrolment = try store.enrolment(userID: user.id) else { throw SecondFactorRefusal.unreadable }
+        try refuseWhileLocked(enrolment)
         let codes = newRecoveryCodes()
         do {
             guard case .totp(let code) = try SecondFactorInput(typed: try ctx.field("code"), allowRecovery: false) else {
@@ -121,6 +124,7 @@ enum TwoFactorHandlers {
             guard try store.regenerate(userID: user.id, step: step, hashes: hashes) else { throw SecondFactorRefusal.reusedCode }
         } catch let refusal as SecondFactorRefusal where status(refusal) == .unprocessableEntity {
             log(ctx, user, "admin recovery codes refused", how: "\(refusal)")
+            try store.noteFailure(userID: user.id)
             return TwoFactorViews.recoveryCodes(
                 ctx, codes: [], next: "/admin", enrolled: false, left: try store.unusedRecoveryCodes(userID: user.id), error: refusal.message)
         }
@@ -146,6 +150,14 @@ enum TwoFactorHandlers {
         case .accepted(let step): return step
         case .reused: throw SecondFactorRefusal.reusedCode
         case .wrong: throw SecondFactorRefusal.wrongCode
+        }
+    }
+
+    /// The account's own count of wrong codes (kept in PostgreSQL), for when Redis is down and
+    /// the rate limit lets everything through.
+    private static func refuseWhileLocked(_ enrolment: TwoFactorStore.Enrolment) throws {
+        if let wait = enrolment.lockedFor {
+            throw RateLimited(doing: "entered many wrong two-factor codes", retryAfter: max(1, wait))
         }
     }
 

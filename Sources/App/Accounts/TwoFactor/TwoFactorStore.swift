@@ -6,9 +6,15 @@ import Postgres
 struct TwoFactorStore {
     let database: PostgresPool
 
+    /// Wrong codes an account may send per window, counted in PostgreSQL whatever Redis does.
+    static let failureLimit = 20
+    static let failureWindow = 15 * 60
+
     struct Enrolment {
         let sealedSecret: [UInt8]
         let lastUsedStep: Int64
+        /// Seconds until codes are taken again, when the account sent `failureLimit` wrong ones.
+        let lockedFor: Int?
     }
 
     /// What a recovery code did.
@@ -16,9 +22,27 @@ struct TwoFactorStore {
 
     /// The account's enrolled secret (sealed) and its last accepted step; nil before enrolment.
     func enrolment(userID: String) throws -> Enrolment? {
-        try database.query("SELECT secret_sealed, last_used_step FROM admin_second_factors WHERE user_id = $1", [userID]).first.map {
-            Enrolment(sealedSecret: $0.bytes(0), lastUsedStep: Int64($0.string(1)) ?? .max)
+        try database.query(
+            """
+            SELECT secret_sealed, last_used_step,
+                   CASE WHEN recent_failures >= $2 AND failures_since > now() - make_interval(secs => $3)
+                        THEN ceil(extract(epoch FROM failures_since + make_interval(secs => $3) - now()))::int END
+            FROM admin_second_factors WHERE user_id = $1
+            """, [userID, Self.failureLimit, Self.failureWindow]
+        ).first.map {
+            Enrolment(sealedSecret: $0.bytes(0), lastUsedStep: Int64($0.string(1)) ?? .max, lockedFor: $0[2].flatMap { Int($0) })
         }
+    }
+
+    /// Counts a refused code against the account's window (a new window once the last one is over).
+    func noteFailure(userID: String) throws {
+        try database.query(
+            """
+            UPDATE admin_second_factors SET
+                recent_failures = CASE WHEN failures_since > now() - make_interval(secs => $2) THEN recent_failures + 1 ELSE 1 END,
+                failures_since = CASE WHEN failures_since > now() - make_interval(secs => $2) THEN failures_since ELSE now() END
+            WHERE user_id = $1
+            """, [userID, Self.failureWindow])
     }
 
     /// Enrols the account with its first accepted code's step and recovery codes, and marks this
@@ -42,8 +66,10 @@ struct TwoFactorStore {
     func accept(step: Int64, userID: String, sessionHash: [UInt8]) throws -> Bool {
         try database.transaction { conn in
             let moved = try conn.query(
-                "UPDATE admin_second_factors SET last_used_step = $2 WHERE user_id = $1 AND last_used_step < $2 RETURNING 1",
-                [userID, step])
+                """
+                UPDATE admin_second_factors SET last_used_step = $2, recent_failures = 0
+                WHERE user_id = $1 AND last_used_step < $2 RETURNING 1
+                """, [userID, step])
             guard moved.count == 1 else { return false }
             try Self.markPassed(userID: userID, sessionHash: sessionHash, on: conn)
             return true
