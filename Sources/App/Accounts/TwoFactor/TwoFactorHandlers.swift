@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import Logging
 import QRCode
 import Sodium
 import Web
@@ -46,7 +47,7 @@ enum TwoFactorHandlers {
                 }
             }
         } catch let refusal as SecondFactorRefusal where status(refusal) == .unprocessableEntity {
-            log(ctx, user, "admin second factor refused", how: "\(refusal)")
+            log(ctx, user, "admin second factor refused", how: "\(refusal)", level: .warning)
             try store.noteFailure(userID: user.id)
             return TwoFactorViews.verify(ctx, next: next, error: refusal.message)
         }
@@ -87,7 +88,7 @@ enum TwoFactorHandlers {
             }
             step = accepted
         } catch let refusal as SecondFactorRefusal {
-            log(ctx, user, "admin two-factor enrolment refused", how: "\(refusal)")
+            log(ctx, user, "admin two-factor enrolment refused", how: "\(refusal)", level: .warning)
             return try TwoFactorViews.enrol(ctx, user: user, keys: keys, secret: secret, next: next, error: refusal.message)
         }
         let codes = newRecoveryCodes()
@@ -123,7 +124,7 @@ enum TwoFactorHandlers {
             let hashes = codes.map { keys.recoveryHash($0, userID: user.id) }
             guard try store.regenerate(userID: user.id, step: step, hashes: hashes) else { throw SecondFactorRefusal.reusedCode }
         } catch let refusal as SecondFactorRefusal where status(refusal) == .unprocessableEntity {
-            log(ctx, user, "admin recovery codes refused", how: "\(refusal)")
+            log(ctx, user, "admin recovery codes refused", how: "\(refusal)", level: .warning)
             try store.noteFailure(userID: user.id)
             return TwoFactorViews.recoveryCodes(
                 ctx, codes: [], next: "/admin", enrolled: false, left: try store.unusedRecoveryCodes(userID: user.id), error: refusal.message)
@@ -169,9 +170,10 @@ enum TwoFactorHandlers {
 
     private static func status(_ refusal: SecondFactorRefusal) -> HTTPStatus { ErrorMapping.status(refusal) }
 
-    /// Every outcome is logged with who and from where; never the code.
-    private static func log(_ ctx: RequestContext, _ user: CurrentUser, _ message: String, how: String) {
-        ctx.services.logger.notice(
-            "\(message)", metadata: ["user": "\(user.id)", "how": "\(how)", "address": "\(ctx.request.remoteAddress)"])
+    /// Every outcome is logged with who and from where (a refusal as a warning); never the code.
+    private static func log(_ ctx: RequestContext, _ user: CurrentUser, _ message: String, how: String, level: Logger.Level = .notice) {
+        ctx.services.logger.log(
+            level: level, "\(message)",
+            metadata: ["user": "\(user.id)", "how": "\(how)", "address": "\(ctx.request.remoteAddress)"])
     }
 }
