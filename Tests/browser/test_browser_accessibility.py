@@ -407,7 +407,11 @@ def with_music(path: str, who: str = "member"):
             music.post(f"/music/tracks/{track}/like")
             world.music = {"playlist": playlist, "track": track}
         user = {"member": world.member.user, "admin": world.admin.user, "guest": None}[who]
-        visit(driver, world, user, path.format(**world.music))
+        become(driver, world, user)
+        if user is not None:
+            # Open pages (a track's) look their viewer up only when the browser says it signed in.
+            driver.add_cookie({"name": "pp_in", "value": "1", "path": "/", "sameSite": "Lax"})
+        driver.get(world.base + path.format(**world.music))
     return reach
 
 
