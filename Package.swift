@@ -33,7 +33,7 @@ let package = Package(
         .target(name: "Markdown", dependencies: ["CDiscount"]),
         .target(name: "Sodium", dependencies: ["CSodium"]),
         .target(name: "Curl", dependencies: ["CCurl"]),
-        .target(name: "QRCode", dependencies: ["CQRencode"]),
+        .target(name: "QRCode", dependencies: ["CQRencode", "Web"]),
 
         .target(name: "Domain"),
         .target(

@@ -1,5 +1,6 @@
 internal import CQRencode
 import Foundation
+import Web
 
 /// A QR code made by libqrencode (Debian's libqrencode4): its square of modules, dark or light.
 /// Encoding blocks only for the CPU time it takes (well under a millisecond for an otpauth URI);
@@ -53,23 +54,8 @@ public struct QRCode: Sendable, Equatable {
         }
         return """
             <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(side) \(side)" width="\(pixelSize)" height="\(pixelSize)" \
-            role="img" aria-label="\(Self.attribute(label))" shape-rendering="crispEdges">\
+            role="img" aria-label="\(HTMLEscape.escape(label))" shape-rendering="crispEdges">\
             <rect width="\(side)" height="\(side)" fill="#fff"/><path fill="#000" d="\(path)"/></svg>
             """
-    }
-
-    private static func attribute(_ text: String) -> String {
-        var out = ""
-        for c in text {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(c)
-            }
-        }
-        return out
     }
 }
