@@ -25,6 +25,7 @@ let package = Package(
         cLibrary("CDiscount", pkgConfig: "libmarkdown", apt: "libmarkdown2-dev"),
         cLibrary("CSodium", pkgConfig: "libsodium", apt: "libsodium-dev"),
         cLibrary("CCurl", pkgConfig: "libcurl", apt: "libcurl4-openssl-dev"),
+        cLibrary("CQRencode", pkgConfig: "libqrencode", apt: "libqrencode-dev"),
 
         .target(name: "FastCGI", dependencies: ["CFastCGI"]),
         .target(name: "Postgres", dependencies: ["CLibPQ"]),
@@ -32,6 +33,7 @@ let package = Package(
         .target(name: "Markdown", dependencies: ["CDiscount"]),
         .target(name: "Sodium", dependencies: ["CSodium"]),
         .target(name: "Curl", dependencies: ["CCurl"]),
+        .target(name: "QRCode", dependencies: ["CQRencode", "Web"]),
 
         .target(name: "Domain"),
         .target(
@@ -43,7 +45,7 @@ let package = Package(
         .target(
             name: "App",
             dependencies: [
-                "Domain", "Web", "FastCGI", "Postgres", "Redis", "Markdown", "Sodium", "Curl",
+                "Domain", "Web", "FastCGI", "Postgres", "Redis", "Markdown", "Sodium", "Curl", "QRCode",
                 .product(name: "Logging", package: "swift-log"),
             ], resources: [.copy("Migrations")]),
         .executableTarget(
@@ -56,7 +58,7 @@ let package = Package(
         .testTarget(
             name: "UnitTests",
             dependencies: [
-                "Domain", "Web", "Markdown", "Sodium", "App",
+                "Domain", "Web", "Markdown", "Sodium", "App", "QRCode",
                 .product(name: "Mustache", package: "swift-mustache"),
             ]),
         .testTarget(

@@ -7,6 +7,9 @@
 - user_row, user_id, session_count, signed_in, post_on, mail_link_form, …: what the account tests ask
   the site (GET /me) and PostgreSQL, and how they submit a page's form with its own CSRF token.
 - OAuthFake: drives Tests/fakes/oauth_provider.py (presets who signs in, reads what it was asked).
+- totp, fresh_totp, enrol_two_factor, pass_two_factor, make_admin: admins' second factor (issue 17),
+  with codes computed by oathtool (an independent RFC 6238 implementation), so every test that
+  reaches an admin page also proves the codes interoperate.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import os
 import re
 import secrets
 import struct
+import subprocess
 import time
 import zlib
 from dataclasses import dataclass
@@ -452,3 +456,126 @@ class OAuthFake:
     def token_requests(self, provider: str) -> list[dict]:
         return [r for r in self.requests() if r["kind"] == "token" and r["provider"] == provider]
 
+
+
+# ----------------------------------------------------------------------------------------- admins' second factor
+
+TOTP_PERIOD = 30
+
+
+@dataclass
+class SecondFactor:
+    secret: str  # base32, as the enrolment page shows it (spaces dropped)
+    recovery_codes: list[str]  # as shown once at enrolment ("ABCDE-FGHJK")
+
+
+# Secrets of the admins enrolled in this test session, by lower-cased email: a later session of the
+# same admin (another browser, a sign-in again) enters codes from them, as the admin's phone would.
+_SECOND_FACTORS: dict[str, SecondFactor] = {}
+
+
+def totp(secret: str, at: float | None = None) -> str:
+    """The six-digit code oathtool computes for the base32 `secret` at unix time `at` (now by default)."""
+    when = ["-N", f"@{int(at)}"] if at is not None else []
+    out = subprocess.run(["oathtool", "--totp", "-b", *when, secret.replace(" ", "")], capture_output=True, text=True,
+                         timeout=10)
+    assert out.returncode == 0 and re.fullmatch(r"\d{6}", out.stdout.strip()), f"oathtool: {out.stdout} {out.stderr}"
+    return out.stdout.strip()
+
+
+def last_used_step(stack, email: str) -> int | None:
+    text = stack.psql("select f.last_used_step from admin_second_factors f join users u on u.id = f.user_id "
+                      "where lower(u.email) = lower(:'v1')", email)
+    return int(text) if text else None
+
+
+def fresh_totp(stack, email: str, secret: str) -> str:
+    """A code the site takes now: of this step or the next (the site accepts one either side), later
+    than the last step it accepted (it takes each step once). With both used, waits for the next step."""
+    while True:
+        last = last_used_step(stack, email)
+        step = int(time.time()) // TOTP_PERIOD
+        for candidate in (step, step + 1):
+            if last is None or candidate > last:
+                return totp(secret, candidate * TOTP_PERIOD)
+        time.sleep((step + 1) * TOTP_PERIOD - time.time() + 0.2)
+
+
+def enrol_two_factor(user: User, next: str = "/admin") -> tuple[SecondFactor, requests.Response]:
+    """Sets up the second factor in this browser (an admin without one): reads the key off the
+    enrolment page, confirms it with oathtool's code; returns it and the recovery-codes page."""
+    r = user.get("/admin/2fa/enrol?next=" + next)
+    assert r.status_code == 200, f"GET /admin/2fa/enrol: {brief(r)}"
+    doc = parse_html(r.text)
+    secret = doc.by_id("two-factor-secret").text().replace(" ", "")
+    fields = form_fields(form_by_action(doc, "/admin/2fa/enrol"))
+    r = user.post_form("/admin/2fa/enrol", {**fields, "code": totp(secret)})
+    assert r.status_code == 200, f"POST /admin/2fa/enrol: {brief(r)}"
+    codes = [li.text().strip() for li in parse_html(r.text).by_id("recovery-codes").find_all("li")]
+    return SecondFactor(secret, codes), r
+
+
+def pass_two_factor(stack, user: User, email: str, next: str = "/admin") -> requests.Response:
+    """Enters a fresh code for an enrolled admin in this browser; the answer (303 to `next`)."""
+    factor = _SECOND_FACTORS[email.lower()]
+    token = page_csrf(user, "/admin/2fa?next=" + next, "/admin/2fa")
+    r = user.post_form("/admin/2fa", {"csrf": token, "next": next, "code": fresh_totp(stack, email, factor.secret)})
+    assert r.status_code == 303, f"POST /admin/2fa: {brief(r)}"
+    return r
+
+
+def admin_two_factor(stack, user: User, email: str) -> SecondFactor:
+    """This admin's browser passes the second factor: enrols on the first call for the account,
+    enters a fresh code after that."""
+    known = _SECOND_FACTORS.get(email.lower())
+    if known is not None and last_used_step(stack, email) is not None:
+        pass_two_factor(stack, user, email)
+        return known
+    factor, _ = enrol_two_factor(user)
+    _SECOND_FACTORS[email.lower()] = factor
+    return factor
+
+
+def make_admin(stack, user: User, email: str) -> SecondFactor:
+    """Makes the account an admin (as `pomopomo admin grant` does) and passes the second factor in
+    `user`'s browser, so admin pages answer there."""
+    stack.psql("update users set role = 'ADMIN' where lower(email) = lower(:'v1')", email)
+    return admin_two_factor(stack, user, email)
+
+
+def known_second_factor(email: str) -> SecondFactor:
+    """The secret and codes the kit enrolled this admin with (admin_two_factor, make_admin)."""
+    return _SECOND_FACTORS[email.lower()]
+
+
+def remember_second_factor(email: str, factor: SecondFactor):
+    """For a test that enrolled by hand: later helpers enter codes from this secret."""
+    _SECOND_FACTORS[email.lower()] = factor
+
+
+def read_qr(page_html: str, scale: int = 8) -> str:
+    """What a QR reader (zbarimg) reads from the enrolment page's SVG code: the SVG's unit
+    rectangles are painted into a PNG, as a phone's camera would see the screen."""
+    side = int(re.search(r'<svg[^>]* viewBox="0 0 (\d+) \1"', page_html).group(1))
+    dark = [[False] * side for _ in range(side)]
+    path = re.search(r'<path fill="#000" d="([^"]*)"', page_html).group(1)
+    for x, y, w in re.findall(r"M(\d+) (\d+)h(\d+)v1h-\3z", path):
+        for dx in range(int(w)):
+            dark[int(y)][int(x) + dx] = True
+    rows = b"".join(b"\0" + bytes(0 if dark[y // scale][x // scale] else 255 for x in range(side * scale))
+                    for y in range(side * scale))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", side * scale, side * scale, 8, 0, 0, 0, 0))
+           + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+    out = subprocess.run(["zbarimg", "--raw", "-q", "-"], input=png, capture_output=True, timeout=30)
+    if out.returncode != 0:  # older zbarimg reads only files
+        path_png = Path(os.environ.get("TMPDIR", "/tmp")) / f"qr-{secrets.token_hex(6)}.png"
+        path_png.write_bytes(png)
+        try:
+            out = subprocess.run(["zbarimg", "--raw", "-q", str(path_png)], capture_output=True, timeout=30)
+        finally:
+            path_png.unlink()
+    assert out.returncode == 0, f"zbarimg read no QR code: {out.stderr.decode()}"
+    return out.stdout.decode().strip()

@@ -6,7 +6,7 @@ set -euo pipefail
 
 PACKAGES=(
   # C libraries the Swift package links through pkg-config
-  libfcgi-dev libhiredis-dev libmarkdown2-dev libsodium-dev libpq-dev libcurl4-openssl-dev pkg-config
+  libfcgi-dev libhiredis-dev libmarkdown2-dev libsodium-dev libpq-dev libcurl4-openssl-dev libqrencode-dev pkg-config
   # data the app reads at run time: the common-password list (/usr/share/john/password.lst)
   john-data
   # the journal's voice notes: ffprobe (duration), ffmpeg (16 kHz mono for speech-to-text) and the
@@ -23,6 +23,9 @@ PACKAGES=(
   python3-venv python3-pip shellcheck
   # the SMTP catcher the account tests read mail from (python3 -m aiosmtpd)
   python3-aiosmtpd
+  # an independent TOTP implementation the admin two-factor tests compute codes with, and a QR
+  # reader that checks the enrolment page's code says what an authenticator app must read
+  oathtool zbar-tools
   # the scripts themselves
   make
   # deploy/systemd's checks: systemd-analyze verify/security, systemd-sysusers, systemd-tmpfiles

@@ -297,6 +297,11 @@ write_env() {
   if [ ! -s "$secret_file" ]; then
     (umask 077 && head -c 48 /dev/urandom | base64 -w0 >"$secret_file")
   fi
+  # The key admins' two-factor secrets are sealed with (POMOPOMO_TOTP_KEY): 32 random bytes as hex.
+  local totp_key_file=$DATA_DIR/totp_key
+  if [ ! -s "$totp_key_file" ]; then
+    (umask 077 && od -An -tx1 -N32 /dev/urandom | tr -d ' \n' >"$totp_key_file")
+  fi
   local tmp=$DATA_DIR/env.tmp.$$
   (
     umask 077
@@ -306,6 +311,8 @@ export POMOPOMO_DATA_DIR='$DATA_DIR'
 export POMOPOMO_DATABASE_URL='host=$RUN_DIR dbname=pomopomo user=pomopomo'
 export POMOPOMO_REDIS='unix:$REDIS_SOCK'
 export POMOPOMO_SECRET='$(cat "$secret_file")'
+# A key already in the environment wins, even an empty one (a test's responder without a key).
+export POMOPOMO_TOTP_KEY="\${POMOPOMO_TOTP_KEY-$(cat "$totp_key_file")}"
 export POMOPOMO_UPLOADS='$DATA_DIR/uploads'
 ENV
   )

@@ -60,8 +60,9 @@ struct SendTestMail: ParsableCommand {
 
 struct Admin: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Grant or revoke the ADMIN role. There is no default admin: this is the only way to make the first one.",
-        subcommands: [Grant.self, Revoke.self])
+        abstract:
+            "Grant or revoke the ADMIN role, or reset an admin's second factor. There is no default admin: granting is the only way to make the first one.",
+        subcommands: [Grant.self, Revoke.self, ResetTwoFactor.self])
 
     struct Grant: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Make the account with this email an admin.")
@@ -73,6 +74,14 @@ struct Admin: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Make the account with this email an ordinary user again.")
         @Argument(help: "The account's email address.") var email: String
         func run() throws { try exitingWithStatus { try AdminCommand.revoke(email: email) } }
+    }
+
+    struct ResetTwoFactor: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "reset-two-factor",
+            abstract: "Forget an admin's second factor (lost device and recovery codes); they set it up again at the next admin page.")
+        @Argument(help: "The account's email address.") var email: String
+        func run() throws { try exitingWithStatus { try AdminCommand.resetTwoFactor(email: email) } }
     }
 }
 

@@ -18,7 +18,19 @@ import pytest
 from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
 
-from accounts_kit import Account, OAuthFake, page_csrf, register, sign_in, sign_up, unique_email, unique_username
+from accounts_kit import (
+    Account,
+    OAuthFake,
+    admin_two_factor,
+    fresh_totp,
+    known_second_factor,
+    page_csrf,
+    register,
+    sign_in,
+    sign_up,
+    unique_email,
+    unique_username,
+)
 from browser_kit import assert_accessible, wait
 from journal_audio_kit import Voice, add_entries
 from journal_insights_kit import Journal
@@ -60,6 +72,8 @@ class World:
     reset_link: str
     delete_link: str
     oauth: OAuthFake
+    newcomer_admin: Account  # made admin, with no second factor yet: the enrolment page
+    admin_elsewhere: User  # the admin signed in again, before the code: the code form
 
 
 def ok(r, what):
@@ -153,6 +167,11 @@ def world(stack, mailbox, oauth):
     admin = register(base, mailbox, "a11yadmin")
     diarist = register(base, mailbox, "a11ydiary")
     pomopomo_run(stack, "admin", "grant", admin.email)
+    admin_two_factor(stack, admin.user, admin.email)
+    newcomer_admin = register(base, mailbox, "a11yadmin2")
+    pomopomo_run(stack, "admin", "grant", newcomer_admin.email)
+    admin_elsewhere = User(base)
+    ok(sign_in(admin_elsewhere, admin.email), "the admin signing in again")
 
     newcomer = User(base)
     address = unique_email("a11ynew")
@@ -167,9 +186,10 @@ def world(stack, mailbox, oauth):
        "asking for a delete link")
     delete_link = mailbox.wait_for(admin.email, "Confirm deleting", MAIL_SECONDS).link("/auth/delete")
     stack.clear_throttle()
-    yield World(stack, base, room, crowded, member, admin, diarist, verify_link, reset_link, delete_link, oauth)
+    yield World(stack, base, room, crowded, member, admin, diarist, verify_link, reset_link, delete_link, oauth,
+                newcomer_admin, admin_elsewhere)
     for user in (elsewhere, newcomer, stranger, room.host, room.guest, crowded.host, crowded.guest, member.user,
-                 admin.user, diarist.user):
+                 admin.user, diarist.user, newcomer_admin.user, admin_elsewhere):
         user.http.close()
 
 
@@ -391,7 +411,11 @@ def with_music(path: str, who: str = "member"):
             music.post(f"/music/tracks/{track}/like")
             world.music = {"playlist": playlist, "track": track}
         user = {"member": world.member.user, "admin": world.admin.user, "guest": None}[who]
-        visit(driver, world, user, path.format(**world.music))
+        become(driver, world, user)
+        if user is not None:
+            # Open pages (a track's) look their viewer up only when the browser says it signed in.
+            driver.add_cookie({"name": "pp_in", "value": "1", "path": "/", "sameSite": "Lax"})
+        driver.get(world.base + path.format(**world.music))
     return reach
 
 
@@ -546,9 +570,20 @@ def member_journal_session(driver, world):
 def get(path: str, who: str | None = None):
     def reach(driver, world):
         user = None if who is None else {"member": world.member.user, "admin": world.admin.user,
-                                         "host": world.room.host, "guest": world.room.guest}[who]
+                                         "host": world.room.host, "guest": world.room.guest,
+                                         "newcomer admin": world.newcomer_admin.user,
+                                         "admin elsewhere": world.admin_elsewhere}[who]
         visit(driver, world, user, path.format(code=world.room.code, member=world.member.username))
     return reach
+
+
+def new_recovery_codes(driver, world):
+    """The admin asks for new recovery codes with a code from their app: the page that shows them."""
+    visit(driver, world, world.admin.user, "/admin/2fa/recovery-codes")
+    wait(driver, PAGE_SECONDS).until(lambda d: d.find_elements(By.ID, "recovery-form"))
+    code = fresh_totp(world.stack, world.admin.email, known_second_factor(world.admin.email).secret)
+    driver.find_element(By.ID, "recovery-code").send_keys(code)
+    driver.find_element(By.CSS_SELECTOR, "#recovery-form button[type=submit]").click()
 
 
 def signed_in_view(path: str, who: str):
@@ -643,6 +678,11 @@ def all_pages() -> list[Page]:
         Page("settings: password", "settings_password", "#password-form", get("/settings/password", "member")),
         Page("settings: account", "settings_account", "#delete-form", get("/settings/account", "member")),
         Page("admin", "admin", "#admin-users", get("/admin", "admin")),
+        Page("admin: set up two-factor", "admin_2fa_enrol", "#two-factor-qr svg", get("/admin/2fa/enrol", "newcomer admin")),
+        Page("admin: two-factor code", "admin_2fa", "#two-factor-form", get("/admin/2fa", "admin elsewhere")),
+        Page("admin: recovery codes left", "admin_2fa_recovery", "#recovery-form",
+             get("/admin/2fa/recovery-codes", "admin")),
+        Page("admin: new recovery codes", "admin_2fa_recovery", "#recovery-codes li", new_recovery_codes),
         Page("leaderboards", "leaderboards", "#rank-summary", ranked("/leaderboards", "member")),
         Page("leaderboards as a guest", "leaderboards", "#rank-guest", ranked("/leaderboards?board=consistency", None)),
         Page("leaderboards as admin", "leaderboards", "#board-reports", ranked("/leaderboards?board=alltime", "admin")),

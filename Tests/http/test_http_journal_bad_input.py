@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from accounts_kit import brief, register
+from accounts_kit import brief, make_admin, register
 from journal_kit import TABLES, Journal, alert, chips
 from pomopomo_testkit import User, redis_cli
 from rooms_kit import new_room
@@ -28,7 +28,7 @@ class Scene:
         self.stack = stack
         self.me = Journal(stack, register(stack.base_url, mailbox, "jbad"))
         self.other = Journal(stack, register(stack.base_url, mailbox, "jadmin"))
-        stack.psql("update users set role = 'ADMIN' where id = :'v1'", self.other.uid)
+        make_admin(stack, self.other.user, self.other.account.email)
         assert self.other.user.get("/admin").status_code == 200, "the other person is an admin"
         self.done = self.finished(self.me)
         self.done_pause = self.me.interruptions()[0]["id"]

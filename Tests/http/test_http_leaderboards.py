@@ -18,7 +18,7 @@ from urllib.parse import urlencode, urlsplit
 
 import pytest
 
-from accounts_kit import accounts_in_db, brief, post_on, user_id
+from accounts_kit import accounts_in_db, admin_two_factor, brief, post_on, user_id
 from pomopomo_testkit import Element, parse_html, pomopomo_bin, pomopomo_env, pomopomo_run, redis_cli
 from stats_kit import guest_focuses_a_segment, signs_up_here, time_passes, wait_for_credit
 
@@ -450,6 +450,12 @@ def test_admins_hide_and_unhide_entries_and_only_admins(stack, boards, account):
     rebuild(stack)
     admin = account("lbadmin")
     pomopomo_run(stack, "admin", "grant", admin.email)
+    # Before the second factor (issue 17) an admin sees no reports and can hide nobody.
+    assert "board-admin" not in admin.user.get("/leaderboards").text
+    r = admin.user.post_form(f"/admin/leaderboards/{cheat[0]}/hide",
+                             {"csrf": admin.user.csrf("/leaderboards"), "board": "weekly"})
+    assert r.status_code == 403 and on_any_set(stack, cheat[0]), brief(r)
+    admin_two_factor(stack, admin.user, admin.email)
     plain = account("lbplain")
 
     # Only admins see the hide forms; a user posting one gets the same 404 as a missing page.
@@ -487,6 +493,7 @@ def test_a_hidden_person_stays_hidden_when_they_rejoin(stack, boards, account):
     rebuild(stack)
     admin = account("lbadmin2")
     pomopomo_run(stack, "admin", "grant", admin.email)
+    admin_two_factor(stack, admin.user, admin.email)
     assert post_on(admin.user, "/leaderboards", f"/admin/leaderboards/{uid}/hide", board="weekly").status_code == 303
     assert "An admin has hidden you" in text_of(page(acct.user), "rank-hidden")
     assert "An admin has hidden you" in text_of(acct.user.page("/settings/preferences"), "leaderboard-hidden")

@@ -33,7 +33,7 @@ KINDS = {"mp3": "audio/mpeg", "ogg": "audio/ogg", "opus": "audio/ogg", "flac": "
 @pytest.fixture(scope="module")
 def admin(stack, mailbox):
     music = Music(stack, register(stack.base_url, mailbox, "dj"))
-    make_admin(stack, music.uid)
+    make_admin(stack, music)
     music.upload_token = music.user.csrf("/admin/library")
     return music
 

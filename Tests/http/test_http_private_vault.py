@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import private_tasks_kit as tasks
-from accounts_kit import brief, location, post_on
+from accounts_kit import brief, location, make_admin, post_on
 from board_kit import Board
 from rooms_kit import new_room
 from vault_kit import Vault, fill_vault, parse, quote_html
@@ -269,7 +269,7 @@ def test_another_persons_quotes_are_404_and_unchanged_everywhere(stack, vault, o
     secret = vault.add("My secret quote.", source="Secret source", tags="secret")
     vault.favourite(secret)
     if as_admin:
-        stack.psql("update users set role = 'ADMIN' where id = :'v1'", other_vault.uid)
+        make_admin(stack, other_vault.user, other_vault.account.email)
         assert other_vault.user.get("/admin").status_code == 200, "the thief is an admin now"
     before = vault.rows()
     thief = other_vault

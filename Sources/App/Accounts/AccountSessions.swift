@@ -33,7 +33,8 @@ struct AccountSessions {
                        (SELECT count(*) FROM (SELECT 1 FROM notifications n
                         WHERE n.user_id = u.id AND n.read_at IS NULL AND n.kind <> 'direct_message' LIMIT 100) c),
                        (SELECT coalesce(sum(m.count), 0) FROM (SELECT n.count FROM notifications n
-                        WHERE n.user_id = u.id AND n.read_at IS NULL AND n.kind = 'direct_message' LIMIT 100) m)
+                        WHERE n.user_id = u.id AND n.read_at IS NULL AND n.kind = 'direct_message' LIMIT 100) m),
+                       s.second_factor_at IS NOT NULL
                 FROM sessions s JOIN users u ON u.id = s.user_id
                 WHERE s.id_hash = $1 AND \(Self.live)
                 """, [ByteA(session.hash)]
@@ -46,7 +47,7 @@ struct AccountSessions {
             id: row.string(0), username: row.string(1), displayName: row.string(2), email: row.string(3),
             role: AccountRole(stored: row.string(4)), theme: row.string(5), soundOn: row.bool(6), timezone: row.string(7),
             unseenAchievements: (row[9] ?? "").split(separator: ",").compactMap { Achievement(stored: String($0)) },
-            unreadNotifications: row.int(10), unreadMessages: row.int(11))
+            unreadNotifications: row.int(10), unreadMessages: row.int(11), secondFactorPassed: row.bool(12))
     }
 
     /// Signs `userID` in on this browser with a brand-new session id, in the caller's

@@ -18,6 +18,12 @@ struct CurrentUser: Sendable {
     /// New direct messages: the counts of unread message notices, summed over at most 100
     /// conversations (the header's "Messages (M)").
     let unreadMessages: Int
+    /// This session passed an admin's second factor (`sessions.second_factor_at`); only the
+    /// admin guard asks.
+    let secondFactorPassed: Bool
 
     var isAdmin: Bool { role == .admin }
+    /// Admin data shown outside /admin (the report list on /leaderboards) needs what admin pages
+    /// need: the role and, in this session, the second factor.
+    var canModerate: Bool { isAdmin && secondFactorPassed }
 }

@@ -58,6 +58,9 @@ public struct Config: Sendable {
     public var metricsTokenDigest: [UInt8]?
     /// Where `backup` and `restore` find pg_dump and pg_restore (POMOPOMO_PG_BIN).
     public var postgresBin: String
+    /// POMOPOMO_TOTP_KEY: the 32-byte key admins' two-factor secrets are sealed with (and recovery
+    /// codes keyed by); nil when unset, and then admin pages stay shut (`TwoFactorKeys`).
+    public var totpKey: [UInt8]?
 
     public struct Problem: Error, CustomStringConvertible {
         public let description: String
@@ -130,7 +133,8 @@ public struct Config: Sendable {
             ffprobe: env["POMOPOMO_FFPROBE"].flatMap { $0.isEmpty ? nil : $0 } ?? "/usr/bin/ffprobe",
             transcription: try TranscriptionSettings.fromEnvironment(env),
             metricsTokenDigest: try metricsToken(env),
-            postgresBin: env["POMOPOMO_PG_BIN"].flatMap { $0.isEmpty ? nil : $0 } ?? "/usr/bin"
+            postgresBin: env["POMOPOMO_PG_BIN"].flatMap { $0.isEmpty ? nil : $0 } ?? "/usr/bin",
+            totpKey: try totpKey(env)
         )
     }
 
@@ -158,6 +162,18 @@ public struct Config: Sendable {
         return Curl.SMTPServer(
             host: host, port: try int("POMOPOMO_SMTP_PORT", 587, 1...65535), requireTLS: tls == "required",
             username: env["POMOPOMO_SMTP_USER"], password: env["POMOPOMO_SMTP_PASSWORD"], caFile: caFile)
+    }
+
+    /// 64 hex digits, or nothing. A key that is set but malformed stops the start: an operator
+    /// who set one means to use it, and a typo must not quietly shut the admin pages.
+    static func totpKey(_ env: [String: String]) throws -> [UInt8]? {
+        guard let text = env["POMOPOMO_TOTP_KEY"], !text.isEmpty else { return nil }
+        let hex = Array("0123456789abcdef".utf8)
+        let values = text.lowercased().utf8.compactMap { hex.firstIndex(of: $0) }
+        guard text.utf8.count == 64, values.count == 64 else {
+            throw Problem(description: "POMOPOMO_TOTP_KEY must be 64 hex digits (32 random bytes: openssl rand -hex 32)")
+        }
+        return stride(from: 0, to: 64, by: 2).map { UInt8(values[$0] << 4 | values[$0 + 1]) }
     }
 
     public var secureCookies: Bool { baseURL.hasPrefix("https://") }

@@ -67,6 +67,15 @@ enum ErrorMapping {
         }
     }
 
+    /// The status a refused second factor is answered with: 422 for a code that is not right
+    /// (the form shows it again), 503 while the server cannot keep secrets (no or another key).
+    static func status(_ refusal: SecondFactorRefusal) -> HTTPStatus {
+        switch refusal {
+        case .malformed, .wrongCode, .reusedCode, .usedRecoveryCode: return .unprocessableEntity
+        case .notConfigured, .unreadable: return .serviceUnavailable
+        }
+    }
+
     /// Headers that go with a refusal (when to try again).
     static func headers(_ refusal: RoomRefusal) -> [(String, String)] {
         if case .tooFast(_, let retryAfter) = refusal { return [("Retry-After", String(retryAfter))] }
@@ -203,6 +212,8 @@ enum ErrorMapping {
         case let refusal as SoundtrackRefusal:
             let retry: [(String, String)] = if case .catalogueUnavailable = refusal { [("Retry-After", "30")] } else { [] }
             return Refused(status: status(refusal), publicMessage: refusal.message, extraHeaders: retry)
+        case let refusal as SecondFactorRefusal:
+            return Refused(status: status(refusal), publicMessage: refusal.message, extraHeaders: [])
         case let refusal as PrivateTaskRefusal:
             return Refused(status: status(refusal), publicMessage: refusal.message, extraHeaders: [])
         case let refusal as APIRefusal:

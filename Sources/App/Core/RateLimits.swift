@@ -46,6 +46,9 @@ public struct RateLimits: Sendable {
     /// Library uploads by admins (issue 16), counted before their body is read: each may be
     /// 64 MiB and two ffprobe runs.
     public var libraryUploads = Rule(kind: "library-uploads", limit: 120, window: 3600, doing: "uploaded many tracks")
+    /// Admins' two-factor codes and recovery codes (issue 17), right or wrong, counted before any
+    /// is checked: a six-digit code must not be guessed at the server's pace.
+    public var twoFactorCodes = Rule(kind: "2fa-codes", limit: 10, window: 15 * 60, doing: "entered many two-factor codes")
     /// Parked long-polls per client address in one responder (a whole office behind one NAT
     /// shares it); past it, that address's oldest poll is answered 429.
     public var pollsPerAddress = 64
@@ -73,6 +76,7 @@ public struct RateLimits: Sendable {
         limits.voiceNotes = try rule("POMOPOMO_LIMIT_VOICE_NOTES", limits.voiceNotes)
         limits.journalWrites = try rule("POMOPOMO_LIMIT_JOURNAL_WRITES", limits.journalWrites)
         limits.libraryUploads = try rule("POMOPOMO_LIMIT_LIBRARY_UPLOADS", limits.libraryUploads)
+        limits.twoFactorCodes = try rule("POMOPOMO_LIMIT_TWO_FACTOR_CODES", limits.twoFactorCodes)
         limits.pollsPerAddress = try int("POMOPOMO_POLLS_PER_ADDRESS", limits.pollsPerAddress, 1...1_000_000)
         return limits
     }

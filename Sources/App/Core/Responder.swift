@@ -66,7 +66,8 @@ public final class Responder: Sendable {
                         services: services, request: request,
                         session: SessionID.from(cookie: request.cookies[SessionID.cookieName(secure: services.config.secureCookies)]))
                     ctx = probe
-                    _ = try Self.refusal(hidden, probe)
+                    // The second factor's own pages are admin pages to everyone else.
+                    _ = try Self.refusal(hidden == .adminSecondFactor ? .admin : hidden, probe)
                 }
                 throw ClientError.methodNotAllowed(allowed: allowed)
             case .found(let found, let parameters):
@@ -174,8 +175,10 @@ public final class Responder: Sendable {
     }
 
     /// The one access check every route passes: nil lets the handler run. Admin routes answer
-    /// exactly like a missing page to anyone else, so they cannot even be discovered. Room roles
-    /// (`.participant`, `.host`) are checked by `RoomAccess` right after, once CSRF has passed.
+    /// exactly like a missing page to anyone else, so they cannot even be discovered; an admin
+    /// whose session has not passed the second factor is sent to pass it (`TwoFactorGate`).
+    /// Room roles (`.participant`, `.host`) are checked by `RoomAccess` right after, once CSRF
+    /// has passed.
     static func refusal(_ access: Access, _ ctx: RequestContext) throws -> Response? {
         if access == .open || access == .api || access.roomRole != nil { return nil }
         if access == .monitoring {
@@ -188,9 +191,9 @@ public final class Responder: Sendable {
         switch access {
         case .open, .participant, .dj, .host, .api, .monitoring:
             return nil
-        case .admin:
-            if user?.isAdmin == true { return nil }
-            throw ClientError.notFound("There is nothing at this address.")
+        case .admin, .adminSecondFactor:
+            guard let user, user.isAdmin else { throw ClientError.notFound("There is nothing at this address.") }
+            return try TwoFactorGate.refusal(access, user, ctx)
         case .user:
             if user != nil { return nil }
             guard ctx.request.method == "GET" || ctx.request.method == "HEAD" else {
@@ -258,7 +261,8 @@ public final class Responder: Sendable {
     /// browser's history and any screenshot (passwords, mailed-link tokens, CSRF and link tokens).
     static func neverShownBack(_ name: String) -> Bool {
         let lowered = name.lowercased()
-        return lowered == "csrf" || lowered == "token" || lowered == "pending" || lowered.contains("password") || lowered.contains("secret")
+        return lowered == "csrf" || lowered == "token" || lowered == "pending" || lowered == "code" || lowered.contains("password")
+            || lowered.contains("secret")
     }
 
     static func errorResponse(_ error: Error, ctx: RequestContext?, services: Services, requestID: String? = nil, path: String? = nil) -> Response {

@@ -7,8 +7,12 @@ enum Access: Sendable, Equatable {
     case open
     /// Signed-in users; guests are sent to sign in (GET) or refused (403).
     case user
-    /// Admins only; everyone else gets the same 404 as for an address that does not exist.
+    /// Admins only; everyone else gets the same 404 as for an address that does not exist. An
+    /// admin whose session has not passed the second factor is sent to pass it (`TwoFactorGate`).
     case admin
+    /// The second factor's own pages (`/admin/2fa…`): admins whose session has not passed it
+    /// yet; everyone else gets the same 404 as for `.admin`.
+    case adminSecondFactor
     /// A room route (`/r/:code/…`) for people who joined that room, host included; others get
     /// the room page with the reason (403). Also checked on the locked room (`RoomStore.change`).
     case participant
@@ -26,7 +30,10 @@ enum Access: Sendable, Equatable {
     case monitoring
 
     /// Routes that answer like a missing page to anyone they are not for, wrong methods included.
-    var hidesItself: Bool { self == .admin || self == .monitoring }
+    var hidesItself: Bool { isAdminOnly || self == .monitoring }
+
+    /// Admin-only, with or without the second factor.
+    var isAdminOnly: Bool { self == .admin || self == .adminSecondFactor }
 
     /// What a room route asks of the person using it; nil for routes that are not about a seat.
     var roomRole: RoomRole? {
@@ -34,7 +41,7 @@ enum Access: Sendable, Equatable {
         case .participant: return .participant
         case .host: return .host
         case .dj: return .dj
-        case .open, .user, .admin, .api, .monitoring: return nil
+        case .open, .user, .admin, .adminSecondFactor, .api, .monitoring: return nil
         }
     }
 }
@@ -69,6 +76,10 @@ enum Routes {
         }
         func admin(_ method: String, _ path: String, _ handler: @escaping Handler) -> Router<Endpoint>.Route {
             .init(method, path, Endpoint(access: .admin, handler: handler))
+        }
+        /// The second factor's pages: admins only, before their session has passed it.
+        func adminSecondFactor(_ method: String, _ path: String, _ handler: @escaping Handler) -> Router<Endpoint>.Route {
+            .init(method, path, Endpoint(access: .adminSecondFactor, handler: handler))
         }
         /// An admin's file upload (POST): see `UploadPolicy`.
         func adminUpload(_ path: String, _ policy: UploadPolicy, _ handler: @escaping Handler) -> Router<Endpoint>.Route {
@@ -314,6 +325,13 @@ enum Routes {
             admin("GET", "/admin/library", LibraryAdminHandlers.page),
             adminUpload("/admin/library", LibraryAdminHandlers.uploadPolicy, LibraryAdminHandlers.upload),
             admin("POST", "/admin/library/:id/delete", LibraryAdminHandlers.delete),
+            // Admins' second factor (issue 17): every other admin route needs it passed in this session.
+            adminSecondFactor("GET", "/admin/2fa", TwoFactorHandlers.verifyForm),
+            adminSecondFactor("POST", "/admin/2fa", TwoFactorHandlers.verify),
+            adminSecondFactor("GET", "/admin/2fa/enrol", TwoFactorHandlers.enrolForm),
+            adminSecondFactor("POST", "/admin/2fa/enrol", TwoFactorHandlers.enrol),
+            admin("GET", "/admin/2fa/recovery-codes", TwoFactorHandlers.recoveryForm),
+            admin("POST", "/admin/2fa/recovery-codes", TwoFactorHandlers.regenerate),
         ]
         #if DEBUG
         // Test-only routes: debug builds (make test) only; a release build has none of them.

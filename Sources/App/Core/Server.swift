@@ -40,6 +40,10 @@ public enum Server {
         server.start(threads: config.threads, parameters: Request.cgiParameters) { request, params in
             responder.handle(request, params: params)
         }
+        if services.twoFactorKeys == nil {
+            // Not fatal: everything else works, and admin pages say why they are shut.
+            logger.error("POMOPOMO_TOTP_KEY is not set: admin two-factor cannot start, so every admin page is closed (see README)")
+        }
         logger.info("serving", metadata: ["socket": "\(config.socket)", "threads": "\(config.threads)"])
 
         var received: Int32 = 0

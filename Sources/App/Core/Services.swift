@@ -41,6 +41,9 @@ public final class Services: Sendable {
     let leaderboards: Leaderboards
     /// The music catalogue (a Piped instance); nil when POMOPOMO_PIPED_URL is unset.
     let catalogue: Catalogue?
+    /// What admins' second factor is sealed and keyed with; nil without POMOPOMO_TOTP_KEY, and
+    /// then admin pages answer that two-factor is not set up.
+    let twoFactorKeys: TwoFactorKeys?
 
     public init(config: Config, logger: Logger) throws {
         self.config = config
@@ -74,6 +77,7 @@ public final class Services: Sendable {
         catalogue = config.catalogue.map {
             Catalogue(settings: $0, redis: cachePool, database: pool, logger: logger, threads: config.threads)
         }
+        twoFactorKeys = config.totpKey.map(TwoFactorKeys.init(master:))
         try FileManager.default.createDirectory(atPath: config.uploadsDirectory, withIntermediateDirectories: true)
     }
 

@@ -105,7 +105,7 @@ enum LeaderboardHandlers {
             context["last_week"] = .object(section)
         }
 
-        if viewer?.isAdmin == true { context["admin"] = .object(try adminContext(boards.store)) }
+        if viewer?.canModerate == true { context["admin"] = .object(try adminContext(boards.store)) }
         return Views.page("leaderboards", title: "Leaderboards · \(kind.title)", context, ctx: ctx, status: pastEnd ? .notFound : .ok)
     }
 

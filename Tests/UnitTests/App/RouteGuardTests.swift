@@ -12,9 +12,15 @@ struct RouteGuardTests {
     @Test func everyAdminRouteIsGuardedAndOnlyThose() {
         for route in routes {
             let isAdminPath = route.pattern == "/admin" || route.pattern.hasPrefix("/admin/")
-            #expect(isAdminPath == (route.handler.access == .admin), "\(route.method) \(route.pattern)")
+            #expect(isAdminPath == route.handler.access.isAdminOnly, "\(route.method) \(route.pattern)")
         }
         #expect(routes.contains { $0.handler.access == .admin })
+    }
+
+    /// Only the second factor's own pages open to an admin who has not passed it (issue 17).
+    @Test func onlyTheSecondFactorPagesSkipTheSecondFactor() {
+        let skipping = routes.filter { $0.handler.access == .adminSecondFactor }.map { "\($0.method) \($0.pattern)" }
+        #expect(Set(skipping) == ["GET /admin/2fa", "POST /admin/2fa", "GET /admin/2fa/enrol", "POST /admin/2fa/enrol"])
     }
 
     @Test func personalPagesNeedASignedInUser() {
