@@ -141,11 +141,6 @@ struct UserStore {
         try database.query("UPDATE users SET role = $2 WHERE lower(email) = lower($1)", [email, role.rawValue]).affectedRows == 1
     }
 
-    func setRole(userID: String, role: AccountRole) throws -> Bool {
-        guard UUID(uuidString: userID) != nil else { return false }
-        return try database.query("UPDATE users SET role = $2 WHERE id = $1", [userID, role.rawValue]).affectedRows == 1
-    }
-
     /// Admin: newest first, optionally filtered by a username or email fragment.
     func list(matching query: String, limit: Int = 100) throws -> [Account] {
         try database.query(

@@ -67,6 +67,18 @@ enum ErrorMapping {
         }
     }
 
+    /// The status a refused admin action or report is answered with: 404 for what is absent,
+    /// 403 for an admin acting on another admin, 409 for the last admin and what is already so,
+    /// 422 for bad input and acting on yourself.
+    static func status(_ refusal: ModerationRefusal) -> HTTPStatus {
+        switch refusal {
+        case .notFound: return .notFound
+        case .invalid, .yourself: return .unprocessableEntity
+        case .targetIsAdmin: return .forbidden
+        case .lastAdmin, .conflict: return .conflict
+        }
+    }
+
     /// Headers that go with a refusal (when to try again).
     static func headers(_ refusal: RoomRefusal) -> [(String, String)] {
         if case .tooFast(_, let retryAfter) = refusal { return [("Retry-After", String(retryAfter))] }
@@ -203,6 +215,8 @@ enum ErrorMapping {
         case let refusal as SoundtrackRefusal:
             let retry: [(String, String)] = if case .catalogueUnavailable = refusal { [("Retry-After", "30")] } else { [] }
             return Refused(status: status(refusal), publicMessage: refusal.message, extraHeaders: retry)
+        case let refusal as ModerationRefusal:
+            return Refused(status: status(refusal), publicMessage: refusal.message, extraHeaders: [])
         case let refusal as PrivateTaskRefusal:
             return Refused(status: status(refusal), publicMessage: refusal.message, extraHeaders: [])
         case let refusal as APIRefusal:

@@ -307,6 +307,9 @@ enum Routes {
             admin("GET", "/admin/library", LibraryAdminHandlers.page),
             adminUpload("/admin/library", LibraryAdminHandlers.uploadPolicy, LibraryAdminHandlers.upload),
             admin("POST", "/admin/library/:id/delete", LibraryAdminHandlers.delete),
+            // Moderation (issue 17): the audit log.
+            admin("GET", "/admin/audit", AdminAuditHandlers.page),
+            admin("GET", "/admin/audit.csv", AdminAuditHandlers.csv),
         ]
         #if DEBUG
         // Test-only routes: debug builds (make test) only; a release build has none of them.

@@ -30,6 +30,7 @@ enum Views {
             "partials/music_keep",
             "admin_library",
         ]
+        + AdminViews.templates
         + MailTemplate.allCases.map(\.templateName)
 
     /// `refreshSeconds`: reload the page after this long when JavaScript is off (the live

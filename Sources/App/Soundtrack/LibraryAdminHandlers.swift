@@ -53,7 +53,12 @@ enum LibraryAdminHandlers {
             }
             let added = try LibraryImport.add(
                 file.body, fileName: file.filename ?? "", typed: typed, uploadedBy: admin.id, config: ctx.services.config,
-                database: ctx.services.database)
+                database: ctx.services.database
+            ) { added, conn in
+                try AuditLog.append(
+                    .init(action: .libraryUpload, target: AuditTarget(.track, id: added.id, label: added.title), after: added.title), by: admin,
+                    on: conn)
+            }
             ctx.services.logger.info("library track added", metadata: ["track": "\(added.id)", "by": "\(admin.id)"])
             return .response(.redirect(to: "/admin/library?added=\(added.id)"))
         } catch let refusal as SoundtrackRefusal {
@@ -64,9 +69,12 @@ enum LibraryAdminHandlers {
     /// POST /admin/library/:id/delete: the row now (queue and playlist entries and likes go with
     /// it), the file once that has committed.
     static let delete: Handler = { ctx in
+        let admin = try AccountFlow.signedInUser(ctx)
         let id = try PlaylistTrackHandlers.trackID(ctx.request.parameter("id"))
-        guard let file = try ctx.services.database.transaction({ try TrackStore.deleteLibrary(id: id, on: $0) }) else {
-            throw SoundtrackRefusal.notFound
+        let file = try ctx.services.database.transaction { conn -> String in
+            guard let (file, title) = try TrackStore.deleteLibrary(id: id, on: conn) else { throw SoundtrackRefusal.notFound }
+            try AuditLog.append(.init(action: .libraryDelete, target: AuditTarget(.track, id: id, label: title), before: title), by: admin, on: conn)
+            return file
         }
         LibraryFiles.remove(file, config: ctx.services.config)
         return .response(.redirect(to: "/admin/library"))
