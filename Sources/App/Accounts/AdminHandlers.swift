@@ -16,15 +16,4 @@ enum AdminHandlers {
         return Views.page(
             "admin", title: "Admin", ["users": .list(rows), "q_input": .text(query), "user_count": .text(String(try users.count()))], ctx: ctx)
     }
-
-    /// POST /admin/users/{id}/role (role, reason): recorded in the audit log.
-    static let setRole: Handler = { ctx in
-        let admin = try AccountFlow.signedInUser(ctx)
-        guard let role = AccountRole(rawValue: try ctx.field("role")) else { throw ModerationRefusal.invalid("A role is USER or ADMIN.") }
-        let reason = try AdminInput.reason(ctx, required: false)
-        try ctx.services.database.transaction { conn in
-            try AdminUserStore.setRole(ctx.request.parameter("id"), to: role, by: admin, reason: reason, on: conn)
-        }
-        return .response(.redirect(to: "/admin"))
-    }
 }

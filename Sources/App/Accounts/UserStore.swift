@@ -152,6 +152,15 @@ struct UserStore {
         ).map(Self.account)
     }
 
+    /// Whether the account may sign in (suspended or banned by an admin, or not).
+    static func standing(_ userID: String, on conn: PostgresConnection, now: Double) throws -> AccountStanding {
+        let row = try conn.query(
+            "SELECT CASE WHEN suspended_until = 'infinity' THEN 'Infinity' ELSE extract(epoch FROM suspended_until)::text END FROM users WHERE id = $1",
+            [userID]
+        ).first
+        return AccountStanding(suspendedUntil: row?[0].flatMap(Double.init), now: now)
+    }
+
     func count() throws -> Int {
         try database.query("SELECT count(*) FROM users").first?.int(0) ?? 0
     }

@@ -51,3 +51,67 @@ enum AdminUserStore {
             by: actor, on: conn)
     }
 }
+
+extension AdminUserStore {
+    /// Suspends for `length`, or bans (`length` nil): the account's sessions end in the same
+    /// transaction, so nothing signed in survives it. Returns the rooms whose seats lost their
+    /// session, to announce after commit.
+    static func suspend(
+        _ id: String, for length: SuspensionLength?, by actor: CurrentUser, reason: ModerationReason, on conn: PostgresConnection
+    ) throws -> [(channel: String, version: Int)] {
+        let target = try lock(id, by: actor, ownerAction: true, on: conn)
+        let until = try conn.query(
+            """
+            UPDATE users SET suspended_until = CASE WHEN $2::int IS NULL THEN 'infinity' ELSE now() + make_interval(secs => $2::int) END,
+                suspension_reason = $3
+            WHERE id = $1 RETURNING extract(epoch FROM suspended_until)::text
+            """, [target.id, length?.seconds, reason.value]
+        ).first.flatMap { $0[0] }.flatMap(Double.init)
+        let ended = try AccountSessions.endOthers(userID: target.id, keep: nil, on: conn)
+        let after = length.map { "suspended for \($0.label), until " + AdminViews.clock(until ?? 0) } ?? "banned"
+        try AuditLog.append(
+            .init(
+                action: length == nil ? .ban : .suspend, target: target.auditTarget, reason: reason.value, before: describe(target.standing),
+                after: after),
+            by: actor, on: conn)
+        return ended
+    }
+
+    /// Lifts a suspension or a ban; refused when there is none.
+    static func lift(_ id: String, by actor: CurrentUser, reason: ModerationReason, on conn: PostgresConnection) throws {
+        let target = try lock(id, by: actor, ownerAction: false, on: conn)
+        guard target.standing != .good else { throw ModerationRefusal.conflict("This account is neither suspended nor banned.") }
+        try conn.query("UPDATE users SET suspended_until = NULL, suspension_reason = '' WHERE id = $1", [target.id])
+        try AuditLog.append(
+            .init(action: .lift, target: target.auditTarget, reason: reason.value, before: describe(target.standing), after: "good standing"),
+            by: actor, on: conn)
+    }
+
+    /// Ends every signed-in session of the account (it can sign in again).
+    static func endSessions(
+        _ id: String, by actor: CurrentUser, reason: ModerationReason, on conn: PostgresConnection
+    ) throws -> [(channel: String, version: Int)] {
+        let target = try lock(id, by: actor, ownerAction: true, on: conn)
+        let count = try conn.query("SELECT count(*) FROM sessions WHERE user_id = $1", [target.id]).first?.int(0) ?? 0
+        let ended = try AccountSessions.endOthers(userID: target.id, keep: nil, on: conn)
+        try AuditLog.append(
+            .init(action: .endSessions, target: target.auditTarget, reason: reason.value, before: "\(count) sessions", after: "0 sessions"),
+            by: actor, on: conn)
+        return ended
+    }
+
+    /// The audit line of a deletion, written in the deletion's transaction before the row goes.
+    static func recordDeletion(_ target: Target, by actor: CurrentUser, reason: ModerationReason, on conn: PostgresConnection) throws {
+        try AuditLog.append(
+            .init(action: .deleteAccount, target: target.auditTarget, reason: reason.value, before: "account @\(target.username)", after: "deleted"),
+            by: actor, on: conn)
+    }
+
+    static func describe(_ standing: AccountStanding) -> String {
+        switch standing {
+        case .good: return "good standing"
+        case .banned: return "banned"
+        case .suspended(let until): return "suspended until " + AdminViews.clock(until)
+        }
+    }
+}

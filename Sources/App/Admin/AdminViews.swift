@@ -22,7 +22,7 @@ enum AdminViews {
     }
 
     static let templates = [
-        "admin", "admin_audit", "partials/admin_nav",
+        "admin", "admin_audit", "admin_users", "admin_user", "partials/admin_nav",
     ]
 
     /// An admin page: `name`'s template with the menu, `section` marked as the current one.

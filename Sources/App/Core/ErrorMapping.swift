@@ -68,13 +68,13 @@ enum ErrorMapping {
     }
 
     /// The status a refused admin action or report is answered with: 404 for what is absent,
-    /// 403 for an admin acting on another admin, 409 for the last admin and what is already so,
+    /// 403 for an admin acting on another admin and for a suspended account signing in, 409 for the last admin and what is already so,
     /// 422 for bad input and acting on yourself.
     static func status(_ refusal: ModerationRefusal) -> HTTPStatus {
         switch refusal {
         case .notFound: return .notFound
         case .invalid, .yourself: return .unprocessableEntity
-        case .targetIsAdmin: return .forbidden
+        case .targetIsAdmin, .signInRefused: return .forbidden
         case .lastAdmin, .conflict: return .conflict
         }
     }

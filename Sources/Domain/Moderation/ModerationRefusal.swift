@@ -14,11 +14,13 @@ public enum ModerationRefusal: Error, Sendable, Equatable {
     case lastAdmin
     /// Already so (a report already resolved, a room already closed): 409.
     case conflict(String)
+    /// A suspended or banned account signing in, by any way: 403 with how long it lasts.
+    case signInRefused(String)
 
     public var message: String {
         switch self {
         case .notFound: return "There is no such thing to act on."
-        case .invalid(let text), .conflict(let text): return text
+        case .invalid(let text), .conflict(let text), .signInRefused(let text): return text
         case .yourself: return "That is your own account. Another admin has to do this."
         case .targetIsAdmin: return "That account is an admin. Make them a user first (that is recorded too), then act."
         case .lastAdmin: return "This is the last admin: there would be nobody left to moderate."
