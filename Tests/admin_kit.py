@@ -18,10 +18,11 @@ def make_admin(stack, acct: Account) -> Account:
     return acct
 
 
-def admin_post(user, page: str, action: str, **fields):
-    """Submits `fields` to `action` with the CSRF token of that form on `page`."""
-    token = page_csrf(user, page, action)
-    return user.post_form(action, {"csrf": token, **fields})
+def admin_post(user, page: str, target: str, /, **fields):
+    """Submits `fields` to the form posting to `target` with that form's CSRF token on `page`
+    (positional: "action" is a field of the report forms)."""
+    token = page_csrf(user, page, target)
+    return user.post_form(target, {"csrf": token, **fields})
 
 
 def admin_page(user, path: str, expect: int = 200) -> Element:

@@ -21,7 +21,7 @@ def boss(stack, account):
 def test_a_role_change_is_recorded_with_before_after_and_reason(stack, account, boss):
     alice = account("alice")
     alice_id = uid(stack, alice)
-    r = admin_post(boss.user, f"/admin/users?q={alice.username}", f"/admin/users/{alice_id}/role", role="ADMIN",
+    r = admin_post(boss.user, f"/admin/users/{alice_id}", f"/admin/users/{alice_id}/role", role="ADMIN",
                    reason="Helps with the reports")
     assert r.status_code == 303, brief(r)
     lines = audit_rows(stack, "target_id = :'v1'", alice_id)
@@ -42,7 +42,7 @@ def test_a_role_change_is_recorded_with_before_after_and_reason(stack, account, 
 def test_the_csv_export_has_every_column_and_defuses_formulas(stack, account, boss):
     eve = account("eve")
     reason = "=HYPERLINK(\"http://evil\",\"x\"), with a comma"
-    r = admin_post(boss.user, f"/admin/users?q={eve.username}", f"/admin/users/{uid(stack, eve)}/role", role="ADMIN",
+    r = admin_post(boss.user, f"/admin/users/{uid(stack, eve)}", f"/admin/users/{uid(stack, eve)}/role", role="ADMIN",
                    reason=reason)
     assert r.status_code == 303, brief(r)
     r = boss.user.get(f"/admin/audit.csv?target={eve.username}")
@@ -91,7 +91,7 @@ def test_library_uploads_and_deletes_are_recorded(stack, account, boss):
 ])
 def test_the_app_role_cannot_change_or_remove_audit_lines(stack, account, boss, statement):
     alice = account("alice")
-    admin_post(boss.user, f"/admin/users?q={alice.username}", f"/admin/users/{uid(stack, alice)}/role", role="ADMIN")
+    admin_post(boss.user, f"/admin/users/{uid(stack, alice)}", f"/admin/users/{uid(stack, alice)}/role", role="ADMIN")
     before = stack.psql("select count(*), coalesce(string_agg(reason, '|' order by id), '') from admin_audit")
     out = psql_as_app(stack, statement)
     assert out.returncode != 0, f"{statement} was allowed"
@@ -136,7 +136,7 @@ def test_filters_with_sql_and_markup_match_nothing_and_show_escaped(stack, boss)
 
 def test_a_reason_with_markup_is_shown_as_text(stack, account, boss):
     bob = account("bob")
-    admin_post(boss.user, f"/admin/users?q={bob.username}", f"/admin/users/{uid(stack, bob)}/role", role="ADMIN",
+    admin_post(boss.user, f"/admin/users/{uid(stack, bob)}", f"/admin/users/{uid(stack, bob)}/role", role="ADMIN",
                reason="<img src=x onerror=alert(1)> {{> layout}}")
     r = boss.user.get("/admin/audit?target=" + bob.username)
     assert "<img src=x" not in r.text and "&lt;img src=x onerror=alert(1)&gt; {{&gt; layout}}" in r.text

@@ -152,6 +152,18 @@ struct UserStore {
         ).map(Self.account)
     }
 
+    /// A moderator clears a reported profile (issue 17): the bio and the picture go; returns the
+    /// bio as it was and the picture's file, to delete once this has committed.
+    static func clearProfile(_ userID: String, on conn: PostgresConnection) throws -> (bio: String, avatar: String?)? {
+        try conn.query(
+            """
+            UPDATE users u SET bio = '', avatar_file = NULL, avatar_type = NULL
+            FROM (SELECT bio, avatar_file FROM users WHERE id = $1 FOR UPDATE) old
+            WHERE u.id = $1 RETURNING old.bio, old.avatar_file
+            """, [userID]
+        ).first.map { ($0.string(0), $0[1]) }
+    }
+
     /// Whether the account may sign in (suspended or banned by an admin, or not).
     static func standing(_ userID: String, on conn: PostgresConnection, now: Double) throws -> AccountStanding {
         let row = try conn.query(

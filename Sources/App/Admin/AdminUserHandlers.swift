@@ -136,6 +136,8 @@ enum AdminUserHandlers {
                         "live": .bool($0.live), "last_seen": .text(AdminViews.clock($0.lastSeenAt)),
                     ]
                 }),
+            "reports_against": .list(try ReportStore.reports(against: account.id, limit: 50, database: database).map(reportRow)),
+            "reports_by": .list(try ReportStore.reports(by: account.id, limit: 50, database: database).map(reportRow)),
             "audit": .list(try AuditLog.about(.user, id: account.id, limit: 50, database: database).map(AdminAuditHandlers.row)),
             "audit_href": .text("/admin/audit" + AdminViews.queryString([("kind", "user"), ("target", account.id)])),
         ]
@@ -145,5 +147,12 @@ enum AdminUserHandlers {
         }
         return try AdminViews.page(
             "admin_user", title: account.username, context, ctx: ctx, section: .users, status: error.map(ErrorMapping.status) ?? .ok)
+    }
+
+    static func reportRow(_ r: ReportStore.Report) -> TemplateContext {
+        [
+            "id": .text(String(r.id)), "subject": .text(r.subject.label), "reason": .text(r.reason.label), "at": .text(r.at),
+            "status": .text(r.status.label), "excerpt": .text(String(r.excerpt.prefix(120))), "author": .text(r.authorName),
+        ]
     }
 }

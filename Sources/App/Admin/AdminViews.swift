@@ -2,7 +2,7 @@ import Domain
 import Foundation
 import Web
 
-/// What every admin page shares: the admin menu above the page.
+/// What every admin page shares: the admin menu (with the open-report count) above the page.
 enum AdminViews {
     enum Section: String, CaseIterable {
         case dashboard, users, reports, rooms, audit, library
@@ -22,7 +22,7 @@ enum AdminViews {
     }
 
     static let templates = [
-        "admin", "admin_audit", "admin_users", "admin_user", "partials/admin_nav",
+        "admin", "admin_audit", "admin_users", "admin_user", "admin_reports", "admin_report", "partials/admin_nav", "report", "report_sent",
     ]
 
     /// An admin page: `name`'s template with the menu, `section` marked as the current one.
@@ -30,10 +30,12 @@ enum AdminViews {
         _ name: String, title: String, _ context: TemplateContext, ctx: RequestContext, section: Section, status: HTTPStatus = .ok
     ) throws -> Outcome {
         var context = context
+        let open = try ReportStore.openCount(database: ctx.services.database)
         context["admin_nav"] = .list(
             Section.allCases.map {
                 [
                     "href": .text($0.href), "title": .text($0.title), "current": .bool($0 == section),
+                    "badge": .text($0 == .reports && open > 0 ? " (\(open) open)" : ""),
                 ]
             })
         return Views.page(name, title: "Admin · " + title, context, ctx: ctx, status: status)

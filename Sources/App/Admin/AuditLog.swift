@@ -36,7 +36,8 @@ enum AuditLog {
         /// An admin's username (any case).
         var actor = ""
         var targetKind: AuditTarget.Kind? = nil
-        /// A target's id or label (a username, a room code, a title), exactly, any case.
+        /// A target's id or label (a username, a room code, a title), exactly, any case (a label
+        /// "ABC-DEF: Name" is found by its room code too).
         var target = ""
         /// UTC days, inclusive.
         var from: String? = nil
@@ -68,7 +69,7 @@ enum AuditLog {
             WHERE ($1::text IS NULL OR action = $1)
               AND ($2 = '' OR lower(actor_name) = lower($2))
               AND ($3::text IS NULL OR target_kind = $3)
-              AND ($4 = '' OR target_id = $4 OR lower(target_label) = lower($4))
+              AND ($4 = '' OR target_id = $4 OR lower(target_label) = lower($4) OR split_part(lower(target_label), ':', 1) = lower($4))
               AND ($5::date IS NULL OR at >= ($5::date)::timestamp AT TIME ZONE 'UTC')
               AND ($6::date IS NULL OR at < ($6::date + 1)::timestamp AT TIME ZONE 'UTC')
               AND ($7::bigint IS NULL OR id < $7)

@@ -12,6 +12,7 @@ enum ErrorMapping {
     static func status(_ refusal: RoomRefusal) -> HTTPStatus {
         switch refusal {
         case .noSuchRoom, .gone: return .notFound
+        case .closed: return .gone
         case .removed, .notJoined, .hostOnly, .djOnly: return .forbidden
         case .invalid: return .unprocessableEntity
         case .stale: return .conflict

@@ -119,6 +119,13 @@ enum Routes {
             room("GET", "/r/:code/soundtrack/behind", .dj, SoundtrackLagHandlers.list),
             room("POST", "/r/:code/participants/:id/dj", .host, ModerationActions.moderation(.dj)),
             room("POST", "/r/:code/participants/:id/undj", .host, ModerationActions.moderation(.undj)),
+            // Reports (issue 17): by signed-in participants, of the room, a chat message or a public task.
+            room("GET", "/r/:code/report", .participant, ReportHandlers.form(.room)),
+            room("POST", "/r/:code/report", .participant, ReportHandlers.submit(.room)),
+            room("GET", "/r/:code/messages/:id/report", .participant, ReportHandlers.form(.chatMessage)),
+            room("POST", "/r/:code/messages/:id/report", .participant, ReportHandlers.submit(.chatMessage)),
+            room("GET", "/r/:code/tasks/:id/report", .participant, ReportHandlers.form(.roomTask)),
+            room("POST", "/r/:code/tasks/:id/report", .participant, ReportHandlers.submit(.roomTask)),
             open("GET", "/timer", TimerHandlers.page),
             open("GET", "/timer/poll", TimerHandlers.poll),
             open("POST", "/timer/start", TimerHandlers.control(.start)),
@@ -166,6 +173,9 @@ enum Routes {
             open("GET", "/u/:username", ProfileHandlers.show),
             open("GET", "/u/:username/avatar", ProfileHandlers.avatar),
             open("GET", "/u/:username/stats", UserStatsHandlers.page),
+            user("GET", "/u/:username/report", ReportHandlers.form(.profile)),
+            user("POST", "/u/:username/report", ReportHandlers.submit(.profile)),
+            user("GET", "/reports/sent", ReportHandlers.sent),
 
             user("GET", "/me", ProfileHandlers.dashboard),
             user("GET", "/me/achievements/notice", AchievementHandlers.notice),
@@ -316,6 +326,10 @@ enum Routes {
             // Moderation (issue 17): the audit log.
             admin("GET", "/admin/audit", AdminAuditHandlers.page),
             admin("GET", "/admin/audit.csv", AdminAuditHandlers.csv),
+            admin("GET", "/admin/reports", AdminReportHandlers.queue),
+            admin("GET", "/admin/reports/:id", AdminReportHandlers.show),
+            admin("POST", "/admin/reports/:id/resolve", AdminReportHandlers.resolve),
+            admin("POST", "/admin/reports/:id/dismiss", AdminReportHandlers.dismiss),
         ]
         #if DEBUG
         // Test-only routes: debug builds (make test) only; a release build has none of them.
