@@ -22,7 +22,8 @@ enum AdminViews {
     }
 
     static let templates = [
-        "admin", "admin_audit", "admin_users", "admin_user", "admin_reports", "admin_report", "partials/admin_nav", "report", "report_sent",
+        "admin", "admin_audit", "admin_users", "admin_user", "admin_reports", "admin_report", "admin_rooms", "admin_room", "partials/admin_nav",
+        "report", "report_sent",
     ]
 
     /// An admin page: `name`'s template with the menu, `section` marked as the current one.

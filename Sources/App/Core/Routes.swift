@@ -330,6 +330,13 @@ enum Routes {
             admin("GET", "/admin/reports/:id", AdminReportHandlers.show),
             admin("POST", "/admin/reports/:id/resolve", AdminReportHandlers.resolve),
             admin("POST", "/admin/reports/:id/dismiss", AdminReportHandlers.dismiss),
+            admin("GET", "/admin/rooms", AdminRoomHandlers.list),
+            admin("GET", "/admin/rooms/:code", AdminRoomHandlers.show),
+            admin("POST", "/admin/rooms/:code/close", AdminRoomHandlers.close),
+            admin("POST", "/admin/rooms/:code/messages/:id/remove", AdminRoomHandlers.removeMessage),
+            admin("POST", "/admin/rooms/:code/participants/:id/mute", AdminRoomHandlers.moderate(.mute)),
+            admin("POST", "/admin/rooms/:code/participants/:id/unmute", AdminRoomHandlers.moderate(.unmute)),
+            admin("POST", "/admin/rooms/:code/participants/:id/remove", AdminRoomHandlers.moderate(.remove)),
         ]
         #if DEBUG
         // Test-only routes: debug builds (make test) only; a release build has none of them.
