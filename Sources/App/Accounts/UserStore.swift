@@ -141,17 +141,6 @@ struct UserStore {
         try database.query("UPDATE users SET role = $2 WHERE lower(email) = lower($1)", [email, role.rawValue]).affectedRows == 1
     }
 
-    /// Admin: newest first, optionally filtered by a username or email fragment.
-    func list(matching query: String, limit: Int = 100) throws -> [Account] {
-        try database.query(
-            """
-            SELECT * FROM account_rows
-            WHERE $1 = '' OR strpos(lower(username), lower($1)) > 0 OR strpos(lower(email), lower($1)) > 0
-            ORDER BY created_at DESC LIMIT $2
-            """, [query, limit]
-        ).map(Self.account)
-    }
-
     /// A moderator clears a reported profile (issue 17): the bio and the picture go; returns the
     /// bio as it was and the picture's file, to delete once this has committed.
     static func clearProfile(_ userID: String, on conn: PostgresConnection) throws -> (bio: String, avatar: String?)? {
@@ -171,10 +160,6 @@ struct UserStore {
             [userID]
         ).first
         return AccountStanding(suspendedUntil: row?[0].flatMap(Double.init), now: now)
-    }
-
-    func count() throws -> Int {
-        try database.query("SELECT count(*) FROM users").first?.int(0) ?? 0
     }
 
     /// Removes the account; sessions, identities and tokens go with it (cascade), room seats

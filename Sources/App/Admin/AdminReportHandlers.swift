@@ -122,9 +122,9 @@ enum AdminReportHandlers {
                 available(report).map {
                     [
                         "value": .text($0.rawValue), "label": .text($0.label), "checked": .bool($0.rawValue == chosen),
-                        "suspend": .bool($0 == .suspend),
                     ]
                 }),
+            "can_suspend": .bool(available(report).contains(.suspend)),
             "lengths": .list(SuspensionLength.allCases.map { ["value": .text($0.rawValue), "label": .text($0.label)] }),
             "note_input": .text(error == nil ? "" : String(((try? ctx.field("note")) ?? "").prefix(ModerationReason.limit * 4))),
         ]

@@ -309,7 +309,7 @@ enum Routes {
             user("POST", "/journal/breaks/:id/activity", JournalHandlers.activity),
             user("POST", "/journal/breaks/:id/end", JournalHandlers.endBreak),
 
-            admin("GET", "/admin", AdminHandlers.dashboard),
+            admin("GET", "/admin", AdminDashboardHandlers.page),
             admin("GET", "/admin/users", AdminUserHandlers.search),
             admin("GET", "/admin/users/:id", AdminUserHandlers.show),
             admin("POST", "/admin/users/:id/role", AdminUserHandlers.role),

@@ -40,7 +40,7 @@ enum LibraryAdminHandlers {
         }
         if page > 1 { context["previous_page"] = .text("/admin/library?page=\(page - 1)") }
         if page * size < total { context["next_page"] = .text("/admin/library?page=\(page + 1)") }
-        return Views.page("admin_library", title: "Music library", context, ctx: ctx, status: status)
+        return try AdminViews.page("admin_library", title: "Music library", context, ctx: ctx, section: .library, status: status)
     }
 
     /// POST /admin/library (multipart: csrf, file, title, artist, album)
