@@ -128,6 +128,8 @@ def test_a_direct_message_report_joins_the_queue_and_can_be_removed(stack, accou
     assert r.status_code == 303, brief(r)
     assert stack.psql("select deleted_at is not null from direct_messages where id = :'v1'", mid) == "t"
     assert "rude words" not in bob.user.get(f"/messages/{alice.username}").text
+    line = audit_rows(stack, "action = 'content_remove' and target_id = :'v1'", mid)[-1]
+    assert line["target_kind"] == "direct_message" and line["before"].startswith("rude words")
 
 
 def test_a_room_report_closed_by_the_admin_tells_everyone_why(stack, scene, boss):
@@ -152,6 +154,8 @@ def test_a_task_report_resolved_by_removing_the_task(stack, scene, boss):
     r = admin_post(boss.user, f"/admin/reports/{cid}", f"/admin/reports/{cid}/resolve", action="remove_content", note="x")
     assert r.status_code == 303, brief(r)
     assert int(stack.psql("select count(*) from tasks where id = :'v1'", scene["task"])) == 0
+    line = audit_rows(stack, "action = 'content_remove' and target_id = :'v1'", scene["task"])[-1]
+    assert (line["target_kind"], line["before"]) == ("task", "task " + scene["text"])
     assert "task " + scene["text"] not in room.host.user.get(f"/r/{room.code}").text
 
 

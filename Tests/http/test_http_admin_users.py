@@ -124,6 +124,8 @@ def test_a_ban_refuses_oauth_too(stack, boss, new_user, oauth):
     assert r.status_code == 403 and "banned by the moderators" in r.text, brief(r)
     assert not signed_in(again)
     assert stack.psql("select suspended_until::text from users where id = :'v1'", target_id) == "infinity"
+    line = audit_rows(stack, "target_id = :'v1'", target_id)[-1]
+    assert (line["action"], line["reason"], line["before"], line["after"]) == ("ban", "Threats", "good standing", "banned")
 
 
 def test_a_suspended_accounts_api_token_stops_working(stack, account, boss):
