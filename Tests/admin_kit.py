@@ -49,5 +49,17 @@ def psql_as_app(stack, sql: str) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=20)
 
 
+def logged(stack, *needles: str) -> bool:
+    """Whether one line of a responder's log holds every needle."""
+    for name in stack.responders:
+        try:
+            with open(f"{stack.data_dir}/log/{name}.log", encoding="utf-8", errors="replace") as f:
+                if any(all(n in line for n in needles) for line in f):
+                    return True
+        except FileNotFoundError:
+            continue
+    return False
+
+
 def uid(stack, acct: Account) -> str:
     return user_id(stack, acct.email)

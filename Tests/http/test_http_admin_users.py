@@ -24,7 +24,7 @@ from accounts_kit import (
     unique_username,
     user_row,
 )
-from admin_kit import admin_page, admin_post, audit_count, audit_rows, make_admin, uid
+from admin_kit import admin_page, admin_post, audit_count, audit_rows, logged, make_admin, uid
 from pomopomo_testkit import User
 
 SUSPENDED_FOR_A_DAY = re.compile(r"suspended by the moderators for another (1 day|23 hours( \d+ minutes?)?), until \d+ \w+ \d{4}")
@@ -189,6 +189,8 @@ def test_an_admin_cannot_act_on_themselves(stack, boss):
         assert r.status_code == 422 and "your own account" in r.text, f"{action}: {brief(r)}"
     assert signed_in(boss.user) and user_row(stack, boss.email)["role"] == "ADMIN"
     assert audit_count(stack) == before
+    # Refused and logged: who tried, where, which rule (never what was typed).
+    assert logged(stack, "admin action refused", uid(stack, boss), "rule=yourself")
 
 
 def test_two_admins_demoting_each_other_at_once_leave_one_admin(stack, account):

@@ -67,6 +67,7 @@ enum AdminReportHandlers {
             }
             try ReportResolution(ctx: ctx, admin: admin, report: report, action: action, length: length, note: note).run()
         } catch let refusal as ModerationRefusal where refusal != .notFound {
+            AdminViews.logRefusal(ctx, refusal)
             return try page(ctx, report, error: refusal)
         }
         return .response(.redirect(to: "/admin/reports/\(report.id)"))
@@ -82,6 +83,7 @@ enum AdminReportHandlers {
                 try ReportResolution.close(report, as: .dismissed, action: nil, note: note, by: admin, on: conn)
             }
         } catch let refusal as ModerationRefusal where refusal != .notFound {
+            AdminViews.logRefusal(ctx, refusal)
             return try page(ctx, report, error: refusal)
         }
         return .response(.redirect(to: "/admin/reports/\(report.id)"))

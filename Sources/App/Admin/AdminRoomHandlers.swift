@@ -92,6 +92,7 @@ enum AdminRoomHandlers {
         } catch RoomRefusal.noSuchRoom {
             throw ModerationRefusal.notFound
         } catch let refusal as ModerationRefusal where refusal != .notFound {
+            AdminViews.logRefusal(ctx, refusal)
             return try page(ctx, code, error: refusal)
         }
         let open = try RoomStore(database: ctx.services.database).find(code) != nil

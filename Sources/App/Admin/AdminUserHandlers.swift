@@ -86,6 +86,7 @@ enum AdminUserHandlers {
             ctx.services.leaderboards.remove(userID: target.id)
             return .response(.redirect(to: "/admin/users" + AdminViews.queryString([("deleted", target.username)])))
         } catch let refusal as ModerationRefusal where refusal != .notFound {
+            AdminViews.logRefusal(ctx, refusal)
             return try page(ctx, id, error: refusal)
         }
     }
@@ -100,6 +101,7 @@ enum AdminUserHandlers {
         do {
             try ctx.services.database.transaction { conn in try body(conn, admin, id) }
         } catch let refusal as ModerationRefusal where refusal != .notFound {
+            AdminViews.logRefusal(ctx, refusal)
             return try page(ctx, id, error: refusal)
         }
         return .response(.redirect(to: "/admin/users/\(id.lowercased())"))

@@ -42,6 +42,14 @@ enum AdminViews {
         return Views.page(name, title: "Admin · " + title, context, ctx: ctx, status: status)
     }
 
+    /// Logs a refused admin action (who, where, which rule; never what was typed), so an
+    /// admin session trying what it may not shows in the log.
+    static func logRefusal(_ ctx: RequestContext, _ refusal: ModerationRefusal) {
+        ctx.services.logger.notice(
+            "admin action refused",
+            metadata: ["by": "\((try? ctx.user)??.id ?? "-")", "path": "\(ctx.request.path)", "rule": "\(refusal.kind)"])
+    }
+
     /// `?a=1&b=x%20y` (empty for no items): everything but unreserved characters percent-encoded.
     static func queryString(_ items: [(String, String)]) -> String {
         guard !items.isEmpty else { return "" }

@@ -17,6 +17,19 @@ public enum ModerationRefusal: Error, Sendable, Equatable {
     /// A suspended or banned account signing in, by any way: 403 with how long it lasts.
     case signInRefused(String)
 
+    /// The case's name, for the log (never the typed text).
+    public var kind: String {
+        switch self {
+        case .notFound: return "not_found"
+        case .invalid: return "invalid"
+        case .yourself: return "yourself"
+        case .targetIsAdmin: return "target_is_admin"
+        case .lastAdmin: return "last_admin"
+        case .conflict: return "conflict"
+        case .signInRefused: return "sign_in_refused"
+        }
+    }
+
     public var message: String {
         switch self {
         case .notFound: return "There is no such thing to act on."
