@@ -61,7 +61,17 @@
           });
         }
         if (response.status === 204) { delay = 0; again(0); return; }
-        if (response.status === 404) { polling = false; return; } // the room is gone: stop asking
+        // Closed by the moderators: the page says why.
+        if (response.status === 410) { polling = false; window.location.reload(); return; }
+        if (response.status === 404) {
+          // The room is gone: stop asking. A wait woken by its closing gets this 404; the page
+          // itself answers 410 when the moderators closed it, and then shows it and why.
+          polling = false;
+          fetch(window.location.pathname, { credentials: "same-origin", cache: "no-store" }).then(function (page) {
+            if (page.status === 410) window.location.reload();
+          }, function () {});
+          return;
+        }
         // The host removed this person: show them the page that says so (it does not poll).
         if (response.status === 403) { polling = false; window.location.reload(); return; }
         if (response.status === 429) {

@@ -69,6 +69,7 @@ public struct HTTPStatus: Equatable, Sendable {
     public static let notFound = HTTPStatus(code: 404, reason: "Not Found")
     public static let methodNotAllowed = HTTPStatus(code: 405, reason: "Method Not Allowed")
     public static let conflict = HTTPStatus(code: 409, reason: "Conflict")
+    public static let gone = HTTPStatus(code: 410, reason: "Gone")
     public static let payloadTooLarge = HTTPStatus(code: 413, reason: "Payload Too Large")
     public static let unsupportedMediaType = HTTPStatus(code: 415, reason: "Unsupported Media Type")
     public static let unprocessableEntity = HTTPStatus(code: 422, reason: "Unprocessable Entity")

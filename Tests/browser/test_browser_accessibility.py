@@ -609,6 +609,22 @@ def mailed(link: str):
     return reach
 
 
+def moderation(path: str):
+    """An admin page of issue 17 as the admin, with a report of the member's profile in the queue
+    (the admin filed it) and {member_id}, {report} and {code} filled in."""
+    def reach(driver, world):
+        stack, admin = world.stack, world.admin.user
+        member_id = stack.psql("select id from users where username = :'v1'", world.member.username)
+        if not stack.psql("select id from reports where subject = 'profile' and subject_id = :'v1' limit 1", member_id):
+            where = f"/u/{world.member.username}/report"
+            ok(admin.post_form(where, {"csrf": page_csrf(admin, where, where), "reason": "spam", "details": "Looks like spam"}),
+               "reporting the member's profile")
+        report = stack.psql("select max(id) from reports where subject = 'profile' and subject_id = :'v1'", member_id)
+        visit(driver, world, admin, path.format(member_id=member_id, report=report, code=world.room.code,
+                                                member=world.member.username))
+    return reach
+
+
 # ----------------------------------------------------------------------------------------- the pages
 
 @dataclass
@@ -677,12 +693,21 @@ def all_pages() -> list[Page]:
         Page("settings: sessions", "settings_sessions", "#end-others-form", get("/settings/sessions", "member")),
         Page("settings: password", "settings_password", "#password-form", get("/settings/password", "member")),
         Page("settings: account", "settings_account", "#delete-form", get("/settings/account", "member")),
-        Page("admin", "admin", "#admin-users", get("/admin", "admin")),
+        Page("admin dashboard", "admin", "#figure-focus svg", get("/admin", "admin")),
         Page("admin: set up two-factor", "admin_2fa_enrol", "#two-factor-qr svg", get("/admin/2fa/enrol", "newcomer admin")),
         Page("admin: two-factor code", "admin_2fa", "#two-factor-form", get("/admin/2fa", "admin elsewhere")),
         Page("admin: recovery codes left", "admin_2fa_recovery", "#recovery-form",
              get("/admin/2fa/recovery-codes", "admin")),
         Page("admin: new recovery codes", "admin_2fa_recovery", "#recovery-codes li", new_recovery_codes),
+        Page("admin: users", "admin_users", "#admin-users-table", moderation("/admin/users?q={member}")),
+        Page("admin: a user", "admin_user", "#suspend-form", moderation("/admin/users/{member_id}")),
+        Page("admin: reports", "admin_reports", "#reports-table", moderation("/admin/reports")),
+        Page("admin: a report", "admin_report", "#resolve-form", moderation("/admin/reports/{report}")),
+        Page("admin: rooms", "admin_rooms", "#rooms-table", moderation("/admin/rooms")),
+        Page("admin: a room", "admin_room", "#admin-chat .hidden-mark", moderation("/admin/rooms/{code}")),
+        Page("admin: audit log", "admin_audit", "#audit-filter", moderation("/admin/audit")),
+        Page("report a profile", "report", "#report-form", moderation("/u/{member}/report")),
+        Page("report sent", "report_sent", "#report-back", moderation("/reports/sent?back=/u/{member}")),
         Page("leaderboards", "leaderboards", "#rank-summary", ranked("/leaderboards", "member")),
         Page("leaderboards as a guest", "leaderboards", "#rank-guest", ranked("/leaderboards?board=consistency", None)),
         Page("leaderboards as admin", "leaderboards", "#board-reports", ranked("/leaderboards?board=alltime", "admin")),

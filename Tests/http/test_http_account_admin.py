@@ -43,13 +43,13 @@ def test_admin_grant_opens_the_admin_pages_and_revoke_closes_them(stack, account
     admin_two_factor(stack, boss.user, boss.email)
     r = boss.user.get("/admin")
     assert r.status_code == 200, f"/admin after grant and the second factor: {brief(r)}"
-    r = boss.user.get("/admin?q=" + quote(alice.username))
+    r = boss.user.get("/admin/users?q=" + quote(alice.username))
     assert r.status_code == 200 and alice.username in r.text and bob.username not in r.text, \
         "the admin search does not find exactly the searched user"
 
-    # Making Alice an admin from the page; she sees /admin then.
+    # Making Alice an admin from her page (issue 17: /admin/users/{id}); she sees /admin then.
     uid = user_id(stack, alice.email)
-    r = post_on(boss.user, "/admin?q=" + quote(alice.username), f"/admin/users/{uid}/role", role="ADMIN")
+    r = post_on(boss.user, f"/admin/users/{uid}", f"/admin/users/{uid}/role", role="ADMIN")
     assert r.status_code == 303, brief(r)
     assert user_row(stack, alice.email)["role"] == "ADMIN"
     admin_two_factor(stack, alice.user, alice.email)

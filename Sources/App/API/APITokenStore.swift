@@ -58,13 +58,14 @@ struct APITokenStore {
     }
 
     /// The holder of the token whose SHA-256 is `hash`, noting its use (at most once a minute,
-    /// so a busy script does not write a row per request); nil for no such token.
+    /// so a busy script does not write a row per request); nil for no such token, and for the
+    /// token of a suspended or banned account.
     func holder(hash: [UInt8]) throws -> Holder? {
         try database.query(
             """
             WITH t AS (
                 SELECT a.id, a.user_id, a.last_used_at, u.timezone FROM api_tokens a JOIN users u ON u.id = a.user_id
-                WHERE a.token_hash = $1),
+                WHERE a.token_hash = $1 AND (u.suspended_until IS NULL OR u.suspended_until <= now())),
             used AS (
                 UPDATE api_tokens a SET last_used_at = now() FROM t
                 WHERE a.id = t.id AND (t.last_used_at IS NULL OR t.last_used_at < now() - interval '1 minute'))

@@ -6,8 +6,13 @@ import Web
 /// Steps the sign-in paths share.
 enum AccountFlow {
     /// Signs this browser in as `userID` inside `conn`'s transaction; the responder sends the new
-    /// cookie. Called by every way in: password, mail links, OAuth.
+    /// cookie. Called by every way in: password, mail links, OAuth; a suspended or banned account
+    /// is refused here, for all of them, saying for how long.
     static func signIn(_ ctx: RequestContext, userID: String, on conn: PostgresConnection) throws {
+        let now = Date().timeIntervalSince1970
+        if let refusal = try UserStore.standing(userID, on: conn, now: now).signInRefusal(now: now) {
+            throw ModerationRefusal.signInRefused(refusal)
+        }
         let (fresh, moved, adoptedCredit) = try AccountSessions(database: ctx.services.database)
             .signIn(userID, replacing: ctx.session, userAgent: ctx.request.userAgent, on: conn)
         ctx.signedIn(as: fresh)

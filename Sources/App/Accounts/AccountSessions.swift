@@ -19,7 +19,8 @@ struct AccountSessions {
           AND s.signed_in_at > now() - make_interval(secs => \(absoluteSeconds))
         """
 
-    /// The user of a live session, or nil for a guest, an ended, idle or expired session.
+    /// The user of a live session, or nil for a guest, an ended, idle or expired session (and for
+    /// a suspended account, whose sessions a suspension ends anyway).
     func currentUser(_ session: SessionID) throws -> CurrentUser? {
         guard
             let row = try database.query(
@@ -36,7 +37,7 @@ struct AccountSessions {
                         WHERE n.user_id = u.id AND n.read_at IS NULL AND n.kind = 'direct_message' LIMIT 100) m),
                        s.second_factor_at IS NOT NULL
                 FROM sessions s JOIN users u ON u.id = s.user_id
-                WHERE s.id_hash = $1 AND \(Self.live)
+                WHERE s.id_hash = $1 AND \(Self.live) AND (u.suspended_until IS NULL OR u.suspended_until <= now())
                 """, [ByteA(session.hash)]
             ).first
         else { return nil }

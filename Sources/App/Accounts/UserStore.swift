@@ -141,24 +141,25 @@ struct UserStore {
         try database.query("UPDATE users SET role = $2 WHERE lower(email) = lower($1)", [email, role.rawValue]).affectedRows == 1
     }
 
-    func setRole(userID: String, role: AccountRole) throws -> Bool {
-        guard UUID(uuidString: userID) != nil else { return false }
-        return try database.query("UPDATE users SET role = $2 WHERE id = $1", [userID, role.rawValue]).affectedRows == 1
-    }
-
-    /// Admin: newest first, optionally filtered by a username or email fragment.
-    func list(matching query: String, limit: Int = 100) throws -> [Account] {
-        try database.query(
+    /// A moderator clears a reported profile (issue 17): the bio and the picture go; returns the
+    /// bio as it was and the picture's file, to delete once this has committed.
+    static func clearProfile(_ userID: String, on conn: PostgresConnection) throws -> (bio: String, avatar: String?)? {
+        try conn.query(
             """
-            SELECT * FROM account_rows
-            WHERE $1 = '' OR strpos(lower(username), lower($1)) > 0 OR strpos(lower(email), lower($1)) > 0
-            ORDER BY created_at DESC LIMIT $2
-            """, [query, limit]
-        ).map(Self.account)
+            UPDATE users u SET bio = '', avatar_file = NULL, avatar_type = NULL
+            FROM (SELECT bio, avatar_file FROM users WHERE id = $1 FOR UPDATE) old
+            WHERE u.id = $1 RETURNING old.bio, old.avatar_file
+            """, [userID]
+        ).first.map { ($0.string(0), $0[1]) }
     }
 
-    func count() throws -> Int {
-        try database.query("SELECT count(*) FROM users").first?.int(0) ?? 0
+    /// Whether the account may sign in (suspended or banned by an admin, or not).
+    static func standing(_ userID: String, on conn: PostgresConnection, now: Double) throws -> AccountStanding {
+        let row = try conn.query(
+            "SELECT CASE WHEN suspended_until = 'infinity' THEN 'Infinity' ELSE extract(epoch FROM suspended_until)::text END FROM users WHERE id = $1",
+            [userID]
+        ).first
+        return AccountStanding(suspendedUntil: row?[0].flatMap(Double.init), now: now)
     }
 
     /// Removes the account; sessions, identities and tokens go with it (cascade), room seats

@@ -12,6 +12,7 @@ enum ErrorMapping {
     static func status(_ refusal: RoomRefusal) -> HTTPStatus {
         switch refusal {
         case .noSuchRoom, .gone: return .notFound
+        case .closed: return .gone
         case .removed, .notJoined, .hostOnly, .djOnly: return .forbidden
         case .invalid: return .unprocessableEntity
         case .stale: return .conflict
@@ -73,6 +74,18 @@ enum ErrorMapping {
         switch refusal {
         case .malformed, .wrongCode, .reusedCode, .usedRecoveryCode: return .unprocessableEntity
         case .notConfigured, .unreadable: return .serviceUnavailable
+        }
+    }
+
+    /// The status a refused admin action or report is answered with: 404 for what is absent,
+    /// 403 for an admin acting on another admin and for a suspended account signing in, 409 for the last admin and what is already so,
+    /// 422 for bad input and acting on yourself.
+    static func status(_ refusal: ModerationRefusal) -> HTTPStatus {
+        switch refusal {
+        case .notFound: return .notFound
+        case .invalid, .yourself: return .unprocessableEntity
+        case .targetIsAdmin, .signInRefused: return .forbidden
+        case .lastAdmin, .conflict: return .conflict
         }
     }
 
@@ -213,6 +226,8 @@ enum ErrorMapping {
             let retry: [(String, String)] = if case .catalogueUnavailable = refusal { [("Retry-After", "30")] } else { [] }
             return Refused(status: status(refusal), publicMessage: refusal.message, extraHeaders: retry)
         case let refusal as SecondFactorRefusal:
+            return Refused(status: status(refusal), publicMessage: refusal.message, extraHeaders: [])
+        case let refusal as ModerationRefusal:
             return Refused(status: status(refusal), publicMessage: refusal.message, extraHeaders: [])
         case let refusal as PrivateTaskRefusal:
             return Refused(status: status(refusal), publicMessage: refusal.message, extraHeaders: [])

@@ -32,6 +32,9 @@ public struct RateLimits: Sendable {
     public var friendActions = Rule(kind: "friends", limit: 120, window: 600, doing: "changed many friendships")
     /// Reports of direct messages: each lands in an admin's list.
     public var messageReports = Rule(kind: "dm-reports", limit: 10, window: 3600, doing: "reported many messages")
+    /// Reports of chat messages, room tasks, rooms and profiles (issue 17): each lands in the
+    /// admins' queue.
+    public var contentReports = Rule(kind: "content-reports", limit: 20, window: 3600, doing: "reported many things")
     /// Wrong or unknown API tokens from one address (15 minutes, `Throttle.window`): checked
     /// before any token is looked up, so tokens cannot be guessed at the database's pace.
     public var apiTokenFailures = Rule(kind: "api-token", limit: 20, window: 15 * 60, doing: "sent many wrong API tokens")
@@ -71,6 +74,7 @@ public struct RateLimits: Sendable {
         limits.invites = try rule("POMOPOMO_LIMIT_INVITES", limits.invites)
         limits.friendActions = try rule("POMOPOMO_LIMIT_FRIEND_ACTIONS", limits.friendActions)
         limits.messageReports = try rule("POMOPOMO_LIMIT_MESSAGE_REPORTS", limits.messageReports)
+        limits.contentReports = try rule("POMOPOMO_LIMIT_CONTENT_REPORTS", limits.contentReports)
         limits.apiTokenFailures = try rule("POMOPOMO_LIMIT_API_TOKEN_FAILURES", limits.apiTokenFailures)
         limits.timerWrites = try rule("POMOPOMO_LIMIT_TIMER_WRITES", limits.timerWrites)
         limits.voiceNotes = try rule("POMOPOMO_LIMIT_VOICE_NOTES", limits.voiceNotes)

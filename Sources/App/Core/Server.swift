@@ -37,6 +37,8 @@ public enum Server {
         resets.start()
         let transcription = TranscriptionJobs(services: services)
         transcription.start()
+        let beats = ResponderBeatJobs(services: services)
+        beats.start()
         server.start(threads: config.threads, parameters: Request.cgiParameters) { request, params in
             responder.handle(request, params: params)
         }
@@ -56,6 +58,7 @@ public enum Server {
         social.stop()
         resets.stop()
         transcription.stop()
+        beats.stop()
         services.hub.releaseAll()
         server.stop(timeout: 10)
         if !responder.uploads.drain(timeout: 20) { logger.warning("uploads still in progress at exit") }

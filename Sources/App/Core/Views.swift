@@ -31,6 +31,7 @@ enum Views {
             "admin_library",
         ]
         + TwoFactorViews.templates
+        + AdminViews.templates
         + MailTemplate.allCases.map(\.templateName)
 
     /// `refreshSeconds`: reload the page after this long when JavaScript is off (the live

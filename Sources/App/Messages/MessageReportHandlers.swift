@@ -4,7 +4,8 @@ import Web
 
 /// "Report this message": a person reports a message they received, with a reason, for the
 /// admins (`message_reports`: reporter, message with a copy of its text, reason, time). Reports
-/// are counted per client address and account (`RateLimits.messageReports`).
+/// are counted per client address and account (`RateLimits.messageReports`). Each also joins
+/// the admins' one report queue (`ReportStore`), its category from the reason list.
 enum MessageReportHandlers {
     static let reasonLimit = 500
 
@@ -26,10 +27,23 @@ enum MessageReportHandlers {
         if reason.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\n" && $0 != "\t" && $0 != "\r" }) {
             return page(ctx, peer, message, error: "The reason contains a character that cannot be stored.")
         }
-        guard
-            let conversationID = peer.conversationID,
-            try MessageStore(database: ctx.services.database).report(message.id, conversationID: conversationID, by: user.id, reason: reason)
-        else { throw MessageRefusal.notFound }
+        let category = try ctx.field("category")
+        guard let kind = category.isEmpty ? ReportReason.other : ReportReason(rawValue: category) else {
+            return page(ctx, peer, message, error: "Choose what is wrong from the list.")
+        }
+        guard let conversationID = peer.conversationID else { throw MessageRefusal.notFound }
+        // Into the reporter's own record and the admins' one queue (issue 17), together.
+        let filed = try ctx.services.database.transaction { conn in
+            guard
+                try MessageStore(database: ctx.services.database).report(
+                    message.id, conversationID: conversationID, by: user.id, reason: reason, on: conn)
+            else { return false }
+            try ReportStore.file(
+                .init(subject: .directMessage, subjectID: String(message.id), authorID: peer.id, authorName: peer.username, excerpt: message.body),
+                by: user.id, reason: kind, details: reason, on: conn)
+            return true
+        }
+        guard filed else { throw MessageRefusal.notFound }
         return .response(.redirect(to: "/messages/\(peer.username)?reported=1#m-\(message.id)"))
     }
 
@@ -50,6 +64,10 @@ enum MessageReportHandlers {
             "peer_username": .text(peer.username), "peer_display_name": .text(peer.displayName), "id": .text(String(message.id)),
             "html": .html(ChatFormat.html(message.body)),
             "reason_input": .text(error == nil ? "" : String(((try? ctx.field("reason")) ?? "").prefix(reasonLimit * 4))),
+            "categories": .list(
+                ReportReason.allCases.map {
+                    ["value": .text($0.rawValue), "label": .text($0.label), "selected": .bool($0.rawValue == (try? ctx.field("category")))]
+                }),
         ]
         if let error { context["error"] = .text(error) }
         return Views.page("message_report", title: "Report a message", context, ctx: ctx, status: error == nil ? .ok : .unprocessableEntity)

@@ -223,8 +223,8 @@ struct MessageStore {
     /// Stores a report of message `id`, received by `reporterID` in the conversation, with a
     /// copy of its text. False when there is no such message they received (deleted ones
     /// included); reporting the same message twice keeps the first report.
-    func report(_ id: Int, conversationID: Int, by reporterID: String, reason: String) throws -> Bool {
-        try database.query(
+    func report(_ id: Int, conversationID: Int, by reporterID: String, reason: String, on conn: PostgresConnection) throws -> Bool {
+        try conn.query(
             """
             WITH target AS (
                 SELECT id, conversation_id, sender_id, body FROM direct_messages
@@ -236,6 +236,18 @@ struct MessageStore {
             SELECT 1 FROM target
             """, [id, conversationID, reporterID, reason]
         ).first != nil
+    }
+
+    /// A moderator's removal of a reported message (issue 17): erased like its sender's own
+    /// delete ("message deleted" stays); its text, or nil when it was gone already.
+    static func removeByModerator(_ id: Int, on conn: PostgresConnection) throws -> String? {
+        try conn.query(
+            """
+            UPDATE direct_messages d SET body = '', deleted_at = now()
+            FROM (SELECT id, body FROM direct_messages WHERE id = $1 AND deleted_at IS NULL FOR UPDATE) old
+            WHERE d.id = old.id RETURNING old.body
+            """, [id]
+        ).first?.string(0)
     }
 
     /// Who may message `userID`, and whether they appear offline to friends.

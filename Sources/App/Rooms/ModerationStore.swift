@@ -17,6 +17,12 @@ enum ModerationStore {
             throw RoomRefusal.gone("That person is no longer in the room.")
         }
         guard participantID != me.id else { throw RoomRefusal.invalid("That is you. To leave, use “Leave room”.") }
+        return try enforce(action, on: participantID, room: room, on: conn)
+    }
+
+    /// Applies `action` to a seat known to be in the room: the host's moderation above, and an
+    /// admin's from /admin/rooms (who holds no seat there).
+    static func enforce(_ action: Action, on participantID: String, room: LockedRoom, on conn: PostgresConnection) throws -> Set<RoomPart> {
         switch action {
         case .mute, .unmute:
             try conn.query("UPDATE participants SET is_muted = $2 WHERE id = $1", [participantID, action == .mute])

@@ -254,6 +254,12 @@ enum RoomHandlers {
         do {
             return try body()
         } catch RoomRefusal.noSuchRoom {
+            // A room the moderators closed is no guess: everyone who comes back is told why.
+            if let code = RoomCode(parsing: ctx.request.parameter("code")),
+                let reason = try AdminRoomStore.closure(code, database: ctx.services.database)
+            {
+                throw RoomRefusal.closed(reason)
+            }
             try ctx.services.codeGuesses.missed(ctx)
             throw RoomRefusal.noSuchRoom
         }

@@ -140,6 +140,7 @@ enum RoomViews {
             [
                 "id": .text(t.id), "text": .text(t.text), "author": .text(t.author), "done": .bool(t.done),
                 "segment_name": .text(segmentName(snapshot, t.segmentID)),
+                "report_href": .text("/r/\(snapshot.room.code.display)/tasks/\(t.id)/report"),
             ]
         }
         return items.isEmpty ? .bool(false) : .object(["items": .list(items)])
@@ -174,6 +175,7 @@ enum RoomViews {
                 [
                     "id": .text(String(m.id)), "author": .text(m.author), "html": .html(ChatFormat.html(m.text)), "at": .text(m.at),
                     "at_text": .text(String(m.at.dropFirst(11).prefix(5))), "own_hidden": .bool(m.isShadowHidden),
+                    "report_href": .text(m.isShadowHidden ? "" : "/r/\(snapshot.room.code.display)/messages/\(m.id)/report"),
                 ]
             })
     }

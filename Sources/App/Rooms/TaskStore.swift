@@ -110,4 +110,14 @@ enum TaskStore {
         try conn.query("DELETE FROM tasks WHERE id = $1", [id])
         return parts(public: isPublic)
     }
+
+    /// A moderator's removal of any task in the room (a reported one); nil when it is not there.
+    static func removeAny(_ id: String, room: LockedRoom, on conn: PostgresConnection) throws -> (text: String, parts: Set<RoomPart>)? {
+        guard UUID(uuidString: id) != nil,
+            let row = try conn.query(
+                "DELETE FROM tasks WHERE id = $1::uuid AND room_id = $2 RETURNING text, visibility = 'public'", [id, room.id]
+            ).first
+        else { return nil }
+        return (row.string(0), parts(public: row.bool(1)))
+    }
 }

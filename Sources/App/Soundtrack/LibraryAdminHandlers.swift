@@ -40,7 +40,7 @@ enum LibraryAdminHandlers {
         }
         if page > 1 { context["previous_page"] = .text("/admin/library?page=\(page - 1)") }
         if page * size < total { context["next_page"] = .text("/admin/library?page=\(page + 1)") }
-        return Views.page("admin_library", title: "Music library", context, ctx: ctx, status: status)
+        return try AdminViews.page("admin_library", title: "Music library", context, ctx: ctx, section: .library, status: status)
     }
 
     /// POST /admin/library (multipart: csrf, file, title, artist, album)
@@ -53,7 +53,12 @@ enum LibraryAdminHandlers {
             }
             let added = try LibraryImport.add(
                 file.body, fileName: file.filename ?? "", typed: typed, uploadedBy: admin.id, config: ctx.services.config,
-                database: ctx.services.database)
+                database: ctx.services.database
+            ) { added, conn in
+                try AuditLog.append(
+                    .init(action: .libraryUpload, target: AuditTarget(.track, id: added.id, label: added.title), after: added.title), by: admin,
+                    on: conn)
+            }
             ctx.services.logger.info("library track added", metadata: ["track": "\(added.id)", "by": "\(admin.id)"])
             return .response(.redirect(to: "/admin/library?added=\(added.id)"))
         } catch let refusal as SoundtrackRefusal {
@@ -65,13 +70,14 @@ enum LibraryAdminHandlers {
     /// it; rooms queueing it are told, and one playing it falls silent), the file once that has
     /// committed.
     static let delete: Handler = { ctx in
+        let admin = try AccountFlow.signedInUser(ctx)
         let id = try PlaylistTrackHandlers.trackID(ctx.request.parameter("id"))
-        let (file, wakes) = try ctx.services.database.transaction { conn -> (String?, [(channel: String, version: Int)]) in
+        let (file, wakes) = try ctx.services.database.transaction { conn -> (String, [(channel: String, version: Int)]) in
             let rooms = try SoundtrackStore.lockRoomsQueueing(trackID: id, on: conn)
-            guard let file = try TrackStore.deleteLibrary(id: id, on: conn) else { return (nil, []) }
+            guard let (file, title) = try TrackStore.deleteLibrary(id: id, on: conn) else { throw SoundtrackRefusal.notFound }
+            try AuditLog.append(.init(action: .libraryDelete, target: AuditTarget(.track, id: id, label: title), before: title), by: admin, on: conn)
             return (file, try SoundtrackStore.trackRemoved(from: rooms, on: conn))
         }
-        guard let file else { throw SoundtrackRefusal.notFound }
         ctx.announceAfterCommit(wakes)
         LibraryFiles.remove(file, config: ctx.services.config)
         return .response(.redirect(to: "/admin/library"))

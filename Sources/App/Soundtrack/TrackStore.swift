@@ -155,9 +155,11 @@ enum TrackStore {
     }
 
     /// Deletes a library track (queue entries, playlist entries and likes cascade); returns its
-    /// file name so the caller removes the file once the transaction has committed.
-    static func deleteLibrary(id: String, on conn: PostgresConnection) throws -> String? {
+    /// file name, so the caller removes the file once the transaction has committed, and title.
+    static func deleteLibrary(id: String, on conn: PostgresConnection) throws -> (file: String, title: String)? {
         guard UUID(uuidString: id) != nil else { return nil }
-        return try conn.query("DELETE FROM tracks WHERE id = $1 AND source = 'library' RETURNING file", [id]).first.map { $0.string(0) }
+        return try conn.query("DELETE FROM tracks WHERE id = $1 AND source = 'library' RETURNING file, title", [id]).first.map {
+            ($0.string(0), $0.string(1))
+        }
     }
 }

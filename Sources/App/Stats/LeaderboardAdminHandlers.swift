@@ -8,15 +8,32 @@ enum LeaderboardAdminHandlers {
     static let hide: Handler = { ctx in
         let admin = try AccountFlow.signedInUser(ctx)
         let userID = ctx.request.parameter("id")
-        guard try ctx.services.leaderboards.store.hide(userID, by: admin.id) else { throw ClientError.notFound("There is no such user.") }
+        try ctx.services.database.transaction { conn in
+            guard let (username, was) = try ctx.services.leaderboards.store.hide(userID, by: admin.id, on: conn) else {
+                throw ClientError.notFound("There is no such user.")
+            }
+            try AuditLog.append(
+                .init(
+                    action: .leaderboardHide, target: AuditTarget(.user, id: userID, label: username), before: was ? "hidden" : "shown",
+                    after: "hidden"), by: admin, on: conn)
+        }
         ctx.services.leaderboards.remove(userID: userID)
         return .response(.redirect(to: try back(ctx)))
     }
 
     /// POST /admin/leaderboards/{id}/unhide
     static let unhide: Handler = { ctx in
+        let admin = try AccountFlow.signedInUser(ctx)
         let userID = ctx.request.parameter("id")
-        guard try ctx.services.leaderboards.store.unhide(userID) else { throw ClientError.notFound("There is no such user.") }
+        try ctx.services.database.transaction { conn in
+            guard let (username, was) = try ctx.services.leaderboards.store.unhide(userID, on: conn) else {
+                throw ClientError.notFound("There is no such user.")
+            }
+            try AuditLog.append(
+                .init(
+                    action: .leaderboardUnhide, target: AuditTarget(.user, id: userID, label: username), before: was ? "hidden" : "shown",
+                    after: "shown"), by: admin, on: conn)
+        }
         ctx.services.leaderboards.refresh(userID: userID)
         return .response(.redirect(to: try back(ctx)))
     }

@@ -202,23 +202,30 @@ struct LeaderboardStore {
         ).map { ($0.string(0), $0.string(1)) }
     }
 
-    /// Hides an account from the boards (kept if already hidden); false when there is no such account.
-    func hide(_ userID: String, by adminID: String) throws -> Bool {
-        guard UUID(uuidString: userID) != nil else { return false }
-        return try database.query(
+    /// Hides an account from the boards (kept if already hidden); nil when there is no such
+    /// account, else its username and whether it was hidden already.
+    func hide(_ userID: String, by adminID: String, on conn: PostgresConnection) throws -> (username: String, wasHidden: Bool)? {
+        guard UUID(uuidString: userID) != nil else { return nil }
+        return try conn.query(
             """
-            UPDATE users SET leaderboard_hidden_at = coalesce(leaderboard_hidden_at, now()), leaderboard_hidden_by = coalesce(leaderboard_hidden_by, $2)
-            WHERE id = $1
+            UPDATE users u SET leaderboard_hidden_at = coalesce(u.leaderboard_hidden_at, now()),
+                leaderboard_hidden_by = coalesce(u.leaderboard_hidden_by, $2)
+            FROM (SELECT leaderboard_hidden_at IS NOT NULL AS was FROM users WHERE id = $1 FOR UPDATE) old
+            WHERE u.id = $1 RETURNING u.username, old.was
             """, [userID, adminID]
-        ).affectedRows == 1
+        ).first.map { ($0.string(0), $0.bool(1)) }
     }
 
-    /// Lets a hidden account back on the boards (if its owner has not left them); false when
-    /// there is no such account.
-    func unhide(_ userID: String) throws -> Bool {
-        guard UUID(uuidString: userID) != nil else { return false }
-        return try database.query(
-            "UPDATE users SET leaderboard_hidden_at = NULL, leaderboard_hidden_by = NULL WHERE id = $1", [userID]
-        ).affectedRows == 1
+    /// Lets a hidden account back on the boards (if its owner has not left them); nil when
+    /// there is no such account, else its username and whether it was hidden.
+    func unhide(_ userID: String, on conn: PostgresConnection) throws -> (username: String, wasHidden: Bool)? {
+        guard UUID(uuidString: userID) != nil else { return nil }
+        return try conn.query(
+            """
+            UPDATE users u SET leaderboard_hidden_at = NULL, leaderboard_hidden_by = NULL
+            FROM (SELECT leaderboard_hidden_at IS NOT NULL AS was FROM users WHERE id = $1 FOR UPDATE) old
+            WHERE u.id = $1 RETURNING u.username, old.was
+            """, [userID]
+        ).first.map { ($0.string(0), $0.bool(1)) }
     }
 }

@@ -4,6 +4,8 @@
 public enum RoomRefusal: Error, Equatable, Sendable {
     /// No open room has this code (never existed, or expired).
     case noSuchRoom
+    /// The moderators closed the room, for this reason (issue 17).
+    case closed(String)
     /// The host removed this browser or account from the room.
     case removed
     /// Only people who joined may do this.
@@ -25,6 +27,8 @@ public enum RoomRefusal: Error, Equatable, Sendable {
         switch self {
         case .noSuchRoom:
             return "There is no open room with this code. Rooms close 72 hours after they are created."
+        case .closed(let reason):
+            return "The moderators closed this room. Their reason: “\(reason)”"
         case .removed:
             return
                 "The host removed you from this room, so you cannot see it or join it again with this browser or account. It closes by itself 72 hours after it was opened."

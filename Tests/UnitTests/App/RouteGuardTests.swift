@@ -95,7 +95,21 @@ struct RouteGuardTests {
         ("POST", "/r/:code/soundtrack/mode", .dj), ("GET", "/r/:code/soundtrack/behind", .dj),
         ("POST", "/r/:code/soundtrack/proposals", .host),
         ("POST", "/r/:code/participants/:id/dj", .host), ("POST", "/r/:code/participants/:id/undj", .host),
+        // Reports (issue 17): people with a seat report what they saw there (signed in: the
+        // handler sends a guest to sign in first).
+        ("GET", "/r/:code/report", .participant), ("POST", "/r/:code/report", .participant),
+        ("GET", "/r/:code/messages/:id/report", .participant), ("POST", "/r/:code/messages/:id/report", .participant),
+        ("GET", "/r/:code/tasks/:id/report", .participant), ("POST", "/r/:code/tasks/:id/report", .participant),
     ]
+
+    /// Reporting a profile, and the thank-you page, need an account; every admin route of
+    /// issue 17 is behind the admin guard (checked above for all of /admin).
+    @Test func reportsNeedASignedInUser() {
+        for path in ["/u/:username/report", "/reports/sent"] {
+            for route in routes where route.pattern == path { #expect(route.handler.access == .user, "\(route.method) \(path)") }
+        }
+        #expect(routes.filter { $0.pattern.hasPrefix("/admin/reports") || $0.pattern.hasPrefix("/admin/rooms") }.count == 11)
+    }
 
     @Test func everyRoomRouteDeclaresWhoMayUseIt() {
         let declared = routes.filter { $0.pattern.hasPrefix("/r/") }
