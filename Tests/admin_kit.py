@@ -9,12 +9,14 @@ import json
 import subprocess
 
 from accounts_kit import Account, brief, page_csrf, user_id
+from accounts_kit import make_admin as grant_and_pass_two_factor
 from pomopomo_testkit import Element, parse_html
 
 
 def make_admin(stack, acct: Account) -> Account:
-    """Gives `acct` the ADMIN role (as `pomopomo admin grant` does) and returns it."""
-    stack.psql("update users set role = 'ADMIN' where lower(email) = lower(:'v1')", acct.email)
+    """Gives `acct` the ADMIN role (as `pomopomo admin grant` does), passes the second factor in
+    its browser (admin pages answer nothing else), and returns it."""
+    grant_and_pass_two_factor(stack, acct.user, acct.email)
     return acct
 
 
