@@ -294,6 +294,16 @@ def test_reset_two_factor_sends_the_admin_to_enrol_again(stack, admin):
     assert admin.user.get("/admin").status_code == 200
 
 
+def test_a_role_taken_and_given_back_needs_the_second_factor_again(stack, admin):
+    make_admin(stack, admin.user, admin.email)
+    assert admin.user.get("/admin").status_code == 200
+    pomopomo_run(stack, "admin", "revoke", admin.email)
+    assert sessions_passed(stack, admin.email) == 0
+    pomopomo_run(stack, "admin", "grant", admin.email)
+    r = admin.user.get("/admin")
+    assert r.status_code == 303 and location(r).startswith(VERIFY), brief(r)
+
+
 BAD_CODES = [("a NUL byte", "12\x003456"), ("10,000 digits", "1" * 10_000), ("a right-to-left override", "\u202e123456"),
              ("template syntax", "{{> layout}}"), ("a script", "<script>alert(1)</script>"),
              ("full-width digits", "１２３４５６"), ("an attribute break-out", '" autofocus onfocus=alert(1) x="')]

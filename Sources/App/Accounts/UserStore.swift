@@ -138,7 +138,12 @@ struct UserStore {
 
     /// Admin: grant or revoke; false for an unknown email.
     func setRole(email: String, role: AccountRole) throws -> Bool {
-        try database.query("UPDATE users SET role = $2 WHERE lower(email) = lower($1)", [email, role.rawValue]).affectedRows == 1
+        try database.transaction { conn in
+            let changed = try conn.query("UPDATE users SET role = $2 WHERE lower(email) = lower($1) RETURNING id", [email, role.rawValue])
+            guard let id = changed.first?.string(0) else { return false }
+            if role != .admin { try TwoFactorStore.forgetPassed(userID: id, on: conn) }
+            return true
+        }
     }
 
     /// A moderator clears a reported profile (issue 17): the bio and the picture go; returns the

@@ -46,6 +46,7 @@ enum AdminUserStore {
         guard target.role != role else { return }
         if target.role == .admin && admins.count <= 1 { throw ModerationRefusal.lastAdmin }
         try conn.query("UPDATE users SET role = $2 WHERE id = $1", [target.id, role.rawValue])
+        if role != .admin { try TwoFactorStore.forgetPassed(userID: target.id, on: conn) }
         try AuditLog.append(
             .init(action: .roleChange, target: target.auditTarget, reason: reason.value, before: target.role.rawValue, after: role.rawValue),
             by: actor, on: conn)

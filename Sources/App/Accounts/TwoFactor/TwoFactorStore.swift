@@ -105,6 +105,12 @@ struct TwoFactorStore {
         }
     }
 
+    /// The account's sessions pass the second factor again before admin pages work: when it is
+    /// reset, and when the admin role is taken (granted again, an old session is not an admin's).
+    static func forgetPassed(userID: String, on conn: PostgresConnection) throws {
+        try conn.query("UPDATE sessions SET second_factor_at = NULL WHERE user_id = $1", [userID])
+    }
+
     /// Recovery codes not used yet.
     func unusedRecoveryCodes(userID: String) throws -> Int {
         try database.query("SELECT count(*) FROM admin_recovery_codes WHERE user_id = $1 AND used_at IS NULL", [userID]).first?.int(0) ?? 0
@@ -114,7 +120,7 @@ struct TwoFactorStore {
     /// reset-two-factor`, for an admin who lost both their device and their codes). False when
     /// the account has no second factor.
     static func reset(userID: String, on conn: PostgresConnection) throws -> Bool {
-        try conn.query("UPDATE sessions SET second_factor_at = NULL WHERE user_id = $1", [userID])
+        try forgetPassed(userID: userID, on: conn)
         try conn.query("DELETE FROM admin_recovery_codes WHERE user_id = $1", [userID])
         return try conn.query("DELETE FROM admin_second_factors WHERE user_id = $1 RETURNING 1", [userID]).count == 1
     }
