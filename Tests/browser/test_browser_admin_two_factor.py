@@ -57,7 +57,7 @@ def test_a_new_admin_sets_up_two_factor_and_signs_in_with_an_app_code(stack, bro
     codes = [li.text.strip() for li in driver.find_elements(By.CSS_SELECTOR, "#recovery-codes li")]
     assert len(codes) == 10, codes
     remember_second_factor(email, SecondFactor(secret, codes))
-    follow(driver, "/admin", "admin-users", "continuing once the codes are saved")
+    follow(driver, "/admin", "dashboard-user-search", "continuing once the codes are saved")
 
     sign_out(driver)
     sign_in_with_password(driver, base, email, STRONG_PASSWORD)

@@ -29,7 +29,7 @@ def test_flushing_redis_loses_nothing_anyone_can_see(stack, account, new_user):
              "/leaderboards?board=alltime", "/me"]
     before = {name: pages_of(stack, name, paths, sid) for name in stack.responders}
     # Ranked (the suite's other accounts may fill the first page): the board tells its reader where.
-    board = parse_html(stack.fcgi("a", "GET", "/leaderboards?board=alltime", headers={"Cookie": f"pp_sid={sid}"}).text)
+    board = parse_html(stack.fcgi("a", "GET", "/leaderboards?board=alltime", headers={"Cookie": f"pp_sid={sid}; pp_in=1"}).text)
     assert board.by_id("rank-summary") is not None, "the account is not ranked"
     assert int(redis_cli(stack, "DBSIZE")) > 0
 

@@ -46,9 +46,10 @@ def presence_of(body, username):
     return [f for f in body.get("presence", []) if f["user"] == username]
 
 
-def until_presence(acct, since, username, wanted, seconds=6):
+def until_presence(acct, since, username, wanted, seconds=12):
     """Polls `acct`'s channel until it reports `username` in a state `wanted` accepts; that entry,
-    with the channel's version under "version"."""
+    with the channel's version under "version". The bound is generous: a presence change waits for
+    the room's next load, which the full suite on two busy cores has delayed past 6 s."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         r = channel(acct, since, timeout=max(0.5, deadline - time.monotonic()))
