@@ -31,9 +31,6 @@ struct AdminUserDirectory {
         let live: Bool
     }
 
-    /// The stored suspension as seconds since 1970 (infinity for a ban), for `AccountStanding`.
-    static let suspendedUntil = "CASE WHEN suspended_until = 'infinity' THEN 'Infinity' ELSE extract(epoch FROM suspended_until)::text END"
-
     /// Newest first: the account with this id, or those whose username or email contains `query`
     /// (any case; `%` and `_` are plain characters here).
     func search(_ query: String, limit: Int = 100) throws -> [Found] {
@@ -41,7 +38,7 @@ struct AdminUserDirectory {
         return try database.query(
             """
             SELECT id::text, username, email, role, email_verified_at IS NOT NULL, extract(epoch FROM created_at)::float8,
-                   \(Self.suspendedUntil)
+                   suspension_epoch(suspended_until)
             FROM users
             WHERE $1 = '' OR id::text = lower($1) OR strpos(lower(username), lower($1)) > 0 OR strpos(lower(email), lower($1)) > 0
             ORDER BY created_at DESC LIMIT $2
@@ -55,7 +52,7 @@ struct AdminUserDirectory {
 
     /// The account's standing and the reason given for it.
     func standing(_ id: String) throws -> (AccountStanding, reason: String) {
-        let row = try database.query("SELECT \(Self.suspendedUntil), suspension_reason FROM users WHERE id = $1", [id]).first
+        let row = try database.query("SELECT suspension_epoch(suspended_until), suspension_reason FROM users WHERE id = $1", [id]).first
         return (AccountStanding(suspendedUntil: row?[0].flatMap(Double.init), now: Date().timeIntervalSince1970), row?.string(1) ?? "")
     }
 

@@ -96,12 +96,7 @@ enum ReportStore {
         }
     }
 
-    private static let columns = """
-        r.id, r.subject, r.subject_id, r.room_id::text, r.room_code, r.author_id::text, r.author_seat::text, r.author_name, r.excerpt,
-        r.reporter_id::text, u.username, r.reason, r.details, to_char(r.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI'), r.status,
-        r.resolved_name, r.action, r.note
-        """
-
+    /// One row of the view `report_rows` (migration 035), in its column order.
     private static func report(_ row: PostgresRow) -> Report {
         Report(
             id: row.int(0), subject: ReportSubject(rawValue: row.string(1)) ?? .profile, subjectID: row.string(2), roomID: row[3],
@@ -113,7 +108,7 @@ enum ReportStore {
 
     static func find(_ id: String, database: PostgresPool) throws -> Report? {
         guard id.count <= 18, let number = Int(id), number > 0 else { return nil }
-        return try database.query("SELECT \(columns) FROM reports r LEFT JOIN users u ON u.id = r.reporter_id WHERE r.id = $1", [number])
+        return try database.query("SELECT * FROM report_rows WHERE id = $1", [number])
             .first.map(report)
     }
 
@@ -121,8 +116,7 @@ enum ReportStore {
     static func reports(of subject: ReportSubject, _ subjectID: String, database: PostgresPool) throws -> [Report] {
         try database.query(
             """
-            SELECT \(columns) FROM reports r LEFT JOIN users u ON u.id = r.reporter_id
-            WHERE r.subject = $1 AND r.subject_id = $2 ORDER BY r.id DESC LIMIT 200
+            SELECT * FROM report_rows WHERE subject = $1 AND subject_id = $2 ORDER BY id DESC LIMIT 200
             """, [subject.rawValue, subjectID]
         ).map(report)
     }
@@ -130,14 +124,14 @@ enum ReportStore {
     /// Reports about things an account wrote (`against`), or that it filed, newest first.
     static func reports(against userID: String, limit: Int, database: PostgresPool) throws -> [Report] {
         try database.query(
-            "SELECT \(columns) FROM reports r LEFT JOIN users u ON u.id = r.reporter_id WHERE r.author_id = $1 ORDER BY r.id DESC LIMIT $2",
+            "SELECT * FROM report_rows WHERE author_id = $1 ORDER BY id DESC LIMIT $2",
             [userID, limit]
         ).map(report)
     }
 
     static func reports(by userID: String, limit: Int, database: PostgresPool) throws -> [Report] {
         try database.query(
-            "SELECT \(columns) FROM reports r LEFT JOIN users u ON u.id = r.reporter_id WHERE r.reporter_id = $1 ORDER BY r.id DESC LIMIT $2",
+            "SELECT * FROM report_rows WHERE reporter_id = $1 ORDER BY id DESC LIMIT $2",
             [userID, limit]
         ).map(report)
     }

@@ -33,9 +33,9 @@ struct BoardStore {
         let content: BoardContent
     }
 
-    static let headColumns =
-        "b.id, b.name, b.version, b.note_count, b.stroke_count, b.note_bytes, b.stroke_bytes, extract(epoch FROM b.updated_at)::float8"
-
+    /// One row of "SELECT b.id, b.name, b.version, b.note_count, b.stroke_count, b.note_bytes,
+    /// b.stroke_bytes, extract(epoch FROM b.updated_at)::float8 FROM boards b", which each reader
+    /// writes out whole.
     static func head(_ row: PostgresRow) -> Head {
         Head(
             id: row.int(0), name: row.string(1), version: row.int(2),
@@ -48,14 +48,22 @@ struct BoardStore {
     /// The person's boards, the most recently changed first.
     func list(userID: String) throws -> [Head] {
         try database.query(
-            "SELECT \(Self.headColumns) FROM boards b WHERE b.user_id = $1 ORDER BY b.updated_at DESC, b.id DESC LIMIT $2",
+            """
+            SELECT b.id, b.name, b.version, b.note_count, b.stroke_count, b.note_bytes, b.stroke_bytes, extract(epoch FROM b.updated_at)::float8
+            FROM boards b WHERE b.user_id = $1 ORDER BY b.updated_at DESC, b.id DESC LIMIT $2
+            """,
             [userID, BoardLimits.boards]
         ).map(Self.head)
     }
 
     /// One of the person's boards; nil when it is not theirs or does not exist.
     func head(_ boardID: Int, userID: String) throws -> Head? {
-        try database.query("SELECT \(Self.headColumns) FROM boards b WHERE b.id = $1 AND b.user_id = $2", [boardID, userID]).first.map(Self.head)
+        try database.query(
+            """
+            SELECT b.id, b.name, b.version, b.note_count, b.stroke_count, b.note_bytes, b.stroke_bytes, extract(epoch FROM b.updated_at)::float8
+            FROM boards b WHERE b.id = $1 AND b.user_id = $2
+            """, [boardID, userID]
+        ).first.map(Self.head)
     }
 
     /// The board's notes, oldest first.
@@ -144,7 +152,12 @@ struct BoardStore {
 
     /// Locks the person's board for a change and reads its version and tallies; nil when not theirs.
     static func lock(_ boardID: Int, userID: String, on conn: PostgresConnection) throws -> Head? {
-        try conn.query("SELECT \(headColumns) FROM boards b WHERE b.id = $1 AND b.user_id = $2 FOR UPDATE", [boardID, userID]).first.map(head)
+        try conn.query(
+            """
+            SELECT b.id, b.name, b.version, b.note_count, b.stroke_count, b.note_bytes, b.stroke_bytes, extract(epoch FROM b.updated_at)::float8
+            FROM boards b WHERE b.id = $1 AND b.user_id = $2 FOR UPDATE
+            """, [boardID, userID]
+        ).first.map(head)
     }
 
     /// Moves the board to its next version with the tallies after the change; returns that version.
