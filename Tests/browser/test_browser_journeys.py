@@ -2,16 +2,17 @@
 updates without reload), with JavaScript off (the same pages work by reloading), and while Redis
 is down (updates slow down but still arrive)."""
 
+import os
 import time
 
 from selenium.webdriver.common.by import By
 
 from browser_kit import create_room, join_by_code, names_on_page, wait
 
-SCREENSHOT = "/tmp/pomopomo-room.png"
+SCREENSHOT = "pomopomo-room.png"  # in the stack's data dir: `KEEP=1 make test` keeps it
 
 
-def test_with_javascript_a_joiner_appears_without_reload(stack, browser):
+def test_with_javascript_a_joiner_appears_without_reload(stack, browser, data_dir):
     a, b = browser(js=True), browser(js=True)
     code = create_room(a, stack.base_url, "Ada Alpha")
     section = a.find_element(By.CSS_SELECTOR, "[data-live]")
@@ -32,7 +33,7 @@ def test_with_javascript_a_joiner_appears_without_reload(stack, browser):
     assert int(section.get_attribute("data-version")) > version_before
     assert a.find_element(By.ID, "you-are").is_displayed()
 
-    a.save_screenshot(SCREENSHOT)
+    a.save_screenshot(os.path.join(data_dir, SCREENSHOT))
     logs = [entry for entry in a.get_log("browser") if entry.get("level") == "SEVERE"]
     assert not logs, f"console errors in the room page: {logs}"
 
