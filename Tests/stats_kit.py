@@ -1,6 +1,8 @@
 """Focus credit (issue 11): moving a room's timer through time, and reading the ledger."""
 
 import json
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from accounts_kit import sign_up, unique_email, unique_username, user_id, verify_from_mail
 from pomopomo_testkit import publish_wake
@@ -76,6 +78,19 @@ def wait_for_credit(stack, room: Room, rows: int, timeout: float = 5) -> list[di
 
 
 FOCUS = 1500  # the classic queue starts with 25 minutes of focus
+# Domain Achievement.nightOwlHours and .earlyBirdHours: local hours in which completing a session
+# earns Night Owl or Early Bird.
+NIGHT_OWL_HOURS = {22, 23, 0, 1, 2, 3}
+EARLY_BIRD_HOURS = {4, 5, 6}
+
+
+def time_of_day_achievements(stack, uid: str) -> set[str]:
+    """What the account's completed sessions earn by the local hour they ended in. A test that
+    credits at the real clock earns Night Owl or Early Bird too when it runs between 22:00 and
+    07:00 (UTC for a guest's credit): First Focus alone is what it earns by day."""
+    hours = {datetime.fromtimestamp(r["end"], ZoneInfo(r["zone"])).hour
+             for r in ledger(stack, "user_id = :'v1' and completed", uid)}
+    return ({"night_owl"} if hours & NIGHT_OWL_HOURS else set()) | ({"early_bird"} if hours & EARLY_BIRD_HOURS else set())
 
 
 def guest_focuses_a_segment(stack, make_room, browser, name: str) -> tuple[Room, Member]:
