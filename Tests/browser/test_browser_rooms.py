@@ -210,9 +210,14 @@ def add_segment(driver, base_url, code, kind, duration, expect_count):
 
 
 def segments(driver):
-    return [(li.get_attribute("data-kind"), li.find_element(By.CSS_SELECTOR, ".seg-duration").text,
-             li.get_attribute("data-segment-id"))
-            for li in driver.find_elements(By.CSS_SELECTOR, "#queue-list li.segment")]
+    """[(kind, duration shown, segment id)] in queue order, read in one script like `messages`:
+    a live update that replaces the queue between two WebDriver calls would leave stale elements."""
+    return [tuple(row) for row in driver.execute_script("""
+        return Array.prototype.map.call(document.querySelectorAll('#queue-list li.segment'), function (li) {
+          var d = li.querySelector('.seg-duration');
+          return [li.getAttribute('data-kind'), d ? d.textContent.replace(/\\s+/g, ' ').trim() : null,
+                  li.getAttribute('data-segment-id')];
+        });""")]
 
 
 def message_texts(driver):
