@@ -190,7 +190,7 @@ public final class FastCGIRequest: @unchecked Sendable {
 
     deinit {
         // A request dropped without an answer must still release its connection.
-        if raw != nil { _ = finish(bytes: nil) }
+        if raw != nil { _ = finish(head: nil, body: []) }
     }
 
     /// Says that nginx may send this request a body of up to `bytes` (an upload route has its
@@ -240,10 +240,16 @@ public final class FastCGIRequest: @unchecked Sendable {
     /// Returns false when it had already been answered.
     @discardableResult
     public func respond(_ bytes: [UInt8]) -> Bool {
-        finish(bytes: bytes)
+        finish(head: bytes, body: [])
     }
 
-    private func finish(bytes: [UInt8]?) -> Bool {
+    /// The same with the head and the body apart, so neither is copied to join them.
+    @discardableResult
+    public func respond(head: [UInt8], body: [UInt8]) -> Bool {
+        finish(head: head, body: body)
+    }
+
+    private func finish(head: [UInt8]?, body: [UInt8]) -> Bool {
         lock.lock()
         guard let request = raw else {
             lock.unlock()
@@ -253,15 +259,17 @@ public final class FastCGIRequest: @unchecked Sendable {
         // A refused body (too large, malformed) was not read: take it off the socket first.
         drainInput(upTo: drainBytes, request)
         lock.unlock()
-        if let bytes, !bytes.isEmpty {
-            bytes.withUnsafeBufferPointer { buffer in
-                buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
-                    // A write to a client that went away fails quietly (SIGPIPE is ignored).
-                    _ = FCGX_PutStr($0, Int32(buffer.count), request.pointee.out)
-                }
-            }
+        if let head, !(head.isEmpty && body.isEmpty), request.pointee.ipcFd >= 0 {
+            // The whole answer in one write (`ResponseRecords`), then libfcgi frees the request
+            // and closes the connection without writing anything of its own. ipcFd is in the
+            // part of FCGX_Request its header asks callers not to use, but it is the connection
+            // itself, and libfcgi 2.4 has kept it there since its first release. A write to a
+            // client that went away fails quietly (SIGPIPE is ignored).
+            _ = ResponseRecords.write(head: head, body: body, requestID: Int32(request.pointee.requestId), to: request.pointee.ipcFd)
+            FCGX_Free(request, 1)
+        } else {
+            FCGX_Finish_r(request)
         }
-        FCGX_Finish_r(request)
         request.deallocate()
         return true
     }

@@ -77,6 +77,14 @@ public struct Response: Sendable {
     /// The CGI response head and body as bytes for FastCGI. Header values are checked for CR/LF
     /// so nothing can split the response.
     public func serialize(requestID: String, cacheable: Bool = false) -> [UInt8] {
+        var out = head(requestID: requestID, cacheable: cacheable)
+        out.reserveCapacity(out.count + body.count)
+        out.append(contentsOf: body)
+        return out
+    }
+
+    /// The CGI head alone (status, headers, the blank line), for sending beside `body`.
+    public func head(requestID: String, cacheable: Bool = false) -> [UInt8] {
         var head = "Status: \(status.code) \(status.reason)\r\n"
         let csp =
             formActionOrigins.isEmpty && !framedBySelf && mediaSources.isEmpty
@@ -98,10 +106,7 @@ public struct Response: Sendable {
             head += "Content-Length: \(body.count)\r\n"
         }
         head += "\r\n"
-        var out = Array(head.utf8)
-        out.reserveCapacity(out.count + body.count)
-        out.append(contentsOf: body)
-        return out
+        return Array(head.utf8)
     }
 
     static func headerSafe(_ value: String) -> String {

@@ -164,11 +164,11 @@ public final class Responder: Sendable {
     ) {
         var response = response
         if let ctx { addSessionCookies(ctx, to: &response) }
-        let bytes = response.serialize(requestID: requestID)
+        let head = response.head(requestID: requestID)
         // Counted before it is sent: a client holding its answer finds it in the next scrape.
         let micros = (DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1000
         services.requestMetrics.record(route: route, status: response.status.code, micros: micros)
-        fcgi.respond(bytes)
+        fcgi.respond(head: head, body: response.body)
         RequestLog.answered(
             services.logger, id: requestID, method: params["REQUEST_METHOD"] ?? "", route: services.requestMetrics.pattern(route),
             status: response.status.code, micros: micros, uri: params["REQUEST_URI"] ?? "")
