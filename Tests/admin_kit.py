@@ -7,6 +7,7 @@ changes this file, not every test."""
 
 import json
 import subprocess
+import time
 
 from accounts_kit import Account, brief, page_csrf, user_id
 from accounts_kit import make_admin as grant_and_pass_two_factor
@@ -51,8 +52,19 @@ def psql_as_app(stack, sql: str) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=20)
 
 
-def logged(stack, *needles: str) -> bool:
-    """Whether one line of a responder's log holds every needle."""
+def logged(stack, *needles: str, within: float = 2.0) -> bool:
+    """Whether one line of a responder's log holds every needle, within `within` seconds (ordinary
+    lines reach the file through a buffer written every 50 ms)."""
+    deadline = time.monotonic() + within
+    while True:
+        if _logged_now(stack, needles):
+            return True
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+
+
+def _logged_now(stack, needles) -> bool:
     for name in stack.responders:
         try:
             with open(f"{stack.data_dir}/log/{name}.log", encoding="utf-8", errors="replace") as f:

@@ -7,7 +7,6 @@ public struct KeyValueLogHandler: LogHandler {
     public var metadata: Logger.Metadata = [:]
     public var logLevel: Logger.Level
     private let label: String
-    private static let lock = NSLock()
 
     public init(label: String, level: Logger.Level) {
         self.label = label
@@ -26,27 +25,16 @@ public struct KeyValueLogHandler: LogHandler {
             line += " \(key)=\(Self.quote(all[key]!.description))"
         }
         line += "\n"
-        Self.lock.lock()
-        FileHandle.standardError.write(Data(line.utf8))
-        Self.lock.unlock()
+        LogSink.write(Array(line.utf8), urgent: event.level >= .warning)
     }
 
     /// The same line as `log` would write for `message` with these fields (given in key order),
-    /// built without a metadata dictionary and written with one write(2) and no lock: for the line
-    /// every request gets. A line this short is written whole (a pipe takes up to 4 KiB at once, an
-    /// O_APPEND file appends it in one piece), so lines from several threads never mix.
+    /// built without a metadata dictionary: for the line every request gets.
     public static func emit(level: Logger.Level, _ message: String, _ fields: KeyValuePairs<String, String>) {
         var line = "ts=\(timestamp()) level=\(level) msg=\(quote(message))"
         for (key, value) in fields { line += " \(key)=\(quote(value))" }
         line += "\n"
-        var utf8 = Array(line.utf8)
-        var offset = 0
-        while offset < utf8.count {
-            let wrote = utf8.withUnsafeMutableBytes { write(2, $0.baseAddress! + offset, $0.count - offset) }
-            if wrote < 0 && errno == EINTR { continue }
-            guard wrote > 0 else { return }
-            offset += wrote
-        }
+        LogSink.write(Array(line.utf8), urgent: level >= .warning)
     }
 
     public static func quote(_ value: String) -> String {
