@@ -22,8 +22,8 @@ public struct Request: Sendable {
     public let host: String?
     public let serverPort: String?
     public let requestID: String
-    /// For the sessions page only; never trusted for anything.
-    public let userAgent: String
+    /// As sent; `userAgent` is what may be shown and stored.
+    private let rawUserAgent: String
     /// The `Authorization` header (a personal API token as `Bearer …`), as sent.
     public let authorization: String?
     /// The `X-CSRF-Token` header: how scripts in our pages prove a JSON request came from them.
@@ -59,14 +59,17 @@ public struct Request: Sendable {
         remoteAddress = Self.clientAddress(params["REMOTE_ADDR"] ?? "")
         host = params["HTTP_HOST"]
         serverPort = params["SERVER_PORT"]
-        userAgent = String(
-            String.UnicodeScalarView(
-                (params["HTTP_USER_AGENT"] ?? "").unicodeScalars.lazy
-                    .filter { $0.value >= 0x20 && $0.value != 0x7F }.prefix(300)))
+        rawUserAgent = params["HTTP_USER_AGENT"] ?? ""
         authorization = params["HTTP_AUTHORIZATION"]
         csrfHeader = params["HTTP_X_CSRF_TOKEN"]
         testNow = params["HTTP_X_POMOPOMO_TEST_NOW"]
         isHTTPS = params["HTTPS"].map { !$0.isEmpty && $0 != "off" } ?? false
+    }
+
+    /// For the sessions page only; never trusted for anything. Made when asked for: only a
+    /// sign-in stores it.
+    public var userAgent: String {
+        String(String.UnicodeScalarView(rawUserAgent.unicodeScalars.lazy.filter { $0.value >= 0x20 && $0.value != 0x7F }.prefix(300)))
     }
 
     /// The same request with its body, for routes whose body is read after the route is known

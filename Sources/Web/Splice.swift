@@ -19,6 +19,20 @@ public enum Splice {
     /// Copies `rendered` into `out`, replacing each marker by its part: the part's pieces
     /// joined with `joiner` (a part is kept as the pieces between CSRF slots).
     public static func assemble(_ rendered: [UInt8], parts: [[[UInt8]]], joiner: [UInt8], into out: inout [UInt8]) {
+        assemble(rendered, count: parts.count, into: &out) { index, out in
+            for (n, piece) in parts[index].enumerated() {
+                if n > 0 { out.append(contentsOf: joiner) }
+                out.append(contentsOf: piece)
+            }
+        }
+    }
+
+    /// Copies `rendered` into `out`, letting `part` write whatever goes where marker `index`
+    /// (0..<count) is: a page can put its own content, with that content's parts, straight
+    /// into the layout's place for it, so the big parts are copied once.
+    public static func assemble(
+        _ rendered: [UInt8], count: Int, into out: inout [UInt8], part: (_ index: Int, _ out: inout [UInt8]) -> Void
+    ) {
         let markerLength = prefix.count + 2
         var copied = 0
         var i = 0
@@ -34,15 +48,12 @@ public enum Splice {
                     continue
                 }
                 let index = Int(bytes[i + prefix.count]) - Int(UInt8(ascii: "0"))
-                guard index >= 0, index < parts.count else {
+                guard index >= 0, index < count else {
                     i += 1
                     continue
                 }
                 out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied..<i]))
-                for (n, piece) in parts[index].enumerated() {
-                    if n > 0 { out.append(contentsOf: joiner) }
-                    out.append(contentsOf: piece)
-                }
+                part(index, &out)
                 i += markerLength
                 copied = i
             }

@@ -31,7 +31,11 @@ public struct TemplateContext: Sendable, ExpressibleByDictionaryLiteral {
     public var values: [String: TemplateValue]
     public init(_ values: [String: TemplateValue] = [:]) { self.values = values }
     public init(dictionaryLiteral elements: (String, TemplateValue)...) {
-        values = Dictionary(elements, uniquingKeysWith: { $1 })
+        // A plain loop: Dictionary(_:uniquingKeysWith:) goes through a closure per element, and
+        // every page builds dozens of these.
+        var values: [String: TemplateValue] = Dictionary(minimumCapacity: elements.count)
+        for (key, value) in elements { values[key] = value }
+        self.values = values
     }
     public subscript(key: String) -> TemplateValue? {
         get { values[key] }
@@ -64,9 +68,14 @@ public final class TemplateLibrary: Sendable {
         case raw([String])
         case section([String], [Node], inverted: Bool)
         case partial(String, indent: [UInt8])
+        /// A partial once every template is compiled: its place in `bodies`, so rendering one
+        /// costs no name built and hashed.
+        case include(Int, indent: [UInt8])
     }
 
-    let templates: [String: [Node]]
+    /// Every template's nodes (with partials resolved to `include`), and where each is by name.
+    let bodies: [[Node]]
+    let templates: [String: Int]
     public var names: [String] { templates.keys.filter { !$0.contains("\u{1}") }.sorted() }
 
     /// Loads every `.mustache` file below `directory`, named by its relative path without the
@@ -108,7 +117,27 @@ public final class TemplateLibrary: Sendable {
             compiled[key] = [.text(indent)] + indented
             pending += Self.partials(in: indented).filter { !$0.indent.isEmpty }
         }
-        templates = compiled
+        let names = compiled.keys.sorted()
+        var places: [String: Int] = [:]
+        for (place, name) in names.enumerated() { places[name] = place }
+        bodies = names.map { Self.resolve(compiled[$0]!, places) }
+        templates = places
+    }
+
+    /// The nodes with each partial replaced by its place: the indented copy when there is one
+    /// (past 64 characters of indentation there is none), else the partial itself.
+    static func resolve(_ nodes: [Node], _ places: [String: Int]) -> [Node] {
+        nodes.map { node in
+            switch node {
+            case .partial(let name, let indent):
+                let place = (indent.isEmpty ? nil : places[indentedName(name, indent)]) ?? places[name]!
+                return .include(place, indent: indent)
+            case .section(let path, let children, let inverted):
+                return .section(path, resolve(children, places), inverted: inverted)
+            default:
+                return node
+            }
+        }
     }
 
     public func has(_ name: String) -> Bool { templates[name] != nil }
@@ -121,19 +150,19 @@ public final class TemplateLibrary: Sendable {
     }
 
     public func render(_ name: String, _ context: TemplateContext, into out: inout [UInt8]) {
-        guard let nodes = templates[name] else { preconditionFailure("unknown template \(name)") }
+        guard let place = templates[name] else { preconditionFailure("unknown template \(name)") }
         var stack = [context]
-        render(nodes, &stack, &out, depth: 0, html: true)
+        render(bodies[place], &stack, &out, depth: 0, html: true)
     }
 
     /// For text/plain output (mail), never for a page: every value goes out as it is, since
     /// there is no markup for it to break, and escaping would change a name like `a&b` or a
     /// link's query string.
     public func renderPlainText(_ name: String, _ context: TemplateContext) -> String {
-        guard let nodes = templates[name] else { preconditionFailure("unknown template \(name)") }
+        guard let place = templates[name] else { preconditionFailure("unknown template \(name)") }
         var stack = [context]
         var out: [UInt8] = []
-        render(nodes, &stack, &out, depth: 0, html: false)
+        render(bodies[place], &stack, &out, depth: 0, html: false)
         return String(decoding: out, as: UTF8.self)
     }
 
@@ -189,12 +218,14 @@ public final class TemplateLibrary: Sendable {
                 default:
                     render(children, &stack, &out, depth: depth, html: html)
                 }
-            case .partial(let name, let indent):
+            case .partial:
+                // Resolved to `include` when the library was made.
+                continue
+            case .include(let place, let indent):
                 // Recursive partials are legal Mustache; the depth cap keeps a mistake finite.
-                let key = indent.isEmpty ? name : Self.indentedName(name, indent)
-                guard depth < 32, let nodes = templates[key] ?? templates[name] else { continue }
+                guard depth < 32 else { continue }
                 let start = out.count
-                render(nodes, &stack, &out, depth: depth + 1, html: html)
+                render(bodies[place], &stack, &out, depth: depth + 1, html: html)
                 // Indentation goes after every newline of the partial but its last; when the
                 // partial ends in sections that rendered nothing, the last newline is only
                 // known now, and its indentation starts a line with nothing on it.

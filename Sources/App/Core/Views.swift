@@ -73,15 +73,19 @@ enum Views {
         context["content"] = .html(Splice.marker(pieces.count))
         pieces.append([content])
         let layout = services.templates.render("layout", context)
-        // The page's own markers first, then the page into the layout: two copies of the big
-        // parts at most, and none through String.
-        var page: [UInt8] = []
-        page.reserveCapacity(content.count + parts.values.reduce(0) { $0 + $1.reduce(0) { $0 + $1.count } } + 256)
-        Splice.assemble(content, parts: pieces, joiner: Array(csrf.utf8), into: &page)
-        pieces[pieces.count - 1] = [page]
+        // The layout, with the page put in its place as it is assembled, its own parts joined
+        // by the viewer's token: one copy of the big parts, and none through String.
+        let joiner = Array(csrf.utf8)
+        let contentIndex = pieces.count - 1
         var out: [UInt8] = []
-        out.reserveCapacity(layout.count + page.count)
-        Splice.assemble(layout, parts: pieces, joiner: [], into: &out)
+        out.reserveCapacity(layout.count + content.count + parts.values.reduce(0) { $0 + $1.reduce(0) { $0 + $1.count } } + 256)
+        Splice.assemble(layout, count: pieces.count, into: &out) { index, out in
+            if index == contentIndex {
+                Splice.assemble(content, parts: pieces, joiner: joiner, into: &out)
+            } else {
+                out.append(contentsOf: pieces[index].joined())
+            }
+        }
         return .html(out, status: status)
     }
 
