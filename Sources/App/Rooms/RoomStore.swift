@@ -353,7 +353,16 @@ struct RoomStore {
             var changed: [(String, Int)] = []
             for row in rooms {
                 let id = row.string(0)
-                try conn.query("UPDATE participants SET role = 'guest' WHERE room_id = $1 AND role = 'host'", [id])
+                // The lock re-reads only the room's row: a responder that handed this room over and
+                // committed between our snapshot and our lock left the old host's row in that
+                // snapshot. This statement sees the committed state, so a second hand-over finds
+                // no absent host and skips the room.
+                let demoted = try conn.query(
+                    """
+                    UPDATE participants SET role = 'guest'
+                    WHERE room_id = $1 AND role = 'host' AND last_seen_at < now() - make_interval(secs => $2)
+                    """, [id, seconds])
+                guard demoted.affectedRows > 0 else { continue }
                 try Self.promoteSuccessor(roomID: id, on: conn)
                 changed.append(("room:\(id)", try Self.bump(id, parts: [.people, .state], on: conn)))
             }
