@@ -11,8 +11,14 @@ enum RoomViews {
     }
 
     static func kinds(selected: String) -> TemplateValue {
-        .list(SegmentKind.allCases.map { ["value": .text($0.rawValue), "label": .text($0.label), "selected": .bool($0.rawValue == selected)] })
+        if selected == "focus" { return focusSelected }
+        return .list(
+            SegmentKind.allCases.map { ["value": .text($0.rawValue), "label": .text($0.label), "selected": .bool($0.rawValue == selected)] })
     }
+
+    /// What every room page shows: made once, not per view.
+    private static let focusSelected: TemplateValue = .list(
+        SegmentKind.allCases.map { ["value": .text($0.rawValue), "label": .text($0.label), "selected": .bool($0 == .focus)] })
 
     // MARK: Shared parts
 
