@@ -58,7 +58,7 @@ let package = Package(
         .testTarget(
             name: "UnitTests",
             dependencies: [
-                "Domain", "Web", "Markdown", "Sodium", "App", "QRCode",
+                "Domain", "Web", "Markdown", "Sodium", "App", "QRCode", "FastCGI",
                 .product(name: "Mustache", package: "swift-mustache"),
             ]),
         .testTarget(

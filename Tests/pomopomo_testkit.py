@@ -264,10 +264,10 @@ class FCGIResponse:
         return self.body.decode("utf-8", "replace")
 
 
-def fastcgi_request(socket_path: str, method: str, uri: str, headers: dict | None = None, body: bytes = b"",
-                    timeout: float = REQUEST_TIMEOUT, remote_addr: str = "127.0.0.1") -> FCGIResponse:
-    """One request straight to a responder, with the parameters nginx's fastcgi_params would send
-    for a client at `remote_addr` (tests of per-address limits use addresses of their own)."""
+def fastcgi_payload(method: str, uri: str, headers: dict | None = None, body: bytes = b"", remote_addr: str = "127.0.0.1",
+                    request_id: int = 1, keep_conn: bool = False) -> bytes:
+    """The records of one request with the parameters nginx's fastcgi_params would send for a client
+    at `remote_addr` (tests of per-address limits use addresses of their own)."""
     path, _, query = uri.partition("?")
     params = {
         "QUERY_STRING": query, "REQUEST_METHOD": method, "CONTENT_TYPE": "", "CONTENT_LENGTH": str(len(body)),
@@ -282,11 +282,18 @@ def fastcgi_request(socket_path: str, method: str, uri: str, headers: dict | Non
         else:
             params["HTTP_" + name.upper().replace("-", "_")] = value
     params.setdefault("HTTP_HOST", "127.0.0.1")
-    payload = _fcgi_record(FCGI_BEGIN_REQUEST, struct.pack(">HB5x", 1, 0))  # role RESPONDER, no keep-alive
-    payload += _fcgi_record(FCGI_PARAMS, _fcgi_params(params)) + _fcgi_record(FCGI_PARAMS, b"")
+    # role RESPONDER; FCGI_KEEP_CONN (1) asks the responder to keep the connection for another request
+    payload = _fcgi_record(FCGI_BEGIN_REQUEST, struct.pack(">HB5x", 1, 1 if keep_conn else 0), request_id)
+    payload += _fcgi_record(FCGI_PARAMS, _fcgi_params(params), request_id) + _fcgi_record(FCGI_PARAMS, b"", request_id)
     for i in range(0, len(body), 32768):
-        payload += _fcgi_record(FCGI_STDIN, body[i:i + 32768])
-    payload += _fcgi_record(FCGI_STDIN, b"")
+        payload += _fcgi_record(FCGI_STDIN, body[i:i + 32768], request_id)
+    return payload + _fcgi_record(FCGI_STDIN, b"", request_id)
+
+
+def fastcgi_request(socket_path: str, method: str, uri: str, headers: dict | None = None, body: bytes = b"",
+                    timeout: float = REQUEST_TIMEOUT, remote_addr: str = "127.0.0.1") -> FCGIResponse:
+    """One request straight to a responder (see `fastcgi_payload`)."""
+    payload = fastcgi_payload(method, uri, headers, body, remote_addr)
 
     stdout = b""
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:

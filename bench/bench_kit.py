@@ -20,6 +20,7 @@ answer, or minus the head's length when the body is chunked) and `status`.
 import errno
 import http.client
 import json
+import os
 import re
 import resource
 import select
@@ -127,6 +128,16 @@ def proc_status(pid):
             elif line.startswith("Threads:"):
                 threads = int(line.split()[1])
     return rss, threads
+
+
+def cpu_ms(pid):
+    """CPU time (user + system) a process has used so far, in milliseconds; 0 once it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
 
 
 def threads_of(pid):

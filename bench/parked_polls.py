@@ -10,7 +10,9 @@
 3. Opens N connections to nginx, each sending `GET /r/CODE/poll?since=V`, and waits until /readyz says
    parked_polls = N (and no poll was answered yet).
 4. Records RSS and threads again, then sends ONE join (POST /r/CODE/join) and measures, from the moment
-   it is sent, when each of the N polls receives its complete response: p50, p99 and the last one.
+   it is sent, when each of the N polls receives its complete response: p50, p99 and the last one; and
+   the CPU time the responder, nginx's workers and this client used from the join until the last answer
+   arrived.
 
 Everything is bounded by --time-limit (default 38 s: nginx's fastcgi_read_timeout for /poll is 40 s,
 the responder holds polls for POMOPOMO_POLL_HOLD, which bench/run.sh sets to 60 s). Only the standard
@@ -314,6 +316,9 @@ def main():
     join = kit.open_sent(ep, conns, Conn, site)
     if args.repoll:
         repoll["request"] = kit.poll_request(args.code, version + 1, site.host_header, agent="bench-parked-polls")
+    # CPU the wake-up costs (load-independent, unlike its wall time on a busy machine).
+    cpu0 = kit.cpu_ms(args.pid), sum(kit.cpu_ms(w) for w in children(args.nginx_pid)) if args.nginx_pid else None
+    client0 = kit.cpu_ms(os.getpid())
     t0 = time.monotonic()
     join.sock.sendall(post)
     wake_deadline = min(deadline, t0 + args.wake_wait)
@@ -321,6 +326,11 @@ def main():
         if time.monotonic() > wake_deadline:
             break
         pump(0.05)
+    cpu1 = kit.cpu_ms(args.pid), sum(kit.cpu_ms(w) for w in children(args.nginx_pid)) if args.nginx_pid else None
+    result["wake_cpu_ms"] = round(cpu1[0] - cpu0[0])
+    result["wake_client_cpu_ms"] = round(kit.cpu_ms(os.getpid()) - client0)
+    if cpu0[1] is not None:
+        result["wake_nginx_cpu_ms"] = round(cpu1[1] - cpu0[1])
     if args.repoll:
         # Wait until the re-polls are parked again (or stop arriving), keep reading meanwhile.
         rp_deadline = min(deadline, time.monotonic() + 15)

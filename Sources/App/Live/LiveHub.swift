@@ -127,6 +127,8 @@ public final class LiveHub: @unchecked Sendable {
         request: FastCGIRequest, channel: String, since: Int, variant: PollVariant?, owner: [UInt8], address: String, route: Int? = nil,
         started: DispatchTime = .now(), requestID: String = "live"
     ) {
+        // While it waits, a poll keeps its connection but not libfcgi's 17 kB of stream buffers.
+        request.shedBuffers()
         let waiter = ParkedPolls.Waiter(
             request: request, since: since, variant: variant,
             deadline: Date().addingTimeInterval(holdSeconds), owner: ParkedPolls.ownerKey(owner),

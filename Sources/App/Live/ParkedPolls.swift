@@ -3,7 +3,8 @@ import FastCGI
 import Foundation
 
 /// Long-poll requests that are waiting for their channel to move past the version they saw.
-/// Holding one costs its FastCGI buffers and this small record, never a thread.
+/// Holding one costs its connection and this small record (its libfcgi buffers are freed while
+/// it waits: `FastCGIRequest.shedBuffers`), never a thread.
 final class ParkedPolls: @unchecked Sendable {
     struct Waiter {
         let request: FastCGIRequest

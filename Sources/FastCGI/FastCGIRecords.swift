@@ -5,13 +5,15 @@ import Glibc
 #endif
 
 /// A whole FastCGI answer as records (FastCGI 1.0, section 5): the response head and body in
-/// STDOUT records, the empty STDOUT record that ends that stream, and END_REQUEST, handed to
-/// the kernel in one writev(2) (more only when the socket takes part of it). libfcgi's own output
+/// STDOUT records, the empty STDOUT record that ends that stream, and END_REQUEST (application
+/// status 0, request complete): the records libfcgi's FCGX_Finish_r would write, handed to the
+/// kernel in one writev(2) (more only when the socket takes part of it). Every answer goes this
+/// way, a parked poll's too, whose libfcgi streams were freed while it waited. libfcgi's own output
 /// stream writes a record per 8 KiB of its buffer, so a 25 kB page cost four writes and nginx
 /// four reads; at a few thousand pages a second those system calls were a quarter of the
 /// responder's CPU. The head and body are not copied into one buffer first: the records'
 /// headers go between them in the vector.
-enum ResponseRecords {
+enum FastCGIRecords {
     static let version: UInt8 = 1
     static let endRequest: UInt8 = 3
     static let stdout: UInt8 = 6
