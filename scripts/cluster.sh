@@ -8,7 +8,7 @@
 #   scripts/cluster.sh status         what runs where
 #   scripts/cluster.sh exec HOST CMD  run CMD on HOST (r1 r2 web db redis)
 #   scripts/cluster.sh responder-start|responder-stop|responder-kill HOST   (r1 or r2; kill is SIGKILL)
-#   scripts/cluster.sh pgbouncer-restart | pg-restart
+#   scripts/cluster.sh pgbouncer-restart | pg-restart   down for POMOPOMO_CLUSTER_DOWN_SECONDS (2), then up
 #   scripts/cluster.sh redis-kill-primary   SIGKILL the Redis primary (Sentinel promotes the replica)
 #   scripts/cluster.sh redis-restart-old    start the killed instance again (Sentinel makes it a replica)
 #   scripts/cluster.sh partition HOST | heal HOST   cut HOST off from the Redis host, or reconnect it
@@ -42,11 +42,13 @@ PG_PORT=5432
 BOUNCER_PORT=6432
 SENTINEL_PORT=26379
 MASTER_NAME=pomopomo
+# How long pgbouncer-restart and pg-restart leave the service down.
+DOWN_SECONDS=${POMOPOMO_CLUSTER_DOWN_SECONDS:-2}
 DB_PASSWORD=pomopomo-cluster-only
 PACKAGES=(iproute2 postgresql pgbouncer redis-server redis-sentinel nginx wrk)
 
 usage() {
-  sed -n '2,16p' "$0" >&2
+  sed -n '2,17p' "$0" >&2
   exit 2
 }
 
@@ -139,6 +141,10 @@ auth_type = scram-sha-256
 auth_file = $DIR/pgbouncer/userlist.txt
 max_client_conn = 2000
 default_pool_size = 40
+; While PostgreSQL is away a client waits at most 2 s for a server connection (the responder then
+; answers its 503 page), and PgBouncer tries to log in again every second, not every 15.
+query_wait_timeout = 2
+server_login_retry = 1
 logfile = $DIR/log/db/pgbouncer.log
 pidfile = $DIR/run/db/pgbouncer.pid
 EOF
@@ -153,8 +159,9 @@ pg_start() {
 }
 
 pg_restart() {
-  say "restarting PostgreSQL (fast shutdown)"
+  say "restarting PostgreSQL (fast shutdown, ${DOWN_SECONDS}s down)"
   on db runuser -u postgres -- "$(pg_bin)/pg_ctl" -D "$DIR/pg" -m fast -w -t 30 stop >/dev/null
+  sleep "$DOWN_SECONDS"
   pg_start
 }
 
@@ -398,7 +405,7 @@ case $command in
   responder-start) host_arg "${1:-}"; responder_start "$1" ;;
   responder-stop) host_arg "${1:-}"; responder_stop "$1" TERM ;;
   responder-kill) host_arg "${1:-}"; responder_stop "$1" KILL ;;
-  pgbouncer-restart) say "restarting PgBouncer"; bouncer_stop; bouncer_start ;;
+  pgbouncer-restart) say "restarting PgBouncer (${DOWN_SECONDS}s down)"; bouncer_stop; sleep "$DOWN_SECONDS"; bouncer_start ;;
   pg-restart) pg_restart ;;
   redis-kill-primary) redis_kill_primary ;;
   redis-restart-old) redis_restart_old ;;
