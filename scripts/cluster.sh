@@ -12,6 +12,8 @@
 #   scripts/cluster.sh redis-kill-primary   SIGKILL the Redis primary (Sentinel promotes the replica)
 #   scripts/cluster.sh redis-restart-old    start the killed instance again (Sentinel makes it a replica)
 #   scripts/cluster.sh partition HOST | heal HOST   cut HOST off from the Redis host, or reconnect it
+#   scripts/cluster.sh cpu-limit HOST CPUS   give responder host HOST (r1 or r2) that many CPUs (e.g. 0.5,
+#                     a cgroup v1 CFS quota, kept across its restarts; bench/cluster.sh uses it)
 #
 # Hosts and addresses (bridge ppc-br, 10.77.0.0/24; this namespace is 10.77.0.1):
 #   r1 10.77.0.11, r2 10.77.0.12  a `pomopomo serve` responder each, FastCGI on :9000 over TCP
@@ -48,7 +50,7 @@ DB_PASSWORD=pomopomo-cluster-only
 PACKAGES=(iproute2 postgresql pgbouncer redis-server redis-sentinel nginx wrk)
 
 usage() {
-  sed -n '2,17p' "$0" >&2
+  sed -n '2,19p' "$0" >&2
   exit 2
 }
 
@@ -303,6 +305,21 @@ responder_start() {
     show_log_tail "$DIR/log/$host.log" 30
     die "responder $host does not listen on ${ADDR[$host]}:$FCGI_PORT"
   }
+  apply_cpu_limit "$host"
+}
+
+CPU_CGROUPS=/sys/fs/cgroup/cpu
+
+# Puts the responder of HOST under its host's CPU quota when one was set (cpu-limit).
+apply_cpu_limit() {
+  local host=$1 cpus pid period=100000 group=$CPU_CGROUPS/ppc-$1
+  cpus=$(cat "$DIR/run/$host.cpus" 2>/dev/null) || return 0
+  [ -d "$CPU_CGROUPS" ] || die "no cgroup v1 cpu controller at $CPU_CGROUPS: cannot limit $host's CPUs"
+  mkdir -p "$group"
+  echo "$period" >"$group/cpu.cfs_period_us"
+  awk -v c="$cpus" -v p="$period" 'BEGIN { printf "%d\n", c * p }' >"$group/cpu.cfs_quota_us"
+  pid=$(read_pid "$DIR/run/$host.pid") || return 0
+  echo "$pid" >"$group/cgroup.procs"
 }
 
 responder_stop() {
@@ -375,6 +392,9 @@ down() {
     ip link del "ppc-$host-h" 2>/dev/null || true
   done
   ip link del "$BRIDGE" 2>/dev/null || true
+  for host in r1 r2; do
+    [ ! -d "$CPU_CGROUPS/ppc-$host" ] || rmdir "$CPU_CGROUPS/ppc-$host" 2>/dev/null || true
+  done
   rm -rf "$DIR"
   [ "${1:-}" = quiet ] || say "cluster removed"
 }
@@ -413,6 +433,12 @@ case $command in
     host_arg "${1:-}"
     # A blackhole route: packets to the Redis host vanish and new connections fail, as when a link is cut.
     on "$1" ip route replace blackhole "${ADDR[redis]}/32"
+    ;;
+  cpu-limit)
+    case ${1:-} in r1 | r2) ;; *) die "cpu-limit takes r1 or r2" ;; esac
+    case ${2:-} in '' | *[!0-9.]*) die "cpu-limit $1 takes a number of CPUs, e.g. 0.5" ;; esac
+    printf '%s\n' "$2" >"$DIR/run/$1.cpus"
+    apply_cpu_limit "$1"
     ;;
   heal) host_arg "${1:-}"; on "$1" ip route del blackhole "${ADDR[redis]}/32" 2>/dev/null || true ;;
   *) usage ;;

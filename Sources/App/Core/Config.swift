@@ -140,7 +140,8 @@ public struct Config: Sendable {
         let master = env["POMOPOMO_REDIS_MASTER"].flatMap { $0.isEmpty ? nil : $0 }
         if let sentinels {
             guard direct == nil else {
-                throw Problem(description: "set POMOPOMO_REDIS or POMOPOMO_REDIS_SENTINELS, not both: with Sentinel the primary's address comes from it")
+                throw Problem(
+                    description: "set POMOPOMO_REDIS or POMOPOMO_REDIS_SENTINELS, not both: with Sentinel the primary's address comes from it")
             }
             let addresses = try sentinels.split(separator: ",").map { part in
                 let text = part.trimmingCharacters(in: .whitespaces)
