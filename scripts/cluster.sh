@@ -274,9 +274,10 @@ export POMOPOMO_POLLS_PER_ADDRESS='100000'
 export LIBFCGI_OS_CLOSE_POLL_TIMEOUT='0'
 export FCGI_WEB_SERVER_ADDRS='${ADDR[web]},$NET.1'
 EOF
-  # What the test kit and the drills read (Tests/pomopomo_testkit.py: DATA_DIR/env).
-  cat >"$DIR/env" <<EOF
-export POMOPOMO_DATABASE_URL='host=${ADDR[db]} port=$BOUNCER_PORT dbname=pomopomo user=pomopomo password=$DB_PASSWORD'
+  # What the test kit and the drills read (Tests/pomopomo_testkit.py: DATA_DIR/env): the responders'
+  # settings (the tests run `pomopomo` commands with them), and where the cluster's parts are.
+  cp "$DIR/responder.env" "$DIR/env"
+  cat >>"$DIR/env" <<EOF
 export POMOPOMO_CLUSTER_PG_DIRECT='host=${ADDR[db]} port=$PG_PORT dbname=pomopomo user=pomopomo password=$DB_PASSWORD'
 export POMOPOMO_REDIS_SENTINELS='${ADDR[redis]}:$SENTINEL_PORT'
 export POMOPOMO_REDIS_MASTER='$MASTER_NAME'

@@ -32,8 +32,12 @@ if [ -n "$SUITE" ]; then
   ip netns exec ppc-web setsid /usr/bin/python3 -m aiosmtpd -n -l "$SMTP" -c aiosmtpd.handlers.Mailbox "$DIR/mail" \
     </dev/null >"$DIR/log/smtp.log" 2>&1 &
   cat >>"$DIR/responder.env" <<ENV
-export POMOPOMO_SMTP_HOST='${SMTP%:*}' POMOPOMO_SMTP_PORT='${SMTP##*:}' POMOPOMO_SMTP_STARTTLS='off'
-export POMOPOMO_MAIL_FROM='pomopomo@localhost' POMOPOMO_MAIL_LOG='0' POMOPOMO_CLEAN_SECONDS='86400'
+export POMOPOMO_SMTP_HOST='${SMTP%:*}'
+export POMOPOMO_SMTP_PORT='${SMTP##*:}'
+export POMOPOMO_SMTP_STARTTLS='off'
+export POMOPOMO_MAIL_FROM='pomopomo@localhost'
+export POMOPOMO_MAIL_LOG='0'
+export POMOPOMO_CLEAN_SECONDS='86400'
 ENV
   for host in r1 r2; do
     bash scripts/cluster.sh responder-stop "$host"
