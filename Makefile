@@ -4,6 +4,9 @@
 #   make test     build (debug) and run every test suite against throwaway services
 #   make lint     ruff on the Python, shellcheck on the shell scripts (no build needed)
 #   make bench    benchmarks (bench/run.sh)
+#   make cluster  a simulated cluster in network namespaces (scripts/cluster.sh up; root; see ARCHITECTURE.md)
+#   make cluster-down  remove it: every namespace, link, process and file it made (safe to repeat)
+#   make drills   fault drills against the cluster (brings it up first; opt-in, not part of make test)
 #   make migrate  apply database migrations to the services in POMOPOMO_DATA_DIR (starts them if needed)
 #   make backup   `pomopomo backup` of POMOPOMO_DATA_DIR's database and uploads into BACKUP_DIR
 #                 (default POMOPOMO_DATA_DIR/backups): one new dated directory
@@ -21,7 +24,7 @@ POMOPOMO_DATA_DIR ?= $(CURDIR)/.data
 RELEASE_BIN := $(CURDIR)/.build/release/pomopomo
 BACKUP_DIR ?= $(POMOPOMO_DATA_DIR)/backups
 
-.PHONY: run test lint bench deps build migrate backup restore stop clean status
+.PHONY: run test lint bench deps build migrate backup restore stop clean status cluster cluster-down drills
 
 run:
 	POMOPOMO_DATA_DIR="$(POMOPOMO_DATA_DIR)" bash scripts/run.sh
@@ -34,6 +37,15 @@ lint:
 
 bench:
 	bash bench/run.sh
+
+cluster:
+	bash scripts/cluster.sh up
+
+cluster-down:
+	bash scripts/cluster.sh down
+
+drills:
+	bash scripts/drills.sh
 
 deps:
 	bash scripts/deps.sh

@@ -296,9 +296,15 @@ def fastcgi_request(socket_path: str, method: str, uri: str, headers: dict | Non
     payload = fastcgi_payload(method, uri, headers, body, remote_addr)
 
     stdout = b""
-    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+    # A path is a unix socket; "host:port" a responder listening on TCP (the cluster's drills).
+    tcp = "/" not in socket_path and ":" in socket_path
+    with socket.socket(socket.AF_INET if tcp else socket.AF_UNIX, socket.SOCK_STREAM) as s:
         s.settimeout(timeout)
-        s.connect(socket_path)
+        if tcp:
+            host, _, port = socket_path.rpartition(":")
+            s.connect((host, int(port)))
+        else:
+            s.connect(socket_path)
         s.sendall(payload)
         buf = b""
         ended = False
@@ -449,12 +455,22 @@ class Stack:
     def redis_start(self):
         self.run_script("scripts/services.sh", "redis-start", self.data_dir)
 
+    def redis_args(self) -> list[str]:
+        """redis-cli's arguments for the stack's Redis: its unix socket, or on the cluster
+        (scripts/cluster.sh) the primary its Sentinel names now."""
+        if "POMOPOMO_REDIS" in self.env:
+            return ["-s", self.env["POMOPOMO_REDIS"].removeprefix("unix:")]
+        host, _, port = self.env["POMOPOMO_REDIS_SENTINELS"].split(",")[0].rpartition(":")
+        out = subprocess.run(["redis-cli", "-h", host, "-p", port, "--raw", "SENTINEL", "get-master-addr-by-name",
+                              self.env["POMOPOMO_REDIS_MASTER"]], capture_output=True, text=True, timeout=10)
+        primary = out.stdout.split()
+        return ["-h", primary[0], "-p", primary[1]] if len(primary) == 2 else ["-h", host, "-p", "1"]
+
     def clear_throttle(self):
         """Empties the sign-in and mail counters (Redis keys throttle:*). Every test comes from
         127.0.0.1, so without this one test's attempts would count against the next; a test about
         throttling counts from zero. Quietly does nothing while Redis is down."""
-        socket_path = self.env["POMOPOMO_REDIS"].removeprefix("unix:")
-        subprocess.run(["redis-cli", "-s", socket_path, "EVAL",
+        subprocess.run(["redis-cli", *self.redis_args(), "EVAL",
                         "for _, k in ipairs(redis.call('KEYS', 'throttle:*')) do redis.call('DEL', k) end return 1", "0"],
                        capture_output=True, timeout=10)
 
@@ -463,8 +479,7 @@ class Stack:
         version and publish the wake-up, so caches and parked polls learn of it."""
         row = self.psql("update rooms set version = version + 1 where code = :'v1' returning id || ' ' || version",
                         code.replace("-", "")).splitlines()[0]  # psql adds the "UPDATE 1" tag
-        socket_path = self.env["POMOPOMO_REDIS"].removeprefix("unix:")
-        out = subprocess.run(["redis-cli", "-s", socket_path, "PUBLISH", "pomopomo:wake", "room:" + row],
+        out = subprocess.run(["redis-cli", *self.redis_args(), "PUBLISH", "pomopomo:wake", "room:" + row],
                              capture_output=True, text=True, timeout=10)
         assert out.returncode == 0, out.stderr
 
@@ -556,8 +571,7 @@ def room_db_version(stack: Stack, code: str) -> int:
 
 def redis_cli(stack: Stack, *args: str) -> str:
     """One Redis command on the stack's Redis; returns its raw output."""
-    socket_path = stack.env["POMOPOMO_REDIS"].removeprefix("unix:")
-    out = subprocess.run(["redis-cli", "-s", socket_path, "--raw", *args], capture_output=True, text=True, timeout=10)
+    out = subprocess.run(["redis-cli", *stack.redis_args(), "--raw", *args], capture_output=True, text=True, timeout=10)
     assert out.returncode == 0, out.stderr
     return out.stdout.strip()
 

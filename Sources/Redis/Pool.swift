@@ -1,9 +1,11 @@
 import Foundation
 
 /// Connections to Redis with short timeouts and a breaker: after a failure Redis is skipped for
-/// a moment, so a dead or hung Redis costs each request nothing instead of a timeout.
+/// a moment, so a dead or hung Redis costs each request nothing instead of a timeout. Behind
+/// Sentinel, a failure or a -READONLY reply (the instance was demoted to a replica) makes the
+/// locator ask where the primary is now.
 public final class RedisPool: @unchecked Sendable {
-    private let address: RedisAddress
+    public let locator: RedisLocator
     private let timeout: TimeInterval
     private let retryAfter: TimeInterval
     private let lock = NSLock()
@@ -13,10 +15,14 @@ public final class RedisPool: @unchecked Sendable {
     private var downUntil: Date = .distantPast
     private var trips = 0
 
-    public init(address: RedisAddress, timeout: TimeInterval = 0.25, retryAfter: TimeInterval = 0.5) {
-        self.address = address
+    public init(locator: RedisLocator, timeout: TimeInterval = 0.25, retryAfter: TimeInterval = 0.5) {
+        self.locator = locator
         self.timeout = timeout
         self.retryAfter = retryAfter
+    }
+
+    public convenience init(address: RedisAddress, timeout: TimeInterval = 0.25, retryAfter: TimeInterval = 0.5) {
+        self.init(locator: RedisLocator(address), timeout: timeout, retryAfter: retryAfter)
     }
 
     /// True while the breaker is open after a recent failure.
@@ -50,13 +56,21 @@ public final class RedisPool: @unchecked Sendable {
     @discardableResult
     public func command(_ args: [String]) throws -> RedisReply {
         let connection = try checkout()
+        let address = connection.address
         do {
             let reply = try connection.command(args)
             checkin(connection)
             return reply
+        } catch RedisError.command(let message) where message.hasPrefix("READONLY") {
+            // A failover demoted this instance; every connection to it is as stale as this one.
+            discard()
+            locator.failed(address)
+            dropIdle()
+            throw RedisError.unavailable("\(address) is a replica now")
         } catch let error as RedisError {
             if case .unavailable = error {
                 discard()
+                locator.failed(address)
                 tripBreaker()
             } else {
                 checkin(connection)
@@ -83,13 +97,16 @@ public final class RedisPool: @unchecked Sendable {
             return connection
         }
         lock.unlock()
+        var address: RedisAddress? = nil
         do {
-            let connection = try RedisConnection(address: address, timeout: timeout)
+            address = try locator.primary()
+            let connection = try RedisConnection(address: address!, timeout: timeout)
             lock.lock()
             lent += 1
             lock.unlock()
             return connection
         } catch {
+            if let address { locator.failed(address) }
             tripBreaker()
             throw error
         }
@@ -106,6 +123,12 @@ public final class RedisPool: @unchecked Sendable {
     private func discard() {
         lock.lock()
         lent -= 1
+        lock.unlock()
+    }
+
+    private func dropIdle() {
+        lock.lock()
+        idle.removeAll()
         lock.unlock()
     }
 

@@ -55,7 +55,7 @@ public enum RedisError: Error, CustomStringConvertible, Sendable {
 }
 
 /// Where Redis listens: `unix:/path/to.sock` or `host:port`.
-public struct RedisAddress: Sendable, Equatable {
+public struct RedisAddress: Sendable, Equatable, CustomStringConvertible {
     public enum Kind: Sendable, Equatable { case unix(String), tcp(host: String, port: Int) }
     public let kind: Kind
 
@@ -70,13 +70,23 @@ public struct RedisAddress: Sendable, Equatable {
             return nil
         }
     }
+
+    public var description: String {
+        switch kind {
+        case .unix(let path): return "unix:\(path)"
+        case .tcp(let host, let port): return "\(host):\(port)"
+        }
+    }
 }
 
 /// One hiredis connection. Commands block the calling thread up to the configured timeout.
 public final class RedisConnection {
     let context: UnsafeMutablePointer<redisContext>
+    /// Where it is connected (so a failure can be blamed on that instance).
+    public let address: RedisAddress
 
     public init(address: RedisAddress, timeout: TimeInterval) throws {
+        self.address = address
         let tv = timeval(tv_sec: Int(timeout), tv_usec: Int((timeout - floor(timeout)) * 1_000_000))
         let ctx: UnsafeMutablePointer<redisContext>?
         switch address.kind {

@@ -12,7 +12,7 @@ public final class RedisSubscriber: @unchecked Sendable {
     public typealias MessageHandler = @Sendable (_ channel: String, _ message: String) -> Void
     public typealias StateHandler = @Sendable (_ connected: Bool) -> Void
 
-    private let address: RedisAddress
+    private let locator: RedisLocator
     private let channels: [String]
     private let onMessage: MessageHandler
     private let onState: StateHandler
@@ -20,11 +20,15 @@ public final class RedisSubscriber: @unchecked Sendable {
     private var stopped = false
     private var connectedFlag = false
 
-    public init(address: RedisAddress, channels: [String], onMessage: @escaping MessageHandler, onState: @escaping StateHandler) {
-        self.address = address
+    public init(locator: RedisLocator, channels: [String], onMessage: @escaping MessageHandler, onState: @escaping StateHandler) {
+        self.locator = locator
         self.channels = channels
         self.onMessage = onMessage
         self.onState = onState
+    }
+
+    public convenience init(address: RedisAddress, channels: [String], onMessage: @escaping MessageHandler, onState: @escaping StateHandler) {
+        self.init(locator: RedisLocator(address), channels: channels, onMessage: onMessage, onState: onState)
     }
 
     public var isConnected: Bool {
@@ -61,11 +65,15 @@ public final class RedisSubscriber: @unchecked Sendable {
 
     private func run() {
         while !isStopped {
-            if let connection = try? RedisConnection(address: address, timeout: 1),
+            // Behind Sentinel a lost connection may mean a failover: ask where the primary is now.
+            // (A replica would deliver the primary's messages too, but it may be the one that died.)
+            let address = try? locator.primary()
+            if let address, let connection = try? RedisConnection(address: address, timeout: 1),
                 connection.append(["SUBSCRIBE"] + channels), connection.flush()
             {
                 listen(on: connection)
             }
+            if let address { locator.failed(address) }
             setConnected(false)
             if !isStopped { Thread.sleep(forTimeInterval: 0.5) }
         }

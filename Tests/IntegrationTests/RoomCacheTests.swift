@@ -13,7 +13,7 @@ struct RoomCacheTests {
     func subscribedHub() throws -> LiveHub {
         let hub = LiveHub(
             redis: RedisPool(address: TestEnvironment.redisAddress),
-            redisAddress: TestEnvironment.redisAddress, logger: Logger(label: "test"), holdSeconds: 5)
+            redisLocator: RedisLocator(TestEnvironment.redisAddress), logger: Logger(label: "test"), holdSeconds: 5)
         hub.start()
         let deadline = Date().addingTimeInterval(5)
         while hub.cacheEpoch == nil && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
@@ -47,7 +47,7 @@ struct RoomCacheTests {
     }
 
     @Test func concurrentMissesWaitForTheOneLoadInProgress() throws {
-        let hub = LiveHub(redis: nil, redisAddress: nil, logger: Logger(label: "test"), holdSeconds: 5)
+        let hub = LiveHub(redis: nil, redisLocator: nil, logger: Logger(label: "test"), holdSeconds: 5)
         let cache = RoomCache(hub: hub)
         let room = try TestRoom.make(name: "Crowded")
         let loads = Locked(0)
@@ -78,7 +78,7 @@ struct RoomCacheTests {
     }
 
     @Test func nothingIsCachedWithoutASubscription() throws {
-        let hub = LiveHub(redis: nil, redisAddress: nil, logger: Logger(label: "test"), holdSeconds: 5)
+        let hub = LiveHub(redis: nil, redisLocator: nil, logger: Logger(label: "test"), holdSeconds: 5)
         let cache = RoomCache(hub: hub)
         let room = try TestRoom.make(name: "NoRedis")
         cache.store(try #require(try store.snapshot(room.code)), epoch: hub.cacheEpoch)

@@ -8,7 +8,7 @@ public enum CleanRoomsCommand {
         let env = try CommandEnvironment.load()
         do {
             let started = Date()
-            let redis = env.config.redis.map { RedisPool(address: $0) }
+            let redis = env.config.redis.map { RedisPool(locator: RedisLocator($0)) }
             let summary = try StatsStore(database: PostgresPool(conninfo: env.config.databaseURL, size: 2)).cleanExpiredRooms(redis: redis)
             let elapsed = Int(Date().timeIntervalSince(started) * 1000)
             print(

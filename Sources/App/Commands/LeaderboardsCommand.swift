@@ -9,12 +9,12 @@ import Redis
 public enum LeaderboardsCommand {
     public static func rebuild() throws {
         let env = try CommandEnvironment.load()
-        guard let address = env.config.redis else {
-            FileHandle.standardError.write(Data("POMOPOMO_REDIS is not set: the leaderboards live in Redis\n".utf8))
+        guard let endpoint = env.config.redis else {
+            FileHandle.standardError.write(Data("neither POMOPOMO_REDIS nor POMOPOMO_REDIS_SENTINELS is set: the leaderboards live in Redis\n".utf8))
             throw CommandExit.failure
         }
         let boards = Leaderboards(
-            redis: RedisPool(address: address, timeout: 10), database: PostgresPool(conninfo: env.config.databaseURL, size: 2),
+            redis: RedisPool(locator: RedisLocator(endpoint), timeout: 10), database: PostgresPool(conninfo: env.config.databaseURL, size: 2),
             logger: env.logger)
         let deadline = Date().addingTimeInterval(90)
         do {

@@ -6,7 +6,9 @@ import Sodium
 /// Everything the responder reads from its environment (documented in README.md).
 public struct Config: Sendable {
     public var databaseURL: String
-    public var redis: RedisAddress?
+    /// POMOPOMO_REDIS, or the Sentinels and master name of POMOPOMO_REDIS_SENTINELS and
+    /// POMOPOMO_REDIS_MASTER; nil: no Redis.
+    public var redis: RedisEndpoint?
     public var socket: String
     public var templatesDirectory: String
     public var publicDirectory: String
@@ -77,13 +79,7 @@ public struct Config: Sendable {
         guard let database = env["POMOPOMO_DATABASE_URL"], !database.isEmpty else {
             throw Problem(description: "POMOPOMO_DATABASE_URL is not set (a libpq conninfo, e.g. \"host=/run/postgresql dbname=pomopomo\")")
         }
-        var redis: RedisAddress? = nil
-        if let text = env["POMOPOMO_REDIS"], !text.isEmpty {
-            guard let address = RedisAddress(text) else {
-                throw Problem(description: "POMOPOMO_REDIS must be unix:/path/to.sock or host:port, got “\(text)”")
-            }
-            redis = address
-        }
+        let redis = try redisEndpoint(env)
         let secret = env["POMOPOMO_SECRET"] ?? ""
         guard secret.utf8.count >= 32 else {
             throw Problem(description: "POMOPOMO_SECRET must be at least 32 characters of random text")
@@ -136,6 +132,35 @@ public struct Config: Sendable {
             postgresBin: env["POMOPOMO_PG_BIN"].flatMap { $0.isEmpty ? nil : $0 } ?? "/usr/bin",
             totpKey: try totpKey(env)
         )
+    }
+
+    static func redisEndpoint(_ env: [String: String]) throws -> RedisEndpoint? {
+        let direct = env["POMOPOMO_REDIS"].flatMap { $0.isEmpty ? nil : $0 }
+        let sentinels = env["POMOPOMO_REDIS_SENTINELS"].flatMap { $0.isEmpty ? nil : $0 }
+        let master = env["POMOPOMO_REDIS_MASTER"].flatMap { $0.isEmpty ? nil : $0 }
+        if let sentinels {
+            guard direct == nil else {
+                throw Problem(
+                    description: "set POMOPOMO_REDIS or POMOPOMO_REDIS_SENTINELS, not both: with Sentinel the primary's address comes from it")
+            }
+            let addresses = try sentinels.split(separator: ",").map { part in
+                let text = part.trimmingCharacters(in: .whitespaces)
+                guard let address = RedisAddress(text), case .tcp = address.kind else {
+                    throw Problem(description: "POMOPOMO_REDIS_SENTINELS must be host:port[,host:port...], got “\(text)”")
+                }
+                return address
+            }
+            guard !addresses.isEmpty else { throw Problem(description: "POMOPOMO_REDIS_SENTINELS names no Sentinel") }
+            return .sentinel(sentinels: addresses, master: master ?? "pomopomo")
+        }
+        guard master == nil else {
+            throw Problem(description: "POMOPOMO_REDIS_MASTER needs POMOPOMO_REDIS_SENTINELS (the Sentinels that know that master)")
+        }
+        guard let direct else { return nil }
+        guard let address = RedisAddress(direct) else {
+            throw Problem(description: "POMOPOMO_REDIS must be unix:/path/to.sock or host:port, got “\(direct)”")
+        }
+        return .direct(address)
     }
 
     static func metricsToken(_ env: [String: String]) throws -> [UInt8]? {

@@ -28,32 +28,46 @@ public struct Migrator {
         }
     }
 
-    /// Returns the names of the migrations it applied.
+    /// Returns the names of the migrations it applied. Each migration takes a transaction-level
+    /// advisory lock and checks schema_migrations under it, so concurrent runs wait, not race; no
+    /// session-level lock, which PgBouncer's transaction pooling would leave held on whichever
+    /// server connection ran it (ARCHITECTURE.md, "Running on several hosts").
     @discardableResult
     public func migrate(_ migrations: [Migration]) throws -> [String] {
         try pool.withConnection { conn in
-            try conn.query("SELECT pg_advisory_lock(727001)")
-            defer { _ = try? conn.query("SELECT pg_advisory_unlock(727001)") }
-            try conn.query(
-                """
-                CREATE TABLE IF NOT EXISTS schema_migrations (
-                    version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())
-                """)
-            let applied = Set(try conn.query("SELECT version FROM schema_migrations").map { $0.int(0) })
+            try Self.locked(conn) {
+                try conn.query(
+                    """
+                    CREATE TABLE IF NOT EXISTS schema_migrations (
+                        version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())
+                    """)
+            }
             var done: [String] = []
-            for migration in migrations where !applied.contains(migration.version) {
-                try conn.query("BEGIN")
-                do {
+            for migration in migrations {
+                let applied = try Self.locked(conn) { () -> Bool in
+                    let seen = try conn.query("SELECT 1 FROM schema_migrations WHERE version = $1", [migration.version])
+                    guard seen.count == 0 else { return false }
                     try conn.execute(script: migration.sql)
                     try conn.query("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", [migration.version, migration.name])
-                    try conn.query("COMMIT")
-                } catch {
-                    if conn.isHealthy { _ = try? conn.query("ROLLBACK") }
-                    throw error
+                    return true
                 }
-                done.append(migration.name)
+                if applied { done.append(migration.name) }
             }
             return done
+        }
+    }
+
+    /// `body` in one transaction that holds the migrations' advisory lock until it ends.
+    private static func locked<T>(_ conn: PostgresConnection, _ body: () throws -> T) throws -> T {
+        try conn.query("BEGIN")
+        do {
+            try conn.query("SELECT pg_advisory_xact_lock(727001)")
+            let value = try body()
+            try conn.query("COMMIT")
+            return value
+        } catch {
+            if conn.isHealthy { _ = try? conn.query("ROLLBACK") }
+            throw error
         }
     }
 }

@@ -49,7 +49,7 @@ public final class Services: Sendable {
         self.config = config
         self.logger = logger
         database = PostgresPool(conninfo: config.databaseURL, size: config.databasePoolSize)
-        redis = config.redis.map { RedisPool(address: $0) }
+        redis = config.redis.map { RedisPool(locator: RedisLocator($0)) }
         templates = try TemplateLibrary(directory: config.templatesDirectory)
         for page in Views.requiredTemplates where !templates.has(page) {
             throw TemplateError(template: page, message: "missing from \(config.templatesDirectory)")
@@ -59,7 +59,7 @@ public final class Services: Sendable {
         assetVersion = Self.fingerprint(publicDirectory: config.publicDirectory)
         requestMetrics = RequestMetrics(routes: routes.routes.map { ($0.method, $0.pattern) })
         hub = LiveHub(
-            redis: redis, redisAddress: config.redis, logger: logger, requestMetrics: requestMetrics,
+            redis: redis, redisLocator: redis?.locator, logger: logger, requestMetrics: requestMetrics,
             holdSeconds: config.pollHoldSeconds, pollsPerAddress: config.rateLimits.pollsPerAddress)
         roomCache = RoomCache(hub: hub)
         personalTimerCache = PersonalTimerCache(hub: hub)

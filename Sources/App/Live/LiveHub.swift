@@ -39,7 +39,7 @@ public final class LiveHub: @unchecked Sendable {
     static let wakeChannel = "pomopomo:wake"
 
     private let redis: RedisPool?
-    private let redisAddress: RedisAddress?
+    private let redisLocator: RedisLocator?
     private let logger: Logger
     private let requestMetrics: RequestMetrics?
     private let parked: ParkedPolls
@@ -61,13 +61,13 @@ public final class LiveHub: @unchecked Sendable {
     static let safetyRecheckSeconds: TimeInterval = 10
 
     init(
-        redis: RedisPool?, redisAddress: RedisAddress?, logger: Logger, requestMetrics: RequestMetrics? = nil, holdSeconds: Double,
+        redis: RedisPool?, redisLocator: RedisLocator?, logger: Logger, requestMetrics: RequestMetrics? = nil, holdSeconds: Double,
         pollsPerAddress: Int = 64
     ) {
         parked = ParkedPolls(maxPerAddress: pollsPerAddress)
         self.requestMetrics = requestMetrics
         self.redis = redis
-        self.redisAddress = redisAddress
+        self.redisLocator = redisLocator
         self.logger = logger
         self.holdSeconds = holdSeconds
     }
@@ -100,9 +100,9 @@ public final class LiveHub: @unchecked Sendable {
 
     /// Starts the Redis subscription and the housekeeping thread.
     public func start() {
-        if let redisAddress {
+        if let redisLocator {
             let subscriber = RedisSubscriber(
-                address: redisAddress, channels: [Self.wakeChannel],
+                locator: redisLocator, channels: [Self.wakeChannel],
                 onMessage: { [weak self] _, message in self?.handleWakeMessage(message) },
                 onState: { [weak self] connected in
                     guard let self else { return }

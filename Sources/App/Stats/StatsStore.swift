@@ -110,12 +110,16 @@ public struct StatsStore {
         }
     }
 
-    /// The periodic run inside `serve`: one responder at a time (an advisory lock held for the
-    /// run; the others skip until their next turn). nil when another one holds it.
+    /// The periodic run inside `serve`: one responder at a time (the others skip until their next
+    /// turn). nil when another one runs. The advisory lock is transaction-level, held by a
+    /// transaction kept open on one connection while the run works on others: a session-level
+    /// lock would stay behind on a PgBouncer server connection when the pool hands the unlock to
+    /// another one, and no responder would clean again.
     func cleanIfNobodyElseIs(redis: RedisPool?) throws -> Summary? {
         try database.withConnection { conn in
-            guard try conn.query("SELECT pg_try_advisory_lock(7007001)").first!.bool(0) else { return nil }
-            defer { _ = try? conn.query("SELECT pg_advisory_unlock(7007001)") }
+            try conn.query("BEGIN")
+            defer { _ = try? conn.query("ROLLBACK") }
+            guard try conn.query("SELECT pg_try_advisory_xact_lock(7007001)").first!.bool(0) else { return nil }
             return try cleanExpiredRooms(redis: redis)
         }
     }
