@@ -28,6 +28,8 @@
 # POMOPOMO_TEST_SMTP_LISTEN, POMOPOMO_TEST_OAUTH_LISTEN and POMOPOMO_TEST_PIPED_LISTEN change the
 # ports (HOST:PORT) of shard 0.
 # POMOPOMO_TEST_DURATIONS=1 rewrites Tests/durations.txt from a full run where every shard passed.
+# POMOPOMO_TEST_SCRATCH=DIR builds and tests in DIR instead of .build (swift build --scratch-path), so a
+# quick loop can run while a full run uses .build.
 # Exits non-zero if any step failed; later steps still run after a failed test step.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -41,7 +43,8 @@ SHARDS=${POMOPOMO_TEST_SHARDS:-2}
 SHARD_PORT_STEP=100
 DURATIONS=Tests/durations.txt
 RESPONDERS=(a b)
-export POMOPOMO_BIN=$POMOPOMO_ROOT/.build/debug/pomopomo
+SCRATCH=${POMOPOMO_TEST_SCRATCH:-.build}
+export POMOPOMO_BIN=$POMOPOMO_ROOT/$SCRATCH/debug/pomopomo
 
 case $SHARDS in '' | *[!0-9]* | 0*) die "POMOPOMO_TEST_SHARDS must be a number from 1 (got '$SHARDS')" ;; esac
 [ -z "${POMOPOMO_TEST_ONLY:-}" ] || SHARDS=1
@@ -79,8 +82,8 @@ failed=()
 say "linting (scripts/lint.sh)"
 bash scripts/lint.sh || failed+=("lint (scripts/lint.sh)")
 command -v swift >/dev/null 2>&1 || die "the Swift toolchain (swift) is not on PATH"
-say "building (swift build --build-tests)"
-swift build --build-tests
+say "building (swift build --build-tests --scratch-path $SCRATCH)"
+swift build --build-tests --scratch-path "$SCRATCH"
 
 # The tests run clean-rooms themselves and check its summary: the responders' own periodic run
 # would take rooms from under them.
@@ -218,7 +221,7 @@ run_pytest() {
 swift_test() {
   say "running swift test"
   # Asked for, the integration suites fail without PostgreSQL and Redis instead of skipping.
-  POMOPOMO_TEST_REQUIRE_SERVICES=1 swift test --skip-build
+  POMOPOMO_TEST_REQUIRE_SERVICES=1 swift test --skip-build --scratch-path "$SCRATCH"
 }
 
 # ---------------------------------------------------------------- background jobs
