@@ -63,7 +63,7 @@ struct RoomPage {
             context["my_tasks"] = rows.tasks.filter { $0.participantID == me.id }.map { t -> [String: Any] in
                 [
                     "id": t.id, "text": t.text, "visibility": t.isPublic ? "public" : "private", "is_private": !t.isPublic,
-                    "done": t.done, "segment_name": segmentName(t.segmentID), "edit_text": t.text, "open": false,
+                    "done": t.done, "segment_name": Self.shown(segmentName(t.segmentID)), "edit_text": t.text, "open": false,
                 ]
             }
         }
@@ -77,6 +77,10 @@ struct RoomPage {
         context["content"] = content
         return templates.render(context, withTemplate: "layout") ?? ""
     }
+
+    /// Text that a section tests: swift-mustache takes any string, even "", as true (and a nil in an `Any` as
+    /// the text "nil"), where the app's renderer takes "" as false; NSNull is false and renders as nothing.
+    static func shown(_ text: String) -> Any { text.isEmpty ? NSNull() : text }
 
     // MARK: Timer
 
@@ -187,7 +191,7 @@ struct RoomPage {
             let state = rows.segmentState(s.position)
             return [
                 "id": s.id, "kind": s.kind.rawValue, "kind_label": s.name, "duration_text": SegmentDuration.text(s.durationSec),
-                "state": state, "is_current": state == "current", "public_task": s.publicTask ?? "", "editable": state != "done",
+                "state": state, "is_current": state == "current", "public_task": Self.shown(s.publicTask ?? ""), "editable": state != "done",
                 "kinds": Self.kinds(selected: s.kind.rawValue), "duration_input": SegmentDuration.input(s.durationSec),
                 "field_label": s.label ?? "", "field_task": s.publicTask ?? "", "open": false,
             ]
@@ -203,7 +207,8 @@ struct RoomPage {
         let names = Dictionary(rows.members.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         let items: [[String: Any]] = rows.tasks.filter(\.isPublic).map { t in
             [
-                "id": t.id, "text": t.text, "author": names[t.participantID] ?? "", "done": t.done, "segment_name": segmentName(t.segmentID),
+                "id": t.id, "text": t.text, "author": names[t.participantID] ?? "", "done": t.done,
+                "segment_name": Self.shown(segmentName(t.segmentID)),
                 "report_href": "/r/\(rows.code.display)/tasks/\(t.id)/report",
             ]
         }
@@ -212,7 +217,10 @@ struct RoomPage {
 
     func proposals() -> (pending: Any, decided: Any) {
         func item(_ p: RoomRows.Proposal) -> [String: Any] {
-            ["id": p.id, "author": p.author, "summary": p.summary, "status": p.status.rawValue, "reason": p.reason ?? "", "reason_input": ""]
+            [
+                "id": p.id, "author": p.author, "summary": p.summary, "status": p.status.rawValue, "reason": Self.shown(p.reason ?? ""),
+                "reason_input": "",
+            ]
         }
         let pending = rows.proposals.filter { $0.status == .pending }.map(item)
         let decided = rows.proposals.filter { $0.status != .pending }.suffix(10).map(item)
@@ -228,7 +236,7 @@ struct RoomPage {
             [
                 "id": String(m.id), "author": m.author, "html": ChatText.html(m.text), "at": m.at,
                 "at_text": String(m.at.dropFirst(11).prefix(5)), "own_hidden": m.isShadowHidden,
-                "report_href": m.isShadowHidden ? "" : "/r/\(rows.code.display)/messages/\(m.id)/report",
+                "report_href": Self.shown(m.isShadowHidden ? "" : "/r/\(rows.code.display)/messages/\(m.id)/report"),
             ]
         }
     }
@@ -237,7 +245,10 @@ struct RoomPage {
 
     func soundtrack(host: Bool, runs: Bool) -> [String: Any] {
         func item(_ t: RoomRows.Track) -> [String: Any] {
-            ["entry": t.entryID, "title": t.title, "artist": t.artist, "length": SeekPosition.text(t.durationSeconds * 1000), "added_by": t.addedBy]
+            [
+                "entry": t.entryID, "title": t.title, "artist": Self.shown(t.artist), "length": SeekPosition.text(t.durationSeconds * 1000),
+                "added_by": t.addedBy,
+            ]
         }
         let current = rows.tracks.first { $0.status == "up_next" && $0.entryID == rows.soundEntryID }
         let upNextAll = rows.tracks.filter { $0.status == "up_next" && $0.entryID != rows.soundEntryID }
@@ -246,7 +257,7 @@ struct RoomPage {
         let proposed = rows.tracks.filter { $0.status == "proposed" }.map(item)
         var context: [String: Any] = [
             "host_view": host, "runs_soundtrack": runs, "up_next_items": upNext, "has_up_next": !upNext.isEmpty,
-            "up_next_more": upNextAll.count > upNext.count ? String(upNextAll.count - upNext.count) : "",
+            "up_next_more": Self.shown(upNextAll.count > upNext.count ? String(upNextAll.count - upNext.count) : ""),
             "history_items": history, "has_history": !history.isEmpty, "proposed_items": proposed, "has_proposed": !proposed.isEmpty,
             "proposals_on": rows.soundProposals, "mode_words": rows.soundMode.words,
             "modes": SoundtrackMode.allCases.map { ["value": $0.rawValue, "label": $0.words, "selected": $0 == rows.soundMode] },
