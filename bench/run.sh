@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# `make bench`: throughput of the room page (a small room and a busy one) against two baselines behind the
-# same nginx, the cost of parked long-polls, how fast a timer change reaches 1,000 waiting browsers, and
+# `make bench`: throughput of the room page (a small room and a busy one) against two baselines and a peer
+# (bench/peer: the same page from Hummingbird 2, swift-mustache and PostgresNIO) behind the same nginx, the cost of parked long-polls, how fast a timer change reaches 1,000 waiting browsers, and
 # clean-rooms on 10,000 expired rooms. See bench/README.md for what the numbers mean.
 #
 # Everything runs in a throwaway data dir (/tmp/pomopomo-bench.XXXXXX) on its own port and is stopped
@@ -28,6 +28,9 @@
 #   BENCH_TIMER      1: measure one person's running personal timer, GET /timer (default 1; 0 skips)
 #   BENCH_ME         1: seed an account with every /me section full (bench/me_dashboard.sql) and measure its /me
 #                    (default 1; 0 skips)
+#   BENCH_PEER       1: the peer (bench/peer, Hummingbird 2 + swift-mustache + PostgresNIO) serves both room pages
+#                    behind the same nginx, rows (p) and (p2) (default 1; 0 skips it and its build)
+#   BENCH_PEER_LISTEN  the peer's own HTTP address, nginx's upstream (default 127.0.0.1:18590)
 #   BENCH_SKIP_BUILD=1  use the existing .build/release/pomopomo as it is
 #   BENCH_BIN        the binary to measure             (default .build/release/pomopomo; implies no build)
 #   BENCH_KEEP=1     keep the data dir (for looking at logs afterwards; services are still stopped)
@@ -53,6 +56,8 @@ GROWTH=${BENCH_GROWTH-100000}
 STATS=${BENCH_STATS:-1}
 TIMER=${BENCH_TIMER:-1}
 ME=${BENCH_ME:-1}
+PEER=${BENCH_PEER:-1}
+PEER_LISTEN=${BENCH_PEER_LISTEN:-127.0.0.1:18590}
 [ "$BUSY" = 1 ] || FANOUT=
 BASE=http://$LISTEN
 
@@ -69,6 +74,7 @@ chmod 755 "$DIR"
 C_PID=
 C_BUSY_PID=
 C_TIMER_PID=
+PEER_PID=
 stop_pid() { # pid (may be empty): TERM, up to 5 s to exit, then KILL
   if [ -n "$1" ] && pid_alive "$1"; then
     kill -TERM "$1" 2>/dev/null
@@ -83,6 +89,7 @@ cleanup() {
   stop_pid "$C_PID"
   stop_pid "$C_BUSY_PID"
   stop_pid "$C_TIMER_PID"
+  stop_pid "$PEER_PID"
   stop_stack "$DIR"
   if [ "${BENCH_KEEP:-0}" = 1 ]; then
     say "kept $DIR (BENCH_KEEP=1)"
@@ -114,6 +121,19 @@ if [ "${BENCH_SKIP_BUILD:-0}" != 1 ] && [ -z "${BENCH_BIN:-}" ]; then
   tail -n 1 "$DIR/build.log"
 fi
 use_bench_binary
+# The peer's release build: only when its binary is missing or older than its sources (the first one
+# resolves Hummingbird, swift-mustache and PostgresNIO and takes minutes; see bench/README.md).
+PEER_BIN=$ROOT/bench/peer/.build/release/pomopomo-peer
+if [ "$PEER" = 1 ]; then
+  if [ ! -x "$PEER_BIN" ] || [ -n "$(find -L bench/peer/Package.swift bench/peer/Sources -newer "$PEER_BIN" -print -quit)" ]; then
+    say "building the peer: (cd bench/peer && nice -n 10 swift build -c release --product pomopomo-peer)"
+    if ! (cd bench/peer && nice -n 10 swift build -c release --product pomopomo-peer) >"$DIR/peer-build.log" 2>&1; then
+      grep -E 'error:' "$DIR/peer-build.log" | head -n 20
+      say "the peer's build failed ($DIR/peer-build.log): no peer rows in this run"
+      PEER=0
+    fi
+  fi
+fi
 if [ "$STATS" = 1 ] && [[ $("$POMOPOMO_BIN" stats --help 2>&1 || true) != *rebuild* ]]; then
   say "$POMOPOMO_BIN has no stats rebuild command: skipping the stats page"
   STATS=0
@@ -249,10 +269,36 @@ if [ "$TIMER" = 1 ]; then
   start_c_responder "$C_TIMER_SOCK" "$DIR/static/timer.html" C_TIMER_PID
 fi
 
-# Three exact locations in the same server block of the same nginx (add_nginx_locations reloads it): the
-# static copy, and the C responders with the same FastCGI settings as the app's `location /`.
+# The peer: its own HTTP server, reading the same PostgreSQL (POMOPOMO_DATABASE_URL from start_services).
 CONF=$DIR/nginx/nginx.conf
-add_nginx_locations "the two baselines." "        location = /bench/room.html {
+PEER_LOCATION=
+if [ "$PEER" = 1 ]; then
+  PEER_ASSET_VERSION=$(sed -n 's/.*app\.css?v=\([^"]*\)".*/\1/p' "$DIR/static/room.html" | head -n 1)
+  PEER_LISTEN=$PEER_LISTEN PEER_TEMPLATES=$ROOT/Templates PEER_BASE_URL=$BASE PEER_ASSET_VERSION=$PEER_ASSET_VERSION \
+    setsid "$PEER_BIN" </dev/null >>"$DIR/log/peer.log" 2>&1 &
+  PEER_PID=$!
+  # As one deploys an HTTP app behind nginx: an upstream with idle keep-alive connections (in the http
+  # block, before the server block), HTTP/1.1 and no Connection header towards it.
+  "$PY" - "$CONF" "$PEER_LISTEN" <<'PYPEER' || die "cannot add the peer's upstream to $CONF"
+import sys
+conf, listen = sys.argv[1:3]
+text = open(conf).read()
+block = f"    # Added by bench/run.sh: the peer (bench/peer).\n    upstream pomopomo_peer {{\n        server {listen};\n        keepalive 32;\n    }}\n\n    server {{"
+if text.count("\n    server {") != 1:
+    sys.exit("cannot find the server block in " + conf)
+open(conf, "w").write(text.replace("\n    server {", "\n" + block, 1))
+PYPEER
+  PEER_LOCATION="        location ^~ /bench/peer/ {
+            proxy_http_version 1.1;
+            proxy_set_header Connection \"\";
+            proxy_set_header Host \$host;
+            proxy_pass http://pomopomo_peer/;
+        }"
+fi
+# Exact locations in the same server block of the same nginx (add_nginx_locations reloads it): the
+# static copy, the C responders with the same FastCGI settings as the app's `location /`, and the peer.
+add_nginx_locations "the two baselines and the peer." "$PEER_LOCATION
+        location = /bench/room.html {
             alias $DIR/static/room.html;
             default_type text/html;
             access_log off;
@@ -273,6 +319,33 @@ if [ "$TIMER" = 1 ]; then
   [ "$size" = "$TIMER_BYTES" ] || die "GET /bench/c-timer gave $size bytes, expected $TIMER_BYTES"
 fi
 
+# The peer's pages against the app's, fetched side by side with the same cookie: byte sizes, and a diff
+# after masking what differs by design (CSRF tokens: the peer has no sessions; epoch milliseconds and the
+# countdown, read at different moments).
+peer_compare() { # label app-path peer-path cookie
+  local app=$DIR/compare-$1-app.html peer=$DIR/compare-$1-peer.html lines
+  curl -sf -b "pp_sid=$4" -o "$app" "$BASE$2" || die "GET $2 failed"
+  curl -sf -b "pp_sid=$4" -o "$peer" "$BASE$3" || die "GET $3 (the peer) failed; see $DIR/log/peer.log"
+  for f in "$app" "$peer"; do
+    sed -E 's/(name="csrf" value=|data-csrf=)"[^"]*"/\1"TOKEN"/g; s/[0-9]{13}/EPOCHMS/g; s/data-remaining-ms="[0-9]*"/data-remaining-ms="MS"/g;
+      s/[0-9]{2}:[0-9]{2}:[0-9]{2} UTC/HH:MM:SS UTC/g; s/>[0-9]{1,2}:[0-9]{2}</>MM:SS</g; s/<title>[0-9]{1,2}:[0-9]{2} /<title>MM:SS /;
+      s/content="[0-9]+"/content="S"/' "$f" >"$f.masked"
+  done
+  lines=$(diff "$app.masked" "$peer.masked" | grep -c '^[<>]' || true)
+  # swift-mustache indents a standalone partial's lines differently inside sections (bench/README.md).
+  text_lines=$(diff -b "$app.masked" "$peer.masked" | grep -c '^[<>]' || true)
+  PEER_SAME[$1]="app $(stat -c %s "$app") bytes, peer $(stat -c %s "$peer") bytes; masked diff: $lines lines differ, $text_lines ignoring whitespace"
+  say "peer vs app, $1 room: ${PEER_SAME[$1]}"
+  diff -b "$app.masked" "$peer.masked" | head -n 20 | sed 's/^/    /' | cut -c1-220 >&2 || true
+}
+declare -A PEER_SAME
+if [ "$PEER" = 1 ]; then
+  for _ in $(seq 100); do curl -s -o /dev/null "http://$PEER_LISTEN/r/$CODE" && break; sleep 0.1; done
+  pid_alive "$PEER_PID" || { tail -n 20 "$DIR/log/peer.log"; die "the peer did not start"; }
+  peer_compare small "/r/$CODE" "/bench/peer/r/$CODE" "$HOST_COOKIE"
+  [ "$BUSY" != 1 ] || peer_compare busy "/r/$BUSY_CODE" "/bench/peer/r/$BUSY_CODE" "$BUSY_COOKIE"
+fi
+
 # ------------------------------------------------------------------ 4. wrk
 
 declare -A RPS P99 ERRS CPU
@@ -281,10 +354,10 @@ REDIS_PID=$(cat "$DIR/run/redis.pid")
 # CPU seconds (user+system) used so far by each process group: the responders (c = all C responders),
 # nginx's workers, PostgreSQL's processes, Redis. Children are looked up at each call (a reload replaces nginx's workers).
 cpu_snapshot() {
-  $PY - "$RESPONDER_PID" "$C_PID" "$NGINX_PID" "$PG_PID" "$REDIS_PID" "${C_BUSY_PID:-0}" "${C_TIMER_PID:-0}" <<'PYCPU'
+  $PY - "$RESPONDER_PID" "$C_PID" "$NGINX_PID" "$PG_PID" "$REDIS_PID" "${C_BUSY_PID:-0}" "${C_TIMER_PID:-0}" "${PEER_PID:-0}" <<'PYCPU'
 import os, sys
 tck = os.sysconf("SC_CLK_TCK")
-resp, c, nginx, pg, redis, c_busy, c_timer = (int(x) for x in sys.argv[1:8])
+resp, c, nginx, pg, redis, c_busy, c_timer, peer = (int(x) for x in sys.argv[1:9])
 kids = {}
 for e in os.listdir("/proc"):
     if e.isdigit():
@@ -303,7 +376,7 @@ tree = lambda pid: own(pid) + sum(t for _, t in kids.get(pid, []))
 # all CPU time the machine spent (user, nice, system, irq, softirq, steal), to see what others used
 f = open("/proc/stat").readline().split()[1:]
 busy = sum(int(f[i]) for i in (0, 1, 2, 5, 6, 7)) / tck
-print(f"app={own(resp):.2f} c={own(c) + (own(c_busy) if c_busy else 0) + (own(c_timer) if c_timer else 0):.2f} nginx={tree(nginx):.2f} pg={tree(pg):.2f} redis={own(redis):.2f} busy={busy:.2f} t={__import__('time').time():.3f}")
+print(f"app={own(resp):.2f} peer={own(peer) if peer else 0:.2f} c={own(c) + (own(c_busy) if c_busy else 0) + (own(c_timer) if c_timer else 0):.2f} nginx={tree(nginx):.2f} pg={tree(pg):.2f} redis={own(redis):.2f} busy={busy:.2f} t={__import__('time').time():.3f}")
 PYCPU
 }
 cpu_delta() { # "before" "after" requests wrk-cpu-seconds -> "app=123 c=0 nginx=45 pg=300 redis=1 wrk=50 other=3"
@@ -353,9 +426,15 @@ run_wrk static "$BASE/bench/room.html"
 run_wrk c "$BASE/bench/c"
 run_wrk room "$BASE/r/$CODE" -H "Cookie: pp_sid=$HOST_COOKIE"
 run_wrk room_guest "$BASE/r/$CODE"
+[ "$PEER" != 1 ] || run_wrk peer "$BASE/bench/peer/r/$CODE" -H "Cookie: pp_sid=$HOST_COOKIE"
 if [ "$BUSY" = 1 ]; then
   run_wrk c_busy "$BASE/bench/c-busy"
   run_wrk room_busy "$BASE/r/$BUSY_CODE" -H "Cookie: pp_sid=$BUSY_COOKIE"
+  [ "$PEER" != 1 ] || run_wrk peer_busy "$BASE/bench/peer/r/$BUSY_CODE" -H "Cookie: pp_sid=$BUSY_COOKIE"
+fi
+if [ "$PEER" = 1 ]; then
+  pid_alive "$PEER_PID" || { tail -n 20 "$DIR/log/peer.log"; die "the peer died during its wrk runs"; }
+  PEER_RSS=$(awk '/^VmHWM/ { print $2 " " $3 }' "/proc/$PEER_PID/status")
 fi
 if [ "$STATS" = 1 ]; then
   run_wrk stats "$BASE/u/$STATS_NAME/stats"
@@ -494,7 +573,7 @@ wrk_row() { row "$1" "${RPS[$2]}" "${P99[$2]}" "${ERRS[$2]}"; } # label run-name
   wrk_row "(c) Pomopomo GET /r/CODE, host's cookie" room
   wrk_row "(c') Pomopomo GET /r/CODE, no cookie" room_guest
   echo
-  echo "CPU per 1000 requests, in ms (app = Pomopomo responder, c = C responder, pg = all PostgreSQL processes,"
+  echo "CPU per 1000 requests, in ms (app = Pomopomo responder, peer = the peer (bench/peer), c = C responder, pg = all PostgreSQL processes,"
   echo "other = every other process on the machine; more than a few % means other jobs disturbed that row):"
   printf '  %-5s %s\n' "(a)" "${CPU[static]}" "(b)" "${CPU[c]}" "(c)" "${CPU[room]}" "(c')" "${CPU[room_guest]}"
   echo
@@ -512,6 +591,24 @@ wrk_row() { row "$1" "${RPS[$2]}" "${P99[$2]}" "${ERRS[$2]}"; } # label run-name
     d_b=$(ratio "${RPS[room_busy]}" "${RPS[c]}")
     echo "d/b  = $d_b   (target >= 0.4: $(at_least "$d_b" 0.4))"
     echo "d/b2 = $(ratio "${RPS[room_busy]}" "${RPS[c_busy]}")   (against C sending the same $BUSY_BYTES bytes)"
+    echo
+  fi
+  if [ "$PEER" = 1 ]; then
+    echo "The peer (bench/peer: Hummingbird 2, swift-mustache, PostgresNIO; the same templates, rows and PostgreSQL, behind"
+    echo "the same nginx as an HTTP upstream with keep-alive; see bench/README.md for what it does not do):"
+    wrk_row "(p) peer GET /r/CODE, host's cookie" peer
+    [ "$BUSY" != 1 ] || wrk_row "(p2) peer GET /r/BUSY, host's cookie" peer_busy
+    printf '  %-5s %s\n' "(p)" "${CPU[peer]}"
+    [ "$BUSY" != 1 ] || printf '  %-5s %s\n' "(p2)" "${CPU[peer_busy]}"
+    echo "  (peer = the peer's process; its peak RSS $PEER_RSS)"
+    echo "  same page? small: ${PEER_SAME[small]}"
+    [ "$BUSY" != 1 ] || echo "  same page? busy:  ${PEER_SAME[busy]}"
+    c_peer=$(ratio "${RPS[room]}" "${RPS[peer]}")
+    echo "c/peer = ${c_peer}x   (Pomopomo req/s / peer req/s, small room; goal >= 4: $(at_least "$c_peer" 4))"
+    if [ "$BUSY" = 1 ]; then
+      d_peer=$(ratio "${RPS[room_busy]}" "${RPS[peer_busy]}")
+      echo "d/peer = ${d_peer}x   (busy room; goal >= 4: $(at_least "$d_peer" 4))"
+    fi
     echo
   fi
   if [ "$STATS" = 1 ]; then

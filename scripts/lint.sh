@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make lint`: the checks that need no build and no services, each run to the end so one run shows
 # every finding:
-#   - swift format lint --strict on the Swift in Sources/, Tests/ and Package.swift (style in
+#   - swift format lint --strict on the Swift in Sources/, Tests/, Package.swift and the bench peer's own
+#     package (bench/peer/Package.swift and bench/peer/Sources/PomopomoPeer; style in
 #     .swift-format; swift-format ships with the toolchain). `swift format -i -r Sources Tests
 #     Package.swift` fixes nearly everything it reports.
 #   - ruff check on the Python in Tests/, bench/ and scripts/ (rules in ruff.toml; ruff is pinned in
@@ -15,8 +16,9 @@ cd "$POMOPOMO_ROOT"
 failed=()
 
 command -v swift >/dev/null 2>&1 || die "the Swift toolchain (swift) is not on PATH"
-say "swift format lint --strict Sources Tests Package.swift"
-swift format lint --strict --recursive --parallel Sources Tests Package.swift ||
+PEER_SWIFT=(bench/peer/Package.swift bench/peer/Sources/PomopomoPeer)
+say "swift format lint --strict Sources Tests Package.swift ${PEER_SWIFT[*]}"
+swift format lint --strict --recursive --parallel Sources Tests Package.swift "${PEER_SWIFT[@]}" ||
   failed+=("swift format lint (style in .swift-format; swift format -i -r Sources Tests Package.swift fixes most)")
 
 PY=$(bash scripts/pydeps.sh)
