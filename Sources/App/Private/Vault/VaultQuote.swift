@@ -9,9 +9,6 @@ struct VaultQuote: Sendable {
     let favourite: Bool
     let version: Int
 
-    /// The columns every read selects, in this order (see `init(row:)`).
-    static let columns = "id, body, source, array_to_string(tags, ','), favourite, version"
-
     /// Tags hold no comma (QuoteTags), so the joined text splits back exactly.
     init(_ values: (Int, String, String, String, Bool, Int)) {
         id = values.0

@@ -107,8 +107,12 @@ struct VaultStore {
 
     /// Quote `id` if it is `userID`'s.
     func find(_ id: Int, userID: String) throws -> VaultQuote? {
-        try database.query("SELECT \(VaultQuote.columns) FROM vault_quotes WHERE id = $1 AND user_id = $2", [id, userID])
-            .first.map(Self.quote)
+        try database.query(
+            """
+            SELECT id, body, source, array_to_string(tags, ','), favourite, version
+            FROM vault_quotes WHERE id = $1 AND user_id = $2
+            """, [id, userID]
+        ).first.map(Self.quote)
     }
 
     /// One page of the owner's quotes that pass `filter`, newest first, with how many pass it in
@@ -116,7 +120,7 @@ struct VaultStore {
     func list(userID: String, _ filter: Filter) throws -> (quotes: [VaultQuote], total: Int) {
         let rows = try database.query(
             """
-            SELECT \(VaultQuote.columns), count(*) OVER ()
+            SELECT id, body, source, array_to_string(tags, ','), favourite, version, count(*) OVER ()
             FROM vault_quotes
             WHERE user_id = $1 AND ($2 = '' OR $2 = ANY (tags)) AND (NOT $3 OR favourite)
               AND ($4 = '' OR body ILIKE $4 OR source ILIKE $4)
@@ -138,7 +142,12 @@ struct VaultStore {
 
     /// Every quote of the owner, oldest first (the Markdown export).
     func all(userID: String) throws -> [VaultQuote] {
-        try database.query("SELECT \(VaultQuote.columns) FROM vault_quotes WHERE user_id = $1 ORDER BY id", [userID]).map(Self.quote)
+        try database.query(
+            """
+            SELECT id, body, source, array_to_string(tags, ','), favourite, version
+            FROM vault_quotes WHERE user_id = $1 ORDER BY id
+            """, [userID]
+        ).map(Self.quote)
     }
 
     /// How many quotes the owner keeps and whether they want one shown on /me and in breaks.
@@ -193,6 +202,8 @@ struct VaultStore {
         return (quote, row.bool(0), row.int(1))
     }
 
+    /// A row of the reads above, which select id, body, source, the tags joined by commas,
+    /// favourite and version, in that order.
     private static func quote(_ row: PostgresRow) -> VaultQuote {
         VaultQuote((row.int(0), row.string(1), row.string(2), row.string(3), row.bool(4), row.int(5)))
     }
