@@ -6,6 +6,8 @@ compared in (backup and restore, a flushed Redis)."""
 from __future__ import annotations
 
 import re
+import threading
+import time
 
 from prometheus_client.parser import text_string_to_metric_families
 
@@ -94,3 +96,20 @@ def site_with_content(stack, account, new_user):
     day = stack.psql("select ((now() at time zone 'utc')::date - 11)::text")
     stack.psql("insert into daily_statistics values (:'v1'::date, 4, 9, 6, 5400) on conflict (day) do nothing", day)
     return acct, room, picture, day
+
+
+def woken_poll(stack: Stack, responder: str, code: str, since: int, sid: str):
+    """The answer to a long-poll of room `code` sent straight to `responder` with version `since`,
+    parked there and then woken by an announced change (as another responder's write would)."""
+    answered = {}
+
+    def poll():
+        answered["r"] = stack.fcgi(responder, "GET", f"/r/{code}/poll?since={since}",
+                                   headers={"Cookie": f"pp_sid={sid}", "Accept": "application/json"}, timeout=15)
+
+    t = threading.Thread(target=poll)
+    t.start()
+    time.sleep(0.5)
+    stack.announce(code)
+    t.join(12)
+    return answered["r"]

@@ -3,10 +3,9 @@ every Redis key flushed, the room, profile, stats and leaderboard pages show wha
 (the boards once a responder has rebuilt them, which it does by itself), nobody is signed out, and a
 parked poll still hears of a change."""
 
-import threading
 import time
 
-from ops_kit import comparable, site_with_content
+from ops_kit import comparable, site_with_content, woken_poll
 from pomopomo_testkit import parse_html, pomopomo_run, redis_cli, room_db_version
 
 REBUILT_WITHIN = 15.0  # seconds: LeaderboardJobs checks every second that the boards are there
@@ -54,15 +53,5 @@ def test_a_parked_poll_hears_of_a_change_after_a_flush(stack, new_user):
     code = host.create_room("Flush host")
     since = room_db_version(stack, code)
     assert redis_cli(stack, "FLUSHALL") == "OK"
-    answered = {}
-
-    def poll():
-        answered["r"] = stack.fcgi("a", "GET", f"/r/{code}/poll?since={since}",
-                                   headers={"Cookie": f"pp_sid={host.sid}", "Accept": "application/json"}, timeout=15)
-
-    t = threading.Thread(target=poll)
-    t.start()
-    time.sleep(0.5)
-    stack.announce(code)
-    t.join(12)
-    assert answered["r"].status == 200 and answered["r"].json()["version"] > since
+    answer = woken_poll(stack, "a", code, since, host.sid)
+    assert answer.status == 200 and answer.json()["version"] > since
