@@ -85,29 +85,45 @@ public struct Response: Sendable {
 
     /// The CGI head alone (status, headers, the blank line), for sending beside `body`.
     public func head(requestID: String, cacheable: Bool = false) -> [UInt8] {
-        var head = "Status: \(status.code) \(status.reason)\r\n"
-        let csp =
-            formActionOrigins.isEmpty && !framedBySelf && mediaSources.isEmpty
-            ? Self.defaultContentSecurityPolicy
-            : Self.contentSecurityPolicy(formActions: formActionOrigins, framedBySelf: framedBySelf, mediaSources: mediaSources)
-        head += "Content-Security-Policy: \(Self.headerSafe(csp))\r\n"
-        for (name, value) in Self.securityHeaders {
-            head += "\(name): \(name == "X-Frame-Options" && framedBySelf ? "SAMEORIGIN" : value)\r\n"
+        // Built as bytes, the fixed lines copied in whole: every answer has a head.
+        var head: [UInt8] = []
+        head.reserveCapacity(768)
+        head.append(contentsOf: "Status: \(status.code) \(status.reason)\r\n".utf8)
+        if formActionOrigins.isEmpty && !framedBySelf && mediaSources.isEmpty {
+            head.append(contentsOf: Self.defaultSecurityLines)
+        } else {
+            let csp = Self.contentSecurityPolicy(formActions: formActionOrigins, framedBySelf: framedBySelf, mediaSources: mediaSources)
+            head.append(contentsOf: Self.securityLines(csp: csp, framedBySelf: framedBySelf))
         }
         if !cacheable && !headers.contains(where: { $0.0 == "Cache-Control" }) {
             // Dynamic pages carry CSRF tokens and personal state.
-            head += "Cache-Control: no-store\r\n"
+            head.append(contentsOf: Self.noStoreLine)
         }
-        head += "X-Request-Id: \(requestID)\r\n"
+        head.append(contentsOf: "X-Request-Id: \(requestID)\r\n".utf8)
         for (name, value) in headers {
-            head += "\(name): \(Self.headerSafe(value))\r\n"
+            head.append(contentsOf: name.utf8)
+            head.append(contentsOf: ": ".utf8)
+            head.append(contentsOf: Self.headerSafe(value).utf8)
+            head.append(contentsOf: "\r\n".utf8)
         }
         if status.code != 204 && status.code != 304 {
-            head += "Content-Length: \(body.count)\r\n"
+            head.append(contentsOf: "Content-Length: \(body.count)\r\n".utf8)
         }
-        head += "\r\n"
-        return Array(head.utf8)
+        head.append(contentsOf: "\r\n".utf8)
+        return head
     }
+
+    /// The policy and the security headers as head lines.
+    static func securityLines(csp: String, framedBySelf: Bool) -> [UInt8] {
+        var lines = "Content-Security-Policy: \(headerSafe(csp))\r\n"
+        for (name, value) in securityHeaders {
+            lines += "\(name): \(name == "X-Frame-Options" && framedBySelf ? "SAMEORIGIN" : value)\r\n"
+        }
+        return Array(lines.utf8)
+    }
+
+    static let defaultSecurityLines = securityLines(csp: defaultContentSecurityPolicy, framedBySelf: false)
+    static let noStoreLine = Array("Cache-Control: no-store\r\n".utf8)
 
     static func headerSafe(_ value: String) -> String {
         guard value.utf8.contains(where: { $0 == 13 || $0 == 10 || $0 == 0 }) else { return value }

@@ -8,7 +8,7 @@ public struct Router<Handler: Sendable>: Sendable {
         public let handler: Handler
         /// Its place in the table: what per-route counters are indexed by (`RequestMetrics`).
         public internal(set) var index = 0
-        let segments: [Segment]
+        let segments: [RouteSegment]
 
         public init(_ method: String, _ pattern: String, _ handler: Handler) {
             self.method = method
@@ -21,11 +21,6 @@ public struct Router<Handler: Sendable>: Sendable {
                 return .capture(String(name[..<dot]), suffix: String(name[dot...]))
             }
         }
-    }
-
-    enum Segment: Sendable, Equatable {
-        case literal(String)
-        case capture(String, suffix: String)
     }
 
     public enum Match {
@@ -78,7 +73,7 @@ public struct Router<Handler: Sendable>: Sendable {
         var allowed: [String] = []
         for place in candidates(parts) {
             let route = routes[place]
-            guard let parameters = Self.bind(route.segments, to: parts) else { continue }
+            guard let parameters = RouteSegment.bind(route.segments, to: parts) else { continue }
             if route.method == effective { return .found(route, parameters: parameters) }
             allowed.append(route.method)
         }
@@ -90,7 +85,7 @@ public struct Router<Handler: Sendable>: Sendable {
     /// Every route whose pattern fits `path`, whatever its method.
     public func routes(matching path: String) -> [Route] {
         let parts = path.split(separator: "/", omittingEmptySubsequences: true)
-        return candidates(parts).map { routes[$0] }.filter { Self.bind($0.segments, to: parts) != nil }
+        return candidates(parts).map { routes[$0] }.filter { RouteSegment.bind($0.segments, to: parts) != nil }
     }
 
     private static func hasDoubleSlash(_ path: String) -> Bool {
@@ -100,27 +95,5 @@ public struct Router<Handler: Sendable>: Sendable {
             previous = byte
         }
         return false
-    }
-
-    static func bind(_ segments: [Segment], to parts: [Substring]) -> [String: String]? {
-        guard segments.count == parts.count else { return nil }
-        // Literals first: most routes fail there, before anything is allocated.
-        for (segment, part) in zip(segments, parts) {
-            if case .literal(let text) = segment, text != part { return nil }
-        }
-        var parameters: [String: String] = [:]
-        for (segment, part) in zip(segments, parts) {
-            switch segment {
-            case .literal(let text): if text != part { return nil }
-            case .capture(let name, let suffix):
-                if suffix.isEmpty {
-                    parameters[name] = String(part)
-                } else {
-                    guard part.count > suffix.count, part.hasSuffix(suffix) else { return nil }
-                    parameters[name] = String(part.dropLast(suffix.count))
-                }
-            }
-        }
-        return parameters
     }
 }

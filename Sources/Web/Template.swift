@@ -7,45 +7,6 @@ public struct SafeHTML: Sendable, Equatable {
     public init(trusted html: String) { self.html = html }
 }
 
-/// A value a template can show. In a page, text is always escaped; only `.html` can go out raw,
-/// and only through a triple mustache. Plain-text output (mail) escapes nothing.
-public indirect enum TemplateValue: Sendable {
-    case text(String)
-    case html(SafeHTML)
-    case bool(Bool)
-    case list([TemplateContext])
-    case object(TemplateContext)
-
-    var isFalsey: Bool {
-        switch self {
-        case .bool(let b): return !b
-        case .list(let items): return items.isEmpty
-        case .text(let s): return s.isEmpty
-        case .html(let h): return h.html.isEmpty
-        case .object: return false
-        }
-    }
-}
-
-public struct TemplateContext: Sendable, ExpressibleByDictionaryLiteral {
-    public var values: [String: TemplateValue]
-    public init(_ values: [String: TemplateValue] = [:]) { self.values = values }
-    public init(dictionaryLiteral elements: (String, TemplateValue)...) {
-        // A plain loop: Dictionary(_:uniquingKeysWith:) goes through a closure per element, and
-        // every page builds dozens of these.
-        var values: [String: TemplateValue] = Dictionary(minimumCapacity: elements.count)
-        for (key, value) in elements { values[key] = value }
-        self.values = values
-    }
-    public subscript(key: String) -> TemplateValue? {
-        get { values[key] }
-        set { values[key] = newValue }
-    }
-    public mutating func merge(_ other: TemplateContext) {
-        values.merge(other.values) { $1 }
-    }
-}
-
 public struct TemplateError: Error, CustomStringConvertible {
     public let template: String
     public let message: String
@@ -62,11 +23,11 @@ public struct TemplateError: Error, CustomStringConvertible {
 /// byte, which is what makes a page cost microseconds rather than the milliseconds a
 /// reflection-based renderer takes (see ARCHITECTURE.md).
 public final class TemplateLibrary: Sendable {
-    indirect enum Node: Sendable {
+    enum Node: Sendable {
         case text([UInt8])
-        case escaped([String])
-        case raw([String])
-        case section([String], [Node], inverted: Bool)
+        case escaped([TemplateKey])
+        case raw([TemplateKey])
+        case section([TemplateKey], [Node], inverted: Bool)
         case partial(String, indent: [UInt8])
         /// A partial once every template is compiled: its place in `bodies`, so rendering one
         /// costs no name built and hashed.
@@ -238,18 +199,18 @@ public final class TemplateLibrary: Sendable {
         }
     }
 
-    static func lookup(_ path: [String], _ stack: [TemplateContext]) -> TemplateValue? {
+    static func lookup(_ path: [TemplateKey], _ stack: [TemplateContext]) -> TemplateValue? {
         guard let first = path.first else { return nil }
         var found: TemplateValue? = nil
         for context in stack.reversed() {
-            if let value = context.values[first] {
+            if let value = context[first] {
                 found = value
                 break
             }
         }
         for key in path.dropFirst() {
             guard case .object(let object)? = found else { return nil }
-            found = object.values[key]
+            found = object[key]
         }
         return found
     }
@@ -309,7 +270,7 @@ extension TemplateLibrary {
             case .text(let bytes):
                 if !bytes.isEmpty { stack[stack.count - 1].nodes.append(.text(bytes)) }
             case .tag(let kind, let tagName, let indent):
-                let path = tagName.split(separator: ".").map(String.init)
+                let path = tagName.split(separator: ".").map { TemplateKey(String($0)) }
                 switch kind {
                 case UInt8(ascii: "#"), UInt8(ascii: "^"):
                     stack.append((tagName, kind == UInt8(ascii: "^"), []))
@@ -318,7 +279,8 @@ extension TemplateLibrary {
                         throw TemplateError(template: name, message: "closing {{/\(tagName)}} does not match an open section")
                     }
                     stack.removeLast()
-                    stack[stack.count - 1].nodes.append(.section(top.name.split(separator: ".").map(String.init), top.nodes, inverted: top.inverted))
+                    let sectionPath = top.name.split(separator: ".").map { TemplateKey(String($0)) }
+                    stack[stack.count - 1].nodes.append(.section(sectionPath, top.nodes, inverted: top.inverted))
                 case UInt8(ascii: ">"):
                     stack[stack.count - 1].nodes.append(.partial(tagName, indent: indent))
                 case UInt8(ascii: "!"):
