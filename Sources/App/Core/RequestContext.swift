@@ -42,7 +42,14 @@ public final class RequestContext {
         self.session = session
     }
 
-    public var csrfToken: String { services.csrf.token(forSession: session.raw) }
+    /// The session's token, worked out once: a page asks for it several times (an HMAC each).
+    public var csrfToken: String {
+        if let (raw, token) = cachedToken, raw == session.raw { return token }
+        let token = services.csrf.token(forSession: session.raw)
+        cachedToken = (session.raw, token)
+        return token
+    }
+    private var cachedToken: (String, String)?
 
     /// The body, read once the route, the access gate and an upload's rate limit allowed it.
     func attach(body: [UInt8]) {
