@@ -4,10 +4,12 @@
  * model the Swift responder uses (FCGX_Accept_r per thread, one connection per request).
  *
  *   cc -O2 -Wall -o c-responder bench/c-responder.c -lfcgi -lpthread
- *   ./c-responder SOCKET_PATH BODY_FILE [THREADS]
+ *   ./c-responder SOCKET_PATH BODY_FILE [THREADS [HEAD_FILE]]
  *
- * It sends a head shaped like the app's (Status, Content-Type, Cache-Control, Content-Length) so both
- * put about the same number of bytes through nginx. SIGTERM/SIGINT end it (waited for with sigwait on
+ * HEAD_FILE holds the header lines the app sent with that body (bench/run.sh takes them from the app's
+ * own answer), so nginx reads and passes on the same bytes from both: the same headers, in the same
+ * order, then Content-Length. Without it the head is Status, Content-Type, Cache-Control and
+ * Content-Length. SIGTERM/SIGINT end it (waited for with sigwait on
  * the main thread, since libfcgi's own SIGTERM handler only sets a flag).
  */
 #include <errno.h>
@@ -51,7 +53,7 @@ static void *worker(void *arg) {
 
 int main(int argc, char **argv) {
     if (argc < 3) {
-        fprintf(stderr, "usage: %s SOCKET_PATH BODY_FILE [THREADS]\n", argv[0]);
+        fprintf(stderr, "usage: %s SOCKET_PATH BODY_FILE [THREADS [HEAD_FILE]]\n", argv[0]);
         return 2;
     }
     const char *socket_path = argv[1];
@@ -74,14 +76,27 @@ int main(int argc, char **argv) {
     }
     fclose(f);
 
-    char head[512];
-    int head_len = snprintf(head, sizeof head,
+    char head[8192];
+    int head_len;
+    if (argc > 4) {
+        /* The app's header lines as they are (CRLF-ended), then the length of this body. */
+        FILE *h = fopen(argv[4], "rb");
+        if (!h) {
+            fprintf(stderr, "c-responder: cannot open %s: %s\n", argv[4], strerror(errno));
+            return 1;
+        }
+        size_t lines = fread(head, 1, sizeof head - 64, h);
+        fclose(h);
+        head_len = (int)lines + snprintf(head + lines, 64, "Content-Length: %ld\r\n\r\n", body_len);
+    } else {
+        head_len = snprintf(head, sizeof head,
                             "Status: 200 OK\r\n"
                             "Content-Type: text/html; charset=utf-8\r\n"
                             "Cache-Control: no-store\r\n"
                             "Content-Length: %ld\r\n"
                             "\r\n",
                             body_len);
+    }
     response_len = head_len + (int)body_len;
     response = malloc(response_len);
     memcpy(response, head, head_len);

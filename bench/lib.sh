@@ -116,10 +116,21 @@ build_c_responder() {
   cc -O2 -Wall -o "$DIR/c-responder" bench/c-responder.c -lfcgi -lpthread || die "cannot compile bench/c-responder.c"
 }
 
-# Starts the C responder (8 threads sending PAGE's bytes) on SOCKET; stores its pid in the variable
-# named PID_VAR and waits for the socket.
-start_c_responder() { # socket page pid-var
-  setsid "$DIR/c-responder" "$1" "$2" 8 </dev/null >>"$DIR/c-responder.log" 2>&1 &
+# The CGI header lines the app sent, from curl's dump (-D) of its answer through nginx: the status
+# line back to `Status:`, without what nginx adds or works out itself (Server, Date, Connection,
+# Content-Length, Transfer-Encoding), CRLF-ended, for the C responder's HEAD_FILE.
+cgi_head_of() { # curl-dump out
+  tr -d '\r' <"$1" | awk '
+    NR == 1 { sub(/^HTTP\/[0-9.]+ /, ""); printf "Status: %s\r\n", $0; next }
+    /^$/ { exit }
+    tolower($0) ~ /^(server|date|connection|content-length|transfer-encoding|keep-alive):/ { next }
+    { printf "%s\r\n", $0 }' >"$2"
+}
+
+# Starts the C responder (8 threads sending PAGE's bytes, after HEAD's header lines when given) on
+# SOCKET; stores its pid in the variable named PID_VAR and waits for the socket.
+start_c_responder() { # socket page pid-var [head]
+  setsid "$DIR/c-responder" "$1" "$2" 8 ${4:+"$4"} </dev/null >>"$DIR/c-responder.log" 2>&1 &
   printf -v "$3" '%s' "$!"
   for _ in $(seq 50); do [ -S "$1" ] && break; sleep 0.1; done
   [ -S "$1" ] || { cat "$DIR/c-responder.log"; die "the C responder for $2 did not start"; }

@@ -73,6 +73,7 @@ DIR=$(mktemp -d /tmp/pomopomo-bench.XXXXXX)
 chmod 755 "$DIR"
 C_PID=
 C_BUSY_PID=
+C_SHORT_PID=
 C_TIMER_PID=
 PEER_PID=
 stop_pid() { # pid (may be empty): TERM, up to 5 s to exit, then KILL
@@ -88,6 +89,7 @@ cleanup() {
   say "cleaning up $DIR"
   stop_pid "$C_PID"
   stop_pid "$C_BUSY_PID"
+  stop_pid "$C_SHORT_PID"
   stop_pid "$C_TIMER_PID"
   stop_pid "$PEER_PID"
   stop_stack "$DIR"
@@ -189,7 +191,9 @@ for i in 1 2 3 4; do
 done
 
 mkdir -p "$DIR/static"
-curl -sf -b "pp_sid=$HOST_COOKIE" -o "$DIR/static/room.html" "$BASE/r/$CODE" || die "GET /r/$CODE (host) failed"
+curl -sf -b "pp_sid=$HOST_COOKIE" -D "$DIR/static/room.dump" -o "$DIR/static/room.html" "$BASE/r/$CODE" ||
+  die "GET /r/$CODE (host) failed"
+cgi_head_of "$DIR/static/room.dump" "$DIR/static/room.head"
 PAGE_BYTES=$(stat -c %s "$DIR/static/room.html")
 curl -sf -o "$DIR/guest-view.html" "$BASE/r/$CODE"
 GUEST_BYTES=$(stat -c %s "$DIR/guest-view.html")
@@ -205,7 +209,9 @@ if [ "$BUSY" = 1 ]; then
   read -r BUSY_COOKIE busy_hash < <(new_session_cookie)
   psql "$POMOPOMO_DATABASE_URL" -X -qtA -v code="${BUSY_CODE/-/}" -v host_hash="$busy_hash" -f bench/busy_room.sql |
     sed "s#^#$SCRIPT_NAME: #" || die "seeding the busy room failed"
-  curl -sf -b "pp_sid=$BUSY_COOKIE" -o "$DIR/static/busy.html" "$BASE/r/$BUSY_CODE" || die "GET /r/$BUSY_CODE (host) failed"
+  curl -sf -b "pp_sid=$BUSY_COOKIE" -D "$DIR/static/busy.dump" -o "$DIR/static/busy.html" "$BASE/r/$BUSY_CODE" ||
+    die "GET /r/$BUSY_CODE (host) failed"
+  cgi_head_of "$DIR/static/busy.dump" "$DIR/static/busy.head"
   BUSY_BYTES=$(stat -c %s "$DIR/static/busy.html")
   grep -q 'data-viewer-role="host"' "$DIR/static/busy.html" || die "the busy room's page does not show the seeded host as host"
   BUSY_SHOWN=$(grep -c 'class="message"' "$DIR/static/busy.html" || true)
@@ -257,11 +263,15 @@ fi
 
 build_c_responder
 C_SOCK=$DIR/run/c.sock
-start_c_responder "$C_SOCK" "$DIR/static/room.html" C_PID
+start_c_responder "$C_SOCK" "$DIR/static/room.html" C_PID "$DIR/static/room.head"
+# The same body after a four-line head (Status, Content-Type, Cache-Control, Content-Length), as (b)
+# was before issue 18: what the app's eight further header lines cost nginx.
+C_SHORT_SOCK=$DIR/run/c-short.sock
+start_c_responder "$C_SHORT_SOCK" "$DIR/static/room.html" C_SHORT_PID
 # The same C responder with the busy room's page, for comparison at that size.
 C_BUSY_SOCK=$DIR/run/c-busy.sock
 if [ "$BUSY" = 1 ]; then
-  start_c_responder "$C_BUSY_SOCK" "$DIR/static/busy.html" C_BUSY_PID
+  start_c_responder "$C_BUSY_SOCK" "$DIR/static/busy.html" C_BUSY_PID "$DIR/static/busy.head"
 fi
 # And with the timer page's bytes.
 C_TIMER_SOCK=$DIR/run/c-timer.sock
@@ -304,9 +314,10 @@ add_nginx_locations "the two baselines and the peer." "$PEER_LOCATION
             access_log off;
         }
 $(c_location /bench/c "$C_SOCK" 'fastcgi_connect_timeout 5s')
+$(c_location /bench/c-short "$C_SHORT_SOCK" 'fastcgi_connect_timeout 5s')
 $(c_location /bench/c-busy "$C_BUSY_SOCK" 'fastcgi_connect_timeout 5s')
 $(c_location /bench/c-timer "$C_TIMER_SOCK" 'fastcgi_connect_timeout 5s')"
-for path in /bench/room.html /bench/c; do
+for path in /bench/room.html /bench/c /bench/c-short; do
   size=$(curl -sf -o /dev/null -w '%{size_download}' "$BASE$path") || die "GET $path failed"
   [ "$size" = "$PAGE_BYTES" ] || die "GET $path gave $size bytes, expected $PAGE_BYTES"
 done
@@ -354,10 +365,10 @@ REDIS_PID=$(cat "$DIR/run/redis.pid")
 # CPU seconds (user+system) used so far by each process group: the responders (c = all C responders),
 # nginx's workers, PostgreSQL's processes, Redis. Children are looked up at each call (a reload replaces nginx's workers).
 cpu_snapshot() {
-  $PY - "$RESPONDER_PID" "$C_PID" "$NGINX_PID" "$PG_PID" "$REDIS_PID" "${C_BUSY_PID:-0}" "${C_TIMER_PID:-0}" "${PEER_PID:-0}" <<'PYCPU'
+  $PY - "$RESPONDER_PID" "$C_PID" "$NGINX_PID" "$PG_PID" "$REDIS_PID" "${C_BUSY_PID:-0}" "${C_TIMER_PID:-0}" "${PEER_PID:-0}" "${C_SHORT_PID:-0}" <<'PYCPU'
 import os, sys
 tck = os.sysconf("SC_CLK_TCK")
-resp, c, nginx, pg, redis, c_busy, c_timer, peer = (int(x) for x in sys.argv[1:9])
+resp, c, nginx, pg, redis, c_busy, c_timer, peer, c_short = (int(x) for x in sys.argv[1:10])
 kids = {}
 for e in os.listdir("/proc"):
     if e.isdigit():
@@ -376,7 +387,7 @@ tree = lambda pid: own(pid) + sum(t for _, t in kids.get(pid, []))
 # all CPU time the machine spent (user, nice, system, irq, softirq, steal), to see what others used
 f = open("/proc/stat").readline().split()[1:]
 busy = sum(int(f[i]) for i in (0, 1, 2, 5, 6, 7)) / tck
-print(f"app={own(resp):.2f} peer={own(peer) if peer else 0:.2f} c={own(c) + (own(c_busy) if c_busy else 0) + (own(c_timer) if c_timer else 0):.2f} nginx={tree(nginx):.2f} pg={tree(pg):.2f} redis={own(redis):.2f} busy={busy:.2f} t={__import__('time').time():.3f}")
+print(f"app={own(resp):.2f} peer={own(peer) if peer else 0:.2f} c={own(c) + sum(own(p) for p in (c_busy, c_timer, c_short) if p):.2f} nginx={tree(nginx):.2f} pg={tree(pg):.2f} redis={own(redis):.2f} busy={busy:.2f} t={__import__('time').time():.3f}")
 PYCPU
 }
 cpu_delta() { # "before" "after" requests wrk-cpu-seconds -> "app=123 c=0 nginx=45 pg=300 redis=1 wrk=50 other=3"
@@ -424,6 +435,7 @@ run_wrk() { # name url [extra wrk args...]
 
 run_wrk static "$BASE/bench/room.html"
 run_wrk c "$BASE/bench/c"
+run_wrk c_short "$BASE/bench/c-short"
 run_wrk room "$BASE/r/$CODE" -H "Cookie: pp_sid=$HOST_COOKIE"
 run_wrk room_guest "$BASE/r/$CODE"
 [ "$PEER" != 1 ] || run_wrk peer "$BASE/bench/peer/r/$CODE" -H "Cookie: pp_sid=$HOST_COOKIE"
@@ -570,15 +582,18 @@ wrk_row() { row "$1" "${RPS[$2]}" "${P99[$2]}" "${ERRS[$2]}"; } # label run-name
   row "what" "req/s" "p99 ms" "non-2xx; socket errors"
   wrk_row "(a) nginx static file, same bytes" static
   wrk_row "(b) C libfcgi responder, 8 threads" c
+  wrk_row "(b0) the same, a four-line head" c_short
   wrk_row "(c) Pomopomo GET /r/CODE, host's cookie" room
   wrk_row "(c') Pomopomo GET /r/CODE, no cookie" room_guest
   echo
   echo "CPU per 1000 requests, in ms (app = Pomopomo responder, peer = the peer (bench/peer), c = C responder, pg = all PostgreSQL processes,"
   echo "other = every other process on the machine; more than a few % means other jobs disturbed that row):"
-  printf '  %-5s %s\n' "(a)" "${CPU[static]}" "(b)" "${CPU[c]}" "(c)" "${CPU[room]}" "(c')" "${CPU[room_guest]}"
+  printf '  %-5s %s\n' "(a)" "${CPU[static]}" "(b)" "${CPU[c]}" "(b0)" "${CPU[c_short]}" "(c)" "${CPU[room]}" \
+    "(c')" "${CPU[room_guest]}"
   echo
   c_b=$(ratio "${RPS[room]}" "${RPS[c]}")
   echo "c/b  = $c_b   (target >= 0.7: $(at_least "$c_b" 0.7))"
+  echo "c/b0 = $(ratio "${RPS[room]}" "${RPS[c_short]}")   (against the four-line head, as c/b was measured before issue 18)"
   echo "c/a  = $(ratio "${RPS[room]}" "${RPS[static]}")"
   echo "c'/b = $(ratio "${RPS[room_guest]}" "${RPS[c]}")"
   echo
