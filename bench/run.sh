@@ -644,7 +644,8 @@ r = json.load(open(sys.argv[1]))
 for x in r["rounds"]:
     print(f"  round {x['round']}: {x['action']:>6} -> {x['post_status']} in {x['post_ms']} ms; 200s {x['answered_200']}/{r['n']}; "
           f"p50 {x.get('p50_ms')} p95 {x.get('p95_ms')} p99 {x.get('p99_ms')} max {x.get('max_ms')} "
-          f"(seen by the client: p99 {x.get('seen_p99_ms')}); {x['parked']} parked in {x['park_seconds']} s")
+          f"(seen by the client: p99 {x.get('seen_p99_ms')}); {x['parked']} parked in {x['park_seconds']} s"
+          + (f"; parked again {x['retried']}x after the room moved on its own" if x.get("retried") else ""))
     for p in x["problems"]:
         print(f"           problem: {p}")
 print(f"  all rounds: {r['answered_200']}/{r['expected']} answered 200; p50 {r['p50_ms']} p95 {r['p95_ms']} p99 {r['p99_ms']} "
@@ -722,10 +723,10 @@ for r in rows:
     pacing = "sent as one burst" if r.get("max_pending") == 0 else f"at most {r.get('max_pending')} un-parked at a time"
     print(f"       {pacing}: sent in {r.get('open_seconds')} s, all parked {r.get('parked_seconds')} s later "
           f"({r.get('park_rate_per_s')} parked/s); "
-          f"answers carry version {r.get('answer_version')} (was {r.get('version_before')}); statuses {r.get('statuses')}; "
+          f"answers carry version {r.get('answer_versions') or r.get('answer_version')} (was {r.get('version_before')}); statuses {r.get('statuses')}; "
           f"open-files limit {r.get('nofile')}")
     print(f"       CPU from the join to the last answer: responder {g(r, 'wake_cpu_ms')} ms, nginx {g(r, 'wake_nginx_cpu_ms')} ms, "
-          f"this client {g(r, 'wake_client_cpu_ms')} ms (on 2 cores their sum bounds the wake-up's wall time)")
+          f"the client {g(r, 'wake_client_cpu_ms')} ms (bench/poll_crowd.c and its driver; on 2 cores their sum bounds the wake-up's wall time)")
     if r.get("repoll"):
         print(f"       re-polls (sent within 1 s of each 200, as live.js spreads them): {r.get('repoll_sent')} sent, "
               f"{r.get('repoll_parked')} parked again ({r.get('repoll_parked_ms')} ms after the change), "
