@@ -692,7 +692,8 @@ PYFAN
     echo
   fi
   echo "Parked long-polls (one responder; it and nginx restarted before each round; POMOPOMO_POLL_HOLD=60,"
-  echo "LIBFCGI_OS_CLOSE_POLL_TIMEOUT=0; one join wakes all; times from sending the join):"
+  echo "LIBFCGI_OS_CLOSE_POLL_TIMEOUT=0; one join wakes all; ms from sending the join until each whole answer was in"
+  echo "the client's socket):"
   if [ "${#POLL_JSON[@]}" -gt 0 ]; then
     "$PY" - "${POLL_JSON[@]}" <<'PYREPORT'
 import json, sys
@@ -725,6 +726,10 @@ for r in rows:
           f"({r.get('park_rate_per_s')} parked/s); "
           f"answers carry version {r.get('answer_versions') or r.get('answer_version')} (was {r.get('version_before')}); statuses {r.get('statuses')}; "
           f"open-files limit {r.get('nofile')}")
+    if r.get("seen_p99_ms") is not None:
+        print(f"       times above: each answer's last bytes in the client's socket (kernel receive timestamp, "
+              f"{r.get('kernel_timestamps')} of them); read by the client: p50 {g(r, 'seen_p50_ms')} p99 {g(r, 'seen_p99_ms')} "
+              f"last {g(r, 'seen_last_ms')} ms")
     print(f"       CPU from the join to the last answer: responder {g(r, 'wake_cpu_ms')} ms, nginx {g(r, 'wake_nginx_cpu_ms')} ms, "
           f"the client {g(r, 'wake_client_cpu_ms')} ms (bench/poll_crowd.c and its driver; on 2 cores their sum bounds the wake-up's wall time)")
     if r.get("repoll"):
