@@ -318,8 +318,8 @@ def main():
     answers = []
     versions = []
     for status, _, done_ns, answer_version, _, _, arrived_ns in rows:
-        if status == -3:
-            continue  # never sent
+        if status == -3 or 0 < done_ns < t0_ns:
+            continue  # never sent, or answered before the change (a problem reported above)
         answers.append(status if done_ns else "no answer")
         if done_ns and status == 200:
             seen.append((done_ns - t0_ns) / 1e6)

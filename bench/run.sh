@@ -485,7 +485,11 @@ for spec in $POLL_COUNTS $(for b in $REPOLL_COUNTS; do echo "$b:repoll"; done) \
   wait_healthy
   NGINX_PID=$(cat "$DIR/nginx/nginx.pid")
   wrk -t2 -c16 -d1s "$BASE/r/$CODE/state.json" >/dev/null 2>&1 || true
-  sleep 1
+  # The room's five people look at it, so none of them turns "away" during the round (a minute after
+  # their last view, which bumps the room's version and would answer every parked poll before the join);
+  # anyone coming back from away moves the room in the presence batch a second later, before the polls.
+  for jar in "$DIR/host.jar" "$DIR"/guest[1-4].jar; do curl -s -b "$jar" -o /dev/null "$BASE/r/$CODE"; done
+  sleep 2.5
   say "parked polls: N=$n ${pacing[*]:-(paced)}"
   json=$DIR/polls-${spec/:/-}.json
   if timeout 60 "$PY" bench/parked_polls.py --base "$BASE" --code "$CODE" --n "$n" --pid "$RESPONDER_PID" \
