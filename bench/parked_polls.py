@@ -8,16 +8,17 @@
    from one GET of the room page; a visitor without a participant row changes nothing).
 2. Records the responder's VmRSS and thread count (/proc/PID/status), and nginx's workers' RSS.
 3. Opens N connections to nginx, each sending `GET /r/CODE/poll?since=V`, and waits until /readyz says
-   parked_polls = N (and no poll was answered yet).
+   parked_polls = N (and no poll was answered yet). The connections are kept by bench/poll_crowd.c
+   (compiled here with cc; one epoll loop in C), which this script drives through its stdin.
 4. Records RSS and threads again, then sends ONE join (POST /r/CODE/join) and measures, from the moment
-   it is sent, when each of the N polls receives its complete response: p50, p99 and the last one; and
-   the CPU time the responder, nginx's workers and this client used from the join until the last answer
-   arrived.
+   it is sent, when each of the N polls' complete response was in the client's socket (the kernel's
+   receive timestamp) and when the client read it: p50, p99 and the last one; checks that every answer
+   is a 200 carrying version V + 1; and the CPU time the responder, nginx's workers and the client
+   (poll_crowd and this script) used from the join until the last answer arrived.
 
 Everything is bounded by --time-limit (default 38 s: nginx's fastcgi_read_timeout for /poll is 40 s,
-the responder holds polls for POMOPOMO_POLL_HOLD, which bench/run.sh sets to 60 s). Only the standard
-library is used (with bench/bench_kit.py): one epoll loop, non-blocking sockets, no per-connection
-objects beyond a small list.
+the responder holds polls for POMOPOMO_POLL_HOLD, which bench/run.sh sets to 60 s). Python's standard
+library and bench/bench_kit.py, and a C compiler for poll_crowd.
 """
 
 import argparse
