@@ -8,28 +8,29 @@
    from one GET of the room page; a visitor without a participant row changes nothing).
 2. Records the responder's VmRSS and thread count (/proc/PID/status), and nginx's workers' RSS.
 3. Opens N connections to nginx, each sending `GET /r/CODE/poll?since=V`, and waits until /readyz says
-   parked_polls = N (and no poll was answered yet).
+   parked_polls = N (and no poll was answered yet). The connections are kept by bench/poll_crowd.c
+   (compiled here with cc; one epoll loop in C), which this script drives through its stdin.
 4. Records RSS and threads again, then sends ONE join (POST /r/CODE/join) and measures, from the moment
-   it is sent, when each of the N polls receives its complete response: p50, p99 and the last one; and
-   the CPU time the responder, nginx's workers and this client used from the join until the last answer
-   arrived.
+   it is sent, when each of the N polls' complete response was in the client's socket (the kernel's
+   receive timestamp) and when the client read it: p50, p99 and the last one; checks that every answer
+   is a 200 carrying version V + 1; and the CPU time the responder, nginx's workers and the client
+   (poll_crowd and this script) used from the join until the last answer arrived.
 
 Everything is bounded by --time-limit (default 38 s: nginx's fastcgi_read_timeout for /poll is 40 s,
-the responder holds polls for POMOPOMO_POLL_HOLD, which bench/run.sh sets to 60 s). Only the standard
-library is used (with bench/bench_kit.py): one epoll loop, non-blocking sockets, no per-connection
-objects beyond a small list.
+the responder holds polls for POMOPOMO_POLL_HOLD, which bench/run.sh sets to 60 s). Python's standard
+library and bench/bench_kit.py, and a C compiler for poll_crowd.
 """
 
 import argparse
-import errno
-import heapq
 import json
 import os
-import random
 import resource
 import select
+import shutil
 import socket
+import subprocess
 import sys
+import tempfile
 import time
 
 sys.dont_write_bytecode = True  # importing bench_kit would leave bench/__pycache__ behind
@@ -66,22 +67,61 @@ def nginx_workers_rss(master):
     return total
 
 
-class Conn:
-    __slots__ = ("sock", "out", "buf", "done_at", "status", "first_at", "state", "need",
-                 "status2", "done2_at", "body")
+class Crowd:
+    """The N poll connections, kept by bench/poll_crowd.c (one epoll loop in C; see there for its commands):
+    reading 10,000 answers in Python cost about as much CPU as nginx spent sending them, on the same two
+    cores as the wake-up being measured."""
 
-    def __init__(self, sock, out):
-        self.sock = sock
-        self.out = out
-        self.buf = b""
-        self.done_at = None
-        self.first_at = None
-        self.status = None
-        self.state = "connecting"
-        self.need = None  # total bytes of a complete response, once the head is parsed
-        self.status2 = None  # --repoll: the second poll's outcome
-        self.done2_at = None
-        self.body = None
+    def __init__(self, site, request, repoll=None, jitter=1.0):
+        self.dir = tempfile.mkdtemp(prefix="poll-crowd.")
+        binary = os.path.join(self.dir, "poll_crowd")
+        source = os.path.join(os.path.dirname(os.path.abspath(__file__)), "poll_crowd.c")
+        subprocess.run(["cc", "-O2", "-Wall", "-o", binary, source], check=True)
+        args = [binary, socket.gethostbyname(site.host), str(site.port), self._file("request", request)]
+        if repoll is not None:
+            args += [self._file("repoll", repoll), str(round(jitter * 1000))]
+        self.proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
+        self.opened = self.sent = self.failed = self.answered = 0
+
+    def _file(self, name, data):
+        path = os.path.join(self.dir, name)
+        with open(path, "wb") as f:
+            f.write(data)
+        return path
+
+    def ask(self, line):
+        """Sends one command and reads its answer line into the counts."""
+        self.tell(line)
+        return self.hear()
+
+    def tell(self, line):
+        self.proc.stdin.write(line + "\n")
+        self.proc.stdin.flush()
+
+    def hear(self):
+        words = self.proc.stdout.readline().split()
+        self.opened, self.sent, self.failed, self.answered = (int(w) for w in words[1::2])
+        return self
+
+    def dump(self):
+        """Per connection: (status, first_ns, done_ns, version, status2, done2_ns, arrived_ns)."""
+        self.proc.stdin.write("dump\n")
+        self.proc.stdin.flush()
+        rows = []
+        for line in self.proc.stdout:
+            if line.startswith("end"):
+                break
+            rows.append(tuple(int(w) for w in line.split()))
+        return rows
+
+    def close(self):
+        try:
+            self.proc.stdin.write("quit\n")
+            self.proc.stdin.close()
+        except OSError:
+            pass
+        self.proc.wait(timeout=10)
+        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 def main():
@@ -137,142 +177,46 @@ def main():
     log(f"N={args.n}: version {version}, responder RSS {rss0} kB, {threads0} threads, parked now {parked0}")
 
     # 3. Open N polls.
-    ep = select.epoll()
-    conns = {}
     request = kit.poll_request(args.code, version, site.host_header, agent="bench-parked-polls")
+    repoll = kit.poll_request(args.code, version + 1, site.host_header, agent="bench-parked-polls") if args.repoll else None
+    crowd = Crowd(site, request, repoll, args.repoll_jitter)
     t_open = time.monotonic()
-    opened = 0
-    connect_errors = {}
-    early = []  # connections answered before the change (should not happen)
-
-    def handle(fd, ev, now):
-        c = conns[fd]
-        if c.state == "connecting":
-            counts["connecting"] -= 1
-            outcome = kit.send_when_connected(ep, fd, c, ev)
-            if outcome is None:
-                counts["connecting"] += 1  # not ready after all
-            elif outcome != "sent":
-                c.state, c.status, c.done_at = "failed", f"connect:{outcome}", now
-            return
-        if c.state in ("sent",):
-            try:
-                data = c.sock.recv(65536)
-            except (ConnectionResetError, BrokenPipeError) as e:
-                data = None
-                err = type(e).__name__
-            except BlockingIOError:
-                return
-            else:
-                err = "closed"
-            if not data:
-                c.state = "failed"
-                if c.done_at is None:
-                    c.status = c.status if isinstance(c.status, int) and c.need is not None else f"eof:{err}"
-                    c.done_at = now
-                else:
-                    c.status2 = f"eof:{err}"
-                    c.done2_at = now
-                ep.unregister(fd)
-                return
-            if c.first_at is None:
-                c.first_at = now
-            c.buf += data
-            if kit.response_complete(c):
-                if c.done_at is None and c.status == 200 and repoll["request"] is not None:
-                    # like live.js: on 200, poll again on the same (kept-alive) connection after a
-                    # random delay of up to --repoll-jitter seconds (live.js spreads them over 1 s)
-                    c.done_at = now
-                    c.body = c.buf
-                    c.buf, c.need, c.status = b"", None, 200
-                    heapq.heappush(repoll["due"], (now + random.random() * args.repoll_jitter, fd))
-                    return
-                if c.done_at is None:
-                    c.state = "done"
-                    c.done_at = now
-                else:  # the re-poll's answer
-                    c.state = "done"
-                    c.status2 = c.status
-                    c.status = 200
-                    c.done2_at = now
-                ep.unregister(fd)
-
-    def send_due_repolls(now):
-        while repoll["due"] and repoll["due"][0][0] <= now:
-            _, fd = heapq.heappop(repoll["due"])
-            c = conns[fd]
-            try:
-                c.sock.send(repoll["request"])
-                repoll["sent"] += 1
-            except OSError as e:
-                c.status2, c.done2_at, c.state = f"send:{type(e).__name__}", now, "failed"
-                ep.unregister(fd)
-
-    def pump(timeout):
-        if repoll["due"]:
-            timeout = max(0.0, min(timeout, repoll["due"][0][0] - time.monotonic()))
-        events = ep.poll(timeout, 4096)
-        now = time.monotonic()  # after the wait: when these events were seen
-        for fd, ev in events:
-            handle(fd, ev, now)
-        send_due_repolls(time.monotonic())
-
-    counts = {"connecting": 0}
-    repoll = {"request": None, "sent": 0, "due": []}
-    stop_opening = False
     paced = 0.0
-    while opened < args.n and not stop_opening:
+    while crowd.opened < args.n:
         if time.monotonic() > deadline - args.wake_wait:
-            result["problems"].append(f"time limit while opening connections ({opened} opened)")
+            result["problems"].append(f"time limit while opening connections ({crowd.opened} opened)")
             break
         # Pacing: the responder accepts from one listen queue (backlog 4,096); do not outrun it.
-        if args.max_pending > 0 and opened > 0:
+        if args.max_pending > 0 and crowd.opened > 0:
             t_wait = time.monotonic()
             while time.monotonic() < deadline - args.wake_wait:
                 p = kit.parked_now(args.base, log)
-                ended = sum(1 for c in conns.values() if c.done_at is not None)
-                if p is not None and opened - (p - (parked0 or 0)) - ended <= args.max_pending:
+                crowd.ask("state")
+                if p is not None and crowd.opened - (p - (parked0 or 0)) - crowd.answered <= args.max_pending:
                     break
-                pump(0.05)
+                time.sleep(0.05)
             paced += time.monotonic() - t_wait
-        batch_end = min(args.n, opened + args.batch)
-        while opened < batch_end:
-            try:
-                s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-            except OSError as e:
-                result["problems"].append(f"socket() failed after {opened} connections: {e} (RLIMIT_NOFILE {nofile})")
-                stop_opening = True
-                break
-            s.setblocking(False)
-            rc = s.connect_ex((site.host, site.port))
-            opened += 1
-            if rc not in (0, errno.EINPROGRESS):
-                name = errno.errorcode.get(rc, str(rc))
-                connect_errors[name] = connect_errors.get(name, 0) + 1
-                s.close()
-                continue
-            conns[s.fileno()] = Conn(s, request)
-            counts["connecting"] += 1
-            ep.register(s.fileno(), select.EPOLLOUT | select.EPOLLERR | select.EPOLLHUP)
-        # let this batch connect and send before the next one (nginx's listen backlog is 4,096)
-        t_batch = time.monotonic()
-        while counts["connecting"] > 0 and time.monotonic() - t_batch < 5:
-            pump(0.05)
-    sent = sum(1 for c in conns.values() if c.state in ("sent", "done"))
+        # this batch connects and sends before the next one (nginx's listen backlog is 4,096)
+        crowd.ask(f"open {min(args.batch, args.n - crowd.opened)}")
+    sent = crowd.sent
     t_sent = time.monotonic()
     result["sent"] = sent
     result["open_seconds"] = round(t_sent - t_open, 3)
     result["paced_seconds"] = round(paced, 3)
     result["max_pending"] = args.max_pending
-    if connect_errors:
-        result["problems"].append(f"connect errors: {connect_errors}")
+    if crowd.failed:
+        result["problems"].append(f"{crowd.failed} connections failed to connect or send")
     log(f"sent {sent} polls in {t_sent - t_open:.2f} s; waiting for the responder to park them")
 
-    # Wait for the responder to report them parked (pumping the sockets meanwhile).
+    # Wait for the responder to report them parked.
     parked = None
     t_last_increase = time.monotonic()
     stable_since = None
-    for now in kit.ticks(pump, deadline - args.wake_wait):
+    while True:
+        now = time.monotonic()
+        if now > deadline - args.wake_wait:
+            result["problems"].append(f"time limit while waiting for polls to park ({parked} of {sent})")
+            break
         p = kit.parked_now(args.base, log)
         if p is not None:
             stable_since = stable_since if p == parked else now
@@ -284,25 +228,21 @@ def main():
         if stable_since and now - stable_since > 5:
             result["problems"].append(f"parked_polls stuck at {parked} of {sent} for 5 s")
             break
-    else:
-        result["problems"].append(f"time limit while waiting for polls to park ({parked} of {sent})")
+        time.sleep(0.1)
     t_parked = time.monotonic()
     result["parked_seconds"] = round(t_parked - t_sent, 3)
     if parked:
         # from the first request sent to the last increase of the responder's count
         result["park_rate_per_s"] = round((parked - (parked0 or 0)) / max(1e-3, t_last_increase - t_open))
     result["parked_reported"] = parked
-    # Let the allocator settle, keep pumping (nothing should arrive).
-    settle_end = time.monotonic() + 1.0
-    while time.monotonic() < settle_end:
-        pump(0.1)
-    early = [c for c in conns.values() if c.done_at is not None]
+    # Let the allocator settle (nothing should arrive meanwhile).
+    time.sleep(1.0)
+    early = crowd.ask("state").answered
     if early:
-        result["problems"].append(f"{len(early)} polls ended before the change: {kit.tally(c.status for c in early)}")
+        result["problems"].append(f"{early} polls ended before the change")
     rss1, threads1 = kit.proc_status(args.pid)
     nginx1 = nginx_workers_rss(args.nginx_pid)
-    waiting = [c for c in conns.values() if c.done_at is None]
-    result.update(rss_parked_kb=rss1, threads_parked=threads1, nginx_rss_parked_kb=nginx1, waiting=len(waiting))
+    result.update(rss_parked_kb=rss1, threads_parked=threads1, nginx_rss_parked_kb=nginx1, waiting=sent - early)
     if parked:
         result["kb_per_poll"] = round((rss1 - rss0) / parked, 2)
         if nginx0 is not None:
@@ -313,31 +253,42 @@ def main():
     # 4. One change: a join from a fresh guest, on a connection opened beforehand.
     post = kit.form_post(f"/r/{args.code}/join", site.host_header, cookie,
                      {"csrf": csrf, "display_name": f"Bench {args.n}"})
-    join = kit.open_sent(ep, conns, Conn, site)
-    if args.repoll:
-        repoll["request"] = kit.poll_request(args.code, version + 1, site.host_header, agent="bench-parked-polls")
+    join = socket.create_connection((site.host, site.port), timeout=args.wake_wait)
     # CPU the wake-up costs (load-independent, unlike its wall time on a busy machine).
     cpu0 = kit.cpu_ms(args.pid), sum(kit.cpu_ms(w) for w in children(args.nginx_pid)) if args.nginx_pid else None
-    client0 = kit.cpu_ms(os.getpid())
+    client0 = kit.cpu_ms(os.getpid()) + kit.cpu_ms(crowd.proc.pid)
+    t0_wall = time.time()
     t0 = time.monotonic()
-    join.sock.sendall(post)
-    wake_deadline = min(deadline, t0 + args.wake_wait)
-    while any(c.done_at is None for c in waiting) or join.done_at is None:
-        if time.monotonic() > wake_deadline:
-            break
-        pump(0.05)
+    join.sendall(post)
+    # The crowd reads the answers; this process only waits for it and for the join's 303.
+    crowd.tell(f"wait {round(args.wake_wait * 1000)}")
+    join_status = join_ms = None
+    crowd_done = False
+    while not crowd_done:
+        ready, _, _ = select.select([crowd.proc.stdout] + ([join] if join_ms is None else []), [], [], args.wake_wait)
+        if join in ready:
+            join_ms = round((time.monotonic() - t0) * 1000, 1)
+            try:
+                join_status = int(join.recv(65536).split(b" ", 2)[1])
+            except (OSError, IndexError, ValueError) as e:
+                join_status = f"join: {type(e).__name__}"
+        if crowd.proc.stdout in ready:
+            crowd.hear()
+            crowd_done = True
     cpu1 = kit.cpu_ms(args.pid), sum(kit.cpu_ms(w) for w in children(args.nginx_pid)) if args.nginx_pid else None
     result["wake_cpu_ms"] = round(cpu1[0] - cpu0[0])
-    result["wake_client_cpu_ms"] = round(kit.cpu_ms(os.getpid()) - client0)
+    result["wake_client_cpu_ms"] = round(kit.cpu_ms(os.getpid()) + kit.cpu_ms(crowd.proc.pid) - client0)
     if cpu0[1] is not None:
         result["wake_nginx_cpu_ms"] = round(cpu1[1] - cpu0[1])
     if args.repoll:
-        # Wait until the re-polls are parked again (or stop arriving), keep reading meanwhile.
+        # Wait until the re-polls are parked again (or stop arriving).
         rp_deadline = min(deadline, time.monotonic() + 15)
         rp_parked = None
         rp_stable = time.monotonic()
         rp_last_increase = t0
-        for now in kit.ticks(pump, rp_deadline):
+        while time.monotonic() < rp_deadline:
+            time.sleep(0.1)
+            now = time.monotonic()
             p = kit.parked_now(args.base, log)
             if p is None:
                 continue
@@ -346,53 +297,63 @@ def main():
                 if rp_parked is None or p > rp_parked:
                     rp_last_increase = now
             rp_parked = p
-            if (p >= repoll["sent"] and not repoll["due"]) or now - rp_stable > 3:
+            # every 200 re-polls within the jitter, then parked (or nothing moving for 3 s)
+            if (p >= crowd.answered and now - t0 > args.repoll_jitter + 0.5) or now - rp_stable > 3:
                 break
-        rp_statuses = kit.tally(c.status2 for c in waiting if c.done2_at is not None)
-        result.update(repoll_sent=repoll["sent"], repoll_parked=rp_parked,
-                      repoll_parked_ms=round((rp_last_increase - t0) * 1000),
-                      repoll_failed=sum(rp_statuses.values()), repoll_statuses=rp_statuses)
-        log(f"re-polls: {repoll['sent']} sent, {rp_parked} parked again (last at "
-            f"{result['repoll_parked_ms']} ms after the change), answered at once: {rp_statuses}")
+    rows = crowd.dump()
     rss2, threads2 = kit.proc_status(args.pid)
     result.update(rss_after_kb=rss2, threads_after=threads2)
+    if args.repoll:
+        rp_statuses = kit.tally(r[4] for r in rows if r[5])
+        result.update(repoll_sent=sum(1 for r in rows if r[0] == 200), repoll_parked=rp_parked,
+                      repoll_parked_ms=round((rp_last_increase - t0) * 1000),
+                      repoll_failed=sum(rp_statuses.values()), repoll_statuses=rp_statuses)
+        log(f"re-polls: {result['repoll_sent']} sent, {rp_parked} parked again (last at "
+            f"{result['repoll_parked_ms']} ms after the change), answered at once: {rp_statuses}")
 
-    result["join_status"] = join.status
-    result["join_ms"] = round((join.done_at - t0) * 1000, 1) if join.done_at else None
-    times = []
-    first_byte = []
+    result["join_status"] = join_status
+    result["join_ms"] = join_ms
+    t0_ns, t0_wall_ns = t0 * 1e9, t0_wall * 1e9
+    times = []  # when each whole answer was in the client's socket (the kernel's receive timestamp)
+    seen = []  # when the client read its last byte
     answers = []
-    for c in waiting:
-        status1 = 200 if c.body is not None else c.status  # (a re-poll reuses c.status)
-        answers.append(status1 if c.done_at is not None else "no answer")
-        if c.done_at is not None and status1 == 200:
-            times.append((c.done_at - t0) * 1000)
-            first_byte.append((c.first_at - t0) * 1000)
+    versions = []
+    for status, _, done_ns, answer_version, _, _, arrived_ns in rows:
+        if status == -3 or 0 < done_ns < t0_ns:
+            continue  # never sent, or answered before the change (a problem reported above)
+        answers.append(status if done_ns else "no answer")
+        if done_ns and status == 200:
+            seen.append((done_ns - t0_ns) / 1e6)
+            times.append((arrived_ns - t0_wall_ns) / 1e6 if arrived_ns else seen[-1])
+            versions.append(answer_version)
     times.sort()
-    first_byte.sort()
+    seen.sort()
     statuses = kit.tally(answers)
     result["statuses"] = statuses
     result["answered_200"] = len(times)
+    result["kernel_timestamps"] = sum(1 for r in rows if r[0] == 200 and r[6])
     if times:
         result["wake_p50_ms"] = round(kit.pct(times, 50), 1)
         result["wake_p99_ms"] = round(kit.pct(times, 99), 1)
         result["wake_last_ms"] = round(times[-1], 1)
         result["wake_first_ms"] = round(times[0], 1)
-    # check that the answers carry the new version
-    sample = next((c for c in waiting if c.body is not None or (c.done_at and c.status == 200)), None)
-    if sample:
-        body = (sample.body or sample.buf).split(b"\r\n\r\n", 1)[1]
-        try:
-            result["answer_version"] = json.loads(body).get("version")
-        except ValueError:
-            result["answer_version"] = None
+        result["seen_p50_ms"] = round(kit.pct(seen, 50), 1)
+        result["seen_p99_ms"] = round(kit.pct(seen, 99), 1)
+        result["seen_last_ms"] = round(seen[-1], 1)
+    # every answer must carry the new version
+    result["answer_versions"] = kit.tally(versions)
+    result["answer_version"] = max(versions) if versions else None
+    wrong = sum(1 for v in versions if v != version + 1)
+    if wrong:
+        result["problems"].append(f"{wrong} answers do not carry version {version + 1}: {result['answer_versions']}")
     result["repoll"] = args.repoll
     result["ok"] = (not result["problems"] and len(times) == args.n and
                     threads1 == threads0 and result.get("wake_last_ms", 1e9) <= 1000)
-    log(f"change sent; join answered {join.status} in {result['join_ms']} ms; {len(times)} of {len(waiting)} "
+    log(f"change sent; join answered {join_status} in {join_ms} ms; {len(times)} of {sent - early} "
         f"polls answered 200; last at {result.get('wake_last_ms')} ms; statuses {statuses}")
 
-    kit.close_all(conns.values(), ep)
+    crowd.close()
+    join.close()
     result["total_seconds"] = round(time.monotonic() - started, 2)
     out = json.dumps(result, indent=1, sort_keys=True)
     if args.json:

@@ -497,7 +497,11 @@ for spec in $POLL_COUNTS $(for b in $REPOLL_COUNTS; do echo "$b:repoll"; done) \
   wait_healthy
   NGINX_PID=$(cat "$DIR/nginx/nginx.pid")
   wrk -t2 -c16 -d1s "$BASE/r/$CODE/state.json" >/dev/null 2>&1 || true
-  sleep 1
+  # The room's five people look at it, so none of them turns "away" during the round (a minute after
+  # their last view, which bumps the room's version and would answer every parked poll before the join);
+  # anyone coming back from away moves the room in the presence batch a second later, before the polls.
+  for jar in "$DIR/host.jar" "$DIR"/guest[1-4].jar; do curl -s -b "$jar" -o /dev/null "$BASE/r/$CODE"; done
+  sleep 2.5
   say "parked polls: N=$n ${pacing[*]:-(paced)}"
   json=$DIR/polls-${spec/:/-}.json
   if timeout 60 "$PY" bench/parked_polls.py --base "$BASE" --code "$CODE" --n "$n" --pid "$RESPONDER_PID" \
@@ -660,7 +664,8 @@ r = json.load(open(sys.argv[1]))
 for x in r["rounds"]:
     print(f"  round {x['round']}: {x['action']:>6} -> {x['post_status']} in {x['post_ms']} ms; 200s {x['answered_200']}/{r['n']}; "
           f"p50 {x.get('p50_ms')} p95 {x.get('p95_ms')} p99 {x.get('p99_ms')} max {x.get('max_ms')} "
-          f"(seen by the client: p99 {x.get('seen_p99_ms')}); {x['parked']} parked in {x['park_seconds']} s")
+          f"(seen by the client: p99 {x.get('seen_p99_ms')}); {x['parked']} parked in {x['park_seconds']} s"
+          + (f"; parked again {x['retried']}x after the room moved on its own" if x.get("retried") else ""))
     for p in x["problems"]:
         print(f"           problem: {p}")
 print(f"  all rounds: {r['answered_200']}/{r['expected']} answered 200; p50 {r['p50_ms']} p95 {r['p95_ms']} p99 {r['p99_ms']} "
@@ -707,7 +712,8 @@ PYFAN
     echo
   fi
   echo "Parked long-polls (one responder; it and nginx restarted before each round; POMOPOMO_POLL_HOLD=60,"
-  echo "LIBFCGI_OS_CLOSE_POLL_TIMEOUT=0; one join wakes all; times from sending the join):"
+  echo "LIBFCGI_OS_CLOSE_POLL_TIMEOUT=0; one join wakes all; ms from sending the join until each whole answer was in"
+  echo "the client's socket):"
   if [ "${#POLL_JSON[@]}" -gt 0 ]; then
     "$PY" - "${POLL_JSON[@]}" <<'PYREPORT'
 import json, sys
@@ -738,10 +744,14 @@ for r in rows:
     pacing = "sent as one burst" if r.get("max_pending") == 0 else f"at most {r.get('max_pending')} un-parked at a time"
     print(f"       {pacing}: sent in {r.get('open_seconds')} s, all parked {r.get('parked_seconds')} s later "
           f"({r.get('park_rate_per_s')} parked/s); "
-          f"answers carry version {r.get('answer_version')} (was {r.get('version_before')}); statuses {r.get('statuses')}; "
+          f"answers carry version {r.get('answer_versions') or r.get('answer_version')} (was {r.get('version_before')}); statuses {r.get('statuses')}; "
           f"open-files limit {r.get('nofile')}")
+    if r.get("seen_p99_ms") is not None:
+        print(f"       times above: each answer's last bytes in the client's socket (kernel receive timestamp, "
+              f"{r.get('kernel_timestamps')} of them); read by the client: p50 {g(r, 'seen_p50_ms')} p99 {g(r, 'seen_p99_ms')} "
+              f"last {g(r, 'seen_last_ms')} ms")
     print(f"       CPU from the join to the last answer: responder {g(r, 'wake_cpu_ms')} ms, nginx {g(r, 'wake_nginx_cpu_ms')} ms, "
-          f"this client {g(r, 'wake_client_cpu_ms')} ms (on 2 cores their sum bounds the wake-up's wall time)")
+          f"the client {g(r, 'wake_client_cpu_ms')} ms (bench/poll_crowd.c and its driver; on 2 cores their sum bounds the wake-up's wall time)")
     if r.get("repoll"):
         print(f"       re-polls (sent within 1 s of each 200, as live.js spreads them): {r.get('repoll_sent')} sent, "
               f"{r.get('repoll_parked')} parked again ({r.get('repoll_parked_ms')} ms after the change), "

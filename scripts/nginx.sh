@@ -111,7 +111,7 @@ render() {
   snippet=${snippet//$PUBLIC_PLACEHOLDER/$public}
   snippet=${snippet//$UPLOADS_PLACEHOLDER/$uploads}
   if [ "${POMOPOMO_NGINX_ACCESS_LOG:-on}" = off ]; then
-    snippet=${snippet//access_log \/var\/log\/nginx\/pomopomo.access.log pomopomo_private;/access_log off;}
+    snippet=${snippet//access_log \/var\/log\/nginx\/pomopomo.access.log pomopomo_private buffer=64k flush=1s;/access_log off;}
   else
     snippet=${snippet//\/var\/log\/nginx\/pomopomo.access.log/$PREFIX\/access.log}
   fi

@@ -221,9 +221,21 @@ def test_no_log_line_holds_a_mailed_link_token(stack, account, new_user, mailbox
     token = link.split("token=")[1]
     user.get(link)
     user.get("/auth/magic?token=" + "x" * 43)
-    time.sleep(0.5)
+    # nginx writes its access log through a buffer flushed every second: wait for these requests' lines.
+    access = os.path.join(stack.data_dir, "nginx", "access.log")
+
+    def logged():
+        if not os.path.exists(access):
+            return False
+        with open(access, errors="replace") as f:
+            return "/auth/magic" in f.read()
+
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and not logged():
+        time.sleep(0.1)
     logs = glob.glob(os.path.join(stack.data_dir, "log", "*.log")) + glob.glob(os.path.join(stack.data_dir, "nginx", "*.log"))
     assert any(p.endswith("access.log") for p in logs), f"nginx writes no access log in the test stack: {logs}"
+    assert logged(), "the sign-in link's requests never reached nginx's access log"
     for path in logs:
         with open(path, errors="replace") as f:
             text = f.read()
