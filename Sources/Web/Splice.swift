@@ -12,7 +12,10 @@ public enum Splice {
     static let prefix: [UInt8] = [2] + Array(Base64URL.encode(Sodium.randomBytes(12)).utf8)
 
     /// What a template shows where part `index` (0..<64) goes.
-    public static func marker(_ index: Int) -> SafeHTML {
+    public static func marker(_ index: Int) -> SafeHTML { markers[index] }
+
+    /// Made once: a page asks for a dozen.
+    private static let markers = (0..<64).map { index in
         SafeHTML(trusted: String(decoding: prefix + [UInt8(ascii: "0") + UInt8(index), 3], as: UTF8.self))
     }
 
