@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Room pages through the simulated cluster's nginx (scripts/cluster.sh) with one responder host,
-# then two, in one run: requests/s of each, the ratio, and the CPU each kind of process used
-# during each run (from /proc: utime + stime), to show what limits it on this machine.
+# then two (nginx taking turns, then least_conn, the cluster's setting), in one run: requests/s of
+# each, the ratios, and the CPU each kind of process used during each run (from /proc: utime +
+# stime), to show what limits it on this machine.
 #
 #   bash bench/cluster.sh          (brings the cluster up when it is not; leaves it up)
 # Knobs: BENCH_CLUSTER_SECONDS (15), BENCH_CLUSTER_CONNECTIONS (32), BENCH_CLUSTER_THREADS (2),
@@ -75,11 +76,21 @@ PY
   printf '%s\n' "$rps" >"$OUT/cluster-$label.rps"
 }
 
-cluster exec web wrk -t1 -c4 -d2s -H "Cookie: pp_sid=$SID" "http://127.0.0.1:8080/r/$CODE" >/dev/null  # warm-up
+warm() { cluster exec web wrk -t1 -c4 -d2s -H "Cookie: pp_sid=$SID" "http://127.0.0.1:8080/r/$CODE" >/dev/null; }
+ratio() { python3 -c "print(f'{float(open(\"$OUT/cluster-$1.rps\").read()) / float(open(\"$OUT/cluster-one.rps\").read()):.2f}')"; }
+
+# Two with nginx taking turns (round-robin) as well as the cluster's least_conn: with a quota per
+# host, the host that is behind holds its requests longer, and taking turns makes the other wait.
+cluster web-restart least_conn >/dev/null
+warm
 cluster responder-stop r2 >/dev/null
 run one
 cluster responder-start r2 >/dev/null
+cluster web-restart round-robin >/dev/null
+warm
+run two-rr
+cluster web-restart least_conn >/dev/null
+warm
 run two
-printf 'two/one = %sx (responder hosts of %s CPUs each; uptime: %s)\n' \
-  "$(python3 -c "print(f'{float(open(\"$OUT/cluster-two.rps\").read()) / float(open(\"$OUT/cluster-one.rps\").read()):.2f}')")" \
-  "$CPUS" "$(uptime | sed 's/.*load average: //')"
+printf 'two/one = %sx with least_conn, %sx round-robin (responder hosts of %s CPUs each; uptime: %s)\n' \
+  "$(ratio two)" "$(ratio two-rr)" "$CPUS" "$(uptime | sed 's/.*load average: //')"

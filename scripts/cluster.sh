@@ -9,6 +9,8 @@
 #   scripts/cluster.sh exec HOST CMD  run CMD on HOST (r1 r2 web db redis)
 #   scripts/cluster.sh responder-start|responder-stop|responder-kill HOST   (r1 or r2; kill is SIGKILL)
 #   scripts/cluster.sh pgbouncer-restart | pg-restart   down for POMOPOMO_CLUSTER_DOWN_SECONDS (2), then up
+#   scripts/cluster.sh web-restart least_conn|round-robin   nginx again with that balancing (up uses
+#                     POMOPOMO_CLUSTER_BALANCE, default least_conn)
 #   scripts/cluster.sh redis-kill-primary   SIGKILL the Redis primary (Sentinel promotes the replica)
 #   scripts/cluster.sh redis-restart-old    start the killed instance again (Sentinel makes it a replica)
 #   scripts/cluster.sh partition HOST | heal HOST   cut HOST off from the Redis host, or reconnect it
@@ -17,7 +19,7 @@
 #
 # Hosts and addresses (bridge ppc-br, 10.77.0.0/24; this namespace is 10.77.0.1):
 #   r1 10.77.0.11, r2 10.77.0.12  a `pomopomo serve` responder each, FastCGI on :9000 over TCP
-#   web 10.77.0.20                nginx on :8080, upstream r1:9000 and r2:9000
+#   web 10.77.0.20                nginx on :8080, upstream r1:9000 and r2:9000 (least_conn)
 #   db 10.77.0.30                 PostgreSQL :5432 (user postgres), PgBouncer :6432 (transaction pooling)
 #   redis 10.77.0.40              Redis primary :6379, replica :6380, Sentinel :26379 (master name pomopomo)
 # Responders reach PostgreSQL only through PgBouncer and find the Redis primary through Sentinel.
@@ -50,7 +52,7 @@ DB_PASSWORD=pomopomo-cluster-only
 PACKAGES=(iproute2 postgresql pgbouncer redis-server redis-sentinel nginx wrk)
 
 usage() {
-  sed -n '2,19p' "$0" >&2
+  sed -n '2,21p' "$0" >&2
   exit 2
 }
 
@@ -344,9 +346,13 @@ migrate() {
   }
 }
 
+# least_conn by default: with hosts of unequal speed (bench/cluster.sh holds each to a CPU quota),
+# taking turns makes the fast host wait for the slow one; each host takes what it can finish. The
+# shipped nginx/ configs keep round-robin (see ARCHITECTURE.md, "Running on several hosts").
 web_up() {
-  POMOPOMO_UPLOADS=$DIR/uploads on web bash "$POMOPOMO_ROOT/scripts/nginx.sh" start "$DIR/web" "0.0.0.0:$WEB_PORT" \
-    "${ADDR[r1]}:$FCGI_PORT" "${ADDR[r2]}:$FCGI_PORT" >/dev/null
+  local balance=${1:-${POMOPOMO_CLUSTER_BALANCE:-least_conn}}
+  POMOPOMO_NGINX_BALANCE=$balance POMOPOMO_UPLOADS=$DIR/uploads on web bash "$POMOPOMO_ROOT/scripts/nginx.sh" start \
+    "$DIR/web" "0.0.0.0:$WEB_PORT" "${ADDR[r1]}:$FCGI_PORT" "${ADDR[r2]}:$FCGI_PORT" >/dev/null
 }
 
 # ---------------------------------------------------------------- up, down, status
@@ -428,6 +434,11 @@ case $command in
   responder-kill) host_arg "${1:-}"; responder_stop "$1" KILL ;;
   pgbouncer-restart) say "restarting PgBouncer (${DOWN_SECONDS}s down)"; bouncer_stop; sleep "$DOWN_SECONDS"; bouncer_start ;;
   pg-restart) pg_restart ;;
+  web-restart)
+    case ${1:-} in round-robin | least_conn) ;; *) usage ;; esac
+    say "restarting nginx on web with $1"
+    web_up "$1"
+    ;;
   redis-kill-primary) redis_kill_primary ;;
   redis-restart-old) redis_restart_old ;;
   partition)

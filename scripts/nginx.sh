@@ -8,6 +8,9 @@
 #
 # Renders nginx/nginx.conf.in and nginx/pomopomo.conf into DATA_DIR/nginx, checks them with nginx -t,
 # starts nginx as a daemon and waits until LISTEN accepts connections.
+# POMOPOMO_NGINX_BALANCE=least_conn sends each request to the responder with the fewest open
+# requests instead of taking turns (scripts/cluster.sh: hosts of unequal speed); parked long-polls
+# count as open requests too, which is why the shipped configs keep round-robin.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 umask 022
@@ -95,6 +98,11 @@ render() {
     upstreams+=$(upstream_line "$socket")$'\n'
   done
   upstreams=${upstreams%$'\n'}
+  case ${POMOPOMO_NGINX_BALANCE:-round-robin} in
+    round-robin) ;;
+    least_conn) upstreams=$'        least_conn;\n'$upstreams ;;
+    *) die "POMOPOMO_NGINX_BALANCE must be round-robin or least_conn, not '$POMOPOMO_NGINX_BALANCE'" ;;
+  esac
   [ "$(id -u)" -ne 0 ] || user_line='user root;'
 
   # Workers cannot go past the hard open-files limit unless allowed to raise it (CAP_SYS_RESOURCE);

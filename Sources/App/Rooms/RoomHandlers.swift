@@ -28,6 +28,9 @@ enum RoomHandlers {
         let code = try RoomStore(database: ctx.services.database)
             .create(host: ctx.session, hostName: name, theme: theme, queue: queue, lifetimeHours: ctx.services.config.roomLifetimeHours)
         ctx.services.logger.info("room created", metadata: ["room": "\(code.display)"])
+        // Loading the new room once tells the host's friends where they are (presence follows
+        // room loads), whether or not the browser follows the redirect.
+        if ctx.userForChrome != nil { _ = try? RoomReader(services: ctx.services).snapshot(code) }
         return .response(.redirect(to: "/r/\(code.display)"))
     }
 
@@ -75,12 +78,9 @@ enum RoomHandlers {
         let code = try parseCode(ctx)
         do {
             let change = try RoomStore(database: ctx.services.database).leave(code, session: ctx.session)
+            // The leaver goes elsewhere: announcing loads the room once, so their friends hear
+            // they left even when nobody else is watching it.
             change.announce(ctx.services)
-            // The leaver goes elsewhere: load the room once now, so their friends hear they left
-            // (the presence mirror is rewritten from loads) even when nobody else is watching it.
-            if ctx.userForChrome != nil, let version = change.version {
-                _ = try? RoomReader(services: ctx.services).snapshot(code, atLeast: version)
-            }
         } catch let refusal as RoomRefusal {
             return try problemPage(ctx, code, refusal)
         }

@@ -73,6 +73,9 @@ final class RoomJobs: Sendable {
                     .announceNewlyAway(window: Int(Self.handOverCheckInterval))
                 {
                     services.hub.notify(channel: channel, version: version)
+                    // Someone who went away has no page left to load the room: loading it here
+                    // tells their friends (presence follows room loads).
+                    _ = try? RoomReader(services: services).snapshot(id: String(channel.dropFirst("room:".count)))
                 }
             }
             thread.attempt("host hand-over") {

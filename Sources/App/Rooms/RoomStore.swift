@@ -49,14 +49,24 @@ struct Change<T> {
     let channel: String
     /// nil when nothing changed.
     let version: Int?
+    /// Whether the timer or the people moved, which can change what friends see of the people
+    /// in the room (focusing, on a break, gone).
+    var movesPresence = false
     var credits: [FocusCredit] = []
 
-    /// Tells every responder about the new version, and the leaderboards about the credit.
+    /// Tells every responder about the new version, the leaderboards about the credit, and the
+    /// friends of the people in the room about their new presence.
     func announce(_ services: Services) {
         if let version { services.hub.notify(channel: channel, version: version) }
         if !credits.isEmpty {
             services.leaderboards.record(credits)
             FocusCredit.announceNotices(credits, services: services)
+        }
+        // Presence is rewritten from room loads (`PresenceMirror`), and nobody else may load the
+        // room soon: the actor may not come back to it and nobody else may be watching. Loading
+        // it once here tells the friends before this request is answered.
+        if version != nil, movesPresence {
+            _ = try? RoomReader(services: services).snapshot(id: String(channel.dropFirst("room:".count)))
         }
     }
 }
@@ -227,7 +237,7 @@ struct RoomStore {
             parts.formUnion(changed)
             return Change(
                 result: result, channel: locked.channel, version: parts.isEmpty ? nil : try Self.bump(locked.id, parts: parts, on: conn),
-                credits: credited.credits)
+                movesPresence: !parts.isDisjoint(with: [.state, .people]), credits: credited.credits)
         }
     }
 
