@@ -72,13 +72,13 @@ public struct StatsStore {
                 WITH created AS (
                     SELECT (created_at AT TIME ZONE 'UTC')::date AS day, count(*) AS n FROM rooms
                     WHERE id = ANY($1::uuid[]) GROUP BY 1),
-                joined AS (
-                    SELECT (joined_at AT TIME ZONE 'UTC')::date AS day, count(*) AS n FROM participants
-                    WHERE room_id = ANY($1::uuid[]) GROUP BY 1),
+                seats AS MATERIALIZED (
+                    SELECT (joined_at AT TIME ZONE 'UTC')::date AS day, session_hash FROM participants
+                    WHERE room_id = ANY($1::uuid[])),
+                joined AS (SELECT day, count(*) AS n FROM seats GROUP BY 1),
                 seen AS (
                     INSERT INTO daily_session_seen (day, session_hash)
-                    SELECT DISTINCT (joined_at AT TIME ZONE 'UTC')::date, session_hash FROM participants
-                    WHERE room_id = ANY($1::uuid[])
+                    SELECT DISTINCT day, session_hash FROM seats
                     ON CONFLICT DO NOTHING RETURNING day),
                 sessions AS (SELECT day, count(*) AS n FROM seen GROUP BY 1),
                 focus AS (
@@ -105,6 +105,8 @@ public struct StatsStore {
             summary.participants = row.int(0)
             summary.sessions = row.int(1)
             summary.focusSeconds = row.int(2)
+            // Everything of these rooms goes with them, one statement per table for the whole batch
+            // (the triggers of migration 039; foreign keys made a statement per room and table).
             try conn.query("DELETE FROM rooms WHERE id = ANY($1::uuid[])", [array])
             return (summary, ids)
         }

@@ -1,0 +1,221 @@
+-- Issue 18, clean-rooms: what points at a room, a participant or a segment is kept by triggers
+-- that act once per statement, not by foreign keys.
+--
+-- A foreign key's action runs once per deleted row, as a statement of its own, even when it finds
+-- nothing. Cleaning 500 expired rooms made about 15,500 such calls: nine per room, four per
+-- participant (tasks, proposals, messages, queue entries) and one per segment (tasks). That was
+-- most of the clean's time (100,000 rooms: 3.1 million calls). The triggers below do the same for
+-- all the rows a statement deleted at once: deleting a batch of rooms is one statement per table.
+-- What the foreign keys did, these do:
+--   * a new or changed reference must name an existing row, which stays locked (FOR KEY SHARE)
+--     until the transaction ends, so nobody deletes it under the reference; else SQLSTATE 23503
+--     naming the old constraint;
+--   * deleting rooms deletes their participants, segments, tasks, proposals, messages, focus
+--     completions, sanctions and queue entries, and clears them from favorites; deleting
+--     participants deletes their tasks and clears them from proposals, messages and queue entries;
+--     deleting segments clears them from tasks;
+--   * a referenced id cannot change (no code changes ids).
+-- A backup restores the rows before it creates these triggers (pg_dump puts triggers after the data).
+
+ALTER TABLE participants DROP CONSTRAINT participants_room_id_fkey;
+ALTER TABLE segments DROP CONSTRAINT segments_room_id_fkey;
+ALTER TABLE tasks DROP CONSTRAINT tasks_room_id_fkey, DROP CONSTRAINT tasks_participant_id_fkey,
+    DROP CONSTRAINT tasks_segment_id_fkey;
+ALTER TABLE proposals DROP CONSTRAINT proposals_room_id_fkey, DROP CONSTRAINT proposals_participant_id_fkey;
+ALTER TABLE messages DROP CONSTRAINT messages_room_id_fkey, DROP CONSTRAINT messages_participant_id_fkey;
+ALTER TABLE focus_completions DROP CONSTRAINT focus_completions_room_id_fkey;
+ALTER TABLE room_sanctions DROP CONSTRAINT room_sanctions_room_id_fkey;
+ALTER TABLE favorite_rooms DROP CONSTRAINT favorite_rooms_room_id_fkey;
+ALTER TABLE room_queue DROP CONSTRAINT room_queue_room_id_fkey, DROP CONSTRAINT room_queue_added_by_participant_fkey;
+
+-- The error a foreign key raised for a reference to a missing row.
+CREATE FUNCTION reference_missing(tbl text, con text, col text, ref uuid, parent text) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'insert or update on table "%" violates foreign key constraint "%"', tbl, con
+        USING ERRCODE = 'foreign_key_violation', CONSTRAINT = con, TABLE = tbl,
+              DETAIL = format('Key (%s)=(%s) is not present in table "%s".', col, ref, parent);
+END $$;
+
+-- Every table names its room in room_id. TG_ARGV[0] is the old constraint's name.
+CREATE FUNCTION room_reference_check() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'UPDATE' AND NEW.room_id IS NOT DISTINCT FROM OLD.room_id THEN
+        RETURN NULL;
+    END IF;
+    PERFORM 1 FROM rooms WHERE id = NEW.room_id FOR KEY SHARE;
+    IF NOT FOUND THEN
+        PERFORM reference_missing(TG_TABLE_NAME, TG_ARGV[0], 'room_id', NEW.room_id, 'rooms');
+    END IF;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER participants_room_id_fkey AFTER INSERT OR UPDATE OF room_id ON participants
+    FOR EACH ROW EXECUTE FUNCTION room_reference_check('participants_room_id_fkey');
+CREATE TRIGGER segments_room_id_fkey AFTER INSERT OR UPDATE OF room_id ON segments
+    FOR EACH ROW EXECUTE FUNCTION room_reference_check('segments_room_id_fkey');
+CREATE TRIGGER tasks_room_id_fkey AFTER INSERT OR UPDATE OF room_id ON tasks
+    FOR EACH ROW EXECUTE FUNCTION room_reference_check('tasks_room_id_fkey');
+CREATE TRIGGER proposals_room_id_fkey AFTER INSERT OR UPDATE OF room_id ON proposals
+    FOR EACH ROW EXECUTE FUNCTION room_reference_check('proposals_room_id_fkey');
+CREATE TRIGGER messages_room_id_fkey AFTER INSERT OR UPDATE OF room_id ON messages
+    FOR EACH ROW EXECUTE FUNCTION room_reference_check('messages_room_id_fkey');
+CREATE TRIGGER focus_completions_room_id_fkey AFTER INSERT OR UPDATE OF room_id ON focus_completions
+    FOR EACH ROW EXECUTE FUNCTION room_reference_check('focus_completions_room_id_fkey');
+CREATE TRIGGER room_sanctions_room_id_fkey AFTER INSERT OR UPDATE OF room_id ON room_sanctions
+    FOR EACH ROW EXECUTE FUNCTION room_reference_check('room_sanctions_room_id_fkey');
+CREATE TRIGGER favorite_rooms_room_id_fkey AFTER INSERT OR UPDATE OF room_id ON favorite_rooms
+    FOR EACH ROW WHEN (NEW.room_id IS NOT NULL) EXECUTE FUNCTION room_reference_check('favorite_rooms_room_id_fkey');
+CREATE TRIGGER room_queue_room_id_fkey AFTER INSERT OR UPDATE OF room_id ON room_queue
+    FOR EACH ROW EXECUTE FUNCTION room_reference_check('room_queue_room_id_fkey');
+
+-- Deepest first: what points at participants before them (so participants_deleted below finds
+-- nothing left to clear), tasks before segments.
+CREATE FUNCTION rooms_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    ids uuid[] := ARRAY(SELECT id FROM gone);
+BEGIN
+    DELETE FROM tasks WHERE room_id = ANY (ids);
+    DELETE FROM proposals WHERE room_id = ANY (ids);
+    DELETE FROM messages WHERE room_id = ANY (ids);
+    DELETE FROM room_queue WHERE room_id = ANY (ids);
+    DELETE FROM participants WHERE room_id = ANY (ids);
+    DELETE FROM segments WHERE room_id = ANY (ids);
+    DELETE FROM focus_completions WHERE room_id = ANY (ids);
+    DELETE FROM room_sanctions WHERE room_id = ANY (ids);
+    UPDATE favorite_rooms SET room_id = NULL WHERE room_id = ANY (ids);
+    RETURN NULL;
+END $$;
+CREATE TRIGGER rooms_deleted AFTER DELETE ON rooms
+    REFERENCING OLD TABLE AS gone FOR EACH STATEMENT EXECUTE FUNCTION rooms_deleted();
+
+CREATE FUNCTION room_rekeyed() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    con text;
+BEGIN
+    con := CASE
+        WHEN EXISTS (SELECT 1 FROM participants WHERE room_id = OLD.id) THEN 'participants_room_id_fkey'
+        WHEN EXISTS (SELECT 1 FROM segments WHERE room_id = OLD.id) THEN 'segments_room_id_fkey'
+        WHEN EXISTS (SELECT 1 FROM tasks WHERE room_id = OLD.id) THEN 'tasks_room_id_fkey'
+        WHEN EXISTS (SELECT 1 FROM proposals WHERE room_id = OLD.id) THEN 'proposals_room_id_fkey'
+        WHEN EXISTS (SELECT 1 FROM messages WHERE room_id = OLD.id) THEN 'messages_room_id_fkey'
+        WHEN EXISTS (SELECT 1 FROM focus_completions WHERE room_id = OLD.id) THEN 'focus_completions_room_id_fkey'
+        WHEN EXISTS (SELECT 1 FROM room_sanctions WHERE room_id = OLD.id) THEN 'room_sanctions_room_id_fkey'
+        WHEN EXISTS (SELECT 1 FROM favorite_rooms WHERE room_id = OLD.id) THEN 'favorite_rooms_room_id_fkey'
+        WHEN EXISTS (SELECT 1 FROM room_queue WHERE room_id = OLD.id) THEN 'room_queue_room_id_fkey'
+    END;
+    IF con IS NOT NULL THEN
+        RAISE EXCEPTION 'update or delete on table "rooms" violates foreign key constraint "%"', con
+            USING ERRCODE = 'foreign_key_violation', CONSTRAINT = con, TABLE = 'rooms',
+                  DETAIL = format('Key (id)=(%s) is still referenced.', OLD.id);
+    END IF;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER room_rekeyed AFTER UPDATE OF id ON rooms
+    FOR EACH ROW WHEN (OLD.id IS DISTINCT FROM NEW.id) EXECUTE FUNCTION room_rekeyed();
+
+-- tasks, proposals and messages: participant_id. TG_ARGV[0] is the old constraint's name.
+CREATE FUNCTION participant_reference_check() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'UPDATE' AND NEW.participant_id IS NOT DISTINCT FROM OLD.participant_id THEN
+        RETURN NULL;
+    END IF;
+    PERFORM 1 FROM participants WHERE id = NEW.participant_id FOR KEY SHARE;
+    IF NOT FOUND THEN
+        PERFORM reference_missing(TG_TABLE_NAME, TG_ARGV[0], 'participant_id', NEW.participant_id, 'participants');
+    END IF;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER tasks_participant_id_fkey AFTER INSERT OR UPDATE OF participant_id ON tasks
+    FOR EACH ROW WHEN (NEW.participant_id IS NOT NULL)
+    EXECUTE FUNCTION participant_reference_check('tasks_participant_id_fkey');
+CREATE TRIGGER proposals_participant_id_fkey AFTER INSERT OR UPDATE OF participant_id ON proposals
+    FOR EACH ROW WHEN (NEW.participant_id IS NOT NULL)
+    EXECUTE FUNCTION participant_reference_check('proposals_participant_id_fkey');
+CREATE TRIGGER messages_participant_id_fkey AFTER INSERT OR UPDATE OF participant_id ON messages
+    FOR EACH ROW WHEN (NEW.participant_id IS NOT NULL)
+    EXECUTE FUNCTION participant_reference_check('messages_participant_id_fkey');
+
+CREATE FUNCTION queue_adder_reference_check() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'UPDATE' AND NEW.added_by_participant IS NOT DISTINCT FROM OLD.added_by_participant THEN
+        RETURN NULL;
+    END IF;
+    PERFORM 1 FROM participants WHERE id = NEW.added_by_participant FOR KEY SHARE;
+    IF NOT FOUND THEN
+        PERFORM reference_missing('room_queue', 'room_queue_added_by_participant_fkey', 'added_by_participant',
+                                  NEW.added_by_participant, 'participants');
+    END IF;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER room_queue_added_by_participant_fkey AFTER INSERT OR UPDATE OF added_by_participant ON room_queue
+    FOR EACH ROW WHEN (NEW.added_by_participant IS NOT NULL) EXECUTE FUNCTION queue_adder_reference_check();
+
+CREATE FUNCTION segment_reference_check() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'UPDATE' AND NEW.segment_id IS NOT DISTINCT FROM OLD.segment_id THEN
+        RETURN NULL;
+    END IF;
+    PERFORM 1 FROM segments WHERE id = NEW.segment_id FOR KEY SHARE;
+    IF NOT FOUND THEN
+        PERFORM reference_missing('tasks', 'tasks_segment_id_fkey', 'segment_id', NEW.segment_id, 'segments');
+    END IF;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER tasks_segment_id_fkey AFTER INSERT OR UPDATE OF segment_id ON tasks
+    FOR EACH ROW WHEN (NEW.segment_id IS NOT NULL) EXECUTE FUNCTION segment_reference_check();
+
+-- `= ANY (ARRAY(...))` keeps each an index lookup per deleted id, however many rows the statement
+-- deleted.
+CREATE FUNCTION participants_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    ids uuid[] := ARRAY(SELECT id FROM gone);
+BEGIN
+    DELETE FROM tasks WHERE participant_id = ANY (ids);
+    UPDATE proposals SET participant_id = NULL WHERE participant_id = ANY (ids);
+    UPDATE messages SET participant_id = NULL WHERE participant_id = ANY (ids);
+    UPDATE room_queue SET added_by_participant = NULL WHERE added_by_participant = ANY (ids);
+    RETURN NULL;
+END $$;
+CREATE TRIGGER participants_deleted AFTER DELETE ON participants
+    REFERENCING OLD TABLE AS gone FOR EACH STATEMENT EXECUTE FUNCTION participants_deleted();
+
+CREATE FUNCTION segments_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE tasks SET segment_id = NULL WHERE segment_id = ANY (ARRAY(SELECT id FROM gone));
+    RETURN NULL;
+END $$;
+CREATE TRIGGER segments_deleted AFTER DELETE ON segments
+    REFERENCING OLD TABLE AS gone FOR EACH STATEMENT EXECUTE FUNCTION segments_deleted();
+
+-- A changed id while something points at the old one (no code changes ids).
+CREATE FUNCTION participant_rekeyed() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    con text;
+BEGIN
+    con := CASE
+        WHEN EXISTS (SELECT 1 FROM tasks WHERE participant_id = OLD.id) THEN 'tasks_participant_id_fkey'
+        WHEN EXISTS (SELECT 1 FROM proposals WHERE participant_id = OLD.id) THEN 'proposals_participant_id_fkey'
+        WHEN EXISTS (SELECT 1 FROM messages WHERE participant_id = OLD.id) THEN 'messages_participant_id_fkey'
+        WHEN EXISTS (SELECT 1 FROM room_queue WHERE added_by_participant = OLD.id) THEN 'room_queue_added_by_participant_fkey'
+    END;
+    IF con IS NOT NULL THEN
+        RAISE EXCEPTION 'update or delete on table "participants" violates foreign key constraint "%"', con
+            USING ERRCODE = 'foreign_key_violation', CONSTRAINT = con, TABLE = 'participants',
+                  DETAIL = format('Key (id)=(%s) is still referenced.', OLD.id);
+    END IF;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER participant_rekeyed AFTER UPDATE OF id ON participants
+    FOR EACH ROW WHEN (OLD.id IS DISTINCT FROM NEW.id) EXECUTE FUNCTION participant_rekeyed();
+
+CREATE FUNCTION segment_rekeyed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM tasks WHERE segment_id = OLD.id) THEN
+        RAISE EXCEPTION 'update or delete on table "segments" violates foreign key constraint "tasks_segment_id_fkey"'
+            USING ERRCODE = 'foreign_key_violation', CONSTRAINT = 'tasks_segment_id_fkey', TABLE = 'segments',
+                  DETAIL = format('Key (id)=(%s) is still referenced.', OLD.id);
+    END IF;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER segment_rekeyed AFTER UPDATE OF id ON segments
+    FOR EACH ROW WHEN (OLD.id IS DISTINCT FROM NEW.id) EXECUTE FUNCTION segment_rekeyed();
