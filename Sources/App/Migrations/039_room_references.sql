@@ -14,7 +14,7 @@
 --     completions, sanctions and queue entries, and clears them from favorites; deleting
 --     participants deletes their tasks and clears them from proposals, messages and queue entries;
 --     deleting segments clears them from tasks;
---   * a referenced id cannot change (no code changes ids).
+--   * the id of a room, a participant or a segment cannot change (no code changes ids).
 -- A backup restores the rows before it creates these triggers (pg_dump puts triggers after the data).
 
 ALTER TABLE participants DROP CONSTRAINT participants_room_id_fkey;
@@ -88,30 +88,6 @@ END $$;
 CREATE TRIGGER rooms_deleted AFTER DELETE ON rooms
     REFERENCING OLD TABLE AS gone FOR EACH STATEMENT EXECUTE FUNCTION rooms_deleted();
 
-CREATE FUNCTION room_rekeyed() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    con text;
-BEGIN
-    con := CASE
-        WHEN EXISTS (SELECT 1 FROM participants WHERE room_id = OLD.id) THEN 'participants_room_id_fkey'
-        WHEN EXISTS (SELECT 1 FROM segments WHERE room_id = OLD.id) THEN 'segments_room_id_fkey'
-        WHEN EXISTS (SELECT 1 FROM tasks WHERE room_id = OLD.id) THEN 'tasks_room_id_fkey'
-        WHEN EXISTS (SELECT 1 FROM proposals WHERE room_id = OLD.id) THEN 'proposals_room_id_fkey'
-        WHEN EXISTS (SELECT 1 FROM messages WHERE room_id = OLD.id) THEN 'messages_room_id_fkey'
-        WHEN EXISTS (SELECT 1 FROM focus_completions WHERE room_id = OLD.id) THEN 'focus_completions_room_id_fkey'
-        WHEN EXISTS (SELECT 1 FROM room_sanctions WHERE room_id = OLD.id) THEN 'room_sanctions_room_id_fkey'
-        WHEN EXISTS (SELECT 1 FROM favorite_rooms WHERE room_id = OLD.id) THEN 'favorite_rooms_room_id_fkey'
-        WHEN EXISTS (SELECT 1 FROM room_queue WHERE room_id = OLD.id) THEN 'room_queue_room_id_fkey'
-    END;
-    IF con IS NOT NULL THEN
-        RAISE EXCEPTION 'update or delete on table "rooms" violates foreign key constraint "%"', con
-            USING ERRCODE = 'foreign_key_violation', CONSTRAINT = con, TABLE = 'rooms',
-                  DETAIL = format('Key (id)=(%s) is still referenced.', OLD.id);
-    END IF;
-    RETURN NULL;
-END $$;
-CREATE TRIGGER room_rekeyed AFTER UPDATE OF id ON rooms
-    FOR EACH ROW WHEN (OLD.id IS DISTINCT FROM NEW.id) EXECUTE FUNCTION room_rekeyed();
 
 -- tasks, proposals and messages: participant_id. TG_ARGV[0] is the old constraint's name.
 CREATE FUNCTION participant_reference_check() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -187,35 +163,18 @@ END $$;
 CREATE TRIGGER segments_deleted AFTER DELETE ON segments
     REFERENCING OLD TABLE AS gone FOR EACH STATEMENT EXECUTE FUNCTION segments_deleted();
 
--- A changed id while something points at the old one (no code changes ids).
-CREATE FUNCTION participant_rekeyed() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    con text;
+-- The id of a room, a participant or a segment never changes (no code changes one): refused outright,
+-- where a foreign key refused it only while something pointed at the row, so nothing is left pointing
+-- at an id that is gone.
+CREATE FUNCTION id_never_changes() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    con := CASE
-        WHEN EXISTS (SELECT 1 FROM tasks WHERE participant_id = OLD.id) THEN 'tasks_participant_id_fkey'
-        WHEN EXISTS (SELECT 1 FROM proposals WHERE participant_id = OLD.id) THEN 'proposals_participant_id_fkey'
-        WHEN EXISTS (SELECT 1 FROM messages WHERE participant_id = OLD.id) THEN 'messages_participant_id_fkey'
-        WHEN EXISTS (SELECT 1 FROM room_queue WHERE added_by_participant = OLD.id) THEN 'room_queue_added_by_participant_fkey'
-    END;
-    IF con IS NOT NULL THEN
-        RAISE EXCEPTION 'update or delete on table "participants" violates foreign key constraint "%"', con
-            USING ERRCODE = 'foreign_key_violation', CONSTRAINT = con, TABLE = 'participants',
-                  DETAIL = format('Key (id)=(%s) is still referenced.', OLD.id);
-    END IF;
-    RETURN NULL;
+    RAISE EXCEPTION 'update on table "%" changes an id other rows point at', TG_TABLE_NAME
+        USING ERRCODE = 'foreign_key_violation', TABLE = TG_TABLE_NAME,
+              DETAIL = format('Key (id)=(%s) cannot change.', OLD.id);
 END $$;
-CREATE TRIGGER participant_rekeyed AFTER UPDATE OF id ON participants
-    FOR EACH ROW WHEN (OLD.id IS DISTINCT FROM NEW.id) EXECUTE FUNCTION participant_rekeyed();
-
-CREATE FUNCTION segment_rekeyed() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    IF EXISTS (SELECT 1 FROM tasks WHERE segment_id = OLD.id) THEN
-        RAISE EXCEPTION 'update or delete on table "segments" violates foreign key constraint "tasks_segment_id_fkey"'
-            USING ERRCODE = 'foreign_key_violation', CONSTRAINT = 'tasks_segment_id_fkey', TABLE = 'segments',
-                  DETAIL = format('Key (id)=(%s) is still referenced.', OLD.id);
-    END IF;
-    RETURN NULL;
-END $$;
-CREATE TRIGGER segment_rekeyed AFTER UPDATE OF id ON segments
-    FOR EACH ROW WHEN (OLD.id IS DISTINCT FROM NEW.id) EXECUTE FUNCTION segment_rekeyed();
+CREATE TRIGGER rooms_id_never_changes BEFORE UPDATE OF id ON rooms
+    FOR EACH ROW WHEN (OLD.id IS DISTINCT FROM NEW.id) EXECUTE FUNCTION id_never_changes();
+CREATE TRIGGER participants_id_never_changes BEFORE UPDATE OF id ON participants
+    FOR EACH ROW WHEN (OLD.id IS DISTINCT FROM NEW.id) EXECUTE FUNCTION id_never_changes();
+CREATE TRIGGER segments_id_never_changes BEFORE UPDATE OF id ON segments
+    FOR EACH ROW WHEN (OLD.id IS DISTINCT FROM NEW.id) EXECUTE FUNCTION id_never_changes();
