@@ -37,36 +37,46 @@ BEGIN
               DETAIL = format('Key (%s)=(%s) is not present in table "%s".', col, ref, parent);
 END $$;
 
--- Every table names its room in room_id. TG_ARGV[0] is the old constraint's name.
-CREATE FUNCTION room_reference_check() RETURNS trigger LANGUAGE plpgsql AS $$
+-- One check for every reference: TG_ARGV is the old constraint's name, the referencing column and
+-- the table it points at (rooms, participants or segments). The column is read through to_jsonb, so
+-- one function serves every table; a NULL reference is not checked, as with a foreign key.
+CREATE FUNCTION reference_check() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    con text := TG_ARGV[0];
+    col text := TG_ARGV[1];
+    parent text := TG_ARGV[2];
+    ref uuid := (to_jsonb(NEW) ->> col)::uuid;
 BEGIN
-    IF TG_OP = 'UPDATE' AND NEW.room_id IS NOT DISTINCT FROM OLD.room_id THEN
+    IF ref IS NULL OR (TG_OP = 'UPDATE' AND ref IS NOT DISTINCT FROM (to_jsonb(OLD) ->> col)::uuid) THEN
         RETURN NULL;
     END IF;
-    PERFORM 1 FROM rooms WHERE id = NEW.room_id FOR KEY SHARE;
+    IF parent = 'rooms' THEN
+        PERFORM 1 FROM rooms WHERE id = ref FOR KEY SHARE;
+    ELSIF parent = 'participants' THEN
+        PERFORM 1 FROM participants WHERE id = ref FOR KEY SHARE;
+    ELSE
+        PERFORM 1 FROM segments WHERE id = ref FOR KEY SHARE;
+    END IF;
     IF NOT FOUND THEN
-        PERFORM reference_missing(TG_TABLE_NAME, TG_ARGV[0], 'room_id', NEW.room_id, 'rooms');
+        PERFORM reference_missing(TG_TABLE_NAME, con, col, ref, parent);
     END IF;
     RETURN NULL;
 END $$;
-CREATE TRIGGER participants_room_id_fkey AFTER INSERT OR UPDATE OF room_id ON participants
-    FOR EACH ROW EXECUTE FUNCTION room_reference_check('participants_room_id_fkey');
-CREATE TRIGGER segments_room_id_fkey AFTER INSERT OR UPDATE OF room_id ON segments
-    FOR EACH ROW EXECUTE FUNCTION room_reference_check('segments_room_id_fkey');
-CREATE TRIGGER tasks_room_id_fkey AFTER INSERT OR UPDATE OF room_id ON tasks
-    FOR EACH ROW EXECUTE FUNCTION room_reference_check('tasks_room_id_fkey');
-CREATE TRIGGER proposals_room_id_fkey AFTER INSERT OR UPDATE OF room_id ON proposals
-    FOR EACH ROW EXECUTE FUNCTION room_reference_check('proposals_room_id_fkey');
-CREATE TRIGGER messages_room_id_fkey AFTER INSERT OR UPDATE OF room_id ON messages
-    FOR EACH ROW EXECUTE FUNCTION room_reference_check('messages_room_id_fkey');
-CREATE TRIGGER focus_completions_room_id_fkey AFTER INSERT OR UPDATE OF room_id ON focus_completions
-    FOR EACH ROW EXECUTE FUNCTION room_reference_check('focus_completions_room_id_fkey');
-CREATE TRIGGER room_sanctions_room_id_fkey AFTER INSERT OR UPDATE OF room_id ON room_sanctions
-    FOR EACH ROW EXECUTE FUNCTION room_reference_check('room_sanctions_room_id_fkey');
+-- Each table's trigger carries the name of the foreign key it replaces (<table>_room_id_fkey).
+DO $$
+DECLARE
+    t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['participants', 'segments', 'tasks', 'proposals', 'messages', 'focus_completions',
+                             'room_sanctions', 'room_queue'] LOOP
+        EXECUTE format('CREATE TRIGGER %I AFTER INSERT OR UPDATE OF room_id ON %I FOR EACH ROW '
+                       'EXECUTE FUNCTION reference_check(%L, ''room_id'', ''rooms'')',
+                       t || '_room_id_fkey', t, t || '_room_id_fkey');
+    END LOOP;
+END $$;
 CREATE TRIGGER favorite_rooms_room_id_fkey AFTER INSERT OR UPDATE OF room_id ON favorite_rooms
-    FOR EACH ROW WHEN (NEW.room_id IS NOT NULL) EXECUTE FUNCTION room_reference_check('favorite_rooms_room_id_fkey');
-CREATE TRIGGER room_queue_room_id_fkey AFTER INSERT OR UPDATE OF room_id ON room_queue
-    FOR EACH ROW EXECUTE FUNCTION room_reference_check('room_queue_room_id_fkey');
+    FOR EACH ROW WHEN (NEW.room_id IS NOT NULL)
+    EXECUTE FUNCTION reference_check('favorite_rooms_room_id_fkey', 'room_id', 'rooms');
 
 -- Deepest first: what points at participants before them (so participants_deleted below finds
 -- nothing left to clear), tasks before segments.
@@ -88,57 +98,23 @@ END $$;
 CREATE TRIGGER rooms_deleted AFTER DELETE ON rooms
     REFERENCING OLD TABLE AS gone FOR EACH STATEMENT EXECUTE FUNCTION rooms_deleted();
 
-
--- tasks, proposals and messages: participant_id. TG_ARGV[0] is the old constraint's name.
-CREATE FUNCTION participant_reference_check() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    IF TG_OP = 'UPDATE' AND NEW.participant_id IS NOT DISTINCT FROM OLD.participant_id THEN
-        RETURN NULL;
-    END IF;
-    PERFORM 1 FROM participants WHERE id = NEW.participant_id FOR KEY SHARE;
-    IF NOT FOUND THEN
-        PERFORM reference_missing(TG_TABLE_NAME, TG_ARGV[0], 'participant_id', NEW.participant_id, 'participants');
-    END IF;
-    RETURN NULL;
-END $$;
 CREATE TRIGGER tasks_participant_id_fkey AFTER INSERT OR UPDATE OF participant_id ON tasks
     FOR EACH ROW WHEN (NEW.participant_id IS NOT NULL)
-    EXECUTE FUNCTION participant_reference_check('tasks_participant_id_fkey');
+    EXECUTE FUNCTION reference_check('tasks_participant_id_fkey', 'participant_id', 'participants');
 CREATE TRIGGER proposals_participant_id_fkey AFTER INSERT OR UPDATE OF participant_id ON proposals
     FOR EACH ROW WHEN (NEW.participant_id IS NOT NULL)
-    EXECUTE FUNCTION participant_reference_check('proposals_participant_id_fkey');
+    EXECUTE FUNCTION reference_check('proposals_participant_id_fkey', 'participant_id', 'participants');
 CREATE TRIGGER messages_participant_id_fkey AFTER INSERT OR UPDATE OF participant_id ON messages
     FOR EACH ROW WHEN (NEW.participant_id IS NOT NULL)
-    EXECUTE FUNCTION participant_reference_check('messages_participant_id_fkey');
+    EXECUTE FUNCTION reference_check('messages_participant_id_fkey', 'participant_id', 'participants');
 
-CREATE FUNCTION queue_adder_reference_check() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    IF TG_OP = 'UPDATE' AND NEW.added_by_participant IS NOT DISTINCT FROM OLD.added_by_participant THEN
-        RETURN NULL;
-    END IF;
-    PERFORM 1 FROM participants WHERE id = NEW.added_by_participant FOR KEY SHARE;
-    IF NOT FOUND THEN
-        PERFORM reference_missing('room_queue', 'room_queue_added_by_participant_fkey', 'added_by_participant',
-                                  NEW.added_by_participant, 'participants');
-    END IF;
-    RETURN NULL;
-END $$;
 CREATE TRIGGER room_queue_added_by_participant_fkey AFTER INSERT OR UPDATE OF added_by_participant ON room_queue
-    FOR EACH ROW WHEN (NEW.added_by_participant IS NOT NULL) EXECUTE FUNCTION queue_adder_reference_check();
+    FOR EACH ROW WHEN (NEW.added_by_participant IS NOT NULL)
+    EXECUTE FUNCTION reference_check('room_queue_added_by_participant_fkey', 'added_by_participant', 'participants');
 
-CREATE FUNCTION segment_reference_check() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    IF TG_OP = 'UPDATE' AND NEW.segment_id IS NOT DISTINCT FROM OLD.segment_id THEN
-        RETURN NULL;
-    END IF;
-    PERFORM 1 FROM segments WHERE id = NEW.segment_id FOR KEY SHARE;
-    IF NOT FOUND THEN
-        PERFORM reference_missing('tasks', 'tasks_segment_id_fkey', 'segment_id', NEW.segment_id, 'segments');
-    END IF;
-    RETURN NULL;
-END $$;
 CREATE TRIGGER tasks_segment_id_fkey AFTER INSERT OR UPDATE OF segment_id ON tasks
-    FOR EACH ROW WHEN (NEW.segment_id IS NOT NULL) EXECUTE FUNCTION segment_reference_check();
+    FOR EACH ROW WHEN (NEW.segment_id IS NOT NULL)
+    EXECUTE FUNCTION reference_check('tasks_segment_id_fkey', 'segment_id', 'segments');
 
 -- `= ANY (ARRAY(...))` keeps each an index lookup per deleted id, however many rows the statement
 -- deleted.
