@@ -108,6 +108,10 @@ def test_two_responders_sweeping_at_once_reset_each_timer_exactly_once(stack, ac
         "select id, 'daily_reset', '0 0 * * *', 'UTC', '2025-07-02 00:00:00+00' from t", tag)
     midnight = at("2025-07-02 00:00:00")
     runner_a, runner_b = new_user(), new_user()
+    # Each runner's session exists before the runs: two first visits at once from one browser
+    # would each start a session, and one run would post the other session's token (403).
+    runner_a.csrf("/")
+    runner_b.csrf("/")
     try:
         with concurrent.futures.ThreadPoolExecutor(4) as pool:
             runs = [pool.submit(run_resets, user, midnight + 5, (stack, name))

@@ -60,7 +60,7 @@ extension RoomViews {
                     return item
                 })
         }
-        var parts: [String: [[UInt8]]] = [:]
+        var parts: [String: [[UInt8]]] = Dictionary(minimumCapacity: pageParts.count + 1)
         for (id, key) in pageParts where context[key] == nil { parts[key] = shared[id] }
         parts["soundtrack_html"] = soundtrackPart(snapshot, variant, templates: templates)
         return (context, parts, refreshSeconds(timerView, trackRefreshSeconds(music)))
