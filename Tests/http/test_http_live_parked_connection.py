@@ -57,37 +57,33 @@ def assert_complete_answer(records, request_id, since, name):
     assert answer["version"] > since and name in fragment_names(answer["fragments"]["participants"])
 
 
+def parked_then_woken(stack, host, room, new_user, baseline, request_id, joiner, keep_conn=False):
+    """Sends one poll straight to the first responder, waits until it is parked, wakes it with
+    `joiner` joining the room, and checks the records it gets back."""
+    name = stack.responders[0]
+    since = host.version(room)
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+        s.settimeout(10)
+        s.connect(stack.socket(name))
+        s.sendall(poll_payload(host, room, since, request_id=request_id, keep_conn=keep_conn))
+        assert stack.wait_parked(baseline, {name: 1}), "the poll was not parked"
+        assert new_user().join(room, joiner).status_code == 303
+        # Without FCGI_KEEP_CONN the responder closes the connection after END_REQUEST.
+        assert_complete_answer(read_records(s, until_end=keep_conn), request_id, since, joiner)
+
+
 def open_fds(stack, name):
     with open(os.path.join(stack.data_dir, "run", f"{name}.pid")) as f:
         return len(os.listdir(f"/proc/{int(f.read().strip())}/fd"))
 
 
 def test_a_parked_poll_is_answered_with_whole_records_carrying_its_request_id(stack, host, room, new_user):
-    name = stack.responders[0]
-    since = host.version(room)
-    baseline = stack.parked()
-    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
-        s.settimeout(10)
-        s.connect(stack.socket(name))
-        s.sendall(poll_payload(host, room, since, request_id=513))
-        assert stack.wait_parked(baseline, {name: 1}), "the poll was not parked"
-        assert new_user().join(room, "Rita Records").status_code == 303
-        # Without FCGI_KEEP_CONN the responder closes the connection after END_REQUEST.
-        assert_complete_answer(read_records(s), 513, since, "Rita Records")
+    parked_then_woken(stack, host, room, new_user, stack.parked(), 513, "Rita Records")
 
 
 def test_a_poll_on_a_kept_fastcgi_connection_is_answered_whole_too(stack, host, room, new_user):
     """nginx with fastcgi_keep_conn on would ask for this; such a poll keeps libfcgi's streams."""
-    name = stack.responders[0]
-    since = host.version(room)
-    baseline = stack.parked()
-    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
-        s.settimeout(10)
-        s.connect(stack.socket(name))
-        s.sendall(poll_payload(host, room, since, request_id=2, keep_conn=True))
-        assert stack.wait_parked(baseline, {name: 1}), "the poll was not parked"
-        assert new_user().join(room, "Kim Kept").status_code == 303
-        assert_complete_answer(read_records(s, until_end=True), 2, since, "Kim Kept")
+    parked_then_woken(stack, host, room, new_user, stack.parked(), 2, "Kim Kept", keep_conn=True)
 
 
 def test_a_parked_poll_whose_connection_closed_is_dropped_without_leaking_it(stack, host, room, new_user):
@@ -112,14 +108,7 @@ def test_a_parked_poll_whose_connection_closed_is_dropped_without_leaking_it(sta
         time.sleep(0.05)
     assert open_fds(stack, name) <= fds_before + 2, f"{open_fds(stack, name)} descriptors open, {fds_before} before"
     # And the responder still parks and answers polls.
-    since = host.version(room)
-    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
-        s.settimeout(10)
-        s.connect(stack.socket(name))
-        s.sendall(poll_payload(host, room, since, request_id=3))
-        assert stack.wait_parked(baseline, {name: 1}), "a poll after the abandoned ones was not parked"
-        assert new_user().join(room, "Next Nell").status_code == 303
-        assert_complete_answer(read_records(s), 3, since, "Next Nell")
+    parked_then_woken(stack, host, room, new_user, baseline, 3, "Next Nell")
 
 
 def test_a_parked_poll_is_answered_on_a_kept_alive_http_connection_that_then_serves_more(stack, host, room, new_user):

@@ -37,27 +37,40 @@ BEGIN
               DETAIL = format('Key (%s)=(%s) is not present in table "%s".', col, ref, parent);
 END $$;
 
--- One check for every reference: TG_ARGV is the old constraint's name, the referencing column and
--- the table it points at (rooms, participants or segments). The column is read through to_jsonb, so
--- one function serves every table; a NULL reference is not checked, as with a foreign key.
+-- One check for every reference: TG_ARGV is the old constraint's name and the referencing column,
+-- which names the table it points at (room_id: rooms; participant_id, added_by_participant:
+-- participants; segment_id: segments). A NULL reference is not checked, as with a foreign key.
+-- An insert (the common case: every chat message) reads its column directly; only the branch for
+-- this table's column runs, so no other column is looked up. An update compares through to_jsonb.
 CREATE FUNCTION reference_check() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     con text := TG_ARGV[0];
     col text := TG_ARGV[1];
-    parent text := TG_ARGV[2];
-    ref uuid := (to_jsonb(NEW) ->> col)::uuid;
+    ref uuid;
+    parent text;
 BEGIN
-    IF ref IS NULL OR (TG_OP = 'UPDATE' AND ref IS NOT DISTINCT FROM (to_jsonb(OLD) ->> col)::uuid) THEN
+    IF TG_OP = 'UPDATE' AND to_jsonb(NEW) -> col IS NOT DISTINCT FROM to_jsonb(OLD) -> col THEN
         RETURN NULL;
     END IF;
-    IF parent = 'rooms' THEN
-        PERFORM 1 FROM rooms WHERE id = ref FOR KEY SHARE;
-    ELSIF parent = 'participants' THEN
-        PERFORM 1 FROM participants WHERE id = ref FOR KEY SHARE;
-    ELSE
-        PERFORM 1 FROM segments WHERE id = ref FOR KEY SHARE;
-    END IF;
-    IF NOT FOUND THEN
+    CASE col
+        WHEN 'room_id' THEN
+            ref := NEW.room_id;
+            parent := 'rooms';
+            PERFORM 1 FROM rooms WHERE id = ref FOR KEY SHARE;
+        WHEN 'participant_id' THEN
+            ref := NEW.participant_id;
+            parent := 'participants';
+            PERFORM 1 FROM participants WHERE id = ref FOR KEY SHARE;
+        WHEN 'added_by_participant' THEN
+            ref := NEW.added_by_participant;
+            parent := 'participants';
+            PERFORM 1 FROM participants WHERE id = ref FOR KEY SHARE;
+        ELSE
+            ref := NEW.segment_id;
+            parent := 'segments';
+            PERFORM 1 FROM segments WHERE id = ref FOR KEY SHARE;
+    END CASE;
+    IF ref IS NOT NULL AND NOT FOUND THEN
         PERFORM reference_missing(TG_TABLE_NAME, con, col, ref, parent);
     END IF;
     RETURN NULL;
@@ -70,13 +83,13 @@ BEGIN
     FOREACH t IN ARRAY ARRAY['participants', 'segments', 'tasks', 'proposals', 'messages', 'focus_completions',
                              'room_sanctions', 'room_queue'] LOOP
         EXECUTE format('CREATE TRIGGER %I AFTER INSERT OR UPDATE OF room_id ON %I FOR EACH ROW '
-                       'EXECUTE FUNCTION reference_check(%L, ''room_id'', ''rooms'')',
+                       'EXECUTE FUNCTION reference_check(%L, ''room_id'')',
                        t || '_room_id_fkey', t, t || '_room_id_fkey');
     END LOOP;
 END $$;
 CREATE TRIGGER favorite_rooms_room_id_fkey AFTER INSERT OR UPDATE OF room_id ON favorite_rooms
     FOR EACH ROW WHEN (NEW.room_id IS NOT NULL)
-    EXECUTE FUNCTION reference_check('favorite_rooms_room_id_fkey', 'room_id', 'rooms');
+    EXECUTE FUNCTION reference_check('favorite_rooms_room_id_fkey', 'room_id');
 
 -- Deepest first: what points at participants before them (so participants_deleted below finds
 -- nothing left to clear), tasks before segments.
@@ -100,21 +113,21 @@ CREATE TRIGGER rooms_deleted AFTER DELETE ON rooms
 
 CREATE TRIGGER tasks_participant_id_fkey AFTER INSERT OR UPDATE OF participant_id ON tasks
     FOR EACH ROW WHEN (NEW.participant_id IS NOT NULL)
-    EXECUTE FUNCTION reference_check('tasks_participant_id_fkey', 'participant_id', 'participants');
+    EXECUTE FUNCTION reference_check('tasks_participant_id_fkey', 'participant_id');
 CREATE TRIGGER proposals_participant_id_fkey AFTER INSERT OR UPDATE OF participant_id ON proposals
     FOR EACH ROW WHEN (NEW.participant_id IS NOT NULL)
-    EXECUTE FUNCTION reference_check('proposals_participant_id_fkey', 'participant_id', 'participants');
+    EXECUTE FUNCTION reference_check('proposals_participant_id_fkey', 'participant_id');
 CREATE TRIGGER messages_participant_id_fkey AFTER INSERT OR UPDATE OF participant_id ON messages
     FOR EACH ROW WHEN (NEW.participant_id IS NOT NULL)
-    EXECUTE FUNCTION reference_check('messages_participant_id_fkey', 'participant_id', 'participants');
+    EXECUTE FUNCTION reference_check('messages_participant_id_fkey', 'participant_id');
 
 CREATE TRIGGER room_queue_added_by_participant_fkey AFTER INSERT OR UPDATE OF added_by_participant ON room_queue
     FOR EACH ROW WHEN (NEW.added_by_participant IS NOT NULL)
-    EXECUTE FUNCTION reference_check('room_queue_added_by_participant_fkey', 'added_by_participant', 'participants');
+    EXECUTE FUNCTION reference_check('room_queue_added_by_participant_fkey', 'added_by_participant');
 
 CREATE TRIGGER tasks_segment_id_fkey AFTER INSERT OR UPDATE OF segment_id ON tasks
     FOR EACH ROW WHEN (NEW.segment_id IS NOT NULL)
-    EXECUTE FUNCTION reference_check('tasks_segment_id_fkey', 'segment_id', 'segments');
+    EXECUTE FUNCTION reference_check('tasks_segment_id_fkey', 'segment_id');
 
 -- `= ANY (ARRAY(...))` keeps each an index lookup per deleted id, however many rows the statement
 -- deleted.
