@@ -8,8 +8,11 @@ import Glibc
 /// One accepted request. It must be answered exactly once, from any thread; answering frees it.
 public final class FastCGIRequest: @unchecked Sendable {
     private var raw: UnsafeMutablePointer<FCGX_Request>?
-    /// The connection and FastCGI request id once libfcgi's streams are freed (`shedBuffers`).
-    private var shed: (fd: Int32, id: Int32)?
+    /// The connection and FastCGI request id once libfcgi's streams are freed (`shedBuffers`), and
+    /// whether nginx keeps the connection for another request afterwards.
+    private var shed: (fd: Int32, id: Int32, keep: Bool)?
+    /// Where a kept-alive connection goes once answered (nil: closed, as in unit tests).
+    private let kept: KeptConnections?
     private let lock = NSLock()
     private let contentLength: Int
     /// True once the input stream has been read to its end-of-input record.
@@ -22,9 +25,10 @@ public final class FastCGIRequest: @unchecked Sendable {
     /// through to (`allowBody`).
     private var drainBytes = FastCGIRequest.drainLimit
 
-    init(_ raw: UnsafeMutablePointer<FCGX_Request>, contentLength: Int) {
+    init(_ raw: UnsafeMutablePointer<FCGX_Request>, contentLength: Int, kept: KeptConnections? = nil) {
         self.raw = raw
         self.contentLength = contentLength
+        self.kept = kept
     }
 
     /// The CGI parameters nginx sent that are named in `wanted` (REQUEST_METHOD, REQUEST_URI,
@@ -56,18 +60,17 @@ public final class FastCGIRequest: @unchecked Sendable {
     /// Frees libfcgi's buffers of a request that is going to wait (a parked long-poll): its input,
     /// output and error streams (8 kB, 8 kB and 512 bytes of buffer) and its parameters, keeping
     /// only the connection. `respond` then writes the answer's records itself (`FastCGIRecords`)
-    /// and closes it. Returns false, keeping them, when the input could not be read to its end
-    /// (a body past the drain limit, a broken connection) or nginx keeps the connection for
-    /// further requests (fastcgi_keep_conn), which only libfcgi's accept can take up again.
+    /// and closes it, or keeps it for nginx's next request (fastcgi_keep_conn, `KeptConnections`).
+    /// Returns false, keeping them, when the input could not be read to its end (a body past the
+    /// drain limit, a broken connection).
     @discardableResult
     public func shedBuffers() -> Bool {
         lock.lock()
         defer { lock.unlock() }
         guard let request = raw else { return false }
         drainInput(upTo: drainBytes, request)
-        guard request.pointee.keepConnection == 0, FCGX_HasSeenEOF(request.pointee.in) != 0, FCGX_GetError(request.pointee.in) == 0
-        else { return false }
-        shed = (request.pointee.ipcFd, Int32(request.pointee.requestId))
+        guard FCGX_HasSeenEOF(request.pointee.in) != 0, FCGX_GetError(request.pointee.in) == 0 else { return false }
+        shed = (request.pointee.ipcFd, Int32(request.pointee.requestId), request.pointee.keepConnection != 0)
         FCGX_Free(request, 0)
         request.deallocate()
         raw = nil
@@ -136,10 +139,10 @@ public final class FastCGIRequest: @unchecked Sendable {
             shed = nil
             lock.unlock()
             // A write to a client that went away fails quietly (SIGPIPE is ignored).
-            _ = FastCGIRecords.write(head: head ?? [], body: body, requestID: connection.id, to: connection.fd)
+            let written = FastCGIRecords.write(head: head ?? [], body: body, requestID: connection.id, to: connection.fd)
             // No shutdown-and-wait for nginx's close as libfcgi does: the input was read to its
             // end, so nothing unread can turn this close into a reset.
-            close(connection.fd)
+            release(connection.fd, keep: connection.keep && written)
             return true
         }
         guard let request = raw else {
@@ -153,15 +156,33 @@ public final class FastCGIRequest: @unchecked Sendable {
         if let head, request.pointee.ipcFd >= 0 {
             // The whole answer in one write (`FastCGIRecords`), then libfcgi frees the request
             // and closes the connection (its shutdown, and its wait for nginx's close) without
-            // writing anything of its own. ipcFd is in the part of FCGX_Request its header asks
-            // callers not to use, but it is the connection itself, and libfcgi 2.4 has kept it
-            // there since its first release.
-            _ = FastCGIRecords.write(head: head, body: body, requestID: Int32(request.pointee.requestId), to: request.pointee.ipcFd)
-            FCGX_Free(request, 1)
+            // writing anything of its own, unless nginx keeps it: kept only when this request's
+            // input was read to its end, since the next request starts right after it. ipcFd and
+            // keepConnection are in the part of FCGX_Request its header asks callers not to use,
+            // but they are the connection itself and nginx's keep flag, and libfcgi 2.4 has kept
+            // them there since its first release.
+            let fd = request.pointee.ipcFd
+            let written = FastCGIRecords.write(head: head, body: body, requestID: Int32(request.pointee.requestId), to: fd)
+            let keep =
+                written && request.pointee.keepConnection != 0 && FCGX_HasSeenEOF(request.pointee.in) != 0
+                && FCGX_GetError(request.pointee.in) == 0
+            FCGX_Free(request, keep ? 0 : 1)
+            if keep { release(fd, keep: true) }
         } else {
+            // libfcgi's own finish would leave a kept connection open with nobody reading it.
+            request.pointee.keepConnection = 0
             FCGX_Finish_r(request)
         }
         request.deallocate()
         return true
+    }
+
+    /// An answered connection: back to nginx's keep-alive (watched for its next request), or closed.
+    private func release(_ fd: Int32, keep: Bool) {
+        if keep, let kept {
+            kept.keep(fd)
+        } else {
+            close(fd)
+        }
     }
 }

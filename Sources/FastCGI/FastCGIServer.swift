@@ -36,12 +36,13 @@ public final class FastCGIServer: @unchecked Sendable {
     private var stopping = false
     private var running = 0
     private let finished = NSCondition()
+    private let kept = KeptConnections()
 
     /// Opens the listening socket: a unix socket path, or `host:port` for TCP. A unix socket gets
     /// mode 0660 (the responder's user and group; run it with nginx's group) and must live in a
     /// directory nobody else can write to: in a world-writable one such as /tmp, another local
     /// user could put their own socket (or a link) at the path and receive every request.
-    public init(address: String, backlog: Int32 = 4096, socketMode: mode_t = 0o660) throws {
+    public init(address: String, backlog: Int32 = 4096, socketMode: Glibc.mode_t = 0o660) throws {
         let status = FCGX_Init()
         guard status == 0 else { throw FastCGIError.initFailed(status) }
         let isUnix = !address.contains(":")
@@ -61,27 +62,34 @@ public final class FastCGIServer: @unchecked Sendable {
         listenFD = fd
     }
 
-    /// Starts `threads` accept loops and returns at once. The handler gets the parameters
-    /// named in `parameters` (plus CONTENT_LENGTH, which the body reader needs).
+    /// Starts `threads` accept loops, as many loops for requests on kept-alive connections
+    /// (`KeptConnections`) and the thread that watches those, and returns at once. The handler gets
+    /// the parameters named in `parameters` (plus CONTENT_LENGTH, which the body reader needs).
     public func start(threads: Int, parameters: [String], handler: @escaping @Sendable (FastCGIRequest, [String: String]) -> Void) {
         let wanted = Set(parameters + ["CONTENT_LENGTH"]).map { Array($0.utf8CString) }
         for index in 0..<threads {
-            lock.lock()
-            running += 1
-            lock.unlock()
-            let thread = Thread { [self] in
-                self.acceptLoop(wanted: wanted, handler: handler)
-                self.lock.lock()
-                self.running -= 1
-                self.lock.unlock()
-                self.finished.lock()
-                self.finished.broadcast()
-                self.finished.unlock()
-            }
-            thread.name = "fcgi-accept-\(index)"
-            thread.stackSize = 1 << 20
-            thread.start()
+            run("fcgi-accept-\(index)") { self.acceptLoop(wanted: wanted, handler: handler) }
+            run("fcgi-kept-\(index)") { self.keptLoop(wanted: wanted, handler: handler) }
         }
+        run("fcgi-kept-watch") { self.kept.watch() }
+    }
+
+    private func run(_ name: String, _ body: @escaping @Sendable () -> Void) {
+        lock.lock()
+        running += 1
+        lock.unlock()
+        let thread = Thread { [self] in
+            body()
+            self.lock.lock()
+            self.running -= 1
+            self.lock.unlock()
+            self.finished.lock()
+            self.finished.broadcast()
+            self.finished.unlock()
+        }
+        thread.name = name
+        thread.stackSize = 1 << 20
+        thread.start()
     }
 
     /// Stops accepting; requests already accepted keep running. Blocks until every accept
@@ -92,6 +100,7 @@ public final class FastCGIServer: @unchecked Sendable {
         lock.unlock()
         // shutdown() wakes threads blocked in accept(); close() alone does not on Linux.
         Glibc.shutdown(listenFD, Int32(SHUT_RDWR))
+        kept.stop()
         let deadline = Date().addingTimeInterval(timeout)
         finished.lock()
         while activeThreads > 0 && Date() < deadline { _ = finished.wait(until: deadline) }
@@ -122,10 +131,34 @@ public final class FastCGIServer: @unchecked Sendable {
                 Thread.sleep(forTimeInterval: status == -EMFILE ? 0.1 : 0.01)
                 continue
             }
-            let params = FastCGIRequest.params(of: raw, wanted: wanted)
-            let length = params["CONTENT_LENGTH"].flatMap { Int($0) } ?? 0
-            handler(FastCGIRequest(raw, contentLength: length), params)
+            serve(raw, wanted: wanted, handler: handler)
         }
+    }
+
+    /// Reads and handles the requests nginx sends on kept-alive connections, one at a time.
+    private func keptLoop(wanted: [[CChar]], handler: @Sendable (FastCGIRequest, [String: String]) -> Void) {
+        while let fd = kept.next() {
+            let raw = UnsafeMutablePointer<FCGX_Request>.allocate(capacity: 1)
+            // No listening socket: should the connection turn out to be closed after all, libfcgi's
+            // accept fails at once instead of making this thread an accept thread.
+            FCGX_InitRequest(raw, -1, 0)
+            // A connection already open: libfcgi reads the request from it instead of accepting
+            // (FCGX_Accept_r accepts only when ipcFd < 0, and keeps it when keepConnection is set).
+            raw.pointee.ipcFd = fd
+            raw.pointee.keepConnection = 1
+            if FCGX_Accept_r(raw) < 0 {
+                FCGX_Free(raw, 1)
+                raw.deallocate()
+                continue
+            }
+            serve(raw, wanted: wanted, handler: handler)
+        }
+    }
+
+    private func serve(_ raw: UnsafeMutablePointer<FCGX_Request>, wanted: [[CChar]], handler: @Sendable (FastCGIRequest, [String: String]) -> Void) {
+        let params = FastCGIRequest.params(of: raw, wanted: wanted)
+        let length = params["CONTENT_LENGTH"].flatMap { Int($0) } ?? 0
+        handler(FastCGIRequest(raw, contentLength: length, kept: kept), params)
     }
 
     private static func someoneListens(on path: String) -> Bool {

@@ -82,8 +82,68 @@ def test_a_parked_poll_is_answered_with_whole_records_carrying_its_request_id(st
 
 
 def test_a_poll_on_a_kept_fastcgi_connection_is_answered_whole_too(stack, host, room, new_user):
-    """nginx with fastcgi_keep_conn on would ask for this; such a poll keeps libfcgi's streams."""
+    """nginx asks for this on /poll (fastcgi_keep_conn on): the answer ends with END_REQUEST and the
+    connection stays open."""
     parked_then_woken(stack, host, room, new_user, stack.parked(), 2, "Kim Kept", keep_conn=True)
+
+
+def test_a_kept_fastcgi_connection_takes_the_next_requests_after_a_parked_poll(stack, host, room, new_user):
+    """After a parked poll's answer nginx may send any request on the kept connection: another poll
+    (kept again) and then a page (keep_conn off, as every other route is sent), after which the
+    responder closes it."""
+    name = stack.responders[0]
+    since = host.version(room)
+    baseline = stack.parked()
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+        s.settimeout(10)
+        s.connect(stack.socket(name))
+        s.sendall(poll_payload(host, room, since, request_id=7, keep_conn=True))
+        assert stack.wait_parked(baseline, {name: 1}), "the poll was not parked"
+        assert new_user().join(room, "Karl Kept").status_code == 303
+        assert_complete_answer(read_records(s, until_end=True), 7, since, "Karl Kept")
+        # The room moved past `since`, so this poll is answered at once, on the same connection.
+        s.sendall(poll_payload(host, room, since, request_id=8, keep_conn=True))
+        assert_complete_answer(read_records(s, until_end=True), 8, since, "Karl Kept")
+        # And it parks again: the next change wakes it there too.
+        now = host.version(room)
+        s.sendall(poll_payload(host, room, now, request_id=9, keep_conn=True))
+        assert stack.wait_parked(baseline, {name: 1}), "the second poll on the kept connection was not parked"
+        assert new_user().join(room, "Kora Kept").status_code == 303
+        assert_complete_answer(read_records(s, until_end=True), 9, now, "Kora Kept")
+        s.sendall(fastcgi_payload("GET", f"/r/{room}/state.json", request_id=10,
+                                  headers={"Cookie": f"pp_sid={host.sid}", "Accept": "application/json"}))
+        records = read_records(s)  # to the responder's close: this request did not ask to keep it
+        stdout = b"".join(content for kind, _, content in records if kind == FCGI_STDOUT)
+        assert records[-1][0] == FCGI_END_REQUEST and stdout.startswith(b"Status: 200"), stdout[:80]
+        assert all(rid == 10 for _, rid, _ in records)
+
+
+def test_a_kept_fastcgi_connection_closed_by_nginx_is_closed_by_the_responder(stack, host, room, new_user):
+    """Idle kept connections hold no thread and no buffer, and when nginx drops them (its keepalive
+    timeout, a reload) the responder closes its end: nothing leaks."""
+    name = stack.responders[0]
+    fds_before = open_fds(stack, name)
+    since = host.version(room)
+    assert since >= 1
+    sockets = []
+    try:
+        for i in range(20):
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            s.settimeout(10)
+            s.connect(stack.socket(name))
+            s.sendall(poll_payload(host, room, since - 1, request_id=20 + i, keep_conn=True))
+            sockets.append(s)
+        for i, s in enumerate(sockets):
+            kinds = [kind for kind, _, _ in read_records(s, until_end=True)]
+            assert kinds[-1] == FCGI_END_REQUEST, f"poll {i}: {kinds}"
+        assert open_fds(stack, name) >= fds_before + 20 - 2, "the answered kept connections were closed"
+    finally:
+        for s in sockets:
+            s.close()
+    deadline = time.monotonic() + 5
+    while open_fds(stack, name) > fds_before + 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert open_fds(stack, name) <= fds_before + 2, f"{open_fds(stack, name)} descriptors open, {fds_before} before"
 
 
 def test_a_parked_poll_whose_connection_closed_is_dropped_without_leaking_it(stack, host, room, new_user):
