@@ -92,8 +92,9 @@ public final class FastCGIServer: @unchecked Sendable {
         thread.start()
     }
 
-    /// Stops accepting; requests already accepted keep running. Blocks until every accept
-    /// thread has finished its current request or `timeout` passes.
+    /// Stops accepting, on the socket and on kept connections; requests already accepted keep
+    /// running. Blocks until every accept and kept-connection thread (and the watcher) has finished
+    /// its current request or `timeout` passes.
     public func stop(timeout: TimeInterval) {
         lock.lock()
         stopping = true
